@@ -1,0 +1,187 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { ProblemSchema } from '../shared/contracts/common.ts';
+import { casesRoutes } from './modules/cases/cases.routes.ts';
+import { CasesService } from './modules/cases/cases.service.ts';
+import { CategoriesService } from './modules/cases/categories.service.ts';
+import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
+import { ContactsService } from './modules/contacts/contacts.service.ts';
+import { customersRoutes } from './modules/customers/customers.routes.ts';
+import { CustomersService } from './modules/customers/customers.service.ts';
+import { AuthService } from './modules/people/auth.service.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
+import { PeopleService } from './modules/people/people.service.ts';
+import type { Ctx } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
+import { installErrorHandling, installValidators } from './platform/http.ts';
+import { can } from './platform/permissions.ts';
+import type { App, RouteAccess } from './platform/types.ts';
+
+export const API_PREFIX = '/api/v1';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export type Services = ReturnType<typeof buildServices>;
+
+/** Services wired by hand: each gets the context and the services it calls (no container). */
+export function buildServices(ctx: Ctx) {
+  const people = new PeopleService(ctx);
+  const auth = new AuthService(ctx);
+  // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
+  let customers: CustomersService | undefined;
+  const contacts = new ContactsService(ctx, () => customers!);
+  customers = new CustomersService(ctx, (contactId, customerId) =>
+    contacts.isVerified(contactId, customerId),
+  );
+  const categories = new CategoriesService(ctx);
+  const cases = new CasesService(ctx, { contacts, people });
+  return { people, auth, contacts, customers, categories, cases };
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+/** Build the HTTP app without listening (tests use inject()). */
+export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
+  const services = buildServices(ctx);
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: process.env.FRONTLINE_TRUST_PROXY === '1',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  installValidators(app);
+  installErrorHandling(app);
+  await app.register(cookie);
+  app.decorateRequest('actor', null);
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    // The docs UI's own routes (static assets) are public by nature.
+    if (!r.url.startsWith(API_PREFIX) || r.url.startsWith(`${API_PREFIX}/docs`) || r.method === 'HEAD')
+      return;
+    const access = r.config?.access;
+    // Default deny: an API route that does not say who may call it is a programming error.
+    if (!access) throw new Error(`Route ${String(r.method)} ${r.url} declares no access`);
+    for (const m of [r.method].flat()) routes.push({ method: String(m), url: r.url, access });
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    const who = await services.auth.authenticate(req.headers.authorization, req.cookies.frontline_session);
+    if (!who) throw new AppError('auth.unauthenticated');
+    req.actor = who.actor;
+    const csrf = req.headers['x-csrf-token'];
+    if (
+      who.csrfToken &&
+      !SAFE_METHODS.has(req.method) &&
+      !AuthService.csrfMatches(who.csrfToken, typeof csrf === 'string' ? csrf : undefined)
+    ) {
+      throw new AppError('auth.csrf_failed');
+    }
+    if (access !== 'authenticated' && !can(who.actor.role, access)) {
+      throw new AppError('auth.forbidden', `Your role (${who.actor.role}) lacks ${access}`);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Frontline API',
+        version: '1',
+        description:
+          'Contact-centre platform API. Errors are RFC 9457 application/problem+json with a stable `code` and, for validation, an `errors` list of `{field, message}`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'frontline_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  app.addSchema(ProblemSchema);
+  await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
+
+  await app.register(
+    async (api) => {
+      const a = api as unknown as App;
+      a.get(
+        '/health',
+        {
+          config: { access: 'public' },
+          schema: {
+            tags: ['platform'],
+            security: [],
+            response: {
+              200: Type.Object({
+                status: Type.Literal('ok'),
+                db: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+              }),
+            },
+          },
+        },
+        async () => {
+          await sql`select 1`.execute(ctx.store.db);
+          return { status: 'ok' as const, db: ctx.store.dialect };
+        },
+      );
+      a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+        openapi(app),
+      );
+      peopleRoutes(a, { ...services, secureCookies: ctx.config.secureCookies });
+      customersRoutes(a, services);
+      contactsRoutes(a, services);
+      casesRoutes(a, services);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .type('text/html')
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Frontline</title><h1>Frontline</h1><p>The API is at <a href="/api/v1/docs">/api/v1/docs</a> (OpenAPI: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>). The agent desktop arrives with the next release.</p>',
+      ),
+  );
+
+  await app.ready();
+  return { app, services, routes };
+}
+
+const docs = new WeakMap<App, unknown>();
+/** The OpenAPI document, with the problem+json answer every operation may give. */
+function openapi(app: App): unknown {
+  if (docs.has(app)) return docs.get(app);
+  const doc = app.swagger() as {
+    paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  };
+  for (const ops of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      op.responses = {
+        ...op.responses,
+        '4XX': {
+          description: 'Problem',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+        '5XX': {
+          description: 'Problem',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      };
+    }
+  }
+  docs.set(app, doc);
+  return doc;
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Role } from '../shared/contracts/people.ts';
+import { ROLES } from '../shared/contracts/people.ts';
+import { buildApp, buildServices } from './app.ts';
+import { SYSTEM_ACTOR } from './platform/audit.ts';
+import { openContext } from './platform/boot.ts';
+import { loadConfig } from './platform/config.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { demoPasswordFile, isEmpty, seedDemo } from './seed/demo.ts';
+
+const HELP = `frontline — contact-centre platform
+
+Usage:
+  frontline serve                      migrate, seed demo data on an empty database (unless FRONTLINE_DEMO=0), listen
+  frontline migrate                    bring the database schema up to date
+  frontline seed                       load the demo centre into an empty database
+  frontline user add --username U --name "Full Name" --role ROLE [--password P]
+  frontline token create --user U --name NAME [--days N]
+
+Environment: PORT (3000), FRONTLINE_DATA_DIR (./data), DATABASE_URL (PostgreSQL), FRONTLINE_DEMO (1).
+Roles: ${ROLES.join(', ')}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub] = argv;
+  const config = loadConfig();
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (cmd === 'migrate') {
+    const ctx = await openContext(config);
+    const ran = await migrateToLatest(ctx.store);
+    console.log(ran.length ? `Already migrated, plus: ${ran.join(', ')}` : 'Schema is up to date.');
+    await ctx.store.close();
+    return 0;
+  }
+  if (cmd === 'seed') {
+    const ctx = await openContext(config);
+    if (!(await isEmpty(ctx))) {
+      console.error('The database already holds users; the demo seeds only an empty database.');
+      await ctx.store.close();
+      return 1;
+    }
+    const r = await seedDemo(ctx);
+    console.log(
+      `Seeded the demo centre: ${r.customers} customers, ${r.cases} cases. Demo password: ${r.password}`,
+    );
+    await ctx.store.close();
+    return 0;
+  }
+  if (cmd === 'user' && sub === 'add') {
+    const { values } = parseArgs({
+      args: argv.slice(2),
+      options: {
+        username: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        password: { type: 'string' },
+      },
+    });
+    if (!values.username || !values.name || !values.role || !ROLES.includes(values.role as Role)) {
+      console.error(`user add needs --username, --name and --role (${ROLES.join(', ')})`);
+      return 2;
+    }
+    const password = values.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
+    const ctx = await openContext(config);
+    const s = buildServices(ctx);
+    const u = await s.people.createUser(SYSTEM_ACTOR, {
+      username: values.username,
+      displayName: values.name,
+      role: values.role as Role,
+      password,
+    });
+    console.log(
+      `Created ${u.role} ${u.username} (${u.id})${values.password ? '' : ` with password ${password}`}`,
+    );
+    await ctx.store.close();
+    return 0;
+  }
+  if (cmd === 'token' && sub === 'create') {
+    const { values } = parseArgs({
+      args: argv.slice(2),
+      options: { user: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' } },
+    });
+    if (!values.user || !values.name) {
+      console.error('token create needs --user USERNAME and --name NAME');
+      return 2;
+    }
+    const ctx = await openContext(config);
+    const user = await ctx.store.db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('username', '=', values.user)
+      .executeTakeFirst();
+    if (!user) {
+      console.error(`No user ${values.user}`);
+      await ctx.store.close();
+      return 1;
+    }
+    const s = buildServices(ctx);
+    const { token } = await s.auth.createToken(SYSTEM_ACTOR, {
+      name: values.name,
+      userId: user.id,
+      expiresInDays: values.days ? Number(values.days) : undefined,
+    });
+    console.log(token);
+    await ctx.store.close();
+    return 0;
+  }
+  if (cmd === 'serve') {
+    const ctx = await openContext(config);
+    if (config.demo && (await isEmpty(ctx))) {
+      console.log('Empty database: seeding the demo centre…');
+      const r = await seedDemo(ctx);
+      console.log(`  ${r.customers} customers, ${r.cases} cases.`);
+    }
+    const { app } = await buildApp(ctx);
+    await app.listen({ port: config.port, host: config.host });
+    const url = `http://localhost:${config.port}`;
+    console.log(
+      `\nFrontline is running at ${url}  (API docs: ${url}/api/v1/docs, database: ${ctx.store.dialect})`,
+    );
+    const pwFile = demoPasswordFile(config);
+    if (config.demo && fs.existsSync(pwFile)) {
+      const pw = fs.readFileSync(pwFile, 'utf8').trim();
+      console.log(
+        `Demo users (password "${pw}"): olivia (officer), tom (trainee), lena (team leader), sam (supervisor), tara (trainer), admin (administrator)`,
+      );
+    }
+    const stop = async () => {
+      await app.close();
+      await ctx.store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1;
+  }
+  console.error(`Unknown command: ${argv.join(' ')}\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,148 @@
+import { Type } from 'typebox';
+import {
+  Case,
+  CaseCreate,
+  CaseDetail,
+  CaseListQuery,
+  CasePatch,
+  CaseTransition,
+  Category,
+  CategoryCreate,
+  CategoryPatch,
+  Note,
+  NoteCreate,
+  Referral,
+  ReferralCreate,
+} from '../../../shared/contracts/cases.ts';
+import { IdParams, Page } from '../../../shared/contracts/common.ts';
+import { invalid } from '../../platform/errors.ts';
+import { type App, actorOf } from '../../platform/types.ts';
+import type { CasesService } from './cases.service.ts';
+import type { CategoriesService } from './categories.service.ts';
+
+/** `If-Match: "3"` (or 3) → 3; absent → undefined. */
+function parseIfMatch(h: string | undefined): number | undefined {
+  if (h === undefined) return undefined;
+  const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw invalid('/headers/if-match', 'must be the case version, e.g. "3"');
+  return n;
+}
+
+export function casesRoutes(app: App, s: { cases: CasesService; categories: CategoriesService }) {
+  const tags = ['cases'];
+
+  app.get(
+    '/cases',
+    {
+      config: { access: 'cases.read' },
+      schema: { tags, querystring: CaseListQuery, response: { 200: Page(Case) } },
+    },
+    async (req) => s.cases.list({ ...req.query, limit: req.query.limit ?? 50 }),
+  );
+  app.post(
+    '/cases',
+    { config: { access: 'cases.write' }, schema: { tags, body: CaseCreate, response: { 201: Case } } },
+    async (req, reply) => {
+      const c = await s.cases.create(actorOf(req), req.body);
+      reply.code(201).header('location', `/api/v1/cases/${c.id}`);
+      return c;
+    },
+  );
+  app.get(
+    '/cases/:id',
+    { config: { access: 'cases.read' }, schema: { tags, params: IdParams, response: { 200: CaseDetail } } },
+    async (req, reply) => {
+      const c = await s.cases.get(req.params.id);
+      reply.header('etag', `"${c.version}"`);
+      return c;
+    },
+  );
+  app.patch(
+    '/cases/:id',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        params: IdParams,
+        body: CasePatch,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) }),
+        response: { 200: Case },
+      },
+    },
+    async (req) =>
+      s.cases.update(actorOf(req), req.params.id, req.body, parseIfMatch(req.headers['if-match'])),
+  );
+  app.post(
+    '/cases/:id/transitions',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          'Move the case through its life cycle; illegal moves answer 409 case.transition_not_allowed.',
+        params: IdParams,
+        body: CaseTransition,
+        response: { 200: Case },
+      },
+    },
+    async (req) => s.cases.transition(actorOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/cases/:id/notes',
+    {
+      config: { access: 'cases.write' },
+      schema: { tags, params: IdParams, body: NoteCreate, response: { 201: Note } },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return s.cases.addNote(actorOf(req), req.params.id, req.body);
+    },
+  );
+  app.post(
+    '/cases/:id/referrals',
+    {
+      config: { access: 'cases.write' },
+      schema: { tags, params: IdParams, body: ReferralCreate, response: { 201: Referral } },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return s.cases.refer(actorOf(req), req.params.id, req.body);
+    },
+  );
+
+  const catTags = ['case categories'];
+  app.get(
+    '/case-categories',
+    {
+      config: { access: 'categories.read' },
+      schema: {
+        tags: catTags,
+        querystring: Type.Object(
+          { includeInactive: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Category) }) },
+      },
+    },
+    async (req) => ({ items: await s.categories.list(req.query.includeInactive) }),
+  );
+  app.post(
+    '/case-categories',
+    {
+      config: { access: 'categories.manage' },
+      schema: { tags: catTags, body: CategoryCreate, response: { 201: Category } },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return s.categories.create(actorOf(req), req.body);
+    },
+  );
+  app.patch(
+    '/case-categories/:id',
+    {
+      config: { access: 'categories.manage' },
+      schema: { tags: catTags, params: IdParams, body: CategoryPatch, response: { 200: Category } },
+    },
+    async (req) => s.categories.update(actorOf(req), req.params.id, req.body),
+  );
+}

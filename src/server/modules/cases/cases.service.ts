@@ -1,0 +1,513 @@
+import type { Selectable } from 'kysely';
+import type {
+  CaseCreateDto,
+  CaseListQueryDto,
+  CasePatchDto,
+  CaseStatus,
+  CaseTransitionDto,
+  NoteCreateDto,
+  ReferralCreateDto,
+} from '../../../shared/contracts/cases.ts';
+import { type Actor, audit } from '../../platform/audit.ts';
+import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { CasesTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { PeopleService } from '../people/people.service.ts';
+import { presentCase, presentDetail, presentReferral } from './cases.present.ts';
+import { transition } from './transitions.ts';
+
+type CaseRow = Selectable<CasesTable>;
+
+const fieldError = (
+  code: ConstructorParameters<typeof AppError>[0],
+  field: string,
+  message: string,
+  id: string,
+) => new AppError(code, id, { errors: [{ field, message }] });
+
+/** Cases (queries): created from a contact, moved through the transition table, referred, resolved. */
+export class CasesService {
+  private readonly ctx: Ctx;
+  private readonly contacts: ContactsService;
+  private readonly people: PeopleService;
+  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService }) {
+    this.ctx = ctx;
+    this.contacts = deps.contacts;
+    this.people = deps.people;
+  }
+
+  private get db() {
+    return this.ctx.store.db;
+  }
+
+  private async event(
+    trx: Executor,
+    caseId: string,
+    at: string,
+    actor: Actor,
+    kind: string,
+    data: Record<string, unknown>,
+  ) {
+    await trx
+      .insertInto('case_events')
+      .values({
+        id: newId(),
+        case_id: caseId,
+        at,
+        actor_id: actor.via === 'system' ? null : actor.userId,
+        kind,
+        data: JSON.stringify(data),
+      })
+      .execute();
+  }
+
+  private async nextReference(trx: Executor): Promise<string> {
+    const row = await trx
+      .updateTable('counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'case')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return `CS-${String(row.value).padStart(6, '0')}`;
+  }
+
+  /** References to other records must exist; each failure names the field. */
+  private async assertRefs(
+    trx: Executor,
+    r: {
+      categoryId?: string | null | undefined;
+      assigneeId?: string | null | undefined;
+      teamId?: string | null | undefined;
+      departmentId?: string | null | undefined;
+    },
+  ) {
+    if (
+      r.categoryId &&
+      !(await trx
+        .selectFrom('case_categories')
+        .select('id')
+        .where('id', '=', r.categoryId)
+        .executeTakeFirst())
+    ) {
+      throw fieldError('category.not_found', '/body/categoryId', 'no such category', r.categoryId);
+    }
+    if (r.assigneeId) {
+      const u = await trx
+        .selectFrom('users')
+        .select(['id', 'active'])
+        .where('id', '=', r.assigneeId)
+        .executeTakeFirst();
+      if (!u?.active)
+        throw fieldError('user.not_found', '/body/assigneeId', 'no such active user', r.assigneeId);
+    }
+    if (
+      r.teamId &&
+      !(await trx.selectFrom('teams').select('id').where('id', '=', r.teamId).executeTakeFirst())
+    ) {
+      throw fieldError('team.not_found', '/body/teamId', 'no such team', r.teamId);
+    }
+    if (r.departmentId && !(await this.people.departmentExists(trx, r.departmentId))) {
+      throw fieldError('department.not_found', '/body/departmentId', 'no such department', r.departmentId);
+    }
+  }
+
+  async create(actor: Actor, input: CaseCreateDto) {
+    return tx(this.ctx, async (trx) => {
+      const contact = await trx
+        .selectFrom('contacts')
+        .select(['id', 'customer_id'])
+        .where('id', '=', input.contactId)
+        .executeTakeFirst();
+      if (!contact)
+        throw fieldError('contact.not_found', '/body/contactId', 'no such contact', input.contactId);
+      await this.assertRefs(trx, input);
+      const at = nowIso(this.ctx);
+      const me =
+        actor.via === 'system'
+          ? null
+          : await trx
+              .selectFrom('users')
+              .select(['team_id'])
+              .where('id', '=', actor.userId)
+              .executeTakeFirst();
+      // Whoever logs a case owns it unless it is sent straight to a department's queue.
+      const assignee =
+        input.assigneeId !== undefined
+          ? input.assigneeId
+          : input.departmentId
+            ? null
+            : actor.via === 'system'
+              ? null
+              : actor.userId;
+      const row: CaseRow = {
+        id: newId(),
+        reference: await this.nextReference(trx),
+        type: input.type,
+        category_id: input.categoryId ?? null,
+        criticality: input.criticality ?? 'not_highly_critical',
+        priority: input.priority ?? (input.criticality === 'highly_critical' ? 'urgent' : 'normal'),
+        status: assignee ? 'open' : 'new',
+        subject: input.subject,
+        description: input.description ?? null,
+        customer_id: contact.customer_id,
+        assignee_id: assignee,
+        team_id: input.teamId !== undefined ? input.teamId : (me?.team_id ?? null),
+        department_id: input.departmentId ?? null,
+        created_by: actor.userId,
+        created_at: at,
+        updated_at: at,
+        resolved_at: null,
+        closed_at: null,
+        resolution_summary: null,
+        customer_confirmed: null,
+        version: 1,
+      };
+      await trx
+        .insertInto('cases')
+        .values(row as never)
+        .execute();
+      await this.contacts.linkCase(trx, contact.id, row.id, at);
+      const presented = presentCase(row);
+      await this.event(trx, row.id, at, actor, 'case.created', {
+        contactId: contact.id,
+        status: row.status,
+        type: row.type,
+      });
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'case',
+        entityId: row.id,
+        action: 'case.created',
+        after: presented,
+      });
+      await emit(trx, at, 'case.created', { id: row.id, version: 1 });
+      return presented;
+    });
+  }
+
+  private async getRow(trx: Executor, id: string): Promise<CaseRow> {
+    const c = await trx.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!c) throw notFound('case.not_found', id);
+    return c;
+  }
+
+  private async save(trx: Executor, before: CaseRow, next: CaseRow, actor: Actor, action: string) {
+    // Optimistic concurrency: the version guards against two officers overwriting each other.
+    const res = await trx
+      .updateTable('cases')
+      .set({ ...next, id: undefined, version: before.version + 1 } as never)
+      .where('id', '=', before.id)
+      .where('version', '=', before.version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError('request.precondition_failed');
+    next.version = before.version + 1;
+    const b: Record<string, unknown> = {};
+    const a: Record<string, unknown> = {};
+    for (const k of Object.keys(next) as (keyof CaseRow)[]) {
+      if (k !== 'version' && k !== 'updated_at' && before[k] !== next[k]) {
+        b[k] = before[k];
+        a[k] = next[k];
+      }
+    }
+    await audit(trx, {
+      at: next.updated_at,
+      actor,
+      entityType: 'case',
+      entityId: before.id,
+      action,
+      before: b,
+      after: a,
+    });
+    await emit(trx, next.updated_at, action, { id: before.id, version: next.version });
+    return a;
+  }
+
+  async get(id: string) {
+    const c = await this.getRow(this.db, id);
+    const [contacts, notes, referrals, events] = await Promise.all([
+      this.db
+        .selectFrom('contact_cases')
+        .select('contact_id')
+        .where('case_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+      this.db
+        .selectFrom('case_notes')
+        .selectAll()
+        .where('case_id', '=', id)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('referrals')
+        .selectAll()
+        .where('case_id', '=', id)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('case_events')
+        .selectAll()
+        .where('case_id', '=', id)
+        .orderBy('at')
+        .orderBy('id')
+        .execute(),
+    ]);
+    return presentDetail(c, { contactIds: contacts.map((r) => r.contact_id), notes, referrals, events });
+  }
+
+  async update(actor: Actor, id: string, input: CasePatchDto, ifMatch: number | undefined) {
+    return tx(this.ctx, async (trx) => {
+      const before = await this.getRow(trx, id);
+      if (ifMatch !== undefined && ifMatch !== before.version)
+        throw new AppError('request.precondition_failed');
+      await this.assertRefs(trx, input);
+      const at = nowIso(this.ctx);
+      const next: CaseRow = { ...before, updated_at: at };
+      const map = {
+        type: 'type',
+        subject: 'subject',
+        description: 'description',
+        categoryId: 'category_id',
+        criticality: 'criticality',
+        priority: 'priority',
+        assigneeId: 'assignee_id',
+        teamId: 'team_id',
+        departmentId: 'department_id',
+      } as const;
+      for (const [k, col] of Object.entries(map) as [keyof typeof map, (typeof map)[keyof typeof map]][]) {
+        if (input[k] !== undefined) (next as Record<string, unknown>)[col] = input[k];
+      }
+      // Giving a new case an owner opens it.
+      if (before.status === 'new' && next.assignee_id && !before.assignee_id) next.status = 'open';
+      const changed = await this.save(trx, before, next, actor, 'case.updated');
+      if (Object.keys(changed).length) {
+        const kind =
+          'assignee_id' in changed || 'team_id' in changed || 'department_id' in changed
+            ? 'case.assigned'
+            : 'case.updated';
+        await this.event(trx, id, at, actor, kind, { changes: changed });
+      }
+      return presentCase(next);
+    });
+  }
+
+  async transition(actor: Actor, id: string, input: CaseTransitionDto) {
+    return tx(this.ctx, async (trx) => {
+      const before = await this.getRow(trx, id);
+      const t = transition(before.status as CaseStatus, input.action);
+      if (!t.ok) {
+        throw new AppError(
+          'case.transition_not_allowed',
+          `Cannot ${input.action} a case that is ${before.status}`,
+          {
+            extra: { from: before.status, action: input.action },
+          },
+        );
+      }
+      if (input.action === 'resolve' && !input.resolutionSummary && !before.resolution_summary) {
+        throw new AppError('case.resolution_required', undefined, {
+          errors: [{ field: '/body/resolutionSummary', message: 'is required to resolve a case' }],
+        });
+      }
+      const at = nowIso(this.ctx);
+      const next: CaseRow = { ...before, status: t.to, updated_at: at };
+      if (input.resolutionSummary) next.resolution_summary = input.resolutionSummary;
+      if (input.customerConfirmed !== undefined) next.customer_confirmed = input.customerConfirmed;
+      if (t.to === 'resolved') next.resolved_at = at;
+      if (t.to === 'closed') next.closed_at = at;
+      if (input.action === 'reopen') {
+        next.resolved_at = null;
+        next.closed_at = null;
+        next.customer_confirmed = null;
+      }
+      await this.save(
+        trx,
+        before,
+        next,
+        actor,
+        `case.${input.action === 'reopen' ? 'reopened' : 'status_changed'}`,
+      );
+      await this.event(trx, id, at, actor, 'case.status_changed', {
+        from: before.status,
+        to: t.to,
+        action: input.action,
+        ...(input.reason ? { reason: input.reason } : {}),
+        ...(input.resolutionSummary ? { resolutionSummary: input.resolutionSummary } : {}),
+        ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
+      });
+      return presentCase(next);
+    });
+  }
+
+  async addNote(actor: Actor, id: string, input: NoteCreateDto) {
+    return tx(this.ctx, async (trx) => {
+      const c = await this.getRow(trx, id);
+      if (input.contactId) await this.contacts.getRow(trx, input.contactId);
+      const at = nowIso(this.ctx);
+      const note = {
+        id: newId(),
+        case_id: c.id,
+        author_id: actor.userId,
+        visibility: input.visibility,
+        body: input.body,
+        contact_id: input.contactId ?? null,
+        created_at: at,
+      };
+      await trx.insertInto('case_notes').values(note).execute();
+      await trx.updateTable('cases').set({ updated_at: at }).where('id', '=', id).execute();
+      await this.event(trx, id, at, actor, input.visibility === 'public' ? 'reply.added' : 'note.added', {
+        noteId: note.id,
+      });
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'case',
+        entityId: id,
+        action: 'case.note_added',
+        after: { noteId: note.id, visibility: note.visibility },
+      });
+      await emit(trx, at, 'case.note_added', { id, noteId: note.id, visibility: note.visibility });
+      return {
+        id: note.id,
+        caseId: note.case_id,
+        authorId: note.author_id,
+        visibility: note.visibility,
+        body: note.body,
+        contactId: note.contact_id,
+        createdAt: note.created_at,
+      };
+    });
+  }
+
+  /**
+   * transfer: the case leaves the officer and joins the department's queue, pending that action party.
+   * signpost: the need cannot be met here; record the department or party and the number given.
+   */
+  async refer(actor: Actor, id: string, input: ReferralCreateDto) {
+    if (input.mode === 'transfer' && !input.departmentId) {
+      throw new AppError('request.invalid', 'A transfer needs a department', {
+        errors: [{ field: '/body/departmentId', message: 'is required for a transfer' }],
+      });
+    }
+    if (input.mode === 'signpost' && !input.departmentId && !input.partyName) {
+      throw new AppError('request.invalid', 'Name the department or party the customer was referred to', {
+        errors: [{ field: '/body/departmentId', message: 'departmentId or partyName is required' }],
+      });
+    }
+    return tx(this.ctx, async (trx) => {
+      const before = await this.getRow(trx, id);
+      const dept = input.departmentId
+        ? await trx
+            .selectFrom('departments')
+            .selectAll()
+            .where('id', '=', input.departmentId)
+            .executeTakeFirst()
+        : undefined;
+      if (input.departmentId && !dept)
+        throw fieldError(
+          'department.not_found',
+          '/body/departmentId',
+          'no such department',
+          input.departmentId,
+        );
+      if (input.mode === 'transfer' && dept && dept.external) {
+        throw new AppError(
+          'request.invalid',
+          'Cases transfer only to internal departments; signpost outside parties',
+          {
+            errors: [{ field: '/body/departmentId', message: 'is an outside party' }],
+          },
+        );
+      }
+      const numberGiven =
+        input.contactNumberGiven ?? (input.mode === 'signpost' ? (dept?.phone ?? null) : null);
+      if (input.mode === 'signpost' && !numberGiven) {
+        throw new AppError('request.invalid', 'Record the number given to the customer', {
+          errors: [
+            {
+              field: '/body/contactNumberGiven',
+              message: 'is required when the party has no number on file',
+            },
+          ],
+        });
+      }
+      const at = nowIso(this.ctx);
+      const referral = {
+        id: newId(),
+        case_id: id,
+        mode: input.mode,
+        department_id: dept?.id ?? null,
+        party_name: input.partyName ?? dept?.name ?? null,
+        contact_number_given: numberGiven,
+        reason: input.reason,
+        urgent: input.urgent ?? false,
+        created_by: actor.userId,
+        created_at: at,
+      };
+      if (input.mode === 'transfer') {
+        const t = transition(before.status as CaseStatus, 'await_action_party');
+        if (!t.ok && before.status !== 'pending_action_party') {
+          throw new AppError('case.transition_not_allowed', `Cannot refer a case that is ${before.status}`, {
+            extra: { from: before.status, action: 'refer' },
+          });
+        }
+        const next: CaseRow = {
+          ...before,
+          status: 'pending_action_party',
+          department_id: dept!.id,
+          assignee_id: null,
+          priority: input.urgent ? 'urgent' : before.priority,
+          updated_at: at,
+        };
+        await this.save(trx, before, next, actor, 'case.referred');
+      } else {
+        await this.save(trx, before, { ...before, updated_at: at }, actor, 'case.signposted');
+      }
+      await trx.insertInto('referrals').values(referral).execute();
+      await this.event(trx, id, at, actor, input.mode === 'transfer' ? 'case.referred' : 'case.signposted', {
+        referralId: referral.id,
+        departmentId: referral.department_id,
+        partyName: referral.party_name,
+        contactNumberGiven: referral.contact_number_given,
+        reason: referral.reason,
+        urgent: referral.urgent,
+      });
+      return presentReferral(referral);
+    });
+  }
+
+  async list(q: CaseListQueryDto & { limit: number }) {
+    const after = decodeCursor(q.cursor, 2);
+    let query = this.db
+      .selectFrom('cases')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1);
+    if (q.status) query = query.where('status', 'in', q.status.split(','));
+    if (q.type) query = query.where('type', '=', q.type);
+    if (q.criticality) query = query.where('criticality', '=', q.criticality);
+    if (q.assigneeId) query = query.where('assignee_id', '=', q.assigneeId);
+    if (q.teamId) query = query.where('team_id', '=', q.teamId);
+    if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
+    if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+    if (after) {
+      const [at, cid] = after as [string, string];
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', cid)])]),
+      );
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map(presentCase),
+      nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.created_at, page.at(-1)!.id]) : null,
+    };
+  }
+}

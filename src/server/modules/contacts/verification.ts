@@ -1,0 +1,38 @@
+import type { Particular, VerificationPolicyDto } from '../../../shared/contracts/contacts.ts';
+
+export const DEFAULT_POLICY: VerificationPolicyDto = {
+  required: ['name'],
+  anyOf: ['id_number', 'account_number', 'service_number', 'date_of_birth'],
+  anyOfCount: 1,
+};
+
+export type CheckResult = 'match' | 'mismatch' | 'not_provided';
+
+/**
+ * Pure: given the latest result per particular on a contact, is the policy met, and what is missing?
+ * Any particular whose latest answer is a mismatch fails the verification outright.
+ */
+export function evaluate(
+  policy: VerificationPolicyDto,
+  latest: Map<string, CheckResult>,
+): { result: 'passed' | 'failed'; satisfiesPolicy: boolean; missing: Particular[] } {
+  const failed = [...latest.values()].includes('mismatch');
+  const matched = (p: string) => latest.get(p) === 'match';
+  const missing: Particular[] = policy.required.filter((p) => !matched(p));
+  const anyMatched = policy.anyOf.filter(matched).length;
+  if (anyMatched < policy.anyOfCount) missing.push(...policy.anyOf.filter((p) => !matched(p)));
+  return { result: failed ? 'failed' : 'passed', satisfiesPolicy: !failed && missing.length === 0, missing };
+}
+
+/** A policy that demands nothing would switch masking off by accident; refuse it. */
+export function policyProblems(p: VerificationPolicyDto): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (p.anyOfCount > p.anyOf.length)
+    out.push({ field: '/body/anyOfCount', message: 'exceeds the number of anyOf particulars' });
+  if (p.required.length + p.anyOfCount === 0) {
+    out.push({ field: '/body/required', message: 'the policy must require at least one particular' });
+  }
+  const overlap = p.required.filter((x) => p.anyOf.includes(x));
+  if (overlap.length) out.push({ field: '/body/anyOf', message: `already required: ${overlap.join(', ')}` });
+  return out;
+}

@@ -1,0 +1,439 @@
+import type { Selectable } from 'kysely';
+import type { Static } from 'typebox';
+import type {
+  AccountCreate,
+  AccountPatch,
+  CustomerCreateDto,
+  CustomerDto,
+  CustomerPatchDto,
+  CustomerSearchHit,
+} from '../../../shared/contracts/customers.ts';
+import { type Actor, audit, diff } from '../../platform/audit.ts';
+import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { CustomersTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
+import { can } from '../../platform/permissions.ts';
+import { auditShape, presentAccount, presentCustomer } from './customers.present.ts';
+import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } from './customers.repo.ts';
+import { emailKey, identifierKey, mask, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
+
+/** Answers whether a contact has met the verification policy for a customer (the contacts module). */
+export type VerificationGate = (contactId: string, customerId: string) => Promise<boolean>;
+
+type Hit = Static<typeof CustomerSearchHit>;
+
+const KIND_SCORE: Record<string, number> = {
+  id_number: 100,
+  account_number: 95,
+  phone: 90,
+  service_number: 90,
+  email: 90,
+};
+
+export class CustomersService {
+  private readonly ctx: Ctx;
+  private readonly isVerified: VerificationGate;
+  constructor(ctx: Ctx, isVerified: VerificationGate) {
+    this.ctx = ctx;
+    this.isVerified = isVerified;
+  }
+
+  private get db() {
+    return this.ctx.store.db;
+  }
+
+  /** Masked unless the role sees particulars anyway or the given contact verified this customer. */
+  async isMaskedFor(actor: Actor, customerId: string, contactId: string | undefined): Promise<boolean> {
+    if (can(actor.role, 'pii.unmasked')) return false;
+    if (actor.role === 'trainer') return true;
+    return !(contactId && (await this.isVerified(contactId, customerId)));
+  }
+
+  /**
+   * The gate on changes: a verified contact for this customer, unless the caller is back office
+   * with unmasked access (correcting records) and `strict` is off.
+   */
+  private async requireVerified(
+    actor: Actor,
+    customerId: string,
+    contactId: string | undefined,
+    strict: boolean,
+  ) {
+    if (actor.via === 'system') return;
+    if (!strict && can(actor.role, 'pii.unmasked')) return;
+    if (!contactId) {
+      throw new AppError('contact.not_verified', 'Pass the contactId on which the customer was verified', {
+        errors: [{ field: '/body/contactId', message: 'is required to change this customer' }],
+      });
+    }
+    if (!(await this.isVerified(contactId, customerId))) {
+      throw new AppError('contact.not_verified', 'The verification policy is not met on this contact');
+    }
+  }
+
+  async exists(trx: Executor, id: string): Promise<boolean> {
+    return !!(await trx.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst());
+  }
+
+  async get(actor: Actor, id: string, contactId?: string): Promise<CustomerDto> {
+    const c = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!c) throw notFound('customer.not_found', id);
+    const masked = await this.isMaskedFor(actor, id, contactId);
+    const accounts = (await accountsWithServices(this.db, id)).map((x) =>
+      presentAccount(x.account, x.services, masked),
+    );
+    return presentCustomer(c, accounts, masked);
+  }
+
+  private async assertIdentifierFree(
+    trx: Executor,
+    idNumber: string | null | undefined,
+    exceptId: string | null,
+  ) {
+    if (!idNumber) return;
+    const holders = await trx
+      .selectFrom('customer_lookup')
+      .select('customer_id')
+      .where('key', '=', identifierKey(idNumber))
+      .where('kind', '=', 'id_number')
+      .execute();
+    if (holders.some((h) => h.customer_id !== exceptId)) {
+      throw new AppError('customer.identifier_taken', undefined, {
+        errors: [{ field: '/body/idNumber', message: 'belongs to another customer' }],
+      });
+    }
+  }
+
+  async create(actor: Actor, input: CustomerCreateDto): Promise<CustomerDto> {
+    const at = nowIso(this.ctx);
+    const row: Selectable<CustomersTable> = {
+      id: newId(),
+      display_name: input.displayName.trim(),
+      name_norm: normalizeName(input.displayName),
+      id_type: input.idType ?? null,
+      id_number: input.idNumber ? input.idNumber.toUpperCase() : null,
+      date_of_birth: input.dateOfBirth ?? null,
+      phones: JSON.stringify(input.phones ?? []),
+      emails: JSON.stringify(input.emails ?? []),
+      address: input.address ?? null,
+      preferred_language: input.preferredLanguage ?? null,
+      preferred_channel: input.preferredChannel ?? null,
+      particular_needs: JSON.stringify(input.particularNeeds ?? []),
+      consent: JSON.stringify(
+        input.consent ?? { marketing: false, sms: false, email: false, callRecording: false },
+      ),
+      segment: input.segment ?? null,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+    };
+    return tx(this.ctx, async (trx) => {
+      await this.assertIdentifierFree(trx, row.id_number, null);
+      await trx
+        .insertInto('customers')
+        .values(row as never)
+        .execute();
+      await reindexCustomer(trx, row.id, this.ctx.config.phoneCountryCode);
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'customer',
+        entityId: row.id,
+        action: 'customer.created',
+        after: auditShape(row),
+      });
+      await emit(trx, at, 'customer.created', { id: row.id });
+      return presentCustomer(row, [], await this.isMaskedFor(actor, row.id, undefined));
+    });
+  }
+
+  async update(actor: Actor, id: string, input: CustomerPatchDto): Promise<CustomerDto> {
+    await this.requireVerified(actor, id, input.contactId, false);
+    return tx(this.ctx, async (trx) => {
+      const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw notFound('customer.not_found', id);
+      const at = nowIso(this.ctx);
+      const pick = <K extends keyof CustomerPatchDto>(k: K) => input[k] !== undefined;
+      const next: Selectable<CustomersTable> = {
+        ...before,
+        display_name: input.displayName?.trim() ?? before.display_name,
+        name_norm: input.displayName ? normalizeName(input.displayName) : before.name_norm,
+        id_type: pick('idType') ? (input.idType ?? null) : before.id_type,
+        id_number: pick('idNumber') ? (input.idNumber?.toUpperCase() ?? null) : before.id_number,
+        date_of_birth: pick('dateOfBirth') ? (input.dateOfBirth ?? null) : before.date_of_birth,
+        phones: input.phones ? JSON.stringify(input.phones) : JSON.stringify(before.phones),
+        emails: input.emails ? JSON.stringify(input.emails) : JSON.stringify(before.emails),
+        address: pick('address') ? (input.address ?? null) : before.address,
+        preferred_language: pick('preferredLanguage')
+          ? (input.preferredLanguage ?? null)
+          : before.preferred_language,
+        preferred_channel: pick('preferredChannel')
+          ? (input.preferredChannel ?? null)
+          : before.preferred_channel,
+        particular_needs: JSON.stringify(input.particularNeeds ?? before.particular_needs),
+        consent: JSON.stringify(input.consent ?? before.consent),
+        segment: pick('segment') ? (input.segment ?? null) : before.segment,
+        updated_at: at,
+        version: before.version + 1,
+      };
+      // Columns read back from SQLite as JSON text must not be double-encoded.
+      for (const k of ['phones', 'emails', 'particular_needs', 'consent'] as const) {
+        if (typeof before[k] === 'string' && next[k] === JSON.stringify(before[k])) next[k] = before[k];
+      }
+      await this.assertIdentifierFree(trx, next.id_number, id);
+      const { id: _id, ...set } = next;
+      await trx
+        .updateTable('customers')
+        .set(set as never)
+        .where('id', '=', id)
+        .execute();
+      await reindexCustomer(trx, id, this.ctx.config.phoneCountryCode);
+      const d = diff(
+        auditShape(before) as Record<string, unknown>,
+        auditShape(next) as Record<string, unknown>,
+      );
+      await audit(trx, { at, actor, entityType: 'customer', entityId: id, action: 'customer.updated', ...d });
+      await emit(trx, at, 'customer.updated', { id, version: next.version });
+      const masked = await this.isMaskedFor(actor, id, input.contactId);
+      const accounts = (await accountsWithServices(trx, id)).map((x) =>
+        presentAccount(x.account, x.services, masked),
+      );
+      return presentCustomer(next, accounts, masked);
+    });
+  }
+
+  async search(actor: Actor, q: string, limit: number): Promise<Hit[]> {
+    const trimmed = q.trim();
+    const scores = new Map<string, { score: number; matchedOn: Hit['matchedOn'] }>();
+    const bump = (id: string, score: number, matchedOn: Hit['matchedOn']) => {
+      const cur = scores.get(id);
+      if (!cur || cur.score < score) scores.set(id, { score, matchedOn });
+    };
+
+    const keys = new Set<string>();
+    if (/\d/.test(trimmed)) keys.add(identifierKey(trimmed));
+    const phone = phoneQueryKey(trimmed);
+    if (phone) keys.add(phone);
+    if (trimmed.includes('@')) keys.add(emailKey(trimmed));
+    if (keys.size) {
+      for (const h of await findByKeys(this.db, [...keys])) {
+        bump(h.customer_id, KIND_SCORE[h.kind] ?? 80, h.kind as Hit['matchedOn']);
+      }
+    }
+
+    const tokens = nameTokens(trimmed).filter((t) => /\p{L}/u.test(t));
+    if (tokens.length && scores.size === 0) {
+      // Start from the longest word (most selective), then keep those matching every other word.
+      const ordered = [...tokens].sort((a, b) => b.length - a.length);
+      let rows = await findByNamePrefix(this.db, ordered[0]!, null, 2000);
+      const exact = new Map<string, number>();
+      const tally = (rs: { customer_id: string; key: string }[], token: string) => {
+        for (const r of rs)
+          if (r.key === token) exact.set(r.customer_id, (exact.get(r.customer_id) ?? 0) + 1);
+      };
+      tally(rows, ordered[0]!);
+      for (const t of ordered.slice(1)) {
+        const within = [...new Set(rows.map((r) => r.customer_id))];
+        if (!within.length) break;
+        rows = await findByNamePrefix(this.db, t, within, 2000);
+        tally(rows, t);
+      }
+      for (const id of new Set(rows.map((r) => r.customer_id))) {
+        bump(id, 50 + (20 * (exact.get(id) ?? 0)) / tokens.length, 'name');
+      }
+    }
+
+    if (!scores.size) return [];
+    const ids = [...scores.keys()];
+    const customers = await this.db
+      .selectFrom('customers')
+      .select(['id', 'display_name', 'name_norm', 'id_number', 'phones'])
+      .where('id', 'in', ids.slice(0, 1000))
+      .execute();
+    const unmasked = can(actor.role, 'pii.unmasked');
+    const norm = normalizeName(trimmed);
+    return customers
+      .map((c) => {
+        const s = scores.get(c.id)!;
+        const score = s.score + (c.name_norm === norm ? 20 : 0);
+        const phones =
+          typeof c.phones === 'string'
+            ? (JSON.parse(c.phones) as { number: string }[])
+            : (c.phones as { number: string }[]);
+        const first = phones[0]?.number ?? null;
+        return {
+          id: c.id,
+          displayName: c.display_name,
+          idNumber: unmasked ? c.id_number : mask(c.id_number),
+          phone: unmasked ? first : mask(first),
+          matchedOn: s.matchedOn,
+          score,
+        };
+      })
+      .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName))
+      .slice(0, limit);
+  }
+
+  /** Newest first, keyset-paginated. */
+  async list(
+    actor: Actor,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: Hit[]; nextCursor: string | null }> {
+    const after = decodeCursor(cursor, 2);
+    let q = this.db
+      .selectFrom('customers')
+      .select(['id', 'display_name', 'id_number', 'phones', 'created_at'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
+    if (after) {
+      const [at, id] = after as [string, string];
+      q = q.where((eb) =>
+        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
+      );
+    }
+    const rows = await q.execute();
+    const unmasked = can(actor.role, 'pii.unmasked');
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((c) => {
+        const phones =
+          typeof c.phones === 'string'
+            ? (JSON.parse(c.phones) as { number: string }[])
+            : (c.phones as { number: string }[]);
+        const first = phones[0]?.number ?? null;
+        return {
+          id: c.id,
+          displayName: c.display_name,
+          idNumber: unmasked ? c.id_number : mask(c.id_number),
+          phone: unmasked ? first : mask(first),
+          matchedOn: null,
+          score: null,
+        };
+      }),
+      nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.created_at, page.at(-1)!.id]) : null,
+    };
+  }
+
+  async addAccount(
+    actor: Actor,
+    customerId: string,
+    input: Static<typeof AccountCreate>,
+    contactId: string | undefined,
+  ) {
+    await this.requireVerified(actor, customerId, contactId, false);
+    const at = nowIso(this.ctx);
+    return tx(this.ctx, async (trx) => {
+      if (!(await this.exists(trx, customerId))) throw notFound('customer.not_found', customerId);
+      const number = input.accountNumber.toUpperCase();
+      if (
+        await trx.selectFrom('accounts').select('id').where('account_number', '=', number).executeTakeFirst()
+      ) {
+        throw new AppError('account.number_taken', number, {
+          errors: [{ field: '/body/accountNumber', message: 'is in use' }],
+        });
+      }
+      const account = {
+        id: newId(),
+        customer_id: customerId,
+        account_number: number,
+        status: 'active',
+        credit_class: input.creditClass ?? null,
+        balance_minor: 0,
+        currency: input.currency ?? 'SGD',
+        billing_address: input.billingAddress ?? null,
+        opened_at: at,
+        created_at: at,
+        updated_at: at,
+      };
+      await trx.insertInto('accounts').values(account).execute();
+      const services = (input.services ?? []).map((s) => ({
+        id: newId(),
+        account_id: account.id,
+        kind: s.kind,
+        number: s.number,
+        plan: s.plan ?? null,
+        status: 'active',
+        created_at: at,
+      }));
+      if (services.length) await trx.insertInto('services').values(services).execute();
+      await reindexCustomer(trx, customerId, this.ctx.config.phoneCountryCode);
+      const full = presentAccount(account, services, false);
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'account',
+        entityId: account.id,
+        action: 'account.created',
+        after: full,
+      });
+      await emit(trx, at, 'account.created', { id: account.id, customerId });
+      return presentAccount(account, services, await this.isMaskedFor(actor, customerId, contactId));
+    });
+  }
+
+  /** An account-changing action: always needs a contact on which the customer passed verification. */
+  async updateAccount(actor: Actor, accountId: string, input: Static<typeof AccountPatch>) {
+    const account = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    if (!account) throw notFound('account.not_found', accountId);
+    await this.requireVerified(actor, account.customer_id, input.contactId, true);
+    return tx(this.ctx, async (trx) => {
+      const before = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      const beforeServices = await trx
+        .selectFrom('services')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .execute();
+      const at = nowIso(this.ctx);
+      const next = {
+        ...before,
+        status: input.status ?? before.status,
+        billing_address: input.billingAddress !== undefined ? input.billingAddress : before.billing_address,
+        updated_at: at,
+      };
+      await trx.updateTable('accounts').set(next).where('id', '=', accountId).execute();
+      const added = (input.addServices ?? []).map((s) => ({
+        id: newId(),
+        account_id: accountId,
+        kind: s.kind,
+        number: s.number,
+        plan: s.plan ?? null,
+        status: 'active',
+        created_at: at,
+      }));
+      if (added.length) await trx.insertInto('services').values(added).execute();
+      await reindexCustomer(trx, before.customer_id, this.ctx.config.phoneCountryCode);
+      const d = diff(
+        presentAccount(before, beforeServices, false) as unknown as Record<string, unknown>,
+        presentAccount(next, [...beforeServices, ...added], false) as unknown as Record<string, unknown>,
+      );
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'account',
+        entityId: accountId,
+        action: 'account.updated',
+        ...d,
+        ...(input.contactId ? { after: { ...d.after, contactId: input.contactId } } : {}),
+      });
+      await emit(trx, at, 'account.updated', { id: accountId, customerId: before.customer_id });
+      return presentAccount(
+        next,
+        [...beforeServices, ...added],
+        await this.isMaskedFor(actor, before.customer_id, input.contactId),
+      );
+    });
+  }
+}

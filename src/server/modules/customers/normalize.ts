@@ -1,0 +1,68 @@
+/**
+ * How a caller's words become lookup keys. Every identifier is stored as the keys a caller might
+ * quote, so the search is one indexed equality (or prefix) lookup, never a scan.
+ */
+
+export function normalizeName(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function nameTokens(s: string): string[] {
+  return [...new Set(normalizeName(s).split(' ').filter(Boolean))];
+}
+
+/** NRIC, passport, account numbers: case and punctuation are not significant. */
+export function identifierKey(s: string): string {
+  return s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export function emailKey(s: string): string {
+  return s.trim().toLowerCase();
+}
+
+/**
+ * Keys for a stored phone number: international digits and the national number, so
+ * "+65 9123-4567", "0065 91234567", "6591234567" and "9123 4567" all find it.
+ */
+export function phoneKeys(raw: string, countryCode: string): string[] {
+  const t = raw.trim();
+  let digits = t.replace(/\D/g, '');
+  let international = t.startsWith('+');
+  if (!international && digits.startsWith('00')) {
+    digits = digits.slice(2);
+    international = true;
+  }
+  if (!digits) return [];
+  if (international) {
+    return digits.startsWith(countryCode) && digits.length > countryCode.length + 4
+      ? [digits, digits.slice(countryCode.length)]
+      : [digits];
+  }
+  const national = digits.replace(/^0+/, '') || digits;
+  return [...new Set([digits, national, countryCode + national])];
+}
+
+/** The single key a typed phone number is looked up by (stored numbers carry all forms). */
+export function phoneQueryKey(raw: string): string | null {
+  const t = raw.trim();
+  if (!/^[+\d][\d\s().+-]*$/.test(t)) return null;
+  let digits = t.replace(/\D/g, '');
+  if (!t.startsWith('+') && digits.startsWith('00')) digits = digits.slice(2);
+  return digits.length >= 5 ? digits : null;
+}
+
+export function mask(value: string | null, keep = 4): string | null {
+  if (value === null) return null;
+  if (value.length <= keep) return '*'.repeat(value.length);
+  return '*'.repeat(value.length - keep) + value.slice(-keep);
+}
+
+export function maskEmail(value: string): string {
+  const [user = '', domain = ''] = value.split('@');
+  return `${user.slice(0, 1)}***@${domain}`;
+}

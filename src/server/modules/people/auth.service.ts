@@ -1,0 +1,251 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Actor } from '../../platform/audit.ts';
+import { audit } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { UsersTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { verifyPassword } from './password.ts';
+
+export const SESSION_COOKIE = 'frontline_session';
+const TOKEN_PREFIX = 'flt_';
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export interface Authenticated {
+  actor: Actor;
+  /** Present for cookie sessions: writes must echo it in X-CSRF-Token. */
+  csrfToken: string | null;
+}
+
+/**
+ * Login throttling per client address, in memory: one node's view, which is enough to blunt a
+ * password spray; the per-user lock-out below is in the database and holds across nodes.
+ */
+class IpWindow {
+  private hits = new Map<string, { start: number; count: number }>();
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  take(ip: string, nowMs: number): boolean {
+    const w = this.hits.get(ip);
+    if (!w || nowMs - w.start >= 60_000) {
+      if (this.hits.size > 10_000) this.hits.clear();
+      this.hits.set(ip, { start: nowMs, count: 1 });
+      return true;
+    }
+    w.count += 1;
+    return w.count <= this.limit;
+  }
+}
+
+export class AuthService {
+  private readonly ipWindow: IpWindow;
+  private readonly ctx: Ctx;
+  constructor(ctx: Ctx) {
+    this.ctx = ctx;
+    this.ipWindow = new IpWindow(ctx.config.login.perIpPerMinute);
+  }
+
+  async login(
+    username: string,
+    password: string,
+    meta: { ip: string; userAgent: string | undefined },
+  ): Promise<{ user: Selectable<UsersTable>; sessionToken: string; csrfToken: string; expiresAt: string }> {
+    const now = this.ctx.clock.now();
+    if (!this.ipWindow.take(meta.ip, now.getTime())) throw new AppError('auth.rate_limited');
+    const db = this.ctx.store.db;
+    const user = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username.toLowerCase())
+      .executeTakeFirst();
+    const ok = await verifyPassword(password, user?.password_hash ?? null);
+    if (!user?.active) throw new AppError('auth.invalid_credentials');
+    if (user.locked_until && user.locked_until > now.toISOString()) {
+      throw new AppError('auth.locked', `Locked until ${user.locked_until}`, {
+        extra: { lockedUntil: user.locked_until },
+      });
+    }
+    if (!ok) {
+      const failures = user.failed_logins + 1;
+      const { maxFailures, lockMinutes } = this.ctx.config.login;
+      const lock = failures >= maxFailures;
+      await tx(this.ctx, async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({
+            failed_logins: lock ? 0 : failures,
+            locked_until: lock
+              ? new Date(now.getTime() + lockMinutes * 60_000).toISOString()
+              : user.locked_until,
+          })
+          .where('id', '=', user.id)
+          .execute();
+        if (lock) {
+          await audit(trx, {
+            at: now.toISOString(),
+            actor: { userId: user.id, role: user.role, via: 'session' },
+            entityType: 'user',
+            entityId: user.id,
+            action: 'user.locked',
+            after: { failures },
+          });
+        }
+      });
+      throw new AppError('auth.invalid_credentials');
+    }
+    const sessionToken = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.ctx.config.sessionTtlHours * 3_600_000).toISOString();
+    await tx(this.ctx, async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null })
+        .where('id', '=', user.id)
+        .execute();
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: sha256(sessionToken),
+          user_id: user.id,
+          csrf_token: csrfToken,
+          created_at: now.toISOString(),
+          expires_at: expiresAt,
+          ip: meta.ip,
+          user_agent: meta.userAgent?.slice(0, 300) ?? null,
+        })
+        .execute();
+    });
+    return { user, sessionToken, csrfToken, expiresAt };
+  }
+
+  async logout(sessionToken: string | undefined): Promise<void> {
+    if (!sessionToken) return;
+    await this.ctx.store.db.deleteFrom('sessions').where('id', '=', sha256(sessionToken)).execute();
+  }
+
+  async session(
+    sessionToken: string,
+  ): Promise<{ user: Selectable<UsersTable>; csrfToken: string; expiresAt: string } | null> {
+    const row = await this.ctx.store.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select(['sessions.csrf_token', 'sessions.expires_at'])
+      .where('sessions.id', '=', sha256(sessionToken))
+      .where('sessions.expires_at', '>', nowIso(this.ctx))
+      .executeTakeFirst();
+    if (!row?.active) return null;
+    const { csrf_token, expires_at, ...user } = row;
+    return { user, csrfToken: csrf_token, expiresAt: expires_at };
+  }
+
+  /** Resolve the caller from a bearer token or a session cookie. */
+  async authenticate(
+    authorization: string | undefined,
+    cookie: string | undefined,
+  ): Promise<Authenticated | null> {
+    if (authorization?.startsWith('Bearer ')) {
+      const token = authorization.slice(7).trim();
+      if (!token.startsWith(TOKEN_PREFIX)) return null;
+      const now = nowIso(this.ctx);
+      const row = await this.ctx.store.db
+        .selectFrom('api_tokens')
+        .innerJoin('users', 'users.id', 'api_tokens.user_id')
+        .select([
+          'api_tokens.id',
+          'api_tokens.expires_at',
+          'api_tokens.revoked_at',
+          'api_tokens.last_used_at',
+        ])
+        .select(['users.id as user_id', 'users.role', 'users.active'])
+        .where('api_tokens.token_hash', '=', sha256(token))
+        .executeTakeFirst();
+      if (!row || row.revoked_at || !row.active || (row.expires_at && row.expires_at <= now)) return null;
+      // Record use at most once a minute, so reads stay reads.
+      if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
+        await this.ctx.store.db
+          .updateTable('api_tokens')
+          .set({ last_used_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      return { actor: { userId: row.user_id, role: row.role, via: 'token' }, csrfToken: null };
+    }
+    if (cookie) {
+      const s = await this.session(cookie);
+      if (!s) return null;
+      return { actor: { userId: s.user.id, role: s.user.role, via: 'session' }, csrfToken: s.csrfToken };
+    }
+    return null;
+  }
+
+  static csrfMatches(expected: string, given: string | undefined): boolean {
+    if (!given) return false;
+    const a = Buffer.from(expected);
+    const b = Buffer.from(given);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async createToken(
+    actor: Actor,
+    input: { name: string; expiresInDays?: number | undefined; userId?: string | undefined },
+  ): Promise<{
+    row: { id: string; name: string; prefix: string; created_at: string; expires_at: string | null };
+    token: string;
+  }> {
+    const now = this.ctx.clock.now();
+    const userId = input.userId ?? actor.userId;
+    const token = `${TOKEN_PREFIX}${randomBytes(30).toString('base64url')}`;
+    const row = {
+      id: newId(now.getTime()),
+      user_id: userId,
+      name: input.name,
+      token_hash: sha256(token),
+      prefix: token.slice(0, 10),
+      created_at: now.toISOString(),
+      expires_at: input.expiresInDays
+        ? new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString()
+        : null,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await tx(this.ctx, async (trx) => {
+      const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      if (!user) throw notFound('user.not_found', userId);
+      await trx.insertInto('api_tokens').values(row).execute();
+      await audit(trx, {
+        at: row.created_at,
+        actor,
+        entityType: 'api_token',
+        entityId: row.id,
+        action: 'token.created',
+        after: { name: row.name, userId, prefix: row.prefix, expiresAt: row.expires_at },
+      });
+    });
+    return { row, token };
+  }
+
+  listTokens(actor: Actor) {
+    return this.ctx.store.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('user_id', '=', actor.userId)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  async revokeToken(actor: Actor, id: string): Promise<void> {
+    await tx(this.ctx, async (trx) => {
+      const t = await trx.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!t || (t.user_id !== actor.userId && actor.role !== 'administrator'))
+        throw notFound('token.not_found', id);
+      const at = nowIso(this.ctx);
+      await trx.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute();
+      await audit(trx, { at, actor, entityType: 'api_token', entityId: id, action: 'token.revoked' });
+    });
+  }
+}

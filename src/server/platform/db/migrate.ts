@@ -1,0 +1,45 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Db, Dialect } from './index.ts';
+import * as m202611231900 from './migrations/202611231900_initial.ts';
+
+/** Column types that differ between the two databases; one set of migrations serves both. */
+export interface ColumnTypes {
+  dialect: Dialect;
+  ts: 'text' | 'timestamptz';
+  bool: 'integer' | 'boolean';
+  json: 'text' | 'jsonb';
+  /** A byte-ordered text column, so range scans for prefix search behave the same on both. */
+  key: 'text' | ReturnType<typeof sql>;
+}
+
+type MigrationModule = {
+  // biome-ignore lint/suspicious/noExplicitAny: see migrations — written against the schema of their day
+  up(db: Kysely<any>, t: ColumnTypes): Promise<void>;
+};
+
+// Listed explicitly (not read from disk) so that the set is fixed at build time and ordered by name.
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '202611231900_initial': m202611231900,
+};
+
+export function columnTypes(dialect: Dialect): ColumnTypes {
+  return dialect === 'sqlite'
+    ? { dialect, ts: 'text', bool: 'integer', json: 'text', key: 'text' }
+    : { dialect, ts: 'timestamptz', bool: 'boolean', json: 'jsonb', key: sql`text collate "C"` };
+}
+
+export async function migrateToLatest(store: Db): Promise<string[]> {
+  const t = columnTypes(store.dialect);
+  const provider: MigrationProvider = {
+    getMigrations: async () => {
+      const out: Record<string, Migration> = {};
+      for (const [name, mod] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => mod.up(db, t) };
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,263 @@
+import type { ColumnType } from 'kysely';
+
+/** Stored as JSON text on SQLite, jsonb on PostgreSQL; written as a JSON string, read through parseJson. */
+export type Json = ColumnType<unknown, string, string>;
+/** Stored as 0/1 on SQLite, boolean on PostgreSQL; read through Boolean(). */
+export type Bool = ColumnType<boolean | number, boolean, boolean>;
+/** ISO-8601 UTC instant: text on SQLite, timestamptz on PostgreSQL (parsed back to ISO text). */
+export type Instant = string;
+
+// people module
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string | null;
+  display_name: string;
+  role: string;
+  team_id: string | null;
+  department_id: string | null;
+  password_hash: string | null;
+  active: Bool;
+  failed_logins: number;
+  locked_until: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface TeamsTable {
+  id: string;
+  name: string;
+  department_id: string | null;
+  leader_id: string | null;
+  created_at: Instant;
+}
+export interface DepartmentsTable {
+  id: string;
+  name: string;
+  purpose: string;
+  phone: string | null;
+  email: string | null;
+  hours: string | null;
+  external: Bool;
+  active: Bool;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Instant;
+  expires_at: Instant;
+  ip: string | null;
+  user_agent: string | null;
+}
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Instant;
+  expires_at: Instant | null;
+  last_used_at: Instant | null;
+  revoked_at: Instant | null;
+}
+
+// customers module
+export interface CustomersTable {
+  id: string;
+  display_name: string;
+  name_norm: string;
+  id_type: string | null;
+  id_number: string | null;
+  date_of_birth: string | null;
+  phones: Json;
+  emails: Json;
+  address: string | null;
+  preferred_language: string | null;
+  preferred_channel: string | null;
+  particular_needs: Json;
+  consent: Json;
+  segment: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface CustomerLookupTable {
+  key: string;
+  kind: string;
+  customer_id: string;
+}
+export interface AccountsTable {
+  id: string;
+  customer_id: string;
+  account_number: string;
+  status: string;
+  credit_class: string | null;
+  balance_minor: number;
+  currency: string;
+  billing_address: string | null;
+  opened_at: Instant;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface ServicesTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  number: string;
+  plan: string | null;
+  status: string;
+  created_at: Instant;
+}
+
+// contacts module
+export interface ContactsTable {
+  id: string;
+  channel: string;
+  direction: string;
+  customer_id: string | null;
+  officer_id: string;
+  started_at: Instant;
+  ended_at: Instant | null;
+  notes: string | null;
+  from_address: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface ContactVerificationsTable {
+  id: string;
+  contact_id: string;
+  customer_id: string;
+  officer_id: string;
+  at: Instant;
+  checks: Json;
+  result: string;
+  satisfies_policy: Bool;
+}
+export interface ContactCasesTable {
+  contact_id: string;
+  case_id: string;
+  created_at: Instant;
+}
+
+// cases module
+export interface CaseCategoriesTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  active: Bool;
+  position: number;
+  created_at: Instant;
+}
+export interface CasesTable {
+  id: string;
+  reference: string;
+  type: string;
+  category_id: string | null;
+  criticality: string;
+  priority: string;
+  status: string;
+  subject: string;
+  description: string | null;
+  customer_id: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  department_id: string | null;
+  created_by: string;
+  created_at: Instant;
+  updated_at: Instant;
+  resolved_at: Instant | null;
+  closed_at: Instant | null;
+  resolution_summary: string | null;
+  customer_confirmed: Bool | null;
+  version: number;
+}
+export interface CaseEventsTable {
+  id: string;
+  case_id: string;
+  at: Instant;
+  actor_id: string | null;
+  kind: string;
+  data: Json;
+}
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author_id: string;
+  visibility: string;
+  body: string;
+  contact_id: string | null;
+  created_at: Instant;
+}
+export interface ReferralsTable {
+  id: string;
+  case_id: string;
+  mode: string;
+  department_id: string | null;
+  party_name: string | null;
+  contact_number_given: string | null;
+  reason: string;
+  urgent: Bool;
+  created_by: string;
+  created_at: Instant;
+}
+
+// platform
+export interface AuditLogTable {
+  id: string;
+  at: Instant;
+  actor_id: string | null;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  before: Json | null;
+  after: Json | null;
+}
+export interface OutboxTable {
+  id: string;
+  name: string;
+  payload: Json;
+  created_at: Instant;
+  published_at: Instant | null;
+}
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: Instant;
+  updated_by: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  teams: TeamsTable;
+  departments: DepartmentsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  customers: CustomersTable;
+  customer_lookup: CustomerLookupTable;
+  accounts: AccountsTable;
+  services: ServicesTable;
+  contacts: ContactsTable;
+  contact_verifications: ContactVerificationsTable;
+  contact_cases: ContactCasesTable;
+  case_categories: CaseCategoriesTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_notes: CaseNotesTable;
+  referrals: ReferralsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  counters: CountersTable;
+  settings: SettingsTable;
+}
+
+export function parseJson<T>(v: unknown, fallback: T): T {
+  if (v === null || v === undefined) return fallback;
+  if (typeof v === 'string') return JSON.parse(v) as T;
+  return v as T;
+}

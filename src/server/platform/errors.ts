@@ -1,0 +1,99 @@
+/**
+ * Stable error codes. The domain throws AppError with one of these; the HTTP edge maps it to an
+ * RFC 9457 problem. A test checks that every code here has a title and is used.
+ */
+export const ERRORS = {
+  'request.invalid': { status: 400, title: 'The request is not valid' },
+  'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
+  'request.too_large': { status: 413, title: 'The request body is too large' },
+  'request.unsupported_media_type': { status: 415, title: 'Unsupported media type' },
+  'request.precondition_failed': { status: 412, title: 'The resource has changed since you read it' },
+  'route.not_found': { status: 404, title: 'No such route' },
+  'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
+  'auth.invalid_credentials': { status: 401, title: 'Wrong username or password' },
+  'auth.locked': { status: 423, title: 'The account is locked after repeated failed logins' },
+  'auth.rate_limited': { status: 429, title: 'Too many login attempts' },
+  'auth.csrf_failed': { status: 403, title: 'Missing or wrong CSRF token' },
+  'auth.forbidden': { status: 403, title: 'Your role does not allow this' },
+  'user.not_found': { status: 404, title: 'No such user' },
+  'user.username_taken': { status: 409, title: 'That username is taken' },
+  'team.not_found': { status: 404, title: 'No such team' },
+  'team.name_taken': { status: 409, title: 'A team with that name exists' },
+  'department.not_found': { status: 404, title: 'No such department' },
+  'department.name_taken': { status: 409, title: 'A department with that name exists' },
+  'token.not_found': { status: 404, title: 'No such API token' },
+  'customer.not_found': { status: 404, title: 'No such customer' },
+  'customer.identifier_taken': { status: 409, title: 'Another customer holds that identifier' },
+  'account.not_found': { status: 404, title: 'No such account' },
+  'account.number_taken': { status: 409, title: 'That account number is in use' },
+  'contact.not_found': { status: 404, title: 'No such contact' },
+  'contact.not_verified': { status: 403, title: 'The customer has not been verified on this contact' },
+  'contact.customer_mismatch': { status: 409, title: 'The contact belongs to another customer' },
+  'contact.already_ended': { status: 409, title: 'The contact has already ended' },
+  'contact.no_customer': { status: 409, title: 'The contact has no identified customer to verify' },
+  'case.not_found': { status: 404, title: 'No such case' },
+  'case.transition_not_allowed': { status: 409, title: 'That status change is not allowed from here' },
+  'case.resolution_required': { status: 422, title: 'A resolution summary is required to resolve a case' },
+  'category.not_found': { status: 404, title: 'No such case category' },
+  internal: { status: 500, title: 'Something went wrong on our side' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  /** JSON Pointer into the request, e.g. `/body/mobile` or `/query/limit`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    opts: { errors?: FieldError[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super(detail ?? ERRORS[code].title);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.detail = detail;
+    this.errors = opts.errors;
+    this.extra = opts.extra;
+  }
+}
+
+export const notFound = (code: ErrorCode & `${string}.not_found`, id?: string): AppError =>
+  new AppError(code, id ? `${ERRORS[code].title}: ${id}` : undefined);
+
+export const invalid = (field: string, message: string): AppError =>
+  new AppError('request.invalid', `${field}: ${message}`, { errors: [{ field, message }] });
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [k: string]: unknown;
+}
+
+export function toProblem(err: AppError, instance?: string): Problem {
+  return {
+    type: `https://frontline.dev/problems/${err.code}`,
+    title: ERRORS[err.code].title,
+    status: err.status,
+    code: err.code,
+    ...(err.detail ? { detail: err.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(err.errors ? { errors: err.errors } : {}),
+    ...(err.extra ?? {}),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Role } from '../../shared/contracts/people.ts';
+
+/** What a role may do. Routes name one permission; the auth hook checks it before anything else runs. */
+export const PERMISSIONS = [
+  'customers.read',
+  'customers.write',
+  'accounts.write',
+  'contacts.read',
+  'contacts.write',
+  'cases.read',
+  'cases.write',
+  'directory.read',
+  'directory.manage',
+  'teams.read',
+  'teams.manage',
+  'users.read',
+  'users.manage',
+  'categories.read',
+  'categories.manage',
+  'settings.manage',
+  'tokens.manage',
+  'audit.read',
+  /** See identity and account particulars without a verified contact. */
+  'pii.unmasked',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_REFERENCE: Permission[] = ['directory.read', 'teams.read', 'categories.read'];
+const FRONTLINE: Permission[] = [
+  ...READ_REFERENCE,
+  'customers.read',
+  'customers.write',
+  'contacts.read',
+  'contacts.write',
+  'cases.read',
+  'cases.write',
+];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  // A trainee handles contacts beside a buddy but does not change accounts.
+  trainee: new Set(FRONTLINE),
+  officer: new Set([...FRONTLINE, 'accounts.write']),
+  team_leader: new Set([...FRONTLINE, 'accounts.write', 'users.read']),
+  supervisor: new Set([
+    ...FRONTLINE,
+    'accounts.write',
+    'users.read',
+    'directory.manage',
+    'teams.manage',
+    'categories.manage',
+    'settings.manage',
+    'audit.read',
+    'pii.unmasked',
+  ]),
+  // Trainers assess against real records, so they read them, masked, and change nothing.
+  trainer: new Set([...READ_REFERENCE, 'customers.read', 'contacts.read', 'cases.read', 'users.read']),
+  administrator: new Set(PERMISSIONS),
+};
+
+export function can(role: string, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role as Role]?.has(permission) ?? false;
+}

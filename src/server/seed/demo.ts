@@ -1,0 +1,385 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CaseAction } from '../../shared/contracts/cases.ts';
+import type { Role } from '../../shared/contracts/people.ts';
+import { buildServices } from '../app.ts';
+import type { Actor } from '../platform/audit.ts';
+import { SYSTEM_ACTOR } from '../platform/audit.ts';
+import { fixedClock } from '../platform/clock.ts';
+import type { Config } from '../platform/config.ts';
+import type { Ctx } from '../platform/context.ts';
+
+export const demoPasswordFile = (config: Config) => path.join(config.dataDir, 'demo-password.txt');
+
+export async function isEmpty(ctx: Ctx): Promise<boolean> {
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) === 0;
+}
+
+/** Deterministic PRNG (mulberry32): the same demo centre every time. */
+function rng(seed: number) {
+  let a = seed;
+  const next = () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number) => next() < p,
+  };
+}
+
+const GIVEN = [
+  'Wei Ming',
+  'Mei Ling',
+  'Siti',
+  'Ahmad',
+  'Priya',
+  'Rajesh',
+  'Hui Min',
+  'Jun Jie',
+  'Nurul',
+  'Farah',
+  'Arjun',
+  'Kavitha',
+  'Daniel',
+  'Sarah',
+  'Grace',
+  'Marcus',
+  'Aisyah',
+  'Irfan',
+  'Li Na',
+  'Kumar',
+  'Rachel',
+  'Benjamin',
+  'Zhi Hao',
+  'Aditi',
+];
+const FAMILY = [
+  'Tan',
+  'Lim',
+  'Lee',
+  'Ng',
+  'Wong',
+  'Goh',
+  'Chua',
+  'Ong',
+  'Koh',
+  'Teo',
+  'Binte Rahman',
+  'Bin Abdullah',
+  'Pillai',
+  'Nair',
+  'Krishnan',
+  'Singh',
+  'Fernandez',
+  'Chen',
+  'Ho',
+  'Yeo',
+];
+const LANGS = ['en', 'en', 'en', 'zh', 'ms', 'ta'] as const;
+const PLANS = ['Value 20', 'Value 40', 'Unlimited 80', 'Family Share', 'Fibre 1G', 'Fibre 500M', 'Home Line'];
+
+const SUBJECTS: {
+  type: 'general_enquiry' | 'request_for_action' | 'complaint' | 'compliment' | 'feedback';
+  cat: string;
+  subject: string;
+}[] = [
+  { type: 'complaint', cat: 'Charges dispute', subject: 'Charged twice for roaming data' },
+  { type: 'complaint', cat: 'No service', subject: 'No mobile signal at home since Monday' },
+  {
+    type: 'request_for_action',
+    cat: 'Payment arrangement',
+    subject: 'Asks for a two-week payment extension',
+  },
+  { type: 'request_for_action', cat: 'Plan change', subject: 'Wants to move to Unlimited 80' },
+  { type: 'request_for_action', cat: 'Change of particulars', subject: 'Change of billing address' },
+  { type: 'general_enquiry', cat: 'Product information', subject: 'Asks about fibre plans for a new flat' },
+  { type: 'general_enquiry', cat: 'Promotions', subject: 'Asks whether the year-end promotion applies' },
+  { type: 'complaint', cat: 'Slow data', subject: 'Mobile data very slow in the evenings' },
+  { type: 'request_for_action', cat: 'Refund', subject: 'Refund of deposit after termination' },
+  { type: 'compliment', cat: 'Staff', subject: 'Thanks the technician for a quick repair' },
+  { type: 'feedback', cat: 'Service', subject: 'Suggests SMS reminders before the bill is due' },
+  { type: 'request_for_action', cat: 'Termination', subject: 'Wants to terminate the home line' },
+];
+
+const CATEGORY_TREE: Record<string, string[]> = {
+  Billing: ['Charges dispute', 'Payment arrangement', 'Refund'],
+  Technical: ['No service', 'Slow data', 'Device'],
+  Account: ['Change of particulars', 'Plan change', 'Termination'],
+  General: ['Product information', 'Promotions'],
+  Feedback: ['Service', 'Staff'],
+};
+
+/**
+ * The demo centre: departments (the referral directory), a team, one user per role, ~200 customers
+ * with accounts and services, ~500 historic cases over the last 90 days — all created through the
+ * services, so the audit trail and timelines are as real as the data.
+ */
+export async function seedDemo(
+  base: Ctx,
+  opts: { customers?: number; cases?: number; password?: string } = {},
+): Promise<{ customers: number; cases: number; password: string }> {
+  const nCustomers = opts.customers ?? 200;
+  const nCases = opts.cases ?? 500;
+  const r = rng(20261123);
+  const now = base.clock.now().getTime();
+  const clock = fixedClock(new Date(now - 120 * 86_400_000));
+  const ctx: Ctx = { ...base, clock };
+  const s = buildServices(ctx);
+  const sys = SYSTEM_ACTOR;
+  const password =
+    opts.password ?? process.env.FRONTLINE_DEMO_PASSWORD ?? `demo-${randomBytes(6).toString('base64url')}`;
+
+  const dept = async (
+    name: string,
+    purpose: string,
+    phone: string,
+    email: string | null,
+    hours: string,
+    external = false,
+  ) => s.people.createDepartment(sys, { name, purpose, phone, email, hours, external });
+  const cs = await dept(
+    'Customer Service',
+    'General enquiries, account particulars, plans and feedback',
+    '+65 6100 1000',
+    'care@example.com',
+    'Daily 08:00–22:00',
+  );
+  const billing = await dept(
+    'Billing',
+    'Bills, charges, refunds, waivers and payment arrangements',
+    '+65 6100 2000',
+    'billing@example.com',
+    'Mon–Fri 09:00–18:00',
+  );
+  const tech = await dept(
+    'Technical Support',
+    'Faults, coverage, devices, broadband and line repairs',
+    '+65 6100 3000',
+    'support@example.com',
+    '24 hours',
+  );
+  const collections = await dept(
+    'Collections',
+    'Overdue accounts, defaulters and recovery',
+    '+65 6100 4000',
+    'collections@example.com',
+    'Mon–Fri 09:00–17:30',
+  );
+  await dept(
+    'Consumer Advocacy Office',
+    'Independent mediation of consumer disputes (outside party)',
+    '+65 6100 9000',
+    null,
+    'Mon–Fri 09:00–17:00',
+    true,
+  );
+  await dept(
+    'Partner Retail Stores',
+    'Device purchase, repair drop-off and SIM replacement in person (outside party)',
+    '+65 6100 9100',
+    null,
+    'Daily 11:00–21:00',
+    true,
+  );
+
+  const team = await s.people.createTeam(sys, { name: 'Hotline Team A', departmentId: cs.id });
+  const user = (
+    username: string,
+    displayName: string,
+    role: Role,
+    departmentId: string | null = cs.id,
+    teamId: string | null = team.id,
+  ) =>
+    s.people.createUser(sys, {
+      username,
+      displayName,
+      role,
+      password,
+      teamId,
+      departmentId,
+      email: `${username}@example.com`,
+    });
+  const olivia = await user('olivia', 'Olivia Tan', 'officer');
+  const tom = await user('tom', 'Tom Lim', 'trainee');
+  const lena = await user('lena', 'Lena Koh', 'team_leader');
+  await user('sam', 'Sam Rahman', 'supervisor', cs.id, null);
+  await user('tara', 'Tara Nair', 'trainer', cs.id, null);
+  await user('admin', 'Alex Admin', 'administrator', null, null);
+  const billingLead = await user('bella', 'Bella Ong', 'team_leader', billing.id, null);
+  await base.store.db.updateTable('teams').set({ leader_id: lena.id }).where('id', '=', team.id).execute();
+
+  const catIds = new Map<string, string>();
+  for (const [parent, kids] of Object.entries(CATEGORY_TREE)) {
+    const p = await s.categories.create(sys, { name: parent });
+    for (const k of kids) catIds.set(k, (await s.categories.create(sys, { name: k, parentId: p.id })).id);
+  }
+
+  const customerIds: string[] = [];
+  for (let i = 0; i < nCustomers; i++) {
+    const name = `${r.pick(GIVEN)} ${r.pick(FAMILY)}`;
+    const mobile = `+65 ${r.pick(['8', '9'])}${r.int(100, 999)} ${r.int(1000, 9999)}`;
+    const c = await s.customers.create(sys, {
+      displayName: name,
+      idType: 'nric',
+      idNumber: `${r.pick(['S', 'T'])}${String(r.int(0, 9_999_999)).padStart(7, '0')}${r.pick('ABCDEFGHIZJ'.split(''))}`,
+      dateOfBirth: `${r.int(1950, 2005)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
+      phones: [{ kind: 'mobile', number: mobile }],
+      emails: [`${name.toLowerCase().replace(/[^a-z]+/g, '.')}${i}@example.com`],
+      address: `Blk ${r.int(1, 999)} ${r.pick(['Tampines', 'Jurong West', 'Ang Mo Kio', 'Bedok', 'Woodlands', 'Toa Payoh'])} St ${r.int(10, 99)}, #${String(r.int(2, 20)).padStart(2, '0')}-${r.int(100, 999)}, Singapore ${r.int(100000, 829999)}`,
+      preferredLanguage: r.pick(LANGS),
+      preferredChannel: r.pick(['phone', 'phone', 'email', 'sms', 'chat'] as const),
+      particularNeeds: r.chance(0.05)
+        ? [{ kind: 'hearing_impaired', detail: 'Use text relay or SMS; do not call by voice' }]
+        : r.chance(0.04)
+          ? [{ kind: 'language', detail: 'Prefers a Tamil-speaking officer' }]
+          : [],
+      consent: { marketing: r.chance(0.4), sms: r.chance(0.8), email: r.chance(0.7), callRecording: true },
+      segment: r.pick(['consumer', 'consumer', 'consumer', 'premium', 'business']),
+    });
+    const nAcc = r.chance(0.25) ? 2 : 1;
+    for (let a = 0; a < nAcc; a++) {
+      const services: { kind: 'mobile' | 'line' | 'broadband'; number: string; plan: string }[] = [];
+      services.push({
+        kind: 'mobile',
+        number: a === 0 ? mobile : `+65 9${r.int(100, 999)} ${r.int(1000, 9999)}`,
+        plan: r.pick(PLANS.slice(0, 4)),
+      });
+      if (r.chance(0.4))
+        services.push({
+          kind: 'line',
+          number: `+65 6${r.int(100, 999)} ${r.int(1000, 9999)}`,
+          plan: 'Home Line',
+        });
+      if (r.chance(0.3))
+        services.push({
+          kind: 'broadband',
+          number: `FB${r.int(100000, 999999)}`,
+          plan: r.pick(['Fibre 1G', 'Fibre 500M']),
+        });
+      await s.customers.addAccount(
+        sys,
+        c.id,
+        {
+          accountNumber: `AC${String(10_000_000 + i * 10 + a)}`,
+          currency: 'SGD',
+          creditClass: r.pick(['A', 'A', 'B', 'B', 'C']),
+          services,
+        },
+        undefined,
+      );
+    }
+    customerIds.push(c.id);
+  }
+
+  const officers: Actor[] = [olivia, tom, lena].map((u) => ({
+    userId: u.id,
+    role: u.role,
+    via: 'session' as const,
+  }));
+  const billingActor: Actor = { userId: billingLead.id, role: 'team_leader', via: 'session' };
+  for (let i = 0; i < nCases; i++) {
+    // Spread over the last 90 days, oldest first, so references rise with time.
+    clock.set(new Date(now - (90 - (90 * i) / nCases) * 86_400_000 + r.int(0, 3_600_000)));
+    const officer = r.pick(officers);
+    const t = r.pick(SUBJECTS);
+    const customerId = r.pick(customerIds);
+    const contact = await s.contacts.create(officer, {
+      channel: r.chance(0.9) ? 'phone' : 'walk_in',
+      direction: 'inbound',
+      customerId,
+    });
+    await s.contacts.verify(officer, contact.id, {
+      checks: [
+        { particular: 'name', result: 'match' },
+        { particular: 'id_number', result: 'match' },
+      ],
+    });
+    const critical = t.type === 'complaint' && r.chance(0.2);
+    const c = await s.cases.create(officer, {
+      contactId: contact.id,
+      type: t.type,
+      subject: t.subject,
+      description: `Customer called: ${t.subject.toLowerCase()}.`,
+      categoryId: catIds.get(t.cat) ?? null,
+      criticality: critical ? 'highly_critical' : 'not_highly_critical',
+    });
+    clock.advance(r.int(120, 900) * 1000);
+    await s.contacts.update(officer, contact.id, { end: true, notes: 'Enquiry logged.' });
+    const age = 90 - (90 * i) / nCases;
+    const transitions: CaseAction[] = [];
+    if (t.type === 'compliment' || t.type === 'feedback' || t.type === 'general_enquiry') {
+      transitions.push('resolve');
+      if (age > 7) transitions.push('close');
+    } else if (t.cat === 'Charges dispute' || t.cat === 'Refund' || t.cat === 'Payment arrangement') {
+      await s.cases.refer(officer, c.id, {
+        mode: 'transfer',
+        departmentId: billing.id,
+        reason: 'Billing adjustment needed',
+        urgent: critical,
+      });
+      if (age > 5) {
+        clock.advance(r.int(1, 48) * 3_600_000);
+        await s.cases.addNote(billingActor, c.id, {
+          visibility: 'internal',
+          body: 'Checked the bill; adjustment applied.',
+        });
+        await s.cases.transition(billingActor, c.id, {
+          action: 'resolve',
+          resolutionSummary: 'Charges corrected and explained to the customer.',
+          customerConfirmed: r.chance(0.85),
+        });
+        if (age > 10) await s.cases.transition(billingActor, c.id, { action: 'close' });
+      }
+      continue;
+    } else if (t.cat === 'No service' || t.cat === 'Slow data') {
+      await s.cases.refer(officer, c.id, {
+        mode: 'transfer',
+        departmentId: tech.id,
+        reason: 'Network fault check',
+        urgent: critical,
+      });
+      if (age > 3) {
+        clock.advance(r.int(1, 72) * 3_600_000);
+        await s.cases.transition(officer, c.id, {
+          action: 'resolve',
+          resolutionSummary: 'Cell site repaired; service restored.',
+          customerConfirmed: r.chance(0.8),
+        });
+        if (age > 10) await s.cases.transition(officer, c.id, { action: 'close' });
+      }
+      continue;
+    } else if (age > 4) {
+      transitions.push('resolve');
+      if (age > 10) transitions.push('close');
+    } else if (r.chance(0.5)) {
+      transitions.push('await_customer');
+    }
+    for (const action of transitions) {
+      clock.advance(r.int(5, 600) * 60_000);
+      await s.cases.transition(officer, c.id, {
+        action,
+        ...(action === 'resolve'
+          ? {
+              resolutionSummary: 'Explained and actioned as agreed with the customer.',
+              customerConfirmed: r.chance(0.9),
+            }
+          : {}),
+      });
+    }
+  }
+  void collections;
+  fs.mkdirSync(base.config.dataDir, { recursive: true });
+  fs.writeFileSync(demoPasswordFile(base.config), `${password}\n`, { mode: 0o600 });
+  return { customers: nCustomers, cases: nCases, password };
+}

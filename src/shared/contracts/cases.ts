@@ -1,0 +1,218 @@
+import { type Static, Type } from 'typebox';
+import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from './common.ts';
+
+export const CASE_TYPES = [
+  'general_enquiry',
+  'request_for_action',
+  'complaint',
+  'compliment',
+  'feedback',
+] as const;
+export const CRITICALITIES = ['highly_critical', 'not_highly_critical'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const CASE_STATUSES = [
+  'new',
+  'open',
+  'pending_customer',
+  'pending_action_party',
+  'resolved',
+  'closed',
+] as const;
+export const CASE_ACTIONS = [
+  'open',
+  'await_customer',
+  'await_action_party',
+  'resume',
+  'resolve',
+  'close',
+  'reopen',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+const Subject = Type.String({ minLength: 1, maxLength: 300 });
+const Description = Type.String({ maxLength: 20000 });
+
+export const CaseCreate = Type.Object(
+  {
+    contactId: Uuid,
+    type: StringEnum(CASE_TYPES),
+    subject: Subject,
+    description: Type.Optional(Nullable(Description)),
+    categoryId: Type.Optional(Nullable(Uuid)),
+    criticality: Type.Optional(StringEnum(CRITICALITIES)),
+    priority: Type.Optional(StringEnum(PRIORITIES)),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+    teamId: Type.Optional(Nullable(Uuid)),
+    departmentId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false },
+);
+export type CaseCreateDto = Static<typeof CaseCreate>;
+
+export const CasePatch = Type.Object(
+  {
+    type: Type.Optional(StringEnum(CASE_TYPES)),
+    subject: Type.Optional(Subject),
+    description: Type.Optional(Nullable(Description)),
+    categoryId: Type.Optional(Nullable(Uuid)),
+    criticality: Type.Optional(StringEnum(CRITICALITIES)),
+    priority: Type.Optional(StringEnum(PRIORITIES)),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+    teamId: Type.Optional(Nullable(Uuid)),
+    departmentId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CasePatchDto = Static<typeof CasePatch>;
+
+export const CaseTransition = Type.Object(
+  {
+    action: StringEnum(CASE_ACTIONS),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    resolutionSummary: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+    customerConfirmed: Type.Optional(
+      Type.Boolean({ description: 'The customer confirmed the query was resolved to their satisfaction' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CaseTransitionDto = Static<typeof CaseTransition>;
+
+export const NoteCreate = Type.Object(
+  {
+    body: Type.String({ minLength: 1, maxLength: 20000 }),
+    visibility: StringEnum(['internal', 'public'] as const, {
+      description: 'internal: staff only; public: a reply the customer sees',
+    }),
+    contactId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false },
+);
+export type NoteCreateDto = Static<typeof NoteCreate>;
+
+export const ReferralCreate = Type.Object(
+  {
+    mode: StringEnum(['transfer', 'signpost'] as const, {
+      description:
+        "transfer: the case moves to the department's queue; signpost: needs cannot be met here, the customer was given the department's or party's number",
+    }),
+    departmentId: Type.Optional(Nullable(Uuid)),
+    partyName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    contactNumberGiven: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 40 }))),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    urgent: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ReferralCreateDto = Static<typeof ReferralCreate>;
+
+export const Note = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  authorId: Uuid,
+  visibility: Type.String(),
+  body: Type.String(),
+  contactId: Nullable(Uuid),
+  createdAt: Timestamp,
+});
+export const Referral = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  mode: Type.String(),
+  departmentId: Nullable(Uuid),
+  partyName: Nullable(Type.String()),
+  contactNumberGiven: Nullable(Type.String()),
+  reason: Type.String(),
+  urgent: Type.Boolean(),
+  createdBy: Uuid,
+  createdAt: Timestamp,
+});
+export const CaseEvent = Type.Object({
+  id: Uuid,
+  at: Timestamp,
+  actorId: Nullable(Type.String()),
+  kind: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const Case = Type.Object({
+  id: Uuid,
+  reference: Type.String(),
+  type: StringEnum(CASE_TYPES),
+  categoryId: Nullable(Uuid),
+  criticality: StringEnum(CRITICALITIES),
+  priority: StringEnum(PRIORITIES),
+  status: StringEnum(CASE_STATUSES),
+  subject: Type.String(),
+  description: Nullable(Type.String()),
+  customerId: Nullable(Uuid),
+  assigneeId: Nullable(Uuid),
+  teamId: Nullable(Uuid),
+  departmentId: Nullable(Uuid),
+  createdBy: Uuid,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  resolvedAt: Nullable(Timestamp),
+  closedAt: Nullable(Timestamp),
+  resolutionSummary: Nullable(Type.String()),
+  customerConfirmed: Nullable(Type.Boolean()),
+  version: Type.Integer(),
+  allowedActions: Type.Array(StringEnum(CASE_ACTIONS)),
+});
+export type CaseDto = Static<typeof Case>;
+
+export const CaseDetail = Type.Object({
+  ...Case.properties,
+  contactIds: Type.Array(Uuid),
+  notes: Type.Array(Note),
+  referrals: Type.Array(Referral),
+  timeline: Type.Array(CaseEvent),
+});
+
+const csv = (values: readonly string[]) =>
+  Type.String({
+    pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`,
+    description: `Comma-separated: ${values.join(', ')}`,
+  });
+
+export const CaseListQuery = Type.Object(
+  {
+    status: Type.Optional(csv(CASE_STATUSES)),
+    type: Type.Optional(StringEnum(CASE_TYPES)),
+    criticality: Type.Optional(StringEnum(CRITICALITIES)),
+    assigneeId: Type.Optional(Uuid),
+    teamId: Type.Optional(Uuid),
+    departmentId: Type.Optional(Uuid),
+    customerId: Type.Optional(Uuid),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type CaseListQueryDto = Static<typeof CaseListQuery>;
+
+export const Category = Type.Object({
+  id: Uuid,
+  parentId: Nullable(Uuid),
+  name: Type.String(),
+  path: Type.String({ description: 'Names from the root, joined by " › "' }),
+  active: Type.Boolean(),
+  position: Type.Integer(),
+});
+export const CategoryCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    parentId: Type.Optional(Nullable(Uuid)),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  },
+  { additionalProperties: false },
+);
+export const CategoryPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    parentId: Type.Optional(Nullable(Uuid)),
+    active: Type.Optional(Type.Boolean()),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

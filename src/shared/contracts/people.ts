@@ -1,0 +1,135 @@
+import { type Static, Type } from 'typebox';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
+
+export const ROLES = ['officer', 'trainee', 'team_leader', 'supervisor', 'trainer', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+export const RoleSchema = StringEnum(ROLES);
+
+const Name = Type.String({ minLength: 1, maxLength: 120 });
+const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9._-]+$' });
+const Password = Type.String({ minLength: 10, maxLength: 200 });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const User = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  email: Nullable(Type.String()),
+  displayName: Type.String(),
+  role: RoleSchema,
+  teamId: Nullable(Uuid),
+  departmentId: Nullable(Uuid),
+  active: Type.Boolean(),
+  createdAt: Timestamp,
+});
+export type UserDto = Static<typeof User>;
+
+export const SessionResponse = Type.Object({
+  user: User,
+  csrfToken: Type.String({ description: 'Send as the X-CSRF-Token header on cookie-authenticated writes' }),
+  expiresAt: Timestamp,
+});
+
+export const UserCreate = Type.Object(
+  {
+    username: Username,
+    displayName: Name,
+    role: RoleSchema,
+    email: Type.Optional(Email),
+    password: Password,
+    teamId: Type.Optional(Nullable(Uuid)),
+    departmentId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false },
+);
+export const UserPatch = Type.Object(
+  {
+    displayName: Type.Optional(Name),
+    role: Type.Optional(RoleSchema),
+    email: Type.Optional(Nullable(Email)),
+    password: Type.Optional(Password),
+    teamId: Type.Optional(Nullable(Uuid)),
+    departmentId: Type.Optional(Nullable(Uuid)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const Team = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  departmentId: Nullable(Uuid),
+  leaderId: Nullable(Uuid),
+  createdAt: Timestamp,
+});
+export const TeamCreate = Type.Object(
+  { name: Name, departmentId: Type.Optional(Nullable(Uuid)), leaderId: Type.Optional(Nullable(Uuid)) },
+  { additionalProperties: false },
+);
+
+const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^[0-9+()\\- ]+$' });
+export const Department = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  purpose: Type.String(),
+  phone: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  hours: Nullable(Type.String()),
+  external: Type.Boolean({ description: 'An outside party (not part of the organisation)' }),
+  active: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type DepartmentDto = Static<typeof Department>;
+export const DepartmentCreate = Type.Object(
+  {
+    name: Name,
+    purpose: Type.String({ minLength: 1, maxLength: 1000 }),
+    phone: Type.Optional(Nullable(Phone)),
+    email: Type.Optional(Nullable(Email)),
+    hours: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    external: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const DepartmentPatch = Type.Object(
+  {
+    name: Type.Optional(Name),
+    purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    phone: Type.Optional(Nullable(Phone)),
+    email: Type.Optional(Nullable(Email)),
+    hours: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    external: Type.Optional(Type.Boolean()),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TokenCreate = Type.Object(
+  { name: Name, expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
+  { additionalProperties: false },
+);
+export const Token = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Timestamp,
+  expiresAt: Nullable(Timestamp),
+  lastUsedAt: Nullable(Timestamp),
+  revokedAt: Nullable(Timestamp),
+});
+export const TokenCreated = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Timestamp,
+  expiresAt: Nullable(Timestamp),
+  token: Type.String({ description: 'Shown once; send as `Authorization: Bearer <token>`' }),
+});
