@@ -21,7 +21,7 @@ import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } f
 import { emailKey, identifierKey, mask, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
 
 /** Answers whether a contact has met the verification policy for a customer (the contacts module). */
-export type VerificationGate = (contactId: string, customerId: string) => Promise<boolean>;
+export type VerificationGate = (contactId: string, customerId: string, trx?: Executor) => Promise<boolean>;
 
 type Hit = Static<typeof CustomerSearchHit>;
 
@@ -46,10 +46,11 @@ export class CustomersService {
   }
 
   /** Masked unless the role sees particulars anyway or the given contact verified this customer. */
-  async isMaskedFor(actor: Actor, customerId: string, contactId: string | undefined): Promise<boolean> {
+  async isMaskedFor(actor: Actor, customerId: string, contactId: string | undefined, trx?: Executor): Promise<boolean> {
     if (can(actor.role, 'pii.unmasked')) return false;
     if (actor.role === 'trainer') return true;
-    return !(contactId && (await this.isVerified(contactId, customerId)));
+    // Inside a transaction, pass it: SQLite has one connection, so a query beside it would wait forever.
+    return !(contactId && (await this.isVerified(contactId, customerId, trx)));
   }
 
   /**
@@ -146,7 +147,7 @@ export class CustomersService {
         after: auditShape(row),
       });
       await emit(trx, at, 'customer.created', { id: row.id });
-      return presentCustomer(row, [], await this.isMaskedFor(actor, row.id, undefined));
+      return presentCustomer(row, [], await this.isMaskedFor(actor, row.id, undefined, trx));
     });
   }
 
@@ -197,7 +198,7 @@ export class CustomersService {
       );
       await audit(trx, { at, actor, entityType: 'customer', entityId: id, action: 'customer.updated', ...d });
       await emit(trx, at, 'customer.updated', { id, version: next.version });
-      const masked = await this.isMaskedFor(actor, id, input.contactId);
+      const masked = await this.isMaskedFor(actor, id, input.contactId, trx);
       const accounts = (await accountsWithServices(trx, id)).map((x) =>
         presentAccount(x.account, x.services, masked),
       );
@@ -372,7 +373,7 @@ export class CustomersService {
         after: full,
       });
       await emit(trx, at, 'account.created', { id: account.id, customerId });
-      return presentAccount(account, services, await this.isMaskedFor(actor, customerId, contactId));
+      return presentAccount(account, services, await this.isMaskedFor(actor, customerId, contactId, trx));
     });
   }
 
@@ -432,7 +433,7 @@ export class CustomersService {
       return presentAccount(
         next,
         [...beforeServices, ...added],
-        await this.isMaskedFor(actor, before.customer_id, input.contactId),
+        await this.isMaskedFor(actor, before.customer_id, input.contactId, trx),
       );
     });
   }
