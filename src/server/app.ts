@@ -34,7 +34,9 @@ export function buildServices(ctx: Ctx) {
   // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
   let customers: CustomersService | undefined;
   const contacts = new ContactsService(ctx, () => customers!);
-  customers = new CustomersService(ctx, (contactId, customerId, trx) => contacts.isVerified(contactId, customerId, trx));
+  customers = new CustomersService(ctx, (contactId, customerId, trx) =>
+    contacts.isVerified(contactId, customerId, trx),
+  );
   const categories = new CategoriesService(ctx);
   const cases = new CasesService(ctx, { contacts, people });
   return { people, auth, contacts, customers, categories, cases };

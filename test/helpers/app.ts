@@ -1,12 +1,12 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
-import type { Role } from '../../src/shared/contracts/people.ts';
-import { ROLES } from '../../src/shared/contracts/people.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { type Clock, fixedClock } from '../../src/server/platform/clock.ts';
 import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
 import type { Dialect } from '../../src/server/platform/db/index.ts';
+import type { Role } from '../../src/shared/contracts/people.ts';
+import { ROLES } from '../../src/shared/contracts/people.ts';
 import { openTestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
@@ -19,7 +19,10 @@ export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
  */
 export async function makeTestApp(dialect: Dialect, opts: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}) {
   const store = await openTestDb(dialect);
-  const config = { ...loadConfig({ FRONTLINE_DATA_DIR: '/tmp/frontline-test', ...opts.env }), secureCookies: false };
+  const config = {
+    ...loadConfig({ FRONTLINE_DATA_DIR: '/tmp/frontline-test', ...opts.env }),
+    secureCookies: false,
+  };
   const clock = opts.clock ?? fixedClock('2026-11-23T09:00:00.000Z');
   const ctx: Ctx = { store, clock, config };
   const { app, services, routes } = await buildApp(ctx, { logger: false });

@@ -1,6 +1,6 @@
+import type { Actor } from '../../src/server/platform/audit.ts';
 import type { CaseCreateDto } from '../../src/shared/contracts/cases.ts';
 import type { CustomerCreateDto } from '../../src/shared/contracts/customers.ts';
-import type { Actor } from '../../src/server/platform/audit.ts';
 import type { TestApp } from './app.ts';
 
 let n = 0;
@@ -22,14 +22,21 @@ export async function buildCustomer(t: TestApp, overrides: Partial<CustomerCreat
   const account = await t.services.customers.addAccount(
     { userId: 'system', role: 'administrator', via: 'system' },
     c.id,
-    { accountNumber: `AC${String(90000000 + i)}`, services: [{ kind: 'line', number: `+65 6${String(1000000 + i).slice(-7)}`, plan: 'Home Line' }] },
+    {
+      accountNumber: `AC${String(90000000 + i)}`,
+      services: [{ kind: 'line', number: `+65 6${String(1000000 + i).slice(-7)}`, plan: 'Home Line' }],
+    },
     undefined,
   );
   return { ...c, account };
 }
 
 export async function buildContact(t: TestApp, customerId: string | null, actor?: Actor) {
-  return t.services.contacts.create(actor ?? t.users.officer.actor, { channel: 'phone', direction: 'inbound', customerId });
+  return t.services.contacts.create(actor ?? t.users.officer.actor, {
+    channel: 'phone',
+    direction: 'inbound',
+    customerId,
+  });
 }
 
 /** A verified contact on a fresh customer. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type TestApp, makeTestApp } from '../helpers/app.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildContact, buildCustomer } from '../helpers/factories.ts';
 
@@ -19,7 +19,10 @@ for (const dialect of await dialects()) {
         preferredLanguage: 'zh',
       });
       // Namesakes and near-misses so ranking matters.
-      await buildCustomer(t, { displayName: 'Tan Mei Hua', phones: [{ kind: 'mobile', number: '+65 8123 4567' }] });
+      await buildCustomer(t, {
+        displayName: 'Tan Mei Hua',
+        phones: [{ kind: 'mobile', number: '+65 8123 4567' }],
+      });
       await buildCustomer(t, { displayName: 'Melissa Tanaka' });
     });
     after(() => t.close());
@@ -30,7 +33,14 @@ for (const dialect of await dialects()) {
       return r.data.items as { id: string; displayName: string; matchedOn: string; idNumber: string }[];
     };
 
-    for (const q of ['+65 9123 4567', '91234567', '9123-4567', '0065 9123 4567', '6591234567', '(+65) 9123 4567']) {
+    for (const q of [
+      '+65 9123 4567',
+      '91234567',
+      '9123-4567',
+      '0065 9123 4567',
+      '6591234567',
+      '(+65) 9123 4567',
+    ]) {
       test(`finds by mobile typed as "${q}"`, async () => {
         const hits = await search(q);
         assert.equal(hits[0]?.id, mei.id);
@@ -99,7 +109,10 @@ for (const dialect of await dialects()) {
         cursor = r.data.nextCursor;
       } while (cursor);
       assert.equal(new Set(seen).size, seen.length);
-      const total = await t.ctx.store.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const total = await t.ctx.store.db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(seen.length, Number(total.n));
     });
 
@@ -175,7 +188,11 @@ for (const dialect of await dialects()) {
       // Even a supervisor changes an account only on a verified contact.
       r = await t.call('supervisor', 'PATCH', url, { billingAddress: '1 New Road' });
       assert.equal(r.statusCode, 403);
-      const before = await t.ctx.store.db.selectFrom('accounts').select('billing_address').where('id', '=', c.account.id).executeTakeFirstOrThrow();
+      const before = await t.ctx.store.db
+        .selectFrom('accounts')
+        .select('billing_address')
+        .where('id', '=', c.account.id)
+        .executeTakeFirstOrThrow();
       assert.equal(before.billing_address, null);
 
       await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
@@ -239,7 +256,10 @@ for (const dialect of await dialects()) {
       const r = await t.call('officer', 'PATCH', `/api/v1/customers/${c.id}`, { address: 'x' });
       assert.equal(r.statusCode, 403);
       assert.equal(r.data.errors[0].field, '/body/contactId');
-      const dup = await t.call('officer', 'POST', '/api/v1/customers', { displayName: 'Someone Else', idNumber: 's8123456d' });
+      const dup = await t.call('officer', 'POST', '/api/v1/customers', {
+        displayName: 'Someone Else',
+        idNumber: 's8123456d',
+      });
       assert.equal(dup.statusCode, 409);
       assert.equal(dup.data.code, 'customer.identifier_taken');
     });

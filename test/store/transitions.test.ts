@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CASE_ACTIONS, CASE_STATUSES, type CaseAction, type CaseStatus } from '../../src/shared/contracts/cases.ts';
 import { allowedActions, transition } from '../../src/server/modules/cases/transitions.ts';
-import { type TestApp, makeTestApp } from '../helpers/app.ts';
+import {
+  CASE_ACTIONS,
+  CASE_STATUSES,
+  type CaseAction,
+  type CaseStatus,
+} from '../../src/shared/contracts/cases.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildCase } from '../helpers/factories.ts';
 
@@ -90,7 +95,10 @@ for (const dialect of await dialects()) {
             });
             assert.equal(r.statusCode, 200, `${step}: ${r.body}`);
           }
-          const body = { action, ...(action === 'resolve' ? { resolutionSummary: 'Explained the charge' } : {}) };
+          const body = {
+            action,
+            ...(action === 'resolve' ? { resolutionSummary: 'Explained the charge' } : {}),
+          };
           const r = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, body);
           const want = LEGAL[`${from}:${action}`];
           if (want) {
@@ -109,7 +117,9 @@ for (const dialect of await dialects()) {
 
     test('resolving needs a summary; the confirmation and times are recorded; reopening clears them', async () => {
       const { case: c } = await buildCase(t);
-      const noSummary = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, { action: 'resolve' });
+      const noSummary = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, {
+        action: 'resolve',
+      });
       assert.equal(noSummary.statusCode, 422);
       assert.equal(noSummary.data.errors[0].field, '/body/resolutionSummary');
       const ok = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, {
@@ -120,12 +130,17 @@ for (const dialect of await dialects()) {
       assert.equal(ok.statusCode, 200);
       assert.equal(ok.data.customerConfirmed, true);
       assert.equal(ok.data.resolvedAt, t.ctx.clock.now().toISOString());
-      const reopened = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, { action: 'reopen', reason: 'Charged again' });
+      const reopened = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, {
+        action: 'reopen',
+        reason: 'Charged again',
+      });
       assert.equal(reopened.data.status, 'open');
       assert.equal(reopened.data.resolvedAt, null);
       assert.equal(reopened.data.customerConfirmed, null);
       const detail = await t.call('officer', 'GET', `/api/v1/cases/${c.id}`);
-      const kinds = detail.data.timeline.map((e: { kind: string; data: { action?: string } }) => `${e.kind}:${e.data.action ?? ''}`);
+      const kinds = detail.data.timeline.map(
+        (e: { kind: string; data: { action?: string } }) => `${e.kind}:${e.data.action ?? ''}`,
+      );
       assert.deepEqual(kinds, ['case.created:', 'case.status_changed:resolve', 'case.status_changed:reopen']);
     });
   });

@@ -28,7 +28,6 @@ export const ERRORS = {
   'account.number_taken': { status: 409, title: 'That account number is in use' },
   'contact.not_found': { status: 404, title: 'No such contact' },
   'contact.not_verified': { status: 403, title: 'The customer has not been verified on this contact' },
-  'contact.customer_mismatch': { status: 409, title: 'The contact belongs to another customer' },
   'contact.already_ended': { status: 409, title: 'The contact has already ended' },
   'contact.no_customer': { status: 409, title: 'The contact has no identified customer to verify' },
   'case.not_found': { status: 404, title: 'No such case' },

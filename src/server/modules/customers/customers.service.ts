@@ -46,7 +46,12 @@ export class CustomersService {
   }
 
   /** Masked unless the role sees particulars anyway or the given contact verified this customer. */
-  async isMaskedFor(actor: Actor, customerId: string, contactId: string | undefined, trx?: Executor): Promise<boolean> {
+  async isMaskedFor(
+    actor: Actor,
+    customerId: string,
+    contactId: string | undefined,
+    trx?: Executor,
+  ): Promise<boolean> {
     if (can(actor.role, 'pii.unmasked')) return false;
     if (actor.role === 'trainer') return true;
     // Inside a transaction, pass it: SQLite has one connection, so a query beside it would wait forever.

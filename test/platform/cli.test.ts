@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+const MAIN = path.resolve('src/main.ts');
+const run = (args: string[], env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+
+test('CLI: migrate, seed, user add, token create on a fresh SQLite data directory', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-cli-'));
+  const env = { FRONTLINE_DATA_DIR: dir, DATABASE_URL: '', FRONTLINE_DEMO_PASSWORD: 'demo-password-1' };
+  let r = run(['migrate'], env);
+  assert.equal(r.status, 0, r.stderr);
+  r = run(['seed'], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /200 customers, 500 cases/);
+  assert.match(r.stdout, /demo-password-1/);
+  r = run(['seed'], env);
+  assert.equal(r.status, 1, 'seeding twice is refused');
+  r = run(['user', 'add', '--username', 'newbie', '--name', 'New Bie', '--role', 'trainee'], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Created trainee newbie .* with password \S+/);
+  r = run(['user', 'add', '--username', 'x', '--name', 'X', '--role', 'king'], env);
+  assert.equal(r.status, 2);
+  r = run(['token', 'create', '--user', 'admin', '--name', 'crm'], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout.trim(), /^flt_[A-Za-z0-9_-]{40}$/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('CLI: serve on an empty data directory seeds the demo centre, prints URL and password, answers health and logs in', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-serve-'));
+  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const child = spawn(process.execPath, [MAIN, 'serve'], {
+    env: {
+      ...process.env,
+      FRONTLINE_DATA_DIR: dir,
+      PORT: port,
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      FRONTLINE_DEMO_PASSWORD: 'demo-password-2',
+    },
+  });
+  try {
+    let out = '';
+    child.stdout.on('data', (b) => {
+      out += b;
+    });
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('Demo users') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, new RegExp(`http://localhost:${port}`));
+    assert.match(out, /demo-password-2/);
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    assert.deepEqual(await health.json(), { status: 'ok', db: 'sqlite' });
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'olivia', password: 'demo-password-2' }),
+    });
+    assert.equal(login.status, 200);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /frontline_session=/);
+    assert.match(cookie, /HttpOnly/i);
+    assert.match(cookie, /SameSite=Lax/i);
+    assert.match(cookie, /Secure/i);
+    const cases = await fetch(`http://127.0.0.1:${port}/api/v1/cases?limit=5`, {
+      headers: { cookie: cookie.split(';')[0]! },
+    });
+    assert.equal((await cases.json()).items.length, 5);
+    const docs = await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`);
+    const doc = await docs.json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.paths['/api/v1/cases/{id}/transitions']);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
