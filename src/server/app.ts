@@ -18,7 +18,7 @@ import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
-import { installErrorHandling, installValidators } from './platform/http.ts';
+import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
 import { can } from './platform/permissions.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 
@@ -60,6 +60,9 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
 
   installValidators(app);
   installErrorHandling(app);
+  installInputHygiene(app);
+  // JSON only: a text/plain body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   app.decorateRequest('actor', null);
 

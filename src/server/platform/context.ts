@@ -12,25 +12,41 @@ export interface Ctx {
 
 export const nowIso = (ctx: Ctx): string => ctx.clock.now().toISOString();
 
+/** An RFC 3339 date-time from the wire as a canonical ISO instant; one JS cannot represent (e.g. a leap second) is a 400. */
+export function parseInstant(value: string, field: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw invalid(field, 'is not a representable date-time');
+  return new Date(ms).toISOString();
+}
+
 /** One transaction per write. */
 export function tx<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
   return ctx.store.db.transaction().execute(fn);
 }
 
-/** Keyset cursors: opaque base64url of the sort key and id of the last row served. */
-export function encodeCursor(parts: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+/** Keyset cursors: opaque base64url of the sort key (an instant) and the id of the last row served. */
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
 }
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The cursor's (instant, id), or null when absent; anything this server did not issue is a 400. */
+export function decodeCursor(cursor: string | undefined): [string, string] | null {
   if (!cursor) return null;
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(parts) &&
-      parts.length === arity &&
-      parts.every((p) => typeof p === 'string' || typeof p === 'number')
+      parts.length === 2 &&
+      typeof parts[0] === 'string' &&
+      ISO_INSTANT.test(parts[0]) &&
+      !Number.isNaN(Date.parse(parts[0])) &&
+      typeof parts[1] === 'string' &&
+      UUID.test(parts[1])
     ) {
-      return parts as (string | number)[];
+      return [parts[0], parts[1]];
     }
   } catch {
     // fall through to the error below

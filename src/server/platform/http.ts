@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type FieldError, toProblem } from './errors.ts';
+import { AppError, type FieldError, invalid, toProblem } from './errors.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = (addFormatsModule as unknown as { default: { default: (ajv: Ajv) => Ajv } }).default
@@ -33,7 +33,7 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   const seen = new Set<string>();
   for (const e of errors) {
     if ([...unionPaths].some((p) => e.schemaPath.startsWith(`${p}/`))) continue;
-    let field = `/${part}${e.instancePath}`;
+    let field = `/${part === 'querystring' ? 'query' : part}${e.instancePath}`;
     let message = e.message ?? 'is not valid';
     if (e.keyword === 'required') {
       field += `/${(e.params as { missingProperty: string }).missingProperty}`;
@@ -52,6 +52,32 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
     out.push({ field, message });
   }
   return out;
+}
+
+const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Before validation: refuse NUL characters anywhere in the input (PostgreSQL cannot store them in
+ * text, and no field needs one), and lower-case UUIDs, which are case-insensitive but stored as text.
+ */
+export function installInputHygiene(app: FastifyInstance): void {
+  const clean = (value: unknown, pointer: string): unknown => {
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) throw invalid(pointer, 'must not contain NUL characters');
+      return UUID_ANY_CASE.test(value) ? value.toLowerCase() : value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => clean(v, `${pointer}/${i}`));
+    if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = clean(o[k], `${pointer}/${k}`);
+    }
+    return value;
+  };
+  app.addHook('preValidation', async (req) => {
+    req.params = clean(req.params, '/params') as typeof req.params;
+    req.query = clean(req.query, '/query') as typeof req.query;
+    req.body = clean(req.body, '/body') as typeof req.body;
+  });
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {

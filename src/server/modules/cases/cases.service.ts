@@ -483,7 +483,7 @@ export class CasesService {
   }
 
   async list(q: CaseListQueryDto & { limit: number }) {
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor);
     let query = this.db
       .selectFrom('cases')
       .selectAll()
@@ -498,7 +498,7 @@ export class CasesService {
     if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
     if (q.customerId) query = query.where('customer_id', '=', q.customerId);
     if (after) {
-      const [at, cid] = after as [string, string];
+      const [at, cid] = after;
       query = query.where((eb) =>
         eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', cid)])]),
       );
@@ -507,7 +507,7 @@ export class CasesService {
     const page = rows.slice(0, q.limit);
     return {
       items: page.map(presentCase),
-      nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.created_at, page.at(-1)!.id]) : null,
+      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
     };
   }
 }

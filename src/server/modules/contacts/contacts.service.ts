@@ -9,7 +9,7 @@ import type {
   VerificationPolicyDto,
 } from '../../../shared/contracts/contacts.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
-import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
+import { type Ctx, decodeCursor, encodeCursor, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
@@ -177,7 +177,7 @@ export class ContactsService {
       direction: input.direction,
       customer_id: input.customerId ?? null,
       officer_id: actor.userId,
-      started_at: input.startedAt ? new Date(input.startedAt).toISOString() : at,
+      started_at: input.startedAt ? parseInstant(input.startedAt, '/body/startedAt') : at,
       ended_at: null,
       notes: input.notes ?? null,
       from_address: input.fromAddress ?? null,
@@ -281,7 +281,7 @@ export class ContactsService {
   }
 
   async list(q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor);
     let query = this.db
       .selectFrom('contacts')
       .selectAll()
@@ -290,7 +290,7 @@ export class ContactsService {
       .limit(q.limit + 1);
     if (q.customerId) query = query.where('customer_id', '=', q.customerId);
     if (after) {
-      const [at, id] = after as [string, string];
+      const [at, id] = after;
       query = query.where((eb) =>
         eb.or([eb('started_at', '<', at), eb.and([eb('started_at', '=', at), eb('id', '<', id)])]),
       );
@@ -301,7 +301,7 @@ export class ContactsService {
     for (const r of page) items.push(await this.present(this.db, r));
     return {
       items,
-      nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.started_at, page.at(-1)!.id]) : null,
+      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.started_at, page.at(-1)!.id) : null,
     };
   }
 }

@@ -12,7 +12,7 @@ import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CustomersTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { can } from '../../platform/permissions.ts';
@@ -157,6 +157,8 @@ export class CustomersService {
   }
 
   async update(actor: Actor, id: string, input: CustomerPatchDto): Promise<CustomerDto> {
+    if (Object.keys(input).every((k) => k === 'contactId'))
+      throw invalid('/body', 'must contain at least one field to change');
     await this.requireVerified(actor, id, input.contactId, false);
     return tx(this.ctx, async (trx) => {
       const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -190,6 +192,17 @@ export class CustomersService {
         if (typeof before[k] === 'string' && next[k] === JSON.stringify(before[k])) next[k] = before[k];
       }
       await this.assertIdentifierFree(trx, next.id_number, id);
+      const d = diff(
+        auditShape(before) as Record<string, unknown>,
+        auditShape(next) as Record<string, unknown>,
+      );
+      const masked = await this.isMaskedFor(actor, id, input.contactId, trx);
+      const accounts = (await accountsWithServices(trx, id)).map((x) =>
+        presentAccount(x.account, x.services, masked),
+      );
+      // Nothing really changed: no new version, no audit row, no event.
+      if (Object.keys(d.after).every((k) => k === 'version' || k === 'updatedAt'))
+        return presentCustomer(before, accounts, masked);
       const { id: _id, ...set } = next;
       await trx
         .updateTable('customers')
@@ -197,16 +210,8 @@ export class CustomersService {
         .where('id', '=', id)
         .execute();
       await reindexCustomer(trx, id, this.ctx.config.phoneCountryCode);
-      const d = diff(
-        auditShape(before) as Record<string, unknown>,
-        auditShape(next) as Record<string, unknown>,
-      );
       await audit(trx, { at, actor, entityType: 'customer', entityId: id, action: 'customer.updated', ...d });
       await emit(trx, at, 'customer.updated', { id, version: next.version });
-      const masked = await this.isMaskedFor(actor, id, input.contactId, trx);
-      const accounts = (await accountsWithServices(trx, id)).map((x) =>
-        presentAccount(x.account, x.services, masked),
-      );
       return presentCustomer(next, accounts, masked);
     });
   }
@@ -289,7 +294,7 @@ export class CustomersService {
     limit: number,
     cursor: string | undefined,
   ): Promise<{ items: Hit[]; nextCursor: string | null }> {
-    const after = decodeCursor(cursor, 2);
+    const after = decodeCursor(cursor);
     let q = this.db
       .selectFrom('customers')
       .select(['id', 'display_name', 'id_number', 'phones', 'created_at'])
@@ -297,7 +302,7 @@ export class CustomersService {
       .orderBy('id', 'desc')
       .limit(limit + 1);
     if (after) {
-      const [at, id] = after as [string, string];
+      const [at, id] = after;
       q = q.where((eb) =>
         eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
       );
@@ -321,7 +326,7 @@ export class CustomersService {
           score: null,
         };
       }),
-      nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.created_at, page.at(-1)!.id]) : null,
+      nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
     };
   }
 
@@ -384,6 +389,9 @@ export class CustomersService {
 
   /** An account-changing action: always needs a contact on which the customer passed verification. */
   async updateAccount(actor: Actor, accountId: string, input: Static<typeof AccountPatch>) {
+    if (input.status === undefined && input.billingAddress === undefined && !input.addServices?.length) {
+      throw invalid('/body', 'must contain at least one change: status, billingAddress or addServices');
+    }
     const account = await this.db
       .selectFrom('accounts')
       .selectAll()

@@ -38,7 +38,17 @@ export async function migrateToLatest(store: Db): Promise<string[]> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: store.db, provider });
+  // Keep Kysely's bookkeeping in the schema being migrated: otherwise on PostgreSQL it may find
+  // another schema's migration tables and skip or break (tests run several schemas side by side).
+  const schema =
+    store.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
