@@ -25,7 +25,7 @@ import { loadConfig } from '../src/server/platform/config.ts';
 import type { Ctx } from '../src/server/platform/context.ts';
 import { openDb } from '../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
-import { figure, info, median, ms, pct, percentile, tempDir } from './lib.ts';
+import { figure, info, median, ms, pct, percentile, ratio, tempDir } from './lib.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -41,8 +41,13 @@ interface Target {
   headers: Record<string, string>;
   body: string;
 }
-type ChildMsg = { type: 'ready'; target: Target } | { type: 'count'; n: number };
-type ParentMsg = { type: 'count' } | { type: 'stop' };
+/** Cases stored so far, and the server process's CPU time (user + system, µs) so far. */
+interface Stats {
+  cases: number;
+  cpuMicros: number;
+}
+type ChildMsg = { type: 'ready'; target: Target } | { type: 'stats'; stats: Stats };
+type ParentMsg = { type: 'stats' } | { type: 'stop' };
 
 // ---------------------------------------------------------------------------------------------
 // Server side (child processes)
@@ -66,7 +71,10 @@ async function startApp(dir: string): Promise<Running> {
     purpose: 'Bills and charges',
     phone: '+65 6100 2000',
   });
-  const team = await services.people.createTeam(SYSTEM_ACTOR, { name: 'Team A', departmentId: department.id });
+  const team = await services.people.createTeam(SYSTEM_ACTOR, {
+    name: 'Team A',
+    departmentId: department.id,
+  });
   const user = await services.people.createUser(SYSTEM_ACTOR, {
     username: 'bench.officer',
     displayName: 'Bench Officer',
@@ -121,7 +129,9 @@ async function startBaseline(dir: string): Promise<Running> {
   db.exec(
     'CREATE TABLE cases (id TEXT PRIMARY KEY, contact_id TEXT NOT NULL, type TEXT NOT NULL, subject TEXT NOT NULL, created_at TEXT NOT NULL)',
   );
-  const insert = db.prepare('INSERT INTO cases (id, contact_id, type, subject, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO cases (id, contact_id, type, subject, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const app = Fastify({ logger: false });
   app.post('/api/v1/cases', async (req, reply) => {
     const b = req.body as { contactId: string; type: string; subject: string };
@@ -136,7 +146,11 @@ async function startBaseline(dir: string): Promise<Running> {
     target: {
       url: `http://127.0.0.1:${port}/api/v1/cases`,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ contactId: randomUUID(), type: 'complaint', subject: 'Charged twice for March' }),
+      body: JSON.stringify({
+        contactId: randomUUID(),
+        type: 'complaint',
+        subject: 'Charged twice for March',
+      }),
     },
     count: async () => Number((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n),
     close: async () => {
@@ -151,7 +165,11 @@ async function serve(which: Server, dir: string): Promise<void> {
   const running = which === 'app' ? await startApp(dir) : await startBaseline(dir);
   process.on('disconnect', () => process.exit(1));
   process.on('message', (m: ParentMsg) => {
-    if (m.type === 'count') void running.count().then((n) => send({ type: 'count', n }));
+    if (m.type === 'stats')
+      void running.count().then((cases) => {
+        const cpu = process.cpuUsage();
+        send({ type: 'stats', stats: { cases, cpuMicros: cpu.user + cpu.system } });
+      });
     if (m.type === 'stop') void running.close().then(() => process.exit(0));
   });
   send({ type: 'ready', target: running.target });
@@ -164,7 +182,8 @@ class ServerChild {
   readonly name: Server;
   readonly child: ChildProcess;
   target!: Target;
-  private waiting: ((m: ChildMsg) => void) | null = null;
+  /** The one reply awaited at a time (the driver asks, then waits). */
+  private waiting: { resolve: (m: ChildMsg) => void; reject: (e: Error) => void } | null = null;
   private exited = false;
 
   constructor(name: Server, dir: string, execArgv: string[]) {
@@ -176,17 +195,20 @@ class ServerChild {
     this.child.on('message', (m: ChildMsg) => {
       const w = this.waiting;
       this.waiting = null;
-      w?.(m);
+      w?.resolve(m);
+    });
+    this.child.on('exit', (code) => {
+      this.exited = true;
+      const w = this.waiting;
+      this.waiting = null;
+      w?.reject(new Error(`${this.name} server exited early (code ${code})`));
     });
   }
 
   private next(): Promise<ChildMsg> {
+    if (this.exited) return Promise.reject(new Error(`${this.name} server has exited`));
     return new Promise((resolve, reject) => {
-      this.waiting = resolve;
-      this.child.once('exit', (code) => {
-        this.exited = true;
-        reject(new Error(`${this.name} server exited early (code ${code})`));
-      });
+      this.waiting = { resolve, reject };
     });
   }
 
@@ -196,12 +218,12 @@ class ServerChild {
     this.target = m.target;
   }
 
-  async count(): Promise<number> {
+  async stats(): Promise<Stats> {
     const p = this.next();
-    this.child.send({ type: 'count' } satisfies ParentMsg);
+    this.child.send({ type: 'stats' } satisfies ParentMsg);
     const m = await p;
-    if (m.type !== 'count') throw new Error(`${this.name}: unexpected ${m.type}`);
-    return m.n;
+    if (m.type !== 'stats') throw new Error(`${this.name}: unexpected ${m.type}`);
+    return m.stats;
   }
 
   async stop(): Promise<void> {
@@ -217,11 +239,14 @@ interface Round {
   p50: number;
   p99: number;
   ok: number;
+  /** Server CPU time (user + system) per request answered, µs. */
+  cpuPerReq: number;
 }
 
 async function load(s: ServerChild, seconds: number, label: string): Promise<Round> {
   // autocannon's own latency histogram has whole-millisecond resolution; record exact times here.
   const latencies: number[] = [];
+  const before = await s.stats();
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -245,11 +270,13 @@ async function load(s: ServerChild, seconds: number, label: string): Promise<Rou
       `${label}: expected only 201 responses, got non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts} status codes ${codes.join(' ') || 'none'}`,
     );
   }
+  const after = await s.stats();
   return {
     rps: r.requests.average,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     ok: created,
+    cpuPerReq: (after.cpuMicros - before.cpuMicros) / created,
   };
 }
 
@@ -286,18 +313,23 @@ async function drive(): Promise<void> {
         const r = await load(s, DURATION, `${s.name} round ${i}`);
         if (s === app) sent += r.ok;
         rounds[s.name].push(r);
-        info(`round ${i} ${s.name.padEnd(8)} rps=${r.rps.toFixed(0)} p50=${ms(r.p50)} p99=${ms(r.p99)} 201s=${r.ok}`);
+        info(
+          `round ${i} ${s.name.padEnd(8)} rps=${r.rps.toFixed(0)} p50=${ms(r.p50)} p99=${ms(r.p99)} 201s=${r.ok} server-cpu/req=${r.cpuPerReq.toFixed(0)}µs`,
+        );
       }
     }
 
     // Every 201 counted is a case in the database (a few more may have landed as a round ended).
-    const stored = await app.count();
+    const stored = (await app.stats()).cases;
     if (stored < sent) throw new Error(`app answered 201 ${sent} times but stored only ${stored} cases`);
     info(`app stored ${stored} cases for ${sent} 201 answers counted`);
 
     const m = (s: Server, k: keyof Round) => median(rounds[s].map((r) => r[k]));
     const appRps = m('app', 'rps');
     const baseRps = m('baseline', 'rps');
+    figure(
+      `case-create server-cpu-per-request app=${m('app', 'cpuPerReq').toFixed(0)}µs baseline=${m('baseline', 'cpuPerReq').toFixed(0)}µs ratio=${ratio(m('app', 'cpuPerReq'), m('baseline', 'cpuPerReq'))}`,
+    );
     figure(
       `case-create app rps=${appRps.toFixed(0)} p50=${ms(m('app', 'p50'))} p99=${ms(m('app', 'p99'))} baseline rps=${baseRps.toFixed(0)} p50=${ms(m('baseline', 'p50'))} p99=${ms(m('baseline', 'p99'))} ratio=${pct(appRps, baseRps)} target>=${TARGET * 100}% ${appRps / baseRps >= TARGET ? 'ok' : 'MISSED'}`,
     );

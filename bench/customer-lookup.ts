@@ -37,15 +37,86 @@ const KINDS: Kind[] = ['mobile', 'id_number', 'account'];
 // Synthetic but plausible customers, a pure function of their index (so queries can be rebuilt).
 
 const SURNAMES = [
-  'Tan', 'Lim', 'Lee', 'Ng', 'Ong', 'Wong', 'Goh', 'Chua', 'Chan', 'Koh', 'Teo', 'Ang', 'Yeo', 'Tay',
-  'Ho', 'Low', 'Toh', 'Sim', 'Chong', 'Chia', 'Kumar', 'Singh', 'Rahman', 'Ismail', 'Nair', 'Pillai',
-  'Fernandez', 'Hassan', 'Yusof', 'Menon', 'Liew', 'Quek', 'Seah', 'Phua', 'Heng', 'Lau', 'Foo', 'Kwek',
+  'Tan',
+  'Lim',
+  'Lee',
+  'Ng',
+  'Ong',
+  'Wong',
+  'Goh',
+  'Chua',
+  'Chan',
+  'Koh',
+  'Teo',
+  'Ang',
+  'Yeo',
+  'Tay',
+  'Ho',
+  'Low',
+  'Toh',
+  'Sim',
+  'Chong',
+  'Chia',
+  'Kumar',
+  'Singh',
+  'Rahman',
+  'Ismail',
+  'Nair',
+  'Pillai',
+  'Fernandez',
+  'Hassan',
+  'Yusof',
+  'Menon',
+  'Liew',
+  'Quek',
+  'Seah',
+  'Phua',
+  'Heng',
+  'Lau',
+  'Foo',
+  'Kwek',
 ];
 const GIVEN = [
-  'Wei', 'Ming', 'Hui', 'Ling', 'Jia', 'Xin', 'Kai', 'Jun', 'Mei', 'Hao', 'Yi', 'Zhi', 'Siti', 'Nur',
-  'Aisyah', 'Farah', 'Ahmad', 'Muhammad', 'Priya', 'Arjun', 'Ravi', 'Kavitha', 'Daniel', 'Rachel',
-  'Joshua', 'Sarah', 'Marcus', 'Chloe', 'Ethan', 'Grace', 'Isaac', 'Hannah', 'Ryan', 'Amanda', 'José',
-  'Zoë', 'Bryan', 'Cheryl', 'Aaron', 'Vanessa',
+  'Wei',
+  'Ming',
+  'Hui',
+  'Ling',
+  'Jia',
+  'Xin',
+  'Kai',
+  'Jun',
+  'Mei',
+  'Hao',
+  'Yi',
+  'Zhi',
+  'Siti',
+  'Nur',
+  'Aisyah',
+  'Farah',
+  'Ahmad',
+  'Muhammad',
+  'Priya',
+  'Arjun',
+  'Ravi',
+  'Kavitha',
+  'Daniel',
+  'Rachel',
+  'Joshua',
+  'Sarah',
+  'Marcus',
+  'Chloe',
+  'Ethan',
+  'Grace',
+  'Isaac',
+  'Hannah',
+  'Ryan',
+  'Amanda',
+  'José',
+  'Zoë',
+  'Bryan',
+  'Cheryl',
+  'Aaron',
+  'Vanessa',
 ];
 
 /** Cheap integer hash, so a customer's fields depend on its index only. */
@@ -182,6 +253,10 @@ async function main(): Promise<void> {
     // neither warms the pages the other reads), and their ids once loaded.
     const r = rng(20261123);
     const perSet = WARMUP + LOOKUPS;
+    if (2 * KINDS.length * perSet > N / 2)
+      throw new Error(
+        `BENCH_LOOKUPS=${LOOKUPS} needs more customers than ${N} (distinct customers per query)`,
+      );
     const want = new Map<number, string>();
     const plan: { set: 'app' | 'bare'; kind: Kind; index: number }[] = [];
     for (const set of ['app', 'bare'] as const)
@@ -285,7 +360,9 @@ async function main(): Promise<void> {
       }
     };
 
-    info(`lookups: ${LOOKUPS} per kind, app and baseline alternating in ${ROUNDS} rounds, after ${WARMUP} warm-up each`);
+    info(
+      `lookups: ${LOOKUPS} per kind, app and baseline alternating in ${ROUNDS} rounds, after ${WARMUP} warm-up each`,
+    );
     for (const kind of KINDS) {
       await runApp(sets.app[kind].slice(0, WARMUP), null);
       runBare(sets.bare[kind].slice(0, WARMUP), null);
@@ -312,7 +389,13 @@ async function main(): Promise<void> {
         `lookup ${kind} p50=${ms(a50)} p99=${ms(a99)} baseline p50=${ms(b50)} p99=${ms(b99)} ratio=${ratio(a50, b50)} target p99<${TARGET_P99_MS}ms ${ok}`,
       );
     }
-    const eg = KINDS.map((k) => `${k}: ${sets.app[k].slice(0, 3).map((q) => JSON.stringify(q.text)).join(', ')}`);
+    const eg = KINDS.map(
+      (k) =>
+        `${k}: ${sets.app[k]
+          .slice(0, 3)
+          .map((q) => JSON.stringify(q.text))
+          .join(', ')}`,
+    );
     info(`example queries — ${eg.join('; ')}`);
 
     bare.close();

@@ -61,9 +61,3 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** True when this module is the script node was started with (so bench files also run alone). */
-export function isMain(metaUrl: string): boolean {
-  const entry = process.argv[1];
-  return !!entry && path.resolve(entry) === new URL(metaUrl).pathname;
-}
