@@ -6,6 +6,8 @@ export interface Actor {
   role: string;
   /** 'session' for people, 'token' for integrations, 'system' for jobs and the CLI. */
   via: 'session' | 'token' | 'system';
+  /** The user's team, when known (cases default to it). */
+  teamId?: string | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: 'system', role: 'administrator', via: 'system' };

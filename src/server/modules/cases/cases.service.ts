@@ -126,14 +126,19 @@ export class CasesService {
         throw fieldError('contact.not_found', '/body/contactId', 'no such contact', input.contactId);
       await this.assertRefs(trx, input);
       const at = nowIso(this.ctx);
-      const me =
+      // The caller's team comes with the authentication; look it up only when it did not.
+      const myTeam =
         actor.via === 'system'
           ? null
-          : await trx
-              .selectFrom('users')
-              .select(['team_id'])
-              .where('id', '=', actor.userId)
-              .executeTakeFirst();
+          : actor.teamId !== undefined
+            ? actor.teamId
+            : ((
+                await trx
+                  .selectFrom('users')
+                  .select(['team_id'])
+                  .where('id', '=', actor.userId)
+                  .executeTakeFirst()
+              )?.team_id ?? null);
       // Whoever logs a case owns it unless it is sent straight to a department's queue.
       const assignee =
         input.assigneeId !== undefined
@@ -155,7 +160,7 @@ export class CasesService {
         description: input.description ?? null,
         customer_id: contact.customer_id,
         assignee_id: assignee,
-        team_id: input.teamId !== undefined ? input.teamId : (me?.team_id ?? null),
+        team_id: input.teamId !== undefined ? input.teamId : myTeam,
         department_id: input.departmentId ?? null,
         created_by: actor.userId,
         created_at: at,

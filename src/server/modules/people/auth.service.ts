@@ -13,6 +13,17 @@ const TOKEN_PREFIX = 'flt_';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/**
+ * Who a token or session is, remembered for a second: most of an API call's fixed cost was this
+ * lookup. Logout, revocation and any change to a user bump the epoch, which forgets everything at
+ * once in this process; another node notices within AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 1000;
+let authEpoch = 0;
+export function forgetAuthentications(): void {
+  authEpoch += 1;
+}
+
 export interface Authenticated {
   actor: Actor;
   /** Present for cookie sessions: writes must echo it in X-CSRF-Token. */
@@ -44,6 +55,10 @@ class IpWindow {
 export class AuthService {
   private readonly ipWindow: IpWindow;
   private readonly ctx: Ctx;
+  private readonly cache = new Map<
+    string,
+    { auth: Authenticated; expiresAtMs: number; until: number; epoch: number }
+  >();
   constructor(ctx: Ctx) {
     this.ctx = ctx;
     this.ipWindow = new IpWindow(ctx.config.login.perIpPerMinute);
@@ -125,6 +140,7 @@ export class AuthService {
   async logout(sessionToken: string | undefined): Promise<void> {
     if (!sessionToken) return;
     await this.ctx.store.db.deleteFrom('sessions').where('id', '=', sha256(sessionToken)).execute();
+    forgetAuthentications();
   }
 
   async session(
@@ -148,39 +164,58 @@ export class AuthService {
     authorization: string | undefined,
     cookie: string | undefined,
   ): Promise<Authenticated | null> {
-    if (authorization?.startsWith('Bearer ')) {
-      const token = authorization.slice(7).trim();
-      if (!token.startsWith(TOKEN_PREFIX)) return null;
-      const now = nowIso(this.ctx);
-      const row = await this.ctx.store.db
-        .selectFrom('api_tokens')
-        .innerJoin('users', 'users.id', 'api_tokens.user_id')
-        .select([
-          'api_tokens.id',
-          'api_tokens.expires_at',
-          'api_tokens.revoked_at',
-          'api_tokens.last_used_at',
-        ])
-        .select(['users.id as user_id', 'users.role', 'users.active'])
-        .where('api_tokens.token_hash', '=', sha256(token))
-        .executeTakeFirst();
-      if (!row || row.revoked_at || !row.active || (row.expires_at && row.expires_at <= now)) return null;
-      // Record use at most once a minute, so reads stay reads.
-      if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
-        await this.ctx.store.db
-          .updateTable('api_tokens')
-          .set({ last_used_at: now })
-          .where('id', '=', row.id)
-          .execute();
-      }
-      return { actor: { userId: row.user_id, role: row.role, via: 'token' }, csrfToken: null };
+    const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    if (bearer !== undefined && !bearer.startsWith(TOKEN_PREFIX)) return null;
+    const secret = bearer ?? cookie;
+    if (!secret) return null;
+    const key = `${bearer ? 't' : 's'}:${sha256(secret)}`;
+    const nowMs = this.ctx.clock.now().getTime();
+    const hit = this.cache.get(key);
+    if (hit && hit.epoch === authEpoch && hit.until > nowMs && hit.expiresAtMs > nowMs) return hit.auth;
+    const found = bearer ? await this.fromToken(bearer) : await this.fromSession(secret);
+    if (!found) return null;
+    if (this.cache.size >= 10_000) this.cache.clear();
+    this.cache.set(key, { ...found, epoch: authEpoch, until: nowMs + AUTH_CACHE_MS });
+    return found.auth;
+  }
+
+  private async fromToken(token: string): Promise<{ auth: Authenticated; expiresAtMs: number } | null> {
+    const now = nowIso(this.ctx);
+    const row = await this.ctx.store.db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .select(['api_tokens.id', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at'])
+      .select(['users.id as user_id', 'users.role', 'users.active', 'users.team_id'])
+      .where('api_tokens.token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!row || row.revoked_at || !row.active || (row.expires_at && row.expires_at <= now)) return null;
+    // Record use at most once a minute, so reads stay reads.
+    if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
+      await this.ctx.store.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', row.id)
+        .execute();
     }
-    if (cookie) {
-      const s = await this.session(cookie);
-      if (!s) return null;
-      return { actor: { userId: s.user.id, role: s.user.role, via: 'session' }, csrfToken: s.csrfToken };
-    }
-    return null;
+    return {
+      auth: {
+        actor: { userId: row.user_id, role: row.role, via: 'token', teamId: row.team_id },
+        csrfToken: null,
+      },
+      expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY,
+    };
+  }
+
+  private async fromSession(cookie: string): Promise<{ auth: Authenticated; expiresAtMs: number } | null> {
+    const s = await this.session(cookie);
+    if (!s) return null;
+    return {
+      auth: {
+        actor: { userId: s.user.id, role: s.user.role, via: 'session', teamId: s.user.team_id },
+        csrfToken: s.csrfToken,
+      },
+      expiresAtMs: Date.parse(s.expiresAt),
+    };
   }
 
   static csrfMatches(expected: string, given: string | undefined): boolean {
@@ -247,5 +282,7 @@ export class AuthService {
       await trx.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute();
       await audit(trx, { at, actor, entityType: 'api_token', entityId: id, action: 'token.revoked' });
     });
+    // After commit, so no concurrent lookup can re-remember the token as valid.
+    forgetAuthentications();
   }
 }

@@ -11,6 +11,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { forgetAuthentications } from './auth.service.ts';
 import { hashPassword } from './password.ts';
 import { presentDepartment, presentUser } from './people.present.ts';
 
@@ -78,7 +79,7 @@ export class PeopleService {
 
   async updateUser(actor: Actor, id: string, input: Static<typeof UserPatch>) {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-    return tx(this.ctx, async (trx) => {
+    const updated = await tx(this.ctx, async (trx) => {
       const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!before) throw notFound('user.not_found', id);
       const at = nowIso(this.ctx);
@@ -110,6 +111,9 @@ export class PeopleService {
       });
       return presentUser(next);
     });
+    // Role, team or activity may have changed: cached authentications must be looked up again.
+    forgetAuthentications();
+    return updated;
   }
 
   private async assertRefs(trx: Executor, teamId: string | null, departmentId: string | null) {
