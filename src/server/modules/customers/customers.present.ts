@@ -1,10 +1,12 @@
 import type { Selectable } from 'kysely';
-import type { AccountDto, CustomerDto } from '../../../shared/contracts/customers.ts';
+import type { Static } from 'typebox';
+import type { AccountDto, CustomerDto, CustomerSearchHit } from '../../../shared/contracts/customers.ts';
 import type { AccountsTable, CustomersTable, ServicesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { mask, maskEmail } from './normalize.ts';
 
 type Phone = { kind: string; number: string };
+type CustomerHitDto = Static<typeof CustomerSearchHit>;
 type Need = { kind: string; detail: string };
 const NO_CONSENT = { marketing: false, sms: false, email: false, callRecording: false };
 
@@ -70,4 +72,22 @@ export function presentCustomer(
 /** The unmasked record, as the audit trail keeps it. */
 export function auditShape(c: Selectable<CustomersTable>) {
   return presentCustomer(c, [], false);
+}
+
+/** One line of a search or list: enough to pick the right caller, masked unless the role sees particulars. */
+export function presentHit(
+  c: Pick<Selectable<CustomersTable>, 'id' | 'display_name' | 'id_number' | 'phones'>,
+  unmasked: boolean,
+  matchedOn: CustomerHitDto['matchedOn'],
+  score: number | null,
+): CustomerHitDto {
+  const first = parseJson<Phone[]>(c.phones, [])[0]?.number ?? null;
+  return {
+    id: c.id,
+    displayName: c.display_name,
+    idNumber: unmasked ? c.id_number : mask(c.id_number),
+    phone: unmasked ? first : mask(first),
+    matchedOn,
+    score,
+  };
 }

@@ -16,9 +16,9 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { can } from '../../platform/permissions.ts';
-import { auditShape, presentAccount, presentCustomer } from './customers.present.ts';
+import { auditShape, presentAccount, presentCustomer, presentHit } from './customers.present.ts';
 import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } from './customers.repo.ts';
-import { emailKey, identifierKey, mask, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
+import { emailKey, identifierKey, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
 
 /** Answers whether a contact has met the verification policy for a customer (the contacts module). */
 export type VerificationGate = (contactId: string, customerId: string, trx?: Executor) => Promise<boolean>;
@@ -270,19 +270,7 @@ export class CustomersService {
       .map((c) => {
         const s = scores.get(c.id)!;
         const score = s.score + (c.name_norm === norm ? 20 : 0);
-        const phones =
-          typeof c.phones === 'string'
-            ? (JSON.parse(c.phones) as { number: string }[])
-            : (c.phones as { number: string }[]);
-        const first = phones[0]?.number ?? null;
-        return {
-          id: c.id,
-          displayName: c.display_name,
-          idNumber: unmasked ? c.id_number : mask(c.id_number),
-          phone: unmasked ? first : mask(first),
-          matchedOn: s.matchedOn,
-          score,
-        };
+        return presentHit(c, unmasked, s.matchedOn, score);
       })
       .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName))
       .slice(0, limit);
@@ -311,21 +299,7 @@ export class CustomersService {
     const unmasked = can(actor.role, 'pii.unmasked');
     const page = rows.slice(0, limit);
     return {
-      items: page.map((c) => {
-        const phones =
-          typeof c.phones === 'string'
-            ? (JSON.parse(c.phones) as { number: string }[])
-            : (c.phones as { number: string }[]);
-        const first = phones[0]?.number ?? null;
-        return {
-          id: c.id,
-          displayName: c.display_name,
-          idNumber: unmasked ? c.id_number : mask(c.id_number),
-          phone: unmasked ? first : mask(first),
-          matchedOn: null,
-          score: null,
-        };
-      }),
+      items: page.map((c) => presentHit(c, unmasked, null, null)),
       nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
     };
   }
