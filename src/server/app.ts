@@ -97,6 +97,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   });
 
   await app.register(swagger, {
+    // Shared schemas appear under their $id (e.g. #/components/schemas/Problem).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
