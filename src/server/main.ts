@@ -117,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const { app } = await buildApp(ctx);
     await app.listen({ port: config.port, host: config.host });
-    const url = `http://localhost:${config.port}`;
+    // The bound port, not the configured one: PORT=0 asks the system for a free port.
+    const bound = app.server.address();
+    const url = `http://localhost:${typeof bound === 'object' && bound ? bound.port : config.port}`;
     console.log(
       `\nFrontline is running at ${url}  (API docs: ${url}/api/v1/docs, database: ${ctx.store.dialect})`,
     );

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import pg from 'pg';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import type { Dialect } from '../../src/server/platform/db/index.ts';
 import type { Database } from '../../src/server/platform/db/schema.ts';
 import type { Role } from '../../src/shared/contracts/people.ts';
 import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
-import { dialects, PG_URL } from '../helpers/db.ts';
+import { dialects } from '../helpers/db.ts';
 import { buildCase, buildContact, buildCustomer, buildVerifiedContact } from '../helpers/factories.ts';
 
 /** A response with its body parsed, as the helpers' call() gives it. */

@@ -11,6 +11,9 @@ import { openTestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes and assert on them field by field
+type ResponseBody = any;
+
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
 /**
@@ -64,7 +67,7 @@ export async function makeTestApp(dialect: Dialect, opts: { clock?: Clock; env?:
     url: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<LightMyRequestResponse & { data: any }> {
+  ): Promise<LightMyRequestResponse & { data: ResponseBody }> {
     const res = await (app as unknown as FastifyInstance).inject({
       method,
       url,

@@ -37,12 +37,11 @@ test('CLI: migrate, seed, user add, token create on a fresh SQLite data director
 
 test('CLI: serve on an empty data directory seeds the demo centre, prints URL and password, answers health and logs in', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-serve-'));
-  const port = String(20000 + Math.floor(Math.random() * 20000));
   const child = spawn(process.execPath, [MAIN, 'serve'], {
     env: {
       ...process.env,
       FRONTLINE_DATA_DIR: dir,
-      PORT: port,
+      PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
@@ -55,8 +54,11 @@ test('CLI: serve on an empty data directory seeds the demo centre, prints URL an
       out += b;
     });
     const deadline = Date.now() + 60_000;
-    while (!out.includes('Demo users') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, new RegExp(`http://localhost:${port}`));
+    while (!out.includes('Demo users') && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const port = out.match(/running at http:\/\/localhost:(\d+)/)?.[1];
+    assert.ok(port && port !== '0', `serve did not report its port: ${out}`);
     assert.match(out, /demo-password-2/);
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     assert.deepEqual(await health.json(), { status: 'ok', db: 'sqlite' });
@@ -80,8 +82,12 @@ test('CLI: serve on an empty data directory seeds the demo centre, prints URL an
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(doc.paths['/api/v1/cases/{id}/transitions']);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    // Wait for the exit only if it has not happened yet (an early crash already fired 'exit').
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -61,7 +61,7 @@ for (const dialect of await dialects()) {
       const byAccount = await search(mei.account.accountNumber.toLowerCase());
       assert.equal(byAccount[0]?.id, mei.id);
       assert.equal(byAccount[0]?.matchedOn, 'account_number');
-      const line = '+65 6' + mei.account.services[0]!.number.slice(-7);
+      const line = `+65 6${mei.account.services[0]!.number.slice(-7)}`;
       const c = await t.services.customers.get(t.users.supervisor.actor, mei.id);
       const fullLine = c.accounts[0]!.services[0]!.number;
       assert.equal(fullLine.replace(/\s/g, ''), line.replace(/\s/g, ''));
