@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -23,6 +26,7 @@ import { can } from './platform/permissions.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 
 export const API_PREFIX = '/api/v1';
+const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type Services = ReturnType<typeof buildServices>;
@@ -153,13 +157,18 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
     { prefix: API_PREFIX },
   );
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/html')
-      .send(
-        '<!doctype html><meta charset="utf-8"><title>Frontline</title><h1>Frontline</h1><p>The API is at <a href="/api/v1/docs">/api/v1/docs</a> (OpenAPI: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>). The agent desktop arrives with the next release.</p>',
-      ),
-  );
+  // The agent desktop (built by `npm run build`, which `npm start` and `npm test` run first).
+  if (fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/', index: 'index.html' });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .type('text/html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>Frontline</title><h1>Frontline</h1><p>The desktop is not built: run <code>npm run build</code>. The API is at <a href="/api/v1/docs">/api/v1/docs</a>.</p>',
+        ),
+    );
+  }
 
   await app.ready();
   return { app, services, routes };

@@ -1,0 +1,41 @@
+import type { FieldErrorDto, ProblemDto } from './types.ts';
+
+let csrfToken = '';
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** A problem+json answer from the API, with the failing fields for display beside them. */
+export class ApiError extends Error {
+  readonly problem: ProblemDto;
+  constructor(problem: ProblemDto) {
+    super(problem.detail ?? problem.title);
+    this.problem = problem;
+  }
+  /** The message for one field (by the last part of its pointer), if the API named it. */
+  fieldMessage(name: string): string | undefined {
+    return this.problem.errors?.find((e: FieldErrorDto) => e.field.split('/').pop() === name)?.message;
+  }
+}
+
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = await res
+    .json()
+    .catch(() => ({ title: res.statusText, status: res.status, code: 'internal' }));
+  if (!res.ok) throw new ApiError(data as ProblemDto);
+  return data as T;
+}

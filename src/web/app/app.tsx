@@ -1,0 +1,53 @@
+import { CasePage } from '../features/cases/case-page.tsx';
+import { MyCases } from '../features/cases/my-cases.tsx';
+import { ContactFlow } from '../features/contact/contact-flow.tsx';
+import { LoginPage } from '../features/login/login-page.tsx';
+import { useRoute } from './router.ts';
+import { SessionProvider, useSession } from './session.tsx';
+
+const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
+
+function Shell() {
+  const { user, loading, logout } = useSession();
+  const route = useRoute();
+  if (loading) return <p className="loading">Loading…</p>;
+  if (!user) return <LoginPage />;
+  const handles = FRONTLINE_ROLES.has(user.role);
+  const [screen = handles ? 'contact' : 'cases', id] = route;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Frontline</span>
+        <nav aria-label="Main">
+          {handles && (
+            <a href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
+              Contact
+            </a>
+          )}
+          <a href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
+            {handles ? 'My cases' : 'Cases'}
+          </a>
+        </nav>
+        <span className="who">
+          {user.displayName} · {user.role.replace('_', ' ')}
+        </span>
+        <button type="button" className="link" onClick={() => void logout()}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        {screen === 'contact' && handles && <ContactFlow user={user} />}
+        {screen === 'cases' && !id && <MyCases user={user} />}
+        {screen === 'cases' && id && <CasePage id={id} />}
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}

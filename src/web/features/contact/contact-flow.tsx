@@ -1,0 +1,156 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import type { CaseDto, ContactDto, CustomerDto, UserDto } from '../../app/types.ts';
+import { CustomerCard } from './customer-card.tsx';
+import { FindCustomer } from './find-customer.tsx';
+import { OutcomePanel } from './outcome-panel.tsx';
+import { VerifyPanel } from './verify-panel.tsx';
+
+const draftKey = (contactId: string) => `frontline.draft.${contactId}`;
+
+/**
+ * The enquiry flow of the standard: greet, find and verify the customer, capture the enquiry in
+ * their words, classify and act, ask "anything else?", close. A checklist beside the working area
+ * shows where the call is; nothing blocks going back.
+ */
+export function ContactFlow({ user }: { user: UserDto }) {
+  const [contact, setContact] = useState<ContactDto | null>(null);
+  const [customer, setCustomer] = useState<CustomerDto | null>(null);
+  const [unknown, setUnknown] = useState(false);
+  const [verified, setVerified] = useState(false);
+  const [enquiry, setEnquiry] = useState('');
+  const [saved, setSaved] = useState<CaseDto | null>(null);
+  const [anythingElse, setAnythingElse] = useState(false);
+  const [wrapUp, setWrapUp] = useState('');
+  const [ended, setEnded] = useState<ContactDto | null>(null);
+
+  // Typed words survive a failed request or a reload: kept locally until the case is saved.
+  useEffect(() => {
+    if (contact) localStorage.setItem(draftKey(contact.id), enquiry);
+  }, [contact, enquiry]);
+
+  const start = async () => {
+    const c = await api<ContactDto>('POST', '/contacts', { channel: 'phone', direction: 'inbound' });
+    setContact(c);
+    setCustomer(null);
+    setUnknown(false);
+    setVerified(false);
+    setEnquiry('');
+    setSaved(null);
+    setAnythingElse(false);
+    setWrapUp('');
+    setEnded(null);
+  };
+  const pick = async (customerId: string) => {
+    if (!contact) return;
+    setContact(await api<ContactDto>('PATCH', `/contacts/${contact.id}`, { customerId }));
+    setCustomer(await api<CustomerDto>('GET', `/customers/${customerId}?contactId=${contact.id}`));
+  };
+  const reloadCustomer = async () => {
+    if (contact && customer)
+      setCustomer(await api<CustomerDto>('GET', `/customers/${customer.id}?contactId=${contact.id}`));
+  };
+  const end = async () => {
+    if (!contact) return;
+    const c = await api<ContactDto>('PATCH', `/contacts/${contact.id}`, { end: true, notes: wrapUp || null });
+    localStorage.removeItem(draftKey(contact.id));
+    setEnded(c);
+  };
+
+  const steps: [string, boolean][] = [
+    ['Greet', !!contact],
+    ['Find the customer', !!customer || unknown],
+    ['Verify particulars', verified || unknown],
+    ['Capture the enquiry', enquiry.trim().length > 0],
+    ['Classify and act', !!saved],
+    ['Anything else?', anythingElse],
+    ['Close and wrap up', !!ended],
+  ];
+
+  return (
+    <div className="flow">
+      <aside className="checklist" aria-label="Call checklist">
+        <h2>Call checklist</h2>
+        <ol>
+          {steps.map(([label, done]) => (
+            <li key={label} className={done ? 'done' : ''}>
+              <span aria-hidden="true">{done ? '✓' : '○'}</span> {label}
+              <span className="sr-only">{done ? ' (done)' : ' (to do)'}</span>
+            </li>
+          ))}
+        </ol>
+      </aside>
+      <section className="work" aria-label="Contact">
+        <h1>Contact</h1>
+        {!contact && (
+          <button type="button" onClick={() => void start()}>
+            Answer call
+          </button>
+        )}
+        {contact && (
+          <>
+            <p className="phrase">
+              <span className="sr-only">Greeting: </span>
+              “Thank you for calling. This is {user.displayName}. How may I help you?”
+            </p>
+            {!customer && !unknown && (
+              <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setUnknown(true)} />
+            )}
+            {customer && <CustomerCard customer={customer} />}
+            {customer && (
+              <VerifyPanel
+                contactId={contact.id}
+                customer={customer}
+                onVerified={(v) => {
+                  setVerified(v.satisfiesPolicy);
+                  void reloadCustomer();
+                }}
+              />
+            )}
+            <label>
+              The enquiry, in the customer's words
+              <textarea
+                name="enquiry"
+                rows={4}
+                value={enquiry}
+                onChange={(e) => setEnquiry(e.target.value)}
+              />
+            </label>
+            {!saved && <OutcomePanel contactId={contact.id} enquiry={enquiry} onDone={(c) => setSaved(c)} />}
+            {saved && (
+              <p role="status" className="ok">
+                Case <a href={`#/cases/${saved.id}`}>{saved.reference}</a> saved (
+                {saved.status.replace('_', ' ')}).
+              </p>
+            )}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={anythingElse}
+                onChange={(e) => setAnythingElse(e.target.checked)}
+              />{' '}
+              Asked “Is there anything else I can help you with?”
+            </label>
+            <p className="phrase">“Thank you for calling. Have a good day.”</p>
+            <label>
+              Wrap-up notes
+              <textarea rows={2} value={wrapUp} onChange={(e) => setWrapUp(e.target.value)} />
+            </label>
+            {!ended ? (
+              <button type="button" onClick={() => void end()}>
+                End contact
+              </button>
+            ) : (
+              <p role="status">
+                Contact ended after {ended.durationSeconds} s.{' '}
+                <button type="button" onClick={() => void start()}>
+                  Answer next call
+                </button>
+              </p>
+            )}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import { useEffect, useState } from 'react';
+import { ApiError, api } from '../../app/api.ts';
+import type { CaseDto, CategoryDto, DepartmentDto } from '../../app/types.ts';
+
+type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
+const TYPES = [
+  ['general_enquiry', 'General enquiry'],
+  ['request_for_action', 'Request for action'],
+  ['complaint', 'Complaint'],
+  ['compliment', 'Compliment'],
+  ['feedback', 'Feedback'],
+] as const;
+
+/** Classify the enquiry, then resolve now, follow up, escalate/refer, or signpost when needs cannot be met. */
+export function OutcomePanel({
+  contactId,
+  enquiry,
+  onDone,
+}: {
+  contactId: string;
+  enquiry: string;
+  onDone(c: CaseDto, summary: string): void;
+}) {
+  const [type, setType] = useState<(typeof TYPES)[number][0]>('general_enquiry');
+  const [categoryId, setCategoryId] = useState('');
+  const [critical, setCritical] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>('resolve');
+  const [summary, setSummary] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [departmentId, setDepartmentId] = useState('');
+  const [numberGiven, setNumberGiven] = useState('');
+  const [categories, setCategories] = useState<CategoryDto[]>([]);
+  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void api<{ items: CategoryDto[] }>('GET', '/case-categories').then((r) => setCategories(r.items));
+    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) => setDepartments(r.items));
+  }, []);
+  const dept = departments.find((d) => d.id === departmentId);
+
+  const submit = async () => {
+    setError(null);
+    try {
+      const subject = enquiry.split('\n')[0]!.slice(0, 300) || 'Enquiry';
+      const c = await api<CaseDto>('POST', '/cases', {
+        contactId,
+        type,
+        subject,
+        description: enquiry || null,
+        categoryId: categoryId || null,
+        criticality: critical ? 'highly_critical' : 'not_highly_critical',
+      });
+      let done = c;
+      if (outcome === 'resolve') {
+        done = await api<CaseDto>('POST', `/cases/${c.id}/transitions`, {
+          action: 'resolve',
+          resolutionSummary: summary,
+          customerConfirmed: confirmed,
+        });
+      } else if (outcome === 'refer') {
+        await api('POST', `/cases/${c.id}/referrals`, {
+          mode: 'transfer',
+          departmentId,
+          reason: summary || subject,
+          urgent: critical,
+        });
+      } else if (outcome === 'signpost') {
+        await api('POST', `/cases/${c.id}/referrals`, {
+          mode: 'signpost',
+          departmentId,
+          reason: summary || subject,
+          ...(numberGiven ? { contactNumberGiven: numberGiven } : {}),
+        });
+      }
+      onDone(done, summary);
+    } catch (e) {
+      if (e instanceof ApiError) setError(e);
+      else throw e;
+    }
+  };
+
+  return (
+    <fieldset>
+      <legend>Classify and act</legend>
+      <div className="row">
+        <label>
+          Type
+          <select value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+            {TYPES.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Category
+          <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+            <option value="">—</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.path}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={critical} onChange={(e) => setCritical(e.target.checked)} /> Highly
+          critical
+        </label>
+      </div>
+      <div role="radiogroup" aria-label="Outcome" className="row">
+        {(
+          [
+            ['resolve', 'Resolve now'],
+            ['follow_up', 'Case for follow-up'],
+            ['refer', critical ? 'Escalate to department' : 'Refer to department'],
+            ['signpost', 'Needs cannot be met'],
+          ] as const
+        ).map(([v, l]) => (
+          <label key={v} className="check">
+            <input type="radio" name="outcome" checked={outcome === v} onChange={() => setOutcome(v)} /> {l}
+          </label>
+        ))}
+      </div>
+      {(outcome === 'refer' || outcome === 'signpost') && (
+        <label>
+          {outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
+          <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+            <option value="">—</option>
+            {departments
+              .filter((d) => outcome === 'signpost' || !d.external)
+              .map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} — {d.phone ?? 'no number'} ({d.hours ?? 'hours not set'})
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
+      {outcome === 'signpost' && dept && (
+        <label>
+          Number given to the customer
+          <input value={numberGiven || dept.phone || ''} onChange={(e) => setNumberGiven(e.target.value)} />
+        </label>
+      )}
+      <label>
+        {outcome === 'resolve' ? 'Resolution summary' : 'Reason / note'}
+        <textarea
+          value={summary}
+          onChange={(e) => setSummary(e.target.value)}
+          rows={3}
+          aria-invalid={!!error?.fieldMessage('resolutionSummary')}
+        />
+      </label>
+      {error?.fieldMessage('resolutionSummary') && (
+        <p className="error">Resolution summary {error.fieldMessage('resolutionSummary')}</p>
+      )}
+      {outcome === 'resolve' && (
+        <label className="check">
+          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />{' '}
+          Customer confirmed it is resolved to their satisfaction
+        </label>
+      )}
+      {error && !error.fieldMessage('resolutionSummary') && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+      <button type="button" onClick={() => void submit()}>
+        Save outcome
+      </button>
+    </fieldset>
+  );
+}
