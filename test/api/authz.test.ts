@@ -57,6 +57,7 @@ const MATRIX = `
   GET    /api/v1/settings/verification-policy    Y   Y   Y   Y   Y   Y
   PUT    /api/v1/settings/verification-policy    .   .   .   Y   .   Y
   GET    /api/v1/cases                           Y   Y   Y   Y   Y   Y
+  GET    /api/v1/cases/counts                    Y   Y   Y   Y   Y   Y
   POST   /api/v1/cases                           Y   Y   Y   Y   .   Y
   GET    /api/v1/cases/:id                       Y   Y   Y   Y   Y   Y
   PATCH  /api/v1/cases/:id                       Y   Y   Y   Y   .   Y
@@ -235,6 +236,7 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       },
     }),
     'GET /api/v1/cases': () => ({}),
+    'GET /api/v1/cases/counts': () => ({}),
     'POST /api/v1/cases': () => ({
       body: { contactId: fx.contact.id, type: 'general_enquiry', subject: 'Matrix' },
     }),

@@ -47,6 +47,40 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   let mobile: string;
   let idNumber: string;
 
+  async function signIn(username: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return page;
+  }
+
+  /** Answer a call and pick the customer found by `query` (the n-th customer by creation). */
+  async function answerAndFind(page: Page, query: string) {
+    await page.getByRole('button', { name: 'Answer call' }).click();
+    await page.getByLabel('Find customer').fill(query);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('list', { name: 'Matching customers' }).getByRole('button').first().click();
+    await page.getByTestId('id-number').waitFor();
+  }
+
+  async function customerAt(n: number) {
+    const c = await ctx.store.db
+      .selectFrom('customers')
+      .select(['id', 'phones', 'id_number'])
+      .orderBy('created_at')
+      .offset(n)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return {
+      id: c.id,
+      mobile: parseJson<{ number: string }[]>(c.phones, [])[0]!.number,
+      idNumber: c.id_number!,
+    };
+  }
+
   before(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
@@ -57,7 +91,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       clock: systemClock,
       config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
     };
-    await seedDemo(ctx, { customers: 30, cases: 40, password: PASSWORD });
+    await seedDemo(ctx, { customers: 30, cases: 0, password: PASSWORD });
     const c = await store.db
       .selectFrom('customers')
       .select(['phones', 'id_number'])
@@ -153,6 +187,136 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow();
     assert.equal(Boolean(row.customer_confirmed), true);
+    await page.close();
+  });
+
+  test("an officer escalates a highly critical problem to Billing; Billing's team leader sees it at the top of the queue", async () => {
+    const billing = await ctx.store.db
+      .selectFrom('departments')
+      .selectAll()
+      .where('name', '=', 'Billing')
+      .executeTakeFirstOrThrow();
+    // Two ordinary referrals already wait in Billing's queue.
+    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
+    const olivia = await ctx.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    for (const subject of ['Older billing question', 'Another billing question']) {
+      const other = await customerAt(5);
+      const contact = await services.contacts.create(actor, {
+        channel: 'phone',
+        direction: 'inbound',
+        customerId: other.id,
+      });
+      const c = await services.cases.create(actor, {
+        contactId: contact.id,
+        type: 'request_for_action',
+        subject,
+      });
+      await services.cases.refer(actor, c.id, {
+        mode: 'transfer',
+        departmentId: billing.id,
+        reason: 'Billing to check',
+      });
+    }
+
+    const page = await signIn('olivia');
+    const who = await customerAt(1);
+    await answerAndFind(page, who.mobile);
+    await page.getByLabel('Registered name matches').check();
+    await page.getByLabel('ID number (NRIC / passport) matches').check();
+    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByText('Verified: account details shown.').waitFor();
+    await page
+      .getByLabel("The enquiry, in the customer's words")
+      .fill('Whole account barred after a payment was wrongly reversed');
+    await page.getByLabel('Type').selectOption('complaint');
+    await page.getByLabel('Highly critical').check();
+    await page.getByLabel('Escalate to department').check();
+    await page
+      .getByRole('combobox', { name: /^Department/ })
+      .selectOption({ label: `Billing — ${billing.phone} (${billing.hours})` });
+    await page.getByLabel('Reason / note').fill('Payment reversal barred the account; restore today');
+    await page.getByRole('button', { name: 'Save outcome' }).click();
+    await page.getByRole('status').filter({ hasText: 'saved (pending action party)' }).waitFor();
+    await page.close();
+
+    const lead = await signIn('bella');
+    await lead.getByRole('link', { name: 'Queues' }).click();
+    const table = lead.getByRole('table', { name: 'Cases in this queue' });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 3);
+    const top = await rows.first().innerText();
+    assert.match(top, /Whole account barred/);
+    assert.match(top, /urgent/);
+    assert.match(top, /Highly critical/);
+    assert.match(
+      await lead.getByTestId('queue-counts').innerText(),
+      /3 open · 1 highly critical · 3 pending action party/,
+    );
+    await assertAccessible(lead, 'queues');
+    await lead.screenshot({ path: `${SHOTS}/04-billing-queue.png`, fullPage: true });
+    await lead.close();
+  });
+
+  test('a caller whose need cannot be met: the officer records the directory number given', async () => {
+    const page = await signIn('olivia');
+    await page.getByRole('button', { name: 'Answer call' }).click();
+    await page.getByRole('button', { name: 'Unknown caller' }).click();
+    await page
+      .getByLabel("The enquiry, in the customer's words")
+      .fill('Dispute with a shop that sold me a phone on credit');
+    await page.getByLabel('Needs cannot be met').check();
+    await page.getByLabel('Department or outside party (directory)').selectOption({ index: 5 });
+    const chosen = await page.getByLabel('Department or outside party (directory)').inputValue();
+    const party = await ctx.store.db
+      .selectFrom('departments')
+      .selectAll()
+      .where('id', '=', chosen)
+      .executeTakeFirstOrThrow();
+    assert.equal(await page.getByLabel('Number given to the customer').inputValue(), party.phone);
+    await page.getByLabel('Reason / note').fill('Third-party retailer dispute');
+    await page.getByRole('button', { name: 'Save outcome' }).click();
+    await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+    const referral = await ctx.store.db
+      .selectFrom('referrals')
+      .selectAll()
+      .where('mode', '=', 'signpost')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.equal(referral.contact_number_given, party.phone);
+    assert.equal(referral.department_id, party.id);
+    await page.close();
+  });
+
+  test('an unverified contact cannot reveal masked account details', async () => {
+    const page = await signIn('olivia');
+    const who = await customerAt(2);
+    await answerAndFind(page, who.idNumber);
+    // Name alone does not meet the policy: everything stays masked.
+    await page.getByLabel('Registered name matches').check();
+    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByText('Not yet verified').waitFor();
+    const html = await page.content();
+    assert.ok(!html.includes(who.idNumber), 'the ID number must not reach the page');
+    const accounts = await ctx.store.db
+      .selectFrom('accounts')
+      .select('account_number')
+      .where('customer_id', '=', who.id)
+      .execute();
+    for (const a of accounts)
+      assert.ok(!html.includes(a.account_number), 'account numbers must not reach the page');
+    assert.match(await page.getByTestId('account').first().innerText(), /^\*+/);
+    // Asking the API directly from the page gets the same masked answer.
+    const direct = await page.evaluate(
+      async (id) => (await (await fetch(`/api/v1/customers/${id}`)).json()).masked,
+      who.id,
+    );
+    assert.equal(direct, true);
     await page.close();
   });
 });

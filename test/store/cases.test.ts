@@ -260,6 +260,39 @@ for (const dialect of await dialects()) {
       assert.equal(none.data.items.length, 0);
     });
 
+    test('a department queue serves the most urgent first, with counts for its header', async () => {
+      const dept = await t.services.people.createDepartment(t.users.administrator.actor, {
+        name: 'Queue test',
+        purpose: 'x',
+      });
+      const make = async (
+        subject: string,
+        criticality: 'highly_critical' | 'not_highly_critical',
+        priority: 'low' | 'normal' | 'high' | 'urgent',
+      ) => (await buildCase(t, { subject, criticality, priority, departmentId: dept.id })).case;
+      const normal = await make('normal', 'not_highly_critical', 'normal');
+      const low = await make('low', 'not_highly_critical', 'low');
+      const urgentCritical = await make('urgent critical', 'highly_critical', 'urgent');
+      const urgent = await make('urgent', 'not_highly_critical', 'urgent');
+      const high = await make('high', 'not_highly_critical', 'high');
+      const r = await t.call('team_leader', 'GET', `/api/v1/cases?departmentId=${dept.id}&sort=queue`);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(
+        r.data.items.map((c: { id: string }) => c.id),
+        [urgentCritical.id, urgent.id, high.id, normal.id, low.id],
+      );
+      assert.equal(r.data.nextCursor, null);
+      await t.call('officer', 'POST', `/api/v1/cases/${low.id}/transitions`, {
+        action: 'resolve',
+        resolutionSummary: 'done',
+      });
+      const counts = await t.call('team_leader', 'GET', `/api/v1/cases/counts?departmentId=${dept.id}`);
+      assert.equal(counts.statusCode, 200, counts.body);
+      assert.deepEqual(counts.data, { byStatus: { new: 5 - 1, resolved: 1 }, open: 4, highlyCritical: 1 });
+      const paged = await t.call('team_leader', 'GET', `/api/v1/cases?sort=queue&cursor=${'x'.repeat(8)}`);
+      assert.equal(paged.statusCode, 400);
+    });
+
     test('case categories form a tree with paths; cycles are refused', async () => {
       const billing = await t.call('supervisor', 'POST', '/api/v1/case-categories', { name: 'Billing' });
       const dispute = await t.call('supervisor', 'POST', '/api/v1/case-categories', {

@@ -185,11 +185,27 @@ export const CaseListQuery = Type.Object(
     teamId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
     customerId: Type.Optional(Uuid),
+    sort: Type.Optional(
+      StringEnum(['newest', 'queue'] as const, {
+        description:
+          'newest (default, cursor-paginated) or queue: most urgent first — priority, then criticality, then oldest — the first `limit` cases of a working queue, no cursor',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 export type CaseListQueryDto = Static<typeof CaseListQuery>;
+
+export const CaseCountsQuery = Type.Object(
+  { assigneeId: Type.Optional(Uuid), teamId: Type.Optional(Uuid), departmentId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+export const CaseCounts = Type.Object({
+  byStatus: Type.Record(Type.String(), Type.Integer()),
+  open: Type.Integer({ description: 'Not yet resolved or closed' }),
+  highlyCritical: Type.Integer({ description: 'Open and highly critical' }),
+});
 
 export const Category = Type.Object({
   id: Uuid,

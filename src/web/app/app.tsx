@@ -1,5 +1,5 @@
 import { CasePage } from '../features/cases/case-page.tsx';
-import { MyCases } from '../features/cases/my-cases.tsx';
+import { Queues } from '../features/cases/queues.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { useRoute } from './router.ts';
@@ -25,11 +25,11 @@ function Shell() {
             </a>
           )}
           <a href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
-            {handles ? 'My cases' : 'Cases'}
+            Queues
           </a>
         </nav>
         <span className="who">
-          {user.displayName} · {user.role.replace('_', ' ')}
+          {user.displayName} · {user.role.replaceAll('_', ' ')}
         </span>
         <button type="button" className="link" onClick={() => void logout()}>
           Sign out
@@ -37,7 +37,7 @@ function Shell() {
       </header>
       <main>
         {screen === 'contact' && handles && <ContactFlow user={user} />}
-        {screen === 'cases' && !id && <MyCases user={user} />}
+        {screen === 'cases' && !id && <Queues user={user} />}
         {screen === 'cases' && id && <CasePage id={id} />}
       </main>
     </div>

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import {
   Case,
+  CaseCounts,
+  CaseCountsQuery,
   CaseCreate,
   CaseDetail,
   CaseListQuery,
@@ -38,6 +40,19 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
       schema: { tags, querystring: CaseListQuery, response: { 200: Page(Case) } },
     },
     async (req) => s.cases.list({ ...req.query, limit: req.query.limit ?? 50 }),
+  );
+  app.get(
+    '/cases/counts',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags,
+        description: "Counts for a queue's header.",
+        querystring: CaseCountsQuery,
+        response: { 200: CaseCounts },
+      },
+    },
+    async (req) => s.cases.counts(req.query),
   );
   app.post(
     '/cases',

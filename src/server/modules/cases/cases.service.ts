@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type {
   CaseCreateDto,
   CaseListQueryDto,
@@ -11,8 +11,8 @@ import type {
 import { type Actor, audit } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import type { CasesTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import type { CasesTable, Database } from '../../platform/db/schema.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -488,20 +488,24 @@ export class CasesService {
   }
 
   async list(q: CaseListQueryDto & { limit: number }) {
+    const queue = q.sort === 'queue';
+    if (queue && q.cursor)
+      throw invalid('/query/cursor', 'queue order has no pages: it serves the first `limit` cases');
     const after = decodeCursor(q.cursor);
-    let query = this.db
-      .selectFrom('cases')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.limit + 1);
+    let query = this.scoped(this.db.selectFrom('cases').selectAll(), q).limit(q.limit + 1);
     if (q.status) query = query.where('status', 'in', q.status.split(','));
     if (q.type) query = query.where('type', '=', q.type);
     if (q.criticality) query = query.where('criticality', '=', q.criticality);
-    if (q.assigneeId) query = query.where('assignee_id', '=', q.assigneeId);
-    if (q.teamId) query = query.where('team_id', '=', q.teamId);
-    if (q.departmentId) query = query.where('department_id', '=', q.departmentId);
     if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+    if (queue) {
+      query = query
+        .orderBy(sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`)
+        .orderBy(sql`case criticality when 'highly_critical' then 0 else 1 end`)
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc');
+    } else {
+      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
+    }
     if (after) {
       const [at, cid] = after;
       query = query.where((eb) =>
@@ -512,7 +516,44 @@ export class CasesService {
     const page = rows.slice(0, q.limit);
     return {
       items: page.map(presentCase),
-      nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
+      nextCursor:
+        !queue && rows.length > q.limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
     };
+  }
+
+  /** Cases of one owner, team or department queue. */
+  private scoped<Q extends SelectQueryBuilder<Database, 'cases', object>>(
+    query: Q,
+    s: { assigneeId?: string | undefined; teamId?: string | undefined; departmentId?: string | undefined },
+  ): Q {
+    let q = query;
+    if (s.assigneeId) q = q.where('assignee_id', '=', s.assigneeId) as Q;
+    if (s.teamId) q = q.where('team_id', '=', s.teamId) as Q;
+    if (s.departmentId) q = q.where('department_id', '=', s.departmentId) as Q;
+    return q;
+  }
+
+  /** Counts for a queue's header: per status, open, and open highly critical. */
+  async counts(s: {
+    assigneeId?: string | undefined;
+    teamId?: string | undefined;
+    departmentId?: string | undefined;
+  }) {
+    const rows = await this.scoped(this.db.selectFrom('cases'), s)
+      .select(['status', 'criticality', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['status', 'criticality'])
+      .execute();
+    const byStatus: Record<string, number> = {};
+    let open = 0;
+    let highlyCritical = 0;
+    for (const r of rows) {
+      const n = Number(r.n);
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + n;
+      if (r.status !== 'resolved' && r.status !== 'closed') {
+        open += n;
+        if (r.criticality === 'highly_critical') highlyCritical += n;
+      }
+    }
+    return { byStatus, open, highlyCritical };
   }
 }

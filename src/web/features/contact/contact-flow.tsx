@@ -120,7 +120,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {saved && (
               <p role="status" className="ok">
                 Case <a href={`#/cases/${saved.id}`}>{saved.reference}</a> saved (
-                {saved.status.replace('_', ' ')}).
+                {saved.status.replaceAll('_', ' ')}).
               </p>
             )}
             <label className="check">

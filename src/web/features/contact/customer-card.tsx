@@ -7,7 +7,7 @@ export function CustomerCard({ customer }: { customer: CustomerDto }) {
       <h3>{customer.displayName}</h3>
       {customer.particularNeeds.length > 0 && (
         <p className="needs" role="note">
-          {customer.particularNeeds.map((n) => `${n.kind.replace('_', ' ')}: ${n.detail}`).join(' · ')}
+          {customer.particularNeeds.map((n) => `${n.kind.replaceAll('_', ' ')}: ${n.detail}`).join(' · ')}
         </p>
       )}
       <dl>

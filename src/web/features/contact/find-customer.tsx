@@ -36,7 +36,7 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
               <button type="button" className="hit" onClick={() => onPick(h.id)}>
                 <strong>{h.displayName}</strong> <span>ID {h.idNumber ?? '—'}</span>{' '}
                 <span>{h.phone ?? ''}</span>
-                {h.matchedOn && <em> matched on {h.matchedOn.replace('_', ' ')}</em>}
+                {h.matchedOn && <em> matched on {h.matchedOn.replaceAll('_', ' ')}</em>}
               </button>
             </li>
           ))}

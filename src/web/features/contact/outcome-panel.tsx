@@ -72,6 +72,8 @@ export function OutcomePanel({
           ...(numberGiven ? { contactNumberGiven: numberGiven } : {}),
         });
       }
+      // A referral moves the case (queue, status): show it as it now stands.
+      if (outcome === 'refer' || outcome === 'signpost') done = await api<CaseDto>('GET', `/cases/${c.id}`);
       onDone(done, summary);
     } catch (e) {
       if (e instanceof ApiError) setError(e);

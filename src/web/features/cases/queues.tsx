@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import type { CaseDto, DepartmentDto, Page, UserDto } from '../../app/types.ts';
+
+const OPEN = 'new,open,pending_customer,pending_action_party';
+type Scope = 'mine' | 'team' | 'department';
+type Counts = { byStatus: Record<string, number>; open: number; highlyCritical: number };
+
+/** My cases, my team's, or a department's queue: most urgent first (or newest), with counts. */
+export function Queues({ user }: { user: UserDto }) {
+  const [scope, setScope] = useState<Scope>(
+    user.role === 'team_leader' && user.departmentId ? 'department' : 'mine',
+  );
+  const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
+  const [sort, setSort] = useState<'queue' | 'newest'>('queue');
+  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const [items, setItems] = useState<CaseDto[] | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
+
+  useEffect(() => {
+    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) =>
+      setDepartments(r.items.filter((d) => !d.external)),
+    );
+  }, []);
+  useEffect(() => {
+    const filter =
+      scope === 'mine'
+        ? `assigneeId=${user.id}`
+        : scope === 'team'
+          ? user.teamId
+            ? `teamId=${user.teamId}`
+            : null
+          : departmentId
+            ? `departmentId=${departmentId}`
+            : null;
+    if (!filter) {
+      setItems([]);
+      setCounts(null);
+      return;
+    }
+    setItems(null);
+    void api<Page<CaseDto>>('GET', `/cases?${filter}&status=${OPEN}&sort=${sort}&limit=200`).then((p) =>
+      setItems(p.items),
+    );
+    void api<Counts>('GET', `/cases/counts?${filter}`).then(setCounts);
+  }, [scope, departmentId, sort, user.id, user.teamId]);
+
+  return (
+    <section>
+      <h1>Queues</h1>
+      <div className="row">
+        <div role="radiogroup" aria-label="Queue" className="row">
+          {(
+            [
+              ['mine', 'My cases'],
+              ['team', "My team's"],
+              ['department', 'Department'],
+            ] as const
+          ).map(([v, l]) => (
+            <label key={v} className="check">
+              <input type="radio" name="scope" checked={scope === v} onChange={() => setScope(v)} /> {l}
+            </label>
+          ))}
+        </div>
+        {scope === 'department' && (
+          <label>
+            Department
+            <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+              <option value="">—</option>
+              {departments.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Order
+          <select value={sort} onChange={(e) => setSort(e.target.value as 'queue' | 'newest')}>
+            <option value="queue">Most urgent first</option>
+            <option value="newest">Newest first</option>
+          </select>
+        </label>
+      </div>
+      {counts && (
+        <p role="status" data-testid="queue-counts">
+          {counts.open} open · {counts.highlyCritical} highly critical ·{' '}
+          {counts.byStatus.pending_action_party ?? 0} pending action party
+        </p>
+      )}
+      {items === null ? (
+        <p>Loading…</p>
+      ) : items.length === 0 ? (
+        <p>Nothing waiting here.</p>
+      ) : (
+        <table aria-label="Cases in this queue">
+          <thead>
+            <tr>
+              <th scope="col">Reference</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Criticality</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => (
+              <tr key={c.id} className={c.criticality === 'highly_critical' ? 'critical' : ''}>
+                <td>
+                  <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                </td>
+                <td>{c.subject}</td>
+                <td>{c.priority}</td>
+                <td>{c.criticality === 'highly_critical' ? 'Highly critical' : '—'}</td>
+                <td>{c.status.replaceAll('_', ' ')}</td>
+                <td>{new Date(c.createdAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
