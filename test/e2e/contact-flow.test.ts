@@ -319,4 +319,44 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.equal(direct, true);
     await page.close();
   });
+
+  test('the customer 360 view: masked without a verified contact, complete with one; accessible', async () => {
+    const who = await customerAt(3);
+    const page = await signIn('olivia');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Find customer').fill(who.idNumber);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('list', { name: 'Matching customers' }).getByRole('button').first().click();
+    await page.getByText('Particulars are masked').waitFor();
+    assert.ok(!(await page.content()).includes(who.idNumber));
+    await assertAccessible(page, 'customer 360');
+
+    // Verified on a contact, the same view shows the particulars.
+    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
+    const olivia = await ctx.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const contact = await services.contacts.create(actor, {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: who.id,
+    });
+    await services.contacts.verify(actor, contact.id, {
+      checks: [
+        { particular: 'name', result: 'match' },
+        { particular: 'id_number', result: 'match' },
+      ],
+    });
+    await page.goto(`${url}/#/customers/${who.id}?contact=${contact.id}`);
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="id-number"]')?.textContent === want,
+      who.idNumber,
+    );
+    assert.match(await page.locator('.c360').innerText(), /Contacts/);
+    await page.screenshot({ path: `${SHOTS}/05-customer-360.png`, fullPage: true });
+    await page.close();
+  });
 });

@@ -1,9 +1,14 @@
 import { CasePage } from '../features/cases/case-page.tsx';
 import { Queues } from '../features/cases/queues.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
+import { CustomersPage } from '../features/customers/customer-360.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
+
+/** `#/customers/<id>?contact=<contactId>`: the contact whose verification unmasks the view. */
+const contactParam = () =>
+  new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('contact') ?? undefined;
 
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
 
@@ -24,6 +29,9 @@ function Shell() {
               Contact
             </a>
           )}
+          <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
+            Customers
+          </a>
           <a href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
             Queues
           </a>
@@ -39,6 +47,7 @@ function Shell() {
         {screen === 'contact' && handles && <ContactFlow user={user} />}
         {screen === 'cases' && !id && <Queues user={user} />}
         {screen === 'cases' && id && <CasePage id={id} />}
+        {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
       </main>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** Hash routes (`#/cases/…`): the server serves one page; a reload keeps the screen. */
-const read = () => window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean);
 
 export function useRoute(): string[] {
   const [parts, setParts] = useState(read);

@@ -98,6 +98,13 @@ export function ContactFlow({ user }: { user: UserDto }) {
             )}
             {customer && <CustomerCard customer={customer} />}
             {customer && (
+              <p>
+                <a href={`#/customers/${customer.id}?contact=${contact.id}`} target="_blank" rel="noreferrer">
+                  Open the customer 360 view
+                </a>
+              </p>
+            )}
+            {customer && (
               <VerifyPanel
                 contactId={contact.id}
                 customer={customer}

@@ -3,7 +3,7 @@ import { api } from '../../app/api.ts';
 import type { HitDto, Page } from '../../app/types.ts';
 
 /** One search box: name, ID number, mobile or line number, account number or e-mail. */
-export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; onUnknown(): void }) {
+export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; onUnknown?: () => void }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<HitDto[] | null>(null);
   const search = async (e: FormEvent) => {
@@ -24,9 +24,11 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
           />
         </label>
         <button type="submit">Search</button>
-        <button type="button" className="secondary" onClick={onUnknown}>
-          Unknown caller
-        </button>
+        {onUnknown && (
+          <button type="button" className="secondary" onClick={onUnknown}>
+            Unknown caller
+          </button>
+        )}
       </form>
       {hits && hits.length === 0 && <p>No customer matches “{q}”.</p>}
       {hits && hits.length > 0 && (
