@@ -359,4 +359,25 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.screenshot({ path: `${SHOTS}/05-customer-360.png`, fullPage: true });
     await page.close();
   });
+
+  test('keyboard: ? lists the shortcuts; Alt+A answers, Alt+F finds, Alt+E writes the enquiry', async () => {
+    const page = await signIn('olivia');
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Alt\+A\s+Answer a call/);
+    await assertAccessible(page, 'shortcuts dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Alt+A');
+    await page.getByText('This is Olivia Tan').waitFor();
+    await page.keyboard.press('Alt+F');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'customer-search');
+    // Typing ? in a field types it, it does not open the help.
+    await page.keyboard.type('who?');
+    assert.equal(await dialog.isVisible(), false);
+    await page.keyboard.press('Alt+E');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'enquiry');
+    await page.close();
+  });
 });

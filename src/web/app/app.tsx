@@ -5,6 +5,7 @@ import { CustomersPage } from '../features/customers/customer-360.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
+import { Shortcuts } from './shortcuts.tsx';
 
 /** `#/customers/<id>?contact=<contactId>`: the contact whose verification unmasks the view. */
 const contactParam = () =>
@@ -25,14 +26,14 @@ function Shell() {
         <span className="brand">Frontline</span>
         <nav aria-label="Main">
           {handles && (
-            <a href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
+            <a id="nav-contact" href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
               Contact
             </a>
           )}
           <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
             Customers
           </a>
-          <a href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
+          <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
             Queues
           </a>
         </nav>
@@ -43,6 +44,7 @@ function Shell() {
           Sign out
         </button>
       </header>
+      <Shortcuts />
       <main>
         {screen === 'contact' && handles && <ContactFlow user={user} />}
         {screen === 'cases' && !id && <Queues user={user} />}

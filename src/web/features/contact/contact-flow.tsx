@@ -71,6 +71,12 @@ export function ContactFlow({ user }: { user: UserDto }) {
     <div className="flow">
       <aside className="checklist" aria-label="Call checklist">
         <h2>Call checklist</h2>
+        <p className="hint">
+          Press <kbd>?</kbd> for keyboard shortcuts.
+        </p>
+        <p className="hint">
+          Press <kbd>?</kbd> for keyboard shortcuts.
+        </p>
         <ol>
           {steps.map(([label, done]) => (
             <li key={label} className={done ? 'done' : ''}>
@@ -83,7 +89,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
       <section className="work" aria-label="Contact">
         <h1>Contact</h1>
         {!contact && (
-          <button type="button" onClick={() => void start()}>
+          <button id="answer-call" type="button" onClick={() => void start()}>
             Answer call
           </button>
         )}
@@ -117,6 +123,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             <label>
               The enquiry, in the customer's words
               <textarea
+                id="enquiry"
                 name="enquiry"
                 rows={4}
                 value={enquiry}
@@ -144,7 +151,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
               <textarea rows={2} value={wrapUp} onChange={(e) => setWrapUp(e.target.value)} />
             </label>
             {!ended ? (
-              <button type="button" onClick={() => void end()}>
+              <button id="end-contact" type="button" onClick={() => void end()}>
                 End contact
               </button>
             ) : (

@@ -17,6 +17,7 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
         <label className="grow">
           Find customer
           <input
+            id="customer-search"
             name="customer-search"
             placeholder="Name, ID, mobile, account or e-mail"
             value={q}

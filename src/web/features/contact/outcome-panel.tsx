@@ -169,7 +169,7 @@ export function OutcomePanel({
           {error.message}
         </p>
       )}
-      <button type="button" onClick={() => void submit()}>
+      <button id="save-outcome" type="button" onClick={() => void submit()}>
         Save outcome
       </button>
     </fieldset>
