@@ -56,6 +56,8 @@ const MATRIX = `
   POST   /api/v1/contacts/:id/verification       Y   Y   Y   Y   .   Y
   GET    /api/v1/settings/verification-policy    Y   Y   Y   Y   Y   Y
   PUT    /api/v1/settings/verification-policy    .   .   .   Y   .   Y
+  GET    /api/v1/settings/phrases                Y   Y   Y   Y   Y   Y
+  PUT    /api/v1/settings/phrases                .   .   .   Y   .   Y
   GET    /api/v1/cases                           Y   Y   Y   Y   Y   Y
   GET    /api/v1/cases/counts                    Y   Y   Y   Y   Y   Y
   POST   /api/v1/cases                           Y   Y   Y   Y   .   Y
@@ -234,6 +236,10 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
         anyOf: ['id_number', 'account_number', 'service_number', 'date_of_birth'],
         anyOfCount: 1,
       },
+    }),
+    'GET /api/v1/settings/phrases': () => ({}),
+    'PUT /api/v1/settings/phrases': () => ({
+      body: { greeting: 'Good morning, {officer} speaking.', closing: 'Thank you for calling.' },
     }),
     'GET /api/v1/cases': () => ({}),
     'GET /api/v1/cases/counts': () => ({}),

@@ -779,6 +779,19 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'PUT /api/v1/settings/phrases',
+        role: 'supervisor',
+        valid: () => ({ greeting: 'Good morning, {officer} speaking.', closing: 'Thank you for calling.' }),
+        cases: [
+          { name: 'missing every field', body: {}, fields: ['/body/greeting', '/body/closing'] },
+          {
+            name: 'an empty greeting, a number for the closing',
+            body: { greeting: '', closing: 7 },
+            fields: ['/body/greeting', '/body/closing'],
+          },
+        ],
+      },
+      {
         route: 'POST /api/v1/cases',
         role: 'officer',
         valid: () => ({ contactId: fx.contact.id, type: 'complaint', subject: 'Charged twice' }),

@@ -380,4 +380,41 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'enquiry');
     await page.close();
   });
+
+  test('administration: the supervisor edits the greeting and the directory; errors show beside their field', async () => {
+    const page = await signIn('sam');
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Standard phrases' }).waitFor();
+    assert.equal(
+      await page.getByRole('heading', { name: 'Users and roles' }).count(),
+      0,
+      'users are for administrators',
+    );
+    await assertAccessible(page, 'administration');
+    await page.screenshot({ path: `${SHOTS}/06-administration.png`, fullPage: true });
+
+    await page
+      .getByLabel("Greeting ({officer} is the officer's name)")
+      .fill('Good morning, Frontline Telecom, {officer} speaking.');
+    await page.getByRole('button', { name: 'Save phrases' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    const dir = page.getByRole('region', { name: 'Departments and directory' });
+    await dir.getByLabel('Name', { exact: true }).fill('Town Council');
+    await dir.getByLabel('Purpose').fill('Lifts, lighting and common areas (outside party)');
+    await dir.getByLabel('Phone').fill('call us maybe');
+    await dir.getByRole('button', { name: 'Add to directory' }).click();
+    const phoneError = dir.getByRole('alert').filter({ hasText: /^Phone / });
+    await phoneError.waitFor();
+    await dir.getByLabel('Phone').fill('+65 6200 0000');
+    await dir.getByLabel('Outside party').check();
+    await dir.getByRole('button', { name: 'Add to directory' }).click();
+    await dir.getByRole('cell', { name: 'Town Council (outside party)' }).waitFor();
+    await page.close();
+
+    const officer = await signIn('olivia');
+    await officer.getByRole('button', { name: 'Answer call' }).click();
+    await officer.getByText('Good morning, Frontline Telecom, Olivia Tan speaking.').waitFor();
+    await officer.close();
+  });
 });

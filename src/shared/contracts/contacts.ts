@@ -86,3 +86,16 @@ export const VerificationPolicy = Type.Object(
   { additionalProperties: false },
 );
 export type VerificationPolicyDto = Static<typeof VerificationPolicy>;
+
+export const StandardPhrases = Type.Object(
+  {
+    greeting: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: '{officer} is replaced by the officer’s name',
+    }),
+    closing: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type StandardPhrasesDto = Static<typeof StandardPhrases>;

@@ -1,3 +1,4 @@
+import { AdminPage } from '../features/admin/admin-page.tsx';
 import { CasePage } from '../features/cases/case-page.tsx';
 import { Queues } from '../features/cases/queues.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
@@ -11,6 +12,7 @@ import { Shortcuts } from './shortcuts.tsx';
 const contactParam = () =>
   new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('contact') ?? undefined;
 
+const MANAGERS = new Set(['supervisor', 'administrator']);
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
 
 function Shell() {
@@ -36,6 +38,11 @@ function Shell() {
           <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
             Queues
           </a>
+          {MANAGERS.has(user.role) && (
+            <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
+              Administration
+            </a>
+          )}
         </nav>
         <span className="who">
           {user.displayName} · {user.role.replaceAll('_', ' ')}
@@ -49,6 +56,7 @@ function Shell() {
         {screen === 'contact' && handles && <ContactFlow user={user} />}
         {screen === 'cases' && !id && <Queues user={user} />}
         {screen === 'cases' && id && <CasePage id={id} />}
+        {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
         {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
       </main>
     </div>

@@ -4,6 +4,7 @@ import {
   Contact,
   ContactCreate,
   ContactPatch,
+  StandardPhrases,
   Verification,
   VerificationBody,
   VerificationPolicy,
@@ -90,5 +91,21 @@ export function contactsRoutes(app: App, s: { contacts: ContactsService }) {
       schema: { tags: ['settings'], body: VerificationPolicy, response: { 200: VerificationPolicy } },
     },
     async (req) => s.contacts.setPolicy(actorOf(req), req.body),
+  );
+  app.get(
+    '/settings/phrases',
+    {
+      config: { access: 'contacts.read' },
+      schema: { tags: ['settings'], response: { 200: StandardPhrases } },
+    },
+    async () => s.contacts.phrases(),
+  );
+  app.put(
+    '/settings/phrases',
+    {
+      config: { access: 'settings.manage' },
+      schema: { tags: ['settings'], body: StandardPhrases, response: { 200: StandardPhrases } },
+    },
+    async (req) => s.contacts.setPhrases(actorOf(req), req.body),
   );
 }

@@ -4,6 +4,7 @@ import type {
   ContactCreate,
   ContactDto,
   ContactPatch,
+  StandardPhrasesDto,
   VerificationBody,
   VerificationDto,
   VerificationPolicyDto,
@@ -16,10 +17,16 @@ import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
+import { readSetting, writeSetting } from '../../platform/settings.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import { type CheckResult, DEFAULT_POLICY, evaluate, policyProblems } from './verification.ts';
 
 const POLICY_KEY = 'verification.policy';
+const PHRASES_KEY = 'phrases.standard';
+const DEFAULT_PHRASES: StandardPhrasesDto = {
+  greeting: 'Thank you for calling. This is {officer}. How may I help you?',
+  closing: 'Thank you for calling. Have a good day.',
+};
 
 function presentContact(c: Selectable<ContactsTable>, verified: boolean, caseIds: string[]): ContactDto {
   return {
@@ -53,13 +60,8 @@ export class ContactsService {
     return this.ctx.store.db;
   }
 
-  async policy(trx: Executor = this.db): Promise<VerificationPolicyDto> {
-    const row = await trx
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', POLICY_KEY)
-      .executeTakeFirst();
-    return row ? parseJson<VerificationPolicyDto>(row.value, DEFAULT_POLICY) : DEFAULT_POLICY;
+  policy(trx: Executor = this.db): Promise<VerificationPolicyDto> {
+    return readSetting(trx, POLICY_KEY, DEFAULT_POLICY);
   }
 
   async setPolicy(actor: Actor, policy: VerificationPolicyDto): Promise<VerificationPolicyDto> {
@@ -69,38 +71,22 @@ export class ContactsService {
         errors: problems,
       });
     }
-    return tx(this.ctx, async (trx) => {
-      const before = await this.policy(trx);
-      const at = nowIso(this.ctx);
-      const value = JSON.stringify(policy);
-      const exists = await trx
-        .selectFrom('settings')
-        .select('key')
-        .where('key', '=', POLICY_KEY)
-        .executeTakeFirst();
-      if (exists) {
-        await trx
-          .updateTable('settings')
-          .set({ value, updated_at: at, updated_by: actor.userId })
-          .where('key', '=', POLICY_KEY)
-          .execute();
-      } else {
-        await trx
-          .insertInto('settings')
-          .values({ key: POLICY_KEY, value, updated_at: at, updated_by: actor.userId })
-          .execute();
-      }
-      await audit(trx, {
-        at,
-        actor,
-        entityType: 'setting',
-        entityId: POLICY_KEY,
-        action: 'setting.updated',
-        before,
-        after: policy,
-      });
-      return policy;
-    });
+    await tx(this.ctx, (trx) =>
+      writeSetting(trx, POLICY_KEY, policy, DEFAULT_POLICY, actor, nowIso(this.ctx)),
+    );
+    return policy;
+  }
+
+  /** The organisation's standard greeting and closing; `{officer}` stands for the officer's name. */
+  phrases(): Promise<StandardPhrasesDto> {
+    return readSetting(this.db, PHRASES_KEY, DEFAULT_PHRASES);
+  }
+
+  async setPhrases(actor: Actor, phrases: StandardPhrasesDto): Promise<StandardPhrasesDto> {
+    await tx(this.ctx, (trx) =>
+      writeSetting(trx, PHRASES_KEY, phrases, DEFAULT_PHRASES, actor, nowIso(this.ctx)),
+    );
+    return phrases;
   }
 
   private async latestChecks(

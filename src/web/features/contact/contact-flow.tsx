@@ -23,6 +23,11 @@ export function ContactFlow({ user }: { user: UserDto }) {
   const [anythingElse, setAnythingElse] = useState(false);
   const [wrapUp, setWrapUp] = useState('');
   const [ended, setEnded] = useState<ContactDto | null>(null);
+  const [phrases, setPhrases] = useState({ greeting: '', closing: '' });
+  useEffect(() => {
+    void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
+  }, []);
+  const greeting = phrases.greeting.replaceAll('{officer}', user.displayName);
 
   // Typed words survive a failed request or a reload: kept locally until the case is saved.
   useEffect(() => {
@@ -96,8 +101,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
         {contact && (
           <>
             <p className="phrase">
-              <span className="sr-only">Greeting: </span>
-              “Thank you for calling. This is {user.displayName}. How may I help you?”
+              <span className="sr-only">Greeting: </span>“{greeting}”
             </p>
             {!customer && !unknown && (
               <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setUnknown(true)} />
@@ -145,7 +149,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
               />{' '}
               Asked “Is there anything else I can help you with?”
             </label>
-            <p className="phrase">“Thank you for calling. Have a good day.”</p>
+            <p className="phrase">“{phrases.closing}”</p>
             <label>
               Wrap-up notes
               <textarea rows={2} value={wrapUp} onChange={(e) => setWrapUp(e.target.value)} />

@@ -1,0 +1,29 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import type { UserDto } from '../../app/types.ts';
+import { DirectoryAdmin } from './directory.tsx';
+import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
+import { UsersAdmin } from './users.tsx';
+
+/** What the platform makes configurable; users only for administrators. */
+export function AdminPage({ user }: { user: UserDto }) {
+  const [teams, setTeams] = useState<{ id: string; name: string; departmentId: string | null }[]>([]);
+  const loadTeams = useCallback(
+    async () => setTeams((await api<{ items: typeof teams }>('GET', '/teams')).items),
+    [],
+  );
+  useEffect(() => {
+    void loadTeams();
+  }, [loadTeams]);
+  return (
+    <div className="admin">
+      <h1>Administration</h1>
+      {user.role === 'administrator' && <UsersAdmin teams={teams} />}
+      <TeamsAdmin teams={teams} reload={loadTeams} />
+      <DirectoryAdmin />
+      <CategoriesAdmin />
+      <PolicyAdmin />
+      <PhrasesAdmin />
+    </div>
+  );
+}

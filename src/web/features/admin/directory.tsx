@@ -1,0 +1,98 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type ApiError, api } from '../../app/api.ts';
+import type { DepartmentDto } from '../../app/types.ts';
+import { attempt, Field } from '../../ui/field.tsx';
+
+const EMPTY = { name: '', purpose: '', phone: '', email: '', hours: '', external: false };
+
+/** Departments and outside parties: the referral directory officers read numbers from. */
+export function DirectoryAdmin() {
+  const [items, setItems] = useState<DepartmentDto[]>([]);
+  const [form, setForm] = useState(EMPTY);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(
+    async () =>
+      setItems((await api<{ items: DepartmentDto[] }>('GET', '/departments?includeInactive=true')).items),
+    [],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = { ...form, phone: form.phone || null, email: form.email || null, hours: form.hours || null };
+    if (await attempt(() => api('POST', '/departments', body), setError)) {
+      setForm(EMPTY);
+      await load();
+    }
+  };
+  return (
+    <section aria-labelledby="dir-h">
+      <h2 id="dir-h">Departments and directory</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Purpose</th>
+            <th scope="col">Phone</th>
+            <th scope="col">Hours</th>
+            <th scope="col">Active</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((d) => (
+            <tr key={d.id}>
+              <td>
+                {d.name}
+                {d.external ? ' (outside party)' : ''}
+              </td>
+              <td>{d.purpose}</td>
+              <td>{d.phone ?? '—'}</td>
+              <td>{d.hours ?? '—'}</td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`${d.name} active`}
+                  checked={d.active}
+                  onChange={async (e) => {
+                    await attempt(
+                      () => api('PATCH', `/departments/${d.id}`, { active: e.target.checked }),
+                      setError,
+                    );
+                    await load();
+                  }}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form onSubmit={create} className="row">
+        <Field label="Name" name="name" error={error}>
+          <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+        </Field>
+        <Field label="Purpose" name="purpose" error={error}>
+          <input value={form.purpose} onChange={(e) => setForm({ ...form, purpose: e.target.value })} />
+        </Field>
+        <Field label="Phone" name="phone" error={error}>
+          <input value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
+        </Field>
+        <Field label="E-mail" name="email" error={error}>
+          <input value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        </Field>
+        <Field label="Hours" name="hours" error={error}>
+          <input value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} />
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={form.external}
+            onChange={(e) => setForm({ ...form, external: e.target.checked })}
+          />{' '}
+          Outside party
+        </label>
+        <button type="submit">Add to directory</button>
+      </form>
+    </section>
+  );
+}

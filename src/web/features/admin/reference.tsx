@@ -1,0 +1,204 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type ApiError, api } from '../../app/api.ts';
+import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
+import { attempt, Field } from '../../ui/field.tsx';
+
+type Team = { id: string; name: string; departmentId: string | null };
+
+export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise<void> }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await attempt(() => api('POST', '/teams', { name }), setError)) {
+      setName('');
+      await reload();
+    }
+  };
+  return (
+    <section aria-labelledby="teams-h">
+      <h2 id="teams-h">Teams</h2>
+      <ul>
+        {teams.map((t) => (
+          <li key={t.id}>{t.name}</li>
+        ))}
+      </ul>
+      <form onSubmit={create} className="row">
+        <Field label="Team name" name="name" error={error}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <button type="submit">Add team</button>
+      </form>
+    </section>
+  );
+}
+
+export function CategoriesAdmin() {
+  const [items, setItems] = useState<CategoryDto[]>([]);
+  const [name, setName] = useState('');
+  const [parentId, setParentId] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(
+    async () =>
+      setItems((await api<{ items: CategoryDto[] }>('GET', '/case-categories?includeInactive=true')).items),
+    [],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    if (
+      await attempt(() => api('POST', '/case-categories', { name, parentId: parentId || null }), setError)
+    ) {
+      setName('');
+      await load();
+    }
+  };
+  return (
+    <section aria-labelledby="cat-h">
+      <h2 id="cat-h">Case categories</h2>
+      <ul>
+        {items.map((c) => (
+          <li key={c.id}>
+            {c.path}
+            {c.active ? '' : ' (inactive)'}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={create} className="row">
+        <Field label="Category name" name="name" error={error}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Under" name="parentId" error={error}>
+          <select value={parentId} onChange={(e) => setParentId(e.target.value)}>
+            <option value="">(top level)</option>
+            {items.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.path}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit">Add category</button>
+      </form>
+    </section>
+  );
+}
+
+const PARTICULARS = [
+  'name',
+  'id_number',
+  'account_number',
+  'service_number',
+  'date_of_birth',
+  'address',
+  'email',
+  'security_answer',
+] as const;
+
+export function PolicyAdmin() {
+  const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    void api<VerificationPolicyDto>('GET', '/settings/verification-policy').then(setPolicy);
+  }, []);
+  if (!policy) return null;
+  const toggle = (list: 'required' | 'anyOf', p: (typeof PARTICULARS)[number], on: boolean) =>
+    setPolicy({ ...policy, [list]: on ? [...policy[list], p] : policy[list].filter((x) => x !== p) });
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(await attempt(() => api('PUT', '/settings/verification-policy', policy), setError));
+  };
+  return (
+    <section aria-labelledby="pol-h">
+      <h2 id="pol-h">Verification policy</h2>
+      <form onSubmit={save}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Particular</th>
+              <th scope="col">Always required</th>
+              <th scope="col">One of</th>
+            </tr>
+          </thead>
+          <tbody>
+            {PARTICULARS.map((p) => (
+              <tr key={p}>
+                <td>{p.replaceAll('_', ' ')}</td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`${p} always required`}
+                    checked={policy.required.includes(p)}
+                    onChange={(e) => toggle('required', p, e.target.checked)}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`${p} one of`}
+                    checked={policy.anyOf.includes(p)}
+                    onChange={(e) => toggle('anyOf', p, e.target.checked)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Field label="How many of the “one of” particulars" name="anyOfCount" error={error}>
+          <input
+            type="number"
+            min={0}
+            max={8}
+            value={policy.anyOfCount}
+            onChange={(e) => setPolicy({ ...policy, anyOfCount: Number(e.target.value) })}
+          />
+        </Field>
+        {error && !error.fieldMessage('anyOfCount') && (
+          <p className="error" role="alert">
+            {error.problem.errors?.map((x) => x.message).join('; ') ?? error.message}
+          </p>
+        )}
+        <button type="submit">Save policy</button>
+        {saved && <span role="status"> Saved.</span>}
+      </form>
+    </section>
+  );
+}
+
+export function PhrasesAdmin() {
+  const [phrases, setPhrases] = useState<{ greeting: string; closing: string } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
+  }, []);
+  if (!phrases) return null;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(await attempt(() => api('PUT', '/settings/phrases', phrases), setError));
+  };
+  return (
+    <section aria-labelledby="phr-h">
+      <h2 id="phr-h">Standard phrases</h2>
+      <form onSubmit={save}>
+        <Field label="Greeting ({officer} is the officer's name)" name="greeting" error={error}>
+          <input
+            value={phrases.greeting}
+            onChange={(e) => setPhrases({ ...phrases, greeting: e.target.value })}
+          />
+        </Field>
+        <Field label="Closing" name="closing" error={error}>
+          <input
+            value={phrases.closing}
+            onChange={(e) => setPhrases({ ...phrases, closing: e.target.value })}
+          />
+        </Field>
+        <button type="submit">Save phrases</button>
+        {saved && <span role="status"> Saved.</span>}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { ApiError } from '../app/api.ts';
+
+/** A labelled control with the API's message for that field shown right under it. */
+export function Field({
+  label,
+  name,
+  error,
+  children,
+}: {
+  label: string;
+  name: string;
+  error: ApiError | null;
+  children: ReactNode;
+}) {
+  const message = error?.fieldMessage(name);
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control arrives as children and is wrapped by this label
+    <label>
+      {label}
+      {children}
+      {message && (
+        <span className="error" role="alert">
+          {label} {message}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** Run an API call, keeping its problem (if any) for the form to show. */
+export async function attempt(
+  run: () => Promise<unknown>,
+  setError: (e: ApiError | null) => void,
+): Promise<boolean> {
+  setError(null);
+  try {
+    await run();
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError) {
+      setError(e);
+      return false;
+    }
+    throw e;
+  }
+}
