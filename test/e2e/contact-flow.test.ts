@@ -417,4 +417,58 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await officer.getByText('Good morning, Frontline Telecom, Olivia Tan speaking.').waitFor();
     await officer.close();
   });
+
+  test('case page: a note draft survives a reload; replies; a referral names its missing field, then moves the case', async () => {
+    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
+    const olivia = await ctx.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const who = await customerAt(4);
+    const contact = await services.contacts.create(actor, {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: who.id,
+    });
+    const c = await services.cases.create(actor, {
+      contactId: contact.id,
+      type: 'request_for_action',
+      subject: 'Change of plan',
+    });
+
+    const page = await signIn('olivia');
+    await page.goto(`${url}/#/cases/${c.id}`);
+    await page.getByLabel('Reply to the customer').check();
+    await page
+      .getByLabel('Reply (the customer sees this)')
+      .fill('We have scheduled the plan change for Monday.');
+    await page.reload();
+    await page.getByLabel('Reply to the customer').check();
+    assert.equal(
+      await page.getByLabel('Reply (the customer sees this)').inputValue(),
+      'We have scheduled the plan change for Monday.',
+    );
+    await page.getByRole('button', { name: 'Add reply' }).click();
+    await page.getByText('Reply: We have scheduled the plan change for Monday.').waitFor();
+
+    const refer = page.getByRole('group', { name: 'Refer to a department' });
+    await refer.getByLabel('Reason').fill('Plan change needs billing');
+    await refer.getByRole('button', { name: 'Refer' }).click();
+    await refer.getByText('Department is required for a transfer').waitFor();
+    await refer.getByRole('combobox', { name: /^Department/ }).selectOption({ label: 'Billing' });
+    await refer.getByRole('button', { name: 'Refer' }).click();
+    await page.getByTestId('case-status').filter({ hasText: 'pending action party' }).waitFor();
+    const notes = await ctx.store.db
+      .selectFrom('case_notes')
+      .selectAll()
+      .where('case_id', '=', c.id)
+      .execute();
+    assert.deepEqual(
+      notes.map((n) => n.visibility),
+      ['public'],
+    );
+    await page.close();
+  });
 });

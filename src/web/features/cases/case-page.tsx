@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
-import type { CaseDetailDto } from '../../app/types.ts';
+import type { CaseDetailDto, DepartmentDto } from '../../app/types.ts';
+
+const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
 const ACTION_LABEL: Record<string, string> = {
   open: 'Open',
@@ -15,7 +17,15 @@ const ACTION_LABEL: Record<string, string> = {
 /** Header, timeline of every event, note composer, and only the legal moves as buttons. */
 export function CasePage({ id }: { id: string }) {
   const [c, setCase] = useState<CaseDetailDto | null>(null);
-  const [note, setNote] = useState('');
+  // The note being written survives a failed request or a reload until it is saved.
+  const draftKey = `frontline.note.${id}`;
+  const [note, setNoteState] = useState(() => localStorage.getItem(draftKey) ?? '');
+  const setNote = (v: string) => {
+    setNoteState(v);
+    if (v) localStorage.setItem(draftKey, v);
+    else localStorage.removeItem(draftKey);
+  };
+  const [visibility, setVisibility] = useState<'internal' | 'public'>('internal');
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => setCase(await api<CaseDetailDto>('GET', `/cases/${id}`)), [id]);
@@ -37,7 +47,7 @@ export function CasePage({ id }: { id: string }) {
   };
   const addNote = async () => {
     if (!note.trim()) return;
-    await api('POST', `/cases/${id}/notes`, { body: note, visibility: 'internal' });
+    await api('POST', `/cases/${id}/notes`, { body: note, visibility });
     setNote('');
     await load();
   };
@@ -98,13 +108,103 @@ export function CasePage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      <div role="radiogroup" aria-label="Kind of note" className="row">
+        <label className="check">
+          <input
+            type="radio"
+            name="visibility"
+            checked={visibility === 'internal'}
+            onChange={() => setVisibility('internal')}
+          />{' '}
+          Internal note
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="visibility"
+            checked={visibility === 'public'}
+            onChange={() => setVisibility('public')}
+          />{' '}
+          Reply to the customer
+        </label>
+      </div>
       <label>
-        Internal note
-        <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+        {visibility === 'internal' ? 'Note (staff only)' : 'Reply (the customer sees this)'}
+        <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <button type="button" onClick={() => void addNote()}>
-        Add note
+        {visibility === 'internal' ? 'Add note' : 'Add reply'}
       </button>
+      {OPEN.has(c.status) && <ReferForm caseId={id} onDone={load} />}
     </article>
+  );
+}
+
+/** Refer the case to a department's queue (urgent escalates it). */
+function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void> }) {
+  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const [departmentId, setDepartmentId] = useState('');
+  const [reason, setReason] = useState('');
+  const [urgent, setUrgent] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) =>
+      setDepartments(r.items.filter((d) => !d.external)),
+    );
+  }, []);
+  const refer = async () => {
+    setError(null);
+    try {
+      await api('POST', `/cases/${caseId}/referrals`, {
+        mode: 'transfer',
+        departmentId: departmentId || null,
+        reason,
+        urgent,
+      });
+      setReason('');
+      await onDone();
+    } catch (e) {
+      if (e instanceof ApiError) setError(e);
+      else throw e;
+    }
+  };
+  return (
+    <fieldset>
+      <legend>Refer to a department</legend>
+      <div className="row">
+        <label>
+          Department
+          <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+            <option value="">—</option>
+            {departments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          {error?.fieldMessage('departmentId') && (
+            <span className="error">Department {error.fieldMessage('departmentId')}</span>
+          )}
+        </label>
+        <label className="grow">
+          Reason
+          <input value={reason} onChange={(e) => setReason(e.target.value)} />
+          {error?.fieldMessage('reason') && (
+            <span className="error">Reason {error.fieldMessage('reason')}</span>
+          )}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent
+        </label>
+        <button type="button" onClick={() => void refer()}>
+          Refer
+        </button>
+      </div>
+      {error && !error.problem.errors && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+    </fieldset>
   );
 }
