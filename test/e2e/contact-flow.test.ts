@@ -460,6 +460,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await refer.getByRole('combobox', { name: /^Department/ }).selectOption({ label: 'Billing' });
     await refer.getByRole('button', { name: 'Refer' }).click();
     await page.getByTestId('case-status').filter({ hasText: 'pending action party' }).waitFor();
+    assert.match(await page.getByTestId('case-owner').innerText(), /Owner: unassigned · queue: Billing/);
     const notes = await ctx.store.db
       .selectFrom('case_notes')
       .selectAll()

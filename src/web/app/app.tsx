@@ -55,7 +55,7 @@ function Shell() {
       <main>
         {screen === 'contact' && handles && <ContactFlow user={user} />}
         {screen === 'cases' && !id && <Queues user={user} />}
-        {screen === 'cases' && id && <CasePage id={id} />}
+        {screen === 'cases' && id && <CasePage id={id} userId={user.id} />}
         {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
         {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
       </main>

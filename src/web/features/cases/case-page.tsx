@@ -15,7 +15,7 @@ const ACTION_LABEL: Record<string, string> = {
 };
 
 /** Header, timeline of every event, note composer, and only the legal moves as buttons. */
-export function CasePage({ id }: { id: string }) {
+export function CasePage({ id, userId }: { id: string; userId: string }) {
   const [c, setCase] = useState<CaseDetailDto | null>(null);
   // The note being written survives a failed request or a reload until it is saved.
   const draftKey = `frontline.note.${id}`;
@@ -28,6 +28,12 @@ export function CasePage({ id }: { id: string }) {
   const [visibility, setVisibility] = useState<'internal' | 'public'>('internal');
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  useEffect(() => {
+    void api<{ items: DepartmentDto[] }>('GET', '/departments?includeInactive=true').then((r) =>
+      setDepartments(r.items),
+    );
+  }, []);
   const load = useCallback(async () => setCase(await api<CaseDetailDto>('GET', `/cases/${id}`)), [id]);
   useEffect(() => {
     void load();
@@ -64,6 +70,12 @@ export function CasePage({ id }: { id: string }) {
           {c.type.replaceAll('_', ' ')} ·{' '}
           {c.criticality === 'highly_critical' ? 'highly critical' : 'not highly critical'} · priority{' '}
           {c.priority}
+        </p>
+        <p data-testid="case-owner">
+          Owner: {c.assigneeId === null ? 'unassigned' : c.assigneeId === userId ? 'you' : 'another officer'}
+          {c.departmentId &&
+            ` · queue: ${departments.find((d) => d.id === c.departmentId)?.name ?? 'a department'}`}{' '}
+          · opened {new Date(c.createdAt).toLocaleString()}
         </p>
         {c.resolutionSummary && (
           <p>
