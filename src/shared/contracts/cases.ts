@@ -1,13 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { CASE_TYPES } from '../vocabulary.ts';
 import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from './common.ts';
 
-export const CASE_TYPES = [
-  'general_enquiry',
-  'request_for_action',
-  'complaint',
-  'compliment',
-  'feedback',
-] as const;
+export { CASE_TYPES } from '../vocabulary.ts';
 export const CRITICALITIES = ['highly_critical', 'not_highly_critical'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const CASE_STATUSES = [

@@ -1,18 +1,9 @@
 import { type Static, Type } from 'typebox';
+import { PARTICULARS } from '../vocabulary.ts';
 import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
 import { ChannelSchema } from './customers.ts';
 
-export const PARTICULARS = [
-  'name',
-  'id_number',
-  'account_number',
-  'service_number',
-  'date_of_birth',
-  'address',
-  'email',
-  'security_answer',
-] as const;
-export type Particular = (typeof PARTICULARS)[number];
+export { PARTICULARS, type Particular } from '../vocabulary.ts';
 export const ParticularSchema = StringEnum(PARTICULARS);
 
 /** Channels an officer logs by hand; the others arrive through channel adapters. */

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { ROLES } from '../vocabulary.ts';
 import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
 
-export const ROLES = ['officer', 'trainee', 'team_leader', 'supervisor', 'trainer', 'administrator'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../vocabulary.ts';
 export const RoleSchema = StringEnum(ROLES);
 
 const Name = Type.String({ minLength: 1, maxLength: 120 });

@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { PARTICULARS } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
 import { attempt, Field } from '../../ui/field.tsx';
@@ -85,17 +86,6 @@ export function CategoriesAdmin() {
     </section>
   );
 }
-
-const PARTICULARS = [
-  'name',
-  'id_number',
-  'account_number',
-  'service_number',
-  'date_of_birth',
-  'address',
-  'email',
-  'security_answer',
-] as const;
 
 export function PolicyAdmin() {
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);

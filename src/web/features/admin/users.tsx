@@ -1,9 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ROLES } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { attempt, Field } from '../../ui/field.tsx';
-
-const ROLES = ['officer', 'trainee', 'team_leader', 'supervisor', 'trainer', 'administrator'] as const;
 
 export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] }) {
   const [users, setUsers] = useState<UserDto[]>([]);

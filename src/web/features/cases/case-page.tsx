@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
-import type { CaseDetailDto, DepartmentDto } from '../../app/types.ts';
+import type { CaseDetailDto } from '../../app/types.ts';
+import { useDepartments } from '../../app/use-departments.ts';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -28,12 +29,7 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
   const [visibility, setVisibility] = useState<'internal' | 'public'>('internal');
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
-  useEffect(() => {
-    void api<{ items: DepartmentDto[] }>('GET', '/departments?includeInactive=true').then((r) =>
-      setDepartments(r.items),
-    );
-  }, []);
+  const departments = useDepartments(true);
   const load = useCallback(async () => setCase(await api<CaseDetailDto>('GET', `/cases/${id}`)), [id]);
   useEffect(() => {
     void load();
@@ -154,16 +150,11 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
 
 /** Refer the case to a department's queue (urgent escalates it). */
 function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void> }) {
-  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const departments = useDepartments().filter((d) => !d.external);
   const [departmentId, setDepartmentId] = useState('');
   const [reason, setReason] = useState('');
   const [urgent, setUrgent] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) =>
-      setDepartments(r.items.filter((d) => !d.external)),
-    );
-  }, []);
   const refer = async () => {
     setError(null);
     try {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
-import type { CaseDto, DepartmentDto, Page, UserDto } from '../../app/types.ts';
+import type { CaseDto, Page, UserDto } from '../../app/types.ts';
+import { useDepartments } from '../../app/use-departments.ts';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department';
@@ -13,15 +14,10 @@ export function Queues({ user }: { user: UserDto }) {
   );
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
   const [sort, setSort] = useState<'queue' | 'newest'>('queue');
-  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const departments = useDepartments().filter((d) => !d.external);
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
 
-  useEffect(() => {
-    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) =>
-      setDepartments(r.items.filter((d) => !d.external)),
-    );
-  }, []);
   useEffect(() => {
     const filter =
       scope === 'mine'

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
-import type { CaseDto, CategoryDto, DepartmentDto } from '../../app/types.ts';
+import type { CaseDto, CategoryDto } from '../../app/types.ts';
+import { useDepartments } from '../../app/use-departments.ts';
 
 type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
 const TYPES = [
@@ -30,11 +31,10 @@ export function OutcomePanel({
   const [departmentId, setDepartmentId] = useState('');
   const [numberGiven, setNumberGiven] = useState('');
   const [categories, setCategories] = useState<CategoryDto[]>([]);
-  const [departments, setDepartments] = useState<DepartmentDto[]>([]);
+  const departments = useDepartments();
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     void api<{ items: CategoryDto[] }>('GET', '/case-categories').then((r) => setCategories(r.items));
-    void api<{ items: DepartmentDto[] }>('GET', '/departments').then((r) => setDepartments(r.items));
   }, []);
   const dept = departments.find((d) => d.id === departmentId);
 
