@@ -410,6 +410,15 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await dir.getByLabel('Outside party').check();
     await dir.getByRole('button', { name: 'Add to directory' }).click();
     await dir.getByRole('cell', { name: 'Town Council (outside party)' }).waitFor();
+    await dir.getByRole('button', { name: 'Edit Town Council' }).click();
+    await dir.getByLabel('Hours').fill('Mon–Fri 08:30–17:30');
+    await dir.getByRole('button', { name: 'Save changes' }).click();
+    await dir.getByRole('cell', { name: 'Mon–Fri 08:30–17:30' }).waitFor();
+    const cats = page.getByRole('region', { name: 'Case categories' });
+    await cats.getByLabel('Category name').fill('Outages');
+    await cats.getByRole('button', { name: 'Add category' }).click();
+    await cats.getByLabel('Outages', { exact: true }).click();
+    await cats.getByText('Outages (inactive)').waitFor();
     await page.close();
 
     const officer = await signIn('olivia');

@@ -9,6 +9,7 @@ const EMPTY = { name: '', purpose: '', phone: '', email: '', hours: '', external
 export function DirectoryAdmin() {
   const [items, setItems] = useState<DepartmentDto[]>([]);
   const [form, setForm] = useState(EMPTY);
+  const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(
     async () =>
@@ -21,8 +22,12 @@ export function DirectoryAdmin() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const body = { ...form, phone: form.phone || null, email: form.email || null, hours: form.hours || null };
-    if (await attempt(() => api('POST', '/departments', body), setError)) {
+    const save = editing
+      ? () => api('PATCH', `/departments/${editing}`, body)
+      : () => api('POST', '/departments', body);
+    if (await attempt(save, setError)) {
       setForm(EMPTY);
+      setEditing(null);
       await load();
     }
   };
@@ -37,6 +42,9 @@ export function DirectoryAdmin() {
             <th scope="col">Phone</th>
             <th scope="col">Hours</th>
             <th scope="col">Active</th>
+            <th scope="col">
+              <span className="sr-only">Edit</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -62,6 +70,26 @@ export function DirectoryAdmin() {
                     await load();
                   }}
                 />
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`Edit ${d.name}`}
+                  onClick={() => {
+                    setEditing(d.id);
+                    setForm({
+                      name: d.name,
+                      purpose: d.purpose,
+                      phone: d.phone ?? '',
+                      email: d.email ?? '',
+                      hours: d.hours ?? '',
+                      external: d.external,
+                    });
+                  }}
+                >
+                  Edit
+                </button>
               </td>
             </tr>
           ))}
@@ -91,7 +119,19 @@ export function DirectoryAdmin() {
           />{' '}
           Outside party
         </label>
-        <button type="submit">Add to directory</button>
+        <button type="submit">{editing ? 'Save changes' : 'Add to directory'}</button>
+        {editing && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setEditing(null);
+              setForm(EMPTY);
+            }}
+          >
+            Cancel
+          </button>
+        )}
       </form>
     </section>
   );

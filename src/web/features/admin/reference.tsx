@@ -62,8 +62,21 @@ export function CategoriesAdmin() {
       <ul>
         {items.map((c) => (
           <li key={c.id}>
-            {c.path}
-            {c.active ? '' : ' (inactive)'}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={c.active}
+                onChange={async (e) => {
+                  await attempt(
+                    () => api('PATCH', `/case-categories/${c.id}`, { active: e.target.checked }),
+                    setError,
+                  );
+                  await load();
+                }}
+              />
+              {c.path}
+              {c.active ? '' : ' (inactive)'}
+            </label>
           </li>
         ))}
       </ul>
