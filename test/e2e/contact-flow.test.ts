@@ -158,6 +158,16 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page
       .getByLabel("The enquiry, in the customer's words")
       .fill('I was charged twice for roaming last month.');
+    // A reload in the middle of the call loses nothing: the contact, the customer, the verification and the words.
+    await page.reload();
+    assert.equal(
+      await page.getByLabel("The enquiry, in the customer's words").inputValue(),
+      'I was charged twice for roaming last month.',
+    );
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="id-number"]')?.textContent === want,
+      idNumber,
+    );
     await page.getByLabel('Type').selectOption('complaint');
     await page.getByLabel('Resolution summary').fill('Explained the duplicate charge; refund issued.');
     await page.getByLabel('Customer confirmed it is resolved to their satisfaction').check();

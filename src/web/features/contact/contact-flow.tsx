@@ -6,7 +6,15 @@ import { FindCustomer } from './find-customer.tsx';
 import { OutcomePanel } from './outcome-panel.tsx';
 import { VerifyPanel } from './verify-panel.tsx';
 
-const draftKey = (contactId: string) => `frontline.draft.${contactId}`;
+/** The call in progress, kept locally so a reload or a failed request loses nothing typed. */
+type SavedCall = {
+  contactId: string;
+  customerId: string | null;
+  unknown: boolean;
+  enquiry: string;
+  wrapUp: string;
+};
+const callKey = (userId: string) => `frontline.call.${userId}`;
 
 /**
  * The enquiry flow of the standard: greet, find and verify the customer, capture the enquiry in
@@ -29,10 +37,39 @@ export function ContactFlow({ user }: { user: UserDto }) {
   }, []);
   const greeting = phrases.greeting.replaceAll('{officer}', user.displayName);
 
-  // Typed words survive a failed request or a reload: kept locally until the case is saved.
+  // Keep the call locally while it lasts; forget it once the contact has ended.
   useEffect(() => {
-    if (contact) localStorage.setItem(draftKey(contact.id), enquiry);
-  }, [contact, enquiry]);
+    if (!contact || ended) return;
+    const call: SavedCall = {
+      contactId: contact.id,
+      customerId: customer?.id ?? null,
+      unknown,
+      enquiry,
+      wrapUp,
+    };
+    localStorage.setItem(callKey(user.id), JSON.stringify(call));
+  }, [contact, customer, unknown, enquiry, wrapUp, ended, user.id]);
+
+  // After a reload, pick the call up where it was.
+  useEffect(() => {
+    const raw = localStorage.getItem(callKey(user.id));
+    if (!raw) return;
+    const call = JSON.parse(raw) as SavedCall;
+    void (async () => {
+      const c = await api<ContactDto>('GET', `/contacts/${call.contactId}`).catch(() => null);
+      if (!c || c.endedAt) {
+        localStorage.removeItem(callKey(user.id));
+        return;
+      }
+      setContact(c);
+      setUnknown(call.unknown);
+      setEnquiry(call.enquiry);
+      setWrapUp(call.wrapUp);
+      setVerified(c.verified);
+      if (c.customerId)
+        setCustomer(await api<CustomerDto>('GET', `/customers/${c.customerId}?contactId=${c.id}`));
+    })();
+  }, [user.id]);
 
   const start = async () => {
     const c = await api<ContactDto>('POST', '/contacts', { channel: 'phone', direction: 'inbound' });
@@ -58,7 +95,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
   const end = async () => {
     if (!contact) return;
     const c = await api<ContactDto>('PATCH', `/contacts/${contact.id}`, { end: true, notes: wrapUp || null });
-    localStorage.removeItem(draftKey(contact.id));
+    localStorage.removeItem(callKey(user.id));
     setEnded(c);
   };
 
