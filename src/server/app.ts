@@ -19,6 +19,8 @@ import { CustomersService } from './modules/customers/customers.service.ts';
 import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
+import { CalendarsService } from './modules/sla/calendars.service.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
@@ -43,7 +45,8 @@ export function buildServices(ctx: Ctx) {
   );
   const categories = new CategoriesService(ctx);
   const cases = new CasesService(ctx, { contacts, people });
-  return { people, auth, contacts, customers, categories, cases };
+  const calendars = new CalendarsService(ctx);
+  return { people, auth, contacts, customers, categories, cases, calendars };
 }
 
 export interface RouteInfo {
@@ -153,6 +156,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       customersRoutes(a, services);
       contactsRoutes(a, services);
       casesRoutes(a, services);
+      slaRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

@@ -69,6 +69,11 @@ const MATRIX = `
   GET    /api/v1/case-categories                 Y   Y   Y   Y   Y   Y
   POST   /api/v1/case-categories                 .   .   .   Y   .   Y
   PATCH  /api/v1/case-categories/:id             .   .   .   Y   .   Y
+  GET    /api/v1/calendars                       Y   Y   Y   Y   Y   Y
+  POST   /api/v1/calendars                       .   .   .   Y   .   Y
+  GET    /api/v1/calendars/:id                   Y   Y   Y   Y   Y   Y
+  PATCH  /api/v1/calendars/:id                   .   .   .   Y   .   Y
+  POST   /api/v1/calendars/:id/holidays          .   .   .   Y   .   Y
 `;
 
 /** Column order of the grid above. */
@@ -152,6 +157,7 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     caseId: string;
     categoryId: string;
     spareUserId: string;
+    calendarId: string;
   };
 
   before(async () => {
@@ -167,7 +173,20 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       role: 'officer',
       password: TEST_PASSWORD,
     });
-    fx = { customer, verified, contact, caseId: c.id, categoryId: category.id, spareUserId: spare.id };
+    const calendar = await t.services.calendars.create(SYSTEM_ACTOR, {
+      name: 'Office',
+      timeZone: 'Asia/Singapore',
+      hours: { '1': [['09:00', '17:00']] },
+    });
+    fx = {
+      customer,
+      verified,
+      contact,
+      caseId: c.id,
+      categoryId: category.id,
+      spareUserId: spare.id,
+      calendarId: calendar.id,
+    };
   });
   after(() => t?.close());
 
@@ -263,6 +282,19 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     'GET /api/v1/case-categories': () => ({}),
     'POST /api/v1/case-categories': () => ({ body: { name: `Matrix category ${next()}` } }),
     'PATCH /api/v1/case-categories/:id': () => ({ id: fx.categoryId, body: { position: next() } }),
+    'GET /api/v1/calendars': () => ({}),
+    'POST /api/v1/calendars': () => ({
+      body: { name: `Matrix ${next()}`, timeZone: 'UTC', hours: { '1': [['09:00', '17:00']] } },
+    }),
+    'GET /api/v1/calendars/:id': () => ({ id: fx.calendarId }),
+    'PATCH /api/v1/calendars/:id': () => ({
+      id: fx.calendarId,
+      body: { hours: { '2': [['09:00', `1${next() % 8}:00`]] } },
+    }),
+    'POST /api/v1/calendars/:id/holidays': () => ({
+      id: fx.calendarId,
+      body: { holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] },
+    }),
   };
 
   async function send(route: string, caller: Caller, req: Req, method?: string): Promise<Res> {

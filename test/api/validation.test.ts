@@ -133,6 +133,7 @@ for (const dialect of await dialects()) {
       caseId: string;
       categoryId: string;
       childCategoryId: string;
+      calendarId: string;
       spareUserId: string;
       tokenId: string;
       accountNumber: string;
@@ -153,6 +154,11 @@ for (const dialect of await dialects()) {
       const child = await t.services.categories.create(SYSTEM_ACTOR, {
         name: 'Late fees',
         parentId: category.id,
+      });
+      const calendar = await t.services.calendars.create(SYSTEM_ACTOR, {
+        name: 'Office',
+        timeZone: 'Asia/Singapore',
+        hours: { '1': [['09:00', '17:00']] },
       });
       const spare = await t.services.people.createUser(SYSTEM_ACTOR, {
         username: 'spare',
@@ -179,6 +185,7 @@ for (const dialect of await dialects()) {
         caseId: c.id,
         categoryId: category.id,
         childCategoryId: child.id,
+        calendarId: calendar.id,
         spareUserId: spare.id,
         tokenId: token.id,
         accountNumber: account.account_number,
@@ -792,6 +799,70 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'POST /api/v1/calendars',
+        role: 'supervisor',
+        valid: () => ({
+          name: `Cal ${Math.random()}`,
+          timeZone: 'UTC',
+          hours: { '1': [['09:00', '17:00']] },
+        }),
+        cases: [
+          { name: 'missing every field', body: {}, fields: ['/body/name', '/body/timeZone', '/body/hours'] },
+          {
+            name: 'a weekday that does not exist, a time that is not HH:mm',
+            body: { name: 'x', timeZone: 'UTC', hours: { '8': [], '1': [['9am', '17:00']] } },
+            fields: ['/body/hours/8', '/body/hours/1/0/0'],
+          },
+          {
+            name: 'overlapping intervals',
+            body: {
+              name: 'x',
+              timeZone: 'UTC',
+              hours: {
+                '1': [
+                  ['09:00', '12:00'],
+                  ['11:00', '13:00'],
+                ],
+              },
+            },
+            fields: ['/body/hours/1/1'],
+          },
+          {
+            name: 'an unknown time zone',
+            body: { name: 'x', timeZone: 'Mars/Olympus', hours: { '1': [['09:00', '12:00']] } },
+            fields: ['/body/timeZone'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/calendars/:id',
+        role: 'supervisor',
+        id: () => fx.calendarId,
+        valid: () => ({ hours: { '2': [['08:00', '18:00']] } }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          {
+            name: 'a reversed interval (which also leaves it never open)',
+            body: { hours: { '1': [['17:00', '09:00']] } },
+            fields: ['/body/hours/1/0', '/body/hours'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/calendars/:id/holidays',
+        role: 'supervisor',
+        id: () => fx.calendarId,
+        valid: () => ({ holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
+        cases: [
+          { name: 'no holidays', body: { holidays: [] }, fields: ['/body/holidays'] },
+          {
+            name: 'a date that is not a date',
+            body: { holidays: [{ date: '25/12/2026', name: 'x' }] },
+            fields: ['/body/holidays/0/date'],
+          },
+        ],
+      },
+      {
         route: 'POST /api/v1/cases',
         role: 'officer',
         valid: () => ({ contactId: fx.contact.id, type: 'complaint', subject: 'Charged twice' }),
@@ -1206,6 +1277,19 @@ for (const dialect of await dialects()) {
         role: 'supervisor',
         body: () => ({ position: 1 }),
         notFound: 'category.not_found',
+      },
+      { route: 'GET /api/v1/calendars/:id', role: 'officer', notFound: 'calendar.not_found' },
+      {
+        route: 'PATCH /api/v1/calendars/:id',
+        role: 'supervisor',
+        body: () => ({ name: 'Renamed' }),
+        notFound: 'calendar.not_found',
+      },
+      {
+        route: 'POST /api/v1/calendars/:id/holidays',
+        role: 'supervisor',
+        body: () => ({ holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
+        notFound: 'calendar.not_found',
       },
     ];
 

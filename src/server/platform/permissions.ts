@@ -20,12 +20,14 @@ export const PERMISSIONS = [
   'settings.manage',
   'tokens.manage',
   'audit.read',
+  'sla.read',
+  'sla.manage',
   /** See identity and account particulars without a verified contact. */
   'pii.unmasked',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_REFERENCE: Permission[] = ['directory.read', 'teams.read', 'categories.read'];
+const READ_REFERENCE: Permission[] = ['directory.read', 'teams.read', 'categories.read', 'sla.read'];
 const FRONTLINE: Permission[] = [
   ...READ_REFERENCE,
   'customers.read',
@@ -49,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'teams.manage',
     'categories.manage',
     'settings.manage',
+    'sla.manage',
     'audit.read',
     'pii.unmasked',
   ]),

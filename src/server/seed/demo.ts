@@ -219,6 +219,29 @@ export async function seedDemo(
   const billingLead = await user('bella', 'Bella Ong', 'team_leader', billing.id, null);
   await base.store.db.updateTable('teams').set({ leader_id: lena.id }).where('id', '=', team.id).execute();
 
+  // Business calendars: the hotline never closes; Billing keeps office hours and public holidays.
+  const weekdays = Object.fromEntries(
+    [1, 2, 3, 4, 5].map((d) => [String(d), [['09:00', '18:00']] as [string, string][]]),
+  );
+  await s.calendars.create(sys, {
+    name: 'Hotline 24/7',
+    timeZone: 'Asia/Singapore',
+    hours: Object.fromEntries(
+      [1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [['00:00', '24:00']] as [string, string][]]),
+    ),
+  });
+  await s.calendars.create(sys, {
+    name: 'Office hours',
+    timeZone: 'Asia/Singapore',
+    hours: weekdays,
+    holidays: [
+      { date: '2026-01-01', name: "New Year's Day" },
+      { date: '2026-05-01', name: 'Labour Day' },
+      { date: '2026-08-10', name: 'National Day (observed)' },
+      { date: '2026-12-25', name: 'Christmas Day' },
+    ],
+  });
+
   const catIds = new Map<string, string>();
   for (const [parent, kids] of Object.entries(CATEGORY_TREE)) {
     const p = await s.categories.create(sys, { name: parent });

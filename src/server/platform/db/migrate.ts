@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Db, Dialect } from './index.ts';
 import * as m202611231900 from './migrations/202611231900_initial.ts';
+import * as m202611232130 from './migrations/202611232130_business_calendars.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -21,6 +22,7 @@ type MigrationModule = {
 // Listed explicitly (not read from disk) so that the set is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, MigrationModule> = {
   '202611231900_initial': m202611231900,
+  '202611232130_business_calendars': m202611232130,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

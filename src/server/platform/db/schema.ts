@@ -203,6 +203,17 @@ export interface ReferralsTable {
   created_at: Instant;
 }
 
+// sla module
+export interface BusinessCalendarsTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  hours: Json;
+  holidays: Json;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
 // platform
 export interface AuditLogTable {
   id: string;
@@ -250,6 +261,7 @@ export interface Database {
   case_events: CaseEventsTable;
   case_notes: CaseNotesTable;
   referrals: ReferralsTable;
+  business_calendars: BusinessCalendarsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   counters: CountersTable;

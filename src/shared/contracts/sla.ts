@@ -1,0 +1,70 @@
+import { type Static, Type } from 'typebox';
+import { Timestamp, Uuid } from './common.ts';
+
+const HHMM = Type.String({
+  pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$',
+  description: 'Local time "HH:mm"; "24:00" ends the day',
+});
+const Interval = Type.Tuple([HHMM, HHMM]);
+const DayHours = Type.Array(Interval, { maxItems: 6 });
+const Weekdays = Type.Object(
+  {
+    '1': Type.Optional(DayHours),
+    '2': Type.Optional(DayHours),
+    '3': Type.Optional(DayHours),
+    '4': Type.Optional(DayHours),
+    '5': Type.Optional(DayHours),
+    '6': Type.Optional(DayHours),
+    '7': Type.Optional(DayHours),
+  },
+  { additionalProperties: false, description: 'Open intervals per ISO weekday: 1 = Monday … 7 = Sunday' },
+);
+export const Holiday = Type.Object(
+  { date: Type.String({ format: 'date' }), name: Type.String({ minLength: 1, maxLength: 120 }) },
+  { additionalProperties: false },
+);
+export type HolidayDto = Static<typeof Holiday>;
+
+export const CalendarCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    timeZone: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'IANA time zone, e.g. Asia/Singapore',
+    }),
+    hours: Weekdays,
+    holidays: Type.Optional(Type.Array(Holiday, { maxItems: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type CalendarCreateDto = Static<typeof CalendarCreate>;
+export const CalendarPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    hours: Type.Optional(Weekdays),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CalendarPatchDto = Static<typeof CalendarPatch>;
+export const HolidayImport = Type.Object(
+  {
+    holidays: Type.Array(Holiday, { minItems: 1, maxItems: 1000 }),
+    replace: Type.Optional(Type.Boolean({ description: 'Replace the list instead of adding to it' })),
+  },
+  { additionalProperties: false },
+);
+export type HolidayImportDto = Static<typeof HolidayImport>;
+
+export const Calendar = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  timeZone: Type.String(),
+  hours: Type.Record(Type.String(), Type.Array(Type.Array(Type.String()))),
+  holidays: Type.Array(Type.Object({ date: Type.String(), name: Type.String() })),
+  weeklyOpenHours: Type.Number({ description: 'Open hours in a week without holidays' }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type CalendarDto = Static<typeof Calendar>;
