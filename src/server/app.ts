@@ -20,6 +20,7 @@ import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
+import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
@@ -44,9 +45,10 @@ export function buildServices(ctx: Ctx) {
     contacts.isVerified(contactId, customerId, trx),
   );
   const categories = new CategoriesService(ctx);
-  const cases = new CasesService(ctx, { contacts, people });
   const calendars = new CalendarsService(ctx);
-  return { people, auth, contacts, customers, categories, cases, calendars };
+  const policies = new PoliciesService(ctx, calendars);
+  const cases = new CasesService(ctx, { contacts, people, sla: policies });
+  return { people, auth, contacts, customers, categories, cases, calendars, policies };
 }
 
 export interface RouteInfo {

@@ -74,6 +74,9 @@ const MATRIX = `
   GET    /api/v1/calendars/:id                   Y   Y   Y   Y   Y   Y
   PATCH  /api/v1/calendars/:id                   .   .   .   Y   .   Y
   POST   /api/v1/calendars/:id/holidays          .   .   .   Y   .   Y
+  GET    /api/v1/sla-policies                    Y   Y   Y   Y   Y   Y
+  POST   /api/v1/sla-policies                    .   .   .   Y   .   Y
+  PATCH  /api/v1/sla-policies/:id                .   .   .   Y   .   Y
 `;
 
 /** Column order of the grid above. */
@@ -158,6 +161,7 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     categoryId: string;
     spareUserId: string;
     calendarId: string;
+    policyId: string;
   };
 
   before(async () => {
@@ -186,6 +190,15 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       categoryId: category.id,
       spareUserId: spare.id,
       calendarId: calendar.id,
+      policyId: (
+        await t.services.policies.create(SYSTEM_ACTOR, {
+          name: 'Standard',
+          position: 100,
+          calendarId: calendar.id,
+          conditions: {},
+          resolutionMinutes: 600,
+        })
+      ).id,
     };
   });
   after(() => t?.close());
@@ -283,6 +296,17 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     'POST /api/v1/case-categories': () => ({ body: { name: `Matrix category ${next()}` } }),
     'PATCH /api/v1/case-categories/:id': () => ({ id: fx.categoryId, body: { position: next() } }),
     'GET /api/v1/calendars': () => ({}),
+    'GET /api/v1/sla-policies': () => ({}),
+    'POST /api/v1/sla-policies': () => ({
+      body: {
+        name: `Matrix ${next()}`,
+        position: 5,
+        calendarId: fx.calendarId,
+        conditions: {},
+        resolutionMinutes: 60,
+      },
+    }),
+    'PATCH /api/v1/sla-policies/:id': () => ({ id: fx.policyId, body: { position: next() } }),
     'POST /api/v1/calendars': () => ({
       body: { name: `Matrix ${next()}`, timeZone: 'UTC', hours: { '1': [['09:00', '17:00']] } },
     }),

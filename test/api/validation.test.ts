@@ -134,6 +134,7 @@ for (const dialect of await dialects()) {
       categoryId: string;
       childCategoryId: string;
       calendarId: string;
+      policyId: string;
       spareUserId: string;
       tokenId: string;
       accountNumber: string;
@@ -186,6 +187,15 @@ for (const dialect of await dialects()) {
         categoryId: category.id,
         childCategoryId: child.id,
         calendarId: calendar.id,
+        policyId: (
+          await t.services.policies.create(SYSTEM_ACTOR, {
+            name: 'Standard',
+            position: 100,
+            calendarId: calendar.id,
+            conditions: {},
+            resolutionMinutes: 600,
+          })
+        ).id,
         spareUserId: spare.id,
         tokenId: token.id,
         accountNumber: account.account_number,
@@ -835,6 +845,50 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'POST /api/v1/sla-policies',
+        role: 'supervisor',
+        valid: () => ({
+          name: `P ${Math.random()}`,
+          position: 1,
+          calendarId: fx.calendarId,
+          conditions: {},
+          resolutionMinutes: 60,
+        }),
+        cases: [
+          {
+            name: 'missing every field',
+            body: {},
+            fields: ['/body/name', '/body/position', '/body/calendarId', '/body/conditions'],
+          },
+          {
+            name: 'a negative target, a condition that lists nothing',
+            body: () => ({
+              name: 'x',
+              position: 1,
+              calendarId: fx.calendarId,
+              conditions: { types: [] },
+              resolutionMinutes: -1,
+            }),
+            fields: ['/body/conditions/types', '/body/resolutionMinutes'],
+          },
+          {
+            name: 'an unknown calendar',
+            body: { name: 'x', position: 1, calendarId: UNKNOWN, conditions: {}, resolutionMinutes: 60 },
+            fields: ['/body/calendarId'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/sla-policies/:id',
+        role: 'supervisor',
+        id: () => fx.policyId,
+        valid: () => ({ position: 7 }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          { name: 'no target left', body: { resolutionMinutes: null }, fields: ['/body/resolutionMinutes'] },
+        ],
+      },
+      {
         route: 'PATCH /api/v1/calendars/:id',
         role: 'supervisor',
         id: () => fx.calendarId,
@@ -1279,6 +1333,12 @@ for (const dialect of await dialects()) {
         notFound: 'category.not_found',
       },
       { route: 'GET /api/v1/calendars/:id', role: 'officer', notFound: 'calendar.not_found' },
+      {
+        route: 'PATCH /api/v1/sla-policies/:id',
+        role: 'supervisor',
+        body: () => ({ position: 3 }),
+        notFound: 'sla_policy.not_found',
+      },
       {
         route: 'PATCH /api/v1/calendars/:id',
         role: 'supervisor',

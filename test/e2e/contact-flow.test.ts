@@ -264,6 +264,11 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.match(top, /Whole account barred/);
     assert.match(top, /urgent/);
     assert.match(top, /Highly critical/);
+    // The highly critical policy (4 hours, around the clock) gives it a due time.
+    const dueCell = await rows.first().locator('td').nth(5).innerText();
+    assert.match(dueCell, /\d{4}/, `due cell was "${dueCell}"`);
+    await lead.getByRole('combobox', { name: 'Order' }).selectOption('due');
+    await table.locator('tbody tr').first().waitFor();
     assert.match(
       await lead.getByTestId('queue-counts').innerText(),
       /3 open · 1 highly critical · 3 pending action party/,

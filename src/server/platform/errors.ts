@@ -35,6 +35,7 @@ export const ERRORS = {
   'case.resolution_required': { status: 422, title: 'A resolution summary is required to resolve a case' },
   'category.not_found': { status: 404, title: 'No such case category' },
   'calendar.not_found': { status: 404, title: 'No such business calendar' },
+  'sla_policy.not_found': { status: 404, title: 'No such SLA policy' },
   'calendar.name_taken': { status: 409, title: 'A calendar with that name exists' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -223,14 +223,14 @@ export async function seedDemo(
   const weekdays = Object.fromEntries(
     [1, 2, 3, 4, 5].map((d) => [String(d), [['09:00', '18:00']] as [string, string][]]),
   );
-  await s.calendars.create(sys, {
+  const hotline = await s.calendars.create(sys, {
     name: 'Hotline 24/7',
     timeZone: 'Asia/Singapore',
     hours: Object.fromEntries(
       [1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [['00:00', '24:00']] as [string, string][]]),
     ),
   });
-  await s.calendars.create(sys, {
+  const officeHours = await s.calendars.create(sys, {
     name: 'Office hours',
     timeZone: 'Asia/Singapore',
     hours: weekdays,
@@ -240,6 +240,33 @@ export async function seedDemo(
       { date: '2026-08-10', name: 'National Day (observed)' },
       { date: '2026-12-25', name: 'Christmas Day' },
     ],
+  });
+
+  // Service levels: highly critical problems around the clock, complaints faster than the rest.
+  await s.policies.create(sys, {
+    name: 'Highly critical',
+    position: 10,
+    calendarId: hotline.id,
+    conditions: { criticalities: ['highly_critical'] },
+    firstResponseMinutes: 15,
+    nextUpdateMinutes: 60,
+    resolutionMinutes: 4 * 60,
+  });
+  await s.policies.create(sys, {
+    name: 'Complaints',
+    position: 20,
+    calendarId: officeHours.id,
+    conditions: { types: ['complaint'] },
+    firstResponseMinutes: 60,
+    resolutionMinutes: 9 * 60,
+  });
+  await s.policies.create(sys, {
+    name: 'Standard',
+    position: 100,
+    calendarId: officeHours.id,
+    conditions: {},
+    firstResponseMinutes: 4 * 60,
+    resolutionMinutes: 3 * 9 * 60,
   });
 
   const catIds = new Map<string, string>();

@@ -154,6 +154,9 @@ export const Case = Type.Object({
   customerConfirmed: Nullable(Type.Boolean()),
   version: Type.Integer(),
   allowedActions: Type.Array(StringEnum(CASE_ACTIONS)),
+  slaPolicyId: Nullable(Uuid),
+  firstResponseDueAt: Nullable(Timestamp),
+  resolutionDueAt: Nullable(Timestamp),
 });
 export type CaseDto = Static<typeof Case>;
 
@@ -181,9 +184,9 @@ export const CaseListQuery = Type.Object(
     departmentId: Type.Optional(Uuid),
     customerId: Type.Optional(Uuid),
     sort: Type.Optional(
-      StringEnum(['newest', 'queue'] as const, {
+      StringEnum(['newest', 'queue', 'due'] as const, {
         description:
-          'newest (default, cursor-paginated) or queue: most urgent first — priority, then criticality, then oldest — the first `limit` cases of a working queue, no cursor',
+          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; due: soonest resolution due time first. queue and due serve the first `limit` cases, no cursor',
       }),
     ),
     ...PageQuery,

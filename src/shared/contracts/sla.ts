@@ -68,3 +68,81 @@ export const Calendar = Type.Object({
   updatedAt: Timestamp,
 });
 export type CalendarDto = Static<typeof Calendar>;
+
+const Ids = (what: string) =>
+  Type.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true, description: `Any of these ${what}` });
+const Values = <T extends readonly string[]>(values: T) =>
+  Type.Array(Type.Unsafe<T[number]>({ type: 'string', enum: [...values] }), {
+    minItems: 1,
+    uniqueItems: true,
+  });
+export const PolicyConditions = Type.Object(
+  {
+    types: Type.Optional(
+      Values(['general_enquiry', 'request_for_action', 'complaint', 'compliment', 'feedback'] as const),
+    ),
+    categoryIds: Type.Optional(Ids('categories')),
+    criticalities: Type.Optional(Values(['highly_critical', 'not_highly_critical'] as const)),
+    priorities: Type.Optional(Values(['low', 'normal', 'high', 'urgent'] as const)),
+    channels: Type.Optional(Values(['phone', 'email', 'chat', 'sms', 'letter', 'walk_in'] as const)),
+    segments: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Every condition given must hold; one left out matches anything',
+  },
+);
+export type PolicyConditionsDto = Static<typeof PolicyConditions>;
+const Minutes = Type.Integer({
+  minimum: 1,
+  maximum: 525_600,
+  description: 'Business minutes on the policy’s calendar',
+});
+
+export const PolicyCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    position: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      description: 'Lower is tried first; the first match applies',
+    }),
+    calendarId: Uuid,
+    conditions: PolicyConditions,
+    firstResponseMinutes: Type.Optional(Minutes),
+    nextUpdateMinutes: Type.Optional(Minutes),
+    resolutionMinutes: Type.Optional(Minutes),
+  },
+  { additionalProperties: false },
+);
+export type PolicyCreateDto = Static<typeof PolicyCreate>;
+export const PolicyPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    active: Type.Optional(Type.Boolean()),
+    calendarId: Type.Optional(Uuid),
+    conditions: Type.Optional(PolicyConditions),
+    firstResponseMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
+    nextUpdateMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
+    resolutionMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PolicyPatchDto = Static<typeof PolicyPatch>;
+export const Policy = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  position: Type.Integer(),
+  active: Type.Boolean(),
+  calendarId: Uuid,
+  conditions: Type.Record(Type.String(), Type.Array(Type.String())),
+  firstResponseMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  nextUpdateMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  resolutionMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type PolicyDto = Static<typeof Policy>;

@@ -34,6 +34,9 @@ export function presentCase(c: Selectable<CasesTable>): CaseDto {
     customerConfirmed: c.customer_confirmed === null ? null : Boolean(c.customer_confirmed),
     version: c.version,
     allowedActions: allowedActions(c.status as CaseStatus),
+    slaPolicyId: c.sla_policy_id,
+    firstResponseDueAt: c.first_response_due_at,
+    resolutionDueAt: c.resolution_due_at,
   };
 }
 

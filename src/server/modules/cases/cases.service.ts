@@ -17,6 +17,7 @@ import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
+import type { CaseFacts, PoliciesService } from '../sla/policies.service.ts';
 import { presentCase, presentDetail, presentReferral } from './cases.present.ts';
 import { transition } from './transitions.ts';
 
@@ -34,10 +35,49 @@ export class CasesService {
   private readonly ctx: Ctx;
   private readonly contacts: ContactsService;
   private readonly people: PeopleService;
-  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService }) {
+  private readonly sla: PoliciesService;
+  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService; sla: PoliciesService }) {
     this.ctx = ctx;
     this.contacts = deps.contacts;
     this.people = deps.people;
+    this.sla = deps.sla;
+  }
+
+  /** What SLA rules look at: the case's own fields, its first contact's channel, its customer's segment. */
+  private async facts(
+    trx: Executor,
+    c: Pick<CaseRow, 'id' | 'type' | 'category_id' | 'criticality' | 'priority' | 'customer_id'>,
+    channel?: string,
+  ): Promise<CaseFacts> {
+    const ch =
+      channel ??
+      (
+        await trx
+          .selectFrom('contact_cases')
+          .innerJoin('contacts', 'contacts.id', 'contact_cases.contact_id')
+          .select('contacts.channel')
+          .where('contact_cases.case_id', '=', c.id)
+          .orderBy('contact_cases.created_at')
+          .executeTakeFirst()
+      )?.channel ??
+      null;
+    const segment = c.customer_id
+      ? ((
+          await trx
+            .selectFrom('customers')
+            .select('segment')
+            .where('id', '=', c.customer_id)
+            .executeTakeFirst()
+        )?.segment ?? null)
+      : null;
+    return {
+      type: c.type,
+      categoryId: c.category_id,
+      criticality: c.criticality,
+      priority: c.priority,
+      channel: ch,
+      segment,
+    };
   }
 
   private get db() {
@@ -119,7 +159,7 @@ export class CasesService {
     return tx(this.ctx, async (trx) => {
       const contact = await trx
         .selectFrom('contacts')
-        .select(['id', 'customer_id'])
+        .select(['id', 'customer_id', 'channel'])
         .where('id', '=', input.contactId)
         .executeTakeFirst();
       if (!contact)
@@ -170,7 +210,14 @@ export class CasesService {
         resolution_summary: null,
         customer_confirmed: null,
         version: 1,
+        sla_policy_id: null,
+        first_response_due_at: null,
+        resolution_due_at: null,
       };
+      const due = await this.sla.dueTimes(trx, await this.facts(trx, row, contact.channel), at);
+      row.sla_policy_id = due.slaPolicyId;
+      row.first_response_due_at = due.firstResponseDueAt;
+      row.resolution_due_at = due.resolutionDueAt;
       await trx
         .insertInto('cases')
         .values(row as never)
@@ -287,6 +334,17 @@ export class CasesService {
       } as const;
       for (const [k, col] of Object.entries(map) as [keyof typeof map, (typeof map)[keyof typeof map]][]) {
         if (input[k] !== undefined) (next as Record<string, unknown>)[col] = input[k];
+      }
+      // The SLA follows the case: a change to what the rules look at re-chooses the policy, timed from creation.
+      if (
+        ['type', 'category_id', 'criticality', 'priority'].some(
+          (k) => next[k as keyof CaseRow] !== before[k as keyof CaseRow],
+        )
+      ) {
+        const due = await this.sla.dueTimes(trx, await this.facts(trx, next), next.created_at);
+        next.sla_policy_id = due.slaPolicyId;
+        next.first_response_due_at = due.firstResponseDueAt;
+        next.resolution_due_at = due.resolutionDueAt;
       }
       // Giving a new case an owner opens it.
       if (before.status === 'new' && next.assignee_id && !before.assignee_id) next.status = 'open';
@@ -488,7 +546,7 @@ export class CasesService {
   }
 
   async list(q: CaseListQueryDto & { limit: number }) {
-    const queue = q.sort === 'queue';
+    const queue = q.sort === 'queue' || q.sort === 'due';
     if (queue && q.cursor)
       throw invalid('/query/cursor', 'queue order has no pages: it serves the first `limit` cases');
     const after = decodeCursor(q.cursor);
@@ -497,7 +555,13 @@ export class CasesService {
     if (q.type) query = query.where('type', '=', q.type);
     if (q.criticality) query = query.where('criticality', '=', q.criticality);
     if (q.customerId) query = query.where('customer_id', '=', q.customerId);
-    if (queue) {
+    if (q.sort === 'due') {
+      query = query
+        .orderBy(sql`case when resolution_due_at is null then 1 else 0 end`)
+        .orderBy('resolution_due_at', 'asc')
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc');
+    } else if (queue) {
       query = query
         .orderBy(sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`)
         .orderBy(sql`case criticality when 'highly_critical' then 0 else 1 end`)

@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/contracts/sla.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
 import type { BusinessCalendarsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -70,12 +71,8 @@ export class CalendarsService {
     ).map(present);
   }
 
-  async get(id: string): Promise<CalendarDto> {
-    const r = await this.ctx.store.db
-      .selectFrom('business_calendars')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+  async get(id: string, trx: Executor = this.ctx.store.db): Promise<CalendarDto> {
+    const r = await trx.selectFrom('business_calendars').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('calendar.not_found', id);
     return present(r);
   }

@@ -172,6 +172,9 @@ export interface CasesTable {
   resolution_summary: string | null;
   customer_confirmed: Bool | null;
   version: number;
+  sla_policy_id: string | null;
+  first_response_due_at: Instant | null;
+  resolution_due_at: Instant | null;
 }
 export interface CaseEventsTable {
   id: string;
@@ -210,6 +213,20 @@ export interface BusinessCalendarsTable {
   time_zone: string;
   hours: Json;
   holidays: Json;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface SlaPoliciesTable {
+  id: string;
+  name: string;
+  position: number;
+  active: Bool;
+  calendar_id: string;
+  conditions: Json;
+  first_response_minutes: number | null;
+  next_update_minutes: number | null;
+  resolution_minutes: number | null;
   created_at: Instant;
   updated_at: Instant;
 }
@@ -262,6 +279,7 @@ export interface Database {
   case_notes: CaseNotesTable;
   referrals: ReferralsTable;
   business_calendars: BusinessCalendarsTable;
+  sla_policies: SlaPoliciesTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   counters: CountersTable;

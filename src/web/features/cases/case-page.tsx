@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { CaseDetailDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { Due } from './due.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -72,6 +73,10 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
           {c.departmentId &&
             ` · queue: ${departments.find((d) => d.id === c.departmentId)?.name ?? 'a department'}`}{' '}
           · opened {new Date(c.createdAt).toLocaleString()}
+        </p>
+        <p data-testid="case-due">
+          <Due at={c.firstResponseDueAt} label="First response due" /> ·{' '}
+          <Due at={c.resolutionDueAt} label="Resolution due" />
         </p>
         {c.resolutionSummary && (
           <p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { CaseDto, Page, UserDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { Due } from './due.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department';
@@ -13,7 +14,7 @@ export function Queues({ user }: { user: UserDto }) {
     user.role === 'team_leader' && user.departmentId ? 'department' : 'mine',
   );
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
-  const [sort, setSort] = useState<'queue' | 'newest'>('queue');
+  const [sort, setSort] = useState<'queue' | 'due' | 'newest'>('queue');
   const departments = useDepartments().filter((d) => !d.external);
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
@@ -73,8 +74,9 @@ export function Queues({ user }: { user: UserDto }) {
         )}
         <label>
           Order
-          <select value={sort} onChange={(e) => setSort(e.target.value as 'queue' | 'newest')}>
+          <select value={sort} onChange={(e) => setSort(e.target.value as 'queue' | 'due' | 'newest')}>
             <option value="queue">Most urgent first</option>
+            <option value="due">Due soonest</option>
             <option value="newest">Newest first</option>
           </select>
         </label>
@@ -98,6 +100,7 @@ export function Queues({ user }: { user: UserDto }) {
               <th scope="col">Priority</th>
               <th scope="col">Criticality</th>
               <th scope="col">Status</th>
+              <th scope="col">Due</th>
               <th scope="col">Created</th>
             </tr>
           </thead>
@@ -111,6 +114,9 @@ export function Queues({ user }: { user: UserDto }) {
                 <td>{c.priority}</td>
                 <td>{c.criticality === 'highly_critical' ? 'Highly critical' : '—'}</td>
                 <td>{c.status.replaceAll('_', ' ')}</td>
+                <td>
+                  <Due at={c.resolutionDueAt} />
+                </td>
                 <td>{new Date(c.createdAt).toLocaleString()}</td>
               </tr>
             ))}

@@ -1,0 +1,236 @@
+import type { Selectable } from 'kysely';
+import type {
+  PolicyConditionsDto,
+  PolicyCreateDto,
+  PolicyDto,
+  PolicyPatchDto,
+} from '../../../shared/contracts/sla.ts';
+import { type Actor, audit, diff } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { SlaPoliciesTable } from '../../platform/db/schema.ts';
+import { parseJson } from '../../platform/db/schema.ts';
+import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { addBusinessMs } from './business-time.ts';
+import { type CalendarsService, toBusinessCalendar } from './calendars.service.ts';
+
+type Row = Selectable<SlaPoliciesTable>;
+
+/** What a policy's rules look at. */
+export interface CaseFacts {
+  type: string;
+  categoryId: string | null;
+  criticality: string;
+  priority: string;
+  channel: string | null;
+  segment: string | null;
+}
+
+export interface DueTimes {
+  slaPolicyId: string | null;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+}
+const NO_SLA: DueTimes = { slaPolicyId: null, firstResponseDueAt: null, resolutionDueAt: null };
+
+function present(r: Row): PolicyDto {
+  return {
+    id: r.id,
+    name: r.name,
+    position: r.position,
+    active: Boolean(r.active),
+    calendarId: r.calendar_id,
+    conditions: parseJson<Record<string, string[]>>(r.conditions, {}),
+    firstResponseMinutes: r.first_response_minutes,
+    nextUpdateMinutes: r.next_update_minutes,
+    resolutionMinutes: r.resolution_minutes,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Pure: does a policy's every given condition hold for the case? */
+export function matches(c: PolicyConditionsDto, f: CaseFacts): boolean {
+  const holds = (list: readonly string[] | undefined, v: string | null) =>
+    !list || (v !== null && list.includes(v));
+  return (
+    holds(c.types, f.type) &&
+    holds(c.categoryIds, f.categoryId) &&
+    holds(c.criticalities, f.criticality) &&
+    holds(c.priorities, f.priority) &&
+    holds(c.channels, f.channel) &&
+    holds(c.segments, f.segment)
+  );
+}
+
+/** SLA policies: rules choose one per case; its targets, in business time, give the case's due times. */
+export class PoliciesService {
+  private readonly ctx: Ctx;
+  private readonly calendars: CalendarsService;
+  constructor(ctx: Ctx, calendars: CalendarsService) {
+    this.ctx = ctx;
+    this.calendars = calendars;
+  }
+
+  async list(): Promise<PolicyDto[]> {
+    const rows = await this.ctx.store.db
+      .selectFrom('sla_policies')
+      .selectAll()
+      .orderBy('position')
+      .orderBy('name')
+      .execute();
+    return rows.map(present);
+  }
+
+  /** A rule that names unknown categories, or no target at all, is refused with the field. */
+  private async problems(
+    trx: Executor,
+    p: Omit<PolicyDto, 'id' | 'createdAt' | 'updatedAt' | 'active'>,
+  ): Promise<FieldError[]> {
+    const out: FieldError[] = [];
+    if (
+      !(await trx
+        .selectFrom('business_calendars')
+        .select('id')
+        .where('id', '=', p.calendarId)
+        .executeTakeFirst())
+    ) {
+      out.push({ field: '/body/calendarId', message: 'no such calendar' });
+    }
+    const ids = p.conditions.categoryIds ?? [];
+    if (ids.length) {
+      const found = await trx.selectFrom('case_categories').select('id').where('id', 'in', ids).execute();
+      if (found.length !== ids.length)
+        out.push({
+          field: '/body/conditions/categoryIds',
+          message: 'names a category that does not exist, so the rule can never match',
+        });
+    }
+    if (p.firstResponseMinutes === null && p.nextUpdateMinutes === null && p.resolutionMinutes === null) {
+      out.push({ field: '/body/resolutionMinutes', message: 'a policy needs at least one target' });
+    }
+    return out;
+  }
+
+  async create(actor: Actor, input: PolicyCreateDto): Promise<PolicyDto> {
+    const at = nowIso(this.ctx);
+    const row = {
+      id: newId(),
+      name: input.name,
+      position: input.position,
+      active: true,
+      calendar_id: input.calendarId,
+      conditions: JSON.stringify(input.conditions),
+      first_response_minutes: input.firstResponseMinutes ?? null,
+      next_update_minutes: input.nextUpdateMinutes ?? null,
+      resolution_minutes: input.resolutionMinutes ?? null,
+      created_at: at,
+      updated_at: at,
+    };
+    return tx(this.ctx, async (trx) => {
+      const out = present(row);
+      const problems = await this.problems(trx, out);
+      if (await trx.selectFrom('sla_policies').select('id').where('name', '=', row.name).executeTakeFirst()) {
+        problems.push({ field: '/body/name', message: 'is taken' });
+      }
+      if (problems.length)
+        throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+          errors: problems,
+        });
+      await trx.insertInto('sla_policies').values(row).execute();
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'sla_policy',
+        entityId: row.id,
+        action: 'sla_policy.created',
+        after: out,
+      });
+      return out;
+    });
+  }
+
+  async update(actor: Actor, id: string, input: PolicyPatchDto): Promise<PolicyDto> {
+    return tx(this.ctx, async (trx) => {
+      const r = await trx.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!r) throw notFound('sla_policy.not_found', id);
+      const before = present(r);
+      const pick = <K extends keyof PolicyPatchDto>(k: K) => input[k] !== undefined;
+      const next: PolicyDto = {
+        ...before,
+        name: input.name ?? before.name,
+        position: input.position ?? before.position,
+        active: input.active ?? before.active,
+        calendarId: input.calendarId ?? before.calendarId,
+        conditions: (input.conditions as PolicyDto['conditions']) ?? before.conditions,
+        firstResponseMinutes: pick('firstResponseMinutes')
+          ? (input.firstResponseMinutes ?? null)
+          : before.firstResponseMinutes,
+        nextUpdateMinutes: pick('nextUpdateMinutes')
+          ? (input.nextUpdateMinutes ?? null)
+          : before.nextUpdateMinutes,
+        resolutionMinutes: pick('resolutionMinutes')
+          ? (input.resolutionMinutes ?? null)
+          : before.resolutionMinutes,
+        updatedAt: nowIso(this.ctx),
+      };
+      const problems = await this.problems(trx, next);
+      if (
+        next.name !== before.name &&
+        (await trx.selectFrom('sla_policies').select('id').where('name', '=', next.name).executeTakeFirst())
+      ) {
+        problems.push({ field: '/body/name', message: 'is taken' });
+      }
+      if (problems.length)
+        throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+          errors: problems,
+        });
+      await trx
+        .updateTable('sla_policies')
+        .set({
+          name: next.name,
+          position: next.position,
+          active: next.active,
+          calendar_id: next.calendarId,
+          conditions: JSON.stringify(next.conditions),
+          first_response_minutes: next.firstResponseMinutes,
+          next_update_minutes: next.nextUpdateMinutes,
+          resolution_minutes: next.resolutionMinutes,
+          updated_at: next.updatedAt,
+        })
+        .where('id', '=', id)
+        .execute();
+      await audit(trx, {
+        at: next.updatedAt,
+        actor,
+        entityType: 'sla_policy',
+        entityId: id,
+        action: 'sla_policy.updated',
+        ...diff(before, next),
+      });
+      return next;
+    });
+  }
+
+  /** The first active policy, by position, whose rules hold; and the due times its targets give from `since`. */
+  async dueTimes(trx: Executor, facts: CaseFacts, since: string): Promise<DueTimes> {
+    const rows = await trx
+      .selectFrom('sla_policies')
+      .selectAll()
+      .where('active', '=', true)
+      .orderBy('position')
+      .orderBy('name')
+      .execute();
+    const policy = rows.map(present).find((p) => matches(p.conditions as PolicyConditionsDto, facts));
+    if (!policy) return NO_SLA;
+    const calendar = toBusinessCalendar(await this.calendars.get(policy.calendarId, trx));
+    const due = (minutes: number | null) =>
+      minutes === null ? null : addBusinessMs(calendar, new Date(since), minutes * 60_000).toISOString();
+    return {
+      slaPolicyId: policy.id,
+      firstResponseDueAt: due(policy.firstResponseMinutes),
+      resolutionDueAt: due(policy.resolutionMinutes),
+    };
+  }
+}

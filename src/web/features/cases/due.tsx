@@ -1,0 +1,12 @@
+/** A due time, marked when it has passed (the SLA clocks of a later release colour it live). */
+export function Due({ at, label }: { at: string | null; label?: string }) {
+  if (!at) return <span>—</span>;
+  const overdue = Date.parse(at) < Date.now();
+  return (
+    <time dateTime={at} className={overdue ? 'overdue' : undefined}>
+      {label ? `${label} ` : ''}
+      {new Date(at).toLocaleString()}
+      {overdue ? ' (overdue)' : ''}
+    </time>
+  );
+}
