@@ -214,7 +214,7 @@ export class CasesService {
         first_response_due_at: null,
         resolution_due_at: null,
       };
-      const due = await this.sla.dueTimes(trx, await this.facts(trx, row, contact.channel), at);
+      const due = await this.sla.dueTimes(trx, () => this.facts(trx, row, contact.channel), at);
       row.sla_policy_id = due.slaPolicyId;
       row.first_response_due_at = due.firstResponseDueAt;
       row.resolution_due_at = due.resolutionDueAt;
@@ -341,7 +341,7 @@ export class CasesService {
           (k) => next[k as keyof CaseRow] !== before[k as keyof CaseRow],
         )
       ) {
-        const due = await this.sla.dueTimes(trx, await this.facts(trx, next), next.created_at);
+        const due = await this.sla.dueTimes(trx, () => this.facts(trx, next), next.created_at);
         next.sla_policy_id = due.slaPolicyId;
         next.first_response_due_at = due.firstResponseDueAt;
         next.resolution_due_at = due.resolutionDueAt;

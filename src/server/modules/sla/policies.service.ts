@@ -214,7 +214,7 @@ export class PoliciesService {
   }
 
   /** The first active policy, by position, whose rules hold; and the due times its targets give from `since`. */
-  async dueTimes(trx: Executor, facts: CaseFacts, since: string): Promise<DueTimes> {
+  async dueTimes(trx: Executor, factsOf: () => Promise<CaseFacts>, since: string): Promise<DueTimes> {
     const rows = await trx
       .selectFrom('sla_policies')
       .selectAll()
@@ -222,6 +222,9 @@ export class PoliciesService {
       .orderBy('position')
       .orderBy('name')
       .execute();
+    // Gather the case's facts only when some policy could apply.
+    if (!rows.length) return NO_SLA;
+    const facts = await factsOf();
     const policy = rows.map(present).find((p) => matches(p.conditions as PolicyConditionsDto, facts));
     if (!policy) return NO_SLA;
     const calendar = toBusinessCalendar(await this.calendars.get(policy.calendarId, trx));
