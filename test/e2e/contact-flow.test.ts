@@ -286,6 +286,11 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       .getByLabel("The enquiry, in the customer's words")
       .fill('Dispute with a shop that sold me a phone on credit');
     await page.getByLabel('Needs cannot be met').check();
+    // Saving without choosing where to refer: the error sits beside the field and nothing is created.
+    const before = (await ctx.store.db.selectFrom('cases').select('id').execute()).length;
+    await page.getByRole('button', { name: 'Save outcome' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Department is required' }).waitFor();
+    assert.equal((await ctx.store.db.selectFrom('cases').select('id').execute()).length, before);
     await page.getByLabel('Department or outside party (directory)').selectOption({ index: 5 });
     const chosen = await page.getByLabel('Department or outside party (directory)').inputValue();
     const party = await ctx.store.db
@@ -297,6 +302,11 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.getByLabel('Reason / note').fill('Third-party retailer dispute');
     await page.getByRole('button', { name: 'Save outcome' }).click();
     await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+    assert.equal(
+      (await ctx.store.db.selectFrom('cases').select('id').execute()).length,
+      before + 1,
+      'exactly one case',
+    );
     const referral = await ctx.store.db
       .selectFrom('referrals')
       .selectAll()

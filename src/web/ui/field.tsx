@@ -13,19 +13,32 @@ export function Field({
   error: ApiError | null;
   children: ReactNode;
 }) {
-  const message = error?.fieldMessage(name);
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control arrives as children and is wrapped by this label
     <label>
       {label}
       {children}
-      {message && (
-        <span className="error" role="alert">
-          {label} {message}
-        </span>
-      )}
+      <FieldMessage error={error} name={name} label={label} />
     </label>
   );
+}
+
+/** The API's message for one field, to place right under its control. */
+export function FieldMessage({
+  error,
+  name,
+  label,
+}: {
+  error: ApiError | null;
+  name: string;
+  label: string;
+}) {
+  const message = error?.fieldMessage(name);
+  return message ? (
+    <span className="error" role="alert">
+      {label} {message}
+    </span>
+  ) : null;
 }
 
 /** Run an API call, keeping its problem (if any) for the form to show. */

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { CaseDto, CategoryDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { FieldMessage } from '../../ui/field.tsx';
 
 type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
 const TYPES = [
@@ -33,6 +34,8 @@ export function OutcomePanel({
   const [categories, setCategories] = useState<CategoryDto[]>([]);
   const departments = useDepartments();
   const [error, setError] = useState<ApiError | null>(null);
+  // The case, once created: a retry after a failed referral or resolution must not create another.
+  const [created, setCreated] = useState<CaseDto | null>(null);
   useEffect(() => {
     void api<{ items: CategoryDto[] }>('GET', '/case-categories').then((r) => setCategories(r.items));
   }, []);
@@ -40,16 +43,31 @@ export function OutcomePanel({
 
   const submit = async () => {
     setError(null);
+    if ((outcome === 'refer' || outcome === 'signpost') && !departmentId) {
+      setError(
+        new ApiError({
+          type: 'about:blank',
+          title: 'Choose where to refer the customer',
+          status: 400,
+          code: 'request.invalid',
+          errors: [{ field: '/body/departmentId', message: 'is required' }],
+        }),
+      );
+      return;
+    }
     try {
       const subject = enquiry.split('\n')[0]!.slice(0, 300) || 'Enquiry';
-      const c = await api<CaseDto>('POST', '/cases', {
-        contactId,
-        type,
-        subject,
-        description: enquiry || null,
-        categoryId: categoryId || null,
-        criticality: critical ? 'highly_critical' : 'not_highly_critical',
-      });
+      const c =
+        created ??
+        (await api<CaseDto>('POST', '/cases', {
+          contactId,
+          type,
+          subject,
+          description: enquiry || null,
+          categoryId: categoryId || null,
+          criticality: critical ? 'highly_critical' : 'not_highly_critical',
+        }));
+      setCreated(c);
       let done = c;
       if (outcome === 'resolve') {
         done = await api<CaseDto>('POST', `/cases/${c.id}/transitions`, {
@@ -138,12 +156,14 @@ export function OutcomePanel({
                 </option>
               ))}
           </select>
+          <FieldMessage error={error} name="departmentId" label="Department" />
         </label>
       )}
       {outcome === 'signpost' && dept && (
         <label>
           Number given to the customer
           <input value={numberGiven || dept.phone || ''} onChange={(e) => setNumberGiven(e.target.value)} />
+          <FieldMessage error={error} name="contactNumberGiven" label="Number given" />
         </label>
       )}
       <label>
@@ -155,16 +175,18 @@ export function OutcomePanel({
           aria-invalid={!!error?.fieldMessage('resolutionSummary')}
         />
       </label>
-      {error?.fieldMessage('resolutionSummary') && (
-        <p className="error">Resolution summary {error.fieldMessage('resolutionSummary')}</p>
-      )}
+      <FieldMessage error={error} name="resolutionSummary" label="Resolution summary" />
+      <FieldMessage error={error} name="reason" label="Reason" />
       {outcome === 'resolve' && (
         <label className="check">
           <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />{' '}
           Customer confirmed it is resolved to their satisfaction
         </label>
       )}
-      {error && !error.fieldMessage('resolutionSummary') && (
+      {created && (
+        <p className="hint">Case {created.reference} is saved; saving again only repeats what failed.</p>
+      )}
+      {error && !error.problem.errors?.length && (
         <p role="alert" className="error">
           {error.message}
         </p>
