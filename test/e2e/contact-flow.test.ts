@@ -267,7 +267,12 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     // The highly critical policy (4 hours, around the clock) gives it a due time.
     const dueCell = await rows.first().locator('td').nth(5).innerText();
     assert.match(dueCell, /\d{4}/, `due cell was "${dueCell}"`);
-    await lead.getByRole('combobox', { name: 'Order' }).selectOption('due');
+    await table.getByRole('button', { name: 'Due' }).click();
+    assert.equal(await lead.getByRole('combobox', { name: 'Order' }).inputValue(), 'due');
+    await table
+      .getByRole('columnheader', { name: 'Due' })
+      .and(lead.locator('[aria-sort="ascending"]'))
+      .waitFor();
     await table.locator('tbody tr').first().waitFor();
     assert.match(
       await lead.getByTestId('queue-counts').innerText(),

@@ -282,6 +282,15 @@ for (const dialect of await dialects()) {
         [urgentCritical.id, urgent.id, high.id, normal.id, low.id],
       );
       assert.equal(r.data.nextCursor, null);
+      const byCriticality = await t.call(
+        'team_leader',
+        'GET',
+        `/api/v1/cases?departmentId=${dept.id}&sort=criticality`,
+      );
+      assert.deepEqual(
+        byCriticality.data.items.map((c: { id: string }) => c.id),
+        [urgentCritical.id, urgent.id, high.id, normal.id, low.id],
+      );
       await t.call('officer', 'POST', `/api/v1/cases/${low.id}/transitions`, {
         action: 'resolve',
         resolutionSummary: 'done',

@@ -184,9 +184,9 @@ export const CaseListQuery = Type.Object(
     departmentId: Type.Optional(Uuid),
     customerId: Type.Optional(Uuid),
     sort: Type.Optional(
-      StringEnum(['newest', 'queue', 'due'] as const, {
+      StringEnum(['newest', 'queue', 'criticality', 'due'] as const, {
         description:
-          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; due: soonest resolution due time first. queue and due serve the first `limit` cases, no cursor',
+          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; criticality: highly critical first, then priority, then oldest; due: soonest resolution due time first. queue, criticality and due serve the first `limit` cases, no cursor',
       }),
     ),
     ...PageQuery,

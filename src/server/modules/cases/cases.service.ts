@@ -546,7 +546,7 @@ export class CasesService {
   }
 
   async list(q: CaseListQueryDto & { limit: number }) {
-    const queue = q.sort === 'queue' || q.sort === 'due';
+    const queue = q.sort === 'queue' || q.sort === 'criticality' || q.sort === 'due';
     if (queue && q.cursor)
       throw invalid('/query/cursor', 'queue order has no pages: it serves the first `limit` cases');
     const after = decodeCursor(q.cursor);
@@ -559,6 +559,12 @@ export class CasesService {
       query = query
         .orderBy(sql`case when resolution_due_at is null then 1 else 0 end`)
         .orderBy('resolution_due_at', 'asc')
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc');
+    } else if (q.sort === 'criticality') {
+      query = query
+        .orderBy(sql`case criticality when 'highly_critical' then 0 else 1 end`)
+        .orderBy(sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`)
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc');
     } else if (queue) {

@@ -6,6 +6,7 @@ import { Due } from './due.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department';
+type Sort = 'queue' | 'criticality' | 'due' | 'newest';
 type Counts = { byStatus: Record<string, number>; open: number; highlyCritical: number };
 
 /** My cases, my team's, or a department's queue: most urgent first (or newest), with counts. */
@@ -14,7 +15,7 @@ export function Queues({ user }: { user: UserDto }) {
     user.role === 'team_leader' && user.departmentId ? 'department' : 'mine',
   );
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
-  const [sort, setSort] = useState<'queue' | 'due' | 'newest'>('queue');
+  const [sort, setSort] = useState<Sort>('queue');
   const departments = useDepartments().filter((d) => !d.external);
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
@@ -74,8 +75,9 @@ export function Queues({ user }: { user: UserDto }) {
         )}
         <label>
           Order
-          <select value={sort} onChange={(e) => setSort(e.target.value as 'queue' | 'due' | 'newest')}>
+          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
             <option value="queue">Most urgent first</option>
+            <option value="criticality">Highly critical first</option>
             <option value="due">Due soonest</option>
             <option value="newest">Newest first</option>
           </select>
@@ -97,10 +99,22 @@ export function Queues({ user }: { user: UserDto }) {
             <tr>
               <th scope="col">Reference</th>
               <th scope="col">Subject</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Criticality</th>
+              <th scope="col" aria-sort={sort === 'queue' ? 'ascending' : undefined}>
+                <button type="button" className="sort" onClick={() => setSort('queue')}>
+                  Priority
+                </button>
+              </th>
+              <th scope="col" aria-sort={sort === 'criticality' ? 'ascending' : undefined}>
+                <button type="button" className="sort" onClick={() => setSort('criticality')}>
+                  Criticality
+                </button>
+              </th>
               <th scope="col">Status</th>
-              <th scope="col">Due</th>
+              <th scope="col" aria-sort={sort === 'due' ? 'ascending' : undefined}>
+                <button type="button" className="sort" onClick={() => setSort('due')}>
+                  Due
+                </button>
+              </th>
               <th scope="col">Created</th>
             </tr>
           </thead>
