@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, buildServices } from '../../src/server/app.ts';
 import { systemClock } from '../../src/server/platform/clock.ts';
 import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
@@ -64,6 +64,19 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('list', { name: 'Matching customers' }).getByRole('button').first().click();
     await page.getByTestId('id-number').waitFor();
+  }
+
+  /** The services and Olivia's actor, to set up records the way the app would. */
+  async function asOlivia() {
+    const olivia = await ctx.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    return {
+      services: buildServices(ctx),
+      actor: { userId: olivia.id, role: 'officer', via: 'session' as const },
+    };
   }
 
   async function customerAt(n: number) {
@@ -207,13 +220,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       .where('name', '=', 'Billing')
       .executeTakeFirstOrThrow();
     // Two ordinary referrals already wait in Billing's queue.
-    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
-    const olivia = await ctx.store.db
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', 'olivia')
-      .executeTakeFirstOrThrow();
-    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const { services, actor } = await asOlivia();
     for (const subject of ['Older billing question', 'Another billing question']) {
       const other = await customerAt(5);
       const contact = await services.contacts.create(actor, {
@@ -362,13 +369,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await assertAccessible(page, 'customer 360');
 
     // Verified on a contact, the same view shows the particulars.
-    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
-    const olivia = await ctx.store.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'olivia')
-      .executeTakeFirstOrThrow();
-    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const { services, actor } = await asOlivia();
     const contact = await services.contacts.create(actor, {
       channel: 'phone',
       direction: 'inbound',
@@ -458,13 +459,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   });
 
   test('case page: a note draft survives a reload; replies; a referral names its missing field, then moves the case', async () => {
-    const services = (await import('../../src/server/app.ts')).buildServices(ctx);
-    const olivia = await ctx.store.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'olivia')
-      .executeTakeFirstOrThrow();
-    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const { services, actor } = await asOlivia();
     const who = await customerAt(4);
     const contact = await services.contacts.create(actor, {
       channel: 'phone',

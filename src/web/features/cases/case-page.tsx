@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { CaseDetailDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { DepartmentSelect } from '../directory/department-select.tsx';
 import { Due } from './due.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
@@ -155,7 +156,6 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
 
 /** Refer the case to a department's queue (urgent escalates it). */
 function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void> }) {
-  const departments = useDepartments().filter((d) => !d.external);
   const [departmentId, setDepartmentId] = useState('');
   const [reason, setReason] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -180,20 +180,12 @@ function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void>
     <fieldset>
       <legend>Refer to a department</legend>
       <div className="row">
-        <label>
-          Department
-          <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-            <option value="">—</option>
-            {departments.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
+        <div>
+          <DepartmentSelect label="Department" value={departmentId} onChange={setDepartmentId} />
           {error?.fieldMessage('departmentId') && (
             <span className="error">Department {error.fieldMessage('departmentId')}</span>
           )}
-        </label>
+        </div>
         <label className="grow">
           Reason
           <input value={reason} onChange={(e) => setReason(e.target.value)} />

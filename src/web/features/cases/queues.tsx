@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { CaseDto, Page, UserDto } from '../../app/types.ts';
-import { useDepartments } from '../../app/use-departments.ts';
+import { DepartmentSelect } from '../directory/department-select.tsx';
 import { Due } from './due.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
@@ -16,7 +16,6 @@ export function Queues({ user }: { user: UserDto }) {
   );
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
   const [sort, setSort] = useState<Sort>('queue');
-  const departments = useDepartments().filter((d) => !d.external);
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
 
@@ -61,17 +60,7 @@ export function Queues({ user }: { user: UserDto }) {
           ))}
         </div>
         {scope === 'department' && (
-          <label>
-            Department
-            <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-              <option value="">—</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DepartmentSelect label="Department" value={departmentId} onChange={setDepartmentId} />
         )}
         <label>
           Order

@@ -3,6 +3,7 @@ import { ApiError, api } from '../../app/api.ts';
 import type { CaseDto, CategoryDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { FieldMessage } from '../../ui/field.tsx';
+import { DepartmentSelect } from '../directory/department-select.tsx';
 
 type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
 const TYPES = [
@@ -144,20 +145,16 @@ export function OutcomePanel({
         ))}
       </div>
       {(outcome === 'refer' || outcome === 'signpost') && (
-        <label>
-          {outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
-          <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-            <option value="">—</option>
-            {departments
-              .filter((d) => outcome === 'signpost' || !d.external)
-              .map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} — {d.phone ?? 'no number'} ({d.hours ?? 'hours not set'})
-                </option>
-              ))}
-          </select>
+        <div>
+          <DepartmentSelect
+            label={outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
+            value={departmentId}
+            onChange={setDepartmentId}
+            withOutsideParties={outcome === 'signpost'}
+            detailed
+          />
           <FieldMessage error={error} name="departmentId" label="Department" />
-        </label>
+        </div>
       )}
       {outcome === 'signpost' && dept && (
         <label>
