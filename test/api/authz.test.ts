@@ -5,7 +5,13 @@ import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import type { Role } from '../../src/shared/contracts/people.ts';
 import { fixedClock, makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { buildCase, buildContact, buildCustomer, buildVerifiedContact } from '../helpers/factories.ts';
+import {
+  buildCase,
+  buildContact,
+  buildCustomer,
+  buildSla,
+  buildVerifiedContact,
+} from '../helpers/factories.ts';
 
 /**
  * The EXPECTED authorization matrix, written by hand from what a contact centre needs. It is
@@ -177,11 +183,7 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       role: 'officer',
       password: TEST_PASSWORD,
     });
-    const calendar = await t.services.calendars.create(SYSTEM_ACTOR, {
-      name: 'Office',
-      timeZone: 'Asia/Singapore',
-      hours: { '1': [['09:00', '17:00']] },
-    });
+    const sla = await buildSla(t);
     fx = {
       customer,
       verified,
@@ -189,16 +191,8 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       caseId: c.id,
       categoryId: category.id,
       spareUserId: spare.id,
-      calendarId: calendar.id,
-      policyId: (
-        await t.services.policies.create(SYSTEM_ACTOR, {
-          name: 'Standard',
-          position: 100,
-          calendarId: calendar.id,
-          conditions: {},
-          resolutionMinutes: 600,
-        })
-      ).id,
+      calendarId: sla.calendar.id,
+      policyId: sla.policy.id,
     };
   });
   after(() => t?.close());

@@ -6,7 +6,13 @@ import type { Database } from '../../src/server/platform/db/schema.ts';
 import type { Role } from '../../src/shared/contracts/people.ts';
 import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { buildCase, buildContact, buildCustomer, buildVerifiedContact } from '../helpers/factories.ts';
+import {
+  buildCase,
+  buildContact,
+  buildCustomer,
+  buildSla,
+  buildVerifiedContact,
+} from '../helpers/factories.ts';
 
 /** A response with its body parsed, as the helpers' call() gives it. */
 type Res = Awaited<ReturnType<TestApp['call']>>;
@@ -156,11 +162,7 @@ for (const dialect of await dialects()) {
         name: 'Late fees',
         parentId: category.id,
       });
-      const calendar = await t.services.calendars.create(SYSTEM_ACTOR, {
-        name: 'Office',
-        timeZone: 'Asia/Singapore',
-        hours: { '1': [['09:00', '17:00']] },
-      });
+      const sla = await buildSla(t);
       const spare = await t.services.people.createUser(SYSTEM_ACTOR, {
         username: 'spare',
         displayName: 'Spare user',
@@ -186,16 +188,8 @@ for (const dialect of await dialects()) {
         caseId: c.id,
         categoryId: category.id,
         childCategoryId: child.id,
-        calendarId: calendar.id,
-        policyId: (
-          await t.services.policies.create(SYSTEM_ACTOR, {
-            name: 'Standard',
-            position: 100,
-            calendarId: calendar.id,
-            conditions: {},
-            resolutionMinutes: 600,
-          })
-        ).id,
+        calendarId: sla.calendar.id,
+        policyId: sla.policy.id,
         spareUserId: spare.id,
         tokenId: token.id,
         accountNumber: account.account_number,

@@ -63,3 +63,21 @@ export async function buildCase(t: TestApp, overrides: Partial<CaseCreateDto> = 
   });
   return { case: c, customer, contact };
 }
+
+/** An office-hours calendar and a catch-all SLA policy on it. */
+export async function buildSla(t: TestApp) {
+  const system = { userId: 'system', role: 'administrator', via: 'system' } as const;
+  const calendar = await t.services.calendars.create(system, {
+    name: 'Office',
+    timeZone: 'Asia/Singapore',
+    hours: { '1': [['09:00', '17:00']] },
+  });
+  const policy = await t.services.policies.create(system, {
+    name: 'Standard',
+    position: 100,
+    calendarId: calendar.id,
+    conditions: {},
+    resolutionMinutes: 600,
+  });
+  return { calendar, policy };
+}
