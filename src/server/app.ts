@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
@@ -16,16 +17,27 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { ContactsService } from './modules/contacts/contacts.service.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { CustomersService } from './modules/customers/customers.service.ts';
+import { CommitmentsService } from './modules/followups/commitments.service.ts';
+import { followupsRoutes } from './modules/followups/followups.routes.ts';
+import { ProgressService } from './modules/followups/progress.service.ts';
+import { Mailer } from './modules/notifications/mailer.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { StreamHub } from './modules/notifications/stream.ts';
 import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
+import { EscalationsService } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
+import { SlaService } from './modules/sla/sla.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
+import { repeat } from './platform/loop.ts';
 import { can } from './platform/permissions.ts';
+import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -46,9 +58,81 @@ export function buildServices(ctx: Ctx) {
   );
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
-  const policies = new PoliciesService(ctx, calendars);
-  const cases = new CasesService(ctx, { contacts, people, sla: policies });
-  return { people, auth, contacts, customers, categories, cases, calendars, policies };
+  const policies = new PoliciesService(ctx);
+  const timers = new Timers(ctx);
+  const sla = new SlaService(ctx, { calendars, policies, timers });
+  const notifications = new NotificationsService(ctx);
+  // cases → sla → escalations → cases: the cycle is closed by a getter, wired here.
+  let cases: CasesService | undefined;
+  const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });
+  cases = new CasesService(ctx, { contacts, people, sla });
+  cases.onChanged = (trx, before, after) => escalations.onCaseChanged(trx, before, after);
+  sla.connect(escalations, escalations);
+  const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
+  const progress = new ProgressService(ctx, { cases, escalations, sla });
+  const mailer = new Mailer(ctx);
+  const hub = new StreamHub(notifications);
+  const background = new Background(timers, mailer, hub);
+  return {
+    people,
+    auth,
+    contacts,
+    customers,
+    categories,
+    cases,
+    calendars,
+    policies,
+    sla,
+    escalations,
+    commitments,
+    progress,
+    notifications,
+    timers,
+    mailer,
+    hub,
+    background,
+  };
+}
+
+/**
+ * The scheduler loop of one process: fire due timers, send the e-mail they queued, push new
+ * notifications to connected desktops. Tests call tick() on a simulated clock instead of start().
+ */
+export class Background {
+  private readonly timers: Timers;
+  private readonly mailer: Mailer;
+  private readonly hub: StreamHub;
+  private loop: { stop(): Promise<void> } | undefined;
+  constructor(timers: Timers, mailer: Mailer, hub: StreamHub) {
+    this.timers = timers;
+    this.mailer = mailer;
+    this.hub = hub;
+  }
+
+  async tick() {
+    const fired = await this.timers.tick();
+    const mailed = await this.mailer.drain();
+    await this.hub.poke();
+    return { ...fired, mailed };
+  }
+
+  start(intervalMs: number, onError: (err: unknown) => void): void {
+    this.loop ??= repeat(() => this.tick(), intervalMs, onError, 0);
+  }
+
+  /** Stop the loop (start() may be called again). */
+  async stop(): Promise<void> {
+    const l = this.loop;
+    this.loop = undefined;
+    await l?.stop();
+  }
+
+  /** Stop for good: the loop, the sockets, the mail transport. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.hub.close();
+    this.mailer.close();
+  }
 }
 
 export interface RouteInfo {
@@ -73,6 +157,10 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  app.addHook('onClose', async () => {
+    await services.background.close();
+  });
   app.decorateRequest('actor', null);
 
   const routes: RouteInfo[] = [];
@@ -159,6 +247,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       contactsRoutes(a, services);
       casesRoutes(a, services);
       slaRoutes(a, services);
+      notificationsRoutes(a, services);
+      followupsRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

@@ -115,8 +115,11 @@ async function main(argv: string[]): Promise<number> {
       const r = await seedDemo(ctx);
       console.log(`  ${r.customers} customers, ${r.cases} cases.`);
     }
-    const { app } = await buildApp(ctx);
+    const { app, services } = await buildApp(ctx);
     await app.listen({ port: config.port, host: config.host });
+    // The scheduler: SLA breaches, escalation rules, unacknowledged urgent cases, reminders, e-mail.
+    if (config.scheduler)
+      services.background.start(config.tickMs, (err) => app.log.error({ err }, 'scheduler tick failed'));
     // The bound port, not the configured one: PORT=0 asks the system for a free port.
     const bound = app.server.address();
     const url = `http://localhost:${typeof bound === 'object' && bound ? bound.port : config.port}`;

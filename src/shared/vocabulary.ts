@@ -24,3 +24,8 @@ export const CASE_TYPES = [
   'compliment',
   'feedback',
 ] as const;
+
+/** How an officer may revert on a follow-up commitment. */
+export const COMMITMENT_METHODS = ['call', 'email', 'sms', 'letter', 'visit'] as const;
+/** Channels a progress update may go out on. */
+export const PROGRESS_CHANNELS = ['phone', 'email', 'sms', 'letter', 'chat'] as const;

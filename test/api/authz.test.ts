@@ -27,7 +27,12 @@ import {
  * customers, contacts and cases; a trainee does not change accounts; a trainer assesses against
  * real records, read-only; team leaders, supervisors and trainers see the staff list; supervisors
  * run the referral directory, teams, case categories and the verification policy; user accounts
- * and API tokens belong to the administrator, who may do everything.
+ * and API tokens belong to the administrator, who may do everything. Service levels: everyone
+ * reads the calendars, policies, escalation rules and SLA settings they are measured by, and sees
+ * escalations and a case's clocks; supervisors set them. An urgent escalation is acknowledged by
+ * the action party's team leader or anyone above (supervisor, administrator), never by an officer,
+ * trainee or trainer. Follow-up commitments and progress updates are frontline work like notes.
+ * Notifications and the live stream are each signed-in user's own, so every role has them.
  */
 const MATRIX = `
   method route                                   off trn tl  sup trr adm
@@ -83,6 +88,23 @@ const MATRIX = `
   GET    /api/v1/sla-policies                    Y   Y   Y   Y   Y   Y
   POST   /api/v1/sla-policies                    .   .   .   Y   .   Y
   PATCH  /api/v1/sla-policies/:id                .   .   .   Y   .   Y
+  GET    /api/v1/escalation-rules                Y   Y   Y   Y   Y   Y
+  POST   /api/v1/escalation-rules                .   .   .   Y   .   Y
+  PATCH  /api/v1/escalation-rules/:id            .   .   .   Y   .   Y
+  GET    /api/v1/escalations                     Y   Y   Y   Y   Y   Y
+  POST   /api/v1/escalations/:id/acknowledge     .   .   Y   Y   .   Y
+  GET    /api/v1/settings/sla                    Y   Y   Y   Y   Y   Y
+  PUT    /api/v1/settings/sla                    .   .   .   Y   .   Y
+  GET    /api/v1/cases/:id/sla                   Y   Y   Y   Y   Y   Y
+  GET    /api/v1/notifications                   Y   Y   Y   Y   Y   Y
+  POST   /api/v1/notifications/:id/read          Y   Y   Y   Y   Y   Y
+  POST   /api/v1/notifications/read-all          Y   Y   Y   Y   Y   Y
+  GET    /api/v1/stream                          Y   Y   Y   Y   Y   Y
+  POST   /api/v1/cases/:id/commitments           Y   Y   Y   Y   .   Y
+  GET    /api/v1/commitments                     Y   Y   Y   Y   Y   Y
+  PATCH  /api/v1/commitments/:id                 Y   Y   Y   Y   .   Y
+  GET    /api/v1/cases/:id/progress-update       Y   Y   Y   Y   Y   Y
+  POST   /api/v1/cases/:id/progress-updates      Y   Y   Y   Y   .   Y
 `;
 
 /** Column order of the grid above. */
@@ -136,6 +158,8 @@ interface Req {
   id?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The problem an allowed caller gets instead of a 2xx, for a route that never answers 2xx to inject(). */
+  allowedAnswer?: { status: number; code: string };
 }
 
 const count = async (t: TestApp, table: 'audit_log' | 'outbox' | 'sessions') =>
@@ -168,6 +192,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     spareUserId: string;
     calendarId: string;
     policyId: string;
+    slaCaseId: string;
+    ruleId: string;
+    commitmentId: string;
   };
 
   before(async () => {
@@ -184,6 +211,19 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       password: TEST_PASSWORD,
     });
     const sla = await buildSla(t);
+    // Opened under the catch-all policy, so it has running clocks to show.
+    const { case: timed } = await buildCase(t);
+    const rule = await t.services.escalations.createRule(SYSTEM_ACTOR, {
+      name: 'Warn before breach',
+      position: 1,
+      clock: 'resolution',
+      offsetMinutes: -60,
+      actions: { notify: ['assignee', 'team_leader'] },
+    });
+    const commitment = await t.services.commitments.create(t.users.officer.actor, c.id, {
+      dueAt: '2026-12-01T09:00:00.000Z',
+      method: 'call',
+    });
     fx = {
       customer,
       verified,
@@ -193,6 +233,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       spareUserId: spare.id,
       calendarId: sla.calendar.id,
       policyId: sla.policy.id,
+      slaCaseId: timed.id,
+      ruleId: rule.id,
+      commitmentId: commitment.id,
     };
   });
   after(() => t?.close());
@@ -313,6 +356,62 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       id: fx.calendarId,
       body: { holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] },
     }),
+    'GET /api/v1/escalation-rules': () => ({}),
+    'POST /api/v1/escalation-rules': () => ({
+      body: {
+        name: `Matrix rule ${next()}`,
+        position: 5,
+        clock: 'resolution',
+        offsetMinutes: 30,
+        actions: { notify: ['supervisor'], raisePriority: 'urgent', email: true },
+      },
+    }),
+    'PATCH /api/v1/escalation-rules/:id': () => ({ id: fx.ruleId, body: { position: next() } }),
+    'GET /api/v1/escalations': () => ({}),
+    'POST /api/v1/escalations/:id/acknowledge': async () => {
+      // A fresh highly critical case in Team A: its level-1 escalation names Team A's team leader.
+      const { case: c } = await buildCase(t, { criticality: 'highly_critical', teamId: t.team.id });
+      const e = await t.ctx.store.db
+        .selectFrom('escalations')
+        .select('id')
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      return { id: e.id };
+    },
+    'GET /api/v1/settings/sla': () => ({}),
+    'PUT /api/v1/settings/sla': () => ({
+      body: {
+        urgentAckMinutes: 10 + (next() % 20),
+        progressUpdateTemplate: 'Dear {customerName}, we are still working on {caseReference}.',
+      },
+    }),
+    'GET /api/v1/cases/:id/sla': () => ({ id: fx.slaCaseId }),
+    'GET /api/v1/notifications': () => ({}),
+    'POST /api/v1/notifications/:id/read': async (role) => {
+      // A notification of the caller's own: anyone's is theirs to read.
+      const [id] = await t.services.notifications.notify(t.ctx.store.db, {
+        userIds: [t.users[role ?? 'officer'].id],
+        kind: 'test',
+        title: `Matrix ${next()}`,
+        body: 'For the matrix',
+      });
+      return { id: id! };
+    },
+    'POST /api/v1/notifications/read-all': () => ({}),
+    'GET /api/v1/stream': () => ({
+      allowedAnswer: { status: 426, code: 'request.upgrade_required' },
+    }),
+    'POST /api/v1/cases/:id/commitments': () => ({
+      id: fx.caseId,
+      body: { dueAt: '2026-11-24T17:00:00.000Z', method: 'call', note: `Matrix ${next()}` },
+    }),
+    'GET /api/v1/commitments': () => ({}),
+    'PATCH /api/v1/commitments/:id': () => ({ id: fx.commitmentId, body: { note: `Matrix ${next()}` } }),
+    'GET /api/v1/cases/:id/progress-update': () => ({ id: fx.slaCaseId }),
+    'POST /api/v1/cases/:id/progress-updates': () => ({
+      id: fx.slaCaseId,
+      body: { channel: 'email', body: 'We are still working on your case.' },
+    }),
   };
 
   async function send(route: string, caller: Caller, req: Req, method?: string): Promise<Res> {
@@ -372,6 +471,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
           if (!isProblem(r, 403, 'auth.forbidden')) wrong.push(`${cell}, want 403 auth.forbidden`);
         } else if (r.statusCode === 401 || r.statusCode === 403) {
           wrong.push(`${cell}, want the call let through`);
+        } else if (req.allowedAnswer) {
+          const { status, code } = req.allowedAnswer;
+          if (!isProblem(r, status, code)) wrong.push(`${cell}, want ${status} ${code}`);
         } else if (r.statusCode >= 300) {
           wrong.push(`${cell}, want 2xx from this fixture: ${r.body.slice(0, 200)}`);
         }
@@ -389,13 +491,14 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     for (const [route, expected] of EXPECTED) {
       if (!route.startsWith('GET ')) continue;
       for (const caller of CALLERS) {
-        const r = await send(route, caller, await REQUESTS[route]!(caller), 'HEAD');
+        const req = await REQUESTS[route]!(caller);
+        const r = await send(route, caller, req, 'HEAD');
         const want =
           caller === null && !expected.public
             ? 401
             : caller !== null && !expected.public && !expected.allowed.has(caller)
               ? 403
-              : 200;
+              : (req.allowedAnswer?.status ?? 200);
         if (r.statusCode !== want)
           wrong.push(`HEAD ${route.slice(4)} as ${label(caller)}: ${r.statusCode}, want ${want}`);
       }

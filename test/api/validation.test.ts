@@ -21,30 +21,56 @@ type Method = InjectOptions['method'];
 /** A well-formed UUID that names nothing. */
 const UNKNOWN = '01890000-0000-7000-8000-000000000000';
 
-/** Every table: a rejected request must leave all of them exactly as they were. */
-const TABLES: (keyof Database)[] = [
-  'users',
-  'teams',
-  'departments',
-  'sessions',
-  'api_tokens',
-  'customers',
-  'customer_lookup',
-  'accounts',
-  'services',
-  'contacts',
-  'contact_verifications',
-  'contact_cases',
-  'case_categories',
-  'cases',
-  'case_events',
-  'case_notes',
-  'referrals',
-  'audit_log',
-  'outbox',
-  'counters',
-  'settings',
-];
+/** A day after the test clock's now (2026-11-23T09:00:00.000Z). */
+const TOMORROW = '2026-11-24T09:00:00.000Z';
+
+/** An escalation rule body the route accepts, with some fields changed. */
+const rule = (changes: Record<string, unknown>) => ({
+  name: 'x',
+  position: 1,
+  clock: 'resolution',
+  offsetMinutes: 0,
+  actions: { notify: ['assignee'] },
+  ...changes,
+});
+
+/**
+ * Every table: a rejected request must leave all of them exactly as they were. Keyed by the
+ * schema's table names, so a table added to the schema and not here fails to type-check.
+ */
+const ALL_TABLES: Record<keyof Database, true> = {
+  users: true,
+  teams: true,
+  departments: true,
+  sessions: true,
+  api_tokens: true,
+  customers: true,
+  customer_lookup: true,
+  accounts: true,
+  services: true,
+  contacts: true,
+  contact_verifications: true,
+  contact_cases: true,
+  case_categories: true,
+  cases: true,
+  case_events: true,
+  case_notes: true,
+  referrals: true,
+  business_calendars: true,
+  sla_policies: true,
+  sla_clocks: true,
+  sla_events: true,
+  timers: true,
+  escalation_rules: true,
+  escalations: true,
+  notifications: true,
+  commitments: true,
+  audit_log: true,
+  outbox: true,
+  counters: true,
+  settings: true,
+};
+const TABLES = Object.keys(ALL_TABLES) as (keyof Database)[];
 
 type Snapshot = Record<string, string[]>;
 
@@ -141,6 +167,11 @@ for (const dialect of await dialects()) {
       childCategoryId: string;
       calendarId: string;
       policyId: string;
+      ruleId: string;
+      escalationId: string;
+      commitmentId: string;
+      keptCommitmentId: string;
+      supervisorNotificationId: string;
       spareUserId: string;
       tokenId: string;
       accountNumber: string;
@@ -163,6 +194,42 @@ for (const dialect of await dialects()) {
         parentId: category.id,
       });
       const sla = await buildSla(t);
+      const rule = await t.services.escalations.createRule(SYSTEM_ACTOR, {
+        name: 'Warn before breach',
+        position: 1,
+        clock: 'resolution',
+        offsetMinutes: -60,
+        actions: { notify: ['assignee'] },
+      });
+      await t.services.escalations.createRule(SYSTEM_ACTOR, {
+        name: 'Breached',
+        position: 2,
+        clock: 'resolution',
+        offsetMinutes: 0,
+        actions: { notify: ['team_leader'], raisePriority: 'urgent' },
+      });
+      // A highly critical case in Team A raises a level-1 escalation to Team A's team leader.
+      const { case: critical } = await buildCase(t, { criticality: 'highly_critical', teamId: t.team.id });
+      const escalation = await t.ctx.store.db
+        .selectFrom('escalations')
+        .select('id')
+        .where('case_id', '=', critical.id)
+        .executeTakeFirstOrThrow();
+      const commitment = await t.services.commitments.create(t.users.officer.actor, c.id, {
+        dueAt: '2026-12-01T09:00:00.000Z',
+        method: 'call',
+      });
+      const kept = await t.services.commitments.create(t.users.officer.actor, c.id, {
+        dueAt: '2026-12-02T09:00:00.000Z',
+        method: 'email',
+      });
+      await t.services.commitments.update(t.users.officer.actor, kept.id, { state: 'kept' });
+      const [supervisorNotificationId] = await t.services.notifications.notify(t.ctx.store.db, {
+        userIds: [t.users.supervisor.id],
+        kind: 'test',
+        title: 'For the supervisor only',
+        body: 'Not for officers',
+      });
       const spare = await t.services.people.createUser(SYSTEM_ACTOR, {
         username: 'spare',
         displayName: 'Spare user',
@@ -190,6 +257,11 @@ for (const dialect of await dialects()) {
         childCategoryId: child.id,
         calendarId: sla.calendar.id,
         policyId: sla.policy.id,
+        ruleId: rule.id,
+        escalationId: escalation.id,
+        commitmentId: commitment.id,
+        keptCommitmentId: kept.id,
+        supervisorNotificationId: supervisorNotificationId!,
         spareUserId: spare.id,
         tokenId: token.id,
         accountNumber: account.account_number,
@@ -911,6 +983,295 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'POST /api/v1/escalation-rules',
+        role: 'supervisor',
+        valid: () => ({
+          name: `Rule ${Math.random()}`,
+          position: 3,
+          clock: 'first_response',
+          offsetMinutes: -15,
+          actions: { notify: ['assignee'] },
+        }),
+        cases: [
+          {
+            name: 'missing every field',
+            body: {},
+            fields: ['/body/name', '/body/position', '/body/clock', '/body/offsetMinutes', '/body/actions'],
+          },
+          {
+            name: 'offsetMinutes more than a week after the breach (10081)',
+            body: rule({ offsetMinutes: 10_081 }),
+            fields: ['/body/offsetMinutes'],
+          },
+          {
+            name: 'offsetMinutes more than a week before the breach (-10081)',
+            body: rule({ offsetMinutes: -10_081 }),
+            fields: ['/body/offsetMinutes'],
+          },
+          {
+            name: 'a fractional offset, a string for the position',
+            body: rule({ position: '1', offsetMinutes: 1.5 }),
+            fields: ['/body/position', '/body/offsetMinutes'],
+          },
+          {
+            name: 'a negative position, a clock that does not exist, an empty name',
+            body: rule({ name: '', position: -1, clock: 'lunch' }),
+            fields: ['/body/name', '/body/position', '/body/clock'],
+          },
+          {
+            name: 'a rule with no action',
+            body: rule({ actions: {} }),
+            fields: ['/body/actions'],
+            message: /at least one action/,
+          },
+          {
+            name: 'a rule whose only action is e-mail',
+            body: rule({ actions: { email: true } }),
+            fields: ['/body/actions', '/body/actions/email'],
+          },
+          {
+            name: 'e-mail with nobody notified',
+            body: rule({ actions: { raisePriority: 'high', email: true } }),
+            fields: ['/body/actions/email'],
+          },
+          {
+            name: 'an unknown action, a notify target that does not exist',
+            body: rule({ actions: { notify: ['customer'], page: true } }),
+            fields: ['/body/actions/notify/0', '/body/actions/page'],
+          },
+          {
+            name: 'nobody to notify, a reassignment to an officer, a priority it cannot raise to',
+            body: rule({ actions: { notify: [], reassignTo: 'officer', raisePriority: 'low' } }),
+            fields: ['/body/actions/notify', '/body/actions/reassignTo', '/body/actions/raisePriority'],
+          },
+          {
+            name: 'a condition that lists nothing',
+            body: rule({ conditions: { types: [] } }),
+            fields: ['/body/conditions/types'],
+          },
+          {
+            name: 'a condition on a category that does not exist (it could never match)',
+            body: rule({ conditions: { categoryIds: [UNKNOWN] } }),
+            fields: ['/body/conditions/categoryIds'],
+          },
+          {
+            name: 'a taken name → 409 escalation_rule.name_taken',
+            body: rule({ name: 'Warn before breach' }),
+            status: 409,
+            code: 'escalation_rule.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/escalation-rules/:id',
+        role: 'supervisor',
+        id: () => fx.ruleId,
+        valid: () => ({ position: 4 }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          {
+            name: 'offsetMinutes out of range',
+            body: { offsetMinutes: 10_081 },
+            fields: ['/body/offsetMinutes'],
+          },
+          {
+            name: 'null for the name, a string for a boolean',
+            body: { name: null, active: 'no' },
+            fields: ['/body/name', '/body/active'],
+          },
+          { name: 'taking away every action', body: { actions: {} }, fields: ['/body/actions'] },
+          {
+            name: 'actions that only e-mail',
+            body: { actions: { email: true } },
+            fields: ['/body/actions', '/body/actions/email'],
+          },
+          {
+            name: 'a condition on a category that does not exist',
+            body: { conditions: { categoryIds: [UNKNOWN] } },
+            fields: ['/body/conditions/categoryIds'],
+          },
+          {
+            name: 'renaming onto a taken name → 409 escalation_rule.name_taken',
+            body: { name: 'Breached' },
+            status: 409,
+            code: 'escalation_rule.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'PUT /api/v1/settings/sla',
+        role: 'supervisor',
+        valid: () => ({
+          urgentAckMinutes: 20,
+          progressUpdateTemplate: 'Dear {customerName}, we are still working on {caseReference}.',
+        }),
+        cases: [
+          {
+            name: 'missing every field',
+            body: {},
+            fields: ['/body/urgentAckMinutes', '/body/progressUpdateTemplate'],
+          },
+          {
+            name: 'urgentAckMinutes 0',
+            body: { urgentAckMinutes: 0, progressUpdateTemplate: 'x' },
+            fields: ['/body/urgentAckMinutes'],
+          },
+          {
+            name: 'a negative urgentAckMinutes',
+            body: { urgentAckMinutes: -15, progressUpdateTemplate: 'x' },
+            fields: ['/body/urgentAckMinutes'],
+          },
+          {
+            name: 'urgentAckMinutes over a day (1441)',
+            body: { urgentAckMinutes: 1441, progressUpdateTemplate: 'x' },
+            fields: ['/body/urgentAckMinutes'],
+          },
+          {
+            name: 'a fractional urgentAckMinutes',
+            body: { urgentAckMinutes: 1.5, progressUpdateTemplate: 'x' },
+            fields: ['/body/urgentAckMinutes'],
+          },
+          {
+            name: 'a string for a number, a number for a string',
+            body: { urgentAckMinutes: '15', progressUpdateTemplate: 15 },
+            fields: ['/body/urgentAckMinutes', '/body/progressUpdateTemplate'],
+          },
+          {
+            name: 'an empty template',
+            body: { urgentAckMinutes: 15, progressUpdateTemplate: '' },
+            fields: ['/body/progressUpdateTemplate'],
+          },
+          {
+            name: 'a template over 2000 characters',
+            body: { urgentAckMinutes: 15, progressUpdateTemplate: 'x'.repeat(2001) },
+            fields: ['/body/progressUpdateTemplate'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/cases/:id/commitments',
+        role: 'officer',
+        id: () => fx.caseId,
+        valid: () => ({ dueAt: TOMORROW, method: 'call' }),
+        cases: [
+          { name: 'missing dueAt and method', body: {}, fields: ['/body/dueAt', '/body/method'] },
+          {
+            name: 'a dueAt that is not a date-time, a method that does not exist',
+            body: { dueAt: 'tomorrow', method: 'pigeon' },
+            fields: ['/body/dueAt', '/body/method'],
+          },
+          {
+            name: 'a date without a time',
+            body: { dueAt: '2026-11-24', method: 'call' },
+            fields: ['/body/dueAt'],
+          },
+          {
+            name: 'a negative remindMinutes',
+            body: { dueAt: TOMORROW, method: 'call', remindMinutes: -1 },
+            fields: ['/body/remindMinutes'],
+          },
+          {
+            name: 'remindMinutes over a day (1441)',
+            body: { dueAt: TOMORROW, method: 'call', remindMinutes: 1441 },
+            fields: ['/body/remindMinutes'],
+          },
+          {
+            name: 'a string for remindMinutes, a number for the note',
+            body: { dueAt: TOMORROW, method: 'call', remindMinutes: '15', note: 5 },
+            fields: ['/body/remindMinutes', '/body/note'],
+          },
+          {
+            name: 'a note over 2000 characters',
+            body: { dueAt: TOMORROW, method: 'call', note: 'x'.repeat(2001) },
+            fields: ['/body/note'],
+          },
+          {
+            name: 'a leap-second dueAt (valid RFC 3339, not a JS Date) is refused, not a 500',
+            body: { dueAt: '2026-12-31T23:59:60Z', method: 'call' },
+            fields: ['/body/dueAt'],
+          },
+          {
+            name: 'due in the past → 422 commitment.in_past',
+            body: { dueAt: '2026-11-22T09:00:00.000Z', method: 'call' },
+            status: 422,
+            code: 'commitment.in_past',
+            fields: ['/body/dueAt'],
+          },
+          {
+            name: 'due this very instant → 422 commitment.in_past',
+            body: { dueAt: '2026-11-23T09:00:00.000Z', method: 'call' },
+            status: 422,
+            code: 'commitment.in_past',
+            fields: ['/body/dueAt'],
+          },
+          {
+            name: 'in the past once its offset is applied (16:59+08:00 is 08:59Z) → 422 commitment.in_past',
+            body: { dueAt: '2026-11-23T16:59:00+08:00', method: 'call' },
+            status: 422,
+            code: 'commitment.in_past',
+            fields: ['/body/dueAt'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/commitments/:id',
+        role: 'officer',
+        id: () => fx.commitmentId,
+        valid: () => ({ note: 'Will call after lunch' }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          { name: 'reopening it (state open)', body: { state: 'open' }, fields: ['/body/state'] },
+          { name: 'a state that does not exist', body: { state: 'done' }, fields: ['/body/state'] },
+          {
+            name: 'a dueAt that is not a date-time, a number for the note',
+            body: { dueAt: 'soon', note: 5 },
+            fields: ['/body/dueAt', '/body/note'],
+          },
+          { name: 'a note over 2000 characters', body: { note: 'x'.repeat(2001) }, fields: ['/body/note'] },
+          {
+            name: 'moving it into the past → 422 commitment.in_past',
+            body: { dueAt: '2026-11-22T09:00:00.000Z' },
+            status: 422,
+            code: 'commitment.in_past',
+            fields: ['/body/dueAt'],
+          },
+          {
+            name: 'a commitment already kept → 409 commitment.not_open',
+            id: () => fx.keptCommitmentId,
+            body: { note: 'too late' },
+            status: 409,
+            code: 'commitment.not_open',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/cases/:id/progress-updates',
+        role: 'officer',
+        id: () => fx.caseId,
+        valid: () => ({ channel: 'email', body: 'We are still working on your case.' }),
+        cases: [
+          { name: 'missing channel and body', body: {}, fields: ['/body/channel', '/body/body'] },
+          {
+            name: 'a channel an update cannot go out on (walk_in)',
+            body: { channel: 'walk_in', body: 'x' },
+            fields: ['/body/channel'],
+          },
+          { name: 'an empty body', body: { channel: 'sms', body: '' }, fields: ['/body/body'] },
+          {
+            name: 'a body over 5000 characters',
+            body: { channel: 'letter', body: 'x'.repeat(5001) },
+            fields: ['/body/body'],
+          },
+          {
+            name: 'null for the channel, a number for the body',
+            body: { channel: null, body: 42 },
+            fields: ['/body/channel', '/body/body'],
+          },
+        ],
+      },
+      {
         route: 'POST /api/v1/cases',
         role: 'officer',
         valid: () => ({ contactId: fx.contact.id, type: 'complaint', subject: 'Charged twice' }),
@@ -1137,12 +1498,35 @@ for (const dialect of await dialects()) {
       },
     ];
 
-    test('every route that takes a body is covered here', () => {
+    /** Writes that take no body (their path ids are covered below). */
+    const BODILESS = [
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/escalations/:id/acknowledge',
+      'POST /api/v1/notifications/:id/read',
+      'POST /api/v1/notifications/read-all',
+    ];
+
+    test('every route that takes a body is covered here', async () => {
       const withBody = t.routes
-        .filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && r.url !== '/api/v1/auth/logout')
+        .filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))
         .map((r) => `${r.method} ${r.url}`)
+        .filter((route) => !BODILESS.includes(route))
         .sort();
       assert.deepEqual(BODY_ROUTES.map((b) => b.route).sort(), withBody);
+      // The exceptions really declare no body, and every write covered here declares one.
+      const spec = (await t.call(null, 'GET', '/api/v1/openapi.json')).data;
+      const declaresBody = (route: string) => {
+        const [m, url] = route.split(' ') as [string, string];
+        const op = spec.paths[url.replace(/:(\w+)/g, '{$1}')]?.[m.toLowerCase()];
+        assert.ok(op, `${route} is in the API description`);
+        return op.requestBody !== undefined;
+      };
+      assert.deepEqual(BODILESS.filter(declaresBody), [], 'writes excused here that declare a body');
+      assert.deepEqual(
+        withBody.filter((r) => !declaresBody(r)),
+        [],
+        'writes covered here that declare no body',
+      );
     });
 
     for (const spec of BODY_ROUTES) {
@@ -1345,6 +1729,38 @@ for (const dialect of await dialects()) {
         body: () => ({ holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
         notFound: 'calendar.not_found',
       },
+      {
+        route: 'PATCH /api/v1/escalation-rules/:id',
+        role: 'supervisor',
+        body: () => ({ position: 1 }),
+        notFound: 'escalation_rule.not_found',
+      },
+      {
+        route: 'POST /api/v1/escalations/:id/acknowledge',
+        role: 'team_leader',
+        notFound: 'escalation.not_found',
+      },
+      { route: 'GET /api/v1/cases/:id/sla', role: 'officer', notFound: 'case.not_found' },
+      { route: 'POST /api/v1/notifications/:id/read', role: 'officer', notFound: 'notification.not_found' },
+      {
+        route: 'POST /api/v1/cases/:id/commitments',
+        role: 'officer',
+        body: () => ({ dueAt: TOMORROW, method: 'call' }),
+        notFound: 'case.not_found',
+      },
+      {
+        route: 'PATCH /api/v1/commitments/:id',
+        role: 'officer',
+        body: () => ({ note: 'x' }),
+        notFound: 'commitment.not_found',
+      },
+      { route: 'GET /api/v1/cases/:id/progress-update', role: 'officer', notFound: 'case.not_found' },
+      {
+        route: 'POST /api/v1/cases/:id/progress-updates',
+        role: 'officer',
+        body: () => ({ channel: 'email', body: 'x' }),
+        notFound: 'case.not_found',
+      },
     ];
 
     test('every route with a path id is covered here', () => {
@@ -1377,6 +1793,96 @@ for (const dialect of await dialects()) {
         );
       });
     }
+
+    test("another user's notification is as good as missing → 404 notification.not_found", async () => {
+      await rejected(
+        "POST /api/v1/notifications/:id/read on the supervisor's notification",
+        'officer',
+        'POST',
+        urlOf('POST /api/v1/notifications/:id/read', fx.supervisorNotificationId),
+        {},
+        { status: 404, code: 'notification.not_found' },
+      );
+    });
+
+    test('acknowledging an escalation twice → 409 escalation.already_acknowledged', async () => {
+      const { case: c } = await buildCase(t, { criticality: 'highly_critical', teamId: t.team.id });
+      const e = await t.ctx.store.db
+        .selectFrom('escalations')
+        .select('id')
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      const url = urlOf('POST /api/v1/escalations/:id/acknowledge', e.id);
+      const first = await t.call('team_leader', 'POST', url);
+      assert.equal(first.statusCode, 200, first.body);
+      assert.equal(first.data.acknowledgedBy, t.users.team_leader.id);
+      await rejected(
+        'POST /api/v1/escalations/:id/acknowledge again',
+        'supervisor',
+        'POST',
+        url,
+        {},
+        { status: 409, code: 'escalation.already_acknowledged' },
+      );
+    });
+
+    test('an escalation named for a higher level → 403 escalation.not_yours for a team leader', async () => {
+      // No team, no department: nobody leads it, so level 1 goes to the supervisors.
+      const { case: c } = await buildCase(t, { criticality: 'highly_critical', teamId: null });
+      const e = await t.ctx.store.db
+        .selectFrom('escalations')
+        .selectAll()
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(e.target_role, 'supervisor');
+      await rejected(
+        'POST /api/v1/escalations/:id/acknowledge by a team leader',
+        'team_leader',
+        'POST',
+        urlOf('POST /api/v1/escalations/:id/acknowledge', e.id),
+        {},
+        { status: 403, code: 'escalation.not_yours' },
+      );
+    });
+
+    test('the edges of the new ranges are accepted', async () => {
+      const wrong: string[] = [];
+      const expect = async (what: string, status: number, r: Promise<Res>) => {
+        const got = await r;
+        if (got.statusCode !== status) wrong.push(`${what}: ${got.statusCode} ${got.body.slice(0, 200)}`);
+      };
+      for (const offsetMinutes of [-10_080, 10_080])
+        await expect(
+          `offsetMinutes ${offsetMinutes}`,
+          201,
+          t.call(
+            'supervisor',
+            'POST',
+            '/api/v1/escalation-rules',
+            rule({ name: `Edge ${offsetMinutes}`, offsetMinutes }),
+          ),
+        );
+      for (const urgentAckMinutes of [1, 1440])
+        await expect(
+          `urgentAckMinutes ${urgentAckMinutes}`,
+          200,
+          t.call('supervisor', 'PUT', '/api/v1/settings/sla', {
+            urgentAckMinutes,
+            progressUpdateTemplate: 'x'.repeat(2000),
+          }),
+        );
+      for (const remindMinutes of [0, 1440])
+        await expect(
+          `remindMinutes ${remindMinutes}`,
+          201,
+          t.call('officer', 'POST', urlOf('POST /api/v1/cases/:id/commitments', fx.caseId), {
+            dueAt: '2026-11-23T09:00:01.000Z',
+            method: 'sms',
+            remindMinutes,
+          }),
+        );
+      assert.deepEqual(wrong, []);
+    });
 
     test('malformed ids of every shape → 400 /params/id', async () => {
       for (const bad of [
@@ -1545,6 +2051,51 @@ for (const dialect of await dialects()) {
         role: 'officer',
         url: () => `/api/v1/departments?q=${'a'.repeat(101)}`,
         fields: ['/query/q'],
+      },
+    );
+
+    QUERY_CASES.push(
+      {
+        name: '/api/v1/escalations caseId not a UUID, open=maybe',
+        role: 'officer',
+        url: () => '/api/v1/escalations?caseId=CS-000001&open=maybe',
+        fields: ['/query/caseId', '/query/open'],
+      },
+      {
+        name: '/api/v1/escalations unknown parameter',
+        role: 'officer',
+        url: () => '/api/v1/escalations?level=1',
+        fields: ['/query/level'],
+      },
+      {
+        name: '/api/v1/commitments unknown state, officerId not a UUID',
+        role: 'officer',
+        url: () => '/api/v1/commitments?state=done&officerId=me',
+        fields: ['/query/state', '/query/officerId'],
+      },
+      {
+        name: '/api/v1/commitments unknown parameter',
+        role: 'officer',
+        url: () => '/api/v1/commitments?overdue=true',
+        fields: ['/query/overdue'],
+      },
+      {
+        name: '/api/v1/notifications limit=0',
+        role: 'officer',
+        url: () => '/api/v1/notifications?limit=0',
+        fields: ['/query/limit'],
+      },
+      {
+        name: '/api/v1/notifications limit=201, unread=yes',
+        role: 'officer',
+        url: () => '/api/v1/notifications?limit=201&unread=yes',
+        fields: ['/query/limit', '/query/unread'],
+      },
+      {
+        name: '/api/v1/notifications unknown parameter',
+        role: 'officer',
+        url: () => '/api/v1/notifications?userId=x',
+        fields: ['/query/userId'],
       },
     );
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp, buildServices } from '../../src/server/app.ts';
 import { systemClock } from '../../src/server/platform/clock.ts';
 import { loadConfig } from '../../src/server/platform/config.ts';
@@ -12,32 +12,9 @@ import { openDb } from '../../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
 import { seedDemo } from '../../src/server/seed/demo.ts';
+import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'e2e-demo-password';
-const SHOTS = 'test-results';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `\n!!! Chromium not found at ${CHROMIUM}: browser tests are NOT running (apt-get install -y chromium) !!!\n`;
-  if (process.env.CI) throw new Error(msg);
-  console.warn(msg);
-}
-
-/** axe-core in the page: no serious or critical violation. */
-async function assertAccessible(page: Page, what: string) {
-  await page.addScriptTag({ path: path.resolve('node_modules/axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script
-    const r = await (window as any).axe.run(document);
-    return r.violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; impact: string; nodes: { target: string[] }[] }) =>
-          `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      );
-  });
-  assert.deepEqual(violations, [], `${what} has accessibility violations`);
-}
 
 describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   let browser: Browser;
@@ -95,7 +72,6 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   }
 
   before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
     const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
     await migrateToLatest(store);
@@ -116,18 +92,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
     url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     close = async () => {
       await browser.close();
       await app.close();
@@ -273,11 +238,11 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.match(top, /Highly critical/);
     // The highly critical policy (4 hours, around the clock) gives it a due time.
     const dueCell = await rows.first().locator('td').nth(5).innerText();
-    assert.match(dueCell, /\d{4}/, `due cell was "${dueCell}"`);
-    await table.getByRole('button', { name: 'Due' }).click();
+    assert.match(dueCell, /On time · .*\d{4}/, `SLA cell was "${dueCell}"`);
+    await table.getByRole('button', { name: 'SLA' }).click();
     assert.equal(await lead.getByRole('combobox', { name: 'Order' }).inputValue(), 'due');
     await table
-      .getByRole('columnheader', { name: 'Due' })
+      .getByRole('columnheader', { name: 'SLA' })
       .and(lead.locator('[aria-sort="ascending"]'))
       .waitFor();
     await table.locator('tbody tr').first().waitFor();

@@ -297,7 +297,13 @@ for (const dialect of await dialects()) {
       });
       const counts = await t.call('team_leader', 'GET', `/api/v1/cases/counts?departmentId=${dept.id}`);
       assert.equal(counts.statusCode, 200, counts.body);
-      assert.deepEqual(counts.data, { byStatus: { new: 5 - 1, resolved: 1 }, open: 4, highlyCritical: 1 });
+      assert.deepEqual(counts.data, {
+        byStatus: { new: 5 - 1, resolved: 1 },
+        open: 4,
+        highlyCritical: 1,
+        dueSoon: 0,
+        breached: 0,
+      });
       const paged = await t.call('team_leader', 'GET', `/api/v1/cases?sort=queue&cursor=${'x'.repeat(8)}`);
       assert.equal(paged.statusCode, 400);
     });

@@ -16,6 +16,13 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: string;
   login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
+  /** smtp(s)://user:pass@host:port; unset: e-mail is written to <data dir>/mail/ instead. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** How often the scheduler fires due timers (SLA breaches, escalations, reminders). */
+  tickMs: number;
+  /** FRONTLINE_SCHEDULER=0 runs an app process without the scheduler (e.g. web-only nodes). */
+  scheduler: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,5 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMinutes: int('FRONTLINE_LOGIN_LOCK_MINUTES', 15),
       perIpPerMinute: int('FRONTLINE_LOGIN_PER_IP_PER_MINUTE', 20),
     },
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'Frontline <frontline@localhost>',
+    tickMs: int('FRONTLINE_TICK_MS', 2000),
+    scheduler: env.FRONTLINE_SCHEDULER !== '0',
   };
 }

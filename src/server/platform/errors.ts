@@ -37,6 +37,16 @@ export const ERRORS = {
   'calendar.not_found': { status: 404, title: 'No such business calendar' },
   'sla_policy.not_found': { status: 404, title: 'No such SLA policy' },
   'calendar.name_taken': { status: 409, title: 'A calendar with that name exists' },
+  'escalation_rule.not_found': { status: 404, title: 'No such escalation rule' },
+  'escalation_rule.name_taken': { status: 409, title: 'An escalation rule with that name exists' },
+  'escalation.not_found': { status: 404, title: 'No such escalation' },
+  'escalation.not_yours': { status: 403, title: 'This escalation is for someone else' },
+  'escalation.already_acknowledged': { status: 409, title: 'The escalation was already acknowledged' },
+  'request.upgrade_required': { status: 426, title: 'Connect with a WebSocket' },
+  'notification.not_found': { status: 404, title: 'No such notification' },
+  'commitment.not_found': { status: 404, title: 'No such follow-up commitment' },
+  'commitment.not_open': { status: 409, title: 'The commitment is no longer open' },
+  'commitment.in_past': { status: 422, title: 'A commitment must be due in the future' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -75,6 +85,12 @@ export const notFound = (code: ErrorCode & `${string}.not_found`, id?: string): 
 
 export const invalid = (field: string, message: string): AppError =>
   new AppError('request.invalid', `${field}: ${message}`, { errors: [{ field, message }] });
+
+/** A 400 listing every failing field at once. */
+export const invalidFields = (problems: FieldError[]): AppError =>
+  new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+    errors: problems,
+  });
 
 export interface Problem {
   type: string;

@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'audit.read',
   'sla.read',
   'sla.manage',
+  /** Acknowledge an urgent escalation (the action party's leaders and above). */
+  'escalations.acknowledge',
   /** See identity and account particulars without a verified contact. */
   'pii.unmasked',
 ] as const;
@@ -42,7 +44,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // A trainee handles contacts beside a buddy but does not change accounts.
   trainee: new Set(FRONTLINE),
   officer: new Set([...FRONTLINE, 'accounts.write']),
-  team_leader: new Set([...FRONTLINE, 'accounts.write', 'users.read']),
+  team_leader: new Set([...FRONTLINE, 'accounts.write', 'users.read', 'escalations.acknowledge']),
   supervisor: new Set([
     ...FRONTLINE,
     'accounts.write',
@@ -52,6 +54,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'categories.manage',
     'settings.manage',
     'sla.manage',
+    'escalations.acknowledge',
     'audit.read',
     'pii.unmasked',
   ]),

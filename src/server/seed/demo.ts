@@ -269,6 +269,29 @@ export async function seedDemo(
     resolutionMinutes: 3 * 9 * 60,
   });
 
+  // Escalation: warn the owner before a breach, hand over to the team leader at it, the supervisor later.
+  await s.escalations.createRule(sys, {
+    name: 'Warn the owner 30 minutes before',
+    position: 10,
+    clock: 'resolution',
+    offsetMinutes: -30,
+    actions: { notify: ['assignee'] },
+  });
+  await s.escalations.createRule(sys, {
+    name: 'Team leader takes over at breach',
+    position: 20,
+    clock: 'resolution',
+    offsetMinutes: 0,
+    actions: { notify: ['assignee', 'team_leader'], reassignTo: 'team_leader', raisePriority: 'high' },
+  });
+  await s.escalations.createRule(sys, {
+    name: 'Supervisor hears of a first response an hour late',
+    position: 30,
+    clock: 'first_response',
+    offsetMinutes: 60,
+    actions: { notify: ['supervisor'], email: true },
+  });
+
   const catIds = new Map<string, string>();
   for (const [parent, kids] of Object.entries(CATEGORY_TREE)) {
     const p = await s.categories.create(sys, { name: parent });

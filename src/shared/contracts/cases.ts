@@ -157,6 +157,12 @@ export const Case = Type.Object({
   slaPolicyId: Nullable(Uuid),
   firstResponseDueAt: Nullable(Timestamp),
   resolutionDueAt: Nullable(Timestamp),
+  nextUpdateDueAt: Nullable(Timestamp),
+  /** The earliest due time of a running clock, and when it turns amber. */
+  slaDueAt: Nullable(Timestamp),
+  slaWarnAt: Nullable(Timestamp),
+  /** The queue colour now: none (no SLA), ok, due_soon (amber), breached (red), paused. */
+  slaState: StringEnum(['none', 'ok', 'due_soon', 'breached', 'paused'] as const),
 });
 export type CaseDto = Static<typeof Case>;
 
@@ -186,7 +192,13 @@ export const CaseListQuery = Type.Object(
     sort: Type.Optional(
       StringEnum(['newest', 'queue', 'criticality', 'due'] as const, {
         description:
-          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; criticality: highly critical first, then priority, then oldest; due: soonest resolution due time first. queue, criticality and due serve the first `limit` cases, no cursor',
+          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; criticality: highly critical first, then priority, then oldest; due: soonest due time of any running SLA clock first. queue, criticality and due serve the first `limit` cases, no cursor',
+      }),
+    ),
+    sla: Type.Optional(
+      StringEnum(['due_soon', 'breached', 'at_risk'] as const, {
+        description:
+          'due_soon: a running clock is amber; breached: a running clock is past due; at_risk: either',
       }),
     ),
     ...PageQuery,
@@ -203,6 +215,8 @@ export const CaseCounts = Type.Object({
   byStatus: Type.Record(Type.String(), Type.Integer()),
   open: Type.Integer({ description: 'Not yet resolved or closed' }),
   highlyCritical: Type.Integer({ description: 'Open and highly critical' }),
+  dueSoon: Type.Integer({ description: 'A running SLA clock is amber' }),
+  breached: Type.Integer({ description: 'A running SLA clock is past due' }),
 });
 
 export const Category = Type.Object({

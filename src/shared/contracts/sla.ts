@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Timestamp, Uuid } from './common.ts';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
 
 const HHMM = Type.String({
   pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$',
@@ -101,6 +101,18 @@ const Minutes = Type.Integer({
   description: 'Business minutes on the policy’s calendar',
 });
 
+const PauseOn = Type.Array(
+  Type.Unsafe<'pending_customer' | 'pending_action_party'>({
+    type: 'string',
+    enum: ['pending_customer', 'pending_action_party'],
+  }),
+  {
+    maxItems: 2,
+    uniqueItems: true,
+    description: 'Statuses in which the clocks stop (default: waiting on the customer)',
+  },
+);
+
 export const PolicyCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
@@ -114,6 +126,7 @@ export const PolicyCreate = Type.Object(
     firstResponseMinutes: Type.Optional(Minutes),
     nextUpdateMinutes: Type.Optional(Minutes),
     resolutionMinutes: Type.Optional(Minutes),
+    pauseOn: Type.Optional(PauseOn),
   },
   { additionalProperties: false },
 );
@@ -128,6 +141,7 @@ export const PolicyPatch = Type.Object(
     firstResponseMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
     nextUpdateMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
     resolutionMinutes: Type.Optional(Type.Union([Minutes, Type.Null()])),
+    pauseOn: Type.Optional(PauseOn),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -142,7 +156,140 @@ export const Policy = Type.Object({
   firstResponseMinutes: Type.Union([Type.Integer(), Type.Null()]),
   nextUpdateMinutes: Type.Union([Type.Integer(), Type.Null()]),
   resolutionMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  pauseOn: Type.Array(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type PolicyDto = Static<typeof Policy>;
+
+export const CLOCKS = ['first_response', 'next_update', 'resolution'] as const;
+
+export const RuleActions = Type.Object(
+  {
+    notify: Type.Optional(Values(['assignee', 'team_leader', 'supervisor'] as const)),
+    reassignTo: Type.Optional(StringEnum(['team_leader', 'supervisor'] as const)),
+    raisePriority: Type.Optional(StringEnum(['high', 'urgent'] as const)),
+    email: Type.Optional(Type.Boolean({ description: 'Also e-mail whoever is notified' })),
+  },
+  { additionalProperties: false, description: 'At least one of notify, reassignTo, raisePriority' },
+);
+export type RuleActionsDto = Static<typeof RuleActions>;
+const Offset = Type.Integer({
+  minimum: -10_080,
+  maximum: 10_080,
+  description: 'Minutes from the clock’s due time: negative before the breach, 0 at it, positive after',
+});
+export const EscalationRuleCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    position: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    clock: StringEnum(CLOCKS),
+    offsetMinutes: Offset,
+    conditions: Type.Optional(PolicyConditions),
+    actions: RuleActions,
+  },
+  { additionalProperties: false },
+);
+export type EscalationRuleCreateDto = Static<typeof EscalationRuleCreate>;
+export const EscalationRulePatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    active: Type.Optional(Type.Boolean()),
+    clock: Type.Optional(StringEnum(CLOCKS)),
+    offsetMinutes: Type.Optional(Offset),
+    conditions: Type.Optional(PolicyConditions),
+    actions: Type.Optional(RuleActions),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type EscalationRulePatchDto = Static<typeof EscalationRulePatch>;
+export const EscalationRule = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  position: Type.Integer(),
+  active: Type.Boolean(),
+  clock: StringEnum(CLOCKS),
+  offsetMinutes: Type.Integer(),
+  conditions: Type.Record(Type.String(), Type.Array(Type.String())),
+  actions: RuleActions,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type EscalationRuleDto = Static<typeof EscalationRule>;
+
+export const Escalation = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  caseReference: Type.String(),
+  caseSubject: Type.String(),
+  level: Type.Integer({
+    description: '1 the action party’s team leader, 2 the supervisors, 3 the administrators',
+  }),
+  targetUserId: Nullable(Uuid),
+  targetRole: Type.String(),
+  reason: Type.String(),
+  urgent: Type.Boolean(),
+  ruleId: Nullable(Uuid),
+  raisedAt: Timestamp,
+  ackDueAt: Nullable(Timestamp),
+  acknowledgedAt: Nullable(Timestamp),
+  acknowledgedBy: Nullable(Uuid),
+  supersededAt: Nullable(Timestamp),
+});
+export type EscalationDto = Static<typeof Escalation>;
+export const EscalationListQuery = Type.Object(
+  {
+    open: Type.Optional(Type.Boolean({ description: 'Only those still waiting for acknowledgement' })),
+    mine: Type.Optional(Type.Boolean({ description: 'Only those addressed to me' })),
+    caseId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+
+export const SlaSettings = Type.Object(
+  {
+    urgentAckMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 1440,
+      description: 'An urgent escalation not acknowledged within this many minutes climbs a level',
+    }),
+    progressUpdateTemplate: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'Variables: {customerName} {caseReference} {officerName} {dueDate} {subject}',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SlaSettingsDto = Static<typeof SlaSettings>;
+
+const ClockView = Type.Object({
+  kind: StringEnum(CLOCKS),
+  state: StringEnum(['running', 'paused', 'stopped'] as const),
+  cycle: Type.Integer(),
+  targetMinutes: Type.Integer(),
+  elapsedMinutes: Type.Integer({ description: 'Business minutes run' }),
+  leftMinutes: Nullable(Type.Integer({ description: 'Business minutes left; negative when past due' })),
+  startedAt: Timestamp,
+  dueAt: Nullable(Timestamp),
+  warnAt: Nullable(Timestamp),
+  metAt: Nullable(Timestamp),
+  breachedAt: Nullable(Timestamp),
+  light: StringEnum(['ok', 'due_soon', 'breached', 'paused', 'met', 'met_late', 'cancelled'] as const),
+});
+export const CaseSla = Type.Object({
+  policy: Nullable(Type.Object({ id: Uuid, name: Type.String(), pauseOn: Type.Array(Type.String()) })),
+  clocks: Type.Array(ClockView),
+  history: Type.Array(
+    Type.Object({
+      clock: Type.String(),
+      cycle: Type.Integer(),
+      event: Type.String({ description: 'started, paused, resumed, met, breached, retargeted, cancelled' }),
+      at: Timestamp,
+      dueAt: Nullable(Timestamp),
+      elapsedMinutes: Type.Integer(),
+      data: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ),
+});

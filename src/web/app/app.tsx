@@ -1,9 +1,13 @@
 import { AdminPage } from '../features/admin/admin-page.tsx';
+import { AtRisk } from '../features/cases/at-risk.tsx';
 import { CasePage } from '../features/cases/case-page.tsx';
 import { Queues } from '../features/cases/queues.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
 import { CustomersPage } from '../features/customers/customer-360.tsx';
+import { FollowUpsPage } from '../features/followups/followups-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
+import { NotificationBell } from '../features/notifications/bell.tsx';
+import { LiveProvider } from './live.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
 import { Shortcuts } from './shortcuts.tsx';
@@ -13,6 +17,7 @@ const contactParam = () =>
   new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('contact') ?? undefined;
 
 const MANAGERS = new Set(['supervisor', 'administrator']);
+const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
 
 function Shell() {
@@ -23,43 +28,62 @@ function Shell() {
   const handles = FRONTLINE_ROLES.has(user.role);
   const [screen = handles ? 'contact' : 'cases', id] = route;
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">Frontline</span>
-        <nav aria-label="Main">
-          {handles && (
-            <a id="nav-contact" href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
-              Contact
+    <LiveProvider>
+      <div className="shell">
+        <header className="topbar">
+          <span className="brand">Frontline</span>
+          <nav aria-label="Main">
+            {handles && (
+              <a id="nav-contact" href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
+                Contact
+              </a>
+            )}
+            <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
+              Customers
             </a>
-          )}
-          <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
-            Customers
-          </a>
-          <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
-            Queues
-          </a>
-          {MANAGERS.has(user.role) && (
-            <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
-              Administration
+            <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
+              Queues
             </a>
-          )}
-        </nav>
-        <span className="who">
-          {user.displayName} · {user.role.replaceAll('_', ' ')}
-        </span>
-        <button type="button" className="link" onClick={() => void logout()}>
-          Sign out
-        </button>
-      </header>
-      <Shortcuts />
-      <main>
-        {screen === 'contact' && handles && <ContactFlow user={user} />}
-        {screen === 'cases' && !id && <Queues user={user} />}
-        {screen === 'cases' && id && <CasePage id={id} userId={user.id} />}
-        {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
-        {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
-      </main>
-    </div>
+            {handles && (
+              <a
+                id="nav-followups"
+                href="#/followups"
+                aria-current={screen === 'followups' ? 'page' : undefined}
+              >
+                Follow-ups
+              </a>
+            )}
+            {LEADERS.has(user.role) && (
+              <a id="nav-at-risk" href="#/at-risk" aria-current={screen === 'at-risk' ? 'page' : undefined}>
+                Due soon
+              </a>
+            )}
+            {MANAGERS.has(user.role) && (
+              <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
+                Administration
+              </a>
+            )}
+          </nav>
+          <NotificationBell role={user.role} />
+          <span className="who">
+            {user.displayName} · {user.role.replaceAll('_', ' ')}
+          </span>
+          <button type="button" className="link" onClick={() => void logout()}>
+            Sign out
+          </button>
+        </header>
+        <Shortcuts />
+        <main>
+          {screen === 'contact' && handles && <ContactFlow user={user} />}
+          {screen === 'cases' && !id && <Queues user={user} />}
+          {screen === 'cases' && id && <CasePage id={id} userId={user.id} />}
+          {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
+          {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
+          {screen === 'followups' && handles && <FollowUpsPage />}
+          {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk />}
+        </main>
+      </div>
+    </LiveProvider>
   );
 }
 

@@ -8,9 +8,11 @@ import type {
   ReferralsTable,
 } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
+import { lightOf } from '../sla/clocks.ts';
 import { allowedActions } from './transitions.ts';
 
-export function presentCase(c: Selectable<CasesTable>): CaseDto {
+/** `now` colours the SLA: the same case is green, amber or red depending on when it is looked at. */
+export function presentCase(c: Selectable<CasesTable>, now: string): CaseDto {
   return {
     id: c.id,
     reference: c.reference,
@@ -37,11 +39,16 @@ export function presentCase(c: Selectable<CasesTable>): CaseDto {
     slaPolicyId: c.sla_policy_id,
     firstResponseDueAt: c.first_response_due_at,
     resolutionDueAt: c.resolution_due_at,
+    nextUpdateDueAt: c.next_update_due_at,
+    slaDueAt: c.sla_due_at,
+    slaWarnAt: c.sla_warn_at,
+    slaState: lightOf(c, now),
   };
 }
 
 export function presentDetail(
   c: Selectable<CasesTable>,
+  now: string,
   parts: {
     contactIds: string[];
     notes: Selectable<CaseNotesTable>[];
@@ -50,7 +57,7 @@ export function presentDetail(
   },
 ): Static<typeof CaseDetail> {
   return {
-    ...presentCase(c),
+    ...presentCase(c, now),
     contactIds: parts.contactIds,
     notes: parts.notes.map((n) => ({
       id: n.id,

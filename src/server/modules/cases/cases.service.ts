@@ -8,7 +8,7 @@ import type {
   NoteCreateDto,
   ReferralCreateDto,
 } from '../../../shared/contracts/cases.ts';
-import { type Actor, audit } from '../../platform/audit.ts';
+import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, Database } from '../../platform/db/schema.ts';
@@ -17,7 +17,8 @@ import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
-import type { CaseFacts, PoliciesService } from '../sla/policies.service.ts';
+import type { CaseFacts } from '../sla/policies.service.ts';
+import { NO_SLA, type SlaChange, type SlaService } from '../sla/sla.service.ts';
 import { presentCase, presentDetail, presentReferral } from './cases.present.ts';
 import { transition } from './transitions.ts';
 
@@ -35,8 +36,10 @@ export class CasesService {
   private readonly ctx: Ctx;
   private readonly contacts: ContactsService;
   private readonly people: PeopleService;
-  private readonly sla: PoliciesService;
-  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService; sla: PoliciesService }) {
+  private readonly sla: SlaService;
+  /** Told when a case is created or changed, e.g. to raise an urgent escalation for a highly critical one. */
+  onChanged: ((trx: Executor, before: CaseRow | null, after: CaseRow) => Promise<void>) | undefined;
+  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService; sla: SlaService }) {
     this.ctx = ctx;
     this.contacts = deps.contacts;
     this.people = deps.people;
@@ -44,7 +47,7 @@ export class CasesService {
   }
 
   /** What SLA rules look at: the case's own fields, its first contact's channel, its customer's segment. */
-  private async facts(
+  async facts(
     trx: Executor,
     c: Pick<CaseRow, 'id' | 'type' | 'category_id' | 'criticality' | 'priority' | 'customer_id'>,
     channel?: string,
@@ -84,7 +87,8 @@ export class CasesService {
     return this.ctx.store.db;
   }
 
-  private async event(
+  /** Add to a case's timeline (other modules record their automatic actions here). */
+  async event(
     trx: Executor,
     caseId: string,
     at: string,
@@ -210,20 +214,19 @@ export class CasesService {
         resolution_summary: null,
         customer_confirmed: null,
         version: 1,
-        sla_policy_id: null,
-        first_response_due_at: null,
-        resolution_due_at: null,
+        ...NO_SLA,
       };
-      const due = await this.sla.dueTimes(trx, () => this.facts(trx, row, contact.channel), at);
-      row.sla_policy_id = due.slaPolicyId;
-      row.first_response_due_at = due.firstResponseDueAt;
-      row.resolution_due_at = due.resolutionDueAt;
+      const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
+        this.facts(trx, row, contact.channel),
+      );
+      Object.assign(row, plan.columns);
       await trx
         .insertInto('cases')
         .values(row as never)
         .execute();
+      await plan.write();
       await this.contacts.linkCase(trx, contact.id, row.id, at);
-      const presented = presentCase(row);
+      const presented = presentCase(row, at);
       await this.event(trx, row.id, at, actor, 'case.created', {
         contactId: contact.id,
         status: row.status,
@@ -238,8 +241,65 @@ export class CasesService {
         after: presented,
       });
       await emit(trx, at, 'case.created', { id: row.id, version: 1 });
+      await this.onChanged?.(trx, null, row);
       return presented;
     });
+  }
+
+  /** Plan an SLA change and put its columns on the row about to be saved. */
+  private async slaPlan(trx: Executor, next: CaseRow, change: SlaChange) {
+    const plan = await this.sla.plan(trx, next, change, () => this.facts(trx, next));
+    Object.assign(next, plan.columns);
+    return plan;
+  }
+
+  /** The SLA follows the case: a change to what the rules look at re-chooses the policy; time already run counts. */
+  private async slaFollows(trx: Executor, before: CaseRow, next: CaseRow) {
+    if (
+      !['type', 'category_id', 'criticality', 'priority'].some(
+        (k) => next[k as keyof CaseRow] !== before[k as keyof CaseRow],
+      )
+    )
+      return null;
+    return this.slaPlan(trx, next, { type: 'facts_changed' });
+  }
+
+  /**
+   * A change made by the system on a rule's behalf (reassign, raise priority): saved, audited and put on
+   * the timeline attributed to the rule.
+   */
+  async applyAutomatic(
+    trx: Executor,
+    id: string,
+    changes: { assigneeId?: string; priority?: string },
+    rule: { id: string; name: string },
+  ): Promise<Record<string, unknown>> {
+    const before = await this.getRow(trx, id);
+    const at = nowIso(this.ctx);
+    const next: CaseRow = { ...before, updated_at: at };
+    if (changes.assigneeId) next.assignee_id = changes.assigneeId;
+    if (changes.priority) next.priority = changes.priority;
+    if (before.status === 'new' && next.assignee_id) next.status = 'open';
+    const plan = await this.slaFollows(trx, before, next);
+    const changed = await this.save(trx, before, next, SYSTEM_ACTOR, 'case.escalated');
+    await plan?.write();
+    if (Object.keys(changed).length)
+      await this.event(
+        trx,
+        id,
+        at,
+        SYSTEM_ACTOR,
+        'assignee_id' in changed ? 'case.assigned' : 'case.updated',
+        {
+          changes: changed,
+          rule,
+        },
+      );
+    return changed;
+  }
+
+  async row(trx: Executor, id: string): Promise<CaseRow> {
+    return this.getRow(trx, id);
   }
 
   private async getRow(trx: Executor, id: string): Promise<CaseRow> {
@@ -310,7 +370,12 @@ export class CasesService {
         .orderBy('id')
         .execute(),
     ]);
-    return presentDetail(c, { contactIds: contacts.map((r) => r.contact_id), notes, referrals, events });
+    return presentDetail(c, nowIso(this.ctx), {
+      contactIds: contacts.map((r) => r.contact_id),
+      notes,
+      referrals,
+      events,
+    });
   }
 
   async update(actor: Actor, id: string, input: CasePatchDto, ifMatch: number | undefined) {
@@ -335,20 +400,11 @@ export class CasesService {
       for (const [k, col] of Object.entries(map) as [keyof typeof map, (typeof map)[keyof typeof map]][]) {
         if (input[k] !== undefined) (next as Record<string, unknown>)[col] = input[k];
       }
-      // The SLA follows the case: a change to what the rules look at re-chooses the policy, timed from creation.
-      if (
-        ['type', 'category_id', 'criticality', 'priority'].some(
-          (k) => next[k as keyof CaseRow] !== before[k as keyof CaseRow],
-        )
-      ) {
-        const due = await this.sla.dueTimes(trx, () => this.facts(trx, next), next.created_at);
-        next.sla_policy_id = due.slaPolicyId;
-        next.first_response_due_at = due.firstResponseDueAt;
-        next.resolution_due_at = due.resolutionDueAt;
-      }
       // Giving a new case an owner opens it.
       if (before.status === 'new' && next.assignee_id && !before.assignee_id) next.status = 'open';
+      const plan = await this.slaFollows(trx, before, next);
       const changed = await this.save(trx, before, next, actor, 'case.updated');
+      await plan?.write();
       if (Object.keys(changed).length) {
         const kind =
           'assignee_id' in changed || 'team_id' in changed || 'department_id' in changed
@@ -356,7 +412,8 @@ export class CasesService {
             : 'case.updated';
         await this.event(trx, id, at, actor, kind, { changes: changed });
       }
-      return presentCase(next);
+      await this.onChanged?.(trx, before, next);
+      return presentCase(next, at);
     });
   }
 
@@ -389,6 +446,12 @@ export class CasesService {
         next.closed_at = null;
         next.customer_confirmed = null;
       }
+      const plan = await this.slaPlan(trx, next, {
+        type: 'status',
+        from: before.status,
+        to: t.to,
+        action: input.action,
+      });
       await this.save(
         trx,
         before,
@@ -404,7 +467,8 @@ export class CasesService {
         ...(input.resolutionSummary ? { resolutionSummary: input.resolutionSummary } : {}),
         ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
       });
-      return presentCase(next);
+      await plan.write();
+      return presentCase(next, at);
     });
   }
 
@@ -412,39 +476,75 @@ export class CasesService {
     return tx(this.ctx, async (trx) => {
       const c = await this.getRow(trx, id);
       if (input.contactId) await this.contacts.getRow(trx, input.contactId);
-      const at = nowIso(this.ctx);
-      const note = {
-        id: newId(),
-        case_id: c.id,
-        author_id: actor.userId,
-        visibility: input.visibility,
-        body: input.body,
-        contact_id: input.contactId ?? null,
-        created_at: at,
-      };
-      await trx.insertInto('case_notes').values(note).execute();
-      await trx.updateTable('cases').set({ updated_at: at }).where('id', '=', id).execute();
-      await this.event(trx, id, at, actor, input.visibility === 'public' ? 'reply.added' : 'note.added', {
+      return this.addNoteIn(trx, actor, c, input);
+    });
+  }
+
+  private async addNoteIn(trx: Executor, actor: Actor, c: CaseRow, input: NoteCreateDto) {
+    const id = c.id;
+    const at = nowIso(this.ctx);
+    const note = {
+      id: newId(),
+      case_id: c.id,
+      author_id: actor.userId,
+      visibility: input.visibility,
+      body: input.body,
+      contact_id: input.contactId ?? null,
+      created_at: at,
+    };
+    await trx.insertInto('case_notes').values(note).execute();
+    // A customer-visible reply is the first response, and each one restarts the update cycle.
+    const plan =
+      input.visibility === 'public' ? await this.slaPlan(trx, c, { type: 'public_response' }) : null;
+    await trx
+      .updateTable('cases')
+      .set({ updated_at: at, ...(plan?.columns ?? {}) })
+      .where('id', '=', id)
+      .execute();
+    await plan?.write();
+    await this.event(trx, id, at, actor, input.visibility === 'public' ? 'reply.added' : 'note.added', {
+      noteId: note.id,
+    });
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'case',
+      entityId: id,
+      action: 'case.note_added',
+      after: { noteId: note.id, visibility: note.visibility },
+    });
+    await emit(trx, at, 'case.note_added', { id, noteId: note.id, visibility: note.visibility });
+    return {
+      id: note.id,
+      caseId: note.case_id,
+      authorId: note.author_id,
+      visibility: note.visibility,
+      body: note.body,
+      contactId: note.contact_id,
+      createdAt: note.created_at,
+    };
+  }
+
+  /**
+   * Keep the customer informed: the update goes out on a channel, is logged as an outbound contact,
+   * and stands as a customer-visible reply (it meets the first-response and next-update clocks).
+   */
+  async sendProgressUpdate(actor: Actor, id: string, input: { channel: string; body: string }) {
+    return tx(this.ctx, async (trx) => {
+      const c = await this.getRow(trx, id);
+      const contactId = await this.contacts.logOutbound(trx, actor, {
+        channel: input.channel,
+        customerId: c.customer_id,
+        notes: input.body,
+        caseId: id,
+      });
+      const note = await this.addNoteIn(trx, actor, c, { visibility: 'public', body: input.body, contactId });
+      await this.event(trx, id, note.createdAt, actor, 'progress_update.sent', {
+        contactId,
         noteId: note.id,
+        channel: input.channel,
       });
-      await audit(trx, {
-        at,
-        actor,
-        entityType: 'case',
-        entityId: id,
-        action: 'case.note_added',
-        after: { noteId: note.id, visibility: note.visibility },
-      });
-      await emit(trx, at, 'case.note_added', { id, noteId: note.id, visibility: note.visibility });
-      return {
-        id: note.id,
-        caseId: note.case_id,
-        authorId: note.author_id,
-        visibility: note.visibility,
-        body: note.body,
-        contactId: note.contact_id,
-        createdAt: note.created_at,
-      };
+      return { contactId, noteId: note.id, sentAt: note.createdAt };
     });
   }
 
@@ -528,7 +628,17 @@ export class CasesService {
           priority: input.urgent ? 'urgent' : before.priority,
           updated_at: at,
         };
+        const plan = await this.slaPlan(trx, next, {
+          type: 'status',
+          from: before.status,
+          to: next.status,
+          action: 'await_action_party',
+        });
+        await plan.write();
+        const followed = await this.slaFollows(trx, before, next);
         await this.save(trx, before, next, actor, 'case.referred');
+        await followed?.write();
+        await this.onChanged?.(trx, before, next);
       } else {
         await this.save(trx, before, { ...before, updated_at: at }, actor, 'case.signposted');
       }
@@ -550,15 +660,19 @@ export class CasesService {
     if (queue && q.cursor)
       throw invalid('/query/cursor', 'queue order has no pages: it serves the first `limit` cases');
     const after = decodeCursor(q.cursor);
+    const now = nowIso(this.ctx);
     let query = this.scoped(this.db.selectFrom('cases').selectAll(), q).limit(q.limit + 1);
+    if (q.sla === 'breached') query = query.where('sla_due_at', '<=', now);
+    if (q.sla === 'due_soon') query = query.where('sla_warn_at', '<=', now).where('sla_due_at', '>', now);
+    if (q.sla === 'at_risk') query = query.where('sla_warn_at', '<=', now);
     if (q.status) query = query.where('status', 'in', q.status.split(','));
     if (q.type) query = query.where('type', '=', q.type);
     if (q.criticality) query = query.where('criticality', '=', q.criticality);
     if (q.customerId) query = query.where('customer_id', '=', q.customerId);
     if (q.sort === 'due') {
       query = query
-        .orderBy(sql`case when resolution_due_at is null then 1 else 0 end`)
-        .orderBy('resolution_due_at', 'asc')
+        .orderBy(sql`case when sla_due_at is null then 1 else 0 end`)
+        .orderBy('sla_due_at', 'asc')
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc');
     } else if (q.sort === 'criticality') {
@@ -585,7 +699,7 @@ export class CasesService {
     const rows = await query.execute();
     const page = rows.slice(0, q.limit);
     return {
-      items: page.map(presentCase),
+      items: page.map((r) => presentCase(r, now)),
       nextCursor:
         !queue && rows.length > q.limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
     };
@@ -609,10 +723,20 @@ export class CasesService {
     teamId?: string | undefined;
     departmentId?: string | undefined;
   }) {
-    const rows = await this.scoped(this.db.selectFrom('cases'), s)
-      .select(['status', 'criticality', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['status', 'criticality'])
-      .execute();
+    const now = nowIso(this.ctx);
+    const [rows, risk] = await Promise.all([
+      this.scoped(this.db.selectFrom('cases'), s)
+        .select(['status', 'criticality', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['status', 'criticality'])
+        .execute(),
+      this.scoped(this.db.selectFrom('cases'), s)
+        .select((eb) => [
+          eb.fn.countAll<number>().as('n'),
+          eb.fn.sum<number>(eb.case().when('sla_due_at', '<=', now).then(1).else(0).end()).as('breached'),
+        ])
+        .where('sla_warn_at', '<=', now)
+        .executeTakeFirstOrThrow(),
+    ]);
     const byStatus: Record<string, number> = {};
     let open = 0;
     let highlyCritical = 0;
@@ -624,6 +748,7 @@ export class CasesService {
         if (r.criticality === 'highly_critical') highlyCritical += n;
       }
     }
-    return { byStatus, open, highlyCritical };
+    const breached = Number(risk.breached ?? 0);
+    return { byStatus, open, highlyCritical, dueSoon: Number(risk.n) - breached, breached };
   }
 }

@@ -14,7 +14,7 @@ import { type Ctx, decodeCursor, encodeCursor, nowIso, parseInstant, tx } from '
 import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
@@ -66,11 +66,7 @@ export class ContactsService {
 
   async setPolicy(actor: Actor, policy: VerificationPolicyDto): Promise<VerificationPolicyDto> {
     const problems = policyProblems(policy);
-    if (problems.length) {
-      throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
-        errors: problems,
-      });
-    }
+    if (problems.length) throw invalidFields(problems);
     await tx(this.ctx, (trx) =>
       writeSetting(trx, POLICY_KEY, policy, DEFAULT_POLICY, actor, nowIso(this.ctx)),
     );
@@ -257,6 +253,39 @@ export class ContactsService {
         missing: outcome.missing,
       };
     });
+  }
+
+  /** An outbound exchange made on a case (e.g. a progress update), logged as a finished contact. */
+  async logOutbound(
+    trx: Executor,
+    actor: Actor,
+    c: { channel: string; customerId: string | null; notes: string; caseId: string },
+  ): Promise<string> {
+    const at = nowIso(this.ctx);
+    const row: Selectable<ContactsTable> = {
+      id: newId(),
+      channel: c.channel,
+      direction: 'outbound',
+      customer_id: c.customerId,
+      officer_id: actor.userId,
+      started_at: at,
+      ended_at: at,
+      notes: c.notes,
+      from_address: null,
+      created_at: at,
+      updated_at: at,
+    };
+    await trx.insertInto('contacts').values(row).execute();
+    await this.linkCase(trx, row.id, c.caseId, at);
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'contact',
+      entityId: row.id,
+      action: 'contact.created',
+      after: row,
+    });
+    return row.id;
   }
 
   async linkCase(trx: Executor, contactId: string, caseId: string, at: string): Promise<void> {

@@ -167,6 +167,58 @@ export class PeopleService {
     return u;
   }
 
+  /**
+   * Who stands above a case's owner: the leader of its team (or of the department's team), the
+   * supervisors, the administrators. Escalations climb this chain.
+   */
+  async escalationChain(
+    trx: Executor,
+    c: { teamId: string | null; departmentId: string | null },
+  ): Promise<{ teamLeaderId: string | null; supervisorIds: string[]; administratorIds: string[] }> {
+    const leaderOf = async (where: 'id' | 'department_id', value: string) =>
+      (
+        await trx
+          .selectFrom('teams')
+          .innerJoin('users', 'users.id', 'teams.leader_id')
+          .select('users.id')
+          .where(`teams.${where}`, '=', value)
+          .where('users.active', '=', true)
+          .orderBy('teams.name')
+          .executeTakeFirst()
+      )?.id ?? null;
+    // The department's team leader comes first when the case sits in a department's queue (the action party).
+    let teamLeaderId = c.departmentId ? await leaderOf('department_id', c.departmentId) : null;
+    if (!teamLeaderId && c.teamId) teamLeaderId = await leaderOf('id', c.teamId);
+    if (!teamLeaderId && c.teamId) {
+      teamLeaderId =
+        (
+          await trx
+            .selectFrom('users')
+            .select('id')
+            .where('team_id', '=', c.teamId)
+            .where('role', '=', 'team_leader')
+            .where('active', '=', true)
+            .orderBy('username')
+            .executeTakeFirst()
+        )?.id ?? null;
+    }
+    const byRole = async (role: string) =>
+      (
+        await trx
+          .selectFrom('users')
+          .select('id')
+          .where('role', '=', role)
+          .where('active', '=', true)
+          .orderBy('username')
+          .execute()
+      ).map((r) => r.id);
+    return {
+      teamLeaderId,
+      supervisorIds: await byRole('supervisor'),
+      administratorIds: await byRole('administrator'),
+    };
+  }
+
   async departmentExists(trx: Executor, id: string): Promise<boolean> {
     return !!(await trx.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst());
   }

@@ -11,7 +11,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { BusinessCalendarsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { type BusinessCalendar, calendarProblems } from './business-time.ts';
 
@@ -48,11 +48,7 @@ function check(c: { timeZone: string; hours: Hours; holidays: HolidayDto[] }) {
     hours: c.hours,
     holidays: c.holidays.map((h) => h.date),
   });
-  if (problems.length) {
-    throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
-      errors: problems,
-    });
-  }
+  if (problems.length) throw invalidFields(problems);
 }
 
 const sortedUnique = (hs: HolidayDto[]) =>

@@ -10,10 +10,8 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { SlaPoliciesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
+import { type FieldError, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { addBusinessMs } from './business-time.ts';
-import { type CalendarsService, toBusinessCalendar } from './calendars.service.ts';
 
 type Row = Selectable<SlaPoliciesTable>;
 
@@ -27,13 +25,6 @@ export interface CaseFacts {
   segment: string | null;
 }
 
-export interface DueTimes {
-  slaPolicyId: string | null;
-  firstResponseDueAt: string | null;
-  resolutionDueAt: string | null;
-}
-const NO_SLA: DueTimes = { slaPolicyId: null, firstResponseDueAt: null, resolutionDueAt: null };
-
 function present(r: Row): PolicyDto {
   return {
     id: r.id,
@@ -45,6 +36,7 @@ function present(r: Row): PolicyDto {
     firstResponseMinutes: r.first_response_minutes,
     nextUpdateMinutes: r.next_update_minutes,
     resolutionMinutes: r.resolution_minutes,
+    pauseOn: parseJson<string[]>(r.pause_statuses, ['pending_customer']),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -64,13 +56,29 @@ export function matches(c: PolicyConditionsDto, f: CaseFacts): boolean {
   );
 }
 
+/** Conditions naming a category that does not exist can never match (policies and escalation rules alike). */
+export async function conditionProblems(
+  trx: Executor,
+  c: { categoryIds?: readonly string[] | undefined },
+): Promise<FieldError[]> {
+  const ids = c.categoryIds ?? [];
+  if (!ids.length) return [];
+  const found = await trx.selectFrom('case_categories').select('id').where('id', 'in', ids).execute();
+  return found.length === ids.length
+    ? []
+    : [
+        {
+          field: '/body/conditions/categoryIds',
+          message: 'names a category that does not exist, so the rule can never match',
+        },
+      ];
+}
+
 /** SLA policies: rules choose one per case; its targets, in business time, give the case's due times. */
 export class PoliciesService {
   private readonly ctx: Ctx;
-  private readonly calendars: CalendarsService;
-  constructor(ctx: Ctx, calendars: CalendarsService) {
+  constructor(ctx: Ctx) {
     this.ctx = ctx;
-    this.calendars = calendars;
   }
 
   async list(): Promise<PolicyDto[]> {
@@ -98,15 +106,7 @@ export class PoliciesService {
     ) {
       out.push({ field: '/body/calendarId', message: 'no such calendar' });
     }
-    const ids = p.conditions.categoryIds ?? [];
-    if (ids.length) {
-      const found = await trx.selectFrom('case_categories').select('id').where('id', 'in', ids).execute();
-      if (found.length !== ids.length)
-        out.push({
-          field: '/body/conditions/categoryIds',
-          message: 'names a category that does not exist, so the rule can never match',
-        });
-    }
+    out.push(...(await conditionProblems(trx, p.conditions)));
     if (p.firstResponseMinutes === null && p.nextUpdateMinutes === null && p.resolutionMinutes === null) {
       out.push({ field: '/body/resolutionMinutes', message: 'a policy needs at least one target' });
     }
@@ -125,6 +125,7 @@ export class PoliciesService {
       first_response_minutes: input.firstResponseMinutes ?? null,
       next_update_minutes: input.nextUpdateMinutes ?? null,
       resolution_minutes: input.resolutionMinutes ?? null,
+      pause_statuses: JSON.stringify(input.pauseOn ?? ['pending_customer']),
       created_at: at,
       updated_at: at,
     };
@@ -134,10 +135,7 @@ export class PoliciesService {
       if (await trx.selectFrom('sla_policies').select('id').where('name', '=', row.name).executeTakeFirst()) {
         problems.push({ field: '/body/name', message: 'is taken' });
       }
-      if (problems.length)
-        throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
-          errors: problems,
-        });
+      if (problems.length) throw invalidFields(problems);
       await trx.insertInto('sla_policies').values(row).execute();
       await audit(trx, {
         at,
@@ -173,6 +171,7 @@ export class PoliciesService {
         resolutionMinutes: pick('resolutionMinutes')
           ? (input.resolutionMinutes ?? null)
           : before.resolutionMinutes,
+        pauseOn: input.pauseOn ?? before.pauseOn,
         updatedAt: nowIso(this.ctx),
       };
       const problems = await this.problems(trx, next);
@@ -182,10 +181,7 @@ export class PoliciesService {
       ) {
         problems.push({ field: '/body/name', message: 'is taken' });
       }
-      if (problems.length)
-        throw new AppError('request.invalid', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
-          errors: problems,
-        });
+      if (problems.length) throw invalidFields(problems);
       await trx
         .updateTable('sla_policies')
         .set({
@@ -197,6 +193,7 @@ export class PoliciesService {
           first_response_minutes: next.firstResponseMinutes,
           next_update_minutes: next.nextUpdateMinutes,
           resolution_minutes: next.resolutionMinutes,
+          pause_statuses: JSON.stringify(next.pauseOn),
           updated_at: next.updatedAt,
         })
         .where('id', '=', id)
@@ -213,8 +210,8 @@ export class PoliciesService {
     });
   }
 
-  /** The first active policy, by position, whose rules hold; and the due times its targets give from `since`. */
-  async dueTimes(trx: Executor, factsOf: () => Promise<CaseFacts>, since: string): Promise<DueTimes> {
+  /** The first active policy, by position, whose rules hold for the case (null when none does). */
+  async choose(trx: Executor, factsOf: () => Promise<CaseFacts>): Promise<PolicyDto | null> {
     const rows = await trx
       .selectFrom('sla_policies')
       .selectAll()
@@ -223,17 +220,13 @@ export class PoliciesService {
       .orderBy('name')
       .execute();
     // Gather the case's facts only when some policy could apply.
-    if (!rows.length) return NO_SLA;
+    if (!rows.length) return null;
     const facts = await factsOf();
-    const policy = rows.map(present).find((p) => matches(p.conditions as PolicyConditionsDto, facts));
-    if (!policy) return NO_SLA;
-    const calendar = toBusinessCalendar(await this.calendars.get(policy.calendarId, trx));
-    const due = (minutes: number | null) =>
-      minutes === null ? null : addBusinessMs(calendar, new Date(since), minutes * 60_000).toISOString();
-    return {
-      slaPolicyId: policy.id,
-      firstResponseDueAt: due(policy.firstResponseMinutes),
-      resolutionDueAt: due(policy.resolutionMinutes),
-    };
+    return rows.map(present).find((p) => matches(p.conditions as PolicyConditionsDto, facts)) ?? null;
+  }
+
+  async get(trx: Executor, id: string): Promise<PolicyDto | null> {
+    const r = await trx.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? present(r) : null;
   }
 }

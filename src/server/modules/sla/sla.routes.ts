@@ -4,16 +4,33 @@ import {
   Calendar,
   CalendarCreate,
   CalendarPatch,
+  CaseSla,
+  Escalation,
+  EscalationListQuery,
+  EscalationRule,
+  EscalationRuleCreate,
+  EscalationRulePatch,
   HolidayImport,
   Policy,
   PolicyCreate,
   PolicyPatch,
+  SlaSettings,
 } from '../../../shared/contracts/sla.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CalendarsService } from './calendars.service.ts';
+import type { EscalationsService } from './escalations.service.ts';
 import type { PoliciesService } from './policies.service.ts';
+import type { SlaService } from './sla.service.ts';
 
-export function slaRoutes(app: App, s: { calendars: CalendarsService; policies: PoliciesService }) {
+export function slaRoutes(
+  app: App,
+  s: {
+    calendars: CalendarsService;
+    policies: PoliciesService;
+    sla: SlaService;
+    escalations: EscalationsService;
+  },
+) {
   const tags = ['service levels'];
   app.get(
     '/calendars',
@@ -99,5 +116,90 @@ export function slaRoutes(app: App, s: { calendars: CalendarsService; policies: 
       schema: { tags, params: IdParams, body: PolicyPatch, response: { 200: Policy } },
     },
     async (req) => s.policies.update(actorOf(req), req.params.id, req.body),
+  );
+  app.get(
+    '/escalation-rules',
+    {
+      config: { access: 'sla.read' },
+      schema: { tags, response: { 200: Type.Object({ items: Type.Array(EscalationRule) }) } },
+    },
+    async () => ({ items: await s.escalations.listRules() }),
+  );
+  app.post(
+    '/escalation-rules',
+    {
+      config: { access: 'sla.manage' },
+      schema: {
+        tags,
+        description:
+          'Act on a clock at its due time plus `offsetMinutes` (negative: before the breach). Refused when it takes no action or can never match.',
+        body: EscalationRuleCreate,
+        response: { 201: EscalationRule },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return s.escalations.createRule(actorOf(req), req.body);
+    },
+  );
+  app.patch(
+    '/escalation-rules/:id',
+    {
+      config: { access: 'sla.manage' },
+      schema: { tags, params: IdParams, body: EscalationRulePatch, response: { 200: EscalationRule } },
+    },
+    async (req) => s.escalations.updateRule(actorOf(req), req.params.id, req.body),
+  );
+  app.get(
+    '/escalations',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags,
+        querystring: EscalationListQuery,
+        response: { 200: Type.Object({ items: Type.Array(Escalation) }) },
+      },
+    },
+    async (req) => ({ items: await s.escalations.list(actorOf(req), req.query) }),
+  );
+  app.post(
+    '/escalations/:id/acknowledge',
+    {
+      config: { access: 'escalations.acknowledge' },
+      schema: {
+        tags,
+        description:
+          'The named person, or anyone at or above the level’s role, acknowledges; it answers every open level of the case and stops re-escalation.',
+        params: IdParams,
+        response: { 200: Escalation },
+      },
+    },
+    async (req) => s.escalations.acknowledge(actorOf(req), req.params.id),
+  );
+  app.get(
+    '/settings/sla',
+    { config: { access: 'sla.read' }, schema: { tags: ['settings'], response: { 200: SlaSettings } } },
+    async () => s.escalations.settings(),
+  );
+  app.put(
+    '/settings/sla',
+    {
+      config: { access: 'sla.manage' },
+      schema: { tags: ['settings'], body: SlaSettings, response: { 200: SlaSettings } },
+    },
+    async (req) => s.escalations.saveSettings(actorOf(req), req.body),
+  );
+  app.get(
+    '/cases/:id/sla',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags,
+        description: 'The case’s clocks now (time left, breach) and their history.',
+        params: IdParams,
+        response: { 200: CaseSla },
+      },
+    },
+    async (req) => s.sla.history(req.params.id),
   );
 }

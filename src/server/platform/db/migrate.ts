@@ -4,6 +4,7 @@ import type { Db, Dialect } from './index.ts';
 import * as m202611231900 from './migrations/202611231900_initial.ts';
 import * as m202611232130 from './migrations/202611232130_business_calendars.ts';
 import * as m202611232200 from './migrations/202611232200_sla_policies.ts';
+import * as m202611240900 from './migrations/202611240900_sla_engine.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202611231900_initial': m202611231900,
   '202611232130_business_calendars': m202611232130,
   '202611232200_sla_policies': m202611232200,
+  '202611240900_sla_engine': m202611240900,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

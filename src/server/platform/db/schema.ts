@@ -175,6 +175,11 @@ export interface CasesTable {
   sla_policy_id: string | null;
   first_response_due_at: Instant | null;
   resolution_due_at: Instant | null;
+  /** Denormalised from the live clocks for queues: the earliest running due and warning times. */
+  next_update_due_at: Instant | null;
+  sla_due_at: Instant | null;
+  sla_warn_at: Instant | null;
+  sla_paused: Bool;
 }
 export interface CaseEventsTable {
   id: string;
@@ -227,8 +232,113 @@ export interface SlaPoliciesTable {
   first_response_minutes: number | null;
   next_update_minutes: number | null;
   resolution_minutes: number | null;
+  pause_statuses: ColumnType<unknown, string | undefined, string>;
   created_at: Instant;
   updated_at: Instant;
+}
+
+export interface SlaClocksTable {
+  id: string;
+  case_id: string;
+  kind: string;
+  policy_id: string;
+  calendar_id: string;
+  target_minutes: number;
+  state: string;
+  cycle: number;
+  elapsed_ms: number;
+  running_since: Instant | null;
+  warn_at: Instant | null;
+  due_at: Instant | null;
+  started_at: Instant;
+  met_at: Instant | null;
+  breached_at: Instant | null;
+  updated_at: Instant;
+}
+
+export interface SlaEventsTable {
+  id: string;
+  case_id: string;
+  clock: string;
+  cycle: number;
+  event: string;
+  at: Instant;
+  due_at: Instant | null;
+  elapsed_ms: number;
+  data: Json;
+}
+
+export interface TimersTable {
+  id: string;
+  kind: string;
+  due_at: Instant;
+  state: string;
+  case_id: string | null;
+  ref_id: string | null;
+  rule_id: string | null;
+  payload: Json;
+  attempts: number;
+  last_error: string | null;
+  fired_at: Instant | null;
+  fired_by: string | null;
+  created_at: Instant;
+}
+
+export interface EscalationRulesTable {
+  id: string;
+  name: string;
+  position: number;
+  active: Bool;
+  clock: string;
+  offset_minutes: number;
+  conditions: Json;
+  actions: Json;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface EscalationsTable {
+  id: string;
+  case_id: string;
+  level: number;
+  target_user_id: string | null;
+  target_role: string;
+  reason: string;
+  urgent: Bool;
+  rule_id: string | null;
+  raised_at: Instant;
+  ack_due_at: Instant | null;
+  acknowledged_at: Instant | null;
+  acknowledged_by: string | null;
+  superseded_at: Instant | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  case_id: string | null;
+  escalation_id: string | null;
+  title: string;
+  body: string;
+  urgent: Bool;
+  created_at: Instant;
+  read_at: Instant | null;
+}
+
+export interface CommitmentsTable {
+  id: string;
+  case_id: string;
+  customer_id: string | null;
+  officer_id: string;
+  method: string;
+  due_at: Instant;
+  remind_minutes: number;
+  note: string | null;
+  state: string;
+  created_at: Instant;
+  updated_at: Instant;
+  completed_at: Instant | null;
 }
 
 // platform
@@ -280,6 +390,13 @@ export interface Database {
   referrals: ReferralsTable;
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;
+  sla_clocks: SlaClocksTable;
+  sla_events: SlaEventsTable;
+  timers: TimersTable;
+  escalation_rules: EscalationRulesTable;
+  escalations: EscalationsTable;
+  notifications: NotificationsTable;
+  commitments: CommitmentsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   counters: CountersTable;

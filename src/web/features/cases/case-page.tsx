@@ -3,6 +3,7 @@ import { ApiError, api } from '../../app/api.ts';
 import type { CaseDetailDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
+import { CaseSla } from './case-sla.tsx';
 import { Due } from './due.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
@@ -104,6 +105,7 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
           {error}
         </p>
       )}
+      <CaseSla caseId={id} onChange={() => void load()} />
       <h2>Timeline</h2>
       <ol className="timeline" aria-label="Timeline">
         {c.timeline.map((e) => (

@@ -1,4 +1,4 @@
-/** A due time, marked when it has passed (the SLA clocks of a later release colour it live). */
+/** A due time, marked when it has passed by this browser's clock (queues show the server's SLA state instead). */
 export function Due({ at, label }: { at: string | null; label?: string }) {
   if (!at) return <span>—</span>;
   const overdue = Date.parse(at) < Date.now();

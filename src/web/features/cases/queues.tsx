@@ -1,13 +1,20 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
+import { useLive } from '../../app/live.tsx';
 import type { CaseDto, Page, UserDto } from '../../app/types.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
-import { Due } from './due.tsx';
+import { SlaBadge } from './sla-badge.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department';
 type Sort = 'queue' | 'criticality' | 'due' | 'newest';
-type Counts = { byStatus: Record<string, number>; open: number; highlyCritical: number };
+type Counts = {
+  byStatus: Record<string, number>;
+  open: number;
+  highlyCritical: number;
+  dueSoon: number;
+  breached: number;
+};
 
 /** My cases, my team's, or a department's queue: most urgent first (or newest), with counts. */
 export function Queues({ user }: { user: UserDto }) {
@@ -18,7 +25,10 @@ export function Queues({ user }: { user: UserDto }) {
   const [sort, setSort] = useState<Sort>('queue');
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
+  // A pushed notification (a breach, an escalation) refreshes the queue's colours.
+  const { version } = useLive();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version (a pushed notification) is the refresh trigger
   useEffect(() => {
     const filter =
       scope === 'mine'
@@ -40,7 +50,7 @@ export function Queues({ user }: { user: UserDto }) {
       setItems(p.items),
     );
     void api<Counts>('GET', `/cases/counts?${filter}`).then(setCounts);
-  }, [scope, departmentId, sort, user.id, user.teamId]);
+  }, [scope, departmentId, sort, user.id, user.teamId, version]);
 
   return (
     <section>
@@ -75,7 +85,8 @@ export function Queues({ user }: { user: UserDto }) {
       {counts && (
         <p role="status" data-testid="queue-counts">
           {counts.open} open · {counts.highlyCritical} highly critical ·{' '}
-          {counts.byStatus.pending_action_party ?? 0} pending action party
+          {counts.byStatus.pending_action_party ?? 0} pending action party · {counts.dueSoon} due soon ·{' '}
+          {counts.breached} breached
         </p>
       )}
       {items === null ? (
@@ -101,7 +112,7 @@ export function Queues({ user }: { user: UserDto }) {
               <th scope="col">Status</th>
               <th scope="col" aria-sort={sort === 'due' ? 'ascending' : undefined}>
                 <button type="button" className="sort" onClick={() => setSort('due')}>
-                  Due
+                  SLA
                 </button>
               </th>
               <th scope="col">Created</th>
@@ -109,7 +120,11 @@ export function Queues({ user }: { user: UserDto }) {
           </thead>
           <tbody>
             {items.map((c) => (
-              <tr key={c.id} className={c.criticality === 'highly_critical' ? 'critical' : ''}>
+              <tr
+                key={c.id}
+                className={c.criticality === 'highly_critical' ? 'critical' : ''}
+                data-case={c.reference}
+              >
                 <td>
                   <a href={`#/cases/${c.id}`}>{c.reference}</a>
                 </td>
@@ -118,7 +133,7 @@ export function Queues({ user }: { user: UserDto }) {
                 <td>{c.criticality === 'highly_critical' ? 'Highly critical' : '—'}</td>
                 <td>{c.status.replaceAll('_', ' ')}</td>
                 <td>
-                  <Due at={c.resolutionDueAt} />
+                  <SlaBadge c={c} />
                 </td>
                 <td>{new Date(c.createdAt).toLocaleString()}</td>
               </tr>

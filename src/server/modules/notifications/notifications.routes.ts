@@ -1,0 +1,51 @@
+import { Type } from 'typebox';
+import { IdParams } from '../../../shared/contracts/common.ts';
+import { Notification } from '../../../shared/contracts/notifications.ts';
+import { type App, actorOf } from '../../platform/types.ts';
+import type { NotificationsService } from './notifications.service.ts';
+import type { StreamHub } from './stream.ts';
+
+export function notificationsRoutes(app: App, s: { notifications: NotificationsService; hub: StreamHub }) {
+  const tags = ['notifications'];
+  app.get(
+    '/notifications',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        description: 'My notifications, newest first.',
+        querystring: Type.Object(
+          {
+            unread: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Notification) }) },
+      },
+    },
+    async (req) => ({
+      items: await s.notifications.list(actorOf(req), {
+        unread: req.query.unread,
+        limit: req.query.limit ?? 50,
+      }),
+    }),
+  );
+  app.post(
+    '/notifications/:id/read',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, params: IdParams, response: { 200: Notification } },
+    },
+    async (req) => s.notifications.markRead(actorOf(req), req.params.id),
+  );
+  app.post(
+    '/notifications/read-all',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, response: { 200: Type.Object({ read: Type.Integer() }) } },
+    },
+    async (req) => s.notifications.markAllRead(actorOf(req)),
+  );
+  s.hub.route(app);
+}

@@ -1,0 +1,531 @@
+import type { Selectable } from 'kysely';
+import type { Static } from 'typebox';
+import type { CaseSla, PolicyDto } from '../../../shared/contracts/sla.ts';
+import { type Ctx, nowIso } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { CasesTable, SlaClocksTable } from '../../platform/db/schema.ts';
+import { parseJson } from '../../platform/db/schema.ts';
+import { notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { TimerRow, Timers } from '../../platform/timers.ts';
+import type { BusinessCalendar } from './business-time.ts';
+import { type CalendarsService, toBusinessCalendar } from './calendars.service.ts';
+import {
+  CLOCK_KINDS,
+  type ClockKind,
+  type ClockState,
+  clockLight,
+  elapsedAt,
+  met,
+  paused,
+  resumed,
+  retargeted,
+  started,
+} from './clocks.ts';
+import type { CaseFacts, PoliciesService } from './policies.service.ts';
+
+type ClockRow = Selectable<SlaClocksTable>;
+type CaseRow = Selectable<CasesTable>;
+
+/** The case columns the clocks keep up to date (queues sort and colour by them). */
+export interface CaseSlaColumns {
+  sla_policy_id: string | null;
+  first_response_due_at: string | null;
+  resolution_due_at: string | null;
+  next_update_due_at: string | null;
+  sla_due_at: string | null;
+  sla_warn_at: string | null;
+  sla_paused: boolean;
+}
+
+export type SlaChange =
+  | { type: 'created' }
+  | { type: 'facts_changed' }
+  | { type: 'status'; from: string; to: string; action: string }
+  | { type: 'public_response' };
+
+export type WatchingRule = { id: string; clock: ClockKind; offsetMinutes: number };
+
+/** What the escalation module tells the clocks: which rules watch the clocks of a case. */
+export interface RuleSource {
+  rulesFor(trx: Executor, facts: () => Promise<CaseFacts>): Promise<WatchingRule[]>;
+}
+
+/** What the clocks tell the case module and people when a timer fires. */
+export interface SlaEffects {
+  breached(trx: Executor, caseId: string, clock: ClockKind, dueAt: string, now: string): Promise<void>;
+  progressDue(trx: Executor, caseId: string, dueAt: string, now: string): Promise<void>;
+  ruleFired(trx: Executor, ruleId: string, caseId: string, clock: ClockKind, now: string): Promise<void>;
+  facts(trx: Executor, caseId: string): Promise<CaseFacts>;
+}
+
+const TARGET: Record<ClockKind, keyof PolicyDto> = {
+  first_response: 'firstResponseMinutes',
+  next_update: 'nextUpdateMinutes',
+  resolution: 'resolutionMinutes',
+};
+const targetOf = (p: PolicyDto | null, k: ClockKind) => (p ? (p[TARGET[k]] as number | null) : null);
+const CLOSED = new Set(['resolved', 'closed']);
+
+export const NO_SLA: CaseSlaColumns = {
+  sla_policy_id: null,
+  first_response_due_at: null,
+  resolution_due_at: null,
+  next_update_due_at: null,
+  sla_due_at: null,
+  sla_warn_at: null,
+  sla_paused: false,
+};
+
+const stateOf = (r: ClockRow): ClockState => ({
+  target_minutes: r.target_minutes,
+  state: r.state as ClockState['state'],
+  cycle: r.cycle,
+  elapsed_ms: Number(r.elapsed_ms),
+  running_since: r.running_since,
+  warn_at: r.warn_at,
+  due_at: r.due_at,
+  started_at: r.started_at,
+  met_at: r.met_at,
+  breached_at: r.breached_at,
+});
+
+interface Work {
+  row: ClockRow;
+  isNew: boolean;
+  changed: boolean;
+  events: { event: string; data: Record<string, unknown> }[];
+}
+
+export interface SlaPlan {
+  columns: CaseSlaColumns;
+  /** Write clocks, history and timers; call after the case row exists. */
+  write(): Promise<void>;
+}
+
+/**
+ * Live SLA clocks per case: started by the policy the rules choose, paused while the case waits in
+ * a status the policy names, met by the first public reply / each update / resolution, and watched
+ * by durable timers (breach, the progress-update prompt, escalation rules).
+ */
+export class SlaService {
+  private readonly ctx: Ctx;
+  private readonly calendars: CalendarsService;
+  private readonly policies: PoliciesService;
+  private readonly timers: Timers;
+  private rules: RuleSource | undefined;
+  private effects: SlaEffects | undefined;
+
+  constructor(ctx: Ctx, deps: { calendars: CalendarsService; policies: PoliciesService; timers: Timers }) {
+    this.ctx = ctx;
+    this.calendars = deps.calendars;
+    this.policies = deps.policies;
+    this.timers = deps.timers;
+    this.timers.on('sla.breach', (trx, t, now) => this.onBreach(trx, t, now));
+    this.timers.on('sla.progress', (trx, t, now) => this.onProgress(trx, t, now));
+    this.timers.on('sla.rule', (trx, t, now) => this.onRule(trx, t, now));
+  }
+
+  /** Wired after construction: the escalation module and the case module depend on this one. */
+  connect(rules: RuleSource, effects: SlaEffects): void {
+    this.rules = rules;
+    this.effects = effects;
+  }
+
+  private async calendar(trx: Executor, id: string, memo: Map<string, BusinessCalendar>) {
+    let cal = memo.get(id);
+    if (!cal) {
+      cal = toBusinessCalendar(await this.calendars.get(id, trx));
+      memo.set(id, cal);
+    }
+    return cal;
+  }
+
+  /** Work out what a change to a case does to its clocks; `write` persists it. */
+  async plan(
+    trx: Executor,
+    c: CaseRow,
+    change: SlaChange,
+    factsOf: () => Promise<CaseFacts>,
+  ): Promise<SlaPlan> {
+    const at = nowIso(this.ctx);
+    const existing =
+      change.type === 'created'
+        ? []
+        : await trx.selectFrom('sla_clocks').selectAll().where('case_id', '=', c.id).execute();
+    const choosing = change.type === 'created' || change.type === 'facts_changed';
+    if (!choosing && !existing.length)
+      return { columns: columnsOf(c.sla_policy_id, []), write: async () => {} };
+    let memoFacts: Promise<CaseFacts> | undefined;
+    const facts = () => {
+      memoFacts ??= factsOf();
+      return memoFacts;
+    };
+    const policy = choosing
+      ? await this.policies.choose(trx, facts)
+      : c.sla_policy_id
+        ? await this.policies.get(trx, c.sla_policy_id)
+        : null;
+    const pauseOn = new Set(policy?.pauseOn ?? ['pending_customer']);
+    const cals = new Map<string, BusinessCalendar>();
+    const work = new Map<ClockKind, Work>();
+    for (const r of existing)
+      work.set(r.kind as ClockKind, { row: r, isNew: false, changed: false, events: [] });
+    const set = (w: Work, s: ClockState, event: string, data: Record<string, unknown> = {}) => {
+      w.row = { ...w.row, ...s, updated_at: at };
+      w.changed = true;
+      w.events.push({ event, data });
+    };
+    const startNew = async (kind: ClockKind, target: number, from: string, cycle = 1) => {
+      const cal = await this.calendar(trx, policy!.calendarId, cals);
+      let s = started(cal, target, from, cycle);
+      if (from !== at) s = retargeted(cal, s, target, at); // timed from creation, banked up to now
+      const w: Work = {
+        row: {
+          id: newId(),
+          case_id: c.id,
+          kind,
+          policy_id: policy!.id,
+          calendar_id: policy!.calendarId,
+          ...s,
+          updated_at: at,
+        },
+        isNew: true,
+        changed: true,
+        events: [{ event: 'started', data: { target, policy: policy!.name } }],
+      };
+      work.set(kind, w);
+      if (pauseOn.has(c.status)) set(w, paused(cal, stateOf(w.row), at), 'paused', { status: c.status });
+    };
+    const calOf = (w: Work) => this.calendar(trx, w.row.calendar_id, cals);
+
+    if (change.type === 'created') {
+      if (policy) {
+        for (const kind of CLOCK_KINDS) {
+          const target = targetOf(policy, kind);
+          if (target === null) continue;
+          // The update cycle starts with the first response, unless the policy sets no first-response target.
+          if (kind === 'next_update' && policy.firstResponseMinutes !== null) continue;
+          await startNew(kind, target, c.created_at);
+        }
+      }
+    } else if (change.type === 'facts_changed') {
+      for (const kind of CLOCK_KINDS) {
+        const w = work.get(kind);
+        const target = targetOf(policy, kind);
+        if (w) {
+          const live = w.row.state !== 'stopped';
+          if (target === null) {
+            if (live) {
+              const cal = await calOf(w);
+              set(
+                w,
+                {
+                  ...stateOf(w.row),
+                  elapsed_ms: elapsedAt(cal, stateOf(w.row), at),
+                  state: 'stopped',
+                  running_since: null,
+                  due_at: null,
+                  warn_at: null,
+                },
+                'cancelled',
+                { reason: 'no target under the case’s policy' },
+              );
+            }
+          } else if (
+            w.row.policy_id !== policy!.id ||
+            w.row.target_minutes !== target ||
+            w.row.calendar_id !== policy!.calendarId
+          ) {
+            // Bank the time run so far on the old calendar, then measure the rest on the new one.
+            const oldCal = await calOf(w);
+            const banked: ClockState = {
+              ...stateOf(w.row),
+              elapsed_ms: elapsedAt(oldCal, stateOf(w.row), at),
+              running_since: w.row.state === 'running' ? at : null,
+            };
+            w.row = { ...w.row, policy_id: policy!.id, calendar_id: policy!.calendarId };
+            const cal = await calOf(w);
+            set(w, retargeted(cal, banked, target, at), 'retargeted', { target, policy: policy!.name });
+          }
+        } else if (target !== null && !CLOSED.has(c.status)) {
+          if (kind === 'next_update') {
+            const fr = work.get('first_response');
+            if (policy!.firstResponseMinutes === null || fr?.row.met_at) await startNew(kind, target, at);
+          } else if (kind === 'first_response') {
+            if (!(await this.responded(trx, c.id))) await startNew(kind, target, c.created_at);
+          } else await startNew(kind, target, c.created_at);
+        }
+      }
+    } else if (change.type === 'status') {
+      const { from, to, action } = change;
+      for (const w of work.values()) {
+        const cal = await calOf(w);
+        const s = stateOf(w.row);
+        if (to === 'resolved') {
+          if (s.state !== 'stopped') set(w, met(cal, s, at), 'met', { by: 'resolution' });
+        } else if (action === 'reopen') {
+          if (w.row.kind === 'resolution' && w.row.met_at)
+            set(w, resumed(cal, s, at), 'resumed', { reopened: true });
+          else if (w.row.kind === 'next_update' && targetOf(policy, 'next_update') !== null)
+            set(w, started(cal, targetOf(policy, 'next_update')!, at, s.cycle + 1), 'started', {
+              reopened: true,
+            });
+        } else if (!CLOSED.has(to)) {
+          const was = pauseOn.has(from);
+          const now = pauseOn.has(to);
+          if (!was && now && s.state === 'running') set(w, paused(cal, s, at), 'paused', { status: to });
+          if (was && !now && s.state === 'paused') set(w, resumed(cal, s, at), 'resumed', { status: to });
+        }
+      }
+    } else if (change.type === 'public_response') {
+      const fr = work.get('first_response');
+      if (fr && fr.row.state !== 'stopped')
+        set(fr, met(await calOf(fr), stateOf(fr.row), at), 'met', { by: 'reply' });
+      const nuTarget = targetOf(policy, 'next_update');
+      if (nuTarget !== null && policy && !CLOSED.has(c.status)) {
+        const nu = work.get('next_update');
+        if (!nu) await startNew('next_update', nuTarget, at);
+        else {
+          const cal = await calOf(nu);
+          if (nu.row.state !== 'stopped') set(nu, met(cal, stateOf(nu.row), at), 'met', { by: 'update' });
+          set(nu, started(cal, nuTarget, at, nu.row.cycle + 1), 'started', { target: nuTarget });
+          if (pauseOn.has(c.status))
+            set(nu, paused(cal, stateOf(nu.row), at), 'paused', { status: c.status });
+        }
+      }
+    }
+
+    const policyId = choosing ? (policy?.id ?? null) : c.sla_policy_id;
+    const clocks = [...work.values()].map((w) => w.row);
+    return {
+      columns: columnsOf(policyId, clocks),
+      write: async () => {
+        // The rules are read once for all the case's clocks, and only if some clock changed.
+        let watching: Promise<WatchingRule[]> | undefined;
+        const rules = () => {
+          watching ??= this.rules ? this.rules.rulesFor(trx, facts) : Promise.resolve([]);
+          return watching;
+        };
+        for (const w of work.values()) {
+          if (!w.changed) continue;
+          if (w.isNew) await trx.insertInto('sla_clocks').values(w.row).execute();
+          else {
+            const { id, ...rest } = w.row;
+            await trx.updateTable('sla_clocks').set(rest).where('id', '=', id).execute();
+          }
+          const evs = w.events.map((e) => ({
+            id: newId(),
+            case_id: c.id,
+            clock: w.row.kind,
+            cycle: w.row.cycle,
+            event: e.event,
+            at,
+            due_at: w.row.due_at,
+            elapsed_ms: Number(w.row.elapsed_ms),
+            data: JSON.stringify(e.data),
+          }));
+          await trx.insertInto('sla_events').values(evs).execute();
+          await this.reschedule(trx, w.row, w.isNew, rules);
+        }
+      },
+    };
+  }
+
+  /** Has the case had a customer-visible reply (its first response)? */
+  private async responded(trx: Executor, caseId: string): Promise<boolean> {
+    return Boolean(
+      await trx
+        .selectFrom('case_notes')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('visibility', '=', 'public')
+        .executeTakeFirst(),
+    );
+  }
+
+  /** A clock's timers follow its due time: cancel what was pending, schedule what its new state needs. */
+  private async reschedule(
+    trx: Executor,
+    clock: ClockRow,
+    isNew: boolean,
+    allRules: () => Promise<WatchingRule[]>,
+  ) {
+    if (!isNew) await this.timers.cancel(trx, clock.id);
+    if (clock.state !== 'running' || !clock.due_at) return;
+    const base = {
+      caseId: clock.case_id,
+      refId: clock.id,
+      payload: { cycle: clock.cycle, dueAt: clock.due_at },
+    };
+    if (!clock.breached_at)
+      await this.timers.schedule(trx, { ...base, kind: 'sla.breach', dueAt: clock.due_at });
+    if (clock.kind === 'resolution' && clock.warn_at && !clock.breached_at)
+      await this.timers.schedule(trx, { ...base, kind: 'sla.progress', dueAt: clock.warn_at });
+    const rules = (await allRules()).filter((r) => r.clock === clock.kind);
+    if (!rules.length) return;
+    // A rule acts once per cycle of a clock, however often the clock pauses and resumes.
+    const done = isNew
+      ? []
+      : await trx
+          .selectFrom('timers')
+          .select(['rule_id', 'payload'])
+          .where('ref_id', '=', clock.id)
+          .where('kind', '=', 'sla.rule')
+          .where('state', '=', 'done')
+          .execute();
+    const fired = new Set(
+      done
+        .filter((t) => parseJson<{ cycle?: number }>(t.payload, {}).cycle === clock.cycle)
+        .map((t) => t.rule_id),
+    );
+    const dueMs = Date.parse(clock.due_at);
+    for (const r of rules) {
+      if (fired.has(r.id)) continue;
+      await this.timers.schedule(trx, {
+        ...base,
+        kind: 'sla.rule',
+        ruleId: r.id,
+        dueAt: new Date(dueMs + r.offsetMinutes * 60_000).toISOString(),
+      });
+    }
+  }
+
+  /** The clock a timer watches, if the timer still describes it (else the timer is stale and does nothing). */
+  private async live(trx: Executor, t: TimerRow): Promise<ClockRow | null> {
+    const p = parseJson<{ cycle?: number; dueAt?: string }>(t.payload, {});
+    const clock = await trx
+      .selectFrom('sla_clocks')
+      .selectAll()
+      .where('id', '=', t.ref_id ?? '')
+      .executeTakeFirst();
+    if (clock?.state !== 'running' || clock.cycle !== p.cycle || clock.due_at !== p.dueAt) return null;
+    return clock;
+  }
+
+  private async onBreach(trx: Executor, t: TimerRow, now: string) {
+    const clock = await this.live(trx, t);
+    if (!clock?.due_at || clock.breached_at) return;
+    await trx
+      .updateTable('sla_clocks')
+      .set({ breached_at: clock.due_at, updated_at: now })
+      .where('id', '=', clock.id)
+      .execute();
+    await trx
+      .insertInto('sla_events')
+      .values({
+        id: newId(),
+        case_id: clock.case_id,
+        clock: clock.kind,
+        cycle: clock.cycle,
+        event: 'breached',
+        at: now,
+        due_at: clock.due_at,
+        elapsed_ms: Number(clock.elapsed_ms),
+        data: JSON.stringify({}),
+      })
+      .execute();
+    await this.effects?.breached(trx, clock.case_id, clock.kind as ClockKind, clock.due_at, now);
+  }
+
+  private async onProgress(trx: Executor, t: TimerRow, now: string) {
+    const clock = await this.live(trx, t);
+    if (clock?.due_at) await this.effects?.progressDue(trx, clock.case_id, clock.due_at, now);
+  }
+
+  private async onRule(trx: Executor, t: TimerRow, now: string) {
+    const clock = await this.live(trx, t);
+    if (clock && t.rule_id)
+      await this.effects?.ruleFired(trx, t.rule_id, clock.case_id, clock.kind as ClockKind, now);
+  }
+
+  /** Is this clock of the case running and amber or red at `now`? */
+  async atRisk(caseId: string, kind: ClockKind, now: string): Promise<boolean> {
+    const r = await this.ctx.store.db
+      .selectFrom('sla_clocks')
+      .select(['warn_at'])
+      .where('case_id', '=', caseId)
+      .where('kind', '=', kind)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return Boolean(r?.warn_at && r.warn_at <= now);
+  }
+
+  /** A case's clocks now, and the history of each (started, paused, resumed, met, breached…). */
+  async history(caseId: string): Promise<Static<typeof CaseSla>> {
+    const db = this.ctx.store.db;
+    const c = await db
+      .selectFrom('cases')
+      .select(['id', 'sla_policy_id'])
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (!c) throw notFound('case.not_found', caseId);
+    const [clocks, events, policy] = await Promise.all([
+      db.selectFrom('sla_clocks').selectAll().where('case_id', '=', caseId).execute(),
+      db
+        .selectFrom('sla_events')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .orderBy('at')
+        .orderBy('id')
+        .execute(),
+      c.sla_policy_id ? this.policies.get(db, c.sla_policy_id) : Promise.resolve(null),
+    ]);
+    const now = nowIso(this.ctx);
+    const cals = new Map<string, BusinessCalendar>();
+    const out: Static<typeof CaseSla>['clocks'] = [];
+    for (const k of CLOCK_KINDS) {
+      const r = clocks.find((x) => x.kind === k);
+      if (!r) continue;
+      const cal = await this.calendar(db, r.calendar_id, cals);
+      const s = stateOf(r);
+      const elapsed = elapsedAt(cal, s, now);
+      out.push({
+        kind: k,
+        state: s.state,
+        cycle: r.cycle,
+        targetMinutes: r.target_minutes,
+        elapsedMinutes: Math.floor(elapsed / 60_000),
+        leftMinutes: r.state === 'stopped' ? null : Math.ceil((r.target_minutes * 60_000 - elapsed) / 60_000),
+        startedAt: r.started_at,
+        dueAt: r.due_at,
+        warnAt: r.warn_at,
+        metAt: r.met_at,
+        breachedAt: r.breached_at,
+        light: clockLight(s, now),
+      });
+    }
+    return {
+      policy: policy ? { id: policy.id, name: policy.name, pauseOn: policy.pauseOn } : null,
+      clocks: out,
+      history: events.map((e) => ({
+        clock: e.clock,
+        cycle: e.cycle,
+        event: e.event,
+        at: e.at,
+        dueAt: e.due_at,
+        elapsedMinutes: Math.floor(Number(e.elapsed_ms) / 60_000),
+        data: parseJson<Record<string, unknown>>(e.data, {}),
+      })),
+    };
+  }
+}
+
+/** The denormalised columns from a case's clocks. */
+export function columnsOf(
+  policyId: string | null,
+  clocks: Pick<ClockRow, 'kind' | 'state' | 'due_at' | 'warn_at'>[],
+): CaseSlaColumns {
+  const running = clocks.filter((c) => c.state === 'running' && c.due_at);
+  const dueOf = (k: ClockKind) => clocks.find((c) => c.kind === k && c.state === 'running')?.due_at ?? null;
+  const min = (xs: (string | null)[]) => xs.filter((x): x is string => Boolean(x)).sort()[0] ?? null;
+  return {
+    sla_policy_id: policyId,
+    first_response_due_at: dueOf('first_response'),
+    resolution_due_at: dueOf('resolution'),
+    next_update_due_at: dueOf('next_update'),
+    sla_due_at: min(running.map((c) => c.due_at)),
+    sla_warn_at: min(running.map((c) => c.warn_at)),
+    sla_paused: !running.length && clocks.some((c) => c.state === 'paused'),
+  };
+}

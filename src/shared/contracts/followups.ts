@@ -1,0 +1,68 @@
+import { type Static, Type } from 'typebox';
+import { COMMITMENT_METHODS, PROGRESS_CHANNELS } from '../vocabulary.ts';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
+
+export const COMMITMENT_STATES = ['open', 'kept', 'cancelled'] as const;
+
+export const CommitmentCreate = Type.Object(
+  {
+    dueAt: Type.String({ format: 'date-time', description: 'When the officer promised to revert' }),
+    method: StringEnum(COMMITMENT_METHODS),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    remindMinutes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1440, default: 15, description: 'Remind this long before' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CommitmentCreateDto = Static<typeof CommitmentCreate>;
+export const CommitmentPatch = Type.Object(
+  {
+    state: Type.Optional(StringEnum(['kept', 'cancelled'] as const)),
+    dueAt: Type.Optional(Type.String({ format: 'date-time' })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CommitmentPatchDto = Static<typeof CommitmentPatch>;
+export const Commitment = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  caseReference: Type.String(),
+  caseSubject: Type.String(),
+  customerId: Nullable(Uuid),
+  customerName: Nullable(Type.String()),
+  officerId: Uuid,
+  method: StringEnum(COMMITMENT_METHODS),
+  dueAt: Timestamp,
+  remindMinutes: Type.Integer(),
+  note: Nullable(Type.String()),
+  state: StringEnum(COMMITMENT_STATES),
+  overdue: Type.Boolean(),
+  createdAt: Timestamp,
+  completedAt: Nullable(Timestamp),
+});
+export type CommitmentDto = Static<typeof Commitment>;
+export const CommitmentListQuery = Type.Object(
+  {
+    officerId: Type.Optional(Uuid),
+    caseId: Type.Optional(Uuid),
+    state: Type.Optional(StringEnum([...COMMITMENT_STATES, 'all'] as const, { default: 'open' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ProgressUpdateDraft = Type.Object({
+  needed: Type.Boolean({ description: 'The resolution target is amber or red' }),
+  resolutionDueAt: Nullable(Timestamp),
+  channel: StringEnum(PROGRESS_CHANNELS),
+  body: Type.String(),
+});
+export const ProgressUpdateCreate = Type.Object(
+  {
+    channel: StringEnum(PROGRESS_CHANNELS),
+    body: Type.String({ minLength: 1, maxLength: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export const ProgressUpdateSent = Type.Object({ contactId: Uuid, noteId: Uuid, sentAt: Timestamp });

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import { useLive } from '../../app/live.tsx';
+import type { CaseDto, Page } from '../../app/types.ts';
+import { SlaBadge } from './sla-badge.tsx';
+
+type Counts = { dueSoon: number; breached: number };
+
+/** For team leaders: every open case whose clock is amber or red, soonest due first; live. */
+export function AtRisk() {
+  const { version } = useLive();
+  const [items, setItems] = useState<CaseDto[] | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const load = useCallback(async () => {
+    const [p, c] = await Promise.all([
+      api<Page<CaseDto>>('GET', '/cases?sla=at_risk&sort=due&limit=200'),
+      api<Counts>('GET', '/cases/counts'),
+    ]);
+    setItems(p.items);
+    setCounts(c);
+  }, []);
+  // Reload on every pushed notification (a breach, an escalation) and every 30 s for amber turns.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the trigger, not an input
+  useEffect(() => {
+    void load();
+  }, [load, version]);
+  useEffect(() => {
+    const t = setInterval(() => void load(), 30_000);
+    return () => clearInterval(t);
+  }, [load]);
+  return (
+    <section>
+      <h1>Due soon and breached</h1>
+      <div className="row">
+        {counts && (
+          <p role="status" data-testid="risk-counts">
+            {counts.breached} breached · {counts.dueSoon} due soon
+          </p>
+        )}
+        <button type="button" className="secondary" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      {items === null ? (
+        <p>Loading…</p>
+      ) : items.length === 0 ? (
+        <p>No case is at risk. Well done.</p>
+      ) : (
+        <table aria-label="Cases at risk">
+          <thead>
+            <tr>
+              <th scope="col">SLA</th>
+              <th scope="col">Reference</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => (
+              <tr key={c.id} data-case={c.reference}>
+                <td>
+                  <SlaBadge c={c} />
+                </td>
+                <td>
+                  <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                </td>
+                <td>{c.subject}</td>
+                <td>{c.priority}</td>
+                <td>{c.status.replaceAll('_', ' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import { useLive } from '../../app/live.tsx';
+import type { CommitmentDto } from '../../app/types.ts';
+
+/** A commitment with its due time and the buttons to close it. */
+export function CommitmentRow({ c, onChange }: { c: CommitmentDto; onChange: () => void }) {
+  const close = async (state: 'kept' | 'cancelled') => {
+    await api('PATCH', `/commitments/${c.id}`, { state });
+    onChange();
+  };
+  return (
+    <li className={c.overdue ? 'overdue' : undefined}>
+      <time dateTime={c.dueAt}>{new Date(c.dueAt).toLocaleString()}</time>
+      {c.overdue && ' (overdue)'} — {c.method} {c.customerName ?? 'the customer'} ·{' '}
+      <a href={`#/cases/${c.caseId}`}>{c.caseReference}</a> {c.caseSubject}
+      {c.note && <span className="muted"> — {c.note}</span>}
+      {c.state === 'open' ? (
+        <span className="row inline">
+          <button type="button" onClick={() => void close('kept')}>
+            Done
+          </button>
+          <button type="button" className="secondary" onClick={() => void close('cancelled')}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <span className="badge">{c.state}</span>
+      )}
+    </li>
+  );
+}
+
+/** The officer's open promises to revert, soonest first. */
+export function FollowUpsPage() {
+  const { version } = useLive();
+  const [items, setItems] = useState<CommitmentDto[] | null>(null);
+  const load = useCallback(async () => {
+    setItems((await api<{ items: CommitmentDto[] }>('GET', '/commitments')).items);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version (a pushed reminder) is the trigger
+  useEffect(() => {
+    void load();
+  }, [load, version]);
+  return (
+    <section>
+      <h1>My follow-ups</h1>
+      {items === null ? (
+        <p>Loading…</p>
+      ) : items.length === 0 ? (
+        <p>No open commitments.</p>
+      ) : (
+        <ul className="commitments" aria-label="My follow-ups">
+          {items.map((c) => (
+            <CommitmentRow key={c.id} c={c} onChange={() => void load()} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildApp, type Services } from '../../src/server/app.ts';
+import { fixedClock } from '../../src/server/platform/clock.ts';
+import { loadConfig } from '../../src/server/platform/config.ts';
+import type { Ctx } from '../../src/server/platform/context.ts';
+import { openDb } from '../../src/server/platform/db/index.ts';
+import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
+import { seedDemo } from '../../src/server/seed/demo.ts';
+import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
+
+const PASSWORD = 'e2e-demo-password';
+const MIN = 60_000;
+
+describe('service levels in Chromium', { skip: !haveChromium }, () => {
+  let browser: Browser;
+  let ctx: Ctx;
+  let services: Services;
+  let url: string;
+  let close: () => Promise<void>;
+  // The server's clock is simulated: the test moves time, the scheduler ticks when told.
+  const clock = fixedClock(new Date());
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-sla-'));
+    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
+    await migrateToLatest(store);
+    ctx = { store, clock, config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true } };
+    await seedDemo(ctx, { customers: 10, cases: 0, password: PASSWORD });
+    const built = await buildApp(ctx, { logger: false });
+    services = built.services;
+    await built.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = built.app.server.address();
+    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    browser = await launchChromium();
+    close = async () => {
+      await browser.close();
+      await built.app.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  });
+  after(() => close());
+
+  test('a team leader sees a case turn amber then red, and acknowledges its urgent escalation', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByLabel('Username').fill('lena');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Due soon' }).click();
+    await page.getByText('No case is at risk').waitFor();
+
+    // Olivia logs a highly critical fault: 15-minute first response, urgent escalation to her team leader.
+    const db = ctx.store.db;
+    const olivia = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const customer = await db
+      .selectFrom('customers')
+      .select('id')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const contact = await services.contacts.create(actor, {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: customer.id,
+    });
+    const c = await services.cases.create(actor, {
+      contactId: contact.id,
+      type: 'request_for_action',
+      criticality: 'highly_critical',
+      subject: 'No dial tone, customer on home dialysis',
+    });
+
+    // The urgent notification arrives over the WebSocket without a reload.
+    const bell = page.getByRole('button', { name: /Notifications \(1\) · 1 urgent/ });
+    await bell.waitFor({ timeout: 10_000 });
+
+    // 12 minutes on: less than a quarter of the target left — amber.
+    clock.advance(12 * MIN);
+    await services.background.tick();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.locator(`tr[data-case="${c.reference}"]`);
+    await row.locator('[data-sla="due_soon"]').waitFor();
+    assert.match(await row.innerText(), /Due soon/);
+    await assertAccessible(page, 'due soon view');
+    await page.screenshot({ path: `${SHOTS}/08-due-soon.png` });
+
+    // She acknowledges the urgent escalation from the bell.
+    await bell.click();
+    const list = page.getByRole('region', { name: 'Notifications' });
+    assert.match(await list.innerText(), new RegExp(`URGENT ${c.reference}`));
+    await assertAccessible(page, 'notifications');
+    await list.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByRole('button', { name: /Notifications \(0\)/ }).waitFor();
+    const esc = await db.selectFrom('escalations').selectAll().where('case_id', '=', c.id).execute();
+    assert.equal(esc.length, 1);
+    const lena = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'lena')
+      .executeTakeFirstOrThrow();
+    assert.equal(esc[0]!.acknowledged_by, lena.id);
+
+    // Past the 15 minutes: red. Acknowledged, it does not climb to the supervisors.
+    clock.advance(5 * MIN);
+    await services.background.tick();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row.locator('[data-sla="breached"]').waitFor();
+    assert.match(await page.getByTestId('risk-counts').innerText(), /1 breached/);
+    assert.equal(
+      (await db.selectFrom('escalations').select('id').where('case_id', '=', c.id).execute()).length,
+      1,
+    );
+    await page.screenshot({ path: `${SHOTS}/09-breached.png` });
+
+    // The case page shows the clock, its history, and the acknowledgement on the timeline.
+    await row.getByRole('link', { name: c.reference }).click();
+    const fr = page.locator('[data-clock="first_response"]');
+    await fr.waitFor();
+    assert.match(await fr.innerText(), /First response: breached · 0 h 2 min over/);
+    // Resolution is still on time: no progress-update prompt yet.
+    assert.equal(await page.getByRole('region', { name: 'Progress update' }).count(), 0);
+    assert.match(
+      await page.getByRole('list', { name: 'Timeline' }).innerText(),
+      /escalation\.acknowledged|acknowledged/,
+    );
+    await assertAccessible(page, 'case page with service level');
+    await page.screenshot({ path: `${SHOTS}/10-case-sla.png`, fullPage: true });
+  });
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SHOTS = 'test-results';
+export const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) {
+  const msg = `\n!!! Chromium not found at ${CHROMIUM}: browser tests are NOT running (apt-get install -y chromium) !!!\n`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(msg);
+}
+
+export function launchChromium(): Promise<Browser> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** axe-core in the page: no serious or critical violation. */
+export async function assertAccessible(page: Page, what: string) {
+  await page.addScriptTag({ path: path.resolve('node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script
+    const r = await (window as any).axe.run(document);
+    return r.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v: { id: string; impact: string; nodes: { target: string[] }[] }) =>
+          `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      );
+  });
+  assert.deepEqual(violations, [], `${what} has accessibility violations`);
+}
