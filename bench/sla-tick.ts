@@ -11,7 +11,7 @@
  *  3. ticks that fire a due batch: the clock set so that exactly 100 (1 %) and 1,000 (10 %)
  *     first-response breaches are due, then everything up to the resolution breaches (warnings and
  *     −30 min rules, mixed), then all 10,000 resolution breaches at once. Baseline: the scheduler's
- *     own bookkeeping for the same timers (claim in batches of 200 + mark each done, one
+ *     own bookkeeping for the same timers (claim in batches of 200 + mark the batch done, one
  *     transaction, rolled back), so the ratio is what the handlers add. Also the event loop's longest
  *     stall over the tick (node:sqlite is synchronous, so a tick holds the whole process);
  *  4. the scheduler's cost to case creation: CREATE cases through services.cases.create with the
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
       let q = db
         .selectFrom('timers')
         .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('state', '=', 'pending')
+        .where('state', '=', sql.lit('pending'))
         .groupBy('kind');
       if (upTo) q = q.where('due_at', '<=', upTo);
       const rows = await q.execute();
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     const firstDue = await db
       .selectFrom('timers')
       .select('due_at')
-      .where('state', '=', 'pending')
+      .where('state', '=', sql.lit('pending'))
       .orderBy('due_at')
       .limit(1)
       .executeTakeFirstOrThrow();
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       db
         .selectFrom('timers')
         .select('id')
-        .where('state', '=', 'pending')
+        .where('state', '=', sql.lit('pending'))
         .where('due_at', '<=', now())
         .limit(200)
         .execute();
@@ -303,17 +303,26 @@ async function main(): Promise<void> {
             const rows = await trx
               .selectFrom('timers')
               .selectAll()
-              .where('state', '=', 'pending')
+              .where('state', '=', sql.lit('pending'))
               .where('due_at', '<=', at)
               .orderBy('due_at')
               .limit(services.timers.batchSize)
               .execute();
-            for (const r of rows)
+            if (rows.length)
               await trx
                 .updateTable('timers')
-                .set({ state: 'done', fired_at: at, fired_by: 'bench', attempts: r.attempts + 1 })
-                .where('id', '=', r.id)
-                .where('state', '=', 'pending')
+                .set((eb) => ({
+                  state: 'done',
+                  fired_at: at,
+                  fired_by: 'bench',
+                  attempts: eb('attempts', '+', 1),
+                }))
+                .where(
+                  'id',
+                  'in',
+                  rows.map((r) => r.id),
+                )
+                .where('state', '=', sql.lit('pending'))
                 .execute();
             n += rows.length;
             if (rows.length < services.timers.batchSize) break;
@@ -370,7 +379,7 @@ async function main(): Promise<void> {
       const r = await db
         .selectFrom('timers')
         .select('due_at')
-        .where('state', '=', 'pending')
+        .where('state', '=', sql.lit('pending'))
         .orderBy('due_at')
         .limit(1)
         .offset(n - 1)
@@ -410,7 +419,7 @@ async function main(): Promise<void> {
       .selectFrom('timers')
       .innerJoin('sla_clocks', 'sla_clocks.id', 'timers.ref_id')
       .select([(eb) => eb.fn.min('timers.due_at').as('first'), (eb) => eb.fn.max('timers.due_at').as('last')])
-      .where('timers.state', '=', 'pending')
+      .where('timers.state', '=', sql.lit('pending'))
       .where('timers.kind', '=', 'sla.breach')
       .where('sla_clocks.kind', '=', 'resolution')
       .executeTakeFirstOrThrow();

@@ -6,6 +6,7 @@ import { buildCase } from '../helpers/factories.ts';
 
 const ALWAYS = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]]));
 const MIN = 60_000;
+const STORM = 60;
 const T0 = '2026-11-23T09:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * MIN).toISOString();
 
@@ -49,7 +50,7 @@ const timeline = async (t: TestApp, id: string) =>
     data: Record<string, unknown>;
   }[];
 const notes = async (t: TestApp, role: 'officer' | 'team_leader' | 'supervisor' | 'administrator') =>
-  (await t.call(role, 'GET', '/api/v1/notifications?unread=true')).data.items as {
+  (await t.call(role, 'GET', '/api/v1/notifications?unread=true&limit=200')).data.items as {
     kind: string;
     title: string;
     escalationId: string | null;
@@ -198,6 +199,59 @@ for (const dialect of await dialects()) {
           body: 'Sorry',
         });
         assert.equal((await clockOf(t, c.id, 'first_response')).light, 'met_late');
+      } finally {
+        await t.close();
+      }
+    });
+
+    test('a breach storm fires set-based: 60 cases in one tick, a fixed handful of statements', async () => {
+      const { t, clock } = await setup(dialect, { firstResponseMinutes: 30 });
+      try {
+        const rule = await t.call('supervisor', 'POST', '/api/v1/escalation-rules', {
+          name: 'Tell the team leader at breach',
+          position: 1,
+          clock: 'first_response',
+          offsetMinutes: 0,
+          actions: { notify: ['team_leader'] },
+        });
+        assert.equal(rule.statusCode, 201);
+        const ids: string[] = [];
+        for (let i = 0; i < STORM; i++) ids.push((await buildCase(t)).case.id);
+        // One case waits on the customer: its timers are in the same batch, stale, and do nothing.
+        const paused = ids.pop() as string;
+        await t.call('officer', 'POST', `/api/v1/cases/${paused}/transitions`, { action: 'await_customer' });
+
+        let statements = 0;
+        t.ctx.store.db = t.ctx.store.db.withPlugin({
+          transformQuery: (args) => {
+            statements++;
+            return args.node;
+          },
+          transformResult: async (args) => args.result,
+        });
+        clock.advance(31 * MIN);
+        const fired = await t.services.timers.tick();
+        assert.deepEqual(fired, { fired: 2 * (STORM - 1), failed: 0 }, 'breach + rule per running clock');
+        // Per-timer writes would be ~8 statements a timer (≈ 900 here); set-based it is a few per run.
+        assert.ok(statements <= 30, `statements for the storm: ${statements}`);
+
+        const breached = (await t.call('team_leader', 'GET', '/api/v1/cases?sla=breached&limit=100')).data
+          .items as { id: string }[];
+        assert.deepEqual(new Set(breached.map((c) => c.id)), new Set(ids));
+        for (const id of [ids[0], ids[STORM - 2]] as string[]) {
+          const events = await timeline(t, id);
+          assert.equal(events.filter((e) => e.kind === 'sla.breached').length, 1);
+          const esc = events.filter((e) => e.kind === 'sla.escalated');
+          assert.equal(esc.length, 1);
+          assert.deepEqual(esc[0]!.data.rule, { id: rule.data.id, name: 'Tell the team leader at breach' });
+          assert.equal((await clockOf(t, id, 'first_response')).breachedAt, at(30));
+        }
+        assert.equal((await timeline(t, paused)).filter((e) => e.kind.startsWith('sla.')).length, 0);
+        const mine = await notes(t, 'officer');
+        assert.equal(mine.filter((n) => n.kind === 'sla.breached').length, STORM - 1);
+        const leader = await notes(t, 'team_leader');
+        assert.equal(leader.filter((n) => n.kind === 'sla.escalated').length, STORM - 1);
+        assert.deepEqual(await t.services.timers.tick(), { fired: 0, failed: 0 }, 'nothing fires twice');
       } finally {
         await t.close();
       }

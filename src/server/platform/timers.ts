@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import { type Ctx, nowIso, tx } from './context.ts';
 import type { Executor } from './db/index.ts';
 import type { TimersTable } from './db/schema.ts';
@@ -7,6 +8,11 @@ import { newId } from './ids.ts';
 export type TimerRow = Selectable<TimersTable>;
 /** Fire one timer inside the transaction that marks it done; throw to leave it pending and retry later. */
 export type TimerHandler = (trx: Executor, timer: TimerRow, now: string) => Promise<void>;
+/**
+ * Fire a run of due timers of one kind together (set-based writes: a breach storm is hundreds of
+ * timers at once). Same contract: throw and the whole batch is retried one timer at a time.
+ */
+export type TimerBatchHandler = (trx: Executor, timers: TimerRow[], now: string) => Promise<void>;
 
 export interface TimerSpec {
   kind: string;
@@ -23,6 +29,9 @@ export interface TickResult {
 }
 
 const MAX_ATTEMPTS = 8;
+// A literal, not a bound parameter: SQLite uses the partial index timers_due only when the query's
+// condition is textually the index's.
+const PENDING = sql.lit('pending');
 
 /**
  * Durable timers: a row per timer, claimed and fired in one transaction, so a crash before commit
@@ -32,7 +41,7 @@ const MAX_ATTEMPTS = 8;
  */
 export class Timers {
   private readonly ctx: Ctx;
-  private readonly handlers = new Map<string, TimerHandler>();
+  private readonly handlers = new Map<string, TimerBatchHandler>();
   private running: Promise<TickResult> | undefined;
   /** Who fired a timer, for the record (and the two-process test). */
   readonly owner = `${process.pid}:${newId().slice(-8)}`;
@@ -46,6 +55,12 @@ export class Timers {
   }
 
   on(kind: string, handler: TimerHandler): void {
+    this.handlers.set(kind, async (trx, timers, now) => {
+      for (const t of timers) await handler(trx, t, now);
+    });
+  }
+
+  onBatch(kind: string, handler: TimerBatchHandler): void {
     this.handlers.set(kind, handler);
   }
 
@@ -83,7 +98,7 @@ export class Timers {
     let q = trx
       .selectFrom('timers')
       .selectAll()
-      .where('state', '=', 'pending')
+      .where('state', '=', PENDING)
       .where('due_at', '<=', now)
       .orderBy('due_at')
       .limit(limit);
@@ -91,19 +106,36 @@ export class Timers {
     return (this.ctx.store.dialect === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
   }
 
-  private async fire(trx: Executor, t: TimerRow, now: string): Promise<void> {
-    const handler = this.handlers.get(t.kind);
-    if (!handler) throw new Error(`no handler for timer kind ${t.kind}`);
-    // Marked done first (same transaction): a handler that reschedules its own thing must not cancel this timer.
+  /** Mark the claimed timers done, then fire them kind by kind. */
+  private async fire(trx: Executor, rows: TimerRow[], now: string): Promise<void> {
+    if (!rows.length) return;
+    for (const r of rows)
+      if (!this.handlers.has(r.kind)) throw new Error(`no handler for timer kind ${r.kind}`);
+    // Marked done first (same transaction): a handler that reschedules its own thing must not cancel these timers.
+    // attempts + 1 in SQL: each row keeps its own count.
     const res = await trx
       .updateTable('timers')
-      .set({ state: 'done', fired_at: now, fired_by: this.owner, attempts: t.attempts + 1 })
-      .where('id', '=', t.id)
+      .set((eb) => ({ state: 'done', fired_at: now, fired_by: this.owner, attempts: eb('attempts', '+', 1) }))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .where('state', '=', 'pending')
       .executeTakeFirst();
-    // Belt and braces: the claim already holds the row; a zero count means someone else fired it.
-    if (Number(res.numUpdatedRows) !== 1) throw new Error(`timer ${t.id} was fired elsewhere`);
-    await handler(trx, t, now);
+    // Belt and braces: the claim already holds the rows; a short count means someone else fired one.
+    if (Number(res.numUpdatedRows) !== rows.length) throw new Error('a claimed timer was fired elsewhere');
+    // One call per kind, kinds in the order their first timer fell due, each in due order. Kinds
+    // interleave in time (a case's breach and its rule at the same instant), so grouping by kind
+    // is what makes the writes set-based; handlers re-check their thing's state, so no kind relies
+    // on another having fired first within a batch.
+    const byKind = new Map<string, TimerRow[]>();
+    for (const r of rows) {
+      const group = byKind.get(r.kind);
+      if (group) group.push(r);
+      else byKind.set(r.kind, [r]);
+    }
+    for (const [kind, group] of byKind) await this.handlers.get(kind)?.(trx, group, now);
   }
 
   /** Fire every timer due by now, in batches; a batch that fails is retried one timer at a time. */
@@ -125,7 +157,7 @@ export class Timers {
           const rows = await this.claim(trx, now, this.batchSize);
           claimed = rows.map((r) => r.id);
           if (rows.length) this.onClaimed?.(claimed);
-          for (const r of rows) await this.fire(trx, r, now);
+          await this.fire(trx, rows, now);
           return rows.length;
         });
         out.fired += n;
@@ -138,7 +170,7 @@ export class Timers {
           try {
             out.fired += await tx(this.ctx, async (trx) => {
               const [r] = await this.claim(trx, now, 1, id);
-              if (r) await this.fire(trx, r, now);
+              if (r) await this.fire(trx, [r], now);
               return r ? 1 : 0;
             });
           } catch (err) {

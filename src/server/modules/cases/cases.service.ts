@@ -96,16 +96,29 @@ export class CasesService {
     kind: string,
     data: Record<string, unknown>,
   ) {
+    await this.events(trx, at, actor, [{ caseId, kind, data }]);
+  }
+
+  /** Several timeline events in one insert (the scheduler writes hundreds at once in a breach storm). */
+  async events(
+    trx: Executor,
+    at: string,
+    actor: Actor,
+    events: { caseId: string; kind: string; data: Record<string, unknown> }[],
+  ) {
+    if (!events.length) return;
     await trx
       .insertInto('case_events')
-      .values({
-        id: newId(),
-        case_id: caseId,
-        at,
-        actor_id: actor.via === 'system' ? null : actor.userId,
-        kind,
-        data: JSON.stringify(data),
-      })
+      .values(
+        events.map((e) => ({
+          id: newId(),
+          case_id: e.caseId,
+          at,
+          actor_id: actor.via === 'system' ? null : actor.userId,
+          kind: e.kind,
+          data: JSON.stringify(e.data),
+        })),
+      )
       .execute();
   }
 
@@ -300,6 +313,14 @@ export class CasesService {
 
   async row(trx: Executor, id: string): Promise<CaseRow> {
     return this.getRow(trx, id);
+  }
+
+  /** Case rows by id, in one query; missing ids are simply absent from the map. */
+  async rows(trx: Executor, ids: string[]): Promise<Map<string, CaseRow>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await trx.selectFrom('cases').selectAll().where('id', 'in', unique).execute();
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   private async getRow(trx: Executor, id: string): Promise<CaseRow> {

@@ -49,23 +49,39 @@ export class NotificationsService {
   }
 
   async notify(trx: Executor, n: NotifyInput): Promise<string[]> {
+    return this.notifyMany(trx, [n]);
+  }
+
+  /**
+   * Several notifications in one insert and one outbox row per e-mail choice (the mailer reads the
+   * ids off the outbox row), so a breach storm costs a few statements, not a few per case.
+   */
+  async notifyMany(trx: Executor, inputs: NotifyInput[]): Promise<string[]> {
     const at = nowIso(this.ctx);
-    const users = [...new Set(n.userIds.filter((u): u is string => Boolean(u)))];
-    if (!users.length) return [];
-    const rows = users.map((userId) => ({
-      id: newId(),
-      user_id: userId,
-      kind: n.kind,
-      case_id: n.caseId ?? null,
-      escalation_id: n.escalationId ?? null,
-      title: n.title,
-      body: n.body,
-      urgent: n.urgent ?? false,
-      created_at: at,
-      read_at: null,
-    }));
-    await trx.insertInto('notifications').values(rows).execute();
-    await emit(trx, at, 'notification.created', { ids: rows.map((r) => r.id), email: n.email ?? false });
+    const rows = inputs.flatMap((n) =>
+      [...new Set(n.userIds.filter((u): u is string => Boolean(u)))].map((userId) => ({
+        id: newId(),
+        user_id: userId,
+        kind: n.kind,
+        case_id: n.caseId ?? null,
+        escalation_id: n.escalationId ?? null,
+        title: n.title,
+        body: n.body,
+        urgent: n.urgent ?? false,
+        created_at: at,
+        read_at: null,
+        email: n.email ?? false,
+      })),
+    );
+    if (!rows.length) return [];
+    await trx
+      .insertInto('notifications')
+      .values(rows.map(({ email: _, ...r }) => r))
+      .execute();
+    for (const email of [false, true]) {
+      const ids = rows.filter((r) => r.email === email).map((r) => r.id);
+      if (ids.length) await emit(trx, at, 'notification.created', { ids, email });
+    }
     return rows.map((r) => r.id);
   }
 

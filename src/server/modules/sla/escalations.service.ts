@@ -18,11 +18,11 @@ import { newId } from '../../platform/ids.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
-import type { NotificationsService } from '../notifications/notifications.service.ts';
+import type { NotificationsService, NotifyInput } from '../notifications/notifications.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
 import type { ClockKind } from './clocks.ts';
 import { type CaseFacts, conditionProblems, matches } from './policies.service.ts';
-import type { RuleSource, SlaEffects, WatchingRule } from './sla.service.ts';
+import type { ClockDue, RuleDue, RuleSource, SlaEffects, WatchingRule } from './sla.service.ts';
 
 type RuleRow = Selectable<EscalationRulesTable>;
 type EscRow = Selectable<EscalationsTable>;
@@ -264,85 +264,141 @@ export class EscalationsService implements RuleSource, SlaEffects {
       .then((c) => this.cases().facts(trx, c));
   }
 
-  async breached(trx: Executor, caseId: string, clock: ClockKind, dueAt: string, now: string) {
-    const c = await this.cases().row(trx, caseId);
-    await this.cases().event(trx, caseId, now, SYSTEM_ACTOR, 'sla.breached', { clock, dueAt });
-    const chain = c.assignee_id
-      ? null
-      : await this.people.escalationChain(trx, { teamId: c.team_id, departmentId: c.department_id });
-    await this.notifications.notify(trx, {
-      userIds: [c.assignee_id ?? chain?.teamLeaderId],
-      kind: 'sla.breached',
-      caseId,
-      title: `${c.reference}: ${CLOCK_NAME[clock]} target breached`,
-      body: `"${c.subject}" was due ${dueAt}.`,
+  /** Timeline event and a notice to the owner (the team leader when unowned), set-based for a batch. */
+  async breached(trx: Executor, items: ClockDue[], now: string) {
+    const cases = await this.cases().rows(
+      trx,
+      items.map((i) => i.caseId),
+    );
+    const found = items.flatMap((i) => {
+      const c = cases.get(i.caseId);
+      return c ? [{ ...i, c }] : [];
     });
-  }
-
-  async progressDue(trx: Executor, caseId: string, dueAt: string, now: string) {
-    const c = await this.cases().row(trx, caseId);
-    if (CLOSED.has(c.status)) return;
-    await this.cases().event(trx, caseId, now, SYSTEM_ACTOR, 'sla.progress_update_due', {
-      resolutionDueAt: dueAt,
-    });
-    await this.notifications.notify(trx, {
-      userIds: [c.assignee_id],
-      kind: 'progress_update_due',
-      caseId,
-      title: `${c.reference}: send the customer a progress update`,
-      body: `The resolution target (${dueAt}) is close. Keep the customer informed.`,
-    });
-  }
-
-  async ruleFired(trx: Executor, ruleId: string, caseId: string, clock: ClockKind, now: string) {
-    const r = await trx
-      .selectFrom('escalation_rules')
-      .selectAll()
-      .where('id', '=', ruleId)
-      .executeTakeFirst();
-    if (!r?.active) return;
-    const rule = presentRule(r);
-    const c = await this.cases().row(trx, caseId);
-    if (CLOSED.has(c.status)) return;
-    const chain = await this.people.escalationChain(trx, {
-      teamId: c.team_id,
-      departmentId: c.department_id,
-    });
-    const who = (t: 'assignee' | 'team_leader' | 'supervisor') =>
-      t === 'assignee' ? [c.assignee_id] : t === 'team_leader' ? [chain.teamLeaderId] : chain.supervisorIds;
-    const a = rule.actions;
-    const taken: Record<string, unknown> = {};
-    const notified = (a.notify ?? []).flatMap(who).filter((u): u is string => Boolean(u));
-    const before = rule.offsetMinutes < 0;
-    if (notified.length) {
-      await this.notifications.notify(trx, {
-        userIds: notified,
-        kind: 'sla.escalated',
+    await this.cases().events(
+      trx,
+      now,
+      SYSTEM_ACTOR,
+      found.map(({ caseId, clock, dueAt }) => ({ caseId, kind: 'sla.breached', data: { clock, dueAt } })),
+    );
+    // Unowned cases go to their team leader.
+    const chainOf = this.chainMemo(trx);
+    const notices: NotifyInput[] = [];
+    for (const { caseId, clock, dueAt, c } of found) {
+      notices.push({
+        userIds: [c.assignee_id ?? (await chainOf(c)).teamLeaderId],
+        kind: 'sla.breached',
         caseId,
-        title: `${c.reference}: ${CLOCK_NAME[clock]} ${before ? `due in ${-rule.offsetMinutes} min` : 'target breached'}`,
-        body: `"${c.subject}" — rule "${rule.name}".`,
-        urgent: c.criticality === 'highly_critical',
-        email: a.email ?? false,
+        title: `${c.reference}: ${CLOCK_NAME[clock]} target breached`,
+        body: `"${c.subject}" was due ${dueAt}.`,
       });
-      taken.notified = [...new Set(notified)];
     }
-    const changes: { assigneeId?: string; priority?: string } = {};
-    if (a.reassignTo) {
-      const to = a.reassignTo === 'team_leader' ? chain.teamLeaderId : (chain.supervisorIds[0] ?? null);
-      if (to && to !== c.assignee_id) changes.assigneeId = to;
-    }
-    if (a.raisePriority && (PRIORITY_RANK[a.raisePriority] ?? 0) > (PRIORITY_RANK[c.priority] ?? 0))
-      changes.priority = a.raisePriority;
-    if (changes.assigneeId || changes.priority) {
-      await this.cases().applyAutomatic(trx, caseId, changes, { id: rule.id, name: rule.name });
-      Object.assign(taken, changes);
-    }
-    await this.cases().event(trx, caseId, now, SYSTEM_ACTOR, 'sla.escalated', {
-      rule: { id: rule.id, name: rule.name },
-      clock,
-      offsetMinutes: rule.offsetMinutes,
-      ...taken,
+    await this.notifications.notifyMany(trx, notices);
+  }
+
+  async progressDue(trx: Executor, items: ClockDue[], now: string) {
+    const cases = await this.cases().rows(
+      trx,
+      items.map((i) => i.caseId),
+    );
+    const open = items.flatMap((i) => {
+      const c = cases.get(i.caseId);
+      return c && !CLOSED.has(c.status) ? [{ ...i, c }] : [];
     });
+    await this.cases().events(
+      trx,
+      now,
+      SYSTEM_ACTOR,
+      open.map(({ caseId, dueAt }) => ({
+        caseId,
+        kind: 'sla.progress_update_due',
+        data: { resolutionDueAt: dueAt },
+      })),
+    );
+    await this.notifications.notifyMany(
+      trx,
+      open.map(({ caseId, dueAt, c }) => ({
+        userIds: [c.assignee_id],
+        kind: 'progress_update_due',
+        caseId,
+        title: `${c.reference}: send the customer a progress update`,
+        body: `The resolution target (${dueAt}) is close. Keep the customer informed.`,
+      })),
+    );
+  }
+
+  /** Escalation rules that came due on their clocks: notify, reassign, raise priority, record — per batch. */
+  async ruleFired(trx: Executor, items: RuleDue[], now: string) {
+    const ruleIds = [...new Set(items.map((i) => i.ruleId))];
+    const rules = new Map(
+      (await trx.selectFrom('escalation_rules').selectAll().where('id', 'in', ruleIds).execute())
+        .filter((r) => r.active)
+        .map((r) => [r.id, presentRule(r)]),
+    );
+    const cases = await this.cases().rows(
+      trx,
+      items.map((i) => i.caseId),
+    );
+    const chainOf = this.chainMemo(trx);
+    const notices: NotifyInput[] = [];
+    const events: { caseId: string; kind: string; data: Record<string, unknown> }[] = [];
+    for (const { ruleId, caseId, clock } of items) {
+      const rule = rules.get(ruleId);
+      const c = cases.get(caseId);
+      if (!rule || !c || CLOSED.has(c.status)) continue;
+      const chain = await chainOf(c);
+      const who = (t: 'assignee' | 'team_leader' | 'supervisor') =>
+        t === 'assignee' ? [c.assignee_id] : t === 'team_leader' ? [chain.teamLeaderId] : chain.supervisorIds;
+      const a = rule.actions;
+      const taken: Record<string, unknown> = {};
+      const notified = (a.notify ?? []).flatMap(who).filter((u): u is string => Boolean(u));
+      const before = rule.offsetMinutes < 0;
+      if (notified.length) {
+        notices.push({
+          userIds: notified,
+          kind: 'sla.escalated',
+          caseId,
+          title: `${c.reference}: ${CLOCK_NAME[clock]} ${before ? `due in ${-rule.offsetMinutes} min` : 'target breached'}`,
+          body: `"${c.subject}" — rule "${rule.name}".`,
+          urgent: c.criticality === 'highly_critical',
+          email: a.email ?? false,
+        });
+        taken.notified = [...new Set(notified)];
+      }
+      const changes: { assigneeId?: string; priority?: string } = {};
+      if (a.reassignTo) {
+        const to = a.reassignTo === 'team_leader' ? chain.teamLeaderId : (chain.supervisorIds[0] ?? null);
+        if (to && to !== c.assignee_id) changes.assigneeId = to;
+      }
+      if (a.raisePriority && (PRIORITY_RANK[a.raisePriority] ?? 0) > (PRIORITY_RANK[c.priority] ?? 0))
+        changes.priority = a.raisePriority;
+      if (changes.assigneeId || changes.priority) {
+        // A change goes through the case module (audit, SLA re-plan); the next rule on this case sees it.
+        await this.cases().applyAutomatic(trx, caseId, changes, { id: rule.id, name: rule.name });
+        cases.set(caseId, await this.cases().row(trx, caseId));
+        Object.assign(taken, changes);
+      }
+      events.push({
+        caseId,
+        kind: 'sla.escalated',
+        data: { rule: { id: rule.id, name: rule.name }, clock, offsetMinutes: rule.offsetMinutes, ...taken },
+      });
+    }
+    await this.notifications.notifyMany(trx, notices);
+    await this.cases().events(trx, now, SYSTEM_ACTOR, events);
+  }
+
+  /** Team leader and supervisors of a case's team/department, looked up once per batch. */
+  private chainMemo(trx: Executor) {
+    const chains = new Map<string, ReturnType<PeopleService['escalationChain']>>();
+    return (c: CaseRow) => {
+      const key = `${c.team_id}|${c.department_id}`;
+      let chain = chains.get(key);
+      if (!chain) {
+        chain = this.people.escalationChain(trx, { teamId: c.team_id, departmentId: c.department_id });
+        chains.set(key, chain);
+      }
+      return chain;
+    };
   }
 
   // ── urgent escalations ─────────────────────────────────────────────────────

@@ -52,10 +52,24 @@ export interface RuleSource {
 }
 
 /** What the clocks tell the case module and people when a timer fires. */
+export interface ClockDue {
+  caseId: string;
+  clock: ClockKind;
+  dueAt: string;
+}
+
+export interface RuleDue {
+  ruleId: string;
+  caseId: string;
+  clock: ClockKind;
+}
+
 export interface SlaEffects {
-  breached(trx: Executor, caseId: string, clock: ClockKind, dueAt: string, now: string): Promise<void>;
-  progressDue(trx: Executor, caseId: string, dueAt: string, now: string): Promise<void>;
-  ruleFired(trx: Executor, ruleId: string, caseId: string, clock: ClockKind, now: string): Promise<void>;
+  /** Clocks that just breached (a batch: one tick may breach hundreds). */
+  breached(trx: Executor, items: ClockDue[], now: string): Promise<void>;
+  /** Resolution clocks that just turned amber: time to keep the customer informed. */
+  progressDue(trx: Executor, items: ClockDue[], now: string): Promise<void>;
+  ruleFired(trx: Executor, items: RuleDue[], now: string): Promise<void>;
   facts(trx: Executor, caseId: string): Promise<CaseFacts>;
 }
 
@@ -64,6 +78,11 @@ const TARGET: Record<ClockKind, keyof PolicyDto> = {
   next_update: 'nextUpdateMinutes',
   resolution: 'resolutionMinutes',
 };
+const dueOf = (c: ClockRow): ClockDue => ({
+  caseId: c.case_id,
+  clock: c.kind as ClockKind,
+  dueAt: c.due_at ?? '',
+});
 const targetOf = (p: PolicyDto | null, k: ClockKind) => (p ? (p[TARGET[k]] as number | null) : null);
 const CLOSED = new Set(['resolved', 'closed']);
 
@@ -121,9 +140,9 @@ export class SlaService {
     this.calendars = deps.calendars;
     this.policies = deps.policies;
     this.timers = deps.timers;
-    this.timers.on('sla.breach', (trx, t, now) => this.onBreach(trx, t, now));
-    this.timers.on('sla.progress', (trx, t, now) => this.onProgress(trx, t, now));
-    this.timers.on('sla.rule', (trx, t, now) => this.onRule(trx, t, now));
+    this.timers.onBatch('sla.breach', (trx, ts, now) => this.onBreach(trx, ts, now));
+    this.timers.onBatch('sla.progress', (trx, ts, now) => this.onProgress(trx, ts, now));
+    this.timers.onBatch('sla.rule', (trx, ts, now) => this.onRule(trx, ts, now));
   }
 
   /** Wired after construction: the escalation module and the case module depend on this one. */
@@ -391,52 +410,75 @@ export class SlaService {
     }
   }
 
-  /** The clock a timer watches, if the timer still describes it (else the timer is stale and does nothing). */
-  private async live(trx: Executor, t: TimerRow): Promise<ClockRow | null> {
-    const p = parseJson<{ cycle?: number; dueAt?: string }>(t.payload, {});
-    const clock = await trx
-      .selectFrom('sla_clocks')
-      .selectAll()
-      .where('id', '=', t.ref_id ?? '')
-      .executeTakeFirst();
-    if (clock?.state !== 'running' || clock.cycle !== p.cycle || clock.due_at !== p.dueAt) return null;
-    return clock;
+  /** The clocks the timers watch, where a timer still describes its clock (else it is stale and does nothing). */
+  private async live(trx: Executor, timers: TimerRow[]): Promise<Map<string, ClockRow>> {
+    const out = new Map<string, ClockRow>();
+    const ids = timers.map((t) => t.ref_id).filter((id): id is string => Boolean(id));
+    if (!ids.length) return out;
+    const clocks = new Map(
+      (await trx.selectFrom('sla_clocks').selectAll().where('id', 'in', ids).execute()).map((c) => [c.id, c]),
+    );
+    for (const t of timers) {
+      const p = parseJson<{ cycle?: number; dueAt?: string }>(t.payload, {});
+      const clock = clocks.get(t.ref_id ?? '');
+      if (clock?.state === 'running' && clock.cycle === p.cycle && clock.due_at === p.dueAt)
+        out.set(t.id, clock);
+    }
+    return out;
   }
 
-  private async onBreach(trx: Executor, t: TimerRow, now: string) {
-    const clock = await this.live(trx, t);
-    if (!clock?.due_at || clock.breached_at) return;
+  private async onBreach(trx: Executor, timers: TimerRow[], now: string) {
+    const clocks = [
+      ...new Map(
+        [...(await this.live(trx, timers)).values()]
+          .filter((c) => c.due_at && !c.breached_at)
+          .map((c) => [c.id, c]),
+      ).values(),
+    ];
+    if (!clocks.length) return;
+    // A clock breaches at its due time, whenever the tick notices.
     await trx
       .updateTable('sla_clocks')
-      .set({ breached_at: clock.due_at, updated_at: now })
-      .where('id', '=', clock.id)
+      .set((eb) => ({ breached_at: eb.ref('due_at'), updated_at: now }))
+      .where(
+        'id',
+        'in',
+        clocks.map((c) => c.id),
+      )
       .execute();
     await trx
       .insertInto('sla_events')
-      .values({
-        id: newId(),
-        case_id: clock.case_id,
-        clock: clock.kind,
-        cycle: clock.cycle,
-        event: 'breached',
-        at: now,
-        due_at: clock.due_at,
-        elapsed_ms: Number(clock.elapsed_ms),
-        data: JSON.stringify({}),
-      })
+      .values(
+        clocks.map((clock) => ({
+          id: newId(),
+          case_id: clock.case_id,
+          clock: clock.kind,
+          cycle: clock.cycle,
+          event: 'breached',
+          at: now,
+          due_at: clock.due_at,
+          elapsed_ms: Number(clock.elapsed_ms),
+          data: JSON.stringify({}),
+        })),
+      )
       .execute();
-    await this.effects?.breached(trx, clock.case_id, clock.kind as ClockKind, clock.due_at, now);
+    await this.effects?.breached(trx, clocks.map(dueOf), now);
   }
 
-  private async onProgress(trx: Executor, t: TimerRow, now: string) {
-    const clock = await this.live(trx, t);
-    if (clock?.due_at) await this.effects?.progressDue(trx, clock.case_id, clock.due_at, now);
+  private async onProgress(trx: Executor, timers: TimerRow[], now: string) {
+    const clocks = [...(await this.live(trx, timers)).values()].filter((c) => c.due_at);
+    if (clocks.length) await this.effects?.progressDue(trx, clocks.map(dueOf), now);
   }
 
-  private async onRule(trx: Executor, t: TimerRow, now: string) {
-    const clock = await this.live(trx, t);
-    if (clock && t.rule_id)
-      await this.effects?.ruleFired(trx, t.rule_id, clock.case_id, clock.kind as ClockKind, now);
+  private async onRule(trx: Executor, timers: TimerRow[], now: string) {
+    const clocks = await this.live(trx, timers);
+    const due: RuleDue[] = [];
+    for (const t of timers) {
+      const clock = clocks.get(t.id);
+      if (clock && t.rule_id)
+        due.push({ ruleId: t.rule_id, caseId: clock.case_id, clock: clock.kind as ClockKind });
+    }
+    if (due.length) await this.effects?.ruleFired(trx, due, now);
   }
 
   /** Is this clock of the case running and amber or red at `now`? */
