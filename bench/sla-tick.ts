@@ -389,12 +389,13 @@ async function main(): Promise<void> {
     const batchFigure = (
       label: string,
       runs: { ms: number; fired: number; base: number; stall: number }[],
+      storm = false,
     ) => {
       const m = median(runs.map((r) => r.ms));
       const b = median(runs.map((r) => r.base));
       const fired = runs[0]!.fired;
       figure(
-        `tick fire ${label} due=${fired} p50=${ms(m)} per-timer=${us((1000 * m) / fired)} baseline claim+mark-done p50=${ms(b)} ratio=${ratio(m, b)} loop-stall p50=${ms(median(runs.map((r) => r.stall)))} (${runs.length} tick${runs.length > 1 ? 's' : ''}) target<${TARGET_MS}ms ${verdict(m)}`,
+        `tick fire ${label} due=${fired} p50=${ms(m)} per-timer=${us((1000 * m) / fired)} baseline claim+mark-done p50=${ms(b)} ratio=${ratio(m, b)} loop-stall p50=${ms(median(runs.map((r) => r.stall)))} (${runs.length} tick${runs.length > 1 ? 's' : ''}) ${storm ? 'storm: no target, the loop-stall is what matters' : `target<${TARGET_MS}ms ${verdict(m)}`}`,
       );
     };
 
@@ -424,11 +425,13 @@ async function main(): Promise<void> {
       .where('sla_clocks.kind', '=', 'resolution')
       .executeTakeFirstOrThrow();
     clock.set(new Date(Date.parse(String(resolutionBreaches.first)) - 1).toISOString());
-    batchFigure('mixed (to just before the resolution breaches)', [await fireNow('mixed')]);
+    // Storms (every clock of the centre at once) have no latency target: the scheduler yields between
+    // batches of 200, so what matters is that the process keeps answering (loop-stall).
+    batchFigure('mixed (to just before the resolution breaches)', [await fireNow('mixed')], true);
     clock.set(String(resolutionBreaches.last));
     const all = await fireNow('all resolution breaches');
     if (all.fired !== N) throw new Error(`expected ${N} resolution breaches, fired ${all.fired}`);
-    batchFigure('all-cases-breach-at-once', [all]);
+    batchFigure('all-cases-breach-at-once', [all], true);
     const breached = Number(
       (
         await db
