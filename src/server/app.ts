@@ -20,6 +20,10 @@ import { CustomersService } from './modules/customers/customers.service.ts';
 import { CommitmentsService } from './modules/followups/commitments.service.ts';
 import { followupsRoutes } from './modules/followups/followups.routes.ts';
 import { ProgressService } from './modules/followups/progress.service.ts';
+import { helpPages } from './modules/knowledge/help.ts';
+import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
+import { KnowledgeService } from './modules/knowledge/knowledge.service.ts';
+import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
 import { Mailer } from './modules/notifications/mailer.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
@@ -70,6 +74,8 @@ export function buildServices(ctx: Ctx) {
   sla.connect(escalations, escalations);
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
   const progress = new ProgressService(ctx, { cases, escalations, sla });
+  const knowledge = new KnowledgeService(ctx);
+  const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
   const mailer = new Mailer(ctx);
   const hub = new StreamHub(notifications);
   const background = new Background(timers, mailer, hub);
@@ -86,6 +92,8 @@ export function buildServices(ctx: Ctx) {
     escalations,
     commitments,
     progress,
+    knowledge,
+    kbTransfer,
     notifications,
     timers,
     mailer,
@@ -249,9 +257,13 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       slaRoutes(a, services);
       notificationsRoutes(a, services);
       followupsRoutes(a, services);
+      knowledgeRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );
+
+  // Public help pages: server-rendered, no script, readable without login.
+  helpPages(app, services.knowledge);
 
   // The agent desktop (built by `npm run build`, which `npm start` and `npm test` run first).
   if (fs.existsSync(path.join(WEB_DIR, 'index.html'))) {

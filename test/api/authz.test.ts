@@ -33,6 +33,10 @@ import {
  * the action party's team leader or anyone above (supervisor, administrator), never by an officer,
  * trainee or trainer. Follow-up commitments and progress updates are frontline work like notes.
  * Notifications and the live stream are each signed-in user's own, so every role has them.
+ * Knowledge: everyone reads published articles and records that one helped; frontline writers
+ * (officer, team leader, supervisor) draft and submit; team leaders and supervisors approve,
+ * reject and archive; synonyms, import and export belong to supervisors. Trainees and trainers
+ * read. Public help (published public articles) needs no login.
  */
 const MATRIX = `
   method route                                   off trn tl  sup trr adm
@@ -105,6 +109,28 @@ const MATRIX = `
   PATCH  /api/v1/commitments/:id                 Y   Y   Y   Y   .   Y
   GET    /api/v1/cases/:id/progress-update       Y   Y   Y   Y   Y   Y
   POST   /api/v1/cases/:id/progress-updates      Y   Y   Y   Y   .   Y
+  GET    /api/v1/kb/search                       Y   Y   Y   Y   Y   Y
+  GET    /api/v1/kb/articles                     Y   Y   Y   Y   Y   Y
+  POST   /api/v1/kb/articles                     Y   .   Y   Y   .   Y
+  GET    /api/v1/kb/articles/:id                 Y   Y   Y   Y   Y   Y
+  PATCH  /api/v1/kb/articles/:id/draft           Y   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/submit          Y   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/approve         .   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/reject          .   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/archive         .   .   Y   Y   .   Y
+  GET    /api/v1/kb/articles/:id/versions        Y   .   Y   Y   .   Y
+  GET    /api/v1/kb/articles/:id/diff            Y   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/usage           Y   Y   Y   Y   Y   Y
+  GET    /api/v1/kb/usage                        .   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/attachments     Y   .   Y   Y   .   Y
+  GET    /api/v1/kb/attachments/:id              Y   Y   Y   Y   Y   Y
+  GET    /api/v1/kb/synonyms                     Y   Y   Y   Y   Y   Y
+  PUT    /api/v1/kb/synonyms                     .   .   .   Y   .   Y
+  POST   /api/v1/kb/import                       .   .   .   Y   .   Y
+  GET    /api/v1/kb/export                       .   .   .   Y   .   Y
+  GET    /api/v1/public/kb/search                public
+  GET    /api/v1/public/kb/articles/:slug        public
+  GET    /api/v1/public/kb/attachments/:id       public
 `;
 
 /** Column order of the grid above. */
@@ -156,6 +182,8 @@ type Res = Awaited<ReturnType<TestApp['call']>>;
 /** What one matrix cell sends: the path id, a body and headers. */
 interface Req {
   id?: string;
+  /** Query string, without the '?'. */
+  query?: string;
   body?: unknown;
   headers?: Record<string, string>;
   /** The problem an allowed caller gets instead of a 2xx, for a route that never answers 2xx to inject(). */
@@ -195,6 +223,20 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     slaCaseId: string;
     ruleId: string;
     commitmentId: string;
+    article: { id: string; slug: string };
+    attachmentId: string;
+  };
+  /** An article in the given state, for each write that moves one along. */
+  const article = async (state: 'draft' | 'in_review' | 'published') => {
+    const a = await t.services.knowledge.create(SYSTEM_ACTOR, {
+      title: `Matrix article ${next()}`,
+      body: 'How to do the thing.',
+      kind: 'faq',
+      audience: 'public',
+    });
+    if (state !== 'draft') await t.services.knowledge.submit(SYSTEM_ACTOR, a.id);
+    if (state === 'published') await t.services.knowledge.approve(SYSTEM_ACTOR, a.id);
+    return a;
   };
 
   before(async () => {
@@ -224,7 +266,25 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       dueAt: '2026-12-01T09:00:00.000Z',
       method: 'call',
     });
+    const published = await t.services.knowledge.create(SYSTEM_ACTOR, {
+      title: 'Roaming charges explained',
+      body: 'Roaming is charged per day.',
+      kind: 'faq',
+      audience: 'public',
+    });
+    await t.services.knowledge.submit(SYSTEM_ACTOR, published.id);
+    await t.services.knowledge.approve(SYSTEM_ACTOR, published.id);
+    await t.services.knowledge.editDraft(SYSTEM_ACTOR, published.id, {
+      body: 'Roaming is charged per day, capped.',
+    });
+    const attachment = await t.services.knowledge.addAttachment(SYSTEM_ACTOR, published.id, {
+      filename: 'rates.txt',
+      contentType: 'text/plain',
+      dataBase64: Buffer.from('rates').toString('base64'),
+    });
     fx = {
+      article: { id: published.id, slug: published.slug },
+      attachmentId: attachment.id,
       customer,
       verified,
       contact,
@@ -412,11 +472,54 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       id: fx.slaCaseId,
       body: { channel: 'email', body: 'We are still working on your case.' },
     }),
+    'GET /api/v1/kb/search': () => ({ query: 'q=roaming' }),
+    'GET /api/v1/kb/articles': () => ({}),
+    'POST /api/v1/kb/articles': () => ({
+      body: { title: `Matrix article ${next()}`, body: 'Steps.', kind: 'sop' },
+    }),
+    'GET /api/v1/kb/articles/:id': () => ({ id: fx.article.id }),
+    'PATCH /api/v1/kb/articles/:id/draft': () => ({
+      id: fx.article.id,
+      body: { changeNote: `Matrix ${next()}` },
+    }),
+    'POST /api/v1/kb/articles/:id/submit': async () => ({ id: (await article('draft')).id }),
+    'POST /api/v1/kb/articles/:id/approve': async () => ({ id: (await article('in_review')).id, body: {} }),
+    'POST /api/v1/kb/articles/:id/reject': async () => ({
+      id: (await article('in_review')).id,
+      body: { note: 'Please add the fee' },
+    }),
+    'POST /api/v1/kb/articles/:id/archive': async () => ({ id: (await article('published')).id }),
+    'GET /api/v1/kb/articles/:id/versions': () => ({ id: fx.article.id }),
+    'GET /api/v1/kb/articles/:id/diff': () => ({ id: fx.article.id, query: 'from=1&to=2' }),
+    'POST /api/v1/kb/articles/:id/usage': () => ({
+      id: fx.article.id,
+      body: { action: 'linked', caseId: fx.caseId },
+    }),
+    'GET /api/v1/kb/usage': () => ({}),
+    'POST /api/v1/kb/articles/:id/attachments': () => ({
+      id: fx.article.id,
+      body: { filename: `f${next()}.txt`, contentType: 'text/plain', dataBase64: 'aGVsbG8=' },
+    }),
+    'GET /api/v1/kb/attachments/:id': () => ({ id: fx.attachmentId }),
+    'GET /api/v1/kb/synonyms': () => ({}),
+    'PUT /api/v1/kb/synonyms': () => ({ body: { groups: [['bill', 'invoice', `statement${next()}`]] } }),
+    'POST /api/v1/kb/import': () => ({
+      body: {
+        files: [
+          { name: `m${next()}.md`, content: `---\ntitle: Matrix import ${next()}\nkind: faq\n---\nBody` },
+        ],
+      },
+    }),
+    'GET /api/v1/kb/export': () => ({}),
+    'GET /api/v1/public/kb/search': () => ({ query: 'q=roaming' }),
+    'GET /api/v1/public/kb/articles/:slug': () => ({ id: fx.article.slug }),
+    'GET /api/v1/public/kb/attachments/:id': () => ({ id: fx.attachmentId }),
   };
 
   async function send(route: string, caller: Caller, req: Req, method?: string): Promise<Res> {
     const [m, url] = route.split(' ') as [string, string];
-    const path = req.id ? url.replace(':id', req.id) : url;
+    const filled = req.id ? url.replace(':id', req.id).replace(':slug', req.id) : url;
+    const path = req.query ? `${filled}?${req.query}` : filled;
     return t.call(caller, (method ?? m) as InjectOptions['method'], path, req.body, req.headers);
   }
 
@@ -442,6 +545,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     assert.deepEqual(publicRoutes.sort(), [
       'GET /api/v1/health',
       'GET /api/v1/openapi.json',
+      'GET /api/v1/public/kb/articles/:slug',
+      'GET /api/v1/public/kb/attachments/:id',
+      'GET /api/v1/public/kb/search',
       'POST /api/v1/auth/login',
     ]);
     for (const [route, e] of EXPECTED) assert.ok(e.allowed.has('administrator'), route);

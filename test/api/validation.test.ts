@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import {
+  KB_ATTACHMENT_BODY_LIMIT,
+  KB_IMPORT_BODY_LIMIT,
+} from '../../src/server/modules/knowledge/knowledge.routes.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import type { Database } from '../../src/server/platform/db/schema.ts';
 import type { Role } from '../../src/shared/contracts/people.ts';
@@ -65,6 +69,13 @@ const ALL_TABLES: Record<keyof Database, true> = {
   escalations: true,
   notifications: true,
   commitments: true,
+  kb_articles: true,
+  kb_versions: true,
+  kb_attachments: true,
+  kb_usage: true,
+  kb_synonyms: true,
+  kb_terms: true,
+  kb_search: true,
   audit_log: true,
   outbox: true,
   counters: true,
@@ -147,6 +158,8 @@ interface BodyRoute {
   route: string;
   role: Role | null;
   id?: () => string;
+  /** The route's own body limit, where it declares one larger than the server's. */
+  bodyLimit?: number;
   /** A body the route accepts; generic cases add to it. It is never sent unchanged. */
   valid: () => Record<string, unknown>;
   cases: Case[];
@@ -175,6 +188,8 @@ for (const dialect of await dialects()) {
       spareUserId: string;
       tokenId: string;
       accountNumber: string;
+      kbArticleId: string;
+      kbReviewId: string;
     };
 
     before(async () => {
@@ -245,7 +260,22 @@ for (const dialect of await dialects()) {
         .select('account_number')
         .where('customer_id', '=', customer.id)
         .executeTakeFirstOrThrow();
+      const kbArticle = await t.services.knowledge.create(SYSTEM_ACTOR, {
+        title: 'Payment extension',
+        body: 'Up to 14 days.',
+        kind: 'billing',
+      });
+      await t.services.knowledge.submit(SYSTEM_ACTOR, kbArticle.id);
+      await t.services.knowledge.approve(SYSTEM_ACTOR, kbArticle.id);
+      const kbReview = await t.services.knowledge.create(SYSTEM_ACTOR, {
+        title: 'Roaming charges',
+        body: 'Per day.',
+        kind: 'faq',
+      });
+      await t.services.knowledge.submit(SYSTEM_ACTOR, kbReview.id);
       fx = {
+        kbArticleId: kbArticle.id,
+        kbReviewId: kbReview.id,
         customer,
         other,
         verified,
@@ -313,6 +343,156 @@ for (const dialect of await dialects()) {
     // ---------------------------------------------------------------------------------------------
 
     const BODY_ROUTES: BodyRoute[] = [
+      {
+        route: 'POST /api/v1/kb/articles',
+        role: 'officer',
+        valid: () => ({ title: 'Late fees', body: 'x', kind: 'billing' }),
+        cases: [
+          {
+            name: 'missing every required field',
+            body: {},
+            fields: ['/body/title', '/body/body', '/body/kind'],
+          },
+          {
+            name: 'a kind and audience that do not exist, a blank title',
+            body: { title: '   ', body: 'x', kind: 'memo', audience: 'everyone' },
+            fields: ['/body/title', '/body/kind', '/body/audience'],
+          },
+          {
+            name: 'a slug with spaces, tags that repeat, a review date that is not a date',
+            body: {
+              title: 'Late fees',
+              body: 'x',
+              kind: 'faq',
+              slug: 'late fees',
+              tags: ['a', 'a'],
+              reviewAt: 'soon',
+            },
+            fields: ['/body/slug', '/body/tags', '/body/reviewAt'],
+          },
+          {
+            name: 'a slug another article has → 409 kb_article.slug_taken',
+            body: { title: 'Late fees', body: 'x', kind: 'faq', slug: 'payment-extension' },
+            status: 409,
+            code: 'kb_article.slug_taken',
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/kb/articles/:id/draft',
+        role: 'officer',
+        id: () => fx.kbArticleId,
+        valid: () => ({ body: 'Up to 21 days.' }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          {
+            name: 'a title of two letters, tags not a list',
+            body: { title: 'ab', tags: 'x' },
+            fields: ['/body/title', '/body/tags'],
+          },
+          {
+            name: 'a version in review cannot be edited → 409 kb_article.in_review',
+            id: () => fx.kbReviewId,
+            body: { body: 'changed' },
+            status: 409,
+            code: 'kb_article.in_review',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/articles/:id/approve',
+        role: 'team_leader',
+        id: () => fx.kbReviewId,
+        valid: () => ({ note: 'Agreed' }),
+        cases: [
+          { name: 'a note that is a number', body: { note: 1 }, fields: ['/body/note'] },
+          {
+            name: 'nothing in review → 409 kb_article.not_in_review',
+            id: () => fx.kbArticleId,
+            body: {},
+            status: 409,
+            code: 'kb_article.not_in_review',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/articles/:id/reject',
+        role: 'team_leader',
+        id: () => fx.kbReviewId,
+        valid: () => ({ note: 'Add the fee' }),
+        cases: [
+          { name: 'no note', body: {}, fields: ['/body/note'] },
+          { name: 'a blank note', body: { note: '  ' }, fields: ['/body/note'] },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/articles/:id/usage',
+        role: 'officer',
+        id: () => fx.kbArticleId,
+        valid: () => ({ action: 'linked' }),
+        cases: [
+          {
+            name: 'an action that does not exist, a bad case id',
+            body: { action: 'liked', caseId: 'c1' },
+            fields: ['/body/action', '/body/caseId'],
+          },
+          {
+            name: 'an unknown case → 404 case.not_found',
+            body: { action: 'answered', caseId: UNKNOWN },
+            status: 404,
+            code: 'case.not_found',
+          },
+          {
+            name: 'an article never published → 404 kb_article.not_found',
+            id: () => fx.kbReviewId,
+            body: { action: 'viewed' },
+            status: 404,
+            code: 'kb_article.not_found',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/articles/:id/attachments',
+        role: 'officer',
+        bodyLimit: KB_ATTACHMENT_BODY_LIMIT,
+        id: () => fx.kbArticleId,
+        valid: () => ({ filename: 'a.txt', contentType: 'text/plain', dataBase64: 'aGk=' }),
+        cases: [
+          {
+            name: 'a path in the file name, a content type without a slash, data that is not base64',
+            body: { filename: '../etc/passwd', contentType: 'text', dataBase64: '<script>' },
+            fields: ['/body/filename', '/body/contentType', '/body/dataBase64'],
+          },
+        ],
+      },
+      {
+        route: 'PUT /api/v1/kb/synonyms',
+        role: 'supervisor',
+        valid: () => ({ groups: [['bill', 'invoice']] }),
+        cases: [
+          { name: 'a group of one', body: { groups: [['bill']] }, fields: ['/body/groups/0'] },
+          { name: 'groups not a list', body: { groups: 'bill=invoice' }, fields: ['/body/groups'] },
+          {
+            name: 'a group of the same word twice',
+            body: { groups: [['Bill', 'bill ']] },
+            fields: ['/body/groups/0'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/import',
+        role: 'supervisor',
+        bodyLimit: KB_IMPORT_BODY_LIMIT,
+        valid: () => ({ files: [{ name: 'a.md', content: '---\ntitle: Late fees\nkind: faq\n---\nx' }] }),
+        cases: [
+          { name: 'no files', body: { files: [] }, fields: ['/body/files'] },
+          {
+            name: 'a file without content',
+            body: { files: [{ name: 'a.md' }] },
+            fields: ['/body/files/0/content'],
+          },
+        ],
+      },
       {
         route: 'POST /api/v1/auth/login',
         role: null,
@@ -1504,6 +1684,8 @@ for (const dialect of await dialects()) {
       'POST /api/v1/escalations/:id/acknowledge',
       'POST /api/v1/notifications/:id/read',
       'POST /api/v1/notifications/read-all',
+      'POST /api/v1/kb/articles/:id/submit',
+      'POST /api/v1/kb/articles/:id/archive',
     ];
 
     test('every route that takes a body is covered here', async () => {
@@ -1533,7 +1715,7 @@ for (const dialect of await dialects()) {
       describe(spec.route, () => {
         const method = methodOf(spec.route);
         const url = () => urlOf(spec.route, spec.id?.());
-        const limit = () => t.ctx.config.bodyLimitBytes;
+        const limit = () => spec.bodyLimit ?? t.ctx.config.bodyLimitBytes;
 
         const generic: Case[] = [
           {
@@ -1626,142 +1808,193 @@ for (const dialect of await dialects()) {
     // Path ids
     // ---------------------------------------------------------------------------------------------
 
-    const ID_ROUTES: { route: string; role: Role; body?: () => unknown; notFound: string }[] = [
-      { route: 'DELETE /api/v1/tokens/:id', role: 'administrator', notFound: 'token.not_found' },
-      { route: 'GET /api/v1/users/:id', role: 'administrator', notFound: 'user.not_found' },
-      {
-        route: 'PATCH /api/v1/users/:id',
-        role: 'administrator',
-        body: () => ({ displayName: 'x' }),
-        notFound: 'user.not_found',
-      },
-      { route: 'GET /api/v1/departments/:id', role: 'officer', notFound: 'department.not_found' },
-      {
-        route: 'PATCH /api/v1/departments/:id',
-        role: 'supervisor',
-        body: () => ({ hours: 'x' }),
-        notFound: 'department.not_found',
-      },
-      { route: 'GET /api/v1/customers/:id', role: 'officer', notFound: 'customer.not_found' },
-      {
-        route: 'PATCH /api/v1/customers/:id',
-        role: 'supervisor',
-        body: () => ({ segment: 'x' }),
-        notFound: 'customer.not_found',
-      },
-      {
-        route: 'POST /api/v1/customers/:id/accounts',
-        role: 'supervisor',
-        body: () => ({ accountNumber: 'ZZ-0001' }),
-        notFound: 'customer.not_found',
-      },
-      {
-        route: 'PATCH /api/v1/accounts/:id',
-        role: 'supervisor',
-        body: () => ({ status: 'active', contactId: fx.verified.contact.id }),
-        notFound: 'account.not_found',
-      },
-      { route: 'GET /api/v1/contacts/:id', role: 'officer', notFound: 'contact.not_found' },
-      {
-        route: 'PATCH /api/v1/contacts/:id',
-        role: 'officer',
-        body: () => ({ notes: 'x' }),
-        notFound: 'contact.not_found',
-      },
-      {
-        route: 'POST /api/v1/contacts/:id/verification',
-        role: 'officer',
-        body: () => ({ checks: [{ particular: 'name', result: 'match' }] }),
-        notFound: 'contact.not_found',
-      },
-      { route: 'GET /api/v1/cases/:id', role: 'officer', notFound: 'case.not_found' },
-      {
-        route: 'PATCH /api/v1/cases/:id',
-        role: 'officer',
-        body: () => ({ priority: 'high' }),
-        notFound: 'case.not_found',
-      },
-      {
-        route: 'POST /api/v1/cases/:id/transitions',
-        role: 'officer',
-        body: () => ({ action: 'resume' }),
-        notFound: 'case.not_found',
-      },
-      {
-        route: 'POST /api/v1/cases/:id/notes',
-        role: 'officer',
-        body: () => ({ body: 'x', visibility: 'internal' }),
-        notFound: 'case.not_found',
-      },
-      {
-        route: 'POST /api/v1/cases/:id/referrals',
-        role: 'officer',
-        body: () => ({
-          mode: 'signpost',
-          partyName: 'Ombudsman',
-          contactNumberGiven: '+65 6100 9000',
-          reason: 'x',
-        }),
-        notFound: 'case.not_found',
-      },
-      {
-        route: 'PATCH /api/v1/case-categories/:id',
-        role: 'supervisor',
-        body: () => ({ position: 1 }),
-        notFound: 'category.not_found',
-      },
-      { route: 'GET /api/v1/calendars/:id', role: 'officer', notFound: 'calendar.not_found' },
-      {
-        route: 'PATCH /api/v1/sla-policies/:id',
-        role: 'supervisor',
-        body: () => ({ position: 3 }),
-        notFound: 'sla_policy.not_found',
-      },
-      {
-        route: 'PATCH /api/v1/calendars/:id',
-        role: 'supervisor',
-        body: () => ({ name: 'Renamed' }),
-        notFound: 'calendar.not_found',
-      },
-      {
-        route: 'POST /api/v1/calendars/:id/holidays',
-        role: 'supervisor',
-        body: () => ({ holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
-        notFound: 'calendar.not_found',
-      },
-      {
-        route: 'PATCH /api/v1/escalation-rules/:id',
-        role: 'supervisor',
-        body: () => ({ position: 1 }),
-        notFound: 'escalation_rule.not_found',
-      },
-      {
-        route: 'POST /api/v1/escalations/:id/acknowledge',
-        role: 'team_leader',
-        notFound: 'escalation.not_found',
-      },
-      { route: 'GET /api/v1/cases/:id/sla', role: 'officer', notFound: 'case.not_found' },
-      { route: 'POST /api/v1/notifications/:id/read', role: 'officer', notFound: 'notification.not_found' },
-      {
-        route: 'POST /api/v1/cases/:id/commitments',
-        role: 'officer',
-        body: () => ({ dueAt: TOMORROW, method: 'call' }),
-        notFound: 'case.not_found',
-      },
-      {
-        route: 'PATCH /api/v1/commitments/:id',
-        role: 'officer',
-        body: () => ({ note: 'x' }),
-        notFound: 'commitment.not_found',
-      },
-      { route: 'GET /api/v1/cases/:id/progress-update', role: 'officer', notFound: 'case.not_found' },
-      {
-        route: 'POST /api/v1/cases/:id/progress-updates',
-        role: 'officer',
-        body: () => ({ channel: 'email', body: 'x' }),
-        notFound: 'case.not_found',
-      },
-    ];
+    const ID_ROUTES: { route: string; role: Role; body?: () => unknown; query?: string; notFound: string }[] =
+      [
+        { route: 'GET /api/v1/kb/articles/:id', role: 'officer', notFound: 'kb_article.not_found' },
+        {
+          route: 'PATCH /api/v1/kb/articles/:id/draft',
+          role: 'officer',
+          body: () => ({ body: 'x' }),
+          notFound: 'kb_article.not_found',
+        },
+        { route: 'POST /api/v1/kb/articles/:id/submit', role: 'officer', notFound: 'kb_article.not_found' },
+        {
+          route: 'POST /api/v1/kb/articles/:id/approve',
+          role: 'team_leader',
+          body: () => ({}),
+          notFound: 'kb_article.not_found',
+        },
+        {
+          route: 'POST /api/v1/kb/articles/:id/reject',
+          role: 'team_leader',
+          body: () => ({ note: 'x' }),
+          notFound: 'kb_article.not_found',
+        },
+        {
+          route: 'POST /api/v1/kb/articles/:id/archive',
+          role: 'team_leader',
+          notFound: 'kb_article.not_found',
+        },
+        { route: 'GET /api/v1/kb/articles/:id/versions', role: 'officer', notFound: 'kb_article.not_found' },
+        {
+          route: 'GET /api/v1/kb/articles/:id/diff',
+          role: 'officer',
+          query: 'from=1&to=2',
+          notFound: 'kb_article.not_found',
+        },
+        {
+          route: 'POST /api/v1/kb/articles/:id/usage',
+          role: 'officer',
+          body: () => ({ action: 'viewed' }),
+          notFound: 'kb_article.not_found',
+        },
+        {
+          route: 'POST /api/v1/kb/articles/:id/attachments',
+          role: 'officer',
+          body: () => ({ filename: 'a.txt', contentType: 'text/plain', dataBase64: 'aGk=' }),
+          notFound: 'kb_article.not_found',
+        },
+        { route: 'GET /api/v1/kb/attachments/:id', role: 'officer', notFound: 'kb_attachment.not_found' },
+        {
+          route: 'GET /api/v1/public/kb/attachments/:id',
+          role: 'officer',
+          notFound: 'kb_attachment.not_found',
+        },
+        { route: 'DELETE /api/v1/tokens/:id', role: 'administrator', notFound: 'token.not_found' },
+        { route: 'GET /api/v1/users/:id', role: 'administrator', notFound: 'user.not_found' },
+        {
+          route: 'PATCH /api/v1/users/:id',
+          role: 'administrator',
+          body: () => ({ displayName: 'x' }),
+          notFound: 'user.not_found',
+        },
+        { route: 'GET /api/v1/departments/:id', role: 'officer', notFound: 'department.not_found' },
+        {
+          route: 'PATCH /api/v1/departments/:id',
+          role: 'supervisor',
+          body: () => ({ hours: 'x' }),
+          notFound: 'department.not_found',
+        },
+        { route: 'GET /api/v1/customers/:id', role: 'officer', notFound: 'customer.not_found' },
+        {
+          route: 'PATCH /api/v1/customers/:id',
+          role: 'supervisor',
+          body: () => ({ segment: 'x' }),
+          notFound: 'customer.not_found',
+        },
+        {
+          route: 'POST /api/v1/customers/:id/accounts',
+          role: 'supervisor',
+          body: () => ({ accountNumber: 'ZZ-0001' }),
+          notFound: 'customer.not_found',
+        },
+        {
+          route: 'PATCH /api/v1/accounts/:id',
+          role: 'supervisor',
+          body: () => ({ status: 'active', contactId: fx.verified.contact.id }),
+          notFound: 'account.not_found',
+        },
+        { route: 'GET /api/v1/contacts/:id', role: 'officer', notFound: 'contact.not_found' },
+        {
+          route: 'PATCH /api/v1/contacts/:id',
+          role: 'officer',
+          body: () => ({ notes: 'x' }),
+          notFound: 'contact.not_found',
+        },
+        {
+          route: 'POST /api/v1/contacts/:id/verification',
+          role: 'officer',
+          body: () => ({ checks: [{ particular: 'name', result: 'match' }] }),
+          notFound: 'contact.not_found',
+        },
+        { route: 'GET /api/v1/cases/:id', role: 'officer', notFound: 'case.not_found' },
+        {
+          route: 'PATCH /api/v1/cases/:id',
+          role: 'officer',
+          body: () => ({ priority: 'high' }),
+          notFound: 'case.not_found',
+        },
+        {
+          route: 'POST /api/v1/cases/:id/transitions',
+          role: 'officer',
+          body: () => ({ action: 'resume' }),
+          notFound: 'case.not_found',
+        },
+        {
+          route: 'POST /api/v1/cases/:id/notes',
+          role: 'officer',
+          body: () => ({ body: 'x', visibility: 'internal' }),
+          notFound: 'case.not_found',
+        },
+        {
+          route: 'POST /api/v1/cases/:id/referrals',
+          role: 'officer',
+          body: () => ({
+            mode: 'signpost',
+            partyName: 'Ombudsman',
+            contactNumberGiven: '+65 6100 9000',
+            reason: 'x',
+          }),
+          notFound: 'case.not_found',
+        },
+        {
+          route: 'PATCH /api/v1/case-categories/:id',
+          role: 'supervisor',
+          body: () => ({ position: 1 }),
+          notFound: 'category.not_found',
+        },
+        { route: 'GET /api/v1/calendars/:id', role: 'officer', notFound: 'calendar.not_found' },
+        {
+          route: 'PATCH /api/v1/sla-policies/:id',
+          role: 'supervisor',
+          body: () => ({ position: 3 }),
+          notFound: 'sla_policy.not_found',
+        },
+        {
+          route: 'PATCH /api/v1/calendars/:id',
+          role: 'supervisor',
+          body: () => ({ name: 'Renamed' }),
+          notFound: 'calendar.not_found',
+        },
+        {
+          route: 'POST /api/v1/calendars/:id/holidays',
+          role: 'supervisor',
+          body: () => ({ holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
+          notFound: 'calendar.not_found',
+        },
+        {
+          route: 'PATCH /api/v1/escalation-rules/:id',
+          role: 'supervisor',
+          body: () => ({ position: 1 }),
+          notFound: 'escalation_rule.not_found',
+        },
+        {
+          route: 'POST /api/v1/escalations/:id/acknowledge',
+          role: 'team_leader',
+          notFound: 'escalation.not_found',
+        },
+        { route: 'GET /api/v1/cases/:id/sla', role: 'officer', notFound: 'case.not_found' },
+        { route: 'POST /api/v1/notifications/:id/read', role: 'officer', notFound: 'notification.not_found' },
+        {
+          route: 'POST /api/v1/cases/:id/commitments',
+          role: 'officer',
+          body: () => ({ dueAt: TOMORROW, method: 'call' }),
+          notFound: 'case.not_found',
+        },
+        {
+          route: 'PATCH /api/v1/commitments/:id',
+          role: 'officer',
+          body: () => ({ note: 'x' }),
+          notFound: 'commitment.not_found',
+        },
+        { route: 'GET /api/v1/cases/:id/progress-update', role: 'officer', notFound: 'case.not_found' },
+        {
+          route: 'POST /api/v1/cases/:id/progress-updates',
+          role: 'officer',
+          body: () => ({ channel: 'email', body: 'x' }),
+          notFound: 'case.not_found',
+        },
+      ];
 
     test('every route with a path id is covered here', () => {
       const withId = t.routes
@@ -1777,7 +2010,7 @@ for (const dialect of await dialects()) {
           r.route,
           r.role,
           methodOf(r.route),
-          urlOf(r.route, 'not-a-uuid'),
+          `${urlOf(r.route, 'not-a-uuid')}${r.query ? `?${r.query}` : ''}`,
           { body: r.body?.() },
           { status: 400, code: 'request.invalid', fields: ['/params/id'] },
         );
@@ -1787,7 +2020,7 @@ for (const dialect of await dialects()) {
           r.route,
           r.role,
           methodOf(r.route),
-          urlOf(r.route, UNKNOWN),
+          `${urlOf(r.route, UNKNOWN)}${r.query ? `?${r.query}` : ''}`,
           { body: r.body?.() },
           { status: 404, code: r.notFound },
         );

@@ -47,6 +47,15 @@ export const ERRORS = {
   'commitment.not_found': { status: 404, title: 'No such follow-up commitment' },
   'commitment.not_open': { status: 409, title: 'The commitment is no longer open' },
   'commitment.in_past': { status: 422, title: 'A commitment must be due in the future' },
+  'kb_article.not_found': { status: 404, title: 'No such knowledge article' },
+  'kb_article.slug_taken': { status: 409, title: 'Another article has that slug' },
+  'kb_article.no_draft': { status: 409, title: 'The article has no draft to act on' },
+  'kb_article.in_review': { status: 409, title: 'The article is in review: approve or reject it first' },
+  'kb_article.not_in_review': { status: 409, title: 'The article has no version waiting for review' },
+  'kb_article.archived': { status: 409, title: 'The article is archived' },
+  'kb_version.not_found': { status: 404, title: 'No such version of the article' },
+  'kb_attachment.not_found': { status: 404, title: 'No such attachment' },
+  'kb_attachment.too_large': { status: 413, title: 'The attachment is larger than 5 MB' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

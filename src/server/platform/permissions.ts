@@ -24,12 +24,26 @@ export const PERMISSIONS = [
   'sla.manage',
   /** Acknowledge an urgent escalation (the action party's leaders and above). */
   'escalations.acknowledge',
+  /** Read the knowledge base and record that an article was used. */
+  'kb.read',
+  /** Write and edit article drafts and submit them for review. */
+  'kb.write',
+  /** Approve (publish), reject and archive articles. */
+  'kb.publish',
+  /** Synonyms, import and export. */
+  'kb.manage',
   /** See identity and account particulars without a verified contact. */
   'pii.unmasked',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_REFERENCE: Permission[] = ['directory.read', 'teams.read', 'categories.read', 'sla.read'];
+const READ_REFERENCE: Permission[] = [
+  'directory.read',
+  'teams.read',
+  'categories.read',
+  'sla.read',
+  'kb.read',
+];
 const FRONTLINE: Permission[] = [
   ...READ_REFERENCE,
   'customers.read',
@@ -43,8 +57,16 @@ const FRONTLINE: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // A trainee handles contacts beside a buddy but does not change accounts.
   trainee: new Set(FRONTLINE),
-  officer: new Set([...FRONTLINE, 'accounts.write']),
-  team_leader: new Set([...FRONTLINE, 'accounts.write', 'users.read', 'escalations.acknowledge']),
+  officer: new Set([...FRONTLINE, 'accounts.write', 'kb.write']),
+  // Team leaders agree solutions for their team: they publish.
+  team_leader: new Set([
+    ...FRONTLINE,
+    'accounts.write',
+    'users.read',
+    'escalations.acknowledge',
+    'kb.write',
+    'kb.publish',
+  ]),
   supervisor: new Set([
     ...FRONTLINE,
     'accounts.write',
@@ -55,6 +77,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'settings.manage',
     'sla.manage',
     'escalations.acknowledge',
+    'kb.write',
+    'kb.publish',
+    'kb.manage',
     'audit.read',
     'pii.unmasked',
   ]),

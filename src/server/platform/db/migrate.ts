@@ -5,6 +5,7 @@ import * as m202611231900 from './migrations/202611231900_initial.ts';
 import * as m202611232130 from './migrations/202611232130_business_calendars.ts';
 import * as m202611232200 from './migrations/202611232200_sla_policies.ts';
 import * as m202611240900 from './migrations/202611240900_sla_engine.ts';
+import * as m202611250900 from './migrations/202611250900_knowledge.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202611232130_business_calendars': m202611232130,
   '202611232200_sla_policies': m202611232200,
   '202611240900_sla_engine': m202611240900,
+  '202611250900_knowledge': m202611250900,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Stored as JSON text on SQLite, jsonb on PostgreSQL; written as a JSON string, read through parseJson. */
 export type Json = ColumnType<unknown, string, string>;
@@ -370,6 +370,92 @@ export interface SettingsTable {
   updated_by: string | null;
 }
 
+export interface KbArticlesTable {
+  id: string;
+  slug: string;
+  status: string;
+  owner_id: string | null;
+  review_at: string | null;
+  published_version_id: string | null;
+  open_version_id: string | null;
+  usage_count: number;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface KbVersionsTable {
+  id: string;
+  article_id: string;
+  number: number;
+  state: string;
+  kind: string;
+  audience: string;
+  category: string | null;
+  title: string;
+  body: string;
+  answer: string | null;
+  tags: Json;
+  change_note: string | null;
+  author_id: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+  submitted_at: Instant | null;
+  reviewed_by: string | null;
+  reviewed_at: Instant | null;
+  review_note: string | null;
+  published_at: Instant | null;
+}
+
+export interface KbAttachmentsTable {
+  id: string;
+  article_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  data: Uint8Array;
+  created_by: string | null;
+  created_at: Instant;
+}
+
+export interface KbUsageTable {
+  id: string;
+  article_id: string;
+  version_id: string | null;
+  action: string;
+  case_id: string | null;
+  contact_id: string | null;
+  user_id: string;
+  at: Instant;
+}
+
+export interface KbSynonymsTable {
+  id: string;
+  terms: Json;
+  created_at: Instant;
+}
+
+export interface KbTermsTable {
+  term: string;
+  stem: string;
+  df: number;
+}
+
+export interface KbSearchTable {
+  doc: Generated<number>;
+  article_id: string;
+  version_id: string;
+  audience: string;
+  kind: string;
+  title: string;
+  title_terms: string;
+  tag_terms: string;
+  body_terms: string;
+  plain: string;
+  words: string;
+  published_at: Instant;
+  usage_count: number;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -397,6 +483,13 @@ export interface Database {
   escalations: EscalationsTable;
   notifications: NotificationsTable;
   commitments: CommitmentsTable;
+  kb_articles: KbArticlesTable;
+  kb_versions: KbVersionsTable;
+  kb_attachments: KbAttachmentsTable;
+  kb_usage: KbUsageTable;
+  kb_synonyms: KbSynonymsTable;
+  kb_terms: KbTermsTable;
+  kb_search: KbSearchTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   counters: CountersTable;

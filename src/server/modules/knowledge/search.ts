@@ -1,0 +1,554 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import { parseJson } from '../../platform/db/schema.ts';
+import { editDistance, isStop, stem, terms, words } from './text.ts';
+
+/**
+ * Knowledge search. The database's own engine finds the candidates (FTS5 on SQLite, a weighted
+ * tsvector on PostgreSQL) over terms this module prepared; this module then ranks them with one
+ * formula, so both databases give the same order. The query is understood here too: typos are
+ * corrected against the vocabulary of published articles, synonym groups expand it, and the last
+ * word is a prefix while the officer is still typing.
+ */
+
+/** How one query word (or synonym phrase) may match: any of its alternatives. */
+export interface Slot {
+  alts: Alt[];
+}
+export interface Alt {
+  terms: string[];
+  prefix: boolean;
+  /** exact 1, synonym 0.9, prefix 0.8, typo 0.7: how much a hit on it is worth. */
+  weight: number;
+}
+
+export interface SearchOptions {
+  audience: 'internal' | 'public';
+  limit: number;
+  /** The last word is still being typed (as-you-type suggestions); default true. */
+  prefix?: boolean;
+  kinds?: string[] | undefined;
+}
+
+export interface SearchHit {
+  articleId: string;
+  versionId: string;
+  title: string;
+  kind: string;
+  audience: string;
+  score: number;
+  /** HTML: escaped text with <mark> around the matched words. */
+  titleHtml: string;
+  snippetHtml: string;
+  publishedAt: string;
+  usageCount: number;
+}
+
+export interface Understood {
+  slots: Slot[];
+  /** Words corrected for typos: what the officer typed → what was searched. */
+  corrected: Record<string, string>;
+}
+
+const CANDIDATES = 50;
+const TITLE = 3;
+const TAGS = 2;
+const BODY = 1;
+
+type Row = {
+  article_id: string;
+  version_id: string;
+  title: string;
+  kind: string;
+  audience: string;
+  title_terms: string;
+  tag_terms: string;
+  body_terms: string;
+  plain: string;
+  published_at: string;
+  usage_count: number;
+};
+
+/**
+ * The words of published articles (folded, as written) with their index term and document
+ * frequency, and a symmetric-delete index so that words within edit distance 1 are found without
+ * scanning; distance 2 (long words) scans the words of the same initial.
+ */
+class Vocabulary {
+  readonly words: Map<string, { stem: string; df: number }>;
+  readonly stems: Set<string>;
+  private readonly deletes = new Map<string, string[]>();
+  private readonly byInitial = new Map<string, string[]>();
+  private readonly sorted: string[];
+  constructor(rows: { term: string; stem: string; df: number }[]) {
+    this.words = new Map(rows.map((r) => [r.term, { stem: r.stem, df: r.df }]));
+    this.stems = new Set(rows.map((r) => r.stem));
+    this.sorted = [...this.words.keys()].sort();
+    for (const w of this.words.keys()) {
+      if (w.length < 3 || /\d/.test(w)) continue;
+      for (const d of deletions(w)) push(this.deletes, d, w);
+      push(this.byInitial, w[0] as string, w);
+    }
+  }
+
+  private dfOf = (w: string) => this.words.get(w)?.df ?? 0;
+
+  /** Words that start with p, most frequent first. */
+  withPrefix(p: string, max: number): string[] {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.sorted[mid] as string) < p) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.sorted.length && out.length < 200; i++) {
+      const t = this.sorted[i] as string;
+      if (!t.startsWith(p)) break;
+      out.push(t);
+    }
+    return out.sort((a, b) => this.dfOf(b) - this.dfOf(a) || (a < b ? -1 : 1)).slice(0, max);
+  }
+
+  /** Known words within edit distance 1 (2 for words of 8+ letters), closest then most frequent first. */
+  near(word: string): string[] {
+    if (word.length < 4 || /\d/.test(word)) return [];
+    const max = word.length >= 8 ? 2 : 1;
+    const found = new Map<string, number>();
+    const consider = (t: string) => {
+      if (found.has(t)) return;
+      const d = editDistance(word, t, max);
+      if (d <= max) found.set(t, d);
+    };
+    for (const d of [word, ...deletions(word)]) for (const t of this.deletes.get(d) ?? []) consider(t);
+    if (this.words.has(word.slice(0, -1))) consider(word.slice(0, -1));
+    if (max === 2) {
+      for (const t of this.byInitial.get(word[0] as string) ?? [])
+        if (Math.abs(t.length - word.length) <= 2) consider(t);
+    }
+    return [...found]
+      .sort((a, b) => a[1] - b[1] || this.dfOf(b[0]) - this.dfOf(a[0]) || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 3)
+      .map(([t]) => t);
+  }
+}
+
+function push(m: Map<string, string[]>, k: string, v: string) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function deletions(t: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < t.length; i++) out.push(t.slice(0, i) + t.slice(i + 1));
+  return out;
+}
+
+export class KnowledgeSearch {
+  private readonly ctx: Ctx;
+  private cache:
+    | { generation: number; checkedAt: number; vocab: Vocabulary; synonyms: string[][][] }
+    | undefined;
+
+  constructor(ctx: Ctx) {
+    this.ctx = ctx;
+  }
+
+  // ── index ──────────────────────────────────────────────────────────────────
+  /** Put a published version in the index (replacing the article's previous one). */
+  async index(
+    trx: Executor,
+    doc: {
+      articleId: string;
+      versionId: string;
+      audience: string;
+      kind: string;
+      title: string;
+      tags: string[];
+      plain: string;
+      publishedAt: string;
+      usageCount: number;
+    },
+  ): Promise<void> {
+    const row = {
+      article_id: doc.articleId,
+      version_id: doc.versionId,
+      audience: doc.audience,
+      kind: doc.kind,
+      title: doc.title,
+      title_terms: terms(doc.title).join(' '),
+      tag_terms: doc.tags.map((t) => terms(t).join(' ')).join(' '),
+      body_terms: terms(doc.plain).join(' '),
+      plain: doc.plain,
+      words: [
+        ...new Set(words(`${doc.title} ${doc.tags.join(' ')} ${doc.plain}`).filter((w) => !isStop(w))),
+      ].join(' '),
+      published_at: doc.publishedAt,
+      usage_count: doc.usageCount,
+    };
+    const old = await this.remove(trx, doc.articleId, false);
+    await trx.insertInto('kb_search').values(row).execute();
+    await this.countTerms(trx, old, wordSet(row.words));
+  }
+
+  /** Take an article out of the index (archived, or a new version published). */
+  async unindex(trx: Executor, articleId: string): Promise<void> {
+    const old = await this.remove(trx, articleId, true);
+    if (old.size) await this.bump(trx);
+  }
+
+  async setUsage(trx: Executor, articleId: string, usageCount: number): Promise<void> {
+    await trx
+      .updateTable('kb_search')
+      .set({ usage_count: usageCount })
+      .where('article_id', '=', articleId)
+      .execute();
+  }
+
+  private async remove(trx: Executor, articleId: string, count: boolean): Promise<Set<string>> {
+    const old = await trx
+      .selectFrom('kb_search')
+      .select(['words'])
+      .where('article_id', '=', articleId)
+      .executeTakeFirst();
+    if (!old) return new Set();
+    await trx.deleteFrom('kb_search').where('article_id', '=', articleId).execute();
+    const set = wordSet(old.words);
+    if (count) await this.countTerms(trx, set, new Set());
+    return set;
+  }
+
+  /** Keep each term's document frequency: the typo corrector's dictionary. */
+  private async countTerms(trx: Executor, before: Set<string>, after: Set<string>): Promise<void> {
+    const gone = [...before].filter((t) => !after.has(t));
+    const added = [...after].filter((t) => !before.has(t));
+    for (let i = 0; i < gone.length; i += 500) {
+      const chunk = gone.slice(i, i + 500);
+      await trx
+        .updateTable('kb_terms')
+        .set((eb) => ({ df: eb('df', '-', 1) }))
+        .where('term', 'in', chunk)
+        .execute();
+    }
+    if (gone.length) await trx.deleteFrom('kb_terms').where('df', '<=', 0).execute();
+    for (let i = 0; i < added.length; i += 500) {
+      await trx
+        .insertInto('kb_terms')
+        .values(added.slice(i, i + 500).map((term) => ({ term, stem: stem(term), df: 1 })))
+        .onConflict((oc) => oc.column('term').doUpdateSet({ df: sql`kb_terms.df + 1` }))
+        .execute();
+    }
+    await this.bump(trx);
+  }
+
+  async bump(trx: Executor): Promise<void> {
+    await trx
+      .updateTable('counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'kb.generation')
+      .execute();
+    this.cache = undefined;
+  }
+
+  // ── query ──────────────────────────────────────────────────────────────────
+  /** Vocabulary and synonyms, reloaded when another write (in any process) changed them. */
+  private async state() {
+    const now = Date.now();
+    if (this.cache && now - this.cache.checkedAt < 1000) return this.cache;
+    const db = this.ctx.store.db;
+    const gen = await db
+      .selectFrom('counters')
+      .select('value')
+      .where('name', '=', 'kb.generation')
+      .executeTakeFirst();
+    const generation = Number(gen?.value ?? 0);
+    if (this.cache?.generation === generation) {
+      this.cache.checkedAt = now;
+      return this.cache;
+    }
+    const [vocabRows, synRows] = await Promise.all([
+      db.selectFrom('kb_terms').select(['term', 'stem', 'df']).execute(),
+      db.selectFrom('kb_synonyms').select('terms').execute(),
+    ]);
+    const synonyms = synRows.map((r) =>
+      parseJson<string[]>(r.terms, [])
+        .map((phrase) => terms(phrase))
+        .filter((t) => t.length > 0),
+    );
+    this.cache = { generation, checkedAt: now, vocab: new Vocabulary(vocabRows), synonyms };
+    return this.cache;
+  }
+
+  /** What the query means: one slot per word or synonym phrase, each with its alternatives. */
+  async understand(query: string, prefix = true): Promise<Understood> {
+    const { vocab, synonyms } = await this.state();
+    const raw = words(query).filter((w) => !isStop(w));
+    const typing = prefix && /[\p{L}\p{N}]$/u.test(query.trim()) && query.length > 0;
+    const corrected: Record<string, string> = {};
+    // One term per word: its stem when the articles have it; else, unless it is the word being typed
+    // and some word starts with it, the stem of the closest word the articles use.
+    const base = raw.map((w, i) => {
+      const s = stem(w);
+      if (vocab.stems.has(s)) return { word: w, term: s, fuzzy: [] as string[] };
+      const last = typing && i === raw.length - 1;
+      if (last && vocab.withPrefix(w, 1).length) return { word: w, term: s, fuzzy: [] };
+      const near = vocab.near(w);
+      const stems = [...new Set(near.map((n) => vocab.words.get(n)?.stem ?? stem(n)))];
+      if (near[0]) corrected[w] = near[0];
+      return { word: w, term: stems[0] ?? s, fuzzy: stems.slice(1) };
+    });
+    const slots: Slot[] = [];
+    for (let i = 0; i < base.length; ) {
+      const seq = base.map((b) => b.term);
+      // The longest synonym phrase that starts here expands to its whole group.
+      let group: string[][] | undefined;
+      let len = 0;
+      for (const g of synonyms)
+        for (const phrase of g)
+          if (phrase.length > len && phrase.every((t, k) => seq[i + k] === t)) {
+            group = g;
+            len = phrase.length;
+          }
+      const b = base[i] as (typeof base)[number];
+      const last = typing && i + Math.max(len, 1) >= base.length;
+      if (group && len) {
+        slots.push({
+          alts: group.map((p) => ({
+            terms: p,
+            prefix: false,
+            weight: p.length === len && p.every((t, k) => seq[i + k] === t) ? 1 : 0.9,
+          })),
+        });
+        i += len;
+        continue;
+      }
+      const alts: Alt[] = [{ terms: [b.term], prefix: false, weight: corrected[b.word] ? 0.7 : 1 }];
+      for (const f of b.fuzzy) alts.push({ terms: [f], prefix: false, weight: 0.6 });
+      if (last && b.word.length >= 2) {
+        // The word being typed: the index terms of the commonest words it starts.
+        for (const w of vocab.withPrefix(b.word, 8))
+          alts.push({ terms: [vocab.words.get(w)?.stem ?? stem(w)], prefix: false, weight: 0.8 });
+      }
+      slots.push({ alts: dedupe(alts) });
+      i += 1;
+    }
+    return { slots, corrected };
+  }
+
+  async search(query: string, opts: SearchOptions): Promise<{ hits: SearchHit[]; understood: Understood }> {
+    const understood = await this.understand(query, opts.prefix ?? true);
+    const { slots } = understood;
+    if (!slots.length) return { hits: [], understood };
+    const audiences = opts.audience === 'public' ? ['public'] : ['internal', 'public'];
+    const seen = new Map<string, Row>();
+    const run = async (all: boolean) => {
+      for (const r of await this.candidates(slots, all, audiences, opts.kinds))
+        if (!seen.has(r.article_id)) seen.set(r.article_id, r);
+    };
+    // Every word must match; when that finds too little, any word may.
+    await run(true);
+    if (seen.size < opts.limit && slots.length > 1) await run(false);
+    const now = Date.parse(this.ctx.clock.now().toISOString());
+    const ranked = [...seen.values()]
+      .map((r) => ({ r, score: score(r, slots, now) }))
+      .sort(
+        (a, b) =>
+          b.score - a.score ||
+          (a.r.title < b.r.title ? -1 : a.r.title > b.r.title ? 1 : 0) ||
+          (a.r.article_id < b.r.article_id ? -1 : 1),
+      )
+      .slice(0, opts.limit);
+    const hits = ranked.map(({ r, score: s }) => ({
+      articleId: r.article_id,
+      versionId: r.version_id,
+      title: r.title,
+      kind: r.kind,
+      audience: r.audience,
+      score: Math.round(s * 1000) / 1000,
+      titleHtml: highlight(r.title, slots, Number.POSITIVE_INFINITY),
+      snippetHtml: highlight(r.plain, slots, 28),
+      publishedAt: r.published_at,
+      usageCount: r.usage_count,
+    }));
+    return { hits, understood };
+  }
+
+  private async candidates(
+    slots: Slot[],
+    all: boolean,
+    audiences: string[],
+    kinds?: string[],
+  ): Promise<Row[]> {
+    const db = this.ctx.store.db;
+    const cols = [
+      's.article_id',
+      's.version_id',
+      's.title',
+      's.kind',
+      's.audience',
+      's.title_terms',
+      's.tag_terms',
+      's.body_terms',
+      's.plain',
+      's.published_at',
+      's.usage_count',
+    ] as const;
+    if (this.ctx.store.dialect === 'sqlite') {
+      const match = slots
+        .map((s) => `(${s.alts.map((a) => `"${a.terms.join(' ')}"${a.prefix ? ' *' : ''}`).join(' OR ')})`)
+        .join(all ? ' AND ' : ' OR ');
+      let q = db
+        .selectFrom(sql<{ rowid: number }>`kb_fts`.as('kb_fts'))
+        .innerJoin('kb_search as s', (j) => j.on(sql<boolean>`s.doc = kb_fts.rowid`))
+        .select(cols)
+        .where(sql<boolean>`kb_fts MATCH ${match}`)
+        .where('s.audience', 'in', audiences)
+        .orderBy(sql`bm25(kb_fts, ${TITLE * 3}, ${TAGS * 2}, ${BODY})`)
+        .limit(CANDIDATES);
+      if (kinds?.length) q = q.where('s.kind', 'in', kinds);
+      return (await q.execute()) as Row[];
+    }
+    const expr = slots
+      .map(
+        (s) =>
+          `(${s.alts.map((a) => a.terms.map((t, k) => (a.prefix && k === a.terms.length - 1 ? `${t}:*` : t)).join(' <-> ')).join(' | ')})`,
+      )
+      .join(all ? ' & ' : ' | ');
+    let q = db
+      .selectFrom('kb_search as s')
+      .select(cols)
+      .where(sql<boolean>`s.tsv @@ to_tsquery('simple', ${expr})`)
+      .where('s.audience', 'in', audiences)
+      .orderBy(sql`ts_rank('{0, 0.1, 0.4, 1.0}'::float4[], s.tsv, to_tsquery('simple', ${expr}))`, 'desc')
+      .limit(CANDIDATES);
+    if (kinds?.length) q = q.where('s.kind', 'in', kinds);
+    return (await q.execute()) as Row[];
+  }
+}
+
+function wordSet(words: string): Set<string> {
+  return new Set(words.split(' ').filter(Boolean));
+}
+
+function dedupe(alts: Alt[]): Alt[] {
+  const out = new Map<string, Alt>();
+  for (const a of alts) {
+    const key = `${a.terms.join(' ')}${a.prefix ? '*' : ''}`;
+    const had = out.get(key);
+    if (!had || had.weight < a.weight) out.set(key, a);
+  }
+  return [...out.values()];
+}
+
+/** Does the term sequence occur in the field (the last term as a prefix when asked)? Counts occurrences. */
+function occurrences(field: string[], alt: Alt): number {
+  let n = 0;
+  const len = alt.terms.length;
+  for (let i = 0; i + len <= field.length; i++) {
+    let ok = true;
+    for (let k = 0; k < len; k++) {
+      const f = field[i + k] as string;
+      const t = alt.terms[k] as string;
+      if (!(f === t || (alt.prefix && k === len - 1 && f.startsWith(t)))) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) n++;
+  }
+  return n;
+}
+
+/**
+ * One ranking for both databases: each slot scores its best alternative by where it is found (title
+ * over tags over body, a little for repeats in the body) times how sure the match is (exact over
+ * synonym, prefix, typo); matching every slot dominates; then how much of the title the query
+ * covers, recency and use.
+ */
+function score(r: Row, slots: Slot[], nowMs: number): number {
+  const title = r.title_terms.split(' ').filter(Boolean);
+  const tags = r.tag_terms.split(' ').filter(Boolean);
+  const body = r.body_terms.split(' ').filter(Boolean);
+  let total = 0;
+  let matched = 0;
+  let titleHits = 0;
+  for (const slot of slots) {
+    let best = 0;
+    let inTitle = 0;
+    for (const alt of slot.alts) {
+      const t = occurrences(title, alt);
+      const g = occurrences(tags, alt);
+      const b = occurrences(body, alt);
+      const where = t ? TITLE : g ? TAGS : b ? BODY : 0;
+      const v = where ? (where + Math.min(0.5, Math.log1p(b) * 0.15)) * alt.weight : 0;
+      if (v > best) best = v;
+      if (t) inTitle = Math.max(inTitle, alt.terms.length);
+    }
+    if (best > 0) matched++;
+    titleHits += inTitle;
+    total += best;
+  }
+  const coverage = title.length ? Math.min(1, titleHits / title.length) : 0;
+  const ageDays = Math.max(0, (nowMs - Date.parse(r.published_at)) / 86_400_000);
+  return (
+    (matched === slots.length ? 10 : 0) +
+    matched +
+    total +
+    coverage * 1.5 +
+    0.3 * Math.exp(-ageDays / 180) +
+    0.2 * Math.log10(1 + r.usage_count)
+  );
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Escaped text with <mark> around words that match the query; a window of `width` words around the best spot. */
+export function highlight(text: string, slots: Slot[], width: number): string {
+  const tokens = text.split(/(\s+)/);
+  const hit = (tok: string) => {
+    const w = words(tok)[0];
+    if (!w) return false;
+    const s = stem(w);
+    return slots.some((slot) =>
+      slot.alts.some((a) =>
+        a.terms.some(
+          (t, k) =>
+            s === t ||
+            w === t ||
+            (a.prefix && k === a.terms.length - 1 && (s.startsWith(t) || w.startsWith(t))),
+        ),
+      ),
+    );
+  };
+  const wordIdx = tokens.map((t, i) => (/\S/.test(t) ? i : -1)).filter((i) => i >= 0);
+  const marks = wordIdx.map((i) => hit(tokens[i] as string));
+  let start = 0;
+  if (Number.isFinite(width) && wordIdx.length > width) {
+    let best = -1;
+    let run = 0;
+    for (let i = 0; i < marks.length; i++) {
+      run += marks[i] ? 1 : 0;
+      if (i >= width) run -= marks[i - width] ? 1 : 0;
+      if (i >= width - 1 && run > best) {
+        best = run;
+        start = i - width + 1;
+      }
+    }
+    // Start a little before the first hit of the window rather than on it.
+    start = Math.max(0, Math.min(start, marks.indexOf(true, start) - 3));
+  }
+  const end = Number.isFinite(width) ? Math.min(wordIdx.length, start + width) : wordIdx.length;
+  const from = wordIdx[start] ?? 0;
+  const to = end < wordIdx.length ? (wordIdx[end] as number) : tokens.length;
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const tok = tokens[i] as string;
+    const k = wordIdx.indexOf(i);
+    out += k >= 0 && marks[k] ? `<mark>${escapeHtml(tok)}</mark>` : escapeHtml(tok.replace(/\s+/g, ' '));
+  }
+  return `${start > 0 ? '… ' : ''}${out.trim()}${end < wordIdx.length ? ' …' : ''}`;
+}
