@@ -42,7 +42,7 @@ export function renderMarkdown(source: string): string {
   return sanitizeHtml(md.render(source), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
-      a: ['href', 'title'],
+      a: ['href', 'title', 'target', 'rel'],
       img: ['src', 'alt', 'title'],
       ol: ['start'],
       th: ['style'],
