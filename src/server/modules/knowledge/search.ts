@@ -525,7 +525,17 @@ export function highlight(text: string, slots: Slot[], width: number): string {
     );
   };
   const wordIdx = tokens.map((t, i) => (/\S/.test(t) ? i : -1)).filter((i) => i >= 0);
-  const marks = wordIdx.map((i) => hit(tokens[i] as string));
+  // A word repeats through an article: decide each distinct token once.
+  const seen = new Map<string, boolean>();
+  const marks = wordIdx.map((i) => {
+    const tok = tokens[i] as string;
+    const known = seen.get(tok);
+    if (known !== undefined) return known;
+    const m = hit(tok);
+    seen.set(tok, m);
+    return m;
+  });
+  const marked = new Set(wordIdx.filter((_, k) => marks[k]));
   let start = 0;
   if (Number.isFinite(width) && wordIdx.length > width) {
     let best = -1;
@@ -547,8 +557,7 @@ export function highlight(text: string, slots: Slot[], width: number): string {
   let out = '';
   for (let i = from; i < to; i++) {
     const tok = tokens[i] as string;
-    const k = wordIdx.indexOf(i);
-    out += k >= 0 && marks[k] ? `<mark>${escapeHtml(tok)}</mark>` : escapeHtml(tok.replace(/\s+/g, ' '));
+    out += marked.has(i) ? `<mark>${escapeHtml(tok)}</mark>` : escapeHtml(tok.replace(/\s+/g, ' '));
   }
   return `${start > 0 ? '… ' : ''}${out.trim()}${end < wordIdx.length ? ' …' : ''}`;
 }
