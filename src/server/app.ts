@@ -31,11 +31,19 @@ import { StreamHub } from './modules/notifications/stream.ts';
 import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
+import { MergeData } from './modules/scripts/merge-data.ts';
+import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
+import { ScriptsService } from './modules/scripts/scripts.service.ts';
+import { TemplatesService } from './modules/scripts/templates.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
 import { EscalationsService } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
+import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
+import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
+import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
+import { SolutionsService } from './modules/solutions/solutions.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
@@ -76,6 +84,12 @@ export function buildServices(ctx: Ctx) {
   const progress = new ProgressService(ctx, { cases, escalations, sla });
   const knowledge = new KnowledgeService(ctx);
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
+  const merge = new MergeData(ctx, { cases, customers, contacts });
+  const templates = new TemplatesService(ctx, { merge });
+  const scripts = new ScriptsService(ctx, { merge });
+  const disseminations = new DisseminationsService(ctx, { knowledge, notifications, timers });
+  const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
+  const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
   const hub = new StreamHub(notifications);
   const background = new Background(timers, mailer, hub);
@@ -94,6 +108,11 @@ export function buildServices(ctx: Ctx) {
     progress,
     knowledge,
     kbTransfer,
+    templates,
+    scripts,
+    disseminations,
+    solutions,
+    policyFlags,
     notifications,
     timers,
     mailer,
@@ -258,6 +277,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       notificationsRoutes(a, services);
       followupsRoutes(a, services);
       knowledgeRoutes(a, services);
+      scriptsRoutes(a, services);
+      solutionsRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

@@ -36,7 +36,10 @@ import {
  * Knowledge: everyone reads published articles and records that one helped; frontline writers
  * (officer, team leader, supervisor) draft and submit; team leaders and supervisors approve,
  * reject and archive; synonyms, import and export belong to supervisors. Trainees and trainers
- * read. Public help (published public articles) needs no login.
+ * read. Public help (published public articles) needs no login. Agreed solutions: writers propose,
+ * everyone discusses, team leaders and supervisors agree or decline and send articles to teams to
+ * acknowledge (and see who has not); everyone acknowledges their own reading. Anyone handling a
+ * case may raise a policy inconsistency on it; only leaders can be the named authority who answers.
  */
 const MATRIX = `
   method route                                   off trn tl  sup trr adm
@@ -113,6 +116,7 @@ const MATRIX = `
   GET    /api/v1/kb/articles                     Y   Y   Y   Y   Y   Y
   POST   /api/v1/kb/articles                     Y   .   Y   Y   .   Y
   GET    /api/v1/kb/articles/:id                 Y   Y   Y   Y   Y   Y
+  POST   /api/v1/kb/preview                      Y   .   Y   Y   .   Y
   PATCH  /api/v1/kb/articles/:id/draft           Y   .   Y   Y   .   Y
   POST   /api/v1/kb/articles/:id/submit          Y   .   Y   Y   .   Y
   POST   /api/v1/kb/articles/:id/approve         .   .   Y   Y   .   Y
@@ -128,6 +132,34 @@ const MATRIX = `
   PUT    /api/v1/kb/synonyms                     .   .   .   Y   .   Y
   POST   /api/v1/kb/import                       .   .   .   Y   .   Y
   GET    /api/v1/kb/export                       .   .   .   Y   .   Y
+  POST   /api/v1/solutions                       Y   .   Y   Y   .   Y
+  GET    /api/v1/solutions                       Y   Y   Y   Y   Y   Y
+  GET    /api/v1/solutions/:id                   Y   Y   Y   Y   Y   Y
+  POST   /api/v1/solutions/:id/comments          Y   Y   Y   Y   Y   Y
+  POST   /api/v1/solutions/:id/agree             .   .   Y   Y   .   Y
+  POST   /api/v1/solutions/:id/decline           .   .   Y   Y   .   Y
+  POST   /api/v1/kb/articles/:id/disseminations  .   .   Y   Y   .   Y
+  GET    /api/v1/disseminations                  .   .   Y   Y   .   Y
+  GET    /api/v1/disseminations/:id              .   .   Y   Y   .   Y
+  POST   /api/v1/disseminations/:id/remind       .   .   Y   Y   .   Y
+  GET    /api/v1/readings                        Y   Y   Y   Y   Y   Y
+  POST   /api/v1/disseminations/:id/acknowledge  Y   Y   Y   Y   Y   Y
+  POST   /api/v1/cases/:id/policy-flags          Y   Y   Y   Y   .   Y
+  GET    /api/v1/policy-flags                    Y   Y   Y   Y   Y   Y
+  GET    /api/v1/policy-flags/authorities        Y   Y   Y   Y   .   Y
+  GET    /api/v1/policy-flags/:id                Y   Y   Y   Y   Y   Y
+  POST   /api/v1/policy-flags/:id/answer         .   .   Y   Y   .   Y
+  GET    /api/v1/template-variables              Y   Y   Y   Y   Y   Y
+  GET    /api/v1/templates                       Y   Y   Y   Y   Y   Y
+  POST   /api/v1/templates                       .   .   Y   Y   .   Y
+  GET    /api/v1/templates/:id                   Y   Y   Y   Y   Y   Y
+  PATCH  /api/v1/templates/:id                   .   .   Y   Y   .   Y
+  POST   /api/v1/templates/:id/preview           Y   Y   Y   Y   Y   Y
+  GET    /api/v1/scripts                         Y   Y   Y   Y   Y   Y
+  POST   /api/v1/scripts                         .   .   Y   Y   .   Y
+  GET    /api/v1/scripts/:id                     Y   Y   Y   Y   Y   Y
+  PATCH  /api/v1/scripts/:id                     .   .   Y   Y   .   Y
+  POST   /api/v1/scripts/:id/preview             Y   Y   Y   Y   Y   Y
   GET    /api/v1/public/kb/search                public
   GET    /api/v1/public/kb/articles/:slug        public
   GET    /api/v1/public/kb/attachments/:id       public
@@ -223,7 +255,12 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     slaCaseId: string;
     ruleId: string;
     commitmentId: string;
+    templateId: string;
+    scriptId: string;
     article: { id: string; slug: string };
+    solutionId: string;
+    disseminationId: string;
+    flagId: string;
     attachmentId: string;
   };
   /** An article in the given state, for each write that moves one along. */
@@ -238,6 +275,12 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     if (state === 'published') await t.services.knowledge.approve(SYSTEM_ACTOR, a.id);
     return a;
   };
+
+  const proposed = () =>
+    t.services.solutions.propose(t.users.officer.actor, {
+      problem: `Problem ${next()}`,
+      solution: 'Do this',
+    });
 
   before(async () => {
     t = await makeTestApp('sqlite');
@@ -282,7 +325,40 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       contentType: 'text/plain',
       dataBase64: Buffer.from('rates').toString('base64'),
     });
+    const solution = await t.services.solutions.propose(t.users.officer.actor, {
+      caseId: c.id,
+      problem: 'Bills arrive late',
+      solution: 'Offer e-bills',
+    });
+    // Sent by the system to Team A, which every test user is in: everyone has it to acknowledge.
+    const dissemination = await t.services.disseminations.create(SYSTEM_ACTOR, published.id, {
+      teamIds: [t.team.id],
+    });
+    const flag = await t.services.policyFlags.raise(t.users.officer.actor, c.id, {
+      authorityId: t.users.supervisor.id,
+      policy: 'No refunds after 14 days',
+      customerNeed: 'Was abroad',
+      evidence: 'Boarding passes',
+    });
+    const template = await t.services.templates.create(SYSTEM_ACTOR, {
+      kind: 'email',
+      name: 'Matrix e-mail',
+      subject: 'Your case {{case.reference}}',
+      body: 'Dear {{customer.name}}, we are on it.',
+    });
+    const script = await t.services.scripts.create(SYSTEM_ACTOR, {
+      name: 'Matrix script',
+      steps: [
+        { id: 'greet', title: 'Greet', text: 'Hello {{customer.name}}', next: 'close' },
+        { id: 'close', title: 'Close', text: 'Goodbye' },
+      ],
+    });
     fx = {
+      templateId: template.id,
+      scriptId: script.id,
+      solutionId: solution.id,
+      disseminationId: dissemination.id,
+      flagId: flag.id,
       article: { id: published.id, slug: published.slug },
       attachmentId: attachment.id,
       customer,
@@ -478,6 +554,7 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       body: { title: `Matrix article ${next()}`, body: 'Steps.', kind: 'sop' },
     }),
     'GET /api/v1/kb/articles/:id': () => ({ id: fx.article.id }),
+    'POST /api/v1/kb/preview': () => ({ body: { body: '# Heading' } }),
     'PATCH /api/v1/kb/articles/:id/draft': () => ({
       id: fx.article.id,
       body: { changeNote: `Matrix ${next()}` },
@@ -511,6 +588,76 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       },
     }),
     'GET /api/v1/kb/export': () => ({}),
+    'POST /api/v1/solutions': () => ({ body: { problem: `Problem ${next()}`, solution: 'Do this' } }),
+    'GET /api/v1/solutions': () => ({}),
+    'GET /api/v1/solutions/:id': () => ({ id: fx.solutionId }),
+    'POST /api/v1/solutions/:id/comments': () => ({ id: fx.solutionId, body: { body: `Comment ${next()}` } }),
+    'POST /api/v1/solutions/:id/agree': async () => ({
+      id: (await proposed()).id,
+      body: { title: `Agreed ${next()}`, teamIds: [t.team.id] },
+    }),
+    'POST /api/v1/solutions/:id/decline': async () => ({
+      id: (await proposed()).id,
+      body: { note: 'Not consistent with policy' },
+    }),
+    'POST /api/v1/kb/articles/:id/disseminations': () => ({
+      id: fx.article.id,
+      body: { teamIds: [t.team.id] },
+    }),
+    'GET /api/v1/disseminations': () => ({}),
+    'GET /api/v1/disseminations/:id': () => ({ id: fx.disseminationId }),
+    'POST /api/v1/disseminations/:id/remind': () => ({ id: fx.disseminationId }),
+    'GET /api/v1/readings': () => ({}),
+    'POST /api/v1/disseminations/:id/acknowledge': () => ({ id: fx.disseminationId }),
+    'POST /api/v1/cases/:id/policy-flags': (role) => ({
+      id: fx.caseId,
+      body: {
+        // Never oneself: the supervisor raises to the administrator, everyone else to the supervisor.
+        authorityId: role === 'supervisor' ? t.users.administrator.id : t.users.supervisor.id,
+        policy: `Policy ${next()}`,
+        customerNeed: 'Needs more time',
+        evidence: 'Call notes',
+      },
+    }),
+    'GET /api/v1/policy-flags': () => ({}),
+    'GET /api/v1/policy-flags/authorities': () => ({}),
+    'GET /api/v1/policy-flags/:id': () => ({ id: fx.flagId }),
+    'POST /api/v1/policy-flags/:id/answer': async (role) => {
+      // A fresh flag whose named authority is the caller (when the caller can be one).
+      const authority = role === 'team_leader' || role === 'supervisor' ? role : 'administrator';
+      const f = await t.services.policyFlags.raise(t.users.officer.actor, fx.caseId, {
+        authorityId: t.users[authority].id,
+        policy: `Policy ${next()}`,
+        customerNeed: 'x',
+        evidence: 'y',
+      });
+      return { id: f.id, body: { answer: 'Make an exception' } };
+    },
+    // Templates and call scripts: everyone uses them (preview with a case's data); leaders and up write them.
+    'GET /api/v1/template-variables': () => ({}),
+    'GET /api/v1/templates': () => ({}),
+    'POST /api/v1/templates': () => ({
+      body: { kind: 'phrase', name: `Matrix phrase ${next()}`, body: 'Thank you, {{customer.name}}.' },
+    }),
+    'GET /api/v1/templates/:id': () => ({ id: fx.templateId }),
+    'PATCH /api/v1/templates/:id': () => ({
+      id: fx.templateId,
+      body: { body: `Matrix ${next()}: {{case.reference}}` },
+    }),
+    'POST /api/v1/templates/:id/preview': () => ({ id: fx.templateId, body: { caseId: fx.caseId } }),
+    'GET /api/v1/scripts': () => ({}),
+    'POST /api/v1/scripts': () => ({
+      body: {
+        name: `Matrix script ${next()}`,
+        steps: [
+          { id: 'a', title: 'Ask', text: 'Can you pay by {{today}}?', next: 'b' },
+          { id: 'b', title: 'End', text: 'Thank you.' },
+        ],
+      },
+    }),
+    'GET /api/v1/scripts/:id': () => ({ id: fx.scriptId }),
+    'PATCH /api/v1/scripts/:id': () => ({ id: fx.scriptId, body: { description: `Matrix ${next()}` } }),
+    'POST /api/v1/scripts/:id/preview': () => ({ id: fx.scriptId, body: { caseId: fx.caseId } }),
     'GET /api/v1/public/kb/search': () => ({ query: 'q=roaming' }),
     'GET /api/v1/public/kb/articles/:slug': () => ({ id: fx.article.slug }),
     'GET /api/v1/public/kb/attachments/:id': () => ({ id: fx.attachmentId }),

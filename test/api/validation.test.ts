@@ -76,6 +76,13 @@ const ALL_TABLES: Record<keyof Database, true> = {
   kb_synonyms: true,
   kb_terms: true,
   kb_search: true,
+  templates: true,
+  call_scripts: true,
+  solutions: true,
+  solution_comments: true,
+  disseminations: true,
+  dissemination_recipients: true,
+  policy_flags: true,
   audit_log: true,
   outbox: true,
   counters: true,
@@ -190,6 +197,14 @@ for (const dialect of await dialects()) {
       accountNumber: string;
       kbArticleId: string;
       kbReviewId: string;
+      templateId: string;
+      archivedTemplateId: string;
+      scriptId: string;
+      archivedScriptId: string;
+      solutionId: string;
+      agreedSolutionId: string;
+      disseminationId: string;
+      policyFlagId: string;
     };
 
     before(async () => {
@@ -273,7 +288,61 @@ for (const dialect of await dialects()) {
         kind: 'faq',
       });
       await t.services.knowledge.submit(SYSTEM_ACTOR, kbReview.id);
+      const solution = await t.services.solutions.propose(t.users.officer.actor, {
+        caseId: c.id,
+        problem: 'Customers abroad cannot top up',
+        solution: 'Use the app',
+      });
+      const agreed = await t.services.solutions.propose(t.users.officer.actor, {
+        problem: 'Late fee waived twice',
+        solution: 'Once a year',
+      });
+      const agreedDone = await t.services.solutions.agree(t.users.team_leader.actor, agreed.id, {
+        title: 'Late fee waiver once a year',
+        teamIds: [t.team.id],
+      });
+      const flag = await t.services.policyFlags.raise(t.users.officer.actor, c.id, {
+        authorityId: t.users.team_leader.id,
+        policy: 'No refunds after 14 days',
+        customerNeed: 'Was in hospital',
+        evidence: 'Letter from the hospital',
+      });
+      // Templates and call scripts: an e-mail template, a second one to collide with, an archived
+      // phrase; a script, and an archived one to collide with and to refuse previews of.
+      const template = await t.services.templates.create(SYSTEM_ACTOR, {
+        kind: 'email',
+        name: 'Payment reminder',
+        subject: 'Your case {{case.reference}}',
+        body: 'Dear {{customer.name}}, your bill is due.',
+      });
+      await t.services.templates.create(SYSTEM_ACTOR, {
+        kind: 'email',
+        name: 'Case update',
+        subject: 'Update',
+        body: 'We are working on it.',
+      });
+      const archivedTemplate = await t.services.templates.create(SYSTEM_ACTOR, {
+        kind: 'phrase',
+        name: 'Old greeting',
+        body: 'Hello.',
+      });
+      await t.services.templates.update(SYSTEM_ACTOR, archivedTemplate.id, { active: false });
+      const steps = [
+        { id: 'ask', title: 'Ask', text: 'Can you pay by {{case.dueAt}}?', next: 'close' },
+        { id: 'close', title: 'Close', text: 'Thank you, {{customer.name}}.' },
+      ];
+      const script = await t.services.scripts.create(SYSTEM_ACTOR, { name: 'Payment extension', steps });
+      const archivedScript = await t.services.scripts.create(SYSTEM_ACTOR, { name: 'Old script', steps });
+      await t.services.scripts.update(SYSTEM_ACTOR, archivedScript.id, { active: false });
       fx = {
+        templateId: template.id,
+        archivedTemplateId: archivedTemplate.id,
+        scriptId: script.id,
+        archivedScriptId: archivedScript.id,
+        solutionId: solution.id,
+        agreedSolutionId: agreed.id,
+        disseminationId: agreedDone.disseminationId!,
+        policyFlagId: flag.id,
         kbArticleId: kbArticle.id,
         kbReviewId: kbReview.id,
         customer,
@@ -480,6 +549,148 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'POST /api/v1/kb/preview',
+        role: 'officer',
+        valid: () => ({ body: '# Late fees' }),
+        cases: [
+          { name: 'no body', body: {}, fields: ['/body/body'] },
+          { name: 'an empty body', body: { body: '' }, fields: ['/body/body'] },
+        ],
+      },
+      {
+        route: 'POST /api/v1/solutions',
+        role: 'officer',
+        valid: () => ({ problem: 'Bills arrive late', solution: 'Offer e-bills' }),
+        cases: [
+          { name: 'nothing', body: {}, fields: ['/body/problem', '/body/solution'] },
+          {
+            name: 'a blank problem, a case id that is not one',
+            body: { problem: '  ', solution: 'x', caseId: 'c1' },
+            fields: ['/body/problem', '/body/caseId'],
+          },
+          {
+            name: 'an unknown case → 404 case.not_found',
+            body: { problem: 'x', solution: 'y', caseId: UNKNOWN },
+            status: 404,
+            code: 'case.not_found',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/solutions/:id/comments',
+        role: 'officer',
+        id: () => fx.solutionId,
+        valid: () => ({ body: 'Agree' }),
+        cases: [{ name: 'a blank comment', body: { body: ' ' }, fields: ['/body/body'] }],
+      },
+      {
+        route: 'POST /api/v1/solutions/:id/agree',
+        role: 'team_leader',
+        id: () => fx.solutionId,
+        valid: () => ({ title: 'Top up abroad', teamIds: [t.team.id] }),
+        cases: [
+          { name: 'no title, no teams', body: {}, fields: ['/body/title', '/body/teamIds'] },
+          {
+            name: 'an empty team list, a deadline of 90 days, a kind that does not exist',
+            body: { title: 'Top up abroad', teamIds: [], acknowledgeWithinDays: 90, kind: 'memo' },
+            fields: ['/body/teamIds', '/body/acknowledgeWithinDays', '/body/kind'],
+          },
+          {
+            name: 'a team that does not exist',
+            body: { title: 'Top up abroad', teamIds: [UNKNOWN] },
+            fields: ['/body/teamIds/0'],
+          },
+          {
+            name: 'already agreed → 409 solution.already_decided',
+            id: () => fx.agreedSolutionId,
+            body: () => ({ title: 'Again', teamIds: [t.team.id] }),
+            status: 409,
+            code: 'solution.already_decided',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/solutions/:id/decline',
+        role: 'team_leader',
+        id: () => fx.solutionId,
+        valid: () => ({ note: 'Not our policy' }),
+        cases: [
+          { name: 'no reason', body: {}, fields: ['/body/note'] },
+          {
+            name: 'already agreed → 409 solution.already_decided',
+            id: () => fx.agreedSolutionId,
+            body: { note: 'No' },
+            status: 409,
+            code: 'solution.already_decided',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/kb/articles/:id/disseminations',
+        role: 'team_leader',
+        id: () => fx.kbArticleId,
+        valid: () => ({ teamIds: [t.team.id] }),
+        cases: [
+          { name: 'no teams', body: {}, fields: ['/body/teamIds'] },
+          {
+            name: 'the same team twice, a team id that is not one',
+            body: { teamIds: ['x', 'x'] },
+            fields: ['/body/teamIds', '/body/teamIds/0', '/body/teamIds/1'],
+          },
+          {
+            name: 'an article never published → 404 kb_article.not_found',
+            id: () => fx.kbReviewId,
+            body: () => ({ teamIds: [t.team.id] }),
+            status: 404,
+            code: 'kb_article.not_found',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/cases/:id/policy-flags',
+        role: 'officer',
+        id: () => fx.caseId,
+        valid: () => ({
+          authorityId: t.users.supervisor.id,
+          policy: 'No refunds',
+          customerNeed: 'A refund',
+          evidence: 'Receipt',
+        }),
+        cases: [
+          {
+            name: 'nothing',
+            body: {},
+            fields: ['/body/authorityId', '/body/policy', '/body/customerNeed', '/body/evidence'],
+          },
+          {
+            name: 'an officer is not a higher authority',
+            body: () => ({
+              authorityId: t.users.officer.id,
+              policy: 'No refunds',
+              customerNeed: 'A refund',
+              evidence: 'Receipt',
+            }),
+            fields: ['/body/authorityId'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/policy-flags/:id/answer',
+        role: 'team_leader',
+        id: () => fx.policyFlagId,
+        valid: () => ({ answer: 'Refund it' }),
+        cases: [
+          { name: 'a blank answer', body: { answer: '' }, fields: ['/body/answer'] },
+          {
+            name: 'someone other than the named authority → 403 policy_flag.not_yours',
+            role: 'supervisor',
+            body: { answer: 'Refund it' },
+            status: 403,
+            code: 'policy_flag.not_yours',
+          },
+        ],
+      },
+      {
         route: 'POST /api/v1/kb/import',
         role: 'supervisor',
         bodyLimit: KB_IMPORT_BODY_LIMIT,
@@ -490,6 +701,283 @@ for (const dialect of await dialects()) {
             name: 'a file without content',
             body: { files: [{ name: 'a.md' }] },
             fields: ['/body/files/0/content'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/templates',
+        role: 'team_leader',
+        valid: () => ({ kind: 'phrase', name: 'Thanks', body: 'Thank you, {{customer.name}}.' }),
+        cases: [
+          {
+            name: 'missing every required field',
+            body: {},
+            fields: ['/body/kind', '/body/name', '/body/body'],
+          },
+          {
+            name: 'a kind that does not exist, a blank name and body',
+            body: { kind: 'letter', name: '  ', body: ' ' },
+            fields: ['/body/kind', '/body/name', '/body/body'],
+          },
+          {
+            name: 'an unknown variable in the body, a {{ without its pair in the subject',
+            body: {
+              kind: 'email',
+              name: 'x1',
+              subject: 'Case {{case.reference',
+              body: 'Hi {{customer.nickname}}',
+            },
+            fields: ['/body/subject', '/body/body'],
+            message: /unknown variable \{\{customer\.nickname\}\}/,
+          },
+          {
+            name: 'an e-mail template without a subject',
+            body: { kind: 'email', name: 'x2', body: 'Hello' },
+            fields: ['/body/subject'],
+          },
+          {
+            name: 'a subject on a standard phrase',
+            body: { kind: 'phrase', name: 'x3', subject: 'Hi', body: 'Hello' },
+            fields: ['/body/subject'],
+          },
+          {
+            name: 'the name of another template of that kind, in other case → 409 template.name_taken',
+            body: { kind: 'email', name: 'PAYMENT Reminder', subject: 'x', body: 'y' },
+            status: 409,
+            code: 'template.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/templates/:id',
+        role: 'team_leader',
+        id: () => fx.templateId,
+        valid: () => ({ body: 'Dear {{customer.name}}, a reminder.' }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          {
+            name: 'an unknown variable, active not a boolean',
+            body: { body: '{{case.owner}}', active: 'no' },
+            fields: ['/body/active'],
+          },
+          { name: 'an unknown variable', body: { body: 'Due {{case.due}}' }, fields: ['/body/body'] },
+          {
+            name: 'taking the subject off an e-mail template',
+            body: { subject: null },
+            fields: ['/body/subject'],
+          },
+          {
+            name: 'the name of another e-mail template → 409 template.name_taken',
+            body: { name: 'case update' },
+            status: 409,
+            code: 'template.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/templates/:id/preview',
+        role: 'officer',
+        id: () => fx.templateId,
+        valid: () => ({ caseId: fx.caseId }),
+        cases: [
+          {
+            name: 'ids that are not UUIDs',
+            body: { caseId: 'CS-000001', customerId: 'x', contactId: 'y' },
+            fields: ['/body/caseId', '/body/customerId', '/body/contactId'],
+          },
+          {
+            name: 'an unknown case → 404 case.not_found',
+            body: { caseId: UNKNOWN },
+            status: 404,
+            code: 'case.not_found',
+          },
+          {
+            name: 'an unknown contact → 404 contact.not_found',
+            body: { contactId: UNKNOWN },
+            status: 404,
+            code: 'contact.not_found',
+          },
+          {
+            name: 'an unknown customer → 404 customer.not_found',
+            body: { customerId: UNKNOWN },
+            status: 404,
+            code: 'customer.not_found',
+          },
+          {
+            name: 'a customer who is not the case’s',
+            body: () => ({ caseId: fx.caseId, customerId: fx.other.id }),
+            fields: ['/body/customerId'],
+          },
+          {
+            name: 'an archived template → 409 template.archived',
+            id: () => fx.archivedTemplateId,
+            body: {},
+            status: 409,
+            code: 'template.archived',
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/scripts',
+        role: 'team_leader',
+        valid: () => ({ name: 'Complaint', steps: [{ id: 'a', title: 'Listen', text: 'Let them speak.' }] }),
+        cases: [
+          { name: 'missing every required field', body: {}, fields: ['/body/name', '/body/steps'] },
+          { name: 'no steps', body: { name: 'Empty', steps: [] }, fields: ['/body/steps'] },
+          {
+            name: 'a step id with a space, no text, a branch of one choice',
+            body: {
+              name: 'Bad',
+              steps: [{ id: 'step one', title: 'A', text: '', choices: [{ label: 'Yes', next: 'a' }] }],
+            },
+            fields: ['/body/steps/0/id', '/body/steps/0/text', '/body/steps/0/choices'],
+          },
+          {
+            name: 'a branch to a step that does not exist',
+            body: {
+              name: 'Bad',
+              steps: [
+                {
+                  id: 'a',
+                  title: 'A',
+                  text: '?',
+                  choices: [
+                    { label: 'Yes', next: 'b' },
+                    { label: 'No', next: 'zz' },
+                  ],
+                },
+                { id: 'b', title: 'B', text: 'Done.' },
+              ],
+            },
+            fields: ['/body/steps/0/choices/1/next'],
+            message: /names no step: "zz"/,
+          },
+          {
+            name: 'both next and choices; a repeated step id',
+            body: {
+              name: 'Bad',
+              steps: [
+                {
+                  id: 'a',
+                  title: 'A',
+                  text: '?',
+                  next: 'b',
+                  choices: [
+                    { label: 'Y', next: 'b' },
+                    { label: 'N', next: 'b' },
+                  ],
+                },
+                { id: 'b', title: 'B', text: 'Done.' },
+                { id: 'b', title: 'B again', text: 'Done.' },
+              ],
+            },
+            fields: ['/body/steps/0', '/body/steps/2/id'],
+          },
+          {
+            name: 'a step the first cannot reach, an unknown variable',
+            body: {
+              name: 'Bad',
+              steps: [
+                { id: 'a', title: 'A', text: 'Hello {{customer.nickname}}' },
+                { id: 'b', title: 'Orphan', text: 'Never shown.' },
+              ],
+            },
+            fields: ['/body/steps/0/text', '/body/steps/1'],
+            message: /cannot be reached/,
+          },
+          {
+            name: 'a loop with no end step',
+            body: {
+              name: 'Bad',
+              steps: [
+                { id: 'a', title: 'A', text: '?', next: 'b' },
+                { id: 'b', title: 'B', text: '?', next: 'a' },
+              ],
+            },
+            fields: ['/body/steps'],
+          },
+          {
+            name: 'a branch into a loop that never reaches the end',
+            body: {
+              name: 'Bad',
+              steps: [
+                {
+                  id: 'a',
+                  title: 'A',
+                  text: '?',
+                  choices: [
+                    { label: 'Loop', next: 'b' },
+                    { label: 'End', next: 'd' },
+                  ],
+                },
+                { id: 'b', title: 'B', text: '?', next: 'c' },
+                { id: 'c', title: 'C', text: '?', next: 'b' },
+                { id: 'd', title: 'D', text: 'Done.' },
+              ],
+            },
+            fields: ['/body/steps/1', '/body/steps/2'],
+          },
+          {
+            name: 'a name another script has → 409 script.name_taken',
+            body: { name: 'payment EXTENSION', steps: [{ id: 'a', title: 'A', text: 'x' }] },
+            status: 409,
+            code: 'script.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'PATCH /api/v1/scripts/:id',
+        role: 'team_leader',
+        id: () => fx.scriptId,
+        valid: () => ({ description: 'For customers who cannot pay on time' }),
+        cases: [
+          { name: 'an empty patch', body: {}, fields: ['/body'] },
+          {
+            name: 'a next that names no step',
+            body: { steps: [{ id: 'a', title: 'A', text: 'x', next: 'nowhere' }] },
+            fields: ['/body/steps/0/next'],
+          },
+          {
+            name: 'a step pointing at itself',
+            body: { steps: [{ id: 'a', title: 'A', text: 'x', next: 'a' }] },
+            fields: ['/body/steps/0/next'],
+          },
+          {
+            name: 'the name of an archived script → 409 script.name_taken',
+            body: { name: 'Old Script' },
+            status: 409,
+            code: 'script.name_taken',
+            fields: ['/body/name'],
+          },
+        ],
+      },
+      {
+        route: 'POST /api/v1/scripts/:id/preview',
+        role: 'officer',
+        id: () => fx.scriptId,
+        valid: () => ({ caseId: fx.caseId, stepId: 'ask' }),
+        cases: [
+          {
+            name: 'a step id with capitals, a case id that is not one',
+            body: { stepId: 'Ask Now', caseId: 'c1' },
+            fields: ['/body/stepId', '/body/caseId'],
+          },
+          { name: 'a step the script does not have', body: { stepId: 'refund' }, fields: ['/body/stepId'] },
+          {
+            name: 'an unknown case → 404 case.not_found',
+            body: { caseId: UNKNOWN },
+            status: 404,
+            code: 'case.not_found',
+          },
+          {
+            name: 'an archived script → 409 script.archived',
+            id: () => fx.archivedScriptId,
+            body: {},
+            status: 409,
+            code: 'script.archived',
           },
         ],
       },
@@ -1686,6 +2174,8 @@ for (const dialect of await dialects()) {
       'POST /api/v1/notifications/read-all',
       'POST /api/v1/kb/articles/:id/submit',
       'POST /api/v1/kb/articles/:id/archive',
+      'POST /api/v1/disseminations/:id/remind',
+      'POST /api/v1/disseminations/:id/acknowledge',
     ];
 
     test('every route that takes a body is covered here', async () => {
@@ -1811,6 +2301,55 @@ for (const dialect of await dialects()) {
     const ID_ROUTES: { route: string; role: Role; body?: () => unknown; query?: string; notFound: string }[] =
       [
         { route: 'GET /api/v1/kb/articles/:id', role: 'officer', notFound: 'kb_article.not_found' },
+        { route: 'GET /api/v1/solutions/:id', role: 'officer', notFound: 'solution.not_found' },
+        {
+          route: 'POST /api/v1/solutions/:id/comments',
+          role: 'officer',
+          body: () => ({ body: 'x' }),
+          notFound: 'solution.not_found',
+        },
+        {
+          route: 'POST /api/v1/solutions/:id/agree',
+          role: 'team_leader',
+          body: () => ({ title: 'xyz', teamIds: [t.team.id] }),
+          notFound: 'solution.not_found',
+        },
+        {
+          route: 'POST /api/v1/solutions/:id/decline',
+          role: 'team_leader',
+          body: () => ({ note: 'x' }),
+          notFound: 'solution.not_found',
+        },
+        {
+          route: 'POST /api/v1/kb/articles/:id/disseminations',
+          role: 'team_leader',
+          body: () => ({ teamIds: [t.team.id] }),
+          notFound: 'kb_article.not_found',
+        },
+        { route: 'GET /api/v1/disseminations/:id', role: 'team_leader', notFound: 'dissemination.not_found' },
+        {
+          route: 'POST /api/v1/disseminations/:id/remind',
+          role: 'team_leader',
+          notFound: 'dissemination.not_found',
+        },
+        {
+          route: 'POST /api/v1/disseminations/:id/acknowledge',
+          role: 'officer',
+          notFound: 'dissemination.not_found',
+        },
+        {
+          route: 'POST /api/v1/cases/:id/policy-flags',
+          role: 'officer',
+          body: () => ({ authorityId: t.users.supervisor.id, policy: 'x', customerNeed: 'y', evidence: 'z' }),
+          notFound: 'case.not_found',
+        },
+        { route: 'GET /api/v1/policy-flags/:id', role: 'officer', notFound: 'policy_flag.not_found' },
+        {
+          route: 'POST /api/v1/policy-flags/:id/answer',
+          role: 'team_leader',
+          body: () => ({ answer: 'x' }),
+          notFound: 'policy_flag.not_found',
+        },
         {
           route: 'PATCH /api/v1/kb/articles/:id/draft',
           role: 'officer',
@@ -1859,6 +2398,32 @@ for (const dialect of await dialects()) {
           route: 'GET /api/v1/public/kb/attachments/:id',
           role: 'officer',
           notFound: 'kb_attachment.not_found',
+        },
+        { route: 'GET /api/v1/templates/:id', role: 'officer', notFound: 'template.not_found' },
+        {
+          route: 'PATCH /api/v1/templates/:id',
+          role: 'team_leader',
+          body: () => ({ body: 'x' }),
+          notFound: 'template.not_found',
+        },
+        {
+          route: 'POST /api/v1/templates/:id/preview',
+          role: 'officer',
+          body: () => ({}),
+          notFound: 'template.not_found',
+        },
+        { route: 'GET /api/v1/scripts/:id', role: 'officer', notFound: 'script.not_found' },
+        {
+          route: 'PATCH /api/v1/scripts/:id',
+          role: 'team_leader',
+          body: () => ({ description: 'x' }),
+          notFound: 'script.not_found',
+        },
+        {
+          route: 'POST /api/v1/scripts/:id/preview',
+          role: 'officer',
+          body: () => ({}),
+          notFound: 'script.not_found',
         },
         { route: 'DELETE /api/v1/tokens/:id', role: 'administrator', notFound: 'token.not_found' },
         { route: 'GET /api/v1/users/:id', role: 'administrator', notFound: 'user.not_found' },
@@ -2329,6 +2894,27 @@ for (const dialect of await dialects()) {
         role: 'officer',
         url: () => '/api/v1/notifications?userId=x',
         fields: ['/query/userId'],
+      },
+    );
+
+    QUERY_CASES.push(
+      {
+        name: '/api/v1/templates unknown kind, includeInactive=perhaps',
+        role: 'officer',
+        url: () => '/api/v1/templates?kind=letter&includeInactive=perhaps',
+        fields: ['/query/kind', '/query/includeInactive'],
+      },
+      {
+        name: '/api/v1/templates unknown parameter',
+        role: 'officer',
+        url: () => '/api/v1/templates?category=billing',
+        fields: ['/query/category'],
+      },
+      {
+        name: '/api/v1/scripts q too long',
+        role: 'officer',
+        url: () => `/api/v1/scripts?q=${'a'.repeat(101)}`,
+        fields: ['/query/q'],
       },
     );
 

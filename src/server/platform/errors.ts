@@ -56,6 +56,18 @@ export const ERRORS = {
   'kb_version.not_found': { status: 404, title: 'No such version of the article' },
   'kb_attachment.not_found': { status: 404, title: 'No such attachment' },
   'kb_attachment.too_large': { status: 413, title: 'The attachment is larger than 5 MB' },
+  'solution.not_found': { status: 404, title: 'No such proposed solution' },
+  'solution.already_decided': { status: 409, title: 'The solution has already been agreed or declined' },
+  'dissemination.not_found': { status: 404, title: 'No such dissemination' },
+  'policy_flag.not_found': { status: 404, title: 'No such policy-inconsistency flag' },
+  'policy_flag.not_yours': { status: 403, title: 'Only the named authority may answer this flag' },
+  'policy_flag.already_answered': { status: 409, title: 'The flag has already been answered' },
+  'template.not_found': { status: 404, title: 'No such template' },
+  'template.name_taken': { status: 409, title: 'A template of that kind has that name' },
+  'template.archived': { status: 409, title: 'The template is archived' },
+  'script.not_found': { status: 404, title: 'No such call script' },
+  'script.name_taken': { status: 409, title: 'A call script with that name exists' },
+  'script.archived': { status: 409, title: 'The call script is archived' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -32,6 +32,12 @@ export const PERMISSIONS = [
   'kb.publish',
   /** Synonyms, import and export. */
   'kb.manage',
+  /** See every policy-inconsistency flag, not only those raised by or to oneself. */
+  'policy_flags.review',
+  /** Use standard phrases, e-mail templates and call scripts (preview them with a case's data). */
+  'templates.read',
+  /** Write and archive templates and call scripts. */
+  'templates.manage',
   /** See identity and account particulars without a verified contact. */
   'pii.unmasked',
 ] as const;
@@ -43,6 +49,7 @@ const READ_REFERENCE: Permission[] = [
   'categories.read',
   'sla.read',
   'kb.read',
+  'templates.read',
 ];
 const FRONTLINE: Permission[] = [
   ...READ_REFERENCE,
@@ -66,6 +73,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'escalations.acknowledge',
     'kb.write',
     'kb.publish',
+    'policy_flags.review',
+    'templates.manage',
   ]),
   supervisor: new Set([
     ...FRONTLINE,
@@ -80,6 +89,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'kb.write',
     'kb.publish',
     'kb.manage',
+    'policy_flags.review',
+    'templates.manage',
     'audit.read',
     'pii.unmasked',
   ]),

@@ -4,11 +4,13 @@ import path from 'node:path';
 import type { CaseAction } from '../../shared/contracts/cases.ts';
 import type { Role } from '../../shared/contracts/people.ts';
 import { buildServices } from '../app.ts';
+import { seedTemplatesAndScripts } from '../modules/scripts/demo-content.ts';
 import type { Actor } from '../platform/audit.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { fixedClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Ctx } from '../platform/context.ts';
+import { seedKnowledge } from './knowledge.ts';
 
 export const demoPasswordFile = (config: Config) => path.join(config.dataDir, 'demo-password.txt');
 
@@ -297,6 +299,10 @@ export async function seedDemo(
     const p = await s.categories.create(sys, { name: parent });
     for (const k of kids) catIds.set(k, (await s.categories.create(sys, { name: k, parentId: p.id })).id);
   }
+
+  await seedTemplatesAndScripts(s, sys);
+  // Written and approved by the team leader, so the demo shows an owner and an approver.
+  await seedKnowledge(s.knowledge, { userId: lena.id, role: 'team_leader', via: 'session' });
 
   const customerIds: string[] = [];
   for (let i = 0; i < nCustomers; i++) {

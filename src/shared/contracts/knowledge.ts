@@ -64,6 +64,9 @@ export const KbDraftPatch = Type.Object(
 );
 export type KbDraftPatchDto = Static<typeof KbDraftPatch>;
 
+export const KbPreview = Type.Object({ body: Body }, { additionalProperties: false });
+export const KbPreviewResult = Type.Object({ html: Type.String({ description: 'Rendered and sanitised' }) });
+
 export const KbReview = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 2000 })) },
   { additionalProperties: false },

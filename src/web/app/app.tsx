@@ -5,6 +5,7 @@ import { Queues } from '../features/cases/queues.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
 import { CustomersPage } from '../features/customers/customer-360.tsx';
 import { FollowUpsPage } from '../features/followups/followups-page.tsx';
+import { KnowledgePage } from '../features/knowledge/knowledge-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { NotificationBell } from '../features/notifications/bell.tsx';
 import { LiveProvider } from './live.tsx';
@@ -53,6 +54,9 @@ function Shell() {
                 Follow-ups
               </a>
             )}
+            <a id="nav-kb" href="#/kb" aria-current={screen === 'kb' ? 'page' : undefined}>
+              Knowledge
+            </a>
             {LEADERS.has(user.role) && (
               <a id="nav-at-risk" href="#/at-risk" aria-current={screen === 'at-risk' ? 'page' : undefined}>
                 Due soon
@@ -76,11 +80,12 @@ function Shell() {
         <main>
           {screen === 'contact' && handles && <ContactFlow user={user} />}
           {screen === 'cases' && !id && <Queues user={user} />}
-          {screen === 'cases' && id && <CasePage id={id} userId={user.id} />}
+          {screen === 'cases' && id && <CasePage id={id} userId={user.id} role={user.role} />}
           {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
           {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk />}
+          {screen === 'kb' && <KnowledgePage user={user} />}
         </main>
       </div>
     </LiveProvider>

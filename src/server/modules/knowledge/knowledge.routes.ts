@@ -13,6 +13,8 @@ import {
   KbExport,
   KbImport,
   KbImportReport,
+  KbPreview,
+  KbPreviewResult,
   KbReject,
   KbReview,
   KbSearchQuery,
@@ -28,6 +30,7 @@ import {
 } from '../../../shared/contracts/knowledge.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { KnowledgeService } from './knowledge.service.ts';
+import { renderMarkdown } from './markdown.ts';
 import type { KnowledgeTransfer } from './transfer.ts';
 
 /** A 5 MB file is ~6.7 MB of base64; an import carries many articles. */
@@ -89,6 +92,19 @@ export function knowledgeRoutes(app: App, s: { knowledge: KnowledgeService; kbTr
       reply.code(201);
       return kb.create(actorOf(req), req.body);
     },
+  );
+  app.post(
+    '/kb/preview',
+    {
+      config: { access: 'kb.write' },
+      schema: {
+        tags,
+        description: 'Render Markdown as the article will show it (sanitised), for the editor preview.',
+        body: KbPreview,
+        response: { 200: KbPreviewResult },
+      },
+    },
+    async (req) => ({ html: renderMarkdown(req.body.body) }),
   );
   app.get(
     '/kb/articles/:id',

@@ -284,41 +284,58 @@ export class KnowledgeService {
     opts: { publish?: boolean } = {},
   ): Promise<KbArticleDto> {
     return tx(this.ctx, async (trx) => {
-      const at = nowIso(this.ctx);
-      const slug = input.slug ?? (await this.freeSlug(trx, slugify(input.title)));
-      await this.assertSlugFree(trx, slug, null);
-      const articleId = newId();
-      const versionId = newId();
-      await trx
-        .insertInto('kb_articles')
-        .values({
-          id: articleId,
-          slug,
-          status: 'draft',
-          owner_id: userOf(actor),
-          review_at: input.reviewAt ?? null,
-          published_version_id: null,
-          open_version_id: versionId,
-          usage_count: 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-      await trx
-        .insertInto('kb_versions')
-        .values(this.versionValues(versionId, articleId, 1, actor, at, input))
-        .execute();
-      await audit(trx, {
-        at,
-        actor,
-        entityType: 'kb_article',
-        entityId: articleId,
-        action: 'create',
-        after: { slug, title: input.title },
-      });
-      if (opts.publish) await this.publishOpen(trx, actor, articleId, at, 'Imported');
+      const articleId = await this.createIn(trx, actor, input, opts.publish ? 'Imported' : undefined);
       return this.present(trx, await this.articleRow(trx, articleId), actor);
     });
+  }
+
+  /**
+   * Create an article in the caller's transaction; published at once, with the note, when one is
+   * given (imports, and a solution a team leader agreed — the agreement is the review).
+   */
+  async createIn(trx: Executor, actor: Actor, input: KbArticleCreateDto, publishNote?: string) {
+    const at = nowIso(this.ctx);
+    const slug = input.slug ?? (await this.freeSlug(trx, slugify(input.title)));
+    await this.assertSlugFree(trx, slug, null);
+    const articleId = newId();
+    const versionId = newId();
+    await trx
+      .insertInto('kb_articles')
+      .values({
+        id: articleId,
+        slug,
+        status: 'draft',
+        owner_id: userOf(actor),
+        review_at: input.reviewAt ?? null,
+        published_version_id: null,
+        open_version_id: versionId,
+        usage_count: 0,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await trx
+      .insertInto('kb_versions')
+      .values(this.versionValues(versionId, articleId, 1, actor, at, input))
+      .execute();
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'kb_article',
+      entityId: articleId,
+      action: 'create',
+      after: { slug, title: input.title },
+    });
+    if (publishNote !== undefined) await this.publishOpen(trx, actor, articleId, at, publishNote);
+    return articleId;
+  }
+
+  /** The published version of an article, for a module that refers to it (dissemination). */
+  async publishedIn(trx: Executor, id: string) {
+    const a = await this.articleRow(trx, id);
+    const v = await this.version(trx, a.published_version_id);
+    if (!v) throw notFound('kb_article.not_found', id);
+    return { articleId: a.id, slug: a.slug, versionId: v.id, title: v.title };
   }
 
   private versionValues(
@@ -697,19 +714,25 @@ export class KnowledgeService {
     });
   }
 
-  /** Which articles were used on cases, and how many of those cases are resolved. */
+  /**
+   * Which articles were used on cases, and how many of those cases are resolved. A use during a call
+   * names the contact (the case does not exist yet); it counts for the cases that contact opened.
+   */
   async usageReport(limit: number) {
     const db = this.ctx.store.db;
     const rows = await db
       .selectFrom('kb_usage as u')
       .innerJoin('kb_articles as a', 'a.id', 'u.article_id')
       .innerJoin('kb_versions as v', 'v.id', 'a.published_version_id')
-      .leftJoin('cases as c', 'c.id', 'u.case_id')
+      .leftJoin('contact_cases as cc', (j) =>
+        j.onRef('cc.contact_id', '=', 'u.contact_id').on('u.case_id', 'is', null),
+      )
+      .leftJoin('cases as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('u.case_id', 'cc.case_id'))))
       .select((eb) => [
         'u.article_id',
         'v.title',
-        eb.fn.count<number>('u.id').as('uses'),
-        eb.fn.count<number>('u.case_id').distinct().as('cases'),
+        eb.fn.count<number>('u.id').distinct().as('uses'),
+        eb.fn.count<number>('c.id').distinct().as('cases'),
         eb.fn
           .count<number>(eb.case().when('c.status', 'in', ['resolved', 'closed']).then(eb.ref('c.id')).end())
           .distinct()

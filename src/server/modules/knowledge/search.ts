@@ -52,6 +52,8 @@ export interface Understood {
 }
 
 const CANDIDATES = 50;
+/** The synonyms changed: read them again (they are few) before using them. */
+const STALE: string[][][] = [];
 const TITLE = 3;
 const TAGS = 2;
 const BODY = 1;
@@ -73,29 +75,63 @@ type Row = {
 /**
  * The words of published articles (folded, as written) with their index term and document
  * frequency, and a symmetric-delete index so that words within edit distance 1 are found without
- * scanning; distance 2 (long words) scans the words of the same initial.
+ * scanning; distance 2 (long words) scans the words of the same initial. Built once from kb_terms,
+ * then kept in step with this process's own writes (apply), so a publish costs a few words, not a
+ * rebuild.
  */
 class Vocabulary {
-  readonly words: Map<string, { stem: string; df: number }>;
-  readonly stems: Set<string>;
+  readonly words = new Map<string, { stem: string; df: number }>();
+  /** How many known words have each stem: a stem is known while any of its words is. */
+  private readonly stems = new Map<string, number>();
   private readonly deletes = new Map<string, string[]>();
   private readonly byInitial = new Map<string, string[]>();
   private readonly sorted: string[];
   constructor(rows: { term: string; stem: string; df: number }[]) {
-    this.words = new Map(rows.map((r) => [r.term, { stem: r.stem, df: r.df }]));
-    this.stems = new Set(rows.map((r) => r.stem));
+    for (const r of rows) this.words.set(r.term, { stem: r.stem, df: r.df });
     this.sorted = [...this.words.keys()].sort();
-    for (const w of this.words.keys()) {
-      if (w.length < 3 || /\d/.test(w)) continue;
-      for (const d of deletions(w)) push(this.deletes, d, w);
-      push(this.byInitial, w[0] as string, w);
+    for (const w of this.sorted) this.link(w);
+  }
+
+  hasStem = (s: string) => this.stems.has(s);
+  private dfOf = (w: string) => this.words.get(w)?.df ?? 0;
+
+  /** Document-frequency changes of one write, mirroring what countTerms did to kb_terms. */
+  apply(changes: Map<string, number>): void {
+    for (const [w, n] of changes) {
+      const had = this.words.get(w);
+      const df = (had?.df ?? 0) + n;
+      if (had && df > 0) had.df = df;
+      else if (had) this.drop(w);
+      else if (df > 0) {
+        this.words.set(w, { stem: stem(w), df });
+        this.sorted.splice(this.lowerBound(w), 0, w);
+        this.link(w);
+      }
     }
   }
 
-  private dfOf = (w: string) => this.words.get(w)?.df ?? 0;
+  private link(w: string): void {
+    const s = (this.words.get(w) as { stem: string }).stem;
+    this.stems.set(s, (this.stems.get(s) ?? 0) + 1);
+    if (w.length < 3 || /\d/.test(w)) return;
+    for (const d of deletions(w)) push(this.deletes, d, w);
+    push(this.byInitial, w[0] as string, w);
+  }
 
-  /** Words that start with p, most frequent first. */
-  withPrefix(p: string, max: number): string[] {
+  /** A word no published article uses any more: gone from every index, so nothing corrects to it. */
+  private drop(w: string): void {
+    const s = (this.words.get(w) as { stem: string }).stem;
+    const n = (this.stems.get(s) ?? 1) - 1;
+    if (n > 0) this.stems.set(s, n);
+    else this.stems.delete(s);
+    this.words.delete(w);
+    this.sorted.splice(this.lowerBound(w), 1);
+    if (w.length < 3 || /\d/.test(w)) return;
+    for (const d of deletions(w)) pull(this.deletes, d, w);
+    pull(this.byInitial, w[0] as string, w);
+  }
+
+  private lowerBound(p: string): number {
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
@@ -103,8 +139,13 @@ class Vocabulary {
       if ((this.sorted[mid] as string) < p) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  /** Words that start with p, most frequent first. */
+  withPrefix(p: string, max: number): string[] {
     const out: string[] = [];
-    for (let i = lo; i < this.sorted.length && out.length < 200; i++) {
+    for (let i = this.lowerBound(p); i < this.sorted.length && out.length < 200; i++) {
       const t = this.sorted[i] as string;
       if (!t.startsWith(p)) break;
       out.push(t);
@@ -141,17 +182,45 @@ function push(m: Map<string, string[]>, k: string, v: string) {
   else m.set(k, [v]);
 }
 
+function pull(m: Map<string, string[]>, k: string, v: string) {
+  const list = m.get(k);
+  const i = list ? list.indexOf(v) : -1;
+  if (i < 0) return;
+  if ((list as string[]).length === 1) m.delete(k);
+  else (list as string[]).splice(i, 1);
+}
+
 function deletions(t: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < t.length; i++) out.push(t.slice(0, i) + t.slice(i + 1));
   return out;
 }
 
+interface Cache {
+  generation: number;
+  checkedAt: number;
+  vocab: Vocabulary;
+  synonyms: string[][][];
+}
+
+/**
+ * A write of this process to the vocabulary or synonyms, not yet seen committed: the generations
+ * it moved the counter across (from → to) and the document-frequency changes it made.
+ */
+interface Pending {
+  trx: Executor;
+  from: number;
+  to: number;
+  df: Map<string, number>;
+  synonyms: boolean;
+}
+
 export class KnowledgeSearch {
   private readonly ctx: Ctx;
-  private cache:
-    | { generation: number; checkedAt: number; vocab: Vocabulary; synonyms: string[][][] }
-    | undefined;
+  private cache: Cache | undefined;
+  private pending: Pending[] = [];
+  /** Full vocabulary loads from kb_terms by this instance (tests check that publishing causes none). */
+  loads = 0;
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
@@ -196,8 +265,7 @@ export class KnowledgeSearch {
 
   /** Take an article out of the index (archived, or a new version published). */
   async unindex(trx: Executor, articleId: string): Promise<void> {
-    const old = await this.remove(trx, articleId, true);
-    if (old.size) await this.bump(trx);
+    await this.remove(trx, articleId, true);
   }
 
   async setUsage(trx: Executor, articleId: string, usageCount: number): Promise<void> {
@@ -234,6 +302,8 @@ export class KnowledgeSearch {
         .execute();
     }
     if (gone.length) await trx.deleteFrom('kb_terms').where('df', '<=', 0).execute();
+    const df = new Map<string, number>();
+    for (const t of gone) df.set(t, -1);
     for (let i = 0; i < added.length; i += 500) {
       await trx
         .insertInto('kb_terms')
@@ -241,45 +311,116 @@ export class KnowledgeSearch {
         .onConflict((oc) => oc.column('term').doUpdateSet({ df: sql`kb_terms.df + 1` }))
         .execute();
     }
-    await this.bump(trx);
+    for (const t of added) df.set(t, 1);
+    await this.bump(trx, df);
   }
 
-  async bump(trx: Executor): Promise<void> {
-    await trx
+  /**
+   * Move the generation on, so other processes reload; this one remembers what the write changed
+   * (df changes, or the synonyms when none are given) to apply once it sees the write committed.
+   */
+  async bump(trx: Executor, df?: Map<string, number>): Promise<void> {
+    // A random step rather than 1: a generation then names one write, so a write of ours that was
+    // rolled back is not mistaken for another process's that committed the same number.
+    const step = 1 + Math.floor(Math.random() * 2 ** 20);
+    const row = await trx
       .updateTable('counters')
-      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .set((eb) => ({ value: eb('value', '+', step) }))
       .where('name', '=', 'kb.generation')
-      .execute();
-    this.cache = undefined;
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const to = Number(row.value);
+    const from = to - step;
+    // Within a transaction the counter's row stays locked, so its bumps follow one another.
+    let p = this.pending.find((x) => x.trx === trx && x.to === from);
+    if (!p) {
+      p = { trx, from, to, df: new Map(), synonyms: false };
+      this.pending.push(p);
+    }
+    p.to = to;
+    if (!df) p.synonyms = true;
+    for (const [t, n] of df ?? []) p.df.set(t, (p.df.get(t) ?? 0) + n);
   }
 
   // ── query ──────────────────────────────────────────────────────────────────
-  /** Vocabulary and synonyms, reloaded when another write (in any process) changed them. */
-  private async state() {
+  /**
+   * Vocabulary and synonyms as of the committed generation. This process's own writes are applied
+   * to the cache as deltas; a full reload happens only on first use or when the generation moved
+   * in a way those writes do not explain (another process wrote, or a write was rolled back).
+   */
+  private async state(): Promise<Cache> {
     const now = Date.now();
-    if (this.cache && now - this.cache.checkedAt < 1000) return this.cache;
-    const db = this.ctx.store.db;
-    const gen = await db
+    // While a write of ours is outstanding, look every time: it should show as soon as it commits.
+    const c = this.cache;
+    if (c && c.synonyms !== STALE && !this.pending.length && now - c.checkedAt < 1000) return c;
+    const generation = await this.generation();
+    if (this.cache && this.catchUp(this.cache, generation)) {
+      this.cache.checkedAt = now;
+      if (this.cache.synonyms === STALE) this.cache.synonyms = await this.loadSynonyms();
+      return this.cache;
+    }
+    const [rows, synonyms] = await Promise.all([
+      this.ctx.store.db.selectFrom('kb_terms').select(['term', 'stem', 'df']).execute(),
+      this.loadSynonyms(),
+    ]);
+    this.loads++;
+    // A write that committed while loading may or may not be in what was read: then the cache's
+    // generation is unknown (NaN), and the next search loads again.
+    const consistent = (await this.generation()) === generation;
+    this.cache = {
+      generation: consistent ? generation : Number.NaN,
+      checkedAt: consistent ? now : 0,
+      vocab: new Vocabulary(rows),
+      synonyms,
+    };
+    if (consistent) this.forget(generation);
+    return this.cache;
+  }
+
+  private async generation(): Promise<number> {
+    const row = await this.ctx.store.db
       .selectFrom('counters')
       .select('value')
       .where('name', '=', 'kb.generation')
       .executeTakeFirst();
-    const generation = Number(gen?.value ?? 0);
-    if (this.cache?.generation === generation) {
-      this.cache.checkedAt = now;
-      return this.cache;
-    }
-    const [vocabRows, synRows] = await Promise.all([
-      db.selectFrom('kb_terms').select(['term', 'stem', 'df']).execute(),
-      db.selectFrom('kb_synonyms').select('terms').execute(),
-    ]);
-    const synonyms = synRows.map((r) =>
+    return Number(row?.value ?? 0);
+  }
+
+  private async loadSynonyms(): Promise<string[][][]> {
+    const rows = await this.ctx.store.db.selectFrom('kb_synonyms').select('terms').execute();
+    return rows.map((r) =>
       parseJson<string[]>(r.terms, [])
         .map((phrase) => terms(phrase))
         .filter((t) => t.length > 0),
     );
-    this.cache = { generation, checkedAt: now, vocab: new Vocabulary(vocabRows), synonyms };
-    return this.cache;
+  }
+
+  /**
+   * Bring the cache to `generation` with this process's own writes, when exactly those lead there.
+   * Synchronous, so two searches cannot both apply the same write.
+   */
+  private catchUp(cache: Cache, generation: number): boolean {
+    const steps: Pending[] = [];
+    for (let at = cache.generation; at !== generation; ) {
+      const next = this.pending.filter((p) => p.from === at);
+      // None: another process wrote. Two: ours, both from here, so one was rolled back; which one?
+      const step = next.length === 1 ? next[0] : undefined;
+      if (!step || step.to > generation) return false;
+      steps.push(step);
+      at = step.to;
+    }
+    for (const p of steps) {
+      cache.vocab.apply(p.df);
+      if (p.synonyms) cache.synonyms = STALE;
+    }
+    cache.generation = generation;
+    this.forget(generation);
+    return true;
+  }
+
+  /** Writes that started before `generation` are in it by now, or were rolled back. */
+  private forget(generation: number): void {
+    this.pending = this.pending.filter((p) => p.from >= generation);
   }
 
   /** What the query means: one slot per word or synonym phrase, each with its alternatives. */
@@ -292,7 +433,7 @@ export class KnowledgeSearch {
     // and some word starts with it, the stem of the closest word the articles use.
     const base = raw.map((w, i) => {
       const s = stem(w);
-      if (vocab.stems.has(s)) return { word: w, term: s, fuzzy: [] as string[] };
+      if (vocab.hasStem(s)) return { word: w, term: s, fuzzy: [] as string[] };
       const last = typing && i === raw.length - 1;
       if (last && vocab.withPrefix(w, 1).length) return { word: w, term: s, fuzzy: [] };
       const near = vocab.near(w);

@@ -6,6 +6,8 @@ import * as m202611232130 from './migrations/202611232130_business_calendars.ts'
 import * as m202611232200 from './migrations/202611232200_sla_policies.ts';
 import * as m202611240900 from './migrations/202611240900_sla_engine.ts';
 import * as m202611250900 from './migrations/202611250900_knowledge.ts';
+import * as m202611260900 from './migrations/202611260900_scripts.ts';
+import * as m202611261000 from './migrations/202611261000_solutions.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -29,6 +31,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202611232200_sla_policies': m202611232200,
   '202611240900_sla_engine': m202611240900,
   '202611250900_knowledge': m202611250900,
+  '202611260900_scripts': m202611260900,
+  '202611261000_solutions': m202611261000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

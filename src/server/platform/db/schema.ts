@@ -456,6 +456,94 @@ export interface KbSearchTable {
   usage_count: number;
 }
 
+// scripts module: standard phrases, e-mail/SMS templates and call scripts
+export interface TemplatesTable {
+  id: string;
+  kind: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  subject: string | null;
+  body: string;
+  active: Bool;
+  version: number;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface CallScriptsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  /** The steps as one JSON document: [{id, title, text, next, choices}]. */
+  steps: Json;
+  active: Bool;
+  version: number;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface SolutionsTable {
+  id: string;
+  case_id: string | null;
+  problem: string;
+  solution: string;
+  status: string;
+  proposed_by: string;
+  team_id: string | null;
+  decided_by: string | null;
+  decided_at: Instant | null;
+  decision_note: string | null;
+  article_id: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface SolutionCommentsTable {
+  id: string;
+  solution_id: string;
+  author_id: string;
+  body: string;
+  created_at: Instant;
+}
+export interface DisseminationsTable {
+  id: string;
+  article_id: string;
+  version_id: string;
+  solution_id: string | null;
+  note: string | null;
+  team_ids: Json;
+  sent_by: string | null;
+  sent_at: Instant;
+  due_at: Instant;
+  reminders: number;
+  last_reminded_at: Instant | null;
+}
+export interface DisseminationRecipientsTable {
+  dissemination_id: string;
+  user_id: string;
+  team_id: string | null;
+  acknowledged_at: Instant | null;
+}
+export interface PolicyFlagsTable {
+  id: string;
+  case_id: string;
+  raised_by: string;
+  authority_id: string;
+  policy: string;
+  customer_need: string;
+  evidence: string;
+  status: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Instant | null;
+  due_at: Instant;
+  created_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -490,6 +578,13 @@ export interface Database {
   kb_synonyms: KbSynonymsTable;
   kb_terms: KbTermsTable;
   kb_search: KbSearchTable;
+  templates: TemplatesTable;
+  call_scripts: CallScriptsTable;
+  solutions: SolutionsTable;
+  solution_comments: SolutionCommentsTable;
+  disseminations: DisseminationsTable;
+  dissemination_recipients: DisseminationRecipientsTable;
+  policy_flags: PolicyFlagsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   counters: CountersTable;

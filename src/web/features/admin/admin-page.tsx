@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
+import { TemplatesAndScriptsAdmin } from '../scripts/admin.tsx';
 import { DirectoryAdmin } from './directory.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
 import { UsersAdmin } from './users.tsx';
@@ -24,6 +25,7 @@ export function AdminPage({ user }: { user: UserDto }) {
       <CategoriesAdmin />
       <PolicyAdmin />
       <PhrasesAdmin />
+      <TemplatesAndScriptsAdmin />
     </div>
   );
 }

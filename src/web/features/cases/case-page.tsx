@@ -3,6 +3,9 @@ import { ApiError, api } from '../../app/api.ts';
 import type { CaseDetailDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
+import { CaseKnowledge } from '../knowledge/policy-flags.tsx';
+import { KbSuggestions } from '../knowledge/suggestions.tsx';
+import { TemplatePicker } from '../scripts/template-picker.tsx';
 import { CaseSla } from './case-sla.tsx';
 import { Due } from './due.tsx';
 
@@ -19,7 +22,7 @@ const ACTION_LABEL: Record<string, string> = {
 };
 
 /** Header, timeline of every event, note composer, and only the legal moves as buttons. */
-export function CasePage({ id, userId }: { id: string; userId: string }) {
+export function CasePage({ id, userId, role }: { id: string; userId: string; role?: string }) {
   const [c, setCase] = useState<CaseDetailDto | null>(null);
   // The note being written survives a failed request or a reload until it is saved.
   const draftKey = `frontline.note.${id}`;
@@ -144,6 +147,14 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
           Reply to the customer
         </label>
       </div>
+      <TemplatePicker
+        target={{ caseId: id }}
+        onInsert={(text) => {
+          // Phrases and templates speak to the customer: they go into a reply.
+          setVisibility('public');
+          setNote(note.trim() ? `${note.trimEnd()}\n\n${text}` : text);
+        }}
+      />
       <label>
         {visibility === 'internal' ? 'Note (staff only)' : 'Reply (the customer sees this)'}
         <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
@@ -151,7 +162,19 @@ export function CasePage({ id, userId }: { id: string; userId: string }) {
       <button type="button" onClick={() => void addNote()}>
         {visibility === 'internal' ? 'Add note' : 'Add reply'}
       </button>
+      {OPEN.has(c.status) && role !== 'trainer' && (
+        <KbSuggestions
+          text={c.subject}
+          caseId={id}
+          onInsert={(text) => {
+            // An answer from the knowledge base is for the customer: it goes into a reply.
+            setVisibility('public');
+            setNote(note.trim() ? `${note.trimEnd()}\n\n${text}` : text);
+          }}
+        />
+      )}
       {OPEN.has(c.status) && <ReferForm caseId={id} onDone={load} />}
+      <CaseKnowledge caseId={id} subject={c.subject} userId={userId} canWrite={role !== 'trainer'} />
     </article>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { CaseDto, ContactDto, CustomerDto, UserDto } from '../../app/types.ts';
+import { KbSuggestions } from '../knowledge/suggestions.tsx';
+import { ScriptPanel } from '../scripts/script-panel.tsx';
 import { CustomerCard } from './customer-card.tsx';
 import { FindCustomer } from './find-customer.tsx';
 import { OutcomePanel } from './outcome-panel.tsx';
@@ -13,6 +15,7 @@ type SavedCall = {
   unknown: boolean;
   enquiry: string;
   wrapUp: string;
+  answer?: string;
 };
 const callKey = (userId: string) => `frontline.call.${userId}`;
 
@@ -27,6 +30,8 @@ export function ContactFlow({ user }: { user: UserDto }) {
   const [unknown, setUnknown] = useState(false);
   const [verified, setVerified] = useState(false);
   const [enquiry, setEnquiry] = useState('');
+  // What the officer tells the customer (the resolution summary); knowledge answers are inserted here.
+  const [answer, setAnswer] = useState('');
   const [saved, setSaved] = useState<CaseDto | null>(null);
   const [anythingElse, setAnythingElse] = useState(false);
   const [wrapUp, setWrapUp] = useState('');
@@ -46,9 +51,10 @@ export function ContactFlow({ user }: { user: UserDto }) {
       unknown,
       enquiry,
       wrapUp,
+      answer,
     };
     localStorage.setItem(callKey(user.id), JSON.stringify(call));
-  }, [contact, customer, unknown, enquiry, wrapUp, ended, user.id]);
+  }, [contact, customer, unknown, enquiry, wrapUp, answer, ended, user.id]);
 
   // After a reload, pick the call up where it was.
   useEffect(() => {
@@ -65,6 +71,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
       setUnknown(call.unknown);
       setEnquiry(call.enquiry);
       setWrapUp(call.wrapUp);
+      setAnswer(call.answer ?? '');
       setVerified(c.verified);
       if (c.customerId)
         setCustomer(await api<CustomerDto>('GET', `/customers/${c.customerId}?contactId=${c.id}`));
@@ -78,6 +85,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
     setUnknown(false);
     setVerified(false);
     setEnquiry('');
+    setAnswer('');
     setSaved(null);
     setAnythingElse(false);
     setWrapUp('');
@@ -116,9 +124,6 @@ export function ContactFlow({ user }: { user: UserDto }) {
         <p className="hint">
           Press <kbd>?</kbd> for keyboard shortcuts.
         </p>
-        <p className="hint">
-          Press <kbd>?</kbd> for keyboard shortcuts.
-        </p>
         <ol>
           {steps.map(([label, done]) => (
             <li key={label} className={done ? 'done' : ''}>
@@ -127,6 +132,14 @@ export function ContactFlow({ user }: { user: UserDto }) {
             </li>
           ))}
         </ol>
+        {contact && (
+          <ScriptPanel
+            key={contact.id}
+            contactId={contact.id}
+            customerId={customer?.id ?? null}
+            caseId={saved?.id ?? null}
+          />
+        )}
       </aside>
       <section className="work" aria-label="Contact">
         <h1>Contact</h1>
@@ -171,7 +184,22 @@ export function ContactFlow({ user }: { user: UserDto }) {
                 onChange={(e) => setEnquiry(e.target.value)}
               />
             </label>
-            {!saved && <OutcomePanel contactId={contact.id} enquiry={enquiry} onDone={(c) => setSaved(c)} />}
+            {!saved && (
+              <KbSuggestions
+                text={enquiry}
+                contactId={contact.id}
+                onInsert={(text) => setAnswer((a) => (a.trim() ? `${a.trimEnd()}\n\n${text}` : text))}
+              />
+            )}
+            {!saved && (
+              <OutcomePanel
+                contactId={contact.id}
+                enquiry={enquiry}
+                summary={answer}
+                onSummary={setAnswer}
+                onDone={(c) => setSaved(c)}
+              />
+            )}
             {saved && (
               <p role="status" className="ok">
                 Case <a href={`#/cases/${saved.id}`}>{saved.reference}</a> saved (

@@ -19,16 +19,23 @@ export function OutcomePanel({
   contactId,
   enquiry,
   onDone,
+  summary: heldSummary,
+  onSummary,
 }: {
   contactId: string;
   enquiry: string;
   onDone(c: CaseDto, summary: string): void;
+  /** The summary, when the flow holds it (a knowledge answer can be inserted into it). */
+  summary?: string;
+  onSummary?(summary: string): void;
 }) {
   const [type, setType] = useState<(typeof TYPES)[number][0]>('general_enquiry');
   const [categoryId, setCategoryId] = useState('');
   const [critical, setCritical] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>('resolve');
-  const [summary, setSummary] = useState('');
+  const [ownSummary, setOwnSummary] = useState('');
+  const summary = heldSummary ?? ownSummary;
+  const setSummary = onSummary ?? setOwnSummary;
   const [confirmed, setConfirmed] = useState(false);
   const [departmentId, setDepartmentId] = useState('');
   const [numberGiven, setNumberGiven] = useState('');
@@ -166,6 +173,7 @@ export function OutcomePanel({
       <label>
         {outcome === 'resolve' ? 'Resolution summary' : 'Reason / note'}
         <textarea
+          id="outcome-summary"
           value={summary}
           onChange={(e) => setSummary(e.target.value)}
           rows={3}

@@ -1,0 +1,138 @@
+import type { PreviewRequestDto } from '../../../shared/contracts/scripts.ts';
+import type { VariableValue } from '../../../shared/templating.ts';
+import type { Actor } from '../../platform/audit.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { invalid } from '../../platform/errors.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
+
+export type MergeValues = Record<string, VariableValue>;
+
+const words = (s: string) => s.replaceAll('_', ' ');
+
+/** "Friday, 27 November 2026 at 17:00" in the centre's zone ("… UTC" when no calendar names one). */
+export function formatDateTime(iso: string, timeZone: string): string {
+  const text = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(new Date(iso));
+  return timeZone === 'UTC' ? `${text} UTC` : text;
+}
+
+export function formatDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/**
+ * The values behind the template variables for one case, customer and contact, read as the caller
+ * may see them: the customer comes through the customers module's own presenter, so particulars are
+ * masked exactly as the customer view masks them until the contact has verified the customer.
+ */
+export class MergeData {
+  private readonly ctx: Ctx;
+  private readonly deps: { cases: CasesService; customers: CustomersService; contacts: ContactsService };
+  constructor(
+    ctx: Ctx,
+    deps: { cases: CasesService; customers: CustomersService; contacts: ContactsService },
+  ) {
+    this.ctx = ctx;
+    this.deps = deps;
+  }
+
+  async values(actor: Actor, req: PreviewRequestDto): Promise<MergeValues> {
+    const db = this.ctx.store.db;
+    const [contact, c, officer] = await Promise.all([
+      req.contactId ? this.deps.contacts.getRow(db, req.contactId) : Promise.resolve(null),
+      req.caseId ? this.deps.cases.row(db, req.caseId) : Promise.resolve(null),
+      db
+        .selectFrom('users')
+        .select(['display_name', 'department_id'])
+        .where('id', '=', actor.userId)
+        .executeTakeFirst(),
+    ]);
+    if (req.customerId && c?.customer_id && c.customer_id !== req.customerId) {
+      throw invalid('/body/customerId', 'is not the customer of the case');
+    }
+    const customerId = req.customerId ?? c?.customer_id ?? contact?.customer_id ?? null;
+    const customer = customerId ? await this.deps.customers.get(actor, customerId, req.contactId) : null;
+    const departmentId = c?.department_id ?? officer?.department_id ?? null;
+    const [department, zone] = await Promise.all([
+      departmentId
+        ? db
+            .selectFrom('departments')
+            .select(['name', 'phone', 'email', 'hours'])
+            .where('id', '=', departmentId)
+            .executeTakeFirst()
+        : Promise.resolve(undefined),
+      this.timeZone(c?.sla_policy_id ?? null),
+    ]);
+
+    const v = (value: string | null | undefined): VariableValue => ({ value: value || null });
+    const masked = customer?.masked ?? false;
+    /** A particular: withheld (or shown masked) while the customer is unverified, missing when absent. */
+    const particular = (exists: boolean, value: string | null | undefined): VariableValue =>
+      exists ? { value: value || null, masked } : { value: null };
+    const account = customer?.accounts[0];
+    const phone = customer?.phones[0]?.number;
+    const email = customer?.emails[0];
+    return {
+      'customer.name': v(customer?.displayName),
+      'customer.mobile': particular(Boolean(phone), phone),
+      'customer.email': particular(Boolean(email), email),
+      'account.number': particular(Boolean(account), account?.accountNumber),
+      'account.balance': particular(
+        Boolean(account),
+        account && account.balanceMinor !== null
+          ? `${account.currency} ${(account.balanceMinor / 100).toFixed(2)}`
+          : null,
+      ),
+      'case.reference': v(c?.reference),
+      'case.subject': v(c?.subject),
+      'case.type': v(c && words(c.type)),
+      'case.status': v(c && words(c.status)),
+      'case.dueAt': v(c?.resolution_due_at && formatDateTime(c.resolution_due_at, zone)),
+      'case.createdAt': v(c && formatDate(c.created_at, zone)),
+      'officer.name': v(officer?.display_name),
+      'department.name': v(department?.name),
+      'department.phone': v(department?.phone),
+      'department.email': v(department?.email),
+      'department.hours': v(department?.hours),
+      today: v(formatDate(this.ctx.clock.now().toISOString(), zone)),
+    };
+  }
+
+  /** The zone of the case's SLA calendar, else of the centre's first calendar, else UTC. */
+  private async timeZone(policyId: string | null): Promise<string> {
+    const db = this.ctx.store.db;
+    const own = policyId
+      ? await db
+          .selectFrom('sla_policies as p')
+          .innerJoin('business_calendars as c', 'c.id', 'p.calendar_id')
+          .select('c.time_zone')
+          .where('p.id', '=', policyId)
+          .executeTakeFirst()
+      : undefined;
+    const zone =
+      own?.time_zone ??
+      (
+        await db
+          .selectFrom('business_calendars')
+          .select('time_zone')
+          .orderBy('created_at')
+          .orderBy('id')
+          .executeTakeFirst()
+      )?.time_zone;
+    return zone ?? 'UTC';
+  }
+}

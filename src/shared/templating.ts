@@ -1,0 +1,135 @@
+// Standard phrases, e-mail templates and call scripts share one small template language: plain text
+// with `{{variable}}` placeholders from a fixed list. No dependencies, so the web bundle imports it
+// for the editor (variable buttons, early warnings) while the server validates and renders with it.
+
+export const TEMPLATE_KINDS = ['phrase', 'email', 'sms'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const TEMPLATE_KIND_LABELS: Record<TemplateKind, string> = {
+  phrase: 'Standard phrase',
+  email: 'E-mail template',
+  sms: 'SMS template',
+};
+
+/** Values that stay masked until the customer is verified on the contact (as the customer view masks them). */
+export interface TemplateVariable {
+  name: string;
+  label: string;
+  description: string;
+  /** Masked or hidden for a caller who may not see the customer's particulars. */
+  particular?: boolean;
+}
+
+/** The documented variables; anything else between `{{ }}` is refused when a template is saved. */
+export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
+  { name: 'customer.name', label: 'Customer name', description: "The customer's registered name" },
+  {
+    name: 'customer.mobile',
+    label: 'Customer mobile',
+    description: "The customer's first phone number",
+    particular: true,
+  },
+  {
+    name: 'customer.email',
+    label: 'Customer e-mail',
+    description: "The customer's first e-mail address",
+    particular: true,
+  },
+  {
+    name: 'account.number',
+    label: 'Account number',
+    description: "The customer's first account number",
+    particular: true,
+  },
+  {
+    name: 'account.balance',
+    label: 'Account balance',
+    description: 'The balance of that account, with its currency',
+    particular: true,
+  },
+  { name: 'case.reference', label: 'Case reference', description: 'The case reference, e.g. CS-000123' },
+  { name: 'case.subject', label: 'Case subject', description: 'The subject line of the case' },
+  { name: 'case.type', label: 'Case type', description: 'Complaint, request for action, enquiry…' },
+  { name: 'case.status', label: 'Case status', description: 'Where the case is, in words' },
+  {
+    name: 'case.dueAt',
+    label: 'Resolution due',
+    description: 'When the case is due to be resolved (date and time, in the centre’s time zone)',
+  },
+  { name: 'case.createdAt', label: 'Case opened', description: 'The date the case was opened' },
+  { name: 'officer.name', label: 'Officer name', description: 'Your name (the officer using the template)' },
+  {
+    name: 'department.name',
+    label: 'Department name',
+    description: "The case's department (its queue), else your own department",
+  },
+  { name: 'department.phone', label: 'Department phone', description: 'That department’s phone number' },
+  { name: 'department.email', label: 'Department e-mail', description: 'That department’s e-mail address' },
+  { name: 'department.hours', label: 'Department hours', description: 'That department’s opening hours' },
+  { name: 'today', label: 'Today', description: "Today's date" },
+];
+
+const KNOWN = new Map(TEMPLATE_VARIABLES.map((v) => [v.name, v]));
+const TOKEN = /\{\{([^{}]*)\}\}/g;
+
+export interface Scan {
+  /** Known variables used, in order of first use. */
+  used: string[];
+  /** Problems to report against the field, e.g. `uses an unknown variable {{customer.nickname}}`. */
+  problems: string[];
+}
+
+/** The variables a text uses, and what is wrong with its placeholders (unknown names, a stray `{{`). */
+export function scanTemplate(text: string): Scan {
+  const used: string[] = [];
+  const unknown: string[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const name = (m[1] ?? '').trim();
+    if (KNOWN.has(name)) {
+      if (!used.includes(name)) used.push(name);
+    } else if (!unknown.includes(name)) unknown.push(name);
+  }
+  const problems = unknown.map((n) =>
+    n ? `uses an unknown variable {{${n}}}` : 'has an empty placeholder {{}}',
+  );
+  const rest = text.replace(TOKEN, '');
+  if (rest.includes('{{') || rest.includes('}}')) problems.push('has a {{ or }} without its pair');
+  return { used, problems };
+}
+
+/** One variable's value for a render: null when there is none; `masked` when it is withheld or shown masked. */
+export interface VariableValue {
+  value: string | null;
+  masked?: boolean;
+}
+
+export interface Rendered {
+  text: string;
+  used: string[];
+  missing: string[];
+  masked: string[];
+}
+
+/**
+ * Fill the placeholders in one pass (a value that itself looks like `{{…}}` is never expanded).
+ * Plain text in, plain text out: whoever shows it as HTML must escape it. A missing value becomes
+ * `[label]`, so the gap is visible wherever the text is pasted.
+ */
+export function renderTemplate(text: string, values: Record<string, VariableValue>): Rendered {
+  const used: string[] = [];
+  const missing: string[] = [];
+  const masked: string[] = [];
+  const out = text.replace(TOKEN, (all, raw: string) => {
+    const name = raw.trim();
+    const known = KNOWN.get(name);
+    if (!known) return all;
+    if (!used.includes(name)) used.push(name);
+    const v = values[name];
+    if (v?.masked && !masked.includes(name)) masked.push(name);
+    if (v?.value) return v.value;
+    if (v?.masked) return '[hidden until verified]';
+    if (!missing.includes(name)) missing.push(name);
+    return `[${known.label.toLowerCase()}]`;
+  });
+  return { text: out, used, missing, masked };
+}

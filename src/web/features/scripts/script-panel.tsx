@@ -1,0 +1,123 @@
+import { useEffect, useId, useState } from 'react';
+import { api } from '../../app/api.ts';
+import { RenderNotes } from './render-notes.tsx';
+import { previewBody, type RenderedStepDto, type ScriptDto, type ScriptSummaryDto } from './types.ts';
+
+/**
+ * A call script beside the contact flow: choose one, walk it step by step, take a branch, go back.
+ * Each step's text is filled by the server with the customer and case on the line (re-read at every
+ * step, so particulars unmask as soon as the customer is verified).
+ */
+export function ScriptPanel({
+  contactId,
+  customerId,
+  caseId,
+}: {
+  contactId: string;
+  customerId: string | null;
+  caseId: string | null;
+}) {
+  const headingId = useId();
+  const [scripts, setScripts] = useState<ScriptSummaryDto[]>([]);
+  const [script, setScript] = useState<ScriptDto | null>(null);
+  const [path, setPath] = useState<string[]>([]);
+  const [rendered, setRendered] = useState<RenderedStepDto | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    void api<{ items: ScriptSummaryDto[] }>('GET', '/scripts').then((r) => setScripts(r.items));
+  }, []);
+
+  const current = script?.steps.find((s) => s.id === path.at(-1)) ?? null;
+  useEffect(() => {
+    if (!script || !current) return;
+    let live = true;
+    setFailed(null);
+    api<{ steps: RenderedStepDto[] }>('POST', `/scripts/${script.id}/preview`, {
+      ...previewBody({ contactId, customerId, caseId }),
+      stepId: current.id,
+    })
+      .then((r) => live && setRendered(r.steps[0] ?? null))
+      .catch((e: Error) => live && setFailed(e.message));
+    return () => {
+      live = false;
+    };
+  }, [script, current, contactId, customerId, caseId]);
+
+  const choose = async (id: string) => {
+    setScript(null);
+    setRendered(null);
+    setPath([]);
+    if (!id) return;
+    const s = await api<ScriptDto>('GET', `/scripts/${id}`);
+    setScript(s);
+    setPath(s.steps[0] ? [s.steps[0].id] : []);
+  };
+  const go = (stepId: string) => setPath((p) => [...p, stepId]);
+  const shown = rendered && rendered.id === current?.id ? rendered : null;
+
+  return (
+    <section className="script-panel" aria-labelledby={headingId}>
+      <h2 id={headingId}>Call script</h2>
+      <label>
+        Script to follow
+        <select value={script?.id ?? ''} onChange={(e) => void choose(e.target.value)}>
+          <option value="">(none)</option>
+          {scripts.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {script && current && (
+        <div className="script-step" data-testid="script-step">
+          <p className="hint">
+            Step {path.length} · {script.name}
+          </p>
+          <h3>{current.title}</h3>
+          <div aria-live="polite">
+            {shown ? (
+              <p className="script-text" data-testid="script-text">
+                {shown.text}
+              </p>
+            ) : (
+              <p className="hint">{failed ?? 'Filling in the details…'}</p>
+            )}
+          </div>
+          {shown && <RenderNotes missing={shown.missing} masked={shown.masked} />}
+          {current.choices.length > 0 && (
+            <ul className="script-choices" aria-label="Customer's answer">
+              {current.choices.map((c) => (
+                <li key={c.label}>
+                  <button type="button" className="secondary" onClick={() => go(c.next)}>
+                    {c.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="row">
+            {path.length > 1 && (
+              <button type="button" className="secondary" onClick={() => setPath((p) => p.slice(0, -1))}>
+                Back
+              </button>
+            )}
+            {current.next && (
+              <button type="button" onClick={() => go(current.next!)}>
+                Next step
+              </button>
+            )}
+            {current.end && (
+              <>
+                <span className="ok">End of the script.</span>
+                <button type="button" className="secondary" onClick={() => setPath((p) => p.slice(0, 1))}>
+                  Start again
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

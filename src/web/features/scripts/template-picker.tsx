@@ -1,0 +1,95 @@
+import { useEffect, useId, useState } from 'react';
+import { TEMPLATE_KIND_LABELS, TEMPLATE_KINDS } from '../../../shared/templating.ts';
+import { api } from '../../app/api.ts';
+import { RenderNotes } from './render-notes.tsx';
+import { type MergeTarget, previewBody, type TemplateDto, type TemplatePreviewDto } from './types.ts';
+
+/**
+ * Choose a standard phrase or an e-mail/SMS template, see it filled with the real case's data (as the
+ * officer may see it: particulars stay masked without a verified contact), then insert it.
+ */
+export function TemplatePicker({
+  target,
+  onInsert,
+}: {
+  target: MergeTarget;
+  onInsert(text: string, subject: string | null): void;
+}) {
+  const selectId = useId();
+  const [templates, setTemplates] = useState<TemplateDto[]>([]);
+  const [chosen, setChosen] = useState('');
+  const [preview, setPreview] = useState<TemplatePreviewDto | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    void api<{ items: TemplateDto[] }>('GET', '/templates').then((r) => setTemplates(r.items));
+  }, []);
+  const { caseId, customerId, contactId } = target;
+  useEffect(() => {
+    setPreview(null);
+    setFailed(null);
+    if (!chosen) return;
+    let live = true;
+    api<TemplatePreviewDto>(
+      'POST',
+      `/templates/${chosen}/preview`,
+      previewBody({ caseId, customerId, contactId }),
+    )
+      .then((p) => live && setPreview(p))
+      .catch((e: Error) => live && setFailed(e.message));
+    return () => {
+      live = false;
+    };
+  }, [chosen, caseId, customerId, contactId]);
+
+  return (
+    <div className="template-picker">
+      <label htmlFor={selectId}>Insert a standard text</label>
+      <div className="row">
+        <select id={selectId} className="grow" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+          <option value="">(choose a phrase or template)</option>
+          {TEMPLATE_KINDS.map((kind) => {
+            const items = templates.filter((t) => t.kind === kind);
+            return items.length ? (
+              <optgroup key={kind} label={`${TEMPLATE_KIND_LABELS[kind]}s`}>
+                {items.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null;
+          })}
+        </select>
+        <button
+          type="button"
+          disabled={!preview}
+          onClick={() => {
+            if (!preview) return;
+            onInsert(preview.text, preview.subject);
+            setChosen('');
+          }}
+        >
+          Insert text
+        </button>
+      </div>
+      {failed && (
+        <p className="error" role="alert">
+          {failed}
+        </p>
+      )}
+      {preview && (
+        <figure className="template-preview" aria-label="Preview with this case's details">
+          {preview.subject && (
+            <p>
+              <strong>Subject:</strong> <span data-testid="template-subject">{preview.subject}</span>
+            </p>
+          )}
+          <p className="script-text" data-testid="template-text">
+            {preview.text}
+          </p>
+          <RenderNotes missing={preview.missing} masked={preview.masked} />
+        </figure>
+      )}
+    </div>
+  );
+}

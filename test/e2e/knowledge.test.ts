@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp, buildServices } from '../../src/server/app.ts';
+import { systemClock } from '../../src/server/platform/clock.ts';
+import { loadConfig } from '../../src/server/platform/config.ts';
+import type { Ctx } from '../../src/server/platform/context.ts';
+import { openDb } from '../../src/server/platform/db/index.ts';
+import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
+import { parseJson } from '../../src/server/platform/db/schema.ts';
+import { seedDemo } from '../../src/server/seed/demo.ts';
+import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
+
+const PASSWORD = 'e2e-demo-password';
+const EXTENSION_ANSWER = /extend your payment due date by up to 14 days/;
+
+describe('knowledge in Chromium', { skip: !haveChromium }, () => {
+  let browser: Browser;
+  let ctx: Ctx;
+  let url: string;
+  let close: () => Promise<void>;
+
+  async function signIn(username: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return page;
+  }
+
+  const articleId = async (title: string) =>
+    await ctx.store.db
+      .selectFrom('kb_articles as a')
+      .innerJoin('kb_versions as v', 'v.id', 'a.published_version_id')
+      .select(['a.id', 'a.usage_count'])
+      .where('v.title', '=', title)
+      .executeTakeFirstOrThrow();
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-kb-'));
+    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
+    await migrateToLatest(store);
+    ctx = {
+      store,
+      clock: systemClock,
+      config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
+    };
+    await seedDemo(ctx, { customers: 10, cases: 0, password: PASSWORD });
+    const { app } = await buildApp(ctx, { logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    browser = await launchChromium();
+    close = async () => {
+      await browser.close();
+      await app.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  });
+  after(() => close());
+
+  test('an officer on a call types a query, inserts the suggested answer into the reply; the article’s usage count rises and counts for the case', async () => {
+    const before = await articleId('Payment extension for an overdue bill');
+    assert.equal(before.usage_count, 0);
+    const c = await ctx.store.db
+      .selectFrom('customers')
+      .select('phones')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const mobile = parseJson<{ number: string }[]>(c.phones, [])[0]!.number;
+
+    const page = await signIn('olivia');
+    await page.getByRole('button', { name: 'Answer call' }).click();
+    await page.getByLabel('Find customer').fill(mobile);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('list', { name: 'Matching customers' }).getByRole('button').first().click();
+    await page
+      .getByLabel("The enquiry, in the customer's words")
+      .fill('Can I have more time to pay this bill?');
+
+    // As the enquiry is typed, the right article is already suggested first.
+    const list = page.getByRole('list', { name: 'Suggested articles list' });
+    await list
+      .getByRole('listitem')
+      .first()
+      .filter({ hasText: 'Payment extension for an overdue bill' })
+      .waitFor();
+    // The officer searches in their own words: a typo still finds it.
+    await page.getByLabel('Search the knowledge base').fill('payment extention');
+    const hit = list.getByRole('listitem').filter({ hasText: 'Payment extension for an overdue bill' });
+    await hit.waitFor();
+    assert.equal(
+      await list.getByRole('listitem').first().locator('strong').innerText(),
+      'Payment extension for an overdue bill',
+      'the expected article is the top suggestion',
+    );
+    assert.equal((await hit.locator('mark').count()) > 0, true, 'matches are highlighted');
+    assert.equal(await hit.getByTestId('usage-count').innerText(), 'used 0×');
+    await assertAccessible(page, 'contact flow with suggestions');
+
+    await hit.getByRole('button', { name: 'Insert answer' }).click();
+    await hit.getByTestId('usage-count').filter({ hasText: 'used 1×' }).waitFor();
+    assert.match(await page.getByLabel('Resolution summary').inputValue(), EXTENSION_ANSWER);
+    await page.screenshot({ path: `${SHOTS}/kb-01-suggestions.png`, fullPage: true });
+
+    // The usage is stored against the article and this contact.
+    const after1 = await articleId('Payment extension for an overdue bill');
+    assert.equal(after1.usage_count, 1);
+
+    await page.getByLabel('Customer confirmed it is resolved to their satisfaction').check();
+    await page.getByRole('button', { name: 'Save outcome' }).click();
+    await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+
+    // The article page shows the count; the usage report counts the case the call opened, resolved.
+    await page.goto(`${url}/#/kb/${before.id}`);
+    await page.getByTestId('article-usage').filter({ hasText: 'used 1×' }).waitFor();
+    await assertAccessible(page, 'article page');
+    const services = buildServices(ctx);
+    const report = await services.knowledge.usageReport(10);
+    const row = report.find((r) => r.articleId === before.id);
+    assert.deepEqual(row && { uses: row.uses, cases: row.cases, resolved: row.resolvedCases }, {
+      uses: 1,
+      cases: 1,
+      resolved: 1,
+    });
+    await page.close();
+  });
+
+  test('a team leader reviews a draft with preview and diff; an officer proposes a solution, the leader agrees and sends it; the officer acknowledges; the leader sees it', async () => {
+    // The officer writes an article with a preview and submits it.
+    const olivia = await signIn('olivia');
+    await olivia.goto(`${url}/#/kb/new`);
+    await olivia.getByLabel('Title').fill('eBill sign-up');
+    await olivia.getByLabel('Body (Markdown)').fill('Sign up in the app under **Billing → eBill**.');
+    await olivia.getByRole('button', { name: 'Preview' }).click();
+    assert.equal(
+      await olivia.getByRole('region', { name: 'Preview' }).locator('strong').innerText(),
+      'Billing → eBill',
+    );
+    await olivia.getByRole('button', { name: 'Save draft' }).click();
+    await olivia.getByRole('button', { name: 'Submit for review' }).click();
+    await olivia.getByTestId('article-status').filter({ hasText: 'in review' }).waitFor();
+    // No approve button for an officer.
+    assert.equal(await olivia.getByRole('button', { name: 'Approve and publish' }).count(), 0);
+
+    const lena = await signIn('lena');
+    await lena.goto(`${url}/#/kb/review`);
+    await lena.getByRole('link', { name: 'eBill sign-up' }).click();
+    await lena.getByRole('button', { name: 'Approve and publish' }).click();
+    await lena.getByTestId('article-status').filter({ hasText: 'published' }).waitFor();
+    // The next version, compared with the published one.
+    await lena.getByRole('button', { name: 'Write a new version' }).click();
+    await lena
+      .getByLabel('Body (Markdown)')
+      .fill('Sign up in the app under **Billing → eBill**. It is free.');
+    await lena.getByLabel('What changed').fill('Say it is free');
+    await lena.getByRole('button', { name: 'Save draft' }).click();
+    await lena.getByRole('button', { name: 'Compare with v1' }).click();
+    const changes = lena.getByRole('region', { name: 'Changes from v1 to v2' });
+    assert.match(await changes.locator('pre ins').first().innerText(), /It is free\./);
+    assert.match(await changes.locator('pre del').first().innerText(), /eBill\*\*\.$/m);
+    // Only what was changed is listed: the answer derived from the body is not made explicit.
+    assert.deepEqual(await changes.locator('p').allInnerTexts(), []);
+
+    // The officer proposes an agreed solution.
+    await olivia.goto(`${url}/#/kb/solutions`);
+    await olivia.getByRole('button', { name: 'Propose a solution' }).click();
+    await olivia
+      .getByLabel('The problem, as customers meet it')
+      .fill('Customers abroad cannot receive the OTP by SMS');
+    await olivia
+      .getByLabel('The solution and response to apply every time (Markdown)')
+      .fill('Send the one-time password by **e-mail** instead, after full verification.');
+    await olivia.getByRole('button', { name: 'Propose' }).click();
+    await olivia.getByTestId('solution-status').filter({ hasText: 'proposed' }).waitFor();
+    await assertAccessible(olivia, 'proposed solution');
+
+    // The team leader comments and agrees it for the hotline team.
+    await lena.goto(`${url}/#/kb/solutions`);
+    await lena.getByRole('link', { name: 'Customers abroad cannot receive the OTP by SMS' }).click();
+    await lena.getByLabel('Comment').fill('Agreed with Security.');
+    await lena.getByRole('button', { name: 'Add comment' }).click();
+    await lena.getByText('Agreed with Security.').waitFor();
+    await lena.getByLabel('Article title').fill('OTP for customers abroad');
+    await lena.getByLabel('Hotline Team A').check();
+    await lena.getByRole('button', { name: 'Agree, publish and send' }).click();
+    await lena.getByTestId('solution-status').filter({ hasText: 'agreed' }).waitFor();
+
+    // The officer has it to read and acknowledges.
+    await olivia.goto(`${url}/#/kb/reading`);
+    await olivia.getByRole('link', { name: 'To read (1)' }).waitFor();
+    const item = olivia
+      .getByRole('list', { name: 'To read' })
+      .getByRole('listitem')
+      .filter({ hasText: 'OTP for customers abroad' });
+    await item.getByRole('button', { name: 'I have read it' }).click();
+    await item.getByText(/^read /).waitFor();
+    await olivia.getByRole('link', { name: 'To read', exact: true }).waitFor();
+
+    // The team leader sees who has read it and who has not.
+    await lena.goto(`${url}/#/kb/sent`);
+    const sent = lena
+      .getByRole('table', { name: 'Sent for reading' })
+      .getByRole('row')
+      .filter({ hasText: 'OTP for customers abroad' });
+    await sent.waitFor();
+    assert.match(await sent.getByTestId('ack-count').innerText(), /^1 of \d+$/);
+    assert.doesNotMatch(await sent.innerText(), /Olivia Tan/);
+    assert.match(await sent.innerText(), /Tom Lim/);
+    await assertAccessible(lena, 'sent for reading');
+    await lena.screenshot({ path: `${SHOTS}/kb-02-sent.png`, fullPage: true });
+    await olivia.close();
+    await lena.close();
+  });
+
+  test('an officer flags a policy inconsistency on a case to a named supervisor, who answers; the case shows the answer', async () => {
+    const services = buildServices(ctx);
+    const olivia = await ctx.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const contact = await services.contacts.create(actor, { channel: 'phone', direction: 'inbound' });
+    const c = await services.cases.create(actor, {
+      contactId: contact.id,
+      type: 'complaint',
+      subject: 'Late fee while in hospital',
+    });
+
+    const page = await signIn('olivia');
+    await page.goto(`${url}/#/cases/${c.id}`);
+    await page.getByText('Flag a policy inconsistency').click();
+    await page.getByLabel('Raise to').selectOption({ label: 'Sam Rahman (supervisor)' });
+    await page
+      .getByLabel('The policy or procedure')
+      .fill('A second late-fee waiver in a year needs approval');
+    await page
+      .getByLabel('What the customer needs that it does not meet')
+      .fill('Was in hospital for both bills');
+    await page.getByLabel('Evidence').fill('Discharge letters seen; dates match the bills');
+    await page.getByRole('button', { name: 'Raise' }).click();
+    await page.getByRole('heading', { name: 'Policy questions' }).waitFor();
+    await assertAccessible(page, 'case page with a policy question');
+
+    const sam = await signIn('sam');
+    await sam.goto(`${url}/#/kb/flags`);
+    const item = sam
+      .getByRole('listitem')
+      .filter({ hasText: 'A second late-fee waiver in a year needs approval' });
+    await item.getByLabel('Your answer').fill('Waive it: medical grounds are an exception.');
+    await item.getByRole('button', { name: 'Answer' }).click();
+    await item.getByText('answered', { exact: true }).waitFor();
+
+    await page.reload();
+    await page.getByText('Waive it: medical grounds are an exception.').waitFor();
+    const kinds = (await services.cases.get(c.id)).timeline.map((e) => e.kind);
+    assert.ok(kinds.includes('policy_flag.raised') && kinds.includes('policy_flag.answered'), kinds.join());
+    await page.close();
+    await sam.close();
+  });
+});
