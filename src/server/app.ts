@@ -83,6 +83,7 @@ export function buildServices(ctx: Ctx) {
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
   const progress = new ProgressService(ctx, { cases, escalations, sla });
   const knowledge = new KnowledgeService(ctx);
+  knowledge.connect({ timers, notifications });
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
   const merge = new MergeData(ctx, { cases, customers, contacts });
   const templates = new TemplatesService(ctx, { merge });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Role } from '../shared/contracts/people.ts';
 import { ROLES } from '../shared/contracts/people.ts';
@@ -17,6 +18,8 @@ Usage:
   frontline seed                       load the demo centre into an empty database
   frontline user add --username U --name "Full Name" --role ROLE [--password P]
   frontline token create --user U --name NAME [--days N]
+  frontline kb import DIR [--publish]  import every .md file (YAML front matter) in DIR; prints the report
+  frontline kb export DIR              write every article that is not archived to DIR as .md files
 
 Environment: PORT (3000), FRONTLINE_DATA_DIR (./data), DATABASE_URL (PostgreSQL), FRONTLINE_DEMO (1).
 Roles: ${ROLES.join(', ')}`;
@@ -107,6 +110,46 @@ async function main(argv: string[]): Promise<number> {
     console.log(token);
     await ctx.store.close();
     return 0;
+  }
+  if (cmd === 'kb' && (sub === 'import' || sub === 'export')) {
+    const { values, positionals } = parseArgs({
+      args: argv.slice(2),
+      options: { publish: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    const dir = positionals[0];
+    if (!dir || positionals.length > 1) {
+      console.error(`kb ${sub} needs one directory`);
+      return 2;
+    }
+    const ctx = await openContext(config);
+    const s = buildServices(ctx);
+    try {
+      if (sub === 'export') {
+        const { files } = await s.kbTransfer.export();
+        fs.mkdirSync(dir, { recursive: true });
+        for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.content);
+        console.log(`Exported ${files.length} articles to ${dir}`);
+        return 0;
+      }
+      if (!fs.existsSync(dir)) {
+        console.error(`No directory ${dir}`);
+        return 1;
+      }
+      const files = fs
+        .readdirSync(dir)
+        .filter((n) => fs.statSync(path.join(dir, n)).isFile())
+        .sort()
+        .map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
+      const r = await s.kbTransfer.import(SYSTEM_ACTOR, { files, publish: values.publish ?? false });
+      for (const k of r.skipped) console.log(`skipped ${k.name}: ${k.reason}`);
+      console.log(
+        `Imported ${r.created.length} new, ${r.updated.length} updated, ${r.skipped.length} skipped.`,
+      );
+      return r.skipped.length ? 1 : 0;
+    } finally {
+      await ctx.store.close();
+    }
   }
   if (cmd === 'serve') {
     const ctx = await openContext(config);

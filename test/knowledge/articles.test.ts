@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderMarkdown } from '../../src/server/modules/knowledge/markdown.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { fixedClock, makeTestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildCase } from '../helpers/factories.ts';
 
@@ -294,3 +294,55 @@ describe('Markdown import', () => {
     }
   });
 });
+
+for (const dialect of await dialects()) {
+  test(`review dates on ${dialect}: the owner is reminded on the day; a new date reschedules; archiving cancels`, async () => {
+    const clock = fixedClock('2026-11-23T09:00:00.000Z');
+    const t = await makeTestApp(dialect, { clock });
+    const reminders = async () =>
+      (
+        await t.ctx.store.db
+          .selectFrom('notifications')
+          .select('title')
+          .where('user_id', '=', t.users.officer.id)
+          .where('kind', '=', 'kb.review_due')
+          .execute()
+      ).map((n) => n.title);
+    try {
+      const a = await t.call('officer', 'POST', '/api/v1/kb/articles', {
+        title: 'Fibre installation steps',
+        body: 'Book a slot.',
+        kind: 'sop',
+        reviewAt: '2026-11-25',
+      });
+      // A draft is not reminded: the date counts once it is published.
+      await t.call('officer', 'POST', `/api/v1/kb/articles/${a.data.id}/submit`);
+      await t.call('team_leader', 'POST', `/api/v1/kb/articles/${a.data.id}/approve`, {});
+      clock.advance(86_400_000);
+      await t.services.background.tick();
+      assert.deepEqual(await reminders(), [], 'not before the date');
+      // The owner moves the date one day later: one reminder, on the new date.
+      await t.call('officer', 'PATCH', `/api/v1/kb/articles/${a.data.id}/draft`, { reviewAt: '2026-11-26' });
+      clock.advance(86_400_000);
+      await t.services.background.tick();
+      assert.deepEqual(await reminders(), []);
+      clock.advance(86_400_000);
+      await t.services.background.tick();
+      assert.deepEqual(await reminders(), ['Time to review: Fibre installation steps']);
+      // The list of articles due for review shows it.
+      const due = (await t.call('officer', 'GET', '/api/v1/kb/articles?reviewDue=true')).data.items;
+      assert.deepEqual(
+        due.map((i: { title: string }) => i.title),
+        ['Fibre installation steps'],
+      );
+      // Archived: a later date set before archiving never fires.
+      await t.call('officer', 'PATCH', `/api/v1/kb/articles/${a.data.id}/draft`, { reviewAt: '2026-12-01' });
+      await t.call('team_leader', 'POST', `/api/v1/kb/articles/${a.data.id}/archive`);
+      clock.advance(10 * 86_400_000);
+      await t.services.background.tick();
+      assert.equal((await reminders()).length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+}

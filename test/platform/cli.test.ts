@@ -91,3 +91,43 @@ test('CLI: serve on an empty data directory seeds the demo centre, prints URL an
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('CLI: kb import a directory of Markdown files (bad ones reported), export it back, re-import updates in place', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-kb-cli-'));
+  const env = { FRONTLINE_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', FRONTLINE_DEMO: '0' };
+  const faq = path.join(dir, 'faq');
+  fs.mkdirSync(faq);
+  fs.writeFileSync(
+    path.join(faq, 'roaming.md'),
+    '---\ntitle: Roaming day pass\nkind: product\naudience: public\ntags: [roaming]\n---\nTen dollars a day.\n',
+  );
+  fs.writeFileSync(
+    path.join(faq, 'sim.md'),
+    '---\ntitle: Lost SIM\nkind: sop\n---\nSuspend the line first.\n',
+  );
+  fs.writeFileSync(path.join(faq, 'broken.md'), '---\nkind: faq\n---\nNo title here.\n');
+  assert.equal(run(['migrate'], env).status, 0);
+  let r = run(['kb', 'import', faq, '--publish'], env);
+  assert.equal(r.status, 1, 'a skipped file makes the exit status 1');
+  assert.match(r.stdout, /skipped broken\.md: .*title/);
+  assert.match(r.stdout, /Imported 2 new, 0 updated, 1 skipped\./);
+
+  const out = path.join(dir, 'out');
+  r = run(['kb', 'export', out], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(fs.readdirSync(out).sort(), ['lost-sim.md', 'roaming-day-pass.md']);
+  assert.match(
+    fs.readFileSync(path.join(out, 'roaming-day-pass.md'), 'utf8'),
+    /title: Roaming day pass[\s\S]*Ten dollars a day\./,
+  );
+
+  fs.writeFileSync(
+    path.join(out, 'roaming-day-pass.md'),
+    fs.readFileSync(path.join(out, 'roaming-day-pass.md'), 'utf8').replace('Ten', 'Twelve'),
+  );
+  r = run(['kb', 'import', out, '--publish'], env);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /Imported 0 new, 2 updated, 0 skipped\./);
+  assert.equal(run(['kb', 'import'], env).status, 2, 'a directory is required');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -18,6 +18,8 @@ import { type KbArticlesTable, type KbVersionsTable, parseJson } from '../../pla
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { can } from '../../platform/permissions.ts';
+import type { TimerRow, Timers } from '../../platform/timers.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { firstParagraph, plainText, renderMarkdown } from './markdown.ts';
 import { KnowledgeSearch } from './search.ts';
 import { words } from './text.ts';
@@ -50,9 +52,54 @@ export function slugify(title: string): string {
 export class KnowledgeService {
   private readonly ctx: Ctx;
   readonly search: KnowledgeSearch;
+  private reminders: { timers: Timers; notifications: NotificationsService } | undefined;
   constructor(ctx: Ctx) {
     this.ctx = ctx;
     this.search = new KnowledgeSearch(ctx);
+  }
+
+  /** Review-date reminders need the scheduler and notifications (wired by the app; absent in benches). */
+  connect(deps: { timers: Timers; notifications: NotificationsService }): void {
+    this.reminders = deps;
+    deps.timers.on('kb.review', (trx, t) => this.onReviewDue(trx, t));
+  }
+
+  /** One pending reminder per published article, on its review date (none once archived). */
+  private async scheduleReview(trx: Executor, id: string, reviewAt: string | null): Promise<void> {
+    if (!this.reminders) return;
+    await this.reminders.timers.cancel(trx, id, ['kb.review']);
+    if (reviewAt)
+      await this.reminders.timers.schedule(trx, {
+        kind: 'kb.review',
+        dueAt: `${reviewAt}T00:00:00.000Z`,
+        refId: id,
+        payload: { reviewAt },
+      });
+  }
+
+  /** The owner is told the article is due for review; with no owner, the supervisors are. */
+  private async onReviewDue(trx: Executor, t: TimerRow): Promise<void> {
+    if (!t.ref_id || !this.reminders) return;
+    const a = await trx.selectFrom('kb_articles').selectAll().where('id', '=', t.ref_id).executeTakeFirst();
+    const due = parseJson<{ reviewAt?: string }>(t.payload, {}).reviewAt;
+    if (a?.status !== 'published' || a.review_at !== due) return;
+    const v = await this.version(trx, a.published_version_id);
+    const to = a.owner_id
+      ? [a.owner_id]
+      : (
+          await trx
+            .selectFrom('users')
+            .select('id')
+            .where('role', '=', 'supervisor')
+            .where('active', '=', true)
+            .execute()
+        ).map((u) => u.id);
+    await this.reminders.notifications.notify(trx, {
+      userIds: to,
+      kind: 'kb.review_due',
+      title: `Time to review: ${v?.title ?? a.slug}`,
+      body: `Its review date, ${a.review_at}, has come. Check it is still right, then set the next review date.`,
+    });
   }
 
   // ── reading ────────────────────────────────────────────────────────────────
@@ -468,6 +515,8 @@ export class KnowledgeService {
         action: 'edit_draft',
         after: { version: draft.number, fields: Object.keys(patch) },
       });
+      if (patch.reviewAt !== undefined && a.published_version_id && a.status !== 'archived')
+        await this.scheduleReview(trx, id, patch.reviewAt);
       return this.present(trx, await this.articleRow(trx, id), actor);
     });
   }
@@ -554,6 +603,7 @@ export class KnowledgeService {
       publishedAt: at,
       usageCount: a.usage_count,
     });
+    await this.scheduleReview(trx, id, a.review_at);
     await audit(trx, {
       at,
       actor,
@@ -610,6 +660,7 @@ export class KnowledgeService {
         .where('id', '=', id)
         .execute();
       await this.search.unindex(trx, id);
+      await this.scheduleReview(trx, id, null);
       await audit(trx, {
         at,
         actor,
