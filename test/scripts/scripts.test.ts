@@ -293,6 +293,7 @@ for (const dialect of await dialects()) {
       assert.ok(!(await names('kind=phrase')).includes('Hold please'), 'archived: out of the picker');
       assert.ok((await names('kind=phrase&includeInactive=true')).includes('Hold please'));
       assert.deepEqual(await names('q=HOLD&includeInactive=true'), ['Hold please']);
+      assert.deepEqual(await names('q=%25&includeInactive=true'), [], 'a % is a character, not a wildcard');
       const preview = await t.call('officer', 'POST', `/api/v1/templates/${id}/preview`, {});
       assert.equal(preview.statusCode, 409);
       assert.equal(preview.data.code, 'template.archived');

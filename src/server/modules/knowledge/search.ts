@@ -51,12 +51,15 @@ export interface Understood {
   corrected: Record<string, string>;
 }
 
-const CANDIDATES = 50;
+/** Documents the engine hands over for ranking, per step (see search). */
+const CANDIDATES = 200;
 /** The synonyms changed: read them again (they are few) before using them. */
 const STALE: string[][][] = [];
 const TITLE = 3;
 const TAGS = 2;
 const BODY = 1;
+
+type Where = 'head' | 'all';
 
 type Row = {
   article_id: string;
@@ -483,17 +486,24 @@ export class KnowledgeSearch {
     const understood = await this.understand(query, opts.prefix ?? true);
     const { slots } = understood;
     if (!slots.length) return { hits: [], understood };
-    const audiences = opts.audience === 'public' ? ['public'] : ['internal', 'public'];
-    const seen = new Map<string, Row>();
-    const run = async (all: boolean) => {
-      for (const r of await this.candidates(slots, all, audiences, opts.kinds))
-        if (!seen.has(r.article_id)) seen.set(r.article_id, r);
+    const filter = {
+      audiences: opts.audience === 'public' ? ['public'] : ['internal', 'public'],
+      kinds: opts.kinds?.length ? opts.kinds : undefined,
     };
-    // Every word must match; when that finds too little, any word may.
-    await run(true);
-    if (seen.size < opts.limit && slots.length > 1) await run(false);
+    const docs = new Set<number>();
+    const take = async (all: boolean, where: Where) => {
+      for (const d of await this.candidates(slots, all, where, filter)) docs.add(d);
+    };
+    // Every word must match, first in titles and tags (those rank first), then anywhere; when that
+    // finds too little, any word may.
+    await take(true, 'head');
+    if (docs.size < CANDIDATES) await take(true, 'all');
+    if (docs.size < opts.limit && slots.length > 1) {
+      await take(false, 'head');
+      if (docs.size < CANDIDATES) await take(false, 'all');
+    }
     const now = Date.parse(this.ctx.clock.now().toISOString());
-    const ranked = [...seen.values()]
+    const ranked = (await this.rows([...docs]))
       .map((r) => ({ r, score: score(r, slots, now) }))
       .sort(
         (a, b) =>
@@ -517,56 +527,78 @@ export class KnowledgeSearch {
     return { hits, understood };
   }
 
+  /**
+   * The documents the engine matches, newest first, at most CANDIDATES: ranking is ours (score), and
+   * a word found in most articles (customer, account, bill) must not make the engine rank them all.
+   * 'head' looks in titles and tags only.
+   */
   private async candidates(
     slots: Slot[],
     all: boolean,
-    audiences: string[],
-    kinds?: string[],
-  ): Promise<Row[]> {
+    where: Where,
+    filter: { audiences: string[]; kinds: string[] | undefined },
+  ): Promise<number[]> {
     const db = this.ctx.store.db;
-    const cols = [
-      's.article_id',
-      's.version_id',
-      's.title',
-      's.kind',
-      's.audience',
-      's.title_terms',
-      's.tag_terms',
-      's.body_terms',
-      's.plain',
-      's.published_at',
-      's.usage_count',
-    ] as const;
     if (this.ctx.store.dialect === 'sqlite') {
-      const match = slots
+      const expr = slots
         .map((s) => `(${s.alts.map((a) => `"${a.terms.join(' ')}"${a.prefix ? ' *' : ''}`).join(' OR ')})`)
         .join(all ? ' AND ' : ' OR ');
+      const match = where === 'head' ? `{title_terms tag_terms} : (${expr})` : expr;
       let q = db
         .selectFrom(sql<{ rowid: number }>`kb_fts`.as('kb_fts'))
         .innerJoin('kb_search as s', (j) => j.on(sql<boolean>`s.doc = kb_fts.rowid`))
-        .select(cols)
+        .select('s.doc')
         .where(sql<boolean>`kb_fts MATCH ${match}`)
-        .where('s.audience', 'in', audiences)
-        .orderBy(sql`bm25(kb_fts, ${TITLE * 3}, ${TAGS * 2}, ${BODY})`)
+        .where('s.audience', 'in', filter.audiences)
+        .orderBy(sql`kb_fts.rowid`, 'desc')
         .limit(CANDIDATES);
-      if (kinds?.length) q = q.where('s.kind', 'in', kinds);
-      return (await q.execute()) as Row[];
+      if (filter.kinds) q = q.where('s.kind', 'in', filter.kinds);
+      return (await q.execute()).map((r) => r.doc);
     }
+    // Title terms weigh A and tag terms B in the tsvector (see the migration).
+    const w = where === 'head' ? 'AB' : '';
     const expr = slots
       .map(
         (s) =>
-          `(${s.alts.map((a) => a.terms.map((t, k) => (a.prefix && k === a.terms.length - 1 ? `${t}:*` : t)).join(' <-> ')).join(' | ')})`,
+          `(${s.alts
+            .map((a) =>
+              a.terms
+                .map((t, k) => (a.prefix && k === a.terms.length - 1 ? `${t}:*${w}` : w ? `${t}:${w}` : t))
+                .join(' <-> '),
+            )
+            .join(' | ')})`,
       )
       .join(all ? ' & ' : ' | ');
     let q = db
       .selectFrom('kb_search as s')
-      .select(cols)
+      .select('s.doc')
       .where(sql<boolean>`s.tsv @@ to_tsquery('simple', ${expr})`)
-      .where('s.audience', 'in', audiences)
-      .orderBy(sql`ts_rank('{0, 0.1, 0.4, 1.0}'::float4[], s.tsv, to_tsquery('simple', ${expr}))`, 'desc')
+      .where('s.audience', 'in', filter.audiences)
+      .orderBy('s.doc', 'desc')
       .limit(CANDIDATES);
-    if (kinds?.length) q = q.where('s.kind', 'in', kinds);
-    return (await q.execute()) as Row[];
+    if (filter.kinds) q = q.where('s.kind', 'in', filter.kinds);
+    return (await q.execute()).map((r) => r.doc);
+  }
+
+  private async rows(docs: number[]): Promise<Row[]> {
+    if (!docs.length) return [];
+    return await this.ctx.store.db
+      .selectFrom('kb_search')
+      .select([
+        'article_id',
+        'version_id',
+        'title',
+        'kind',
+        'audience',
+        'title_terms',
+        'tag_terms',
+        'body_terms',
+        'plain',
+        'published_at',
+        'usage_count',
+      ])
+      .where('doc', 'in', docs)
+      .execute();
   }
 }
 

@@ -18,7 +18,7 @@ import { newId } from '../../platform/ids.ts';
 import { scriptProblems } from './graph.ts';
 import type { MergeData } from './merge-data.ts';
 import { presentScript, presentScriptSummary, type StoredStep, stepsOf, union } from './scripts.present.ts';
-import { likeOf, nameKey, userOf } from './templates.service.ts';
+import { nameKey, nameMatches, userOf } from './templates.service.ts';
 
 type Row = Selectable<CallScriptsTable>;
 
@@ -71,8 +71,7 @@ export class ScriptsService {
   }): Promise<ScriptSummaryDto[]> {
     let query = this.ctx.store.db.selectFrom('call_scripts').selectAll().orderBy('name_key');
     if (!q.includeInactive) query = query.where('active', '=', true);
-    if (q.q?.trim()) query = query.where('name_key', 'like', likeOf(q.q));
-    return (await query.execute()).map(presentScriptSummary);
+    return (await query.execute()).filter((s) => nameMatches(s.name_key, q.q)).map(presentScriptSummary);
   }
 
   async get(id: string): Promise<ScriptDto> {

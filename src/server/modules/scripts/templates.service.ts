@@ -21,12 +21,9 @@ type Row = Selectable<TemplatesTable>;
 /** The user behind a change; null for the system (the demo seed, the command line). */
 export const userOf = (a: Actor): string | null => (a.via === 'system' ? null : a.userId);
 export const nameKey = (name: string): string => name.trim().toLowerCase();
-/** `%words%` for LIKE, with LIKE's own wildcards taken literally. */
-export const likeOf = (q: string): string =>
-  `%${q
-    .trim()
-    .toLowerCase()
-    .replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+/** Whether a name contains the words searched for (in code: the lists are short, and LIKE escapes differ by database). */
+export const nameMatches = (key: string, q: string | undefined): boolean =>
+  !q?.trim() || key.includes(q.trim().toLowerCase());
 
 /** What is wrong with a template's text: placeholders, and a subject where one does or does not belong. */
 function templateProblems(kind: TemplateKind, subject: string | null, body: string): FieldError[] {
@@ -81,8 +78,7 @@ export class TemplatesService {
       .orderBy('t.name_key');
     if (q.kind) query = query.where('t.kind', '=', q.kind);
     if (!q.includeInactive) query = query.where('t.active', '=', true);
-    if (q.q?.trim()) query = query.where('t.name_key', 'like', likeOf(q.q));
-    const rows = await query.execute();
+    const rows = (await query.execute()).filter((t) => nameMatches(t.name_key, q.q));
     return rows.map(({ updated_by_name, ...t }) => presentTemplate(t, updated_by_name));
   }
 
