@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KnowledgeSearch } from '../../src/server/modules/knowledge/search.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { makeTestApp } from '../helpers/app.ts';
