@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seconds } from './lib.ts';
 
-const BENCHES = ['customer-lookup', 'case-create', 'sla-tick'];
+const BENCHES = ['customer-lookup', 'case-create', 'sla-tick', 'kb-search'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Outcome {

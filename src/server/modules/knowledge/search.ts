@@ -53,6 +53,8 @@ export interface Understood {
 
 /** Documents the engine hands over for ranking, per step (see search). */
 const CANDIDATES = 200;
+/** On PostgreSQL, words in more articles than this are "common" (see candidates). */
+const PG_COMMON = 5000;
 /** The synonyms changed: read them again (they are few) before using them. */
 const STALE: string[][][] = [];
 const TITLE = 3;
@@ -84,7 +86,7 @@ type Row = {
  */
 class Vocabulary {
   readonly words = new Map<string, { stem: string; df: number }>();
-  /** How many known words have each stem: a stem is known while any of its words is. */
+  /** Per stem, the sum of its words' document frequencies: at least as many articles as have it. */
   private readonly stems = new Map<string, number>();
   private readonly deletes = new Map<string, string[]>();
   private readonly byInitial = new Map<string, string[]>();
@@ -96,26 +98,36 @@ class Vocabulary {
   }
 
   hasStem = (s: string) => this.stems.has(s);
+  /** At most how many articles have the index term. */
+  articlesWith = (s: string) => this.stems.get(s) ?? 0;
   private dfOf = (w: string) => this.words.get(w)?.df ?? 0;
 
   /** Document-frequency changes of one write, mirroring what countTerms did to kb_terms. */
   apply(changes: Map<string, number>): void {
     for (const [w, n] of changes) {
       const had = this.words.get(w);
-      const df = (had?.df ?? 0) + n;
-      if (had && df > 0) had.df = df;
-      else if (had) this.drop(w);
-      else if (df > 0) {
-        this.words.set(w, { stem: stem(w), df });
+      if (!had) {
+        if (n <= 0) continue;
+        this.words.set(w, { stem: stem(w), df: n });
         this.sorted.splice(this.lowerBound(w), 0, w);
         this.link(w);
+      } else if (had.df + n <= 0) this.drop(w);
+      else {
+        had.df += n;
+        this.count(had.stem, n);
       }
     }
   }
 
+  private count(s: string, n: number): void {
+    const v = (this.stems.get(s) ?? 0) + n;
+    if (v > 0) this.stems.set(s, v);
+    else this.stems.delete(s);
+  }
+
   private link(w: string): void {
-    const s = (this.words.get(w) as { stem: string }).stem;
-    this.stems.set(s, (this.stems.get(s) ?? 0) + 1);
+    const { stem: s, df } = this.words.get(w) as { stem: string; df: number };
+    this.count(s, df);
     if (w.length < 3 || /\d/.test(w)) return;
     for (const d of deletions(w)) push(this.deletes, d, w);
     push(this.byInitial, w[0] as string, w);
@@ -123,10 +135,8 @@ class Vocabulary {
 
   /** A word no published article uses any more: gone from every index, so nothing corrects to it. */
   private drop(w: string): void {
-    const s = (this.words.get(w) as { stem: string }).stem;
-    const n = (this.stems.get(s) ?? 1) - 1;
-    if (n > 0) this.stems.set(s, n);
-    else this.stems.delete(s);
+    const { stem: s, df } = this.words.get(w) as { stem: string; df: number };
+    this.count(s, -df);
     this.words.delete(w);
     this.sorted.splice(this.lowerBound(w), 1);
     if (w.length < 3 || /\d/.test(w)) return;
@@ -428,7 +438,10 @@ export class KnowledgeSearch {
 
   /** What the query means: one slot per word or synonym phrase, each with its alternatives. */
   async understand(query: string, prefix = true): Promise<Understood> {
-    const { vocab, synonyms } = await this.state();
+    return this.read(await this.state(), query, prefix);
+  }
+
+  private read({ vocab, synonyms }: Cache, query: string, prefix: boolean): Understood {
     const raw = words(query).filter((w) => !isStop(w));
     const typing = prefix && /[\p{L}\p{N}]$/u.test(query.trim()) && query.length > 0;
     const corrected: Record<string, string> = {};
@@ -483,7 +496,8 @@ export class KnowledgeSearch {
   }
 
   async search(query: string, opts: SearchOptions): Promise<{ hits: SearchHit[]; understood: Understood }> {
-    const understood = await this.understand(query, opts.prefix ?? true);
+    const state = await this.state();
+    const understood = this.read(state, query, opts.prefix ?? true);
     const { slots } = understood;
     if (!slots.length) return { hits: [], understood };
     const filter = {
@@ -492,15 +506,15 @@ export class KnowledgeSearch {
     };
     const docs = new Set<number>();
     const take = async (all: boolean, where: Where) => {
-      for (const d of await this.candidates(slots, all, where, filter)) docs.add(d);
+      const found = await this.candidates(slots, all, where, filter, estimate(state.vocab, slots, all));
+      for (const d of found) docs.add(d);
+      return found.length;
     };
-    // Every word must match, first in titles and tags (those rank first), then anywhere; when that
-    // finds too little, any word may.
-    await take(true, 'head');
-    if (docs.size < CANDIDATES) await take(true, 'all');
-    if (docs.size < opts.limit && slots.length > 1) {
-      await take(false, 'head');
-      if (docs.size < CANDIDATES) await take(false, 'all');
+    // Every word must match: the newest matches anywhere and, when there are more than those, the
+    // newest in titles and tags (they rank first). When that finds too little, any word may.
+    for (const all of [true, false]) {
+      if (!all && (docs.size >= opts.limit || slots.length < 2)) break;
+      if ((await take(all, 'all')) === CANDIDATES) await take(all, 'head');
     }
     const now = Date.parse(this.ctx.clock.now().toISOString());
     const ranked = (await this.rows([...docs]))
@@ -537,6 +551,7 @@ export class KnowledgeSearch {
     all: boolean,
     where: Where,
     filter: { audiences: string[]; kinds: string[] | undefined },
+    estimate: number,
   ): Promise<number[]> {
     const db = this.ctx.store.db;
     if (this.ctx.store.dialect === 'sqlite') {
@@ -555,7 +570,10 @@ export class KnowledgeSearch {
       if (filter.kinds) q = q.where('s.kind', 'in', filter.kinds);
       return (await q.execute()).map((r) => r.doc);
     }
-    // Title terms weigh A and tag terms B in the tsvector (see the migration).
+    // Title terms weigh A and tag terms B in the tsvector (see the migration). The GIN index knows no
+    // weights: titles and tags alone mean reading the tsvector of every article with the words, which
+    // is affordable for rare words only (so for common words PostgreSQL may rank other candidates).
+    if (where === 'head' && estimate > PG_COMMON) return [];
     const w = where === 'head' ? 'AB' : '';
     const expr = slots
       .map(
@@ -574,7 +592,11 @@ export class KnowledgeSearch {
       .select('s.doc')
       .where(sql<boolean>`s.tsv @@ to_tsquery('simple', ${expr})`)
       .where('s.audience', 'in', filter.audiences)
-      .orderBy('s.doc', 'desc')
+      // The planner does not know that testing a row's tsvector means reading it from TOAST, and walks
+      // the primary key backwards (newest first) even for words only a few hundred articles have, i.e.
+      // reads most of the table. Choose for it: that walk for common words; else collect the matches
+      // from the GIN index and sort them (doc + 0 keeps the planner off the primary key).
+      .orderBy(estimate > PG_COMMON ? sql`s.doc` : sql`s.doc + 0`, 'desc')
       .limit(CANDIDATES);
     if (filter.kinds) q = q.where('s.kind', 'in', filter.kinds);
     return (await q.execute()).map((r) => r.doc);
@@ -600,6 +622,20 @@ export class KnowledgeSearch {
       .where('doc', 'in', docs)
       .execute();
   }
+}
+
+/**
+ * At most how many articles match (from the vocabulary's document frequencies): every slot or any;
+ * a slot, any of its alternatives; a phrase, its rarest term.
+ */
+function estimate(vocab: Vocabulary, slots: Slot[], all: boolean): number {
+  const perSlot = slots.map((s) =>
+    s.alts.reduce(
+      (n, a) => n + (a.prefix ? Number.POSITIVE_INFINITY : Math.min(...a.terms.map(vocab.articlesWith))),
+      0,
+    ),
+  );
+  return all ? Math.min(...perSlot) : perSlot.reduce((a, b) => a + b, 0);
 }
 
 function wordSet(words: string): Set<string> {
