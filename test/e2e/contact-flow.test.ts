@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildApp, buildServices } from '../../src/server/app.ts';
-import { systemClock } from '../../src/server/platform/clock.ts';
-import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
-import { openDb } from '../../src/server/platform/db/index.ts';
-import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
-import { seedDemo } from '../../src/server/seed/demo.ts';
-import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
-
-const PASSWORD = 'e2e-demo-password';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, DEMO_PASSWORD as PASSWORD, startDesktop } from '../helpers/desktop.ts';
 
 describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
+  let desktop: Desktop;
   let browser: Browser;
   let ctx: Ctx;
   let url: string;
-  let close: () => Promise<void>;
   let mobile: string;
   let idNumber: string;
 
-  async function signIn(username: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => desktop.signIn(username);
 
   /** Answer a call and pick the customer found by `query` (the n-th customer by creation). */
   async function answerAndFind(page: Page, query: string) {
@@ -51,7 +33,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       .where('username', '=', 'olivia')
       .executeTakeFirstOrThrow();
     return {
-      services: buildServices(ctx),
+      services: desktop.services,
       actor: { userId: olivia.id, role: 'officer', via: 'session' as const },
     };
   }
@@ -72,35 +54,17 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   }
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
-    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
-    await migrateToLatest(store);
-    ctx = {
-      store,
-      clock: systemClock,
-      config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
-    };
-    await seedDemo(ctx, { customers: 30, cases: 0, password: PASSWORD });
-    const c = await store.db
+    desktop = await startDesktop({ customers: 30 });
+    ({ ctx, url, browser } = desktop);
+    const c = await ctx.store.db
       .selectFrom('customers')
       .select(['phones', 'id_number'])
       .orderBy('created_at')
       .executeTakeFirstOrThrow();
     mobile = parseJson<{ number: string }[]>(c.phones, [])[0]!.number;
     idNumber = c.id_number!;
-    const { app } = await buildApp(ctx, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchChromium();
-    close = async () => {
-      await browser.close();
-      await app.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
   });
-  after(() => close());
+  after(() => desktop.close());
 
   test('an officer finds a caller by mobile, verifies, classifies, resolves with confirmation; the case shows resolved with its timeline', async () => {
     const page = await browser.newPage();

@@ -1,37 +1,18 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp, buildServices } from '../../src/server/app.ts';
-import { systemClock } from '../../src/server/platform/clock.ts';
-import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
-import { openDb } from '../../src/server/platform/db/index.ts';
-import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
-import { seedDemo } from '../../src/server/seed/demo.ts';
-import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 
-const PASSWORD = 'e2e-demo-password';
 const EXTENSION_ANSWER = /extend your payment due date by up to 14 days/;
 
 describe('knowledge in Chromium', { skip: !haveChromium }, () => {
-  let browser: Browser;
+  let desktop: Desktop;
   let ctx: Ctx;
   let url: string;
-  let close: () => Promise<void>;
 
-  async function signIn(username: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => desktop.signIn(username);
 
   const articleId = async (title: string) =>
     await ctx.store.db
@@ -42,28 +23,10 @@ describe('knowledge in Chromium', { skip: !haveChromium }, () => {
       .executeTakeFirstOrThrow();
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-kb-'));
-    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
-    await migrateToLatest(store);
-    ctx = {
-      store,
-      clock: systemClock,
-      config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
-    };
-    await seedDemo(ctx, { customers: 10, cases: 0, password: PASSWORD });
-    const { app } = await buildApp(ctx, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchChromium();
-    close = async () => {
-      await browser.close();
-      await app.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
+    desktop = await startDesktop({ customers: 10 });
+    ({ ctx, url } = desktop);
   });
-  after(() => close());
+  after(() => desktop.close());
 
   test('an officer on a call types a query, inserts the suggested answer into the reply; the article’s usage count rises and counts for the case', async () => {
     const before = await articleId('Payment extension for an overdue bill');
@@ -121,7 +84,7 @@ describe('knowledge in Chromium', { skip: !haveChromium }, () => {
     await page.goto(`${url}/#/kb/${before.id}`);
     await page.getByTestId('article-usage').filter({ hasText: 'used 1×' }).waitFor();
     await assertAccessible(page, 'article page');
-    const services = buildServices(ctx);
+    const { services } = desktop;
     const report = await services.knowledge.usageReport(10);
     const row = report.find((r) => r.articleId === before.id);
     assert.deepEqual(row && { uses: row.uses, cases: row.cases, resolved: row.resolvedCases }, {
@@ -220,7 +183,7 @@ describe('knowledge in Chromium', { skip: !haveChromium }, () => {
   });
 
   test('an officer flags a policy inconsistency on a case to a named supervisor, who answers; the case shows the answer', async () => {
-    const services = buildServices(ctx);
+    const { services } = desktop;
     const olivia = await ctx.store.db
       .selectFrom('users')
       .select('id')

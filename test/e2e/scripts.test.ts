@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp, buildServices } from '../../src/server/app.ts';
-import { systemClock } from '../../src/server/platform/clock.ts';
-import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
-import { openDb } from '../../src/server/platform/db/index.ts';
-import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
-import { seedDemo } from '../../src/server/seed/demo.ts';
-import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
-
-const PASSWORD = 'e2e-demo-password';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 
 describe('templates and call scripts in Chromium', { skip: !haveChromium }, () => {
-  let browser: Browser;
+  let desktop: Desktop;
   let ctx: Ctx;
   let url: string;
-  let close: () => Promise<void>;
 
-  async function signIn(username: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => desktop.signIn(username);
 
   /** The n-th demo customer by creation, with the particulars the test needs. */
   async function customerAt(n: number) {
@@ -57,28 +37,10 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
   }
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-scripts-'));
-    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
-    await migrateToLatest(store);
-    ctx = {
-      store,
-      clock: systemClock,
-      config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
-    };
-    await seedDemo(ctx, { customers: 12, cases: 0, password: PASSWORD });
-    const { app } = await buildApp(ctx, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchChromium();
-    close = async () => {
-      await browser.close();
-      await app.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
+    desktop = await startDesktop({ customers: 12 });
+    ({ ctx, url } = desktop);
   });
-  after(() => close());
+  after(() => desktop.close());
 
   test("beside the call, the officer follows the payment-extension script: a branch, the customer's real name, particulars once verified", async () => {
     const who = await customerAt(2);
@@ -152,7 +114,7 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
       .where('username', '=', 'olivia')
       .executeTakeFirstOrThrow();
     const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
-    const services = buildServices(ctx);
+    const services = desktop.services;
     const contact = await services.contacts.create(actor, {
       channel: 'phone',
       direction: 'inbound',

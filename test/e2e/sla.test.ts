@@ -1,50 +1,28 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildApp, type Services } from '../../src/server/app.ts';
+import type { Services } from '../../src/server/app.ts';
 import { fixedClock } from '../../src/server/platform/clock.ts';
-import { loadConfig } from '../../src/server/platform/config.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
-import { openDb } from '../../src/server/platform/db/index.ts';
-import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
-import { seedDemo } from '../../src/server/seed/demo.ts';
-import { assertAccessible, haveChromium, launchChromium, SHOTS } from '../helpers/browser.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, DEMO_PASSWORD as PASSWORD, startDesktop } from '../helpers/desktop.ts';
 
-const PASSWORD = 'e2e-demo-password';
 const MIN = 60_000;
 
 describe('service levels in Chromium', { skip: !haveChromium }, () => {
+  let desktop: Desktop;
   let browser: Browser;
   let ctx: Ctx;
   let services: Services;
   let url: string;
-  let close: () => Promise<void>;
   // The server's clock is simulated: the test moves time, the scheduler ticks when told.
   const clock = fixedClock(new Date());
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-sla-'));
-    const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
-    await migrateToLatest(store);
-    ctx = { store, clock, config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true } };
-    await seedDemo(ctx, { customers: 10, cases: 0, password: PASSWORD });
-    const built = await buildApp(ctx, { logger: false });
-    services = built.services;
-    await built.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = built.app.server.address();
-    url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await launchChromium();
-    close = async () => {
-      await browser.close();
-      await built.app.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
+    desktop = await startDesktop({ customers: 10, clock });
+    ({ ctx, url, browser, services } = desktop);
   });
-  after(() => close());
+  after(() => desktop.close());
 
   test('a team leader sees a case turn amber then red, and acknowledges its urgent escalation', async () => {
     const page = await browser.newPage();

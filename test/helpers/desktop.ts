@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp, type Services } from '../../src/server/app.ts';
+import { type Clock, systemClock } from '../../src/server/platform/clock.ts';
+import { loadConfig } from '../../src/server/platform/config.ts';
+import type { Ctx } from '../../src/server/platform/context.ts';
+import { openDb } from '../../src/server/platform/db/index.ts';
+import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
+import { seedDemo } from '../../src/server/seed/demo.ts';
+import { launchChromium } from './browser.ts';
+
+export const DEMO_PASSWORD = 'e2e-demo-password';
+
+export interface Desktop {
+  ctx: Ctx;
+  /** The running app's own services (its caches and scheduler), to set up records as the app would. */
+  services: Services;
+  url: string;
+  browser: Browser;
+  /** A new page, signed in as a demo user. */
+  signIn(username: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo centre on a fresh SQLite file, served on a free port, with Chromium: what every browser
+ * test stands on.
+ */
+export async function startDesktop(opts: { customers: number; clock?: Clock }): Promise<Desktop> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
+  const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
+  await migrateToLatest(store);
+  const ctx: Ctx = {
+    store,
+    clock: opts.clock ?? systemClock,
+    config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
+  };
+  await seedDemo(ctx, { customers: opts.customers, cases: 0, password: DEMO_PASSWORD });
+  const { app, services } = await buildApp(ctx, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const browser = await launchChromium();
+  return {
+    ctx,
+    services,
+    url,
+    browser,
+    async signIn(username) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
