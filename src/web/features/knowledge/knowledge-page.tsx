@@ -3,9 +3,11 @@ import { api } from '../../app/api.ts';
 import { go, useRoute } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { ArticleEditor, ArticleView, PUBLISHERS, WRITERS } from './article.tsx';
+import { Hit } from './hit.tsx';
 import { PolicyFlagsList } from './policy-flags.tsx';
 import { ProposeSolution, ReadingList, SentList, SolutionsList, SolutionView } from './solutions.tsx';
-import { type ArticleSummaryDto, KIND_LABELS, type SearchResultDto } from './types.ts';
+import { type ArticleSummaryDto, KIND_LABELS } from './types.ts';
+import { useKbSearch } from './use-search.ts';
 
 const TABS = new Set(['review', 'solutions', 'reading', 'sent', 'flags', 'new']);
 
@@ -53,24 +55,7 @@ export function KnowledgePage({ user }: { user: UserDto }) {
 
 function Search({ user }: { user: UserDto }) {
   const [q, setQ] = useState('');
-  const [result, setResult] = useState<SearchResultDto | null>(null);
-  useEffect(() => {
-    const query = q.trim();
-    if (!query) {
-      setResult(null);
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      void api<SearchResultDto>('GET', `/kb/search?limit=20&q=${encodeURIComponent(query)}`).then((r) => {
-        if (live) setResult(r);
-      });
-    }, 200);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [q]);
+  const result = useKbSearch(q, 20);
   return (
     <section aria-label="Knowledge search">
       <div className="row">
@@ -93,14 +78,7 @@ function Search({ user }: { user: UserDto }) {
         <ol className="kb-hits" aria-label="Search results">
           {result.items.map((h) => (
             <li key={h.articleId}>
-              <a href={`#/kb/${h.articleId}`}>
-                {/* biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped, <mark> only */}
-                <strong dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
-              </a>{' '}
-              <span className="badge">{KIND_LABELS[h.kind] ?? h.kind}</span>{' '}
-              <span className="muted">used {h.usageCount}×</span>
-              {/* biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped, <mark> only */}
-              <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippetHtml }} />
+              <Hit hit={h} usageCount={h.usageCount} />
             </li>
           ))}
           {result.items.length === 0 && <li>No article matches.</li>}

@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../app/api.ts';
-import { type HitDto, KIND_LABELS, type SearchResultDto } from './types.ts';
-
-/** As-you-type wait before asking the server: fast typists should not send a query per key. */
-const DEBOUNCE_MS = 250;
+import { Hit } from './hit.tsx';
+import type { HitDto } from './types.ts';
+import { useKbSearch } from './use-search.ts';
 
 /**
  * The top articles for what the officer is typing (the enquiry, or a query of their own), each
@@ -23,26 +22,8 @@ export function KbSuggestions({
   onInsert(text: string): void;
 }) {
   const [own, setOwn] = useState('');
-  const [result, setResult] = useState<SearchResultDto | null>(null);
   const [used, setUsed] = useState<Record<string, number>>({});
-  const query = (own || text).trim().slice(0, 500);
-
-  useEffect(() => {
-    if (!query) {
-      setResult(null);
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      void api<SearchResultDto>('GET', `/kb/search?limit=5&q=${encodeURIComponent(query)}`).then((r) => {
-        if (live) setResult(r);
-      });
-    }, DEBOUNCE_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [query]);
+  const result = useKbSearch(own || text, 5);
 
   const insert = async (hit: HitDto, how: 'answered' | 'linked') => {
     const link = `${window.location.origin}/help/${hit.slug}`;
@@ -77,17 +58,7 @@ export function KbSuggestions({
         <ol className="kb-hits" aria-label="Suggested articles list">
           {result.items.map((h) => (
             <li key={h.articleId}>
-              <a href={`#/kb/${h.articleId}`} target="_blank" rel="noreferrer">
-                {/* Escaped by the server; only <mark> is markup. */}
-                {/* biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped snippet with <mark> only */}
-                <strong dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
-              </a>{' '}
-              <span className="badge">{KIND_LABELS[h.kind] ?? h.kind}</span>{' '}
-              <span className="muted" data-testid="usage-count">
-                used {used[h.articleId] ?? h.usageCount}×
-              </span>
-              {/* biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped snippet with <mark> only */}
-              <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippetHtml }} />
+              <Hit hit={h} usageCount={used[h.articleId] ?? h.usageCount} newTab />
               <span className="row inline">
                 <button type="button" onClick={() => void insert(h, 'answered')}>
                   Insert answer
