@@ -288,7 +288,7 @@ export class DisseminationsService {
   async remind(actor: Actor, id: string): Promise<{ reminded: number }> {
     return tx(this.ctx, async (trx) => {
       const at = nowIso(this.ctx);
-      const reminded = await this.remindIn(trx, id, at, actor.via === 'system' ? null : actor.userId);
+      const { reminded } = await this.remindIn(trx, id, at, actor.via === 'system' ? null : actor.userId);
       await audit(trx, {
         at,
         actor,
@@ -301,7 +301,13 @@ export class DisseminationsService {
     });
   }
 
-  private async remindIn(trx: Executor, id: string, at: string, by: string | null): Promise<number> {
+  /** Remind who has not acknowledged; how many were reminded, and the reminders sent so far. */
+  private async remindIn(
+    trx: Executor,
+    id: string,
+    at: string,
+    by: string | null,
+  ): Promise<{ reminded: number; reminders: number }> {
     const d = await trx
       .selectFrom('disseminations as d')
       .innerJoin('kb_versions as v', 'v.id', 'd.version_id')
@@ -315,7 +321,7 @@ export class DisseminationsService {
       .where('dissemination_id', '=', id)
       .where('acknowledged_at', 'is', null)
       .execute();
-    if (!pending.length) return 0;
+    if (!pending.length) return { reminded: 0, reminders: d.reminders };
     const inputs = [
       {
         userIds: pending.map((p) => p.user_id),
@@ -338,19 +344,14 @@ export class DisseminationsService {
       .set({ reminders: d.reminders + 1, last_reminded_at: at })
       .where('id', '=', id)
       .execute();
-    return pending.length;
+    return { reminded: pending.length, reminders: d.reminders + 1 };
   }
 
   private async onDue(trx: Executor, t: TimerRow, now: string): Promise<void> {
     const id = t.ref_id;
     if (!id) return;
-    const reminded = await this.remindIn(trx, id, now, null);
-    const d = await trx
-      .selectFrom('disseminations')
-      .select('reminders')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (reminded && d && d.reminders < MAX_REMINDERS)
+    const { reminded, reminders } = await this.remindIn(trx, id, now, null);
+    if (reminded && reminders < MAX_REMINDERS)
       await this.timers.schedule(trx, { kind: 'dissemination.remind', dueAt: addDays(now, 1), refId: id });
   }
 }
