@@ -163,12 +163,74 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
     await page.close();
   });
 
-  test('administration: a supervisor writes a phrase (an unknown variable is refused beside the text) and opens a script’s steps', async () => {
-    const page = await signIn('sam');
-    await page.getByRole('link', { name: 'Administration' }).click();
+  test('a team leader opens Templates & scripts, writes an SMS template with a variable, and is its author; an officer has no such screen', async () => {
+    const lena = await ctx.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'lena')
+      .executeTakeFirstOrThrow();
+    const page = await signIn('lena');
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`);
+    });
+    await page.locator('#nav-scripts').click();
+    await page.getByRole('heading', { level: 1, name: 'Templates & scripts' }).waitFor();
+    assert.equal(await page.locator('#nav-scripts').getAttribute('aria-current'), 'page');
     const templates = page.getByRole('region', { name: 'Templates for replies and calls' });
     await templates.getByRole('cell', { name: 'Acknowledge the enquiry', exact: true }).waitFor();
-    await assertAccessible(page, 'administration with templates and scripts');
+    const scripts = page.getByRole('region', { name: 'Call scripts' });
+    await scripts.getByRole('button', { name: 'Edit script Payment extension' }).waitFor();
+    await assertAccessible(page, 'templates and scripts for a team leader');
+
+    const form = templates.getByRole('form', { name: 'New template' });
+    await form.getByLabel('Kind of template').selectOption({ label: 'SMS template' });
+    await form.getByLabel('Template name').fill('Call-back missed');
+    await form.getByLabel(/^Text/).fill('Dear {{customer.name}}, we tried to call you about ');
+    await form.getByLabel('Insert a variable').selectOption({ label: 'Case reference — {{case.reference}}' });
+    await form.getByRole('button', { name: 'Add template' }).click();
+    await templates.getByRole('status').filter({ hasText: 'Saved “Call-back missed”.' }).waitFor();
+    const listed = templates.getByRole('row').filter({ hasText: 'Call-back missed' });
+    assert.match(await listed.innerText(), /SMS template\s+customer\.name, case\.reference/);
+    await page.screenshot({ path: `${SHOTS}/scripts-03-team-leader.png`, fullPage: true });
+
+    const row = await ctx.store.db
+      .selectFrom('templates')
+      .selectAll()
+      .where('name', '=', 'Call-back missed')
+      .executeTakeFirstOrThrow();
+    assert.equal(row.kind, 'sms');
+    assert.equal(row.body, 'Dear {{customer.name}}, we tried to call you about {{case.reference}}');
+    assert.equal(row.created_by, lena.id);
+    assert.equal(row.updated_by, lena.id);
+    assert.deepEqual(refused, [], 'the screen asks the API for nothing a team leader may not have');
+    await page.close();
+
+    // An officer uses templates but does not write them: no link, and the route shows no editor.
+    const officer = await signIn('olivia');
+    await officer.locator('#nav-kb').waitFor();
+    assert.equal(await officer.locator('#nav-scripts').count(), 0);
+    await officer.goto(`${url}/#/scripts`);
+    await officer.reload();
+    await officer.getByRole('button', { name: 'Sign out' }).waitFor();
+    assert.equal(await officer.getByRole('heading', { name: 'Templates & scripts' }).count(), 0);
+    assert.equal(await officer.locator('main form, main textarea, main input').count(), 0);
+    await officer.close();
+  });
+
+  test('a supervisor finds the editor from Administration, writes a phrase (an unknown variable is refused beside the text) and opens a script’s steps', async () => {
+    const page = await signIn('sam');
+    await page.getByRole('link', { name: 'Administration' }).click();
+    const admin = page.getByRole('main');
+    await admin.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    await admin.getByRole('link', { name: 'Templates & scripts' }).waitFor();
+    await assertAccessible(page, 'administration');
+    // One editor: Administration points to it rather than holding a second copy.
+    assert.equal(await admin.getByRole('region', { name: 'Templates for replies and calls' }).count(), 0);
+    await admin.getByRole('link', { name: 'Templates & scripts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Templates & scripts' }).waitFor();
+    const templates = page.getByRole('region', { name: 'Templates for replies and calls' });
+    await templates.getByRole('cell', { name: 'Acknowledge the enquiry', exact: true }).waitFor();
 
     const form = templates.getByRole('form', { name: 'New template' });
     await form.getByLabel('Template name').fill('Apology for a late call-back');
@@ -206,7 +268,7 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
     await editor.getByRole('alert').filter({ hasText: 'names no step: "close"' }).first().waitFor();
     assert.equal(await editor.getByRole('alert').filter({ hasText: 'names no step: "close"' }).count(), 3);
     await assertAccessible(page, 'call script editor');
-    await page.screenshot({ path: `${SHOTS}/scripts-03-admin.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/scripts-04-script-editor.png`, fullPage: true });
     const stored = await ctx.store.db
       .selectFrom('call_scripts')
       .select('version')

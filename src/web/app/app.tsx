@@ -8,6 +8,7 @@ import { FollowUpsPage } from '../features/followups/followups-page.tsx';
 import { KnowledgePage } from '../features/knowledge/knowledge-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { NotificationBell } from '../features/notifications/bell.tsx';
+import { ScriptsPage } from '../features/scripts/scripts-page.tsx';
 import { LiveProvider } from './live.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -19,6 +20,8 @@ const contactParam = () =>
 
 const MANAGERS = new Set(['supervisor', 'administrator']);
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
+/** The roles holding `templates.manage` (src/server/platform/permissions.ts). */
+const TEMPLATE_WRITERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
 
 function Shell() {
@@ -62,6 +65,11 @@ function Shell() {
                 Due soon
               </a>
             )}
+            {TEMPLATE_WRITERS.has(user.role) && (
+              <a id="nav-scripts" href="#/scripts" aria-current={screen === 'scripts' ? 'page' : undefined}>
+                Templates & scripts
+              </a>
+            )}
             {MANAGERS.has(user.role) && (
               <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
                 Administration
@@ -86,6 +94,7 @@ function Shell() {
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk />}
           {screen === 'kb' && <KnowledgePage user={user} />}
+          {screen === 'scripts' && TEMPLATE_WRITERS.has(user.role) && <ScriptsPage />}
         </main>
       </div>
     </LiveProvider>

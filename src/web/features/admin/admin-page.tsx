@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
-import { TemplatesAndScriptsAdmin } from '../scripts/admin.tsx';
 import { DirectoryAdmin } from './directory.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
 import { UsersAdmin } from './users.tsx';
@@ -25,7 +24,10 @@ export function AdminPage({ user }: { user: UserDto }) {
       <CategoriesAdmin />
       <PolicyAdmin />
       <PhrasesAdmin />
-      <TemplatesAndScriptsAdmin />
+      <p>
+        Standard phrases, e-mail and SMS templates and call scripts are written under{' '}
+        <a href="#/scripts">Templates &amp; scripts</a>, a screen team leaders have too.
+      </p>
     </div>
   );
 }
