@@ -6,6 +6,11 @@ import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 
 const EXTENSION_ANSWER = /extend your payment due date by up to 14 days/;
+/** A 1×1 PNG: binary bytes (above 0x7f) to prove the upload's base64 round trip. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('knowledge in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
@@ -180,6 +185,129 @@ describe('knowledge in Chromium', { skip: !haveChromium }, () => {
     await lena.screenshot({ path: `${SHOTS}/kb-02-sent.png`, fullPage: true });
     await olivia.close();
     await lena.close();
+  });
+
+  test('an author attaches a PNG to a draft from the editor; it is listed, stored and downloads byte for byte; a file over 5 MB is refused', async () => {
+    const page = await signIn('olivia');
+    await page.goto(`${url}/#/kb/new`);
+    // Attachments need an article: a new one says so instead of offering the input.
+    await page.getByText('Save the draft first to attach files.').waitFor();
+    await page.getByLabel('Title').fill('Screenshots of the eBill screen');
+    await page.getByLabel('Body (Markdown)').fill('Where to find **eBill** in the app.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('button', { name: 'Edit draft' }).click();
+    const editor = page.getByRole('region', { name: 'Article editor' });
+    await editor.getByRole('heading', { name: 'Edit draft' }).waitFor();
+
+    await editor
+      .getByLabel('Attach a file')
+      .setInputFiles({ name: 'ebill.png', mimeType: 'image/png', buffer: PNG });
+    const files = editor.getByRole('list', { name: 'Attached files' });
+    const link = files.getByRole('link', { name: 'ebill.png' });
+    await link.waitFor();
+    await assertAccessible(page, 'article editor with an attachment');
+
+    const row = await ctx.store.db
+      .selectFrom('kb_attachments')
+      .select(['id', 'article_id', 'content_type', 'size', 'data'])
+      .where('filename', '=', 'ebill.png')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([row.content_type, row.size], ['image/png', PNG.length]);
+    assert.ok(Buffer.from(row.data).equals(PNG), 'the stored bytes are the file');
+    // Through the link the page shows, with the session: the same bytes, shown inline as an image.
+    const href = await link.getAttribute('href');
+    assert.equal(href, `/api/v1/kb/attachments/${row.id}`);
+    const got = await page.evaluate(async (h) => {
+      const r = await fetch(h);
+      return {
+        type: r.headers.get('content-type'),
+        disposition: r.headers.get('content-disposition'),
+        bytes: [...new Uint8Array(await r.arrayBuffer())],
+      };
+    }, href!);
+    assert.equal(got.type, 'image/png');
+    assert.match(got.disposition ?? '', /^inline; filename="ebill\.png"/);
+    assert.ok(Buffer.from(got.bytes).equals(PNG), 'the downloaded bytes are the file');
+
+    // Too large: refused with the limit named, nothing uploaded.
+    await editor.getByLabel('Attach a file').setInputFiles({
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(5 * 1024 * 1024 + 1),
+    });
+    await editor.getByRole('alert').filter({ hasText: 'big.bin is 5.0 MB; the limit is 5 MB.' }).waitFor();
+    assert.equal(await files.getByRole('listitem').count(), 1);
+
+    // The article page lists it too, and a writer can attach from there.
+    await page.goto(`${url}/#/kb/${row.article_id}`);
+    const view = page.getByRole('region', { name: 'Attachments' });
+    await view.getByRole('link', { name: 'ebill.png' }).waitFor();
+    await view.getByLabel('Attach a file').setInputFiles({
+      name: 'steps.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('1. Öffnen\n2. eBill\n'),
+    });
+    await view.getByRole('link', { name: 'steps.txt' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/kb-03-attachments.png`, fullPage: true });
+    await page.close();
+  });
+
+  test('a supervisor adds a synonym group (a bad one is refused with its line); the new word then finds the article that uses only the other; an officer has no Synonyms tab', async () => {
+    const hearing = 'Customers with hearing impairment: text relay';
+    const sam = await signIn('sam');
+    const search = async (q: string) => {
+      await sam.goto(`${url}/#/kb`);
+      await sam.getByLabel('Search articles').fill(q);
+      const results = sam.getByRole('list', { name: 'Search results' });
+      await results.waitFor();
+      return results;
+    };
+    // Before: the article never says "deaf", so it is not found.
+    const before = await search('deaf');
+    assert.equal(await before.getByRole('listitem').filter({ hasText: hearing }).count(), 0);
+
+    await sam.getByRole('link', { name: 'Synonyms' }).click();
+    const groups = sam.getByLabel('Synonym groups');
+    await groups.waitFor();
+    await groups.fill('instalment, installment, payment plan\nDeaf, deaf');
+    await sam.getByRole('button', { name: 'Save synonyms' }).click();
+    await sam
+      .getByRole('alert')
+      .filter({ hasText: 'Line 2: needs two different words or phrases' })
+      .waitFor();
+    await assertAccessible(sam, 'synonyms editor with an error');
+
+    await groups.fill('instalment, installment, payment plan\n\ndeaf, hearing impaired');
+    await sam.getByRole('button', { name: 'Save synonyms' }).click();
+    await sam.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal(await groups.inputValue(), 'instalment, installment, payment plan\ndeaf, hearing impaired');
+    const stored = await ctx.store.db
+      .selectFrom('kb_synonyms')
+      .select('terms')
+      .orderBy('created_at')
+      .execute();
+    assert.deepEqual(
+      stored.map((r) => parseJson<string[]>(r.terms, [])),
+      [
+        ['instalment', 'installment', 'payment plan'],
+        ['deaf', 'hearing impaired'],
+      ],
+    );
+    await sam.screenshot({ path: `${SHOTS}/kb-04-synonyms.png`, fullPage: true });
+
+    const after = await search('deaf');
+    await after.getByRole('listitem').first().filter({ hasText: hearing }).waitFor();
+    await sam.close();
+
+    const olivia = await signIn('olivia');
+    await olivia.goto(`${url}/#/kb`);
+    await olivia.getByRole('link', { name: 'Policy questions' }).waitFor();
+    assert.equal(await olivia.getByRole('link', { name: 'Synonyms' }).count(), 0);
+    // Typing the address does not open the editor either (and the server refuses the save: kb.manage).
+    await olivia.goto(`${url}/#/kb/synonyms`);
+    await olivia.getByRole('navigation', { name: 'Knowledge' }).waitFor();
+    assert.equal(await olivia.getByLabel('Synonym groups').count(), 0);
+    await olivia.close();
   });
 
   test('an officer flags a policy inconsistency on a case to a named supervisor, who answers; the case shows the answer', async () => {

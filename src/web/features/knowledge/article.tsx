@@ -3,8 +3,15 @@ import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { FieldMessage } from '../../ui/field.tsx';
+import { Attachments } from './attachments.tsx';
 import { TeamPicker } from './teams.tsx';
-import { type ArticleDto, type DiffDto, KIND_LABELS, type VersionSummaryDto } from './types.ts';
+import {
+  type ArticleDto,
+  type AttachmentDto,
+  type DiffDto,
+  KIND_LABELS,
+  type VersionSummaryDto,
+} from './types.ts';
 
 export const WRITERS = new Set(['officer', 'team_leader', 'supervisor', 'administrator']);
 export const PUBLISHERS = new Set(['team_leader', 'supervisor', 'administrator']);
@@ -70,15 +77,12 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
           </p>
         </>
       )}
-      {a.attachments.length > 0 && (
-        <ul aria-label="Attachments">
-          {a.attachments.map((f) => (
-            <li key={f.id}>
-              <a href={`/api/v1/kb/attachments/${f.id}`}>{f.filename}</a> ({Math.ceil(f.size / 1024)} KB)
-            </li>
-          ))}
-        </ul>
-      )}
+      <Attachments
+        articleId={id}
+        items={a.attachments}
+        canAttach={writer && a.status !== 'archived'}
+        onAdded={(f) => setA((cur) => cur && { ...cur, attachments: [...cur.attachments, f] })}
+      />
       {a.draft && writer && (
         <section aria-label="Draft" className="card">
           <h2>
@@ -262,9 +266,11 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
   // The answer shown may be derived from the body; it is saved only when the writer changed it.
   const [answerTouched, setAnswerTouched] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [attachments, setAttachments] = useState<AttachmentDto[]>([]);
   useEffect(() => {
     if (!id) return;
     void api<ArticleDto>('GET', `/kb/articles/${id}`).then((a) => {
+      setAttachments(a.attachments);
       const v = a.draft ?? a.published;
       if (!v) return;
       setForm({
@@ -396,6 +402,16 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
           {/* biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server (allow-list) */}
           <div className="kb-body" dangerouslySetInnerHTML={{ __html: preview }} />
         </section>
+      )}
+      {id ? (
+        <Attachments
+          articleId={id}
+          items={attachments}
+          canAttach
+          onAdded={(f) => setAttachments((list) => [...list, f])}
+        />
+      ) : (
+        <p className="hint">Save the draft first to attach files.</p>
       )}
     </section>
   );

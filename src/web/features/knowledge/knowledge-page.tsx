@@ -6,14 +6,16 @@ import { ArticleEditor, ArticleView, PUBLISHERS, WRITERS } from './article.tsx';
 import { Hit } from './hit.tsx';
 import { PolicyFlagsList } from './policy-flags.tsx';
 import { ProposeSolution, ReadingList, SentList, SolutionsList, SolutionView } from './solutions.tsx';
+import { SYNONYM_EDITORS, SynonymsEditor } from './synonyms.tsx';
 import { type ArticleSummaryDto, KIND_LABELS } from './types.ts';
 import { useKbSearch } from './use-search.ts';
 
-const TABS = new Set(['review', 'solutions', 'reading', 'sent', 'flags', 'new']);
+const TABS = new Set(['review', 'solutions', 'reading', 'sent', 'flags', 'synonyms', 'new']);
 
 /**
  * The knowledge base for staff: search, articles and their review, agreed solutions, what I must
- * read, what I sent (leaders), and policy questions. `#/kb/<tab>` or `#/kb/<article id>`.
+ * read, what I sent (leaders), policy questions, and synonyms (supervisors, administrators).
+ * `#/kb/<tab>` or `#/kb/<article id>`.
  */
 export function KnowledgePage({ user }: { user: UserDto }) {
   const [, sub, id] = useRoute();
@@ -37,6 +39,7 @@ export function KnowledgePage({ user }: { user: UserDto }) {
         {link('reading', toRead ? `To read (${toRead})` : 'To read', tab === 'reading')}
         {PUBLISHERS.has(user.role) && link('sent', 'Sent for reading', tab === 'sent')}
         {link('flags', 'Policy questions', tab === 'flags')}
+        {SYNONYM_EDITORS.has(user.role) && link('synonyms', 'Synonyms', tab === 'synonyms')}
       </nav>
       {tab === 'search' && <Search user={user} />}
       {tab === 'review' && <ArticleList status="in_review" title="Waiting for review" />}
@@ -49,6 +52,7 @@ export function KnowledgePage({ user }: { user: UserDto }) {
       {tab === 'reading' && <ReadingList onChange={countReading} />}
       {tab === 'sent' && PUBLISHERS.has(user.role) && <SentList />}
       {tab === 'flags' && <PolicyFlagsList userId={user.id} />}
+      {tab === 'synonyms' && SYNONYM_EDITORS.has(user.role) && <SynonymsEditor />}
     </div>
   );
 }

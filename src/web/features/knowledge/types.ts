@@ -3,15 +3,19 @@ import type { Static } from 'typebox';
 import type {
   KbArticle,
   KbArticleSummary,
+  KbAttachment,
   KbDiff,
   KbSearchHit,
   KbSearchResult,
+  KbSynonyms,
   KbVersionSummary,
 } from '../../../shared/contracts/knowledge.ts';
 import type { Dissemination, PolicyFlag, Reading, Solution } from '../../../shared/contracts/solutions.ts';
 
 export type ArticleDto = Static<typeof KbArticle>;
 export type ArticleSummaryDto = Static<typeof KbArticleSummary>;
+export type AttachmentDto = Static<typeof KbAttachment>;
+export type SynonymsDto = Static<typeof KbSynonyms>;
 export type HitDto = Static<typeof KbSearchHit>;
 export type SearchResultDto = Static<typeof KbSearchResult>;
 export type VersionSummaryDto = Static<typeof KbVersionSummary>;

@@ -1,0 +1,112 @@
+import { useEffect, useId, useState } from 'react';
+import { ApiError, api } from '../../app/api.ts';
+import type { SynonymsDto } from './types.ts';
+
+/** Supervisors and administrators (kb.manage) edit the synonym groups. */
+export const SYNONYM_EDITORS = new Set(['supervisor', 'administrator']);
+
+const toText = (s: SynonymsDto) => s.groups.map((g) => g.join(', ')).join('\n');
+
+/** The groups typed, one a line, and the line each came from (blank lines are skipped). */
+function parse(text: string): { groups: string[][]; lines: number[] } {
+  const groups: string[][] = [];
+  const lines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    const terms = line
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    if (!terms.length) return;
+    groups.push(terms);
+    lines.push(i + 1);
+  });
+  return { groups, lines };
+}
+
+/**
+ * The synonym groups that widen every knowledge search (instalment ~ installment ~ payment plan):
+ * one group a line, its words or phrases separated by commas; saving replaces them all.
+ */
+export function SynonymsEditor() {
+  const [text, setText] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ groups: string[][]; lines: number[] } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const hintId = useId();
+  useEffect(() => {
+    void api<SynonymsDto>('GET', '/kb/synonyms').then((s) => setText(toText(s)));
+  }, []);
+  if (text === null) return <p>Loading…</p>;
+
+  const save = async () => {
+    const parsed = parse(text);
+    setError(null);
+    setSaved(false);
+    setSent(parsed);
+    try {
+      const result = await api<SynonymsDto>('PUT', '/kb/synonyms', { groups: parsed.groups });
+      setText(toText(result));
+      setSaved(true);
+    } catch (e) {
+      if (e instanceof ApiError) setError(e);
+      else throw e;
+    }
+  };
+  // A field pointer (/body/groups/<group>[/<term>]) told as the line the administrator typed.
+  const where = (field: string) => {
+    const m = /^\/body\/groups\/(\d+)(?:\/(\d+))?/.exec(field);
+    if (!m || !sent) return field;
+    const g = Number(m[1]);
+    const line = `Line ${sent.lines[g] ?? g + 1}`;
+    const term = m[2] === undefined ? undefined : sent.groups[g]?.[Number(m[2])];
+    return term === undefined ? line : `${line}, “${term}”`;
+  };
+
+  return (
+    <section aria-label="Synonyms" className="kb-synonyms">
+      <h2>Synonyms</h2>
+      <p className="hint" id={hintId}>
+        One group a line: words or phrases that mean the same, separated by commas (for example{' '}
+        <q>instalment, installment, payment plan</q>). A search for any of them also finds articles that use
+        only another. Each group needs at least two different terms; saving replaces every group.
+      </p>
+      <label>
+        Synonym groups
+        <textarea
+          rows={12}
+          value={text}
+          aria-describedby={hintId}
+          onChange={(e) => {
+            setText(e.target.value);
+            setSaved(false);
+          }}
+        />
+      </label>
+      {error && (
+        <div role="alert" className="error">
+          {error.problem.errors?.length ? (
+            <ul>
+              {error.problem.errors.map((f) => (
+                <li key={`${f.field} ${f.message}`}>
+                  {where(f.field)}: {f.message}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{error.message}</p>
+          )}
+        </div>
+      )}
+      <div className="row">
+        <button type="button" onClick={() => void save()}>
+          Save synonyms
+        </button>
+        {saved && (
+          <span role="status" className="ok">
+            Saved.
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
