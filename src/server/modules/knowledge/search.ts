@@ -52,7 +52,7 @@ export interface Understood {
 }
 
 /** Documents the engine hands over for ranking, per step (see search). */
-const CANDIDATES = 200;
+export const CANDIDATES = 200;
 /** On PostgreSQL, words in more articles than this are "common" (see candidates). */
 const PG_COMMON = 5000;
 /** The synonyms changed: read them again (they are few) before using them. */
@@ -64,6 +64,7 @@ const BODY = 1;
 type Where = 'head' | 'all';
 
 type Row = {
+  doc: number;
   article_id: string;
   version_id: string;
   title: string;
@@ -72,7 +73,6 @@ type Row = {
   title_terms: string;
   tag_terms: string;
   body_terms: string;
-  plain: string;
   published_at: string;
   usage_count: number;
 };
@@ -234,6 +234,11 @@ export class KnowledgeSearch {
   private pending: Pending[] = [];
   /** Full vocabulary loads from kb_terms by this instance (tests check that publishing causes none). */
   loads = 0;
+  /**
+   * What the last search made the database do: engine queries and the rows read back for ranking.
+   * Both are bounded whatever the corpus size (see search); the search-at-scale test holds them to it.
+   */
+  lastWork = { engineQueries: 0, ranked: 0 };
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
@@ -505,7 +510,10 @@ export class KnowledgeSearch {
       kinds: opts.kinds?.length ? opts.kinds : undefined,
     };
     const docs = new Set<number>();
+    const work = { engineQueries: 0, ranked: 0 };
+    this.lastWork = work;
     const take = async (all: boolean, where: Where) => {
+      work.engineQueries++;
       const found = await this.candidates(slots, all, where, filter, estimate(state.vocab, slots, all));
       for (const d of found) docs.add(d);
       return found.length;
@@ -517,7 +525,9 @@ export class KnowledgeSearch {
       if ((await take(all, 'all')) === CANDIDATES) await take(all, 'head');
     }
     const now = Date.parse(this.ctx.clock.now().toISOString());
-    const ranked = (await this.rows([...docs]))
+    const rows = await this.rows([...docs]);
+    work.ranked = rows.length;
+    const ranked = rows
       .map((r) => ({ r, score: score(r, slots, now) }))
       .sort(
         (a, b) =>
@@ -526,6 +536,8 @@ export class KnowledgeSearch {
           (a.r.article_id < b.r.article_id ? -1 : 1),
       )
       .slice(0, opts.limit);
+    // The text for snippets only for the hits: ranking needs none of it.
+    const plain = await this.plain(ranked.map(({ r }) => r.doc));
     const hits = ranked.map(({ r, score: s }) => ({
       articleId: r.article_id,
       versionId: r.version_id,
@@ -534,7 +546,7 @@ export class KnowledgeSearch {
       audience: r.audience,
       score: Math.round(s * 1000) / 1000,
       titleHtml: highlight(r.title, slots, Number.POSITIVE_INFINITY),
-      snippetHtml: highlight(r.plain, slots, 28),
+      snippetHtml: highlight(plain.get(r.doc) ?? '', slots, 28),
       publishedAt: r.published_at,
       usageCount: r.usage_count,
     }));
@@ -607,6 +619,7 @@ export class KnowledgeSearch {
     return await this.ctx.store.db
       .selectFrom('kb_search')
       .select([
+        'doc',
         'article_id',
         'version_id',
         'title',
@@ -615,12 +628,21 @@ export class KnowledgeSearch {
         'title_terms',
         'tag_terms',
         'body_terms',
-        'plain',
         'published_at',
         'usage_count',
       ])
       .where('doc', 'in', docs)
       .execute();
+  }
+
+  private async plain(docs: number[]): Promise<Map<number, string>> {
+    if (!docs.length) return new Map();
+    const found = await this.ctx.store.db
+      .selectFrom('kb_search')
+      .select(['doc', 'plain'])
+      .where('doc', 'in', docs)
+      .execute();
+    return new Map(found.map((r) => [r.doc, r.plain]));
   }
 }
 
@@ -652,22 +674,19 @@ function dedupe(alts: Alt[]): Alt[] {
   return [...out.values()];
 }
 
-/** Does the term sequence occur in the field (the last term as a prefix when asked)? Counts occurrences. */
-function occurrences(field: string[], alt: Alt): number {
+/** A field's terms, space-separated with a space at each end so that a word is always ` term `. */
+const padded = (terms: string) => ` ${terms} `;
+
+/**
+ * How often the term sequence occurs in the field (the last term as a prefix when asked). A substring
+ * search on the stored text rather than splitting it into words: ranking reads hundreds of bodies per
+ * query, and allocating their words was most of the search's time.
+ */
+function occurrences(field: string, alt: Alt): number {
+  const needle = ` ${alt.terms.join(' ')}${alt.prefix ? '' : ' '}`;
   let n = 0;
-  const len = alt.terms.length;
-  for (let i = 0; i + len <= field.length; i++) {
-    let ok = true;
-    for (let k = 0; k < len; k++) {
-      const f = field[i + k] as string;
-      const t = alt.terms[k] as string;
-      if (!(f === t || (alt.prefix && k === len - 1 && f.startsWith(t)))) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) n++;
-  }
+  // The closing space of one hit is the opening space of the next word.
+  for (let i = field.indexOf(needle); i >= 0; i = field.indexOf(needle, i + needle.length - 1)) n++;
   return n;
 }
 
@@ -678,9 +697,9 @@ function occurrences(field: string[], alt: Alt): number {
  * covers, recency and use.
  */
 function score(r: Row, slots: Slot[], nowMs: number): number {
-  const title = r.title_terms.split(' ').filter(Boolean);
-  const tags = r.tag_terms.split(' ').filter(Boolean);
-  const body = r.body_terms.split(' ').filter(Boolean);
+  const title = padded(r.title_terms);
+  const tags = padded(r.tag_terms);
+  const body = padded(r.body_terms);
   let total = 0;
   let matched = 0;
   let titleHits = 0;
@@ -689,7 +708,7 @@ function score(r: Row, slots: Slot[], nowMs: number): number {
     let inTitle = 0;
     for (const alt of slot.alts) {
       const t = occurrences(title, alt);
-      const g = occurrences(tags, alt);
+      const g = t ? 0 : occurrences(tags, alt);
       const b = occurrences(body, alt);
       const where = t ? TITLE : g ? TAGS : b ? BODY : 0;
       const v = where ? (where + Math.min(0.5, Math.log1p(b) * 0.15)) * alt.weight : 0;
@@ -700,7 +719,8 @@ function score(r: Row, slots: Slot[], nowMs: number): number {
     titleHits += inTitle;
     total += best;
   }
-  const coverage = title.length ? Math.min(1, titleHits / title.length) : 0;
+  const titleWords = r.title_terms.split(' ').filter(Boolean).length;
+  const coverage = titleWords ? Math.min(1, titleHits / titleWords) : 0;
   const ageDays = Math.max(0, (nowMs - Date.parse(r.published_at)) / 86_400_000);
   return (
     (matched === slots.length ? 10 : 0) +
