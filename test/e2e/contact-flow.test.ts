@@ -126,8 +126,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.getByTestId('case-status').waitFor();
     assert.equal(await page.getByTestId('case-status').innerText(), 'resolved');
     const timeline = await page.getByRole('list', { name: 'Timeline' }).innerText();
-    assert.match(timeline, /created/);
-    assert.match(timeline, /status changed → resolved/);
+    assert.match(timeline, /Case created/);
+    assert.match(timeline, /Status changed → resolved/);
     assert.match(await page.locator('article').innerText(), /confirmed by the customer/);
     await assertAccessible(page, 'case page');
     await page.screenshot({ path: `${SHOTS}/03-case.png`, fullPage: true });

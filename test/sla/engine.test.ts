@@ -483,6 +483,55 @@ for (const dialect of await dialects()) {
       }
     });
 
+    test('a closed case takes no new follow-up promise and no progress update until it is reopened', async () => {
+      const { t } = await setup(dialect, { resolutionMinutes: 2400 });
+      try {
+        const { case: c } = await buildCase(t);
+        const move = (body: Record<string, unknown>) =>
+          t.call('officer', 'POST', `/api/v1/cases/${c.id}/transitions`, body);
+        assert.equal((await move({ action: 'resolve', resolutionSummary: 'Refund made' })).statusCode, 200);
+        // Resolved is not closed: a call to confirm the refund arrived may still be promised.
+        const confirm = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/commitments`, {
+          dueAt: at(60),
+          method: 'call',
+        });
+        assert.equal(confirm.statusCode, 201);
+        assert.equal((await move({ action: 'close' })).statusCode, 200);
+        const promise = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/commitments`, {
+          dueAt: at(120),
+          method: 'call',
+        });
+        assert.equal(promise.statusCode, 409);
+        assert.equal(promise.data.code, 'case.closed');
+        const update = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/progress-updates`, {
+          channel: 'sms',
+          body: 'Still working on it',
+        });
+        assert.equal(update.statusCode, 409);
+        assert.equal(update.data.code, 'case.closed');
+        const count = async (table: 'commitments' | 'contacts') =>
+          Number(
+            (
+              await t.ctx.store.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        assert.equal(await count('commitments'), 1, 'only the promise made before closing');
+        const contactsBefore = await count('contacts');
+        assert.equal((await move({ action: 'reopen', reason: 'Charged again' })).statusCode, 200);
+        const again = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/progress-updates`, {
+          channel: 'sms',
+          body: 'We are looking into the new charge',
+        });
+        assert.equal(again.statusCode, 201);
+        assert.equal(await count('contacts'), contactsBefore + 1);
+      } finally {
+        await t.close();
+      }
+    });
+
     test('a resolution about to be missed prompts a progress update, sent and logged as a contact', async () => {
       const { t, step } = await setup(dialect, { resolutionMinutes: 240, nextUpdateMinutes: 600 });
       try {

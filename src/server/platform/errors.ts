@@ -32,6 +32,7 @@ export const ERRORS = {
   'contact.no_customer': { status: 409, title: 'The contact has no identified customer to verify' },
   'case.not_found': { status: 404, title: 'No such case' },
   'case.transition_not_allowed': { status: 409, title: 'That status change is not allowed from here' },
+  'case.closed': { status: 409, title: 'The case is closed: reopen it first' },
   'case.resolution_required': { status: 422, title: 'A resolution summary is required to resolve a case' },
   'category.not_found': { status: 404, title: 'No such case category' },
   'calendar.not_found': { status: 404, title: 'No such business calendar' },

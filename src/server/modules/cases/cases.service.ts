@@ -553,6 +553,8 @@ export class CasesService {
   async sendProgressUpdate(actor: Actor, id: string, input: { channel: string; body: string }) {
     return tx(this.ctx, async (trx) => {
       const c = await this.getRow(trx, id);
+      // Nothing is in progress on a closed case; it is reopened first if there is.
+      if (c.status === 'closed') throw new AppError('case.closed');
       const contactId = await this.contacts.logOutbound(trx, actor, {
         channel: input.channel,
         customerId: c.customer_id,

@@ -117,6 +117,8 @@ export class CommitmentsService {
       });
     return tx(this.ctx, async (trx) => {
       const c = await this.cases.row(trx, caseId);
+      // A promise to the customer belongs to a live case; a closed one is reopened first.
+      if (c.status === 'closed') throw new AppError('case.closed');
       const row: Row = {
         id: newId(),
         case_id: c.id,

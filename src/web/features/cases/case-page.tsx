@@ -8,6 +8,7 @@ import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { TemplatePicker } from '../scripts/template-picker.tsx';
 import { CaseSla } from './case-sla.tsx';
 import { Due } from './due.tsx';
+import { eventLabel } from './event-labels.ts';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -113,8 +114,7 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
       <ol className="timeline" aria-label="Timeline">
         {c.timeline.map((e) => (
           <li key={e.id}>
-            <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>{' '}
-            {e.kind.replace('case.', '').replaceAll('_', ' ')}
+            <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {eventLabel(e.kind)}
             {typeof e.data.to === 'string' && ` → ${e.data.to.replaceAll('_', ' ')}`}
           </li>
         ))}
