@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Services } from '../../src/server/app.ts';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { fixedClock } from '../../src/server/platform/clock.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
@@ -57,6 +58,15 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
       criticality: 'highly_critical',
       subject: 'No dial tone, customer on home dialysis',
     });
+    // The same fault logged for another team: not Lena's to act on, so not in her team's view.
+    const teamB = await services.people.createTeam(SYSTEM_ACTOR, { name: 'Billing Team B' });
+    const other = await services.cases.create(actor, {
+      contactId: contact.id,
+      type: 'request_for_action',
+      criticality: 'highly_critical',
+      subject: 'Line cut off in error',
+      teamId: teamB.id,
+    });
 
     // The urgent notification arrives over the WebSocket without a reload.
     const bell = page.getByRole('button', { name: /Notifications \(1\) · 1 urgent/ });
@@ -94,6 +104,11 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await row.locator('[data-sla="breached"]').waitFor();
     assert.match(await page.getByTestId('risk-counts').innerText(), /1 breached/);
+    assert.equal(await page.locator(`tr[data-case="${other.reference}"]`).count(), 0);
+    // Widened to every team, the other team's case is there too.
+    await page.getByLabel('Show').selectOption('all');
+    await page.locator(`tr[data-case="${other.reference}"] [data-sla="breached"]`).waitFor();
+    assert.match(await page.getByTestId('risk-counts').innerText(), /2 breached/);
     assert.equal(
       (await db.selectFrom('escalations').select('id').where('case_id', '=', c.id).execute()).length,
       1,

@@ -92,7 +92,7 @@ function Shell() {
           {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
           {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
           {screen === 'followups' && handles && <FollowUpsPage />}
-          {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk />}
+          {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}
           {screen === 'kb' && <KnowledgePage user={user} />}
           {screen === 'scripts' && TEMPLATE_WRITERS.has(user.role) && <ScriptsPage />}
         </main>

@@ -1,24 +1,31 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
-import type { CaseDto, Page } from '../../app/types.ts';
+import type { CaseDto, Page, UserDto } from '../../app/types.ts';
 import { SlaBadge } from './sla-badge.tsx';
 
 type Counts = { dueSoon: number; breached: number };
 
-/** For team leaders: every open case whose clock is amber or red, soonest due first; live. */
-export function AtRisk() {
+/**
+ * For team leaders and supervisors: every open case whose clock is amber or red, soonest due first;
+ * live. A leader with a team starts on their team's cases (theirs to act on) and can widen to all.
+ */
+export function AtRisk({ user }: { user: UserDto }) {
   const { version } = useLive();
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
+  const [scope, setScope] = useState<'team' | 'all'>(
+    user.teamId && user.role === 'team_leader' ? 'team' : 'all',
+  );
   const load = useCallback(async () => {
+    const team = scope === 'team' && user.teamId ? `teamId=${encodeURIComponent(user.teamId)}` : '';
     const [p, c] = await Promise.all([
-      api<Page<CaseDto>>('GET', '/cases?sla=at_risk&sort=due&limit=200'),
-      api<Counts>('GET', '/cases/counts'),
+      api<Page<CaseDto>>('GET', `/cases?sla=at_risk&sort=due&limit=200${team ? `&${team}` : ''}`),
+      api<Counts>('GET', `/cases/counts${team ? `?${team}` : ''}`),
     ]);
     setItems(p.items);
     setCounts(c);
-  }, []);
+  }, [scope, user.teamId]);
   // Reload on every pushed notification (a breach, an escalation) and every 30 s for amber turns.
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the trigger, not an input
   useEffect(() => {
@@ -36,6 +43,15 @@ export function AtRisk() {
           <p role="status" data-testid="risk-counts">
             {counts.breached} breached · {counts.dueSoon} due soon
           </p>
+        )}
+        {user.teamId && (
+          <label>
+            Show
+            <select value={scope} onChange={(e) => setScope(e.target.value === 'team' ? 'team' : 'all')}>
+              <option value="team">My team's cases</option>
+              <option value="all">All teams</option>
+            </select>
+          </label>
         )}
         <button type="button" className="secondary" onClick={() => void load()}>
           Refresh
