@@ -351,7 +351,7 @@ export function articleAt(i: number): Article {
 
 // The module's text pipeline (text.ts), with stems memoised: the vocabulary is small, the text large.
 const stems = new Map<string, string>();
-export const stemOf = (w: string) => {
+const stemOf = (w: string) => {
   let s = stems.get(w);
   if (s === undefined) {
     s = stem(w);

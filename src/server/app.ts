@@ -10,6 +10,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
+import { can } from '../shared/permissions.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
 import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
@@ -48,7 +49,6 @@ import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
 import { repeat } from './platform/loop.ts';
-import { can } from './platform/permissions.ts';
 import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 

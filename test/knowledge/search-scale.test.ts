@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadPg, loadSqlite, makeQueries, type Query } from '../../bench/kb-corpus.ts';
+import { median, percentile } from '../../bench/lib.ts';
 import { KnowledgeService } from '../../src/server/modules/knowledge/knowledge.service.ts';
 import { CANDIDATES } from '../../src/server/modules/knowledge/search.ts';
 import { stem } from '../../src/server/modules/knowledge/text.ts';
@@ -78,15 +79,6 @@ async function corpus(dialect: Dialect, n: number): Promise<Corpus> {
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
-const p99 = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] as number;
-};
-
 for (const dialect of await dialects()) {
   describe(`knowledge search at scale on ${dialect}`, () => {
     let small: Corpus;
@@ -154,8 +146,8 @@ for (const dialect of await dialects()) {
       }
       const ratio = median(l) / median(s);
       console.log(
-        `# ${dialect} search: ${SMALL} articles p50=${median(s).toFixed(2)}ms p99=${p99(s).toFixed(2)}ms; ` +
-          `${LARGE} articles p50=${median(l).toFixed(2)}ms p99=${p99(l).toFixed(2)}ms; ratio of medians ${ratio.toFixed(2)}; ` +
+        `# ${dialect} search: ${SMALL} articles p50=${median(s).toFixed(2)}ms p99=${percentile(s, 99).toFixed(2)}ms; ` +
+          `${LARGE} articles p50=${median(l).toFixed(2)}ms p99=${percentile(l, 99).toFixed(2)}ms; ratio of medians ${ratio.toFixed(2)}; ` +
           `source article in the top ${LIMIT}: ${foundSmall}/${queries.length} and ${foundLarge}/${queries.length}`,
       );
       assert.ok(ratio < 2, `10× the articles made the median search ${ratio.toFixed(2)}× slower`);

@@ -8,8 +8,8 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { Permission } from '../../shared/permissions.ts';
 import type { Actor } from './audit.ts';
-import type { Permission } from './permissions.ts';
 
 /** The Fastify instance routes are registered on: TypeBox schemas give typed bodies, params and queries. */
 export type App = FastifyInstance<

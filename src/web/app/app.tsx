@@ -1,3 +1,4 @@
+import { can } from '../../shared/permissions.ts';
 import { AdminPage } from '../features/admin/admin-page.tsx';
 import { AtRisk } from '../features/cases/at-risk.tsx';
 import { CasePage } from '../features/cases/case-page.tsx';
@@ -20,8 +21,6 @@ const contactParam = () =>
 
 const MANAGERS = new Set(['supervisor', 'administrator']);
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
-/** The roles holding `templates.manage` (src/server/platform/permissions.ts). */
-const TEMPLATE_WRITERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
 
 function Shell() {
@@ -65,7 +64,7 @@ function Shell() {
                 Due soon
               </a>
             )}
-            {TEMPLATE_WRITERS.has(user.role) && (
+            {can(user.role, 'templates.manage') && (
               <a id="nav-scripts" href="#/scripts" aria-current={screen === 'scripts' ? 'page' : undefined}>
                 Templates & scripts
               </a>
@@ -94,7 +93,7 @@ function Shell() {
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}
           {screen === 'kb' && <KnowledgePage user={user} />}
-          {screen === 'scripts' && TEMPLATE_WRITERS.has(user.role) && <ScriptsPage />}
+          {screen === 'scripts' && can(user.role, 'templates.manage') && <ScriptsPage />}
         </main>
       </div>
     </LiveProvider>

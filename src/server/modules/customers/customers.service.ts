@@ -8,6 +8,7 @@ import type {
   CustomerPatchDto,
   CustomerSearchHit,
 } from '../../../shared/contracts/customers.ts';
+import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
@@ -15,7 +16,6 @@ import type { CustomersTable } from '../../platform/db/schema.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
-import { can } from '../../platform/permissions.ts';
 import { auditShape, presentAccount, presentCustomer, presentHit } from './customers.present.ts';
 import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } from './customers.repo.ts';
 import { emailKey, identifierKey, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';

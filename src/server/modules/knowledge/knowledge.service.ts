@@ -11,13 +11,13 @@ import type {
   KbSynonymsDto,
   KbVersionDto,
 } from '../../../shared/contracts/knowledge.ts';
+import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type KbArticlesTable, type KbVersionsTable, parseJson } from '../../platform/db/schema.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { can } from '../../platform/permissions.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { firstParagraph, plainText, renderMarkdown } from './markdown.ts';

@@ -1,10 +1,10 @@
 import type { PolicyFlagCreateDto, PolicyFlagDto } from '../../../shared/contracts/solutions.ts';
+import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { can } from '../../platform/permissions.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';

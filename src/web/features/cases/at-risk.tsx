@@ -18,10 +18,11 @@ export function AtRisk({ user }: { user: UserDto }) {
     user.teamId && user.role === 'team_leader' ? 'team' : 'all',
   );
   const load = useCallback(async () => {
-    const team = scope === 'team' && user.teamId ? `teamId=${encodeURIComponent(user.teamId)}` : '';
+    const team: Record<string, string> = scope === 'team' && user.teamId ? { teamId: user.teamId } : {};
+    const list = new URLSearchParams({ sla: 'at_risk', sort: 'due', limit: '200', ...team });
     const [p, c] = await Promise.all([
-      api<Page<CaseDto>>('GET', `/cases?sla=at_risk&sort=due&limit=200${team ? `&${team}` : ''}`),
-      api<Counts>('GET', `/cases/counts${team ? `?${team}` : ''}`),
+      api<Page<CaseDto>>('GET', `/cases?${list}`),
+      api<Counts>('GET', `/cases/counts?${new URLSearchParams(team)}`),
     ]);
     setItems(p.items);
     setCounts(c);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
@@ -13,9 +14,6 @@ import {
   type VersionSummaryDto,
 } from './types.ts';
 
-export const WRITERS = new Set(['officer', 'team_leader', 'supervisor', 'administrator']);
-export const PUBLISHERS = new Set(['team_leader', 'supervisor', 'administrator']);
-
 /** One article: the published text, the open draft and its review, versions and their diff. */
 export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   const [a, setA] = useState<ArticleDto | null>(null);
@@ -24,11 +22,11 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const writer = WRITERS.has(user.role);
-  const publisher = PUBLISHERS.has(user.role);
+  const writer = can(user.role, 'kb.write');
+  const publisher = can(user.role, 'kb.publish');
   const load = useCallback(async () => {
     setA(await api<ArticleDto>('GET', `/kb/articles/${id}`));
-    if (WRITERS.has(user.role))
+    if (can(user.role, 'kb.write'))
       setVersions((await api<{ items: VersionSummaryDto[] }>('GET', `/kb/articles/${id}/versions`)).items);
   }, [id, user.role]);
   useEffect(() => {

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import { go, useRoute } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
-import { ArticleEditor, ArticleView, PUBLISHERS, WRITERS } from './article.tsx';
+import { ArticleEditor, ArticleView } from './article.tsx';
 import { Hit } from './hit.tsx';
 import { PolicyFlagsList } from './policy-flags.tsx';
 import { ProposeSolution, ReadingList, SentList, SolutionsList, SolutionView } from './solutions.tsx';
-import { SYNONYM_EDITORS, SynonymsEditor } from './synonyms.tsx';
+import { SynonymsEditor } from './synonyms.tsx';
 import { type ArticleSummaryDto, KIND_LABELS } from './types.ts';
 import { useKbSearch } from './use-search.ts';
 
@@ -34,12 +35,12 @@ export function KnowledgePage({ user }: { user: UserDto }) {
     <div className="kb">
       <nav aria-label="Knowledge" className="tabs">
         {link('', 'Search', tab === 'search')}
-        {WRITERS.has(user.role) && link('review', 'Review queue', tab === 'review')}
+        {can(user.role, 'kb.write') && link('review', 'Review queue', tab === 'review')}
         {link('solutions', 'Solutions', tab === 'solutions')}
         {link('reading', toRead ? `To read (${toRead})` : 'To read', tab === 'reading')}
-        {PUBLISHERS.has(user.role) && link('sent', 'Sent for reading', tab === 'sent')}
+        {can(user.role, 'kb.publish') && link('sent', 'Sent for reading', tab === 'sent')}
         {link('flags', 'Policy questions', tab === 'flags')}
-        {SYNONYM_EDITORS.has(user.role) && link('synonyms', 'Synonyms', tab === 'synonyms')}
+        {can(user.role, 'kb.manage') && link('synonyms', 'Synonyms', tab === 'synonyms')}
       </nav>
       {tab === 'search' && <Search user={user} />}
       {tab === 'review' && <ArticleList status="in_review" title="Waiting for review" />}
@@ -50,9 +51,9 @@ export function KnowledgePage({ user }: { user: UserDto }) {
       {tab === 'solutions' && id === 'new' && <ProposeSolution />}
       {tab === 'solutions' && id && id !== 'new' && <SolutionView id={id} user={user} />}
       {tab === 'reading' && <ReadingList onChange={countReading} />}
-      {tab === 'sent' && PUBLISHERS.has(user.role) && <SentList />}
+      {tab === 'sent' && can(user.role, 'kb.publish') && <SentList />}
       {tab === 'flags' && <PolicyFlagsList userId={user.id} />}
-      {tab === 'synonyms' && SYNONYM_EDITORS.has(user.role) && <SynonymsEditor />}
+      {tab === 'synonyms' && can(user.role, 'kb.manage') && <SynonymsEditor />}
     </div>
   );
 }
@@ -72,7 +73,7 @@ function Search({ user }: { user: UserDto }) {
             placeholder="e.g. roaming charges"
           />
         </label>
-        {WRITERS.has(user.role) && (
+        {can(user.role, 'kb.write') && (
           <button type="button" onClick={() => go('/kb/new')}>
             New article
           </button>

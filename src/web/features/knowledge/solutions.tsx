@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { FieldMessage } from '../../ui/field.tsx';
-import { PUBLISHERS, WRITERS } from './article.tsx';
 import { TeamPicker } from './teams.tsx';
 import { type DisseminationDto, KIND_LABELS, type ReadingDto, type SolutionDto } from './types.ts';
 
@@ -28,7 +28,7 @@ export function SolutionsList({ user }: { user: UserDto }) {
             <option value="declined">Declined</option>
           </select>
         </label>
-        {WRITERS.has(user.role) && (
+        {can(user.role, 'kb.write') && (
           <button type="button" onClick={() => go('/kb/solutions/new')}>
             Propose a solution
           </button>
@@ -168,7 +168,7 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
           Add comment
         </button>
       </section>
-      {s.status === 'proposed' && PUBLISHERS.has(user.role) && (
+      {s.status === 'proposed' && can(user.role, 'kb.publish') && (
         <section aria-label="Decide" className="card">
           <h3>Agree and disseminate</h3>
           <label>

@@ -2,9 +2,6 @@ import { useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { SynonymsDto } from './types.ts';
 
-/** Supervisors and administrators (kb.manage) edit the synonym groups. */
-export const SYNONYM_EDITORS = new Set(['supervisor', 'administrator']);
-
 const toText = (s: SynonymsDto) => s.groups.map((g) => g.join(', ')).join('\n');
 
 /** The groups typed, one a line, and the line each came from (blank lines are skipped). */

@@ -1,6 +1,9 @@
-import type { Role } from '../../shared/contracts/people.ts';
+import type { Role } from './contracts/people.ts';
 
-/** What a role may do. Routes name one permission; the auth hook checks it before anything else runs. */
+/**
+ * What a role may do. Routes name one permission; the auth hook checks it before anything else runs.
+ * Shared so the desktop shows a role what the server lets it do, from the same table.
+ */
 export const PERMISSIONS = [
   'customers.read',
   'customers.write',
