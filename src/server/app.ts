@@ -47,7 +47,17 @@ import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
 import { SolutionsService } from './modules/solutions/solutions.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
-import { installErrorHandling, installInputHygiene, installValidators } from './platform/http.ts';
+import { installIdempotency } from './platform/idempotency.ts';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  installClosingGuard,
+  installErrorHandling,
+  installInputHygiene,
+  installSecurityHeaders,
+  installValidators,
+  loggerOptions,
+} from './platform/http.ts';
 import { repeat } from './platform/loop.ts';
 import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
@@ -173,15 +183,22 @@ export interface RouteInfo {
 export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
   const services = buildServices(ctx);
   const app = Fastify({
-    logger: opts.logger ?? { level: ctx.config.logLevel },
+    logger: loggerOptions(opts.logger, ctx.config.logLevel),
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: process.env.FRONTLINE_TRUST_PROXY === '1',
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before any route runs answer problem+json like every other (platform/http.ts).
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   installValidators(app);
   installErrorHandling(app);
   installInputHygiene(app);
+  await installSecurityHeaders(app, API_PREFIX);
+  installClosingGuard(app);
+  installIdempotency(app, ctx);
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(cookie);

@@ -55,6 +55,8 @@ const ALL_TABLES: Record<keyof Database, true> = {
   contacts: true,
   contact_verifications: true,
   contact_cases: true,
+  contact_drafts: true,
+  idempotency_keys: true,
   case_categories: true,
   cases: true,
   case_events: true,

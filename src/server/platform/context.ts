@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Executor } from './db/index.ts';
 import { invalid } from './errors.ts';
+import { recordInTransaction } from './idempotency.ts';
 
 /** What every service needs; built once in app.ts and passed down (no container, no globals). */
 export interface Ctx {
@@ -19,9 +20,13 @@ export function parseInstant(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
-/** One transaction per write. */
+/** One transaction per write; an `Idempotency-Key` request records its key in the same transaction. */
 export function tx<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return ctx.store.db.transaction().execute(fn);
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const result = await fn(trx);
+    await recordInTransaction(trx, ctx, result);
+    return result;
+  });
 }
 
 /** Keyset cursors: opaque base64url of the sort key (an instant) and the id of the last row served. */

@@ -8,6 +8,10 @@ export const ERRORS = {
   'request.too_large': { status: 413, title: 'The request body is too large' },
   'request.unsupported_media_type': { status: 415, title: 'Unsupported media type' },
   'request.precondition_failed': { status: 412, title: 'The resource has changed since you read it' },
+  'request.param_too_long': { status: 414, title: 'A path parameter is too long' },
+  'request.header_too_large': { status: 431, title: 'The request headers or query string are too large' },
+  'request.timeout': { status: 408, title: 'The request took too long to arrive' },
+  'server.closing': { status: 503, title: 'This server is shutting down: retry the request' },
   'route.not_found': { status: 404, title: 'No such route' },
   'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
   'auth.invalid_credentials': { status: 401, title: 'Wrong username or password' },
@@ -69,6 +73,8 @@ export const ERRORS = {
   'script.not_found': { status: 404, title: 'No such call script' },
   'script.name_taken': { status: 409, title: 'A call script with that name exists' },
   'script.archived': { status: 409, title: 'The call script is archived' },
+  'idempotency.key_reused': { status: 422, title: 'That Idempotency-Key was used with a different request' },
+  'idempotency.in_progress': { status: 409, title: 'A request with that Idempotency-Key is still in progress' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

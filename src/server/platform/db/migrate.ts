@@ -8,6 +8,10 @@ import * as m202611240900 from './migrations/202611240900_sla_engine.ts';
 import * as m202611250900 from './migrations/202611250900_knowledge.ts';
 import * as m202611260900 from './migrations/202611260900_scripts.ts';
 import * as m202611261000 from './migrations/202611261000_solutions.ts';
+import * as m202612021000 from './migrations/202612021000_trusted_records.ts';
+import * as m202612021010 from './migrations/202612021010_login_attempts.ts';
+import * as m202612021020 from './migrations/202612021020_outbox_dispatch.ts';
+import * as m202612021040 from './migrations/202612021040_kb_attachment_versions.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -33,6 +37,10 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202611250900_knowledge': m202611250900,
   '202611260900_scripts': m202611260900,
   '202611261000_solutions': m202611261000,
+  '202612021000_trusted_records': m202612021000,
+  '202612021010_login_attempts': m202612021010,
+  '202612021020_outbox_dispatch': m202612021020,
+  '202612021040_kb_attachment_versions': m202612021040,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

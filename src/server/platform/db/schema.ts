@@ -62,6 +62,14 @@ export interface ApiTokensTable {
   last_used_at: Instant | null;
   revoked_at: Instant | null;
 }
+/** Failed sign-ins per attempted (lower-cased) username, whether or not such a user exists. */
+export interface LoginAttemptsTable {
+  username: string;
+  failures: number;
+  locked_until: Instant | null;
+  expires_at: Instant;
+  updated_at: Instant;
+}
 
 // customers module
 export interface CustomersTable {
@@ -324,6 +332,13 @@ export interface NotificationsTable {
   urgent: Bool;
   created_at: Instant;
   read_at: Instant | null;
+  /** The instant the text is about (a due time), shown by the reader in their own zone. */
+  at: Instant | null;
+  /** E-mail delivery: null (none wanted), pending, sent or failed. */
+  email_state: string | null;
+  email_attempts: Generated<number>;
+  email_due_at: Instant | null;
+  email_error: string | null;
 }
 
 export interface CommitmentsTable {
@@ -358,6 +373,23 @@ export interface OutboxTable {
   payload: Json;
   created_at: Instant;
   published_at: Instant | null;
+}
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  method: string;
+  path: string;
+  status: number;
+  body: string | null;
+  created_at: Instant;
+  expires_at: Instant;
+}
+export interface ContactDraftsTable {
+  contact_id: string;
+  user_id: string;
+  data: Json;
+  updated_at: Instant;
 }
 export interface CountersTable {
   name: string;
@@ -413,6 +445,8 @@ export interface KbAttachmentsTable {
   content_type: string;
   size: number;
   data: Uint8Array;
+  /** The version it was attached to: shown to readers once that version is published (null: always). */
+  version_id: string | null;
   created_by: string | null;
   created_at: Instant;
 }
@@ -550,6 +584,7 @@ export interface Database {
   departments: DepartmentsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  login_attempts: LoginAttemptsTable;
   customers: CustomersTable;
   customer_lookup: CustomerLookupTable;
   accounts: AccountsTable;
@@ -587,6 +622,8 @@ export interface Database {
   policy_flags: PolicyFlagsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  contact_drafts: ContactDraftsTable;
   counters: CountersTable;
   settings: SettingsTable;
 }

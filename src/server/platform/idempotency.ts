@@ -1,0 +1,239 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from './context.ts';
+import type { Executor } from './db/index.ts';
+import { AppError, invalid } from './errors.ts';
+
+/**
+ * `Idempotency-Key` on every POST, as Stripe's API does: the first successful response is stored
+ * per user for 24 h and a repeat gets it back; the same key with another body is a 422.
+ *
+ * The key is recorded *inside* the request's first write transaction (see `recordInTransaction`,
+ * called by `tx()`), so the record and its key commit together: a crash cannot leave a case
+ * without its key, and concurrent repeats race on the key's primary key — the losers roll their
+ * whole write back and replay the winner's response. Only successes are kept: a failed request
+ * wrote nothing (one transaction per write), so its key may be retried.
+ */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const REPLAY_WAIT_MS = 5000;
+
+interface Claim {
+  userId: string;
+  key: string;
+  hash: string;
+  method: string;
+  path: string;
+  reply: FastifyReply;
+  /** Set once the key row has been written (by the first transaction or by onSend). */
+  recorded: boolean;
+}
+
+const current = new AsyncLocalStorage<Claim>();
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency?: Claim;
+  }
+}
+
+/** Thrown inside the losing transaction of a concurrent repeat: it rolls back, then replays. */
+class IdempotentReplay extends Error {
+  readonly claim: Claim;
+  constructor(claim: Claim) {
+    super('idempotent replay');
+    this.claim = claim;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errcode?: number; message?: string };
+  return (
+    e.code === '23505' ||
+    e.errcode === 1555 ||
+    e.errcode === 2067 ||
+    /UNIQUE constraint/.test(e.message ?? '')
+  );
+}
+
+/** Canonical JSON (sorted keys) so the same request written twice hashes the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** Called by tx() after the transaction's work: writes the key in the same transaction. */
+export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unknown): Promise<void> {
+  const claim = current.getStore();
+  if (!claim || claim.recorded) return;
+  claim.recorded = true;
+  const now = ctx.clock.now();
+  try {
+    await trx
+      .insertInto('idempotency_keys')
+      .values({
+        user_id: claim.userId,
+        key: claim.key,
+        request_hash: claim.hash,
+        method: claim.method,
+        path: claim.path,
+        status: claim.reply.statusCode,
+        // A fallback until onSend stores the serialized response (only missing if the process dies in between).
+        body: result && typeof result === 'object' ? JSON.stringify(result) : null,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
+      })
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new IdempotentReplay(claim);
+    throw err;
+  }
+}
+
+async function lookup(ctx: Ctx, userId: string, key: string) {
+  return ctx.store.db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+async function replay(ctx: Ctx, claim: Claim, reply: FastifyReply): Promise<FastifyReply> {
+  const deadline = Date.now() + REPLAY_WAIT_MS;
+  for (;;) {
+    const row = await lookup(ctx, claim.userId, claim.key);
+    if (row && row.request_hash !== claim.hash) throw reused();
+    if (row?.body != null) {
+      return reply
+        .code(row.status)
+        .header('idempotent-replayed', 'true')
+        .type('application/json; charset=utf-8')
+        .send(row.body);
+    }
+    if (Date.now() > deadline) {
+      throw new AppError(
+        'idempotency.in_progress',
+        'The first request with this key is still being processed',
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const reused = () =>
+  new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request', {
+    errors: [{ field: '/headers/idempotency-key', message: 'was used with a different request' }],
+  });
+
+/**
+ * Install on the API: wrap POST handlers so their transactions see the claim, check the key before
+ * the handler runs, and store the response after it.
+ */
+export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
+  app.addHook('onRoute', (r) => {
+    const methods = [r.method].flat();
+    if (!methods.includes('POST') || r.config?.access === 'public') return;
+    const handler = r.handler;
+    r.handler = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      const claim = req.idempotency;
+      if (!claim) return handler.call(this, req, reply);
+      try {
+        return await current.run(claim, () => handler.call(this, req, reply));
+      } catch (err) {
+        // A concurrent repeat lost the race on the key: its write rolled back; answer as the winner did.
+        if (err instanceof IdempotentReplay) return replay(ctx, claim, reply);
+        // It may also have failed on the winner's change itself (a version conflict, "already ended"):
+        // when the winner's response is stored by now, that is the answer to this repeat too.
+        const row = await lookup(ctx, claim.userId, claim.key);
+        if (row && row.request_hash === claim.hash && row.body != null) return replay(ctx, claim, reply);
+        throw err;
+      }
+    } as typeof r.handler;
+    const preHandlers = [r.preHandler ?? []].flat();
+    r.preHandler = [
+      ...preHandlers,
+      async (req: FastifyRequest, reply: FastifyReply) => {
+        const raw = req.headers['idempotency-key'];
+        if (raw === undefined || !req.actor) return;
+        const key = Array.isArray(raw) ? raw[0]! : raw;
+        if (!KEY.test(key))
+          throw invalid('/headers/idempotency-key', 'must be 1–255 printable ASCII characters');
+        const path = req.url.split('?')[0]!;
+        const hash = createHash('sha256')
+          .update(`POST ${path}\n${canonical(req.body ?? null)}`)
+          .digest('hex');
+        const claim: Claim = {
+          userId: req.actor.userId,
+          key,
+          hash,
+          method: 'POST',
+          path,
+          reply,
+          recorded: false,
+        };
+        const row = await lookup(ctx, claim.userId, key);
+        if (row && Date.parse(row.expires_at) <= ctx.clock.now().getTime()) {
+          await ctx.store.db
+            .deleteFrom('idempotency_keys')
+            .where('user_id', '=', claim.userId)
+            .where('key', '=', key)
+            .execute();
+        } else if (row) {
+          return replay(ctx, claim, reply);
+        }
+        req.idempotency = claim;
+      },
+    ];
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const claim = req.idempotency;
+    if (!claim || reply.getHeader('idempotent-replayed')) return payload;
+    if (reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+    const now = ctx.clock.now();
+    if (claim.recorded) {
+      await ctx.store.db
+        .updateTable('idempotency_keys')
+        .set({ status: reply.statusCode, body: payload })
+        .where('user_id', '=', claim.userId)
+        .where('key', '=', claim.key)
+        .execute();
+    } else {
+      // The handler wrote outside tx() (or wrote nothing): keep the response all the same.
+      claim.recorded = true;
+      await ctx.store.db
+        .insertInto('idempotency_keys')
+        .values({
+          user_id: claim.userId,
+          key: claim.key,
+          request_hash: claim.hash,
+          method: claim.method,
+          path: claim.path,
+          status: reply.statusCode,
+          body: payload,
+          created_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    return payload;
+  });
+}
+
+/** Forget keys past their 24 hours (the scheduler calls this; the expiry is indexed). */
+export async function pruneIdempotencyKeys(ctx: Ctx): Promise<number> {
+  const r = await ctx.store.db
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<=', ctx.clock.now().toISOString())
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
