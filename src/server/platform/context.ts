@@ -13,10 +13,20 @@ export interface Ctx {
 
 export const nowIso = (ctx: Ctx): string => ctx.clock.now().toISOString();
 
-/** An RFC 3339 date-time from the wire as a canonical ISO instant; one JS cannot represent (e.g. a leap second) is a 400. */
+/**
+ * Instants a business record may hold: 1900 to 9999 (UTC). Year 0000 and five-digit years are
+ * valid JavaScript dates but PostgreSQL refuses them (a 500), and nothing a contact centre records
+ * happened before 1900.
+ */
+export const MIN_INSTANT_MS = Date.UTC(1900, 0, 1);
+export const MAX_INSTANT_MS = Date.UTC(10000, 0, 1) - 1;
+
+/** An RFC 3339 date-time from the wire as a canonical ISO instant; one JS cannot represent (e.g. a leap second) or outside 1900–9999 is a 400. */
 export function parseInstant(value: string, field: string): string {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw invalid(field, 'is not a representable date-time');
+  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS)
+    throw invalid(field, 'must be between the years 1900 and 9999 (UTC)');
   return new Date(ms).toISOString();
 }
 
@@ -34,7 +44,29 @@ export function encodeCursor(at: string, id: string): string {
   return Buffer.from(JSON.stringify([at, id])).toString('base64url');
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+
+/**
+ * A cursor's instant as this server wrote it: UTC, every field in range (no 24:00, no 31 February,
+ * which JavaScript rolls over and PostgreSQL refuses), years 1900–9999.
+ */
+function isCursorInstant(s: string): boolean {
+  const m = ISO_INSTANT.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec);
+  const back = new Date(ms);
+  return (
+    ms >= MIN_INSTANT_MS &&
+    ms <= MAX_INSTANT_MS &&
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === sec
+  );
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The cursor's (instant, id), or null when absent; anything this server did not issue is a 400. */
@@ -46,8 +78,7 @@ export function decodeCursor(cursor: string | undefined): [string, string] | nul
       Array.isArray(parts) &&
       parts.length === 2 &&
       typeof parts[0] === 'string' &&
-      ISO_INSTANT.test(parts[0]) &&
-      !Number.isNaN(Date.parse(parts[0])) &&
+      isCursorInstant(parts[0]) &&
       typeof parts[1] === 'string' &&
       UUID.test(parts[1])
     ) {
