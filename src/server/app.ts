@@ -28,7 +28,7 @@ import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
 import { Mailer } from './modules/notifications/mailer.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
-import { StreamHub } from './modules/notifications/stream.ts';
+import { Stream } from './modules/notifications/stream.ts';
 import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
@@ -59,6 +59,9 @@ import {
   loggerOptions,
 } from './platform/http.ts';
 import { repeat } from './platform/loop.ts';
+import { type Bus, LocalBus, PgBus } from './platform/realtime/bus.ts';
+import { Dispatcher } from './platform/realtime/dispatcher.ts';
+import { RealtimeHub } from './platform/realtime/hub.ts';
 import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 
@@ -88,7 +91,12 @@ export function buildServices(ctx: Ctx) {
   let cases: CasesService | undefined;
   const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });
   cases = new CasesService(ctx, { contacts, people, sla });
-  cases.onChanged = (trx, before, after) => escalations.onCaseChanged(trx, before, after);
+  cases.onChanged = async (trx, before, after) => {
+    await escalations.onCaseChanged(trx, before, after);
+    // What was said about a case that is now closed is withdrawn from the bells.
+    if (after.status === 'closed' && before?.status !== 'closed')
+      await notifications.withdrawForCase(trx, after.id);
+  };
   sla.connect(escalations, escalations);
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
   const progress = new ProgressService(ctx, { cases, escalations, sla });
@@ -102,8 +110,15 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
-  const hub = new StreamHub(notifications);
-  const background = new Background(timers, mailer, hub);
+  // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
+  const hub = new RealtimeHub();
+  const bus: Bus =
+    ctx.store.dialect === 'postgres' && ctx.store.pgClientConfig
+      ? new PgBus(ctx.store, hub, (err) => dispatcher.onError(err))
+      : new LocalBus(hub);
+  const dispatcher: Dispatcher = new Dispatcher(ctx, bus);
+  const stream = new Stream(ctx, hub);
+  const background = new Background(timers, mailer, dispatcher, hub);
   return {
     people,
     auth,
@@ -128,47 +143,63 @@ export function buildServices(ctx: Ctx) {
     timers,
     mailer,
     hub,
+    dispatcher,
+    stream,
     background,
   };
 }
 
 /**
- * The scheduler loop of one process: fire due timers, send the e-mail they queued, push new
- * notifications to connected desktops. Tests call tick() on a simulated clock instead of start().
+ * The scheduler of one process: fire due timers (their events are published at once), send the
+ * e-mail due, prune published outbox rows. Tests call tick() on a simulated clock instead of
+ * start(); started, mail runs in a loop of its own so a slow SMTP server never delays a breach.
  */
 export class Background {
   private readonly timers: Timers;
   private readonly mailer: Mailer;
-  private readonly hub: StreamHub;
-  private loop: { stop(): Promise<void> } | undefined;
-  constructor(timers: Timers, mailer: Mailer, hub: StreamHub) {
+  private readonly dispatcher: Dispatcher;
+  private readonly hub: RealtimeHub;
+  private loops: { stop(): Promise<void> }[] = [];
+  constructor(timers: Timers, mailer: Mailer, dispatcher: Dispatcher, hub: RealtimeHub) {
     this.timers = timers;
     this.mailer = mailer;
+    this.dispatcher = dispatcher;
     this.hub = hub;
   }
 
-  async tick() {
+  private async fire() {
     const fired = await this.timers.tick();
+    await this.dispatcher.drain();
+    await this.dispatcher.pruneIfDue();
+    return fired;
+  }
+
+  async tick() {
+    const fired = await this.fire();
     const mailed = await this.mailer.drain();
-    await this.hub.poke();
     return { ...fired, mailed };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
-    this.loop ??= repeat(() => this.tick(), intervalMs, onError, 0);
+    if (this.loops.length) return;
+    this.loops = [
+      repeat(() => this.fire(), intervalMs, onError, 0),
+      repeat(() => this.mailer.drain(), intervalMs, onError, 0),
+    ];
   }
 
-  /** Stop the loop (start() may be called again). */
+  /** Stop the loops (start() may be called again). */
   async stop(): Promise<void> {
-    const l = this.loop;
-    this.loop = undefined;
-    await l?.stop();
+    const ls = this.loops;
+    this.loops = [];
+    await Promise.all(ls.map((l) => l.stop()));
   }
 
-  /** Stop for good: the loop, the sockets, the mail transport. */
+  /** Stop for good: the loops, the dispatcher, the sockets, the mail transport. */
   async close(): Promise<void> {
     await this.stop();
-    this.hub.close();
+    await this.dispatcher.close();
+    this.hub.disconnectAll();
     this.mailer.close();
   }
 }
@@ -205,6 +236,16 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => {
     await services.background.close();
+  });
+  services.dispatcher.onError = (err) => app.log.error({ err }, 'realtime dispatch failed');
+  // A listening app publishes the outbox (a safety poll, and LISTEN on PostgreSQL); apps that
+  // only answer inject() (tests) publish when poked or ticked.
+  app.addHook('onListen', async () => {
+    await services.dispatcher.start();
+  });
+  // A write's events are published as soon as its response is sent (its transaction committed).
+  app.addHook('onResponse', async (req) => {
+    if (!SAFE_METHODS.has(req.method)) services.dispatcher.poke();
   });
   app.decorateRequest('actor', null);
 

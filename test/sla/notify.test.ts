@@ -80,14 +80,14 @@ for (const dialect of await dialects()) {
       }
     });
 
-    test('the desktop stream pushes notifications as they arrive, once, and refuses other origins', async () => {
+    test('the desktop stream says when notifications arrive, once, and refuses other origins', async () => {
       const clock = fixedClock('2026-11-23T09:00:00.000Z');
       const t = await makeTestApp(dialect, { clock });
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const port = (t.app.server.address() as { port: number }).port;
       const url = `ws://127.0.0.1:${port}/api/v1/stream`;
       try {
-        const messages: { type: string; notification?: { kind: string; title: string } }[] = [];
+        const messages: { type: string; room?: string }[] = [];
         const ws = new WebSocket(url, { headers: { authorization: `Bearer ${t.users.team_leader.token}` } });
         await new Promise<void>((resolve, reject) => {
           ws.on('message', (m) => {
@@ -100,15 +100,18 @@ for (const dialect of await dialects()) {
         const { case: c } = await buildCase(t, { criticality: 'highly_critical' });
         await t.services.background.tick();
         await new Promise((r) => setTimeout(r, 100));
-        const pushed = messages.filter((m) => m.type === 'notification');
-        assert.equal(pushed.length, 1);
-        assert.equal(pushed[0]!.notification!.kind, 'escalation.urgent');
-        assert.ok(pushed[0]!.notification!.title.includes(c.reference));
+        // An invalidation of the user's room, not the notification itself: the desktop re-fetches.
+        const told = messages.filter((m) => m.type === 'notification.created');
+        assert.equal(told.length, 1);
+        assert.equal(told[0]!.room, `user:${t.users.team_leader.id}`);
+        const unread = await t.call('team_leader', 'GET', '/api/v1/notifications?unread=true');
+        assert.equal(unread.data.items[0].kind, 'escalation.urgent');
+        assert.ok(unread.data.items[0].title.includes(c.reference));
         clock.advance(MIN);
         await t.services.background.tick();
-        await t.services.hub.poke();
+        await t.services.dispatcher.drain();
         await new Promise((r) => setTimeout(r, 100));
-        assert.equal(messages.filter((m) => m.type === 'notification').length, 1, 'each one once');
+        assert.equal(messages.filter((m) => m.type === 'notification.created').length, 1, 'each one once');
         ws.close();
 
         const anonymous = new WebSocket(url);

@@ -2,8 +2,9 @@ import type { Executor } from './db/index.ts';
 import { newId } from './ids.ts';
 
 /**
- * Domain events (`noun.verb`) are written in the same transaction as the change; realtime,
- * notifications and webhooks consume them after commit (later issues add the dispatcher).
+ * Domain events (`noun.verb`) are written in the same transaction as the change; after commit the
+ * dispatcher (platform/realtime) publishes them as invalidations. The payload names the entity
+ * (`id`, `version`) and, where the writer knows them, the rooms to tell: `teamIds`, `userIds`.
  */
 export async function emit(
   trx: Executor,

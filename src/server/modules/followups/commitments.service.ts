@@ -232,8 +232,10 @@ export class CommitmentsService {
         userIds: [r.officer_id],
         kind: 'commitment.reminder',
         caseId: r.case_id,
-        title: `Reminder: ${what} by ${r.due_at}`,
+        title: `Reminder: ${what}`,
         body: r.note ?? `"${r.subject}"`,
+        // The due time travels as an instant; each reader sees it in their own zone.
+        at: r.due_at,
       });
       return;
     }
@@ -251,8 +253,9 @@ export class CommitmentsService {
       userIds: [r.officer_id, chain.teamLeaderId],
       kind: 'commitment.overdue',
       caseId: r.case_id,
-      title: `Overdue: ${what} (was due ${r.due_at})`,
+      title: `Overdue: ${what}`,
       body: r.note ?? `"${r.subject}"`,
+      at: r.due_at,
       urgent: true,
     });
     await this.cases.event(trx, r.case_id, now, SYSTEM_ACTOR, 'commitment.overdue', {

@@ -98,7 +98,7 @@ export class KnowledgeService {
       userIds: to,
       kind: 'kb.review_due',
       title: `Time to review: ${v?.title ?? a.slug}`,
-      body: `Its review date, ${a.review_at}, has come. Check it is still right, then set the next review date.`,
+      body: 'Its review date has come. Check it is still right, then set the next review date.',
     });
   }
 

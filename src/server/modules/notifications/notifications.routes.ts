@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { IdParams } from '../../../shared/contracts/common.ts';
-import { Notification } from '../../../shared/contracts/notifications.ts';
+import { Notification, NotificationList } from '../../../shared/contracts/notifications.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { NotificationsService } from './notifications.service.ts';
-import type { StreamHub } from './stream.ts';
+import type { Stream } from './stream.ts';
 
-export function notificationsRoutes(app: App, s: { notifications: NotificationsService; hub: StreamHub }) {
+export function notificationsRoutes(app: App, s: { notifications: NotificationsService; stream: Stream }) {
   const tags = ['notifications'];
   app.get(
     '/notifications',
@@ -13,7 +13,7 @@ export function notificationsRoutes(app: App, s: { notifications: NotificationsS
       config: { access: 'authenticated' },
       schema: {
         tags,
-        description: 'My notifications, newest first.',
+        description: 'My notifications, newest first, with my unread and urgent totals.',
         querystring: Type.Object(
           {
             unread: Type.Optional(Type.Boolean()),
@@ -21,15 +21,11 @@ export function notificationsRoutes(app: App, s: { notifications: NotificationsS
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Notification) }) },
+        response: { 200: NotificationList },
       },
     },
-    async (req) => ({
-      items: await s.notifications.list(actorOf(req), {
-        unread: req.query.unread,
-        limit: req.query.limit ?? 50,
-      }),
-    }),
+    async (req) =>
+      s.notifications.list(actorOf(req), { unread: req.query.unread, limit: req.query.limit ?? 50 }),
   );
   app.post(
     '/notifications/:id/read',
@@ -43,9 +39,13 @@ export function notificationsRoutes(app: App, s: { notifications: NotificationsS
     '/notifications/read-all',
     {
       config: { access: 'authenticated' },
-      schema: { tags, response: { 200: Type.Object({ read: Type.Integer() }) } },
+      schema: {
+        tags,
+        description: 'Mark all my unread notifications read.',
+        response: { 200: Type.Object({ read: Type.Integer() }) },
+      },
     },
     async (req) => s.notifications.markAllRead(actorOf(req)),
   );
-  s.hub.route(app);
+  s.stream.route(app);
 }

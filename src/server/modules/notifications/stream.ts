@@ -1,36 +1,83 @@
 import type { WebSocket } from 'ws';
+import { can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../platform/audit.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { RealtimeHub } from '../../platform/realtime/hub.ts';
+import { teamRoom, userRoom } from '../../platform/realtime/rooms.ts';
 import type { App } from '../../platform/types.ts';
-import { type NotificationsService, presentNotification } from './notifications.service.ts';
 
-interface Client {
-  ws: WebSocket;
-  userId: string;
-  sent: Set<string>;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ROOM = new RegExp(`^(case|team|user):(${UUID})$`);
+
+interface ClientMessage {
+  type?: unknown;
+  room?: unknown;
 }
 
 /**
- * The desktop's live channel (`GET /api/v1/stream`, WebSocket). Notifications are rows in the
- * database; the hub polls the unread ones of the people connected to this process and pushes each once
- * per socket. Polling the table (not an in-process event) means a notification created by another app
- * process — or by the scheduler on another node — reaches the desktop too, within one poll.
+ * The desktop's live channel (`GET /api/v1/stream`, WebSocket). The server sends invalidations
+ * `{type, id, version?, room}` from the outbox dispatcher; the desktop re-fetches what it shows.
+ * A socket is put in `user:<me>` and `team:<my team>` on connecting and may subscribe to the rooms
+ * of cases (or teams) it may read.
  */
-export class StreamHub {
-  private readonly notifications: NotificationsService;
-  private readonly clients = new Set<Client>();
-  private readonly pollMs: number;
-  private loop: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private again = false;
-
-  constructor(notifications: NotificationsService, opts: { pollMs?: number } = {}) {
-    this.notifications = notifications;
-    this.pollMs = opts.pollMs ?? 1000;
+export class Stream {
+  private readonly ctx: Ctx;
+  private readonly hub: RealtimeHub;
+  constructor(ctx: Ctx, hub: RealtimeHub) {
+    this.ctx = ctx;
+    this.hub = hub;
   }
 
-  get connected(): number {
-    return this.clients.size;
+  /** The rooms a connection joins by itself. */
+  async homeRooms(actor: Actor): Promise<string[]> {
+    const u = await this.ctx.store.db
+      .selectFrom('users')
+      .select('team_id')
+      .where('id', '=', actor.userId)
+      .executeTakeFirst();
+    return [userRoom(actor.userId), ...(u?.team_id ? [teamRoom(u.team_id)] : [])];
+  }
+
+  /** Whether this actor may hear a room: their own user room; a case or team they may read. */
+  async mayJoin(actor: Actor, room: string): Promise<boolean> {
+    const m = ROOM.exec(room);
+    if (!m) return false;
+    const [, kind, id] = m as unknown as [string, 'case' | 'team' | 'user', string];
+    if (kind === 'user') return id === actor.userId;
+    if (!can(actor.role, 'cases.read')) return false;
+    const table = kind === 'case' ? 'cases' : 'teams';
+    const row = await this.ctx.store.db
+      .selectFrom(table)
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+
+  private async onMessage(ws: WebSocket, actor: Actor, raw: string): Promise<void> {
+    let msg: ClientMessage;
+    try {
+      msg = JSON.parse(raw) as ClientMessage;
+    } catch {
+      ws.send(JSON.stringify({ type: 'error', code: 'request.invalid' }));
+      return;
+    }
+    const room = typeof msg.room === 'string' ? msg.room : '';
+    if (msg.type === 'unsubscribe') {
+      this.hub.leave(ws, room);
+      return;
+    }
+    if (msg.type !== 'subscribe') {
+      ws.send(JSON.stringify({ type: 'error', code: 'request.invalid' }));
+      return;
+    }
+    // A case one may not read and a case that does not exist get the same answer.
+    if (!(await this.mayJoin(actor, room)) || !this.hub.join(ws, room)) {
+      ws.send(JSON.stringify({ type: 'error', code: 'realtime.room_forbidden', room }));
+      return;
+    }
+    ws.send(JSON.stringify({ type: 'subscribed', room }));
   }
 
   route(app: App): void {
@@ -41,7 +88,7 @@ export class StreamHub {
       schema: {
         tags: ['notifications'],
         description:
-          'WebSocket: messages `{"type":"notification","notification":{…}}` for each unread notification, at connection and as they arrive. A plain GET answers 426.',
+          'WebSocket. The server sends `{"type":"hello","rooms":[…]}` on connecting, then invalidations `{"type":"<event>","id":"…","version":n,"room":"…"}` (re-fetch what you show; e.g. `notification.created` in `user:<you>`), and `{"type":"resync"}` when messages may have been missed. Send `{"type":"subscribe","room":"case:<id>"}` (or `unsubscribe`) to follow a case you may read. A plain GET answers 426.',
       },
       handler: async () => {
         throw new AppError('request.upgrade_required');
@@ -53,60 +100,18 @@ export class StreamHub {
           socket.close(1008, 'cross-origin');
           return;
         }
-        const client: Client = { ws: socket, userId: req.actor!.userId, sent: new Set() };
-        this.clients.add(client);
-        socket.on('close', () => this.clients.delete(client));
-        socket.on('error', () => this.clients.delete(client));
-        socket.send(JSON.stringify({ type: 'hello' }));
-        this.poke();
-        this.ensureLoop();
+        const actor = req.actor!;
+        // Messages that arrive before the home rooms are known wait for them, in order.
+        let ready = this.homeRooms(actor).then((rooms) => {
+          if (socket.readyState !== socket.OPEN) return;
+          this.hub.add(socket, rooms);
+          socket.send(JSON.stringify({ type: 'hello', rooms }));
+        });
+        ready.catch(() => socket.close(1011, 'unavailable'));
+        socket.on('message', (data) => {
+          ready = ready.then(() => this.onMessage(socket, actor, String(data))).catch(() => {});
+        });
       },
     } as never);
-  }
-
-  private ensureLoop() {
-    if (this.loop) return;
-    this.loop = setInterval(() => {
-      if (this.clients.size) this.poke();
-    }, this.pollMs);
-    this.loop.unref();
-  }
-
-  /** Poll now (e.g. right after the scheduler committed notifications). */
-  poke(): Promise<void> {
-    if (this.polling) {
-      this.again = true;
-      return this.polling;
-    }
-    this.polling = this.poll()
-      .catch(() => {})
-      .finally(() => {
-        this.polling = undefined;
-        if (this.again) {
-          this.again = false;
-          void this.poke();
-        }
-      });
-    return this.polling;
-  }
-
-  private async poll(): Promise<void> {
-    if (!this.clients.size) return;
-    const users = [...new Set([...this.clients].map((c) => c.userId))];
-    const rows = await this.notifications.unreadFor(users);
-    for (const c of this.clients) {
-      for (const r of rows) {
-        if (r.user_id !== c.userId || c.sent.has(r.id)) continue;
-        c.sent.add(r.id);
-        c.ws.send(JSON.stringify({ type: 'notification', notification: presentNotification(r) }));
-      }
-    }
-  }
-
-  close(): void {
-    if (this.loop) clearInterval(this.loop);
-    this.loop = undefined;
-    for (const c of this.clients) c.ws.close(1001, 'server stopping');
-    this.clients.clear();
   }
 }

@@ -289,7 +289,9 @@ export class EscalationsService implements RuleSource, SlaEffects {
         kind: 'sla.breached',
         caseId,
         title: `${c.reference}: ${CLOCK_NAME[clock]} target breached`,
-        body: `"${c.subject}" was due ${dueAt}.`,
+        body: `"${c.subject}" missed its target.`,
+        // The due time travels as an instant; each reader sees it in their own zone.
+        at: dueAt,
       });
     }
     await this.notifications.notifyMany(trx, notices);
@@ -321,7 +323,8 @@ export class EscalationsService implements RuleSource, SlaEffects {
         kind: 'progress_update_due',
         caseId,
         title: `${c.reference}: send the customer a progress update`,
-        body: `The resolution target (${dueAt}) is close. Keep the customer informed.`,
+        body: 'The resolution target is close. Keep the customer informed.',
+        at: dueAt,
       })),
     );
   }

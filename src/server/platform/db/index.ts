@@ -12,6 +12,8 @@ export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** PostgreSQL: how to open a dedicated connection outside the pool (LISTEN for realtime). */
+  pgClientConfig?: pg.ClientConfig;
 }
 
 export type Executor = Kysely<Database>;
@@ -52,7 +54,11 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
       ...(opts.pgSchema ? { options: `-c search_path="${opts.pgSchema}"` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const pgClientConfig: pg.ClientConfig = {
+      connectionString: opts.databaseUrl,
+      ...(opts.pgSchema ? { options: `-c search_path="${opts.pgSchema}"` } : {}),
+    };
+    return { db, dialect: 'postgres', close: () => db.destroy(), pgClientConfig };
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });

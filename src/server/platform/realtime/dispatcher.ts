@@ -1,0 +1,165 @@
+import { type Ctx, nowIso, tx } from '../context.ts';
+import { repeat } from '../loop.ts';
+import type { Bus } from './bus.ts';
+import type { Invalidation } from './hub.ts';
+import { invalidationsFor } from './rooms.ts';
+
+export interface DispatcherOptions {
+  /** Events claimed per transaction. */
+  batch?: number;
+  /** The safety poll: events committed where no poke reached us (another process, a lost poke). */
+  pollMs?: number;
+  /** Published rows are kept this long (for inspection), then pruned. */
+  retainMs?: number;
+  /** How often pruning runs at most. */
+  pruneEveryMs?: number;
+}
+
+const PRUNE_BATCH = 1000;
+
+/**
+ * Publishes the outbox after commit (CONVENTIONS 4–5). A claim is one short transaction: take a
+ * batch of unpublished rows (SKIP LOCKED on PostgreSQL, so several nodes share the work), mark
+ * them published, hand the invalidations to the bus, commit — and only then fan out. Nothing
+ * waits on a socket inside a transaction. A process killed after the business commit and before
+ * the claim leaves the rows unpublished; the next claim, here or on another node, sends them:
+ * delivery is at least once, and invalidations are idempotent.
+ */
+export class Dispatcher {
+  private readonly ctx: Ctx;
+  private readonly bus: Bus;
+  private readonly batch: number;
+  private readonly pollMs: number;
+  private readonly retainMs: number;
+  private readonly pruneEveryMs: number;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private loop: { stop(): Promise<void> } | undefined;
+  private lastPrune = 0;
+  private closed = false;
+  onError: (err: unknown) => void = () => {};
+  /** Invalidations this process has published (tests and the console). */
+  published = 0;
+
+  constructor(ctx: Ctx, bus: Bus, opts: DispatcherOptions = {}) {
+    this.ctx = ctx;
+    this.bus = bus;
+    this.batch = opts.batch ?? 200;
+    this.pollMs = opts.pollMs ?? 2000;
+    this.retainMs = opts.retainMs ?? 86_400_000;
+    this.pruneEveryMs = opts.pruneEveryMs ?? 3_600_000;
+  }
+
+  /** Listen on the bus and run the safety poll. */
+  async start(): Promise<void> {
+    this.closed = false;
+    await this.bus.start();
+    this.loop ??= repeat(() => this.drain(), this.pollMs, this.onError, 0);
+  }
+
+  /** Publish soon (a write just committed); coalesces with a run in progress. */
+  poke(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain().catch(this.onError);
+  }
+
+  /** Publish everything unpublished now; resolves with the number of events claimed. */
+  drain(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.closed) {
+        this.again = false;
+        this.poke();
+      }
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (this.closed) return total;
+      const { claimed, invs } = await this.claim();
+      total += claimed;
+      if (invs.length) {
+        this.bus.afterCommit(invs);
+        this.published += invs.length;
+      }
+      if (claimed < this.batch) return total;
+    }
+  }
+
+  private claim(): Promise<{ claimed: number; invs: Invalidation[] }> {
+    return tx(this.ctx, async (trx) => {
+      let q = trx
+        .selectFrom('outbox')
+        .select(['id', 'name', 'payload'])
+        .where('published_at', 'is', null)
+        .orderBy('id')
+        .limit(this.batch);
+      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      const events = await q.execute();
+      if (!events.length) return { claimed: 0, invs: [] };
+      await trx
+        .updateTable('outbox')
+        .set({ published_at: nowIso(this.ctx) })
+        .where(
+          'id',
+          'in',
+          events.map((e) => e.id),
+        )
+        .execute();
+      const invs = await invalidationsFor(trx, events);
+      await this.bus.publishInTx(trx, invs);
+      return { claimed: events.length, invs };
+    });
+  }
+
+  /** Delete published rows older than the retention, in small batches (no long lock); returns the count. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(this.ctx.clock.now().getTime() - this.retainMs).toISOString();
+    const db = this.ctx.store.db;
+    let total = 0;
+    for (;;) {
+      const res = await db
+        .deleteFrom('outbox')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('outbox')
+            .select('id')
+            .where('published_at', 'is not', null)
+            .where('published_at', '<', cutoff)
+            .limit(PRUNE_BATCH),
+        )
+        .executeTakeFirst();
+      const n = Number(res.numDeletedRows);
+      total += n;
+      if (n < PRUNE_BATCH || this.closed) return total;
+    }
+  }
+
+  /** Prune when the last prune is older than the interval (the scheduler calls this each tick). */
+  async pruneIfDue(): Promise<number> {
+    const now = Date.now();
+    if (now - this.lastPrune < this.pruneEveryMs) return 0;
+    this.lastPrune = now;
+    return this.prune();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const l = this.loop;
+    this.loop = undefined;
+    await l?.stop();
+    await this.running?.catch(() => {});
+    await this.bus.close();
+  }
+}
