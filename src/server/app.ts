@@ -7,7 +7,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
@@ -77,16 +76,16 @@ export function buildServices(ctx: Ctx) {
   const auth = new AuthService(ctx);
   // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
   let customers: CustomersService | undefined;
-  const contacts = new ContactsService(ctx, () => customers!);
-  customers = new CustomersService(ctx, (contactId, customerId, trx) =>
-    contacts.isVerified(contactId, customerId, trx),
+  const notifications = new NotificationsService(ctx);
+  const contacts = new ContactsService(ctx, () => customers!, { notifications, people });
+  customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
+    contacts.isVerified(contactId, customerId, actor, trx),
   );
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
   const policies = new PoliciesService(ctx);
   const timers = new Timers(ctx);
   const sla = new SlaService(ctx, { calendars, policies, timers });
-  const notifications = new NotificationsService(ctx);
   // cases → sla → escalations → cases: the cycle is closed by a getter, wired here.
   let cases: CasesService | undefined;
   const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });
@@ -321,7 +320,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
           },
         },
         async () => {
-          await sql`select 1`.execute(ctx.store.db);
+          // Bounded, and a write probe on SQLite: a read-only or full database is not healthy.
+          await ctx.store.ping(ctx.config.db.healthTimeoutMs);
           return { status: 'ok' as const, db: ctx.store.dialect };
         },
       );

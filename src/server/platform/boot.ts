@@ -11,6 +11,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
   const store = await openDb({
     databaseUrl: config.databaseUrl,
     sqliteFile: path.join(config.dataDir, 'frontline.db'),
+    timeouts: config.db,
   });
   await migrateToLatest(store);
   return { store, clock, config };

@@ -23,6 +23,21 @@ export interface Config {
   tickMs: number;
   /** FRONTLINE_SCHEDULER=0 runs an app process without the scheduler (e.g. web-only nodes). */
   scheduler: boolean;
+  /** Database timeouts: an unreachable or stuck database answers 503 within these, never hangs. */
+  db: DbTimeouts;
+}
+
+export interface DbTimeouts {
+  /** Opening a PostgreSQL connection, or waiting for a free one in the pool. */
+  connectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout: the server cancels a statement running longer. */
+  statementTimeoutMs: number;
+  /** The client gives up on an answer after this (a partition sends no cancel); above the statement timeout. */
+  queryTimeoutMs: number;
+  /** An idle pooled connection is closed after this. */
+  idleTimeoutMs: number;
+  /** `/health` answers 503 when the database probe takes longer. */
+  healthTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,5 +71,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM ?? 'Frontline <frontline@localhost>',
     tickMs: int('FRONTLINE_TICK_MS', 2000),
     scheduler: env.FRONTLINE_SCHEDULER !== '0',
+    db: dbTimeouts(int),
+  };
+}
+
+function dbTimeouts(int: (name: string, fallback: number) => number): DbTimeouts {
+  const statementTimeoutMs = int('FRONTLINE_DB_STATEMENT_TIMEOUT_MS', 15_000);
+  return {
+    connectTimeoutMs: int('FRONTLINE_DB_CONNECT_TIMEOUT_MS', 3_000),
+    statementTimeoutMs,
+    // The server's own cancel comes first; the client's limit only catches a silent network.
+    queryTimeoutMs: int('FRONTLINE_DB_QUERY_TIMEOUT_MS', statementTimeoutMs + 2_000),
+    idleTimeoutMs: int('FRONTLINE_DB_IDLE_TIMEOUT_MS', 30_000),
+    healthTimeoutMs: int('FRONTLINE_HEALTH_TIMEOUT_MS', 2_000),
   };
 }

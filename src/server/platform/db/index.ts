@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { type DbTimeouts, loadConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { classifyDbError } from './errors.ts';
 import { ScopedPostgresDialect } from './pg-introspector.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite-driver.ts';
+import { openSqlite, type SqliteHandle } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -12,6 +15,11 @@ export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /**
+   * Resolves when the database answers and could take a write, within timeoutMs; otherwise throws
+   * a `service.unavailable` AppError saying why (for /health).
+   */
+  ping(timeoutMs: number): Promise<void>;
   /** PostgreSQL: how to open a dedicated connection outside the pool (LISTEN for realtime). */
   pgClientConfig?: pg.ClientConfig;
 }
@@ -37,32 +45,132 @@ export interface OpenOptions {
   /** PostgreSQL schema to use (tests isolate each suite in its own). Created when missing. */
   pgSchema?: string;
   poolSize?: number;
+  /** Defaults: the configuration's defaults (connect 3 s, statement 15 s). */
+  timeouts?: DbTimeouts;
+  /** PostgreSQL application_name, shown in pg_stat_activity (tests terminate only their own). */
+  applicationName?: string;
+  /** Where connection losses outside any request are reported; default one line on stderr. */
+  log?: (message: string, err: unknown) => void;
+}
+
+const logToStderr = (message: string, err: unknown): void => {
+  console.error(`[db] ${message}: ${err instanceof Error ? err.message : String(err)}`);
+};
+
+/** Reject with `onTimeout()` when `work` takes longer than ms (the work itself is not cancelled). */
+async function within<T>(ms: number, work: Promise<T>, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const down = (dialect: Dialect, err: unknown): AppError =>
+  new AppError(
+    'service.unavailable',
+    `The database (${dialect}) is down: ${classifyDbError(err)?.detail ?? (err instanceof Error ? err.message : String(err))}`,
+  );
+
+/**
+ * Keep the process alive when PostgreSQL goes away (restart, failover, pg_terminate_backend, a
+ * reset): node-postgres emits 'error' on the pool for an idle connection and on the client for a
+ * checked-out one, and an 'error' event nobody listens to ends the process. The query running
+ * on a checked-out client fails on its own and its request answers 503, so the client listener
+ * only has to exist. A client-side read timeout leaves the connection waiting for an answer that
+ * may never come (a partition): end it, so the pool drops it instead of handing it out again.
+ */
+function guardPool(pool: pg.Pool, log: (message: string, err: unknown) => void): void {
+  pool.on('error', (err) => log('an idle database connection was lost', err));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch((err: unknown) => {
+          if (err instanceof Error && err.message === 'Query read timeout') {
+            log('a database query timed out; closing its connection', err);
+            client.end().catch(() => {});
+          }
+        });
+      }
+      return result;
+    };
+  });
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
+  const t = opts.timeouts ?? loadConfig({}).db;
+  const log = opts.log ?? logToStderr;
   if (opts.databaseUrl) {
+    // Every connection carries the timeouts: none may wait forever on a silent network.
+    const connection = {
+      connectionString: opts.databaseUrl,
+      application_name: opts.applicationName ?? 'frontline',
+      connectionTimeoutMillis: t.connectTimeoutMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...(opts.pgSchema ? { options: `-c search_path="${opts.pgSchema}"` } : {}),
+    } satisfies pg.ClientConfig;
     if (opts.pgSchema) {
-      const c = new pg.Client({ connectionString: opts.databaseUrl });
+      const c = new pg.Client(connection);
+      c.on('error', () => {});
       await c.connect();
       await c.query(`CREATE SCHEMA IF NOT EXISTS "${opts.pgSchema}"`);
       await c.end();
     }
     const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
+      ...connection,
       max: opts.poolSize ?? 10,
+      idleTimeoutMillis: t.idleTimeoutMs,
+      ...(t.statementTimeoutMs ? { statement_timeout: t.statementTimeoutMs } : {}),
+      ...(t.queryTimeoutMs ? { query_timeout: t.queryTimeoutMs } : {}),
       types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
-      ...(opts.pgSchema ? { options: `-c search_path="${opts.pgSchema}"` } : {}),
     });
+    guardPool(pool, log);
     const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool }) });
-    const pgClientConfig: pg.ClientConfig = {
-      connectionString: opts.databaseUrl,
-      ...(opts.pgSchema ? { options: `-c search_path="${opts.pgSchema}"` } : {}),
+    const pgClientConfig: pg.ClientConfig = connection;
+    const ping = async (timeoutMs: number): Promise<void> => {
+      const fail = () => new Error(`no answer within ${timeoutMs} ms`);
+      try {
+        const client = await within(timeoutMs, pool.connect(), fail);
+        try {
+          // Its own read timeout, so a probe into a partition frees its connection in time.
+          const probe: pg.QueryConfig & { query_timeout: number } = {
+            text: 'select 1',
+            query_timeout: timeoutMs,
+          };
+          await client.query(probe);
+        } finally {
+          client.release();
+        }
+      } catch (err) {
+        throw down('postgres', err);
+      }
     };
-    return { db, dialect: 'postgres', close: () => db.destroy(), pgClientConfig };
+    return { db, dialect: 'postgres', close: () => db.destroy(), ping, pgClientConfig };
   }
   const file = opts.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = openSqlite(file);
+  // Owner-only: the database holds personal data. SQLite gives its -wal and -shm files the
+  // database file's mode, so creating that one 0600 covers all three.
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
+  const sqlite: SqliteHandle = openSqlite(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const ping = async (_timeoutMs: number): Promise<void> => {
+    try {
+      // Through Kysely's connection, so the probe's transaction never interleaves with a request's.
+      await db.connection().execute(async () => sqlite.probeWritable());
+    } catch (err) {
+      throw down('sqlite', err);
+    }
+  };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), ping };
 }
