@@ -53,16 +53,17 @@ export class Mailer {
   /** Messages handed to the transport by this process (for the console and tests). */
   sent = 0;
 
-  constructor(ctx: Ctx) {
+  constructor(ctx: Ctx, opts: { timeoutMs?: number } = {}) {
     this.ctx = ctx;
     const url = ctx.config.smtpUrl;
+    const timeout = opts.timeoutMs ?? SMTP_TIMEOUT_MS;
     this.sinkDir = url ? null : path.join(ctx.config.dataDir, 'mail');
     this.transport = url
       ? nodemailer.createTransport({
           url,
-          connectionTimeout: SMTP_TIMEOUT_MS,
-          greetingTimeout: SMTP_TIMEOUT_MS,
-          socketTimeout: SMTP_TIMEOUT_MS,
+          connectionTimeout: timeout,
+          greetingTimeout: timeout,
+          socketTimeout: timeout,
         })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
