@@ -76,16 +76,16 @@ export function buildServices(ctx: Ctx) {
   const auth = new AuthService(ctx);
   // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
   let customers: CustomersService | undefined;
-  const notifications = new NotificationsService(ctx);
-  const contacts = new ContactsService(ctx, () => customers!, { notifications, people });
-  customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
-    contacts.isVerified(contactId, customerId, actor, trx),
+  const contacts = new ContactsService(ctx, () => customers!);
+  customers = new CustomersService(ctx, (contactId, customerId, trx) =>
+    contacts.isVerified(contactId, customerId, trx),
   );
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
   const policies = new PoliciesService(ctx);
   const timers = new Timers(ctx);
   const sla = new SlaService(ctx, { calendars, policies, timers });
+  const notifications = new NotificationsService(ctx);
   // cases → sla → escalations → cases: the cycle is closed by a getter, wired here.
   let cases: CasesService | undefined;
   const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });

@@ -34,12 +34,6 @@ export const ERRORS = {
   'contact.not_verified': { status: 403, title: 'The customer has not been verified on this contact' },
   'contact.already_ended': { status: 409, title: 'The contact has already ended' },
   'contact.no_customer': { status: 409, title: 'The contact has no identified customer to verify' },
-  'contact.not_yours': { status: 403, title: 'Another officer is handling this contact' },
-  'contact.has_cases': { status: 409, title: 'A case is logged on this contact: its customer can no longer change' },
-  'contact.verification_locked': {
-    status: 409,
-    title: 'Verification is locked on this contact after repeated mismatches; the team leader has been told',
-  },
   'case.not_found': { status: 404, title: 'No such case' },
   'case.transition_not_allowed': { status: 409, title: 'That status change is not allowed from here' },
   'case.closed': { status: 409, title: 'The case is closed: reopen it first' },
