@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Role } from '../shared/contracts/people.ts';
 import { ROLES } from '../shared/contracts/people.ts';
 import { buildApp, buildServices } from './app.ts';
+import { passwordProblem } from './modules/people/password-policy.ts';
 import { SYSTEM_ACTOR } from './platform/audit.ts';
 import { openContext } from './platform/boot.ts';
 import { loadConfig } from './platform/config.ts';
@@ -67,6 +68,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const password = values.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
+    // The same rule as the API (length, common and context-specific passwords), before touching the database.
+    const weak = passwordProblem(password, { username: values.username, displayName: values.name });
+    if (weak) {
+      console.error(`user add: the password ${weak}`);
+      return 2;
+    }
     const ctx = await openContext(config);
     const s = buildServices(ctx);
     const u = await s.people.createUser(SYSTEM_ACTOR, {

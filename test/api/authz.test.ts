@@ -55,6 +55,8 @@ const MATRIX = `
   POST   /api/v1/users                           .   .   .   .   .   Y
   GET    /api/v1/users/:id                       .   .   Y   Y   Y   Y
   PATCH  /api/v1/users/:id                       .   .   .   .   .   Y
+  POST   /api/v1/users/:id/unlock                .   .   .   .   .   Y
+  POST   /api/v1/users/:id/password              .   .   .   .   .   Y
   GET    /api/v1/teams                           Y   Y   Y   Y   Y   Y
   POST   /api/v1/teams                           .   .   .   Y   .   Y
   GET    /api/v1/departments                     Y   Y   Y   Y   Y   Y
@@ -404,6 +406,11 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     }),
     'GET /api/v1/users/:id': () => ({ id: t.users.officer.id }),
     'PATCH /api/v1/users/:id': () => ({ id: fx.spareUserId, body: { displayName: `Spare ${next()}` } }),
+    'POST /api/v1/users/:id/unlock': () => ({ id: fx.spareUserId }),
+    'POST /api/v1/users/:id/password': () => ({
+      id: fx.spareUserId,
+      body: { password: `a fresh passphrase ${next()}` },
+    }),
     'GET /api/v1/teams': () => ({}),
     'POST /api/v1/teams': () => ({ body: { name: `Matrix team ${next()}` } }),
     'GET /api/v1/departments': () => ({}),

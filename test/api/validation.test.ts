@@ -48,6 +48,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   departments: true,
   sessions: true,
   api_tokens: true,
+  login_attempts: true,
   customers: true,
   customer_lookup: true,
   accounts: true,
@@ -1132,6 +1133,26 @@ for (const dialect of await dialects()) {
         ],
       },
       {
+        route: 'POST /api/v1/users/:id/password',
+        role: 'administrator',
+        id: () => fx.spareUserId,
+        valid: () => ({ password: 'a fresh passphrase' }),
+        cases: [
+          { name: 'missing password', body: {}, fields: ['/body/password'] },
+          {
+            name: 'a password of 11 characters',
+            body: { password: 'eleven char' },
+            fields: ['/body/password'],
+          },
+          {
+            name: 'a common password',
+            body: { password: 'iloveyou1234' },
+            fields: ['/body/password'],
+            message: /commonly used/,
+          },
+        ],
+      },
+      {
         route: 'POST /api/v1/teams',
         role: 'supervisor',
         valid: () => ({ name: 'Team Z' }),
@@ -2171,6 +2192,7 @@ for (const dialect of await dialects()) {
     /** Writes that take no body (their path ids are covered below). */
     const BODILESS = [
       'POST /api/v1/auth/logout',
+      'POST /api/v1/users/:id/unlock',
       'POST /api/v1/escalations/:id/acknowledge',
       'POST /api/v1/notifications/:id/read',
       'POST /api/v1/notifications/read-all',
@@ -2433,6 +2455,13 @@ for (const dialect of await dialects()) {
           route: 'PATCH /api/v1/users/:id',
           role: 'administrator',
           body: () => ({ displayName: 'x' }),
+          notFound: 'user.not_found',
+        },
+        { route: 'POST /api/v1/users/:id/unlock', role: 'administrator', notFound: 'user.not_found' },
+        {
+          route: 'POST /api/v1/users/:id/password',
+          role: 'administrator',
+          body: () => ({ password: 'a fresh passphrase' }),
           notFound: 'user.not_found',
         },
         { route: 'GET /api/v1/departments/:id', role: 'officer', notFound: 'department.not_found' },

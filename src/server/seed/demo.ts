@@ -139,8 +139,9 @@ export async function seedDemo(
   const ctx: Ctx = { ...base, clock };
   const s = buildServices(ctx);
   const sys = SYSTEM_ACTOR;
+  // Hex (digits and a–f) can never spell a demo user's name, which the password rule would refuse.
   const password =
-    opts.password ?? process.env.FRONTLINE_DEMO_PASSWORD ?? `demo-${randomBytes(6).toString('base64url')}`;
+    opts.password ?? process.env.FRONTLINE_DEMO_PASSWORD ?? `demo-${randomBytes(6).toString('hex')}`;
 
   const dept = async (
     name: string,

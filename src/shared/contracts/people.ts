@@ -7,13 +7,14 @@ export const RoleSchema = StringEnum(ROLES);
 
 const Name = Type.String({ minLength: 1, maxLength: 120 });
 const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9._-]+$' });
-const Password = Type.String({ minLength: 10, maxLength: 200 });
+/** NIST SP 800-63B: 12 to 256 characters, no composition rules; the server also refuses common and context-specific ones. */
+const Password = Type.String({ minLength: 12, maxLength: 256 });
 const Email = Type.String({ format: 'email', maxLength: 254 });
 
 export const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
   },
   { additionalProperties: false },
 );
@@ -27,6 +28,8 @@ export const User = Type.Object({
   teamId: Nullable(Uuid),
   departmentId: Nullable(Uuid),
   active: Type.Boolean(),
+  /** Sign-in is locked after repeated failures until then (a past instant: no longer locked). */
+  lockedUntil: Nullable(Timestamp),
   createdAt: Timestamp,
 });
 export type UserDto = Static<typeof User>;
@@ -61,6 +64,9 @@ export const UserPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/** An administrator's reset of someone's password (POST /users/{id}/password). */
+export const PasswordReset = Type.Object({ password: Password }, { additionalProperties: false });
 
 export const Team = Type.Object({
   id: Uuid,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Actor } from '../../platform/audit.ts';
 import { audit } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
@@ -12,6 +12,23 @@ export const SESSION_COOKIE = 'frontline_session';
 const TOKEN_PREFIX = 'flt_';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Usernames are stored lower-case; sign-in and the lock-out key use the same form. */
+export const normaliseUsername = (u: string): string => u.toLowerCase();
+
+/**
+ * 423 with how long is left, in words and as seconds for the Retry-After header (the route sets
+ * it from `retryAfter`).
+ */
+export function lockedError(lockedUntil: string, now: Date): AppError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
+  const minutes = Math.ceil(seconds / 60);
+  return new AppError(
+    'auth.locked',
+    `Too many failed sign-ins. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    { extra: { lockedUntil, retryAfter: seconds } },
+  );
+}
 
 /**
  * Who a token or session is, remembered for a second: most of an API call's fixed cost was this
@@ -70,52 +87,31 @@ export class AuthService {
     meta: { ip: string; userAgent: string | undefined },
   ): Promise<{ user: Selectable<UsersTable>; sessionToken: string; csrfToken: string; expiresAt: string }> {
     const now = this.ctx.clock.now();
+    const at = now.toISOString();
     if (!this.ipWindow.take(meta.ip, now.getTime())) throw new AppError('auth.rate_limited');
     const db = this.ctx.store.db;
-    const user = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('username', '=', username.toLowerCase())
+    const key = normaliseUsername(username);
+    const user = await db.selectFrom('users').selectAll().where('username', '=', key).executeTakeFirst();
+    const attempts = await db
+      .selectFrom('login_attempts')
+      .select('locked_until')
+      .where('username', '=', key)
+      .where('expires_at', '>', at)
       .executeTakeFirst();
+    // Always one hash, so response time does not tell a known username from an unknown one.
     const ok = await verifyPassword(password, user?.password_hash ?? null);
-    if (!user?.active) throw new AppError('auth.invalid_credentials');
-    if (user.locked_until && user.locked_until > now.toISOString()) {
-      throw new AppError('auth.locked', `Locked until ${user.locked_until}`, {
-        extra: { lockedUntil: user.locked_until },
-      });
-    }
-    if (!ok) {
-      const failures = user.failed_logins + 1;
-      const { maxFailures, lockMinutes } = this.ctx.config.login;
-      const lock = failures >= maxFailures;
-      await tx(this.ctx, async (trx) => {
-        await trx
-          .updateTable('users')
-          .set({
-            failed_logins: lock ? 0 : failures,
-            locked_until: lock
-              ? new Date(now.getTime() + lockMinutes * 60_000).toISOString()
-              : user.locked_until,
-          })
-          .where('id', '=', user.id)
-          .execute();
-        if (lock) {
-          await audit(trx, {
-            at: now.toISOString(),
-            actor: { userId: user.id, role: user.role, via: 'session' },
-            entityType: 'user',
-            entityId: user.id,
-            action: 'user.locked',
-            after: { failures },
-          });
-        }
-      });
+    // The lock is kept per attempted username, known or not, and checked before anything about the
+    // user: an unknown username is locked by the same failures and answered by the same 423.
+    if (attempts?.locked_until && attempts.locked_until > at) throw lockedError(attempts.locked_until, now);
+    if (!ok || !user?.active) {
+      await this.recordFailure(key, user, now);
       throw new AppError('auth.invalid_credentials');
     }
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.ctx.config.sessionTtlHours * 3_600_000).toISOString();
     await tx(this.ctx, async (trx) => {
+      await trx.deleteFrom('login_attempts').where('username', '=', key).execute();
       await trx
         .updateTable('users')
         .set({ failed_logins: 0, locked_until: null })
@@ -127,7 +123,7 @@ export class AuthService {
           id: sha256(sessionToken),
           user_id: user.id,
           csrf_token: csrfToken,
-          created_at: now.toISOString(),
+          created_at: at,
           expires_at: expiresAt,
           ip: meta.ip,
           user_agent: meta.userAgent?.slice(0, 300) ?? null,
@@ -135,6 +131,68 @@ export class AuthService {
         .execute();
     });
     return { user, sessionToken, csrfToken, expiresAt };
+  }
+
+  /**
+   * Count a failed sign-in against the attempted username and lock it at maxFailures. The same
+   * statements run whether or not the user exists (the users update then matches no row), so
+   * neither the answer nor its timing depends on it. Failures are forgotten lockMinutes after the
+   * last one (or when the lock ends); expired rows are pruned here, which keeps the table to the
+   * usernames tried in the last lockMinutes — and the per-address limit bounds how many those are.
+   */
+  private async recordFailure(
+    key: string,
+    user: Selectable<UsersTable> | undefined,
+    now: Date,
+  ): Promise<void> {
+    const at = now.toISOString();
+    const { maxFailures, lockMinutes } = this.ctx.config.login;
+    const windowEnd = new Date(now.getTime() + lockMinutes * 60_000).toISOString();
+    await tx(this.ctx, async (trx) => {
+      await trx.deleteFrom('login_attempts').where('expires_at', '<=', at).execute();
+      // Atomic increment, so concurrent failures on PostgreSQL are all counted; a row locked
+      // meanwhile by a concurrent attempt is left alone (no row comes back).
+      const counted = await trx
+        .insertInto('login_attempts')
+        .values({ username: key, failures: 1, locked_until: null, expires_at: windowEnd, updated_at: at })
+        .onConflict((oc) =>
+          oc
+            .column('username')
+            .doUpdateSet({
+              failures: sql<number>`login_attempts.failures + 1`,
+              expires_at: windowEnd,
+              updated_at: at,
+            })
+            .where('login_attempts.locked_until', 'is', null),
+        )
+        .returning('failures')
+        .executeTakeFirst();
+      if (!counted) return;
+      const lock = counted.failures >= maxFailures;
+      if (lock) {
+        await trx
+          .updateTable('login_attempts')
+          .set({ failures: 0, locked_until: windowEnd, expires_at: windowEnd })
+          .where('username', '=', key)
+          .execute();
+      }
+      // The user's own columns mirror the lock for the Users screen (matches no row when unknown).
+      await trx
+        .updateTable('users')
+        .set({ failed_logins: lock ? 0 : counted.failures, locked_until: lock ? windowEnd : null })
+        .where('username', '=', key)
+        .execute();
+      if (lock && user) {
+        await audit(trx, {
+          at,
+          actor: { userId: user.id, role: user.role, via: 'session' },
+          entityType: 'user',
+          entityId: user.id,
+          action: 'user.locked',
+          after: { failures: counted.failures, lockedUntil: windowEnd },
+        });
+      }
+    });
   }
 
   async logout(sessionToken: string | undefined): Promise<void> {

@@ -13,6 +13,7 @@ export function presentUser(u: Selectable<UsersTable>): UserDto {
     teamId: u.team_id,
     departmentId: u.department_id,
     active: Boolean(u.active),
+    lockedUntil: u.locked_until,
     createdAt: u.created_at,
   };
 }

@@ -5,6 +5,7 @@ import {
   DepartmentCreate,
   DepartmentPatch,
   LoginBody,
+  PasswordReset,
   SessionResponse,
   Team,
   TeamCreate,
@@ -15,6 +16,7 @@ import {
   UserCreate,
   UserPatch,
 } from '../../../shared/contracts/people.ts';
+import { AppError } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import { type AuthService, SESSION_COOKIE } from './auth.service.ts';
 import { presentDepartment, presentTeam, presentToken, presentUser } from './people.present.ts';
@@ -33,10 +35,14 @@ export function peopleRoutes(
       schema: { tags: ['auth'], body: LoginBody, response: { 200: SessionResponse } },
     },
     async (req, reply) => {
-      const r = await s.auth.login(req.body.username, req.body.password, {
-        ip: req.ip,
-        userAgent: req.headers['user-agent'],
-      });
+      const r = await s.auth
+        .login(req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] })
+        .catch((e: unknown) => {
+          // RFC 9110 Retry-After in seconds, so a client can wait out the lock without parsing words.
+          if (e instanceof AppError && e.code === 'auth.locked' && typeof e.extra?.retryAfter === 'number')
+            reply.header('retry-after', String(e.extra.retryAfter));
+          throw e;
+        });
       reply.setCookie(SESSION_COOKIE, r.sessionToken, {
         httpOnly: true,
         sameSite: 'lax',
@@ -144,6 +150,35 @@ export function peopleRoutes(
       schema: { tags, params: IdParams, body: UserPatch, response: { 200: User } },
     },
     async (req) => s.people.updateUser(actorOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/users/:id/unlock',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags,
+        params: IdParams,
+        description: 'Lift the sign-in lock that repeated failed passwords put on a user.',
+        response: { 200: User },
+      },
+    },
+    async (req) => s.people.unlockUser(actorOf(req), req.params.id),
+  );
+  app.post(
+    '/users/:id/password',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags,
+        params: IdParams,
+        body: PasswordReset,
+        description:
+          "Set a new password for a user (12 to 256 characters, not a common password or one built from the user's names); ends all their sessions and lifts any sign-in lock.",
+        response: { 200: User },
+      },
+    },
+    async (req) => s.people.resetPassword(actorOf(req), req.params.id, req.body.password),
   );
 
   app.get(

@@ -11,8 +11,9 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { forgetAuthentications } from './auth.service.ts';
+import { forgetAuthentications, normaliseUsername } from './auth.service.ts';
 import { hashPassword } from './password.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
 import { presentDepartment, presentUser } from './people.present.ts';
 
 const isUnique = (e: unknown): boolean => /unique/i.test(String((e as Error)?.message));
@@ -39,6 +40,7 @@ export class PeopleService {
   }
 
   async createUser(actor: Actor, input: Static<typeof UserCreate>) {
+    assertPasswordAcceptable(input.password, { username: input.username, displayName: input.displayName });
     const at = nowIso(this.ctx);
     const row = {
       id: newId(),
@@ -64,6 +66,8 @@ export class PeopleService {
         .executeTakeFirst();
       if (taken) throw new AppError('user.username_taken', row.username);
       await trx.insertInto('users').values(row).execute();
+      // Failures counted against this username before it existed do not carry over to the new account.
+      await trx.deleteFrom('login_attempts').where('username', '=', row.username).execute();
       const presented = presentUser(row);
       await audit(trx, {
         at,
@@ -78,6 +82,13 @@ export class PeopleService {
   }
 
   async updateUser(actor: Actor, id: string, input: Static<typeof UserPatch>) {
+    if (input.password !== undefined) {
+      const current = await this.getUser(id);
+      assertPasswordAcceptable(input.password, {
+        username: current.username,
+        displayName: input.displayName ?? current.display_name,
+      });
+    }
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const updated = await tx(this.ctx, async (trx) => {
       const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -114,6 +125,80 @@ export class PeopleService {
     // Role, team or activity may have changed: cached authentications must be looked up again.
     forgetAuthentications();
     return updated;
+  }
+
+  /** Lift a sign-in lock (and forget the failures counted so far) before it runs out. */
+  async unlockUser(actor: Actor, id: string) {
+    return tx(this.ctx, async (trx) => {
+      const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw notFound('user.not_found', id);
+      const at = nowIso(this.ctx);
+      await trx
+        .deleteFrom('login_attempts')
+        .where('username', '=', normaliseUsername(before.username))
+        .execute();
+      await trx
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'user',
+        entityId: id,
+        action: 'user.unlocked',
+        before: { lockedUntil: before.locked_until, failedLogins: before.failed_logins },
+        after: { lockedUntil: null, failedLogins: 0 },
+      });
+      return presentUser({ ...before, failed_logins: 0, locked_until: null, updated_at: at });
+    });
+  }
+
+  /**
+   * An administrator sets a new password for someone who lost theirs: the rule applies, every
+   * session of that user ends, and the sign-in lock is lifted so the new password works at once.
+   */
+  async resetPassword(actor: Actor, id: string, password: string) {
+    const user = await this.getUser(id);
+    assertPasswordAcceptable(password, { username: user.username, displayName: user.display_name });
+    const passwordHash = await hashPassword(password);
+    const presented = await tx(this.ctx, async (trx) => {
+      const at = nowIso(this.ctx);
+      await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .deleteFrom('login_attempts')
+        .where('username', '=', normaliseUsername(user.username))
+        .execute();
+      const ended = await trx.deleteFrom('sessions').where('user_id', '=', id).executeTakeFirst();
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'user',
+        entityId: id,
+        action: 'user.password_reset',
+        // Never the password or its hash: only that it changed and what else the reset did.
+        after: {
+          password: 'changed',
+          sessionsEnded: Number(ended.numDeletedRows),
+          unlocked: user.locked_until !== null,
+        },
+      });
+      return presentUser({
+        ...user,
+        password_hash: passwordHash,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: at,
+      });
+    });
+    // The ended sessions must not live on in this node's one-second cache.
+    forgetAuthentications();
+    return presented;
   }
 
   private async assertRefs(trx: Executor, teamId: string | null, departmentId: string | null) {

@@ -14,6 +14,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
     teamId: '',
   });
   const [error, setError] = useState<ApiError | null>(null);
+  const [resetting, setResetting] = useState<UserDto | null>(null);
   const load = useCallback(
     async () => setUsers((await api<{ items: UserDto[] }>('GET', '/users')).items),
     [],
@@ -33,6 +34,17 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
     await attempt(() => api('PATCH', `/users/${id}`, body), setError);
     await load();
   };
+  const [notice, setNotice] = useState('');
+  const unlock = async (u: UserDto) => {
+    setNotice('');
+    if (await attempt(() => api('POST', `/users/${u.id}/unlock`), setError)) {
+      setNotice(`${u.displayName} can sign in again.`);
+      await load();
+    }
+  };
+  // Checked against the browser's clock: a lock that has run out is stored until the next sign-in.
+  const lockedUntil = (u: UserDto): Date | null =>
+    u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? new Date(u.lockedUntil) : null;
   return (
     <section aria-labelledby="users-h">
       <h2 id="users-h">Users and roles</h2>
@@ -43,6 +55,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
             <th scope="col">Username</th>
             <th scope="col">Role</th>
             <th scope="col">Active</th>
+            <th scope="col">Sign-in</th>
           </tr>
         </thead>
         <tbody>
@@ -71,10 +84,32 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
                   onChange={(e) => void patch(u.id, { active: e.target.checked })}
                 />
               </td>
+              <td>
+                <SignInCell
+                  user={u}
+                  lockedUntil={lockedUntil(u)}
+                  onUnlock={() => void unlock(u)}
+                  onReset={() => {
+                    setNotice('');
+                    setResetting(u);
+                  }}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {notice && <p role="status">{notice}</p>}
+      {resetting && (
+        <PasswordResetForm
+          user={resetting}
+          onDone={async (message) => {
+            setResetting(null);
+            if (message) setNotice(message);
+            await load();
+          }}
+        />
+      )}
       <form onSubmit={create} className="row">
         <Field label="Username" name="username" error={error}>
           <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
@@ -115,5 +150,77 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
         <button type="submit">Add user</button>
       </form>
     </section>
+  );
+}
+
+/** Locked or not, and the administrator's two ways back in: lift the lock, or set a new password. */
+function SignInCell({
+  user,
+  lockedUntil,
+  onUnlock,
+  onReset,
+}: {
+  user: UserDto;
+  lockedUntil: Date | null;
+  onUnlock: () => void;
+  onReset: () => void;
+}) {
+  return (
+    <span className="row">
+      {lockedUntil ? (
+        <>
+          <span className="error">
+            Locked until {lockedUntil.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+          </span>
+          <button type="button" aria-label={`Unlock ${user.displayName}`} onClick={onUnlock}>
+            Unlock
+          </button>
+        </>
+      ) : (
+        <span>Open</span>
+      )}
+      <button type="button" aria-label={`Reset password of ${user.displayName}`} onClick={onReset}>
+        Reset password
+      </button>
+    </span>
+  );
+}
+
+/** A new password for someone else: the server's rule decides, and its reason shows under the field. */
+function PasswordResetForm({
+  user,
+  onDone,
+}: {
+  user: UserDto;
+  onDone: (message: string | null) => Promise<void>;
+}) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const ok = await attempt(() => api('POST', `/users/${user.id}/password`, { password }), setError);
+    setBusy(false);
+    if (ok) await onDone(`New password set for ${user.displayName}; their sessions have ended.`);
+  };
+  return (
+    <form onSubmit={submit} className="row" aria-label={`Password reset for ${user.displayName}`}>
+      <Field label={`New password for ${user.displayName}`} name="password" error={error}>
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+      <button type="submit" disabled={busy}>
+        Set password
+      </button>
+      <button type="button" onClick={() => void onDone(null)}>
+        Cancel
+      </button>
+      <small>At least 12 characters; not a common password, nor one made of the person's names.</small>
+    </form>
   );
 }

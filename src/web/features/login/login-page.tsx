@@ -15,7 +15,10 @@ export function LoginPage() {
     try {
       await login(username, password);
     } catch (err) {
-      setError(err instanceof ApiError ? err.problem.title : 'Could not reach the server');
+      // The detail, where there is one, says more than the title (a lock says for how long).
+      setError(
+        err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not reach the server',
+      );
     } finally {
       setBusy(false);
     }
