@@ -356,7 +356,13 @@ export class CasesService {
       before: b,
       after: a,
     });
-    await emit(trx, next.updated_at, action, { id: before.id, version: next.version });
+    // The rooms to tell: the team and owner before and after (a transferred case leaves the old queue).
+    await emit(trx, next.updated_at, action, {
+      id: before.id,
+      version: next.version,
+      teamIds: [...new Set([before.team_id, next.team_id])],
+      userIds: [...new Set([before.assignee_id, next.assignee_id])],
+    });
     return a;
   }
 
@@ -489,6 +495,8 @@ export class CasesService {
         ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
       });
       await plan.write();
+      // Reactions to a status change (a closed case's notifications are withdrawn).
+      await this.onChanged?.(trx, before, next);
       return presentCase(next, at);
     });
   }
