@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { assertAccessible, haveChromium, SHOTS, watchPageErrors } from '../helpers/browser.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
 
 /**
@@ -10,16 +10,20 @@ import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts
  */
 describe('administrators unlock users and reset passwords in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
-  let pageErrors: string[];
+  const pageErrors: string[] = [];
+  /** Any uncaught error in a page fails the test, even when the screen looked right. */
+  const watch = (page: Page): Page => {
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack ?? e.message}`));
+    return page;
+  };
   before(async () => {
     desktop = await startDesktop({ customers: 3 });
-    pageErrors = watchPageErrors(desktop.browser);
   });
   after(() => desktop?.close());
 
   /** The sign-in form as a person fills it; returns the page, signed in or showing why not. */
   async function signInWith(username: string, password: string, page?: Page): Promise<Page> {
-    const p = page ?? (await desktop.browser.newPage());
+    const p = page ?? watch(await desktop.browser.newPage());
     if (!page) await p.goto(desktop.url);
     await p.getByLabel('Username').fill(username);
     await p.getByLabel('Password').fill(password);
@@ -43,7 +47,7 @@ describe('administrators unlock users and reset passwords in Chromium', { skip: 
       .waitFor();
     await tom.screenshot({ path: `${SHOTS}/admin-users-01-locked-out.png` });
 
-    const admin = await desktop.signIn('admin');
+    const admin = watch(await desktop.signIn('admin'));
     await admin.getByRole('link', { name: 'Administration' }).click();
     const users = admin.getByRole('region', { name: 'Users and roles' });
     const tomRow = users.getByRole('row').filter({ hasText: 'Tom Lim' });
@@ -60,11 +64,12 @@ describe('administrators unlock users and reset passwords in Chromium', { skip: 
     await tom.getByRole('button', { name: 'Sign out' }).waitFor();
     await admin.close();
     await tom.close();
+    assert.deepEqual(pageErrors, []);
   });
 
   test('the administrator resets a password: the rule is explained, old sessions end, the new one signs in', async () => {
-    const oliviaBefore = await desktop.signIn('olivia');
-    const admin = await desktop.signIn('admin');
+    const oliviaBefore = watch(await desktop.signIn('olivia'));
+    const admin = watch(await desktop.signIn('admin'));
     await admin.getByRole('link', { name: 'Administration' }).click();
     const users = admin.getByRole('region', { name: 'Users and roles' });
     await users.getByRole('button', { name: 'Reset password of Olivia Tan' }).click();
