@@ -27,8 +27,13 @@ export const PERMISSIONS = [
   'sla.manage',
   /** Acknowledge an urgent escalation (the action party's leaders and above). */
   'escalations.acknowledge',
-  /** Read the knowledge base and record that an article was used. */
+  /** Read the knowledge base. */
   'kb.read',
+  /**
+   * Take part in it: comment on proposed solutions and record that an article was used on a case or
+   * contact. Everyone who handles contacts; not a trainer, who reads and changes nothing.
+   */
+  'kb.contribute',
   /** Write and edit article drafts and submit them for review. */
   'kb.write',
   /** Approve (publish), reject and archive articles. */
@@ -62,6 +67,7 @@ const FRONTLINE: Permission[] = [
   'contacts.write',
   'cases.read',
   'cases.write',
+  'kb.contribute',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {

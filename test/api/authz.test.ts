@@ -33,13 +33,14 @@ import {
  * the action party's team leader or anyone above (supervisor, administrator), never by an officer,
  * trainee or trainer. Follow-up commitments and progress updates are frontline work like notes.
  * Notifications and the live stream are each signed-in user's own, so every role has them.
- * Knowledge: everyone reads published articles and records that one helped; frontline writers
- * (officer, team leader, supervisor) draft and submit; team leaders and supervisors approve,
+ * Knowledge: everyone reads published articles; all but trainers record that one helped; frontline
+ * writers (officer, team leader, supervisor) draft and submit; team leaders and supervisors approve,
  * reject and archive; synonyms, import and export belong to supervisors. Trainees and trainers
  * read. Public help (published public articles) needs no login. Agreed solutions: writers propose,
- * everyone discusses, team leaders and supervisors agree or decline and send articles to teams to
- * acknowledge (and see who has not); everyone acknowledges their own reading. Anyone handling a
- * case may raise a policy inconsistency on it; only leaders can be the named authority who answers.
+ * everyone but the trainer discusses (a trainer changes nothing), team leaders and supervisors
+ * agree or decline and send articles to teams to acknowledge (and see who has not); everyone
+ * acknowledges their own reading. Anyone handling a case may raise a policy inconsistency on it;
+ * only leaders can be the named authority who answers.
  */
 const MATRIX = `
   method route                                   off trn tl  sup trr adm
@@ -126,7 +127,7 @@ const MATRIX = `
   POST   /api/v1/kb/articles/:id/archive         .   .   Y   Y   .   Y
   GET    /api/v1/kb/articles/:id/versions        Y   .   Y   Y   .   Y
   GET    /api/v1/kb/articles/:id/diff            Y   .   Y   Y   .   Y
-  POST   /api/v1/kb/articles/:id/usage           Y   Y   Y   Y   Y   Y
+  POST   /api/v1/kb/articles/:id/usage           Y   Y   Y   Y   .   Y
   GET    /api/v1/kb/usage                        .   .   Y   Y   .   Y
   POST   /api/v1/kb/articles/:id/attachments     Y   .   Y   Y   .   Y
   GET    /api/v1/kb/attachments/:id              Y   Y   Y   Y   Y   Y
@@ -137,7 +138,7 @@ const MATRIX = `
   POST   /api/v1/solutions                       Y   .   Y   Y   .   Y
   GET    /api/v1/solutions                       Y   Y   Y   Y   Y   Y
   GET    /api/v1/solutions/:id                   Y   Y   Y   Y   Y   Y
-  POST   /api/v1/solutions/:id/comments          Y   Y   Y   Y   Y   Y
+  POST   /api/v1/solutions/:id/comments          Y   Y   Y   Y   .   Y
   POST   /api/v1/solutions/:id/agree             .   .   Y   Y   .   Y
   POST   /api/v1/solutions/:id/decline           .   .   Y   Y   .   Y
   POST   /api/v1/kb/articles/:id/disseminations  .   .   Y   Y   .   Y
@@ -317,15 +318,16 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
       kind: 'faq',
       audience: 'public',
     });
-    await t.services.knowledge.submit(SYSTEM_ACTOR, published.id);
-    await t.services.knowledge.approve(SYSTEM_ACTOR, published.id);
-    await t.services.knowledge.editDraft(SYSTEM_ACTOR, published.id, {
-      body: 'Roaming is charged per day, capped.',
-    });
+    // Attached before approval: files go through review with their version, and this one is published.
     const attachment = await t.services.knowledge.addAttachment(SYSTEM_ACTOR, published.id, {
       filename: 'rates.txt',
       contentType: 'text/plain',
       dataBase64: Buffer.from('rates').toString('base64'),
+    });
+    await t.services.knowledge.submit(SYSTEM_ACTOR, published.id);
+    await t.services.knowledge.approve(SYSTEM_ACTOR, published.id);
+    await t.services.knowledge.editDraft(SYSTEM_ACTOR, published.id, {
+      body: 'Roaming is charged per day, capped.',
     });
     const solution = await t.services.solutions.propose(t.users.officer.actor, {
       caseId: c.id,

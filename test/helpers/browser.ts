@@ -29,6 +29,33 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * Record every uncaught error thrown in any page this browser opens (through newPage, a new context
+ * or a popup), so that a browser test fails on one even when the screen looked right.
+ */
+export function watchPageErrors(browser: Browser): string[] {
+  const errors: string[] = [];
+  const watched = new WeakSet<Page>();
+  const watch = (page: Page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.stack ?? e.message}`));
+  };
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on('page', watch);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args);
+    watch(page);
+    return page;
+  };
+  return errors;
+}
+
 /** axe-core in the page: no serious or critical violation. */
 export async function assertAccessible(page: Page, what: string) {
   // Evaluated, not added as a <script>: the desktop's CSP (script-src 'self') refuses inline scripts.

@@ -9,7 +9,7 @@ import type { Ctx } from '../../src/server/platform/context.ts';
 import { openDb } from '../../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { seedDemo } from '../../src/server/seed/demo.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, watchPageErrors } from './browser.ts';
 
 export const DEMO_PASSWORD = 'e2e-demo-password';
 
@@ -21,6 +21,11 @@ export interface Desktop {
   browser: Browser;
   /** A new page, signed in as a demo user. */
   signIn(username: string): Promise<Page>;
+  /** Uncaught errors thrown so far in any page of this desktop's browser. */
+  pageErrors: string[];
+  /** Throws if any page has thrown an uncaught error (call it in afterEach to name the test). */
+  assertNoPageErrors(): void;
+  /** Closes everything, then fails if any page threw an uncaught error during the suite. */
   close(): Promise<void>;
 }
 
@@ -43,6 +48,11 @@ export async function startDesktop(opts: { customers: number; clock?: Clock }): 
   const addr = app.server.address();
   const url = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const browser = await launchChromium();
+  const pageErrors = watchPageErrors(browser);
+  const assertNoPageErrors = () => {
+    if (pageErrors.length)
+      throw new Error(`uncaught error in the page:\n${pageErrors.splice(0).join('\n---\n')}`);
+  };
   return {
     ctx,
     services,
@@ -57,11 +67,14 @@ export async function startDesktop(opts: { customers: number; clock?: Clock }): 
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       return page;
     },
+    pageErrors,
+    assertNoPageErrors,
     async close() {
       await browser.close();
       await app.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+      assertNoPageErrors();
     },
   };
 }

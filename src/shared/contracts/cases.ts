@@ -244,3 +244,15 @@ export const CategoryPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/**
+ * The members a 412 `request.precondition_failed` adds to the problem when a case write names an
+ * older version in `If-Match`: the version now, and who made the last change and when (`changedBy`
+ * is null when an automatic rule made it).
+ */
+export const CaseConflict = Type.Object({
+  currentVersion: Type.Integer(),
+  changedBy: Nullable(Type.Object({ id: Uuid, displayName: Type.String() })),
+  changedAt: Timestamp,
+});
+export type CaseConflictDto = Static<typeof CaseConflict>;

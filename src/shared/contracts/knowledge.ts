@@ -108,6 +108,8 @@ export const KbAttachment = Type.Object({
   contentType: Type.String(),
   size: Type.Integer(),
   createdAt: Timestamp,
+  /** Waiting for its version's approval: shown to writers only, not yet to readers or the public. */
+  pending: Type.Optional(Type.Boolean()),
 });
 export type KbAttachmentDto = Static<typeof KbAttachment>;
 

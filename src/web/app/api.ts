@@ -22,6 +22,8 @@ export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
+  /** Extra request headers, e.g. `If-Match` with the version of the record being changed. */
+  opts: { headers?: Record<string, string> } = {},
 ): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method,
@@ -29,6 +31,7 @@ export async function api<T>(
     headers: {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+      ...opts.headers,
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });

@@ -22,6 +22,13 @@ import { type App, actorOf } from '../../platform/types.ts';
 import type { CasesService } from './cases.service.ts';
 import type { CategoriesService } from './categories.service.ts';
 
+/**
+ * Writes that change a case take `If-Match` with the version the writer saw (the desktop always sends
+ * it); a stale one answers 412 with who changed the case and when. Optional, so API integrations
+ * that do not send it keep working (last write wins for them, as before).
+ */
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) });
+
 /** `If-Match: "3"` (or 3) → 3; absent → undefined. */
 function parseIfMatch(h: string | undefined): number | undefined {
   if (h === undefined) return undefined;
@@ -80,12 +87,20 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
         tags,
         params: IdParams,
         body: CasePatch,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) }),
+        headers: IfMatch,
         response: { 200: Case },
       },
     },
-    async (req) =>
-      s.cases.update(actorOf(req), req.params.id, req.body, parseIfMatch(req.headers['if-match'])),
+    async (req, reply) => {
+      const c = await s.cases.update(
+        actorOf(req),
+        req.params.id,
+        req.body,
+        parseIfMatch(req.headers['if-match']),
+      );
+      reply.header('etag', `"${c.version}"`);
+      return c;
+    },
   );
   app.post(
     '/cases/:id/transitions',
@@ -97,10 +112,20 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
           'Move the case through its life cycle; illegal moves answer 409 case.transition_not_allowed.',
         params: IdParams,
         body: CaseTransition,
+        headers: IfMatch,
         response: { 200: Case },
       },
     },
-    async (req) => s.cases.transition(actorOf(req), req.params.id, req.body),
+    async (req, reply) => {
+      const c = await s.cases.transition(
+        actorOf(req),
+        req.params.id,
+        req.body,
+        parseIfMatch(req.headers['if-match']),
+      );
+      reply.header('etag', `"${c.version}"`);
+      return c;
+    },
   );
   app.post(
     '/cases/:id/notes',
@@ -117,11 +142,11 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
     '/cases/:id/referrals',
     {
       config: { access: 'cases.write' },
-      schema: { tags, params: IdParams, body: ReferralCreate, response: { 201: Referral } },
+      schema: { tags, params: IdParams, body: ReferralCreate, headers: IfMatch, response: { 201: Referral } },
     },
     async (req, reply) => {
       reply.code(201);
-      return s.cases.refer(actorOf(req), req.params.id, req.body);
+      return s.cases.refer(actorOf(req), req.params.id, req.body, parseIfMatch(req.headers['if-match']));
     },
   );
 

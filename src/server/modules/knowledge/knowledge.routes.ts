@@ -196,7 +196,7 @@ export function knowledgeRoutes(app: App, s: { knowledge: KnowledgeService; kbTr
   app.post(
     '/kb/articles/:id/usage',
     {
-      config: { access: 'kb.read' },
+      config: { access: 'kb.contribute' },
       schema: {
         tags,
         description: 'Count a use: viewed, linked in a reply, or its answer inserted (on a case or contact).',

@@ -163,12 +163,27 @@ export class KnowledgeService {
       draft?.author_id ?? null,
       draft?.reviewed_by ?? null,
     ]);
-    const attachments = await db
-      .selectFrom('kb_attachments')
-      .select(['id', 'filename', 'content_type', 'size', 'created_at'])
-      .where('article_id', '=', a.id)
-      .orderBy('created_at')
-      .execute();
+    // A file waits for its version's approval like the text does; only writers see it before that.
+    const writer = !!actor && can(actor.role, 'kb.write');
+    const attachments = (
+      await db
+        .selectFrom('kb_attachments as x')
+        .leftJoin('kb_versions as v', 'v.id', 'x.version_id')
+        .select([
+          'x.id',
+          'x.filename',
+          'x.content_type',
+          'x.size',
+          'x.created_at',
+          'x.version_id',
+          'v.published_at',
+        ])
+        .where('x.article_id', '=', a.id)
+        .orderBy('x.created_at')
+        .execute()
+    )
+      .map((x) => ({ ...x, pending: x.version_id !== null && x.published_at === null }))
+      .filter((x) => writer || !x.pending);
     return {
       id: a.id,
       slug: a.slug,
@@ -188,6 +203,7 @@ export class KnowledgeService {
           contentType: x.content_type,
           size: Number(x.size),
           createdAt: x.created_at,
+          ...(x.pending ? { pending: true } : {}),
         }),
       ),
     };
@@ -456,34 +472,7 @@ export class KnowledgeService {
     return tx(this.ctx, async (trx) => {
       const at = nowIso(this.ctx);
       const a = await this.articleRow(trx, id);
-      let draft = await this.version(trx, a.open_version_id);
-      if (draft?.state === 'in_review') throw new AppError('kb_article.in_review');
-      if (!draft) {
-        const base = await this.version(trx, a.published_version_id);
-        if (!base) throw new AppError('kb_article.no_draft');
-        const last = await trx
-          .selectFrom('kb_versions')
-          .select((eb) => eb.fn.max('number').as('n'))
-          .where('article_id', '=', id)
-          .executeTakeFirstOrThrow();
-        const versionId = newId();
-        await trx
-          .insertInto('kb_versions')
-          .values(
-            this.versionValues(versionId, id, Number(last.n) + 1, actor, at, {
-              title: base.title,
-              body: base.body,
-              kind: base.kind,
-              audience: base.audience,
-              category: base.category,
-              tags: parseJson<string[]>(base.tags, []),
-              answer: base.answer,
-            }),
-          )
-          .execute();
-        draft = await this.version(trx, versionId);
-        if (!draft) throw notFound('kb_version.not_found', versionId);
-      }
+      const draft = await this.openDraft(trx, actor, a, at);
       const set: Updateable<KbVersionsTable> = { updated_at: at };
       if (patch.title !== undefined) set.title = patch.title.trim();
       if (patch.body !== undefined) set.body = patch.body;
@@ -519,6 +508,38 @@ export class KnowledgeService {
         await this.scheduleReview(trx, id, patch.reviewAt);
       return this.present(trx, await this.articleRow(trx, id), actor);
     });
+  }
+
+  /** The open draft; with none, a new one copied from the published version. In review: frozen. */
+  private async openDraft(trx: Executor, actor: Actor, a: ArticleRow, at: string): Promise<VersionRow> {
+    const open = await this.version(trx, a.open_version_id);
+    if (open?.state === 'in_review') throw new AppError('kb_article.in_review');
+    if (open) return open;
+    const base = await this.version(trx, a.published_version_id);
+    if (!base) throw new AppError('kb_article.no_draft');
+    const last = await trx
+      .selectFrom('kb_versions')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .where('article_id', '=', a.id)
+      .executeTakeFirstOrThrow();
+    const versionId = newId();
+    await trx
+      .insertInto('kb_versions')
+      .values(
+        this.versionValues(versionId, a.id, Number(last.n) + 1, actor, at, {
+          title: base.title,
+          body: base.body,
+          kind: base.kind,
+          audience: base.audience,
+          category: base.category,
+          tags: parseJson<string[]>(base.tags, []),
+          answer: base.answer,
+        }),
+      )
+      .execute();
+    const draft = await this.version(trx, versionId);
+    if (!draft) throw notFound('kb_version.not_found', versionId);
+    return draft;
   }
 
   async submit(actor: Actor, id: string): Promise<KbArticleDto> {
@@ -856,7 +877,17 @@ export class KnowledgeService {
     if (!data.length) throw invalid('/body/dataBase64', 'is empty');
     return tx(this.ctx, async (trx) => {
       const at = nowIso(this.ctx);
-      await this.articleRow(trx, id);
+      const a = await this.articleRow(trx, id);
+      // Nobody attaches to the published version directly, publishers included: the file joins the
+      // open draft (one is started from the published text if there is none) and is shown to readers
+      // and on the public help pages only when that version is approved. A version in review is frozen.
+      const draft = await this.openDraft(trx, actor, a, at);
+      if (draft.id !== a.open_version_id)
+        await trx
+          .updateTable('kb_articles')
+          .set({ open_version_id: draft.id, updated_at: at })
+          .where('id', '=', id)
+          .execute();
       const row = {
         id: newId(),
         article_id: id,
@@ -864,6 +895,7 @@ export class KnowledgeService {
         content_type: input.contentType.toLowerCase(),
         size: data.length,
         data: new Uint8Array(data),
+        version_id: draft.id,
         created_by: userOf(actor),
         created_at: at,
       };
@@ -874,7 +906,7 @@ export class KnowledgeService {
         entityType: 'kb_article',
         entityId: id,
         action: 'attach',
-        after: { filename: row.filename, size: row.size },
+        after: { filename: row.filename, size: row.size, version: draft.number },
       });
       return {
         id: row.id,
@@ -882,6 +914,7 @@ export class KnowledgeService {
         contentType: row.content_type,
         size: row.size,
         createdAt: at,
+        pending: true,
       };
     });
   }
@@ -893,14 +926,26 @@ export class KnowledgeService {
       .selectFrom('kb_attachments as x')
       .innerJoin('kb_articles as a', 'a.id', 'x.article_id')
       .leftJoin('kb_versions as v', 'v.id', 'a.published_version_id')
-      .select(['x.filename', 'x.content_type', 'x.data', 'v.audience', 'a.published_version_id', 'a.status'])
+      .leftJoin('kb_versions as own', 'own.id', 'x.version_id')
+      .select([
+        'x.filename',
+        'x.content_type',
+        'x.data',
+        'x.version_id',
+        'own.published_at',
+        'v.audience',
+        'a.published_version_id',
+        'a.status',
+      ])
       .where('x.id', '=', id)
       .executeTakeFirst();
+    // Live once the version it came with has been published (files from before review: always).
+    const live = !!r && (r.version_id === null || r.published_at !== null);
     const visible =
       r &&
       (publicOnly
-        ? r.audience === 'public' && r.status !== 'archived'
-        : r.published_version_id || (actor && can(actor.role, 'kb.write')));
+        ? live && r.audience === 'public' && r.status !== 'archived'
+        : (live && r.published_version_id) || (actor && can(actor.role, 'kb.write')));
     if (!r || !visible) throw notFound('kb_attachment.not_found', id);
     return { filename: r.filename, contentType: r.content_type, data: Buffer.from(r.data) };
   }
@@ -926,9 +971,12 @@ export class KnowledgeService {
       .executeTakeFirst();
     if (r?.audience !== 'public' || r.status === 'archived') throw notFound('kb_article.not_found', slug);
     const attachments = await db
-      .selectFrom('kb_attachments')
-      .select(['id', 'filename', 'size'])
-      .where('article_id', '=', r.id)
+      .selectFrom('kb_attachments as x')
+      .leftJoin('kb_versions as v', 'v.id', 'x.version_id')
+      .select(['x.id', 'x.filename', 'x.size'])
+      .where('x.article_id', '=', r.id)
+      .where((eb) => eb.or([eb('x.version_id', 'is', null), eb('v.published_at', 'is not', null)]))
+      .orderBy('x.created_at')
       .execute();
     return {
       slug: r.slug,

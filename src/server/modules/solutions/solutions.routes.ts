@@ -65,7 +65,7 @@ export function solutionsRoutes(
   app.post(
     '/solutions/:id/comments',
     {
-      config: { access: 'kb.read' },
+      config: { access: 'kb.contribute' },
       schema: { tags, params: IdParams, body: SolutionCommentCreate, response: { 201: Solution } },
     },
     async (req, reply) => {

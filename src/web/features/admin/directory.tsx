@@ -1,5 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { type ApiError, api } from '../../app/api.ts';
+import { useSession } from '../../app/session.tsx';
 import type { DepartmentDto } from '../../app/types.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
@@ -7,6 +9,8 @@ const EMPTY = { name: '', purpose: '', phone: '', email: '', hours: '', external
 
 /** Departments and outside parties: the referral directory officers read numbers from. */
 export function DirectoryAdmin() {
+  // Shown only to those who run the directory today; the check keeps it so if the page is widened.
+  const may = can(useSession().user?.role ?? '', 'directory.manage');
   const [items, setItems] = useState<DepartmentDto[]>([]);
   const [form, setForm] = useState(EMPTY);
   const [editing, setEditing] = useState<string | null>(null);
@@ -42,9 +46,11 @@ export function DirectoryAdmin() {
             <th scope="col">Phone</th>
             <th scope="col">Hours</th>
             <th scope="col">Active</th>
-            <th scope="col">
-              <span className="sr-only">Edit</span>
-            </th>
+            {may && (
+              <th scope="col">
+                <span className="sr-only">Edit</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -62,6 +68,7 @@ export function DirectoryAdmin() {
                   type="checkbox"
                   aria-label={`${d.name} active`}
                   checked={d.active}
+                  disabled={!may}
                   onChange={async (e) => {
                     await attempt(
                       () => api('PATCH', `/departments/${d.id}`, { active: e.target.checked }),
@@ -71,68 +78,72 @@ export function DirectoryAdmin() {
                   }}
                 />
               </td>
-              <td>
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={`Edit ${d.name}`}
-                  onClick={() => {
-                    setEditing(d.id);
-                    setForm({
-                      name: d.name,
-                      purpose: d.purpose,
-                      phone: d.phone ?? '',
-                      email: d.email ?? '',
-                      hours: d.hours ?? '',
-                      external: d.external,
-                    });
-                  }}
-                >
-                  Edit
-                </button>
-              </td>
+              {may && (
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Edit ${d.name}`}
+                    onClick={() => {
+                      setEditing(d.id);
+                      setForm({
+                        name: d.name,
+                        purpose: d.purpose,
+                        phone: d.phone ?? '',
+                        email: d.email ?? '',
+                        hours: d.hours ?? '',
+                        external: d.external,
+                      });
+                    }}
+                  >
+                    Edit
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      <form onSubmit={create} className="row">
-        <Field label="Name" name="name" error={error}>
-          <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-        </Field>
-        <Field label="Purpose" name="purpose" error={error}>
-          <input value={form.purpose} onChange={(e) => setForm({ ...form, purpose: e.target.value })} />
-        </Field>
-        <Field label="Phone" name="phone" error={error}>
-          <input value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
-        </Field>
-        <Field label="E-mail" name="email" error={error}>
-          <input value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-        </Field>
-        <Field label="Hours" name="hours" error={error}>
-          <input value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} />
-        </Field>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={form.external}
-            onChange={(e) => setForm({ ...form, external: e.target.checked })}
-          />{' '}
-          Outside party
-        </label>
-        <button type="submit">{editing ? 'Save changes' : 'Add to directory'}</button>
-        {editing && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              setEditing(null);
-              setForm(EMPTY);
-            }}
-          >
-            Cancel
-          </button>
-        )}
-      </form>
+      {may && (
+        <form onSubmit={create} className="row">
+          <Field label="Name" name="name" error={error}>
+            <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          </Field>
+          <Field label="Purpose" name="purpose" error={error}>
+            <input value={form.purpose} onChange={(e) => setForm({ ...form, purpose: e.target.value })} />
+          </Field>
+          <Field label="Phone" name="phone" error={error}>
+            <input value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
+          </Field>
+          <Field label="E-mail" name="email" error={error}>
+            <input value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          </Field>
+          <Field label="Hours" name="hours" error={error}>
+            <input value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} />
+          </Field>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.external}
+              onChange={(e) => setForm({ ...form, external: e.target.checked })}
+            />{' '}
+            Outside party
+          </label>
+          <button type="submit">{editing ? 'Save changes' : 'Add to directory'}</button>
+          {editing && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setEditing(null);
+                setForm(EMPTY);
+              }}
+            >
+              Cancel
+            </button>
+          )}
+        </form>
+      )}
     </section>
   );
 }

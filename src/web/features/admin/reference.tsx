@@ -1,12 +1,21 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { PARTICULARS } from '../../../shared/vocabulary.ts';
+import { can, type Permission } from '../../../shared/permissions.ts';
 import { type ApiError, api } from '../../app/api.ts';
+import { useSession } from '../../app/session.tsx';
 import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 type Team = { id: string; name: string; departmentId: string | null };
 
+/**
+ * Whether the signed-in role holds a permission. The page is shown only to roles that hold them all
+ * today; each form still asks, so widening the page never shows a form the server would refuse.
+ */
+const useCan = (p: Permission) => can(useSession().user?.role ?? '', p);
+
 export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise<void> }) {
+  const may = useCan('teams.manage');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const create = async (e: FormEvent) => {
@@ -24,17 +33,20 @@ export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise
           <li key={t.id}>{t.name}</li>
         ))}
       </ul>
-      <form onSubmit={create} className="row">
-        <Field label="Team name" name="name" error={error}>
-          <input value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <button type="submit">Add team</button>
-      </form>
+      {may && (
+        <form onSubmit={create} className="row">
+          <Field label="Team name" name="name" error={error}>
+            <input value={name} onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <button type="submit">Add team</button>
+        </form>
+      )}
     </section>
   );
 }
 
 export function CategoriesAdmin() {
+  const may = useCan('categories.manage');
   const [items, setItems] = useState<CategoryDto[]>([]);
   const [name, setName] = useState('');
   const [parentId, setParentId] = useState('');
@@ -66,6 +78,7 @@ export function CategoriesAdmin() {
               <input
                 type="checkbox"
                 checked={c.active}
+                disabled={!may}
                 onChange={async (e) => {
                   await attempt(
                     () => api('PATCH', `/case-categories/${c.id}`, { active: e.target.checked }),
@@ -80,27 +93,30 @@ export function CategoriesAdmin() {
           </li>
         ))}
       </ul>
-      <form onSubmit={create} className="row">
-        <Field label="Category name" name="name" error={error}>
-          <input value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Under" name="parentId" error={error}>
-          <select value={parentId} onChange={(e) => setParentId(e.target.value)}>
-            <option value="">(top level)</option>
-            {items.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.path}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <button type="submit">Add category</button>
-      </form>
+      {may && (
+        <form onSubmit={create} className="row">
+          <Field label="Category name" name="name" error={error}>
+            <input value={name} onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <Field label="Under" name="parentId" error={error}>
+            <select value={parentId} onChange={(e) => setParentId(e.target.value)}>
+              <option value="">(top level)</option>
+              {items.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.path}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <button type="submit">Add category</button>
+        </form>
+      )}
     </section>
   );
 }
 
 export function PolicyAdmin() {
+  const may = useCan('settings.manage');
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -117,7 +133,7 @@ export function PolicyAdmin() {
   return (
     <section aria-labelledby="pol-h">
       <h2 id="pol-h">Verification policy</h2>
-      <form onSubmit={save}>
+      <form onSubmit={save} inert={!may}>
         <table>
           <thead>
             <tr>
@@ -164,7 +180,7 @@ export function PolicyAdmin() {
             {error.problem.errors?.map((x) => x.message).join('; ') ?? error.message}
           </p>
         )}
-        <button type="submit">Save policy</button>
+        {may && <button type="submit">Save policy</button>}
         {saved && <span role="status"> Saved.</span>}
       </form>
     </section>
@@ -172,6 +188,7 @@ export function PolicyAdmin() {
 }
 
 export function PhrasesAdmin() {
+  const may = useCan('settings.manage');
   const [phrases, setPhrases] = useState<{ greeting: string; closing: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -186,7 +203,7 @@ export function PhrasesAdmin() {
   return (
     <section aria-labelledby="phr-h">
       <h2 id="phr-h">Standard phrases</h2>
-      <form onSubmit={save}>
+      <form onSubmit={save} inert={!may}>
         <Field label="Greeting ({officer} is the officer's name)" name="greeting" error={error}>
           <input
             value={phrases.greeting}
@@ -199,7 +216,7 @@ export function PhrasesAdmin() {
             onChange={(e) => setPhrases({ ...phrases, closing: e.target.value })}
           />
         </Field>
-        <button type="submit">Save phrases</button>
+        {may && <button type="submit">Save phrases</button>}
         {saved && <span role="status"> Saved.</span>}
       </form>
     </section>

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
-import type { CaseDetailDto } from '../../app/types.ts';
+import type { CaseDetailDto, ProblemDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { CaseKnowledge } from '../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { TemplatePicker } from '../scripts/template-picker.tsx';
 import { CaseSla } from './case-sla.tsx';
+import { Conflict, isConflict } from './conflict.tsx';
 import { Due } from './due.tsx';
 import { eventLabel } from './event-labels.ts';
 
@@ -22,9 +24,15 @@ const ACTION_LABEL: Record<string, string> = {
   reopen: 'Reopen',
 };
 
-/** Header, timeline of every event, note composer, and only the legal moves as buttons. */
-export function CasePage({ id, userId, role }: { id: string; userId: string; role?: string }) {
+/**
+ * Header, timeline of every event, note composer, and only the legal moves as buttons — and only for
+ * a role that may change cases. Every change names the version shown (`If-Match`); if someone else
+ * changed the case meanwhile, the page says who and when instead of overwriting.
+ */
+export function CasePage({ id, userId, role = '' }: { id: string; userId: string; role?: string }) {
   const [c, setCase] = useState<CaseDetailDto | null>(null);
+  const [conflict, setConflict] = useState<ProblemDto | null>(null);
+  const writer = can(role, 'cases.write');
   // The note being written survives a failed request or a reload until it is saved.
   const draftKey = `frontline.note.${id}`;
   const [note, setNoteState] = useState(() => localStorage.getItem(draftKey) ?? '');
@@ -42,23 +50,41 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
     void load();
   }, [load]);
   if (!c) return <p>Loading…</p>;
+  const ifMatch = { headers: { 'if-match': `"${c.version}"` } };
+  const reload = async () => {
+    setConflict(null);
+    setError(null);
+    await load();
+  };
   const act = async (action: string) => {
     setError(null);
     try {
-      await api('POST', `/cases/${id}/transitions`, {
-        action,
-        ...(action === 'resolve' && summary ? { resolutionSummary: summary } : {}),
-      });
+      await api(
+        'POST',
+        `/cases/${id}/transitions`,
+        {
+          action,
+          ...(action === 'resolve' && summary ? { resolutionSummary: summary } : {}),
+        },
+        ifMatch,
+      );
+      await load();
+    } catch (e) {
+      if (isConflict(e)) setConflict(e.problem);
+      else setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  // A note is an append: it cannot overwrite anyone's change, so it carries no version.
+  const addNote = async () => {
+    if (!note.trim()) return;
+    setError(null);
+    try {
+      await api('POST', `/cases/${id}/notes`, { body: note, visibility });
+      setNote('');
       await load();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
-  };
-  const addNote = async () => {
-    if (!note.trim()) return;
-    await api('POST', `/cases/${id}/notes`, { body: note, visibility });
-    setNote('');
-    await load();
   };
   return (
     <article className="case">
@@ -91,14 +117,23 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
           </p>
         )}
       </header>
-      <div className="row">
-        {c.allowedActions.map((a) => (
-          <button key={a} type="button" className="secondary" onClick={() => void act(a)}>
-            {ACTION_LABEL[a] ?? a}
-          </button>
-        ))}
-      </div>
-      {c.allowedActions.includes('resolve') && (
+      {conflict && <Conflict problem={conflict} onReload={() => void reload()} />}
+      {writer && (
+        <div className="row">
+          {c.allowedActions.map((a) => (
+            <button
+              key={a}
+              type="button"
+              className="secondary"
+              disabled={conflict !== null}
+              onClick={() => void act(a)}
+            >
+              {ACTION_LABEL[a] ?? a}
+            </button>
+          ))}
+        </div>
+      )}
+      {writer && c.allowedActions.includes('resolve') && (
         <label>
           Resolution summary (for Resolve)
           <input value={summary} onChange={(e) => setSummary(e.target.value)} />
@@ -109,7 +144,8 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
           {error}
         </p>
       )}
-      <CaseSla caseId={id} onChange={() => void load()} />
+      {/* The case's stamp changes with every write (a reply included), so the clocks reload with it. */}
+      <CaseSla caseId={id} stamp={c.updatedAt} canWrite={writer} onChange={() => void load()} />
       <h2>Timeline</h2>
       <ol className="timeline" aria-label="Timeline">
         {c.timeline.map((e) => (
@@ -127,42 +163,46 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
           </li>
         ))}
       </ul>
-      <div role="radiogroup" aria-label="Kind of note" className="row">
-        <label className="check">
-          <input
-            type="radio"
-            name="visibility"
-            checked={visibility === 'internal'}
-            onChange={() => setVisibility('internal')}
-          />{' '}
-          Internal note
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="visibility"
-            checked={visibility === 'public'}
-            onChange={() => setVisibility('public')}
-          />{' '}
-          Reply to the customer
-        </label>
-      </div>
-      <TemplatePicker
-        target={{ caseId: id }}
-        onInsert={(text) => {
-          // Phrases and templates speak to the customer: they go into a reply.
-          setVisibility('public');
-          setNote(note.trim() ? `${note.trimEnd()}\n\n${text}` : text);
-        }}
-      />
-      <label>
-        {visibility === 'internal' ? 'Note (staff only)' : 'Reply (the customer sees this)'}
-        <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-      </label>
-      <button type="button" onClick={() => void addNote()}>
-        {visibility === 'internal' ? 'Add note' : 'Add reply'}
-      </button>
-      {OPEN.has(c.status) && role !== 'trainer' && (
+      {writer && (
+        <>
+          <div role="radiogroup" aria-label="Kind of note" className="row">
+            <label className="check">
+              <input
+                type="radio"
+                name="visibility"
+                checked={visibility === 'internal'}
+                onChange={() => setVisibility('internal')}
+              />{' '}
+              Internal note
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="visibility"
+                checked={visibility === 'public'}
+                onChange={() => setVisibility('public')}
+              />{' '}
+              Reply to the customer
+            </label>
+          </div>
+          <TemplatePicker
+            target={{ caseId: id }}
+            onInsert={(text) => {
+              // Phrases and templates speak to the customer: they go into a reply.
+              setVisibility('public');
+              setNote(note.trim() ? `${note.trimEnd()}\n\n${text}` : text);
+            }}
+          />
+          <label>
+            {visibility === 'internal' ? 'Note (staff only)' : 'Reply (the customer sees this)'}
+            <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          <button type="button" onClick={() => void addNote()}>
+            {visibility === 'internal' ? 'Add note' : 'Add reply'}
+          </button>
+        </>
+      )}
+      {OPEN.has(c.status) && writer && can(role, 'kb.contribute') && (
         <KbSuggestions
           text={c.subject}
           caseId={id}
@@ -173,14 +213,32 @@ export function CasePage({ id, userId, role }: { id: string; userId: string; rol
           }}
         />
       )}
-      {OPEN.has(c.status) && <ReferForm caseId={id} onDone={load} />}
-      <CaseKnowledge caseId={id} subject={c.subject} userId={userId} canWrite={role !== 'trainer'} />
+      {OPEN.has(c.status) && writer && (
+        <ReferForm caseId={id} version={c.version} onDone={load} onConflict={setConflict} />
+      )}
+      <CaseKnowledge
+        caseId={id}
+        subject={c.subject}
+        userId={userId}
+        canWrite={writer}
+        canPropose={can(role, 'kb.write')}
+      />
     </article>
   );
 }
 
 /** Refer the case to a department's queue (urgent escalates it). */
-function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void> }) {
+function ReferForm({
+  caseId,
+  version,
+  onDone,
+  onConflict,
+}: {
+  caseId: string;
+  version: number;
+  onDone(): Promise<void>;
+  onConflict(p: ProblemDto): void;
+}) {
   const [departmentId, setDepartmentId] = useState('');
   const [reason, setReason] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -188,16 +246,17 @@ function ReferForm({ caseId, onDone }: { caseId: string; onDone(): Promise<void>
   const refer = async () => {
     setError(null);
     try {
-      await api('POST', `/cases/${caseId}/referrals`, {
-        mode: 'transfer',
-        departmentId: departmentId || null,
-        reason,
-        urgent,
-      });
+      await api(
+        'POST',
+        `/cases/${caseId}/referrals`,
+        { mode: 'transfer', departmentId: departmentId || null, reason, urgent },
+        { headers: { 'if-match': `"${version}"` } },
+      );
       setReason('');
       await onDone();
     } catch (e) {
-      if (e instanceof ApiError) setError(e);
+      if (isConflict(e)) onConflict(e.problem);
+      else if (e instanceof ApiError) setError(e);
       else throw e;
     }
   };

@@ -22,7 +22,19 @@ const LIGHT: Record<string, string> = {
 const hm = (m: number) => `${Math.floor(Math.abs(m) / 60)} h ${Math.abs(m) % 60} min`;
 
 /** The case's clocks (time left, breach), their history, the progress-update prompt, and follow-ups. */
-export function CaseSla({ caseId, onChange }: { caseId: string; onChange: () => void }) {
+export function CaseSla({
+  caseId,
+  stamp,
+  canWrite,
+  onChange,
+}: {
+  caseId: string;
+  /** The case's last change: any write on the case page moves it, and the clocks reload with it. */
+  stamp: string;
+  /** May send updates and make or close commitments (cases.write). */
+  canWrite: boolean;
+  onChange: () => void;
+}) {
   const { version } = useLive();
   const [sla, setSla] = useState<CaseSlaDto | null>(null);
   const [draft, setDraft] = useState<ProgressDraftDto | null>(null);
@@ -41,10 +53,10 @@ export function CaseSla({ caseId, onChange }: { caseId: string; onChange: () => 
     setDraft(d);
     setCommitments(c.items);
   }, [caseId]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version (a push) is the trigger
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version (a push) and stamp (a write) are the triggers
   useEffect(() => {
     void load();
-  }, [load, version]);
+  }, [load, version, stamp]);
   if (!sla) return null;
   const sendUpdate = async () => {
     if (!draft) return;
@@ -97,7 +109,7 @@ export function CaseSla({ caseId, onChange }: { caseId: string; onChange: () => 
           ))}
         </ul>
       )}
-      {draft?.needed && (
+      {draft?.needed && canWrite && (
         <section className="prompt" aria-label="Progress update">
           <p>
             <strong>The resolution target will be missed or is close.</strong> Keep the customer informed:
@@ -130,31 +142,34 @@ export function CaseSla({ caseId, onChange }: { caseId: string; onChange: () => 
       {commitments.length > 0 && (
         <ul className="commitments" aria-label="Commitments on this case">
           {commitments.map((c) => (
-            <CommitmentRow key={c.id} c={c} onChange={() => void load()} />
+            <CommitmentRow key={c.id} c={c} canChange={canWrite} onChange={() => void load()} />
           ))}
         </ul>
       )}
-      <div className="row">
-        <label>
-          Revert by
-          <input type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
-        </label>
-        <label>
-          How
-          <select value={method} onChange={(e) => setMethod(e.target.value)}>
-            {COMMITMENT_METHODS.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          What was promised
-          <input value={promise} onChange={(e) => setPromise(e.target.value)} />
-        </label>
-        <button type="button" className="secondary" disabled={!due} onClick={() => void commit()}>
-          Add commitment
-        </button>
-      </div>
+      {commitments.length === 0 && !canWrite && <p>No open commitments.</p>}
+      {canWrite && (
+        <div className="row">
+          <label>
+            Revert by
+            <input type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
+          </label>
+          <label>
+            How
+            <select value={method} onChange={(e) => setMethod(e.target.value)}>
+              {COMMITMENT_METHODS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            What was promised
+            <input value={promise} onChange={(e) => setPromise(e.target.value)} />
+          </label>
+          <button type="button" className="secondary" disabled={!due} onClick={() => void commit()}>
+            Add commitment
+          </button>
+        </div>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}

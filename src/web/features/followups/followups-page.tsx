@@ -3,8 +3,16 @@ import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CommitmentDto } from '../../app/types.ts';
 
-/** A commitment with its due time and the buttons to close it. */
-export function CommitmentRow({ c, onChange }: { c: CommitmentDto; onChange: () => void }) {
+/** A commitment with its due time and, for a role that may change cases, the buttons to close it. */
+export function CommitmentRow({
+  c,
+  onChange,
+  canChange = true,
+}: {
+  c: CommitmentDto;
+  onChange: () => void;
+  canChange?: boolean;
+}) {
   const close = async (state: 'kept' | 'cancelled') => {
     await api('PATCH', `/commitments/${c.id}`, { state });
     onChange();
@@ -15,7 +23,9 @@ export function CommitmentRow({ c, onChange }: { c: CommitmentDto; onChange: () 
       {c.overdue && ' (overdue)'} — {c.method} {c.customerName ?? 'the customer'} ·{' '}
       <a href={`#/cases/${c.caseId}`}>{c.caseReference}</a> {c.caseSubject}
       {c.note && <span className="muted"> — {c.note}</span>}
-      {c.state === 'open' ? (
+      {c.state === 'open' && !canChange ? (
+        <span className="badge">open</span>
+      ) : c.state === 'open' ? (
         <span className="row inline">
           <button type="button" onClick={() => void close('kept')}>
             Done

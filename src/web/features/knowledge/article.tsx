@@ -78,8 +78,9 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
       <Attachments
         articleId={id}
         items={a.attachments}
-        canAttach={writer && a.status !== 'archived'}
-        onAdded={(f) => setA((cur) => cur && { ...cur, attachments: [...cur.attachments, f] })}
+        canAttach={writer && a.status !== 'archived' && a.draft?.state !== 'in_review'}
+        // The file joins the open draft (the server starts one if there was none): reload to show it.
+        onAdded={() => void load()}
       />
       {a.draft && writer && (
         <section aria-label="Draft" className="card">

@@ -23,7 +23,8 @@ const problemText = (e: ApiError) =>
 
 /**
  * An article's attachments, each a link to download (images open in the browser), and for writers
- * a file input that uploads at once: attachments belong to the article, not to one version.
+ * a file input. A file goes through review like the text: it joins the open draft and readers (and
+ * the public help pages) see it once that version is approved.
  */
 export function Attachments({
   articleId,
@@ -73,6 +74,7 @@ export function Attachments({
           {items.map((f) => (
             <li key={f.id}>
               <a href={`/api/v1/kb/attachments/${f.id}`}>{f.filename}</a> ({Math.ceil(f.size / 1024)} KB)
+              {f.pending && <span className="badge"> awaiting approval</span>}
             </li>
           ))}
         </ul>
@@ -91,8 +93,8 @@ export function Attachments({
             />
           </label>
           <p className="hint" id={hintId}>
-            Up to 5 MB. {INLINE} images open in the browser; other files download. The file is attached to the
-            article at once, for every version, and cannot be removed from the desktop.
+            Up to 5 MB. {INLINE} images open in the browser; other files download. The file joins the draft
+            and readers see it once that version is approved; it cannot be removed from the desktop.
           </p>
           {busy && (
             <p role="status" className="hint">

@@ -102,11 +102,15 @@ export function CaseKnowledge({
   subject,
   userId,
   canWrite,
+  canPropose = canWrite,
 }: {
   caseId: string;
   subject: string;
   userId: string;
+  /** May raise a policy flag on the case (cases.write). */
   canWrite: boolean;
+  /** May propose an agreed solution (kb.write). */
+  canPropose?: boolean;
 }) {
   const [flags, setFlags] = useState<PolicyFlagDto[]>([]);
   const [authorities, setAuthorities] = useState<{ id: string; name: string; role: string }[]>([]);
@@ -189,7 +193,7 @@ export function CaseKnowledge({
           </button>
         </details>
       )}
-      {canWrite && (
+      {canPropose && (
         <p>
           <a href={`#/kb/solutions/new?case=${caseId}&problem=${encodeURIComponent(subject)}`}>
             Propose a solution for problems like this

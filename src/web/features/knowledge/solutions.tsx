@@ -151,22 +151,27 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
             </li>
           ))}
         </ol>
-        <label>
-          Comment
-          <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
-        </label>
-        <button
-          type="button"
-          disabled={!comment.trim()}
-          onClick={() =>
-            void run(async () => {
-              await api('POST', `/solutions/${id}/comments`, { body: comment });
-              setComment('');
-            })
-          }
-        >
-          Add comment
-        </button>
+        {/* A trainer reads the discussion but takes no part in it (kb.contribute). */}
+        {can(user.role, 'kb.contribute') && (
+          <>
+            <label>
+              Comment
+              <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+            </label>
+            <button
+              type="button"
+              disabled={!comment.trim()}
+              onClick={() =>
+                void run(async () => {
+                  await api('POST', `/solutions/${id}/comments`, { body: comment });
+                  setComment('');
+                })
+              }
+            >
+              Add comment
+            </button>
+          </>
+        )}
       </section>
       {s.status === 'proposed' && can(user.role, 'kb.publish') && (
         <section aria-label="Decide" className="card">
