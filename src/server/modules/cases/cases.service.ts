@@ -337,7 +337,7 @@ export class CasesService {
       .where('id', '=', before.id)
       .where('version', '=', before.version)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError('request.precondition_failed');
+    if (Number(res.numUpdatedRows) !== 1) throw await this.stale(trx, before.id);
     next.version = before.version + 1;
     const b: Record<string, unknown> = {};
     const a: Record<string, unknown> = {};
@@ -364,6 +364,39 @@ export class CasesService {
       userIds: [...new Set([before.assignee_id, next.assignee_id])],
     });
     return a;
+  }
+
+  /**
+   * The 412 for a write made against an older version (a stale `If-Match`, or a race lost at save):
+   * who changed the case last and when, so the desktop can say so instead of overwriting.
+   */
+  private async stale(trx: Executor, id: string): Promise<AppError> {
+    const c = await this.getRow(trx, id);
+    // Notes are appends and leave the version alone: the last versioned change is the last audited one.
+    const last = await trx
+      .selectFrom('audit_log as l')
+      .leftJoin('users as u', 'u.id', 'l.actor_id')
+      .select(['l.actor_id', 'l.at', 'u.display_name'])
+      .where('l.entity_type', '=', 'case')
+      .where('l.entity_id', '=', id)
+      .where('l.action', '!=', 'case.note_added')
+      .orderBy('l.at', 'desc')
+      .orderBy('l.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return new AppError('request.precondition_failed', `The case is at version ${c.version}`, {
+      extra: {
+        currentVersion: c.version,
+        // null: an automatic rule made the change.
+        changedBy: last?.actor_id ? { id: last.actor_id, displayName: last.display_name ?? '' } : null,
+        changedAt: last?.at ?? c.updated_at,
+      },
+    });
+  }
+
+  /** `If-Match` is optional (integrations may omit it); when sent it must name the current version. */
+  private async checkVersion(trx: Executor, c: CaseRow, ifMatch: number | undefined) {
+    if (ifMatch !== undefined && ifMatch !== c.version) throw await this.stale(trx, c.id);
   }
 
   async get(id: string) {
@@ -408,8 +441,7 @@ export class CasesService {
   async update(actor: Actor, id: string, input: CasePatchDto, ifMatch: number | undefined) {
     return tx(this.ctx, async (trx) => {
       const before = await this.getRow(trx, id);
-      if (ifMatch !== undefined && ifMatch !== before.version)
-        throw new AppError('request.precondition_failed');
+      await this.checkVersion(trx, before, ifMatch);
       await this.assertRefs(trx, input);
       const at = nowIso(this.ctx);
       const next: CaseRow = { ...before, updated_at: at };
@@ -444,9 +476,10 @@ export class CasesService {
     });
   }
 
-  async transition(actor: Actor, id: string, input: CaseTransitionDto) {
+  async transition(actor: Actor, id: string, input: CaseTransitionDto, ifMatch?: number) {
     return tx(this.ctx, async (trx) => {
       const before = await this.getRow(trx, id);
+      await this.checkVersion(trx, before, ifMatch);
       const t = transition(before.status as CaseStatus, input.action);
       if (!t.ok) {
         throw new AppError(
@@ -583,7 +616,7 @@ export class CasesService {
    * transfer: the case leaves the officer and joins the department's queue, pending that action party.
    * signpost: the need cannot be met here; record the department or party and the number given.
    */
-  async refer(actor: Actor, id: string, input: ReferralCreateDto) {
+  async refer(actor: Actor, id: string, input: ReferralCreateDto, ifMatch?: number) {
     if (input.mode === 'transfer' && !input.departmentId) {
       throw new AppError('request.invalid', 'A transfer needs a department', {
         errors: [{ field: '/body/departmentId', message: 'is required for a transfer' }],
@@ -596,6 +629,7 @@ export class CasesService {
     }
     return tx(this.ctx, async (trx) => {
       const before = await this.getRow(trx, id);
+      await this.checkVersion(trx, before, ifMatch);
       const dept = input.departmentId
         ? await trx
             .selectFrom('departments')
