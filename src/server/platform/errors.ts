@@ -49,6 +49,7 @@ export const ERRORS = {
   'escalation.already_acknowledged': { status: 409, title: 'The escalation was already acknowledged' },
   'request.upgrade_required': { status: 426, title: 'Connect with a WebSocket' },
   'notification.not_found': { status: 404, title: 'No such notification' },
+  'realtime.room_forbidden': { status: 403, title: 'Not a room you may follow' },
   'commitment.not_found': { status: 404, title: 'No such follow-up commitment' },
   'commitment.not_open': { status: 409, title: 'The commitment is no longer open' },
   'commitment.in_past': { status: 422, title: 'A commitment must be due in the future' },
