@@ -8,6 +8,7 @@ import { passwordProblem } from './modules/people/password-policy.ts';
 import { SYSTEM_ACTOR } from './platform/audit.ts';
 import { openContext } from './platform/boot.ts';
 import { loadConfig } from './platform/config.ts';
+import { classifyDbError } from './platform/db/errors.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { demoPasswordFile, isEmpty, seedDemo } from './seed/demo.ts';
 
@@ -26,6 +27,9 @@ Environment: PORT (3000), FRONTLINE_DATA_DIR (./data), DATABASE_URL (PostgreSQL)
 Roles: ${ROLES.join(', ')}`;
 
 async function main(argv: string[]): Promise<number> {
+  // Everything this process creates — the data directory, the database and its WAL, mail files,
+  // exports — is readable by the owner only: it holds personal data.
+  process.umask(0o077);
   const [cmd, sub] = argv;
   const config = loadConfig();
   if (!cmd || cmd === 'help' || cmd === '--help') {
@@ -201,6 +205,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err) => {
+    // A database that cannot be reached or written gets one line an operator can act on.
+    const unavailable = classifyDbError(err);
+    if (unavailable) console.error(`Frontline cannot use its database. ${unavailable.detail}`);
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
 import type { CaseAction } from '../../shared/contracts/cases.ts';
 import type { Role } from '../../shared/contracts/people.ts';
 import { buildServices } from '../app.ts';
@@ -10,6 +11,7 @@ import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { fixedClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Ctx } from '../platform/context.ts';
+import type { Database } from '../platform/db/schema.ts';
 import { seedKnowledge } from './knowledge.ts';
 
 export const demoPasswordFile = (config: Config) => path.join(config.dataDir, 'demo-password.txt');
@@ -122,14 +124,55 @@ const CATEGORY_TREE: Record<string, string[]> = {
   Feedback: ['Service', 'Staff'],
 };
 
+export interface SeedOptions {
+  customers?: number;
+  cases?: number;
+  password?: string;
+  /** Called before each historic case; tests throw from it to interrupt the seed halfway. */
+  beforeCase?: (index: number) => void;
+}
+
+/**
+ * Kysely refuses to open a transaction inside a transaction; the seed runs the services, which
+ * each open their own, inside one. Here a service's "transaction" is the seed's own.
+ */
+function insideTransaction(trx: Transaction<Database>): Kysely<Database> {
+  const nested = {
+    execute: <T>(fn: (t: Transaction<Database>) => Promise<T>): Promise<T> => fn(trx),
+    setIsolationLevel: () => nested,
+    setAccessMode: () => nested,
+  };
+  return new Proxy(trx, {
+    get(target, prop) {
+      if (prop === 'transaction') return () => nested;
+      const value: unknown = Reflect.get(target, prop, target);
+      // Kysely keeps its state in #private fields, which only the real object can read.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * The demo centre: departments (the referral directory), a team, one user per role, ~200 customers
  * with accounts and services, ~500 historic cases over the last 90 days — all created through the
  * services, so the audit trail and timelines are as real as the data.
+ *
+ * All of it in one transaction: a start killed halfway leaves an empty database, which the next
+ * start seeds again, never a half centre whose users have no printed password. The password file
+ * is written before the commit, so a committed centre always has one.
  */
 export async function seedDemo(
   base: Ctx,
-  opts: { customers?: number; cases?: number; password?: string } = {},
+  opts: SeedOptions = {},
+): Promise<{ customers: number; cases: number; password: string }> {
+  return base.store.db
+    .transaction()
+    .execute((trx) => seedAll({ ...base, store: { ...base.store, db: insideTransaction(trx) } }, opts));
+}
+
+async function seedAll(
+  base: Ctx,
+  opts: SeedOptions,
 ): Promise<{ customers: number; cases: number; password: string }> {
   const nCustomers = opts.customers ?? 200;
   const nCases = opts.cases ?? 500;
@@ -141,7 +184,7 @@ export async function seedDemo(
   const sys = SYSTEM_ACTOR;
   // Hex (digits and a–f) can never spell a demo user's name, which the password rule would refuse.
   const password =
-    opts.password ?? process.env.FRONTLINE_DEMO_PASSWORD ?? `demo-${randomBytes(6).toString('hex')}`;
+    opts.password || process.env.FRONTLINE_DEMO_PASSWORD || `demo-${randomBytes(6).toString('hex')}`;
 
   const dept = async (
     name: string,
@@ -369,6 +412,7 @@ export async function seedDemo(
   }));
   const billingActor: Actor = { userId: billingLead.id, role: 'team_leader', via: 'session' };
   for (let i = 0; i < nCases; i++) {
+    opts.beforeCase?.(i);
     // Spread over the last 90 days, oldest first, so references rise with time.
     clock.set(new Date(now - (90 - (90 * i) / nCases) * 86_400_000 + r.int(0, 3_600_000)));
     const officer = r.pick(officers);

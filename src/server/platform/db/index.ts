@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type DbTimeouts, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -51,6 +51,23 @@ export interface OpenOptions {
   applicationName?: string;
   /** Where connection losses outside any request are reported; default one line on stderr. */
   log?: (message: string, err: unknown) => void;
+}
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot, so its migrator ran
+ * each migration bare: a start killed halfway left a half-applied migration, and every later start
+ * failed on "duplicate column". With this the pending migrations apply all at once or not at all.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class FrontlineSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 const logToStderr = (message: string, err: unknown): void => {
@@ -160,10 +177,15 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   // database file's mode, so creating that one 0600 covers all three.
   if (file !== ':memory:') {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    // Create only ('wx'): an existing database may be read-only, and /health is what reports that.
+    try {
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   const sqlite: SqliteHandle = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new FrontlineSqliteDialect({ database: sqlite }) });
   const ping = async (_timeoutMs: number): Promise<void> => {
     try {
       // Through Kysely's connection, so the probe's transaction never interleaves with a request's.

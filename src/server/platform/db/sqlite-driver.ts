@@ -85,7 +85,8 @@ export function openSqlite(file: string): SqliteHandle {
     }
     const pragma = (name: string): number =>
       Number(Object.values(raw.prepare(`PRAGMA ${name}`).get() ?? {})[0]);
-    if (pragma('freelist_count') === 0 && pragma('page_count') >= pragma('max_page_count'))
+    // A few pages of headroom: a write needs several new pages at once, not just one.
+    if (pragma('freelist_count') === 0 && pragma('page_count') + 16 >= pragma('max_page_count'))
       throw sqliteError(13, 'database or disk is full (the database is at its maximum page count)');
     if (dir) {
       const s = fs.statfsSync(dir);
