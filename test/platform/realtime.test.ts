@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import WebSocket from 'ws';
@@ -220,7 +221,7 @@ if ((await dialects()).includes('postgres')) {
       await a.close();
     });
 
-    test('a change made through node A reaches a socket on node B within a second', async () => {
+    test('a change made through node A reaches a socket on node B within a second', async (ctx) => {
       await listen(a.app);
       await appB.listen({ port: 0, host: '127.0.0.1' });
       const portB = (appB.server.address() as { port: number }).port;
@@ -241,9 +242,37 @@ if ((await dialects()).includes('postgres')) {
         1000,
       );
       const took = Date.now() - sent;
+      ctx.diagnostic(`node A write → node B socket: ${took} ms (response included)`);
       assert.equal(inCase.id, c.id);
       assert.equal(inTeam.id, c.id);
       assert.ok(took < 1000, `took ${took} ms`);
+      onB.ws.close();
+    });
+
+    test('kill -9 of a node right after its commit, before any publication: another node sends the events', async () => {
+      const portB = (appB.server.address() as { port: number }).port;
+      const onB = await socket(portB, a.users.team_leader.token);
+      const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(a.ctx.store.db)).rows[0]!
+        .s;
+      const teamId = a.team.id;
+      const id = newId();
+      // A third node in its own process: it commits an event, then is killed with SIGKILL before
+      // its dispatcher could run (it never listens, so only a poke would have published it).
+      const script = `
+        import { openDb } from '${new URL('../../src/server/platform/db/index.ts', import.meta.url).pathname}';
+        import { emit } from '${new URL('../../src/server/platform/outbox.ts', import.meta.url).pathname}';
+        const store = await openDb({ databaseUrl: ${JSON.stringify(PG_URL)}, pgSchema: ${JSON.stringify(schema)}, poolSize: 1 });
+        await store.db.transaction().execute((trx) =>
+          emit(trx, new Date().toISOString(), 'case.updated', { id: ${JSON.stringify(id)}, version: 7, teamIds: [${JSON.stringify(teamId)}] }));
+        process.kill(process.pid, 'SIGKILL');
+      `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+      const signal = await new Promise<string | null>((r) => child.on('exit', (_code, sig) => r(sig)));
+      assert.equal(signal, 'SIGKILL');
+      // Node B's safety poll (or any node's next claim) finds the row and publishes it.
+      const inv = await onB.next((m) => m.type === 'case.updated' && m.id === id, 5000);
+      assert.equal(inv.version, 7);
+      assert.equal(inv.room, `team:${teamId}`);
       onB.ws.close();
     });
 
