@@ -74,7 +74,9 @@ for (const dialect of await dialects()) {
     });
 
     test("a trainer sees a contact's caller number and notes masked; an officer sees them", {
-      todo: 'needs the contacts presenter to mask for roles without contacts.write (src/server/modules/contacts, owned by the lead)',
+      // Drop the todo once the contacts presenter (another engineer's module) masks fromAddress and
+      // notes for roles without contacts.write or pii.unmasked.
+      todo: 'contact masking lands with the contacts module',
     }, async () => {
       const customer = await buildCustomer(t);
       const made = await t.call('officer', 'POST', '/api/v1/contacts', {
@@ -90,8 +92,8 @@ for (const dialect of await dialects()) {
       const listed = await t.call('trainer', 'GET', `/api/v1/contacts?customerId=${customer.id}`);
       const fromList = listed.data.items.find((x: { id: string }) => x.id === made.data.id);
       for (const seen of [one.data, fromList]) {
-        assert.notEqual(seen.fromAddress, '+65 9123 4567');
-        assert.match(String(seen.fromAddress), /4567$/, 'the last digits, as customers are masked');
+        assert.ok(seen.fromAddress, 'the trainer still sees that a number was given');
+        assert.doesNotMatch(String(seen.fromAddress), /9123/, 'but not the number');
         assert.doesNotMatch(String(seen.notes), /S7654321D/);
       }
       const officer = await t.call('officer', 'GET', `/api/v1/contacts/${made.data.id}`);
