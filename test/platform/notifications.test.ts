@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { buildServices } from '../../src/server/app.ts';
+import { systemClock } from '../../src/server/platform/clock.ts';
+import { loadConfig } from '../../src/server/platform/config.ts';
 import { newId } from '../../src/server/platform/ids.ts';
+import { seedDemo } from '../../src/server/seed/demo.ts';
 import { fixedClock, makeTestApp } from '../helpers/app.ts';
-import { dialects } from '../helpers/db.ts';
+import { dialects, openTestDb } from '../helpers/db.ts';
 import { buildCase, buildSla } from '../helpers/factories.ts';
 
 interface Message {
@@ -141,3 +148,44 @@ for (const dialect of await dialects()) {
     });
   });
 }
+
+describe('the demo centre', () => {
+  test('starts nobody on notifications about cases it has already closed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-seed-'));
+    const store = await openTestDb('sqlite');
+    const ctx = {
+      store,
+      clock: systemClock,
+      config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: false },
+    };
+    try {
+      await seedDemo(ctx, { customers: 20, cases: 150, password: 'seed-test-password-4821' });
+      // The first scheduler ticks fire every deadline the history left behind.
+      const services = buildServices(ctx);
+      await services.background.tick();
+      await services.background.tick();
+      await services.background.close();
+      const stale = await store.db
+        .selectFrom('notifications')
+        .innerJoin('cases', 'cases.id', 'notifications.case_id')
+        .select(['notifications.title', 'cases.closed_at'])
+        .where('notifications.read_at', 'is', null)
+        .where('cases.status', '=', 'closed')
+        .execute();
+      assert.deepEqual(stale, []);
+      const closedWithNotes = await store.db
+        .selectFrom('notifications')
+        .innerJoin('cases', 'cases.id', 'notifications.case_id')
+        .select('notifications.id')
+        .where('cases.status', '=', 'closed')
+        .execute();
+      assert.ok(
+        closedWithNotes.length > 0,
+        'the history did notify about cases later closed: they were withdrawn',
+      );
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
