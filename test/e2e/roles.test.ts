@@ -119,6 +119,10 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     const c = await openCase('Two tabs, one case');
     const a = await desktop.signIn('olivia');
     const b = await desktop.signIn('olivia');
+    // The open case updates live; tab B's socket is held silent, as a tab whose connection has
+    // dropped, so that it still shows the old case when its Resolve is clicked.
+    await b.routeWebSocket(/\/api\/v1\/stream/, () => {});
+    await b.reload(); // the socket opened at sign-in is replaced by the silent one
     await openCasePage(a, c.id);
     await openCasePage(b, c.id);
 
@@ -154,6 +158,19 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     await b.getByText('Resolution: Refunded by tab A').waitFor();
     await a.close();
     await b.close();
+  });
+
+  test('the open case updates live when someone else changes it', async () => {
+    const c = await openCase('Changed while open');
+    const page = await desktop.signIn('olivia');
+    await openCasePage(page, c.id);
+    await page
+      .getByTestId('case-status')
+      .filter({ hasText: /^open$/ })
+      .waitFor();
+    await desktop.services.cases.transition(olivia, c.id, { action: 'await_customer' });
+    await page.getByTestId('case-status').filter({ hasText: 'pending customer' }).waitFor({ timeout: 5000 });
+    await page.close();
   });
 
   test('the service-level panel follows the first reply without a reload', async () => {

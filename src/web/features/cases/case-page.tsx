@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
+import { useInvalidation } from '../../app/live.tsx';
 import type { CaseDetailDto, ProblemDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
@@ -45,10 +46,20 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<string | null>(null);
   const departments = useDepartments(true);
-  const load = useCallback(async () => setCase(await api<CaseDetailDto>('GET', `/cases/${id}`)), [id]);
+  const shown = useRef(0);
+  const load = useCallback(async () => {
+    const next = await api<CaseDetailDto>('GET', `/cases/${id}`);
+    shown.current = next.version;
+    setCase(next);
+  }, [id]);
   useEffect(() => {
     void load();
   }, [load]);
+  // Someone else (or another tab) changed the case: show it now. Notes carry no version, so they
+  // always reload; a change this page already shows does not.
+  useInvalidation(`case:${id}`, (inv) => {
+    if (inv.type === 'resync' || (inv.version ?? Number.POSITIVE_INFINITY) > shown.current) void load();
+  });
   if (!c) return <p>Loading…</p>;
   const ifMatch = { headers: { 'if-match': `"${c.version}"` } };
   const reload = async () => {
