@@ -112,6 +112,12 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     await page.getByRole('region', { name: 'Discussion' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Add comment' }).count(), 0);
     assert.equal(await page.getByLabel('Comment').count(), 0);
+    // A typed-in address to a writer's form shows nothing to fill in.
+    for (const hash of ['#/kb/new', '#/kb/solutions/new']) {
+      await page.goto(`${url}/${hash}`);
+      await page.getByRole('navigation', { name: 'Knowledge' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: /Save|Propose/ }).count(), 0, hash);
+    }
     await page.close();
   });
 

@@ -27,7 +27,15 @@ import type { CategoriesService } from './categories.service.ts';
  * it); a stale one answers 412 with who changed the case and when. Optional, so API integrations
  * that do not send it keep working (last write wins for them, as before).
  */
-const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) });
+const IfMatch = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 20,
+      description:
+        'Optional. The case version you last read (the ETag of GET /cases/:id, e.g. "3"). If the case has changed since, the answer is 412 request.precondition_failed with currentVersion, changedBy and changedAt, and nothing is written.',
+    }),
+  ),
+});
 
 /** `If-Match: "3"` (or 3) → 3; absent → undefined. */
 function parseIfMatch(h: string | undefined): number | undefined {

@@ -44,11 +44,12 @@ export function KnowledgePage({ user }: { user: UserDto }) {
       </nav>
       {tab === 'search' && <Search user={user} />}
       {tab === 'review' && <ArticleList status="in_review" title="Waiting for review" />}
-      {tab === 'new' && <ArticleEditor />}
-      {tab === 'article' && id === 'edit' && <ArticleEditor id={sub} />}
+      {/* A typed-in address shows no form the role may not use. */}
+      {tab === 'new' && can(user.role, 'kb.write') && <ArticleEditor />}
+      {tab === 'article' && id === 'edit' && can(user.role, 'kb.write') && <ArticleEditor id={sub} />}
       {tab === 'article' && id !== 'edit' && sub && <ArticleView id={sub} user={user} />}
       {tab === 'solutions' && !id && <SolutionsList user={user} />}
-      {tab === 'solutions' && id === 'new' && <ProposeSolution />}
+      {tab === 'solutions' && id === 'new' && can(user.role, 'kb.write') && <ProposeSolution />}
       {tab === 'solutions' && id && id !== 'new' && <SolutionView id={id} user={user} />}
       {tab === 'reading' && <ReadingList onChange={countReading} />}
       {tab === 'sent' && can(user.role, 'kb.publish') && <SentList />}
