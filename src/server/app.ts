@@ -46,7 +46,6 @@ import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
 import { SolutionsService } from './modules/solutions/solutions.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
-import { installIdempotency } from './platform/idempotency.ts';
 import {
   clientErrorHandler,
   frameworkErrors,
@@ -57,6 +56,7 @@ import {
   installValidators,
   loggerOptions,
 } from './platform/http.ts';
+import { installIdempotency } from './platform/idempotency.ts';
 import { repeat } from './platform/loop.ts';
 import { type Bus, LocalBus, PgBus } from './platform/realtime/bus.ts';
 import { Dispatcher } from './platform/realtime/dispatcher.ts';
@@ -76,16 +76,16 @@ export function buildServices(ctx: Ctx) {
   const auth = new AuthService(ctx);
   // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
   let customers: CustomersService | undefined;
-  const contacts = new ContactsService(ctx, () => customers!);
-  customers = new CustomersService(ctx, (contactId, customerId, trx) =>
-    contacts.isVerified(contactId, customerId, trx),
+  const notifications = new NotificationsService(ctx);
+  const contacts = new ContactsService(ctx, () => customers!, { notifications, people });
+  customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
+    contacts.isVerified(contactId, customerId, actor, trx),
   );
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
   const policies = new PoliciesService(ctx);
   const timers = new Timers(ctx);
   const sla = new SlaService(ctx, { calendars, policies, timers });
-  const notifications = new NotificationsService(ctx);
   // cases → sla → escalations → cases: the cycle is closed by a getter, wired here.
   let cases: CasesService | undefined;
   const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });

@@ -75,6 +75,8 @@ const MATRIX = `
   GET    /api/v1/contacts/:id                    Y   Y   Y   Y   Y   Y
   PATCH  /api/v1/contacts/:id                    Y   Y   Y   Y   .   Y
   POST   /api/v1/contacts/:id/verification       Y   Y   Y   Y   .   Y
+  GET    /api/v1/contacts/current                Y   Y   Y   Y   .   Y
+  PUT    /api/v1/contacts/:id/draft              Y   Y   Y   Y   .   Y
   GET    /api/v1/settings/verification-policy    Y   Y   Y   Y   Y   Y
   PUT    /api/v1/settings/verification-policy    .   .   .   Y   .   Y
   GET    /api/v1/settings/phrases                Y   Y   Y   Y   Y   Y
@@ -381,6 +383,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
   after(() => t?.close());
 
   /** One request per route; called once per caller, so writes get fresh fixtures and unique names. */
+  const actorFor = (role: Caller) => t.users[role ?? 'officer'].actor;
+  const contactOf = (role: Caller) => buildContact(t, fx.customer.id, actorFor(role));
+  const verifiedBy = (role: Caller) => buildVerifiedContact(t, actorFor(role));
   const REQUESTS: Record<string, (role: Caller) => Promise<Req> | Req> = {
     'GET /api/v1/health': () => ({}),
     'GET /api/v1/openapi.json': () => ({}),
@@ -422,26 +427,38 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
     'GET /api/v1/customers': () => ({}),
     'POST /api/v1/customers': () => ({ body: { displayName: `Matrix Customer ${next()}` } }),
     'GET /api/v1/customers/:id': () => ({ id: fx.customer.id }),
-    // The masked frontline roles need the contact on which the customer passed verification.
-    'PATCH /api/v1/customers/:id': () => ({
-      id: fx.verified.customer.id,
-      body: { segment: `s${next()}`, contactId: fx.verified.contact.id },
-    }),
-    'POST /api/v1/customers/:id/accounts': () => ({
-      id: fx.verified.customer.id,
-      body: { accountNumber: `MX${100000 + next()}`, contactId: fx.verified.contact.id },
-    }),
-    'PATCH /api/v1/accounts/:id': () => ({
-      id: fx.verified.customer.account.id,
-      body: { billingAddress: `${next()} Matrix Road`, contactId: fx.verified.contact.id },
-    }),
+    // The masked frontline roles need a contact of their own on which the customer passed verification.
+    'PATCH /api/v1/customers/:id': async (role) => {
+      const v = await verifiedBy(role);
+      return { id: v.customer.id, body: { segment: `s${next()}`, contactId: v.contact.id } };
+    },
+    'POST /api/v1/customers/:id/accounts': async (role) => {
+      const v = await verifiedBy(role);
+      return { id: v.customer.id, body: { accountNumber: `MX${100000 + next()}`, contactId: v.contact.id } };
+    },
+    'PATCH /api/v1/accounts/:id': async (role) => {
+      const v = await verifiedBy(role);
+      return {
+        id: v.customer.account.id,
+        body: { billingAddress: `${next()} Matrix Road`, contactId: v.contact.id },
+      };
+    },
     'GET /api/v1/contacts': () => ({}),
     'POST /api/v1/contacts': () => ({ body: { channel: 'phone', direction: 'inbound' } }),
+    'GET /api/v1/contacts/current': () => ({}),
     'GET /api/v1/contacts/:id': () => ({ id: fx.contact.id }),
-    'PATCH /api/v1/contacts/:id': () => ({ id: fx.contact.id, body: { notes: `note ${next()}` } }),
-    'POST /api/v1/contacts/:id/verification': () => ({
-      id: fx.contact.id,
-      body: { checks: [{ particular: 'name', result: 'match' }] },
+    // A contact is changed only by the officer handling it: each caller gets one of their own.
+    'PATCH /api/v1/contacts/:id': async (role) => ({
+      id: (await contactOf(role)).id,
+      body: { notes: `note ${next()}` },
+    }),
+    'PUT /api/v1/contacts/:id/draft': async (role) => ({
+      id: (await contactOf(role)).id,
+      body: { data: { enquiry: `draft ${next()}` } },
+    }),
+    'POST /api/v1/contacts/:id/verification': async (role) => ({
+      id: (await contactOf(role)).id,
+      body: { answers: [{ particular: 'name', value: fx.customer.said.name }] },
     }),
     'GET /api/v1/settings/verification-policy': () => ({}),
     'PUT /api/v1/settings/verification-policy': () => ({
@@ -1183,6 +1200,7 @@ for (const dialect of await dialects()) {
         (t: TestApp, v: Awaited<ReturnType<typeof buildVerifiedContact>>) => Promise<Res>,
         number,
         (r: Res) => void,
+        Role?,
       ][] = [
         [
           'an officer changes a verified customer (PATCH /customers/:id)',
@@ -1209,6 +1227,8 @@ for (const dialect of await dialects()) {
             assert.equal(r.data.accountNumber, 'VERIFIED-1');
             assert.notEqual(r.data.balanceMinor, null, 'verified on this contact: unmasked');
           },
+          // The team leader took the call: a verification unmasks only for the one handling the contact.
+          'team_leader',
         ],
         [
           'an officer suspends an account of a verified customer (PATCH /accounts/:id)',
@@ -1221,11 +1241,11 @@ for (const dialect of await dialects()) {
           (r) => assert.equal(r.data.status, 'suspended'),
         ],
       ];
-      for (const [name, run, status, check] of cases) {
+      for (const [name, run, status, check, handler] of cases) {
         test(name, async () => {
           const t = await makeTestApp(dialect);
           try {
-            const v = await buildVerifiedContact(t);
+            const v = await buildVerifiedContact(t, t.users[handler ?? 'officer'].actor);
             const r = await within(run(t, v), 1500);
             assert.notEqual(r, 'timed out', 'the request never answered');
             assert.equal((r as Res).statusCode, status, (r as Res).body);

@@ -13,6 +13,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   let url: string;
   let mobile: string;
   let idNumber: string;
+  let name: string;
 
   const signIn = (username: string) => desktop.signIn(username);
 
@@ -41,7 +42,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
   async function customerAt(n: number) {
     const c = await ctx.store.db
       .selectFrom('customers')
-      .select(['id', 'phones', 'id_number'])
+      .select(['id', 'phones', 'id_number', 'display_name'])
       .orderBy('created_at')
       .offset(n)
       .limit(1)
@@ -50,6 +51,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       id: c.id,
       mobile: parseJson<{ number: string }[]>(c.phones, [])[0]!.number,
       idNumber: c.id_number!,
+      displayName: c.display_name,
     };
   }
 
@@ -58,11 +60,12 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     ({ ctx, url, browser } = desktop);
     const c = await ctx.store.db
       .selectFrom('customers')
-      .select(['phones', 'id_number'])
+      .select(['phones', 'id_number', 'display_name'])
       .orderBy('created_at')
       .executeTakeFirstOrThrow();
     mobile = parseJson<{ number: string }[]>(c.phones, [])[0]!.number;
     idNumber = c.id_number!;
+    name = c.display_name;
   });
   after(() => desktop.close());
 
@@ -88,9 +91,10 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.match(await page.getByTestId('account').first().innerText(), /^\*+\d{4}/);
     await assertAccessible(page, 'contact flow');
 
-    await page.getByLabel('Registered name matches').check();
-    await page.getByLabel('ID number (NRIC / passport) matches').check();
-    await page.getByRole('button', { name: 'Record verification' }).click();
+    // The officer types what the caller says; the server compares it with the record.
+    await page.getByLabel('Registered name').fill(name.toUpperCase());
+    await page.getByLabel('ID number (NRIC / passport)').fill(idNumber.toLowerCase());
+    await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByText('Verified: account details shown.').waitFor();
     await page.waitForFunction(
       (want) => document.querySelector('[data-testid="id-number"]')?.textContent === want,
@@ -167,14 +171,16 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
         departmentId: billing.id,
         reason: 'Billing to check',
       });
+      // Those calls are over: an open contact would be Olivia's call in progress when she signs in.
+      await services.contacts.update(actor, contact.id, { end: true });
     }
 
     const page = await signIn('olivia');
     const who = await customerAt(1);
     await answerAndFind(page, who.mobile);
-    await page.getByLabel('Registered name matches').check();
-    await page.getByLabel('ID number (NRIC / passport) matches').check();
-    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByLabel('Registered name').fill(who.displayName);
+    await page.getByLabel('ID number (NRIC / passport)').fill(who.idNumber);
+    await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByText('Verified: account details shown.').waitFor();
     await page
       .getByLabel("The enquiry, in the customer's words")
@@ -188,6 +194,9 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.getByLabel('Reason / note').fill('Payment reversal barred the account; restore today');
     await page.getByRole('button', { name: 'Save outcome' }).click();
     await page.getByRole('status').filter({ hasText: 'saved (pending action party)' }).waitFor();
+    // The contact in progress is the server's: end it, or Olivia's next sign-in resumes it.
+    await page.getByRole('button', { name: 'End contact' }).click();
+    await page.getByText(/Contact ended after/).waitFor();
     await page.close();
 
     const lead = await signIn('bella');
@@ -256,6 +265,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       .executeTakeFirstOrThrow();
     assert.equal(referral.contact_number_given, party.phone);
     assert.equal(referral.department_id, party.id);
+    await page.getByRole('button', { name: 'End contact' }).click();
+    await page.getByText(/Contact ended after/).waitFor();
     await page.close();
   });
 
@@ -264,8 +275,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     const who = await customerAt(2);
     await answerAndFind(page, who.idNumber);
     // Name alone does not meet the policy: everything stays masked.
-    await page.getByLabel('Registered name matches').check();
-    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByLabel('Registered name').fill(who.displayName);
+    await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByText('Not yet verified').waitFor();
     const html = await page.content();
     assert.ok(!html.includes(who.idNumber), 'the ID number must not reach the page');
@@ -283,6 +294,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       who.id,
     );
     assert.equal(direct, true);
+    await page.getByRole('button', { name: 'End contact' }).click();
+    await page.getByText(/Contact ended after/).waitFor();
     await page.close();
   });
 
@@ -305,9 +318,9 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       customerId: who.id,
     });
     await services.contacts.verify(actor, contact.id, {
-      checks: [
-        { particular: 'name', result: 'match' },
-        { particular: 'id_number', result: 'match' },
+      answers: [
+        { particular: 'name', value: who.displayName },
+        { particular: 'id_number', value: who.idNumber },
       ],
     });
     await page.goto(`${url}/#/customers/${who.id}?contact=${contact.id}`);
@@ -318,6 +331,7 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.match(await page.locator('.c360').innerText(), /Contacts/);
     await page.screenshot({ path: `${SHOTS}/05-customer-360.png`, fullPage: true });
     await page.close();
+    await services.contacts.update(actor, contact.id, { end: true });
   });
 
   test('keyboard: ? lists the shortcuts; Alt+A answers, Alt+F finds, Alt+E writes the enquiry', async () => {
@@ -338,6 +352,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.equal(await dialog.isVisible(), false);
     await page.keyboard.press('Alt+E');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'enquiry');
+    await page.getByRole('button', { name: 'End contact' }).click();
+    await page.getByText(/Contact ended after/).waitFor();
     await page.close();
   });
 

@@ -71,9 +71,9 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
     await page.screenshot({ path: `${SHOTS}/scripts-01-contact-flow.png`, fullPage: true });
 
     // Verified on this contact, the same step shows the real account number when read again.
-    await page.getByLabel('Registered name matches').check();
-    await page.getByLabel('ID number (NRIC / passport) matches').check();
-    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByLabel('Registered name').fill(who.name);
+    await page.getByLabel('Account number').fill(who.accountNumber);
+    await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByText('Verified: account details shown.').waitFor();
     await panel.getByRole('button', { name: 'Back' }).click();
     await panel.getByRole('heading', { name: 'Confirm identity' }).waitFor();

@@ -10,7 +10,7 @@ const seq = () => ++n;
 export async function buildCustomer(t: TestApp, overrides: Partial<CustomerCreateDto> = {}, actor?: Actor) {
   const i = seq();
   const a = actor ?? t.users.officer.actor;
-  const c = await t.services.customers.create(a, {
+  const input: CustomerCreateDto = {
     displayName: `Customer ${i} Tan`,
     idType: 'nric',
     idNumber: `S${String(1000000 + i).padStart(7, '0')}Z`,
@@ -18,7 +18,8 @@ export async function buildCustomer(t: TestApp, overrides: Partial<CustomerCreat
     phones: [{ kind: 'mobile', number: `+65 9${String(1000000 + i).slice(-7)}` }],
     emails: [`customer${i}@example.com`],
     ...overrides,
-  });
+  };
+  const c = await t.services.customers.create(a, input);
   const account = await t.services.customers.addAccount(
     { userId: 'system', role: 'administrator', via: 'system' },
     c.id,
@@ -28,7 +29,8 @@ export async function buildCustomer(t: TestApp, overrides: Partial<CustomerCreat
     },
     undefined,
   );
-  return { ...c, account };
+  // What the customer would say when asked (the record as created, unmasked), for verification.
+  return { ...c, account, said: { name: input.displayName, idNumber: input.idNumber ?? '' } };
 }
 
 export async function buildContact(t: TestApp, customerId: string | null, actor?: Actor) {
@@ -44,9 +46,9 @@ export async function buildVerifiedContact(t: TestApp, actor?: Actor) {
   const customer = await buildCustomer(t);
   const contact = await buildContact(t, customer.id, actor);
   await t.services.contacts.verify(actor ?? t.users.officer.actor, contact.id, {
-    checks: [
-      { particular: 'name', result: 'match' },
-      { particular: 'id_number', result: 'match' },
+    answers: [
+      { particular: 'name', value: customer.said.name },
+      { particular: 'id_number', value: customer.said.idNumber },
     ],
   });
   return { customer, contact };

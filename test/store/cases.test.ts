@@ -104,7 +104,7 @@ for (const dialect of await dialects()) {
       assert.equal(unchanged.data.referrals.length, 0);
     });
 
-    test('needs cannot be met: the number given to the customer is recorded (from the directory or typed)', async () => {
+    test('needs cannot be met: handled at once (resolved), the number given recorded (from the directory or typed)', async () => {
       const { case: c } = await buildCase(t, { type: 'general_enquiry' });
       let r = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/referrals`, {
         mode: 'signpost',
@@ -122,7 +122,10 @@ for (const dialect of await dialects()) {
       });
       assert.equal(r.statusCode, 201);
       const d = await t.call('officer', 'GET', `/api/v1/cases/${c.id}`);
-      assert.equal(d.data.status, 'open', 'signposting does not move the case');
+      // Handled at once: resolved with the party and the number given, not left open to breach.
+      assert.equal(d.data.status, 'resolved');
+      assert.match(d.data.resolutionSummary, /Consumer Advocacy Office \(number given: \+65 6100 9000\)/);
+      assert.ok(d.data.resolvedAt);
       assert.deepEqual(
         d.data.referrals.map((x: { contactNumberGiven: string }) => x.contactNumberGiven),
         ['+65 6100 9000', '+65 6200 0000'],

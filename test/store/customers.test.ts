@@ -129,16 +129,18 @@ for (const dialect of await dialects()) {
       assert.equal(r.data.preferredLanguage, 'zh');
 
       // Name alone does not satisfy the default policy (name + one of ID/account/service/DOB).
+      // The officer types what the caller says; the server compares (names in any order, any case).
       let v = await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
-        checks: [{ particular: 'name', result: 'match' }],
+        answers: [{ particular: 'name', value: 'mei ling TAN' }],
       });
+      assert.deepEqual(v.data.checks, [{ particular: 'name', result: 'match' }]);
       assert.equal(v.statusCode, 201);
       assert.equal(v.data.satisfiesPolicy, false);
       assert.ok(v.data.missing.includes('id_number'));
       assert.equal((await get()).data.masked, true);
 
       v = await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
-        checks: [{ particular: 'date_of_birth', result: 'match' }],
+        answers: [{ particular: 'date_of_birth', value: '17/05/1980' }],
       });
       assert.equal(v.data.satisfiesPolicy, true);
       r = await get();
@@ -156,9 +158,12 @@ for (const dialect of await dialects()) {
 
       // A mismatch on any particular fails the verification.
       v = await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
-        checks: [{ particular: 'id_number', result: 'mismatch' }],
+        answers: [{ particular: 'id_number', value: 'S8123457D' }],
       });
       assert.equal(v.data.result, 'failed');
+      assert.deepEqual(v.data.checks, [{ particular: 'id_number', result: 'mismatch' }]);
+      // The answer never reveals the record.
+      assert.ok(!JSON.stringify(v.data).includes('S8123456D'));
       assert.equal(v.data.satisfiesPolicy, false);
       assert.equal((await get()).data.masked, true);
     });
@@ -166,9 +171,9 @@ for (const dialect of await dialects()) {
     test('a trainer always sees particulars masked, even on a verified contact', async () => {
       const contact = await buildContact(t, mei.id);
       await t.services.contacts.verify(t.users.officer.actor, contact.id, {
-        checks: [
-          { particular: 'name', result: 'match' },
-          { particular: 'id_number', result: 'match' },
+        answers: [
+          { particular: 'name', value: 'Tan Mei Ling' },
+          { particular: 'id_number', value: 'S8123456D' },
         ],
       });
       const r = await t.call('trainer', 'GET', `/api/v1/customers/${mei.id}?contactId=${contact.id}`);
@@ -195,12 +200,13 @@ for (const dialect of await dialects()) {
         .executeTakeFirstOrThrow();
       assert.equal(before.billing_address, null);
 
-      await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
-        checks: [
-          { particular: 'name', result: 'match' },
-          { particular: 'account_number', result: 'match' },
+      const v = await t.call('officer', 'POST', `/api/v1/contacts/${contact.id}/verification`, {
+        answers: [
+          { particular: 'name', value: c.said.name },
+          { particular: 'account_number', value: c.account.accountNumber.toLowerCase() },
         ],
       });
+      assert.equal(v.data.satisfiesPolicy, true, v.body);
       r = await t.call('officer', 'PATCH', url, { contactId: contact.id, billingAddress: '1 New Road' });
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(r.data.billingAddress, '1 New Road');
@@ -222,9 +228,9 @@ for (const dialect of await dialects()) {
       const c = await buildCustomer(t, { phones: [{ kind: 'mobile', number: '+65 9777 0001' }] });
       const contact = await buildContact(t, c.id);
       await t.services.contacts.verify(t.users.officer.actor, contact.id, {
-        checks: [
-          { particular: 'name', result: 'match' },
-          { particular: 'id_number', result: 'match' },
+        answers: [
+          { particular: 'name', value: c.said.name },
+          { particular: 'id_number', value: c.said.idNumber },
         ],
       });
       const r = await t.call('officer', 'PATCH', `/api/v1/customers/${c.id}`, {

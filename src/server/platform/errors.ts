@@ -34,6 +34,15 @@ export const ERRORS = {
   'contact.not_verified': { status: 403, title: 'The customer has not been verified on this contact' },
   'contact.already_ended': { status: 409, title: 'The contact has already ended' },
   'contact.no_customer': { status: 409, title: 'The contact has no identified customer to verify' },
+  'contact.not_yours': { status: 403, title: 'Another officer is handling this contact' },
+  'contact.has_cases': {
+    status: 409,
+    title: 'A case is logged on this contact: its customer can no longer change',
+  },
+  'contact.verification_locked': {
+    status: 409,
+    title: 'Verification is locked on this contact after repeated mismatches; the team leader has been told',
+  },
   'case.not_found': { status: 404, title: 'No such case' },
   'case.transition_not_allowed': { status: 409, title: 'That status change is not allowed from here' },
   'case.closed': { status: 409, title: 'The case is closed: reopen it first' },
@@ -75,7 +84,10 @@ export const ERRORS = {
   'script.name_taken': { status: 409, title: 'A call script with that name exists' },
   'script.archived': { status: 409, title: 'The call script is archived' },
   'idempotency.key_reused': { status: 422, title: 'That Idempotency-Key was used with a different request' },
-  'idempotency.in_progress': { status: 409, title: 'A request with that Idempotency-Key is still in progress' },
+  'idempotency.in_progress': {
+    status: 409,
+    title: 'A request with that Idempotency-Key is still in progress',
+  },
   'service.unavailable': { status: 503, title: 'The service is temporarily unavailable: try again shortly' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

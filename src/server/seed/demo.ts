@@ -349,6 +349,8 @@ async function seedAll(
   await seedKnowledge(s.knowledge, { userId: lena.id, role: 'team_leader', via: 'session' });
 
   const customerIds: string[] = [];
+  // What each demo caller says when asked for their particulars (verification compares it with the record).
+  const said = new Map<string, { name: string; idNumber: string }>();
   for (let i = 0; i < nCustomers; i++) {
     const name = `${r.pick(GIVEN)} ${r.pick(FAMILY)}`;
     const mobile = `+65 ${r.pick(['8', '9'])}${r.int(100, 999)} ${r.int(1000, 9999)}`;
@@ -403,6 +405,7 @@ async function seedAll(
       );
     }
     customerIds.push(c.id);
+    said.set(c.id, { name: c.displayName, idNumber: c.idNumber ?? '' });
   }
 
   const officers: Actor[] = [olivia, tom, lena].map((u) => ({
@@ -424,9 +427,9 @@ async function seedAll(
       customerId,
     });
     await s.contacts.verify(officer, contact.id, {
-      checks: [
-        { particular: 'name', result: 'match' },
-        { particular: 'id_number', result: 'match' },
+      answers: [
+        { particular: 'name', value: said.get(customerId)!.name },
+        { particular: 'id_number', value: said.get(customerId)!.idNumber },
       ],
     });
     const critical = t.type === 'complaint' && r.chance(0.2);

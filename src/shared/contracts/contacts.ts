@@ -31,26 +31,59 @@ export const ContactPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const VerificationCheck = Type.Object(
-  { particular: ParticularSchema, result: StringEnum(['match', 'mismatch', 'not_provided'] as const) },
+export const VerificationAnswer = Type.Object(
+  {
+    particular: ParticularSchema,
+    value: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'What the caller gave; the server compares it with the record and never returns the record',
+    }),
+  },
   { additionalProperties: false },
 );
 export const VerificationBody = Type.Object(
-  { checks: Type.Array(VerificationCheck, { minItems: 1, maxItems: 20 }) },
+  { answers: Type.Array(VerificationAnswer, { minItems: 1, maxItems: 20 }) },
   { additionalProperties: false },
 );
+/** `no_record`: nothing on file to compare with (it cannot count towards the policy). */
+export const CHECK_RESULTS = ['match', 'mismatch', 'no_record'] as const;
+export const VerificationCheck = Type.Object({
+  particular: Type.String(),
+  result: StringEnum(CHECK_RESULTS),
+});
+export const VerificationState = Type.Object({
+  /** The latest result per particular on this contact. */
+  checks: Type.Array(VerificationCheck),
+  satisfiesPolicy: Type.Boolean(),
+  /** Particulars the policy still needs before account details are shown or changed. */
+  missing: Type.Array(Type.String()),
+  /** Mismatched answers so far on this contact; at `maxMismatches` verification is locked. */
+  mismatches: Type.Integer(),
+  maxMismatches: Type.Integer(),
+  locked: Type.Boolean({ description: 'Too many mismatches: the team leader has been told' }),
+});
+export type VerificationStateDto = Static<typeof VerificationState>;
 export const Verification = Type.Object({
   id: Uuid,
   contactId: Uuid,
   officerId: Uuid,
   at: Timestamp,
-  checks: Type.Array(Type.Object({ particular: Type.String(), result: Type.String() })),
+  /** This attempt's results, one per answer. */
+  checks: Type.Array(VerificationCheck),
   result: StringEnum(['passed', 'failed'] as const),
   satisfiesPolicy: Type.Boolean(),
-  /** Particulars the policy still needs before account details are shown or changed. */
   missing: Type.Array(Type.String()),
+  state: VerificationState,
 });
 export type VerificationDto = Static<typeof Verification>;
+
+/** The unsaved parts of the contact's form, kept on the server per contact (opaque to it). */
+export const ContactDraft = Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), {
+  maxProperties: 40,
+});
+export const ContactDraftBody = Type.Object({ data: ContactDraft }, { additionalProperties: false });
 
 export const Contact = Type.Object({
   id: Uuid,
@@ -63,9 +96,16 @@ export const Contact = Type.Object({
   durationSeconds: Nullable(Type.Integer()),
   fromAddress: Nullable(Type.String()),
   notes: Nullable(Type.String()),
-  verified: Type.Boolean({ description: 'The verification policy is met on this contact' }),
+  verified: Type.Boolean({
+    description: 'The verification policy is met on this contact, and it still unmasks (open, or in wrap-up)',
+  }),
+  verification: Nullable(VerificationState),
+  /** The cases logged on this contact (one per enquiry), oldest first. */
   caseIds: Type.Array(Uuid),
+  /** The handler's unsaved form; only the handling officer sees it. */
+  draft: Nullable(ContactDraft),
 });
+export const CurrentContact = Type.Object({ contact: Nullable(Contact) });
 export type ContactDto = Static<typeof Contact>;
 
 export const VerificationPolicy = Type.Object(
@@ -73,6 +113,21 @@ export const VerificationPolicy = Type.Object(
     required: Type.Array(ParticularSchema, { uniqueItems: true, maxItems: 8 }),
     anyOf: Type.Array(ParticularSchema, { uniqueItems: true, maxItems: 8 }),
     anyOfCount: Type.Integer({ minimum: 0, maximum: 8 }),
+    maxMismatches: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10,
+        description:
+          'Mismatched answers on one contact before verification locks and the team leader is told (3)',
+      }),
+    ),
+    wrapUpMinutes: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 120,
+        description: 'How long after a contact ends its verification still unmasks, for wrap-up (10)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -23,7 +23,7 @@ export async function api<T>(
   path: string,
   body?: unknown,
   /** Extra request headers, e.g. `If-Match` with the version of the record being changed. */
-  opts: { headers?: Record<string, string> } = {},
+  opts: { headers?: Record<string, string>; keepalive?: boolean } = {},
 ): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method,
@@ -34,6 +34,8 @@ export async function api<T>(
       ...opts.headers,
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    // keepalive: the request outlives the page (a draft saved as the officer reloads or leaves).
+    ...(opts.keepalive ? { keepalive: true } : {}),
   });
   if (res.status === 204) return undefined as T;
   const data = await res

@@ -705,7 +705,32 @@ export class CasesService {
         await followed?.write();
         await this.onChanged?.(trx, before, next);
       } else {
-        await this.save(trx, before, { ...before, updated_at: at }, actor, 'case.signposted');
+        // A signposted enquiry is handled at once: the customer has been given the party and its number,
+        // so the case is resolved (its clocks stop) rather than left open to breach in the officer's queue.
+        // It stays a case, not a bare contact, so volumes by type and category, and a call back, find it.
+        const t = transition(before.status as CaseStatus, 'resolve');
+        const party = referral.party_name ?? 'another party';
+        const next: CaseRow = t.ok
+          ? {
+              ...before,
+              status: t.to,
+              resolution_summary:
+                before.resolution_summary ??
+                `Signposted to ${party} (number given: ${numberGiven}). ${input.reason}`,
+              resolved_at: at,
+              updated_at: at,
+            }
+          : { ...before, updated_at: at };
+        const plan = t.ok
+          ? await this.slaPlan(trx, next, {
+              type: 'status',
+              from: before.status,
+              to: t.to,
+              action: 'resolve',
+            })
+          : undefined;
+        await this.save(trx, before, next, actor, 'case.signposted');
+        await plan?.write();
       }
       await trx.insertInto('referrals').values(referral).execute();
       await this.event(trx, id, at, actor, input.mode === 'transfer' ? 'case.referred' : 'case.signposted', {

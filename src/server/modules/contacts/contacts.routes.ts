@@ -3,7 +3,9 @@ import { IdParams, Page, PageQuery, Uuid } from '../../../shared/contracts/commo
 import {
   Contact,
   ContactCreate,
+  ContactDraftBody,
   ContactPatch,
+  CurrentContact,
   StandardPhrases,
   Verification,
   VerificationBody,
@@ -27,7 +29,7 @@ export function contactsRoutes(app: App, s: { contacts: ContactsService }) {
         response: { 200: Page(Contact) },
       },
     },
-    async (req) => s.contacts.list({ ...req.query, limit: req.query.limit ?? 50 }),
+    async (req) => s.contacts.list(actorOf(req), { ...req.query, limit: req.query.limit ?? 50 }),
   );
   app.post(
     '/contacts',
@@ -46,9 +48,39 @@ export function contactsRoutes(app: App, s: { contacts: ContactsService }) {
     },
   );
   app.get(
+    '/contacts/current',
+    {
+      config: { access: 'contacts.write' },
+      schema: {
+        tags,
+        description:
+          'The caller’s contact in progress (their latest open contact) with its verification and draft, so the desktop resumes it after navigation or a reload; `null` when none.',
+        response: { 200: CurrentContact },
+      },
+    },
+    async (req) => s.contacts.current(actorOf(req)),
+  );
+  app.get(
     '/contacts/:id',
     { config: { access: 'contacts.read' }, schema: { tags, params: IdParams, response: { 200: Contact } } },
-    async (req) => s.contacts.get(req.params.id),
+    async (req) => s.contacts.get(actorOf(req), req.params.id),
+  );
+  app.put(
+    '/contacts/:id/draft',
+    {
+      config: { access: 'contacts.write' },
+      schema: {
+        tags,
+        description:
+          'Keep the unsaved parts of the contact’s form (type, category, outcome, notes…) on the server; only the handling officer, only while the contact is open. Up to 32 KB.',
+        params: IdParams,
+        body: ContactDraftBody,
+      },
+    },
+    async (req, reply) => {
+      await s.contacts.saveDraft(actorOf(req), req.params.id, req.body.data);
+      return reply.code(204).send();
+    },
   );
   app.patch(
     '/contacts/:id',
@@ -65,7 +97,7 @@ export function contactsRoutes(app: App, s: { contacts: ContactsService }) {
       schema: {
         tags,
         description:
-          'Record which particulars were checked and how they matched; answers whether the policy is now met.',
+          'Record what the caller gave for each particular: the server compares it with the record (never revealing it), records match / mismatch, and answers whether the policy is now met. Only the handling officer, while the contact is open; locked after repeated mismatches.',
         params: IdParams,
         body: VerificationBody,
         response: { 201: Verification },

@@ -8,18 +8,30 @@ import type {
   VerificationBody,
   VerificationDto,
   VerificationPolicyDto,
+  VerificationStateDto,
 } from '../../../shared/contracts/contacts.ts';
+import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, invalidFields, notFound } from '../../platform/errors.ts';
+import { AppError, invalid, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
-import { type CheckResult, DEFAULT_POLICY, evaluate, policyProblems } from './verification.ts';
+import { maskParticulars } from '../customers/normalize.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
+import type { PeopleService } from '../people/people.service.ts';
+import {
+  type CheckResult,
+  DEFAULT_POLICY,
+  evaluate,
+  maxMismatches,
+  policyProblems,
+  wrapUpMinutes,
+} from './verification.ts';
 
 const POLICY_KEY = 'verification.policy';
 const PHRASES_KEY = 'phrases.standard';
@@ -28,7 +40,22 @@ const DEFAULT_PHRASES: StandardPhrasesDto = {
   closing: 'Thank you for calling. Have a good day.',
 };
 
-function presentContact(c: Selectable<ContactsTable>, verified: boolean, caseIds: string[]): ContactDto {
+type ContactRow = Selectable<ContactsTable>;
+
+/** Roles that handle contacts, or see particulars anyway, read a contact as it is; others (trainers) masked. */
+const seesContactDetails = (actor: Actor) =>
+  actor.via === 'system' || can(actor.role, 'contacts.write') || can(actor.role, 'pii.unmasked');
+
+function presentContact(
+  c: ContactRow,
+  parts: {
+    verified: boolean;
+    verification: VerificationStateDto | null;
+    caseIds: string[];
+    draft: Record<string, unknown> | null;
+    masked: boolean;
+  },
+): ContactDto {
   return {
     id: c.id,
     channel: c.channel as ContactDto['channel'],
@@ -40,20 +67,34 @@ function presentContact(c: Selectable<ContactsTable>, verified: boolean, caseIds
     durationSeconds: c.ended_at
       ? Math.max(0, Math.round((Date.parse(c.ended_at) - Date.parse(c.started_at)) / 1000))
       : null,
-    fromAddress: c.from_address,
-    notes: c.notes,
-    verified,
-    caseIds,
+    fromAddress: parts.masked ? maskParticulars(c.from_address) : c.from_address,
+    notes: parts.masked ? maskParticulars(c.notes) : c.notes,
+    verified: parts.verified,
+    verification: parts.verification,
+    caseIds: parts.caseIds,
+    draft: parts.draft,
   };
 }
 
-/** Contacts (each exchange with a customer) and identity verification on them. */
+const DRAFT_MAX_BYTES = 32 * 1024;
+
+/**
+ * Contacts (each exchange with a customer) and identity verification on them. A contact belongs to
+ * the officer handling it: only they verify, edit or end it while it is open, and its verification
+ * unmasks the customer only for them, only while it is open or in wrap-up.
+ */
 export class ContactsService {
   private readonly ctx: Ctx;
   private readonly customers: () => CustomersService;
-  constructor(ctx: Ctx, customers: () => CustomersService) {
+  private readonly deps: { notifications: NotificationsService; people: PeopleService };
+  constructor(
+    ctx: Ctx,
+    customers: () => CustomersService,
+    deps: { notifications: NotificationsService; people: PeopleService },
+  ) {
     this.ctx = ctx;
     this.customers = customers;
+    this.deps = deps;
   }
 
   private get db() {
@@ -85,11 +126,7 @@ export class ContactsService {
     return phrases;
   }
 
-  private async latestChecks(
-    trx: Executor,
-    contactId: string,
-    customerId: string,
-  ): Promise<Map<string, CheckResult>> {
+  private async attempts(trx: Executor, contactId: string, customerId: string) {
     const rows = await trx
       .selectFrom('contact_verifications')
       .select(['checks'])
@@ -99,48 +136,117 @@ export class ContactsService {
       .orderBy('id')
       .execute();
     const latest = new Map<string, CheckResult>();
+    let mismatches = 0;
     for (const r of rows) {
-      for (const c of parseJson<{ particular: string; result: CheckResult }[]>(r.checks, []))
+      for (const c of parseJson<{ particular: string; result: CheckResult }[]>(r.checks, [])) {
         latest.set(c.particular, c.result);
+        if (c.result === 'mismatch') mismatches++;
+      }
     }
-    return latest;
+    return { latest, mismatches };
   }
 
-  /** The verification gate other modules ask: has this contact verified this customer? */
-  async isVerified(contactId: string, customerId: string, trx: Executor = this.db): Promise<boolean> {
-    const c = await trx
-      .selectFrom('contacts')
-      .select(['customer_id'])
-      .where('id', '=', contactId)
-      .executeTakeFirst();
+  private async state(
+    trx: Executor,
+    c: ContactRow,
+    policy?: VerificationPolicyDto,
+  ): Promise<VerificationStateDto | null> {
+    if (!c.customer_id) return null;
+    const p = policy ?? (await this.policy(trx));
+    const { latest, mismatches } = await this.attempts(trx, c.id, c.customer_id);
+    const outcome = evaluate(p, latest);
+    const max = maxMismatches(p);
+    return {
+      checks: [...latest].map(([particular, result]) => ({ particular, result })),
+      satisfiesPolicy: outcome.satisfiesPolicy,
+      missing: outcome.missing,
+      mismatches,
+      maxMismatches: max,
+      locked: mismatches >= max,
+    };
+  }
+
+  /** Open, or ended no longer ago than the policy's wrap-up time. */
+  private stillUnmasks(c: ContactRow, policy: VerificationPolicyDto): boolean {
+    if (!c.ended_at) return true;
+    return this.ctx.clock.now().getTime() - Date.parse(c.ended_at) <= wrapUpMinutes(policy) * 60_000;
+  }
+
+  /**
+   * The verification gate other modules ask: has this actor, through this contact, verified this
+   * customer? Only the contact's own officer, only while it is open or in wrap-up.
+   */
+  async isVerified(
+    contactId: string,
+    customerId: string,
+    actor: Actor,
+    trx: Executor = this.db,
+  ): Promise<boolean> {
+    const c = await trx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
     if (!c || c.customer_id !== customerId) return false;
-    return evaluate(await this.policy(trx), await this.latestChecks(trx, contactId, customerId))
-      .satisfiesPolicy;
+    if (actor.via !== 'system' && c.officer_id !== actor.userId) return false;
+    const policy = await this.policy(trx);
+    if (!this.stillUnmasks(c, policy)) return false;
+    return (await this.state(trx, c, policy))?.satisfiesPolicy ?? false;
   }
 
-  async getRow(trx: Executor, id: string): Promise<Selectable<ContactsTable>> {
+  async getRow(trx: Executor, id: string): Promise<ContactRow> {
     const c = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!c) throw notFound('contact.not_found', id);
     return c;
   }
 
-  private async present(trx: Executor, c: Selectable<ContactsTable>): Promise<ContactDto> {
-    const verified = c.customer_id ? await this.isVerified(c.id, c.customer_id, trx) : false;
+  private async present(trx: Executor, c: ContactRow, actor: Actor): Promise<ContactDto> {
+    const policy = await this.policy(trx);
+    const verification = await this.state(trx, c, policy);
+    const mine = c.officer_id === actor.userId;
     const cases = await trx
       .selectFrom('contact_cases')
       .select('case_id')
       .where('contact_id', '=', c.id)
       .orderBy('created_at')
       .execute();
-    return presentContact(
-      c,
-      verified,
-      cases.map((r) => r.case_id),
-    );
+    const draft =
+      mine && !c.ended_at
+        ? await trx
+            .selectFrom('contact_drafts')
+            .select('data')
+            .where('contact_id', '=', c.id)
+            .executeTakeFirst()
+        : undefined;
+    return presentContact(c, {
+      // "Verified" answers for the viewer: it unmasks only for the handler, while it lasts.
+      verified: mine && !!verification?.satisfiesPolicy && this.stillUnmasks(c, policy),
+      verification,
+      caseIds: cases.map((r) => r.case_id),
+      draft: draft ? parseJson<Record<string, unknown>>(draft.data, {}) : null,
+      masked: !seesContactDetails(actor),
+    });
   }
 
-  async get(id: string): Promise<ContactDto> {
-    return this.present(this.db, await this.getRow(this.db, id));
+  async get(actor: Actor, id: string): Promise<ContactDto> {
+    return this.present(this.db, await this.getRow(this.db, id), actor);
+  }
+
+  /** The caller's contact in progress (their latest open one), so a reload resumes it. */
+  async current(actor: Actor): Promise<{ contact: ContactDto | null }> {
+    const c = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('officer_id', '=', actor.userId)
+      .where('ended_at', 'is', null)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return { contact: c ? await this.present(this.db, c, actor) : null };
+  }
+
+  /** Only the officer handling a contact changes it; supervisors may end an abandoned one. */
+  private assertHandler(actor: Actor, c: ContactRow, opts: { ending?: boolean } = {}) {
+    if (actor.via === 'system' || c.officer_id === actor.userId) return;
+    if (opts.ending && (actor.role === 'supervisor' || actor.role === 'administrator')) return;
+    throw new AppError('contact.not_yours');
   }
 
   private async assertCustomer(trx: Executor, customerId: string | null | undefined) {
@@ -153,7 +259,7 @@ export class ContactsService {
 
   async create(actor: Actor, input: Static<typeof ContactCreate>): Promise<ContactDto> {
     const at = nowIso(this.ctx);
-    const row: Selectable<ContactsTable> = {
+    const row: ContactRow = {
       id: newId(),
       channel: input.channel,
       direction: input.direction,
@@ -177,16 +283,38 @@ export class ContactsService {
         action: 'contact.created',
         after: row,
       });
-      await emit(trx, at, 'contact.created', { id: row.id, customerId: row.customer_id });
-      return presentContact(row, false, []);
+      await emit(trx, at, 'contact.created', {
+        id: row.id,
+        customerId: row.customer_id,
+        officerId: actor.userId,
+      });
+      return this.present(trx, row, actor);
     });
   }
 
   async update(actor: Actor, id: string, input: Static<typeof ContactPatch>): Promise<ContactDto> {
     return tx(this.ctx, async (trx) => {
       const before = await this.getRow(trx, id);
+      this.assertHandler(actor, before, { ending: input.end === true && Object.keys(input).length === 1 });
       const at = nowIso(this.ctx);
       if (input.end && before.ended_at) throw new AppError('contact.already_ended');
+      const changingCustomer = input.customerId !== undefined && input.customerId !== before.customer_id;
+      if (changingCustomer) {
+        if (before.ended_at)
+          throw new AppError('contact.already_ended', 'The customer of an ended contact is fixed');
+        // A wrong pick can be undone until an enquiry is logged against it: the case belongs to that customer.
+        const logged = await trx
+          .selectFrom('contact_cases')
+          .select('case_id')
+          .where('contact_id', '=', id)
+          .limit(1)
+          .executeTakeFirst();
+        if (logged) {
+          throw new AppError('contact.has_cases', undefined, {
+            errors: [{ field: '/body/customerId', message: 'a case is already logged for this customer' }],
+          });
+        }
+      }
       const next = {
         ...before,
         customer_id: input.customerId !== undefined ? input.customerId : before.customer_id,
@@ -194,21 +322,57 @@ export class ContactsService {
         ended_at: input.end ? at : before.ended_at,
         updated_at: at,
       };
-      if (input.customerId !== undefined) await this.assertCustomer(trx, next.customer_id);
+      if (changingCustomer) await this.assertCustomer(trx, next.customer_id);
       await trx.updateTable('contacts').set(next).where('id', '=', id).execute();
       await audit(trx, {
         at,
         actor,
         entityType: 'contact',
         entityId: id,
-        action: input.end ? 'contact.ended' : 'contact.updated',
+        action: input.end
+          ? 'contact.ended'
+          : changingCustomer && before.customer_id
+            ? 'contact.customer_changed'
+            : 'contact.updated',
         ...diff(before, next),
       });
-      if (input.end) await emit(trx, at, 'contact.ended', { id });
-      return this.present(trx, next);
+      if (input.end) {
+        await emit(trx, at, 'contact.ended', { id, officerId: before.officer_id });
+        await trx.deleteFrom('contact_drafts').where('contact_id', '=', id).execute();
+      } else {
+        await emit(trx, at, 'contact.updated', { id, officerId: before.officer_id });
+      }
+      return this.present(trx, next, actor);
     });
   }
 
+  /** Keep the unsaved parts of the handler's form, so navigation or a reload brings them back. */
+  async saveDraft(actor: Actor, id: string, data: Record<string, unknown>): Promise<void> {
+    const json = JSON.stringify(data);
+    if (Buffer.byteLength(json) > DRAFT_MAX_BYTES) throw invalid('/body/data', 'is larger than 32 KB');
+    await tx(this.ctx, async (trx) => {
+      const c = await this.getRow(trx, id);
+      this.assertHandler(actor, c);
+      if (c.ended_at) throw new AppError('contact.already_ended');
+      const at = nowIso(this.ctx);
+      const n = await trx
+        .updateTable('contact_drafts')
+        .set({ data: json, updated_at: at })
+        .where('contact_id', '=', id)
+        .executeTakeFirst();
+      if (Number(n.numUpdatedRows) === 0) {
+        await trx
+          .insertInto('contact_drafts')
+          .values({ contact_id: id, user_id: actor.userId, data: json, updated_at: at })
+          .execute();
+      }
+    });
+  }
+
+  /**
+   * Compare what the caller gave with the record (the server never reveals it), record match /
+   * mismatch per particular, and lock after repeated mismatches, telling the team leader once.
+   */
   async verify(
     actor: Actor,
     contactId: string,
@@ -216,19 +380,27 @@ export class ContactsService {
   ): Promise<VerificationDto> {
     return tx(this.ctx, async (trx) => {
       const contact = await this.getRow(trx, contactId);
+      this.assertHandler(actor, contact);
+      if (contact.ended_at) throw new AppError('contact.already_ended');
       if (!contact.customer_id)
         throw new AppError('contact.no_customer', 'Identify the customer on the contact before verifying');
+      const policy = await this.policy(trx);
+      const before = await this.attempts(trx, contactId, contact.customer_id);
+      const max = maxMismatches(policy);
+      if (before.mismatches >= max) throw new AppError('contact.verification_locked');
       const at = nowIso(this.ctx);
-      const latest = await this.latestChecks(trx, contactId, contact.customer_id);
-      for (const c of input.checks) latest.set(c.particular, c.result);
-      const outcome = evaluate(await this.policy(trx), latest);
+      const checks = await this.customers().compareParticulars(trx, contact.customer_id, input.answers);
+      const latest = new Map(before.latest);
+      for (const c of checks) latest.set(c.particular, c.result);
+      const outcome = evaluate(policy, latest);
+      const mismatches = before.mismatches + checks.filter((c) => c.result === 'mismatch').length;
       const row = {
         id: newId(),
         contact_id: contactId,
         customer_id: contact.customer_id,
         officer_id: actor.userId,
         at,
-        checks: JSON.stringify(input.checks),
+        checks: JSON.stringify(checks),
         result: outcome.result,
         satisfies_policy: outcome.satisfiesPolicy,
       };
@@ -239,20 +411,64 @@ export class ContactsService {
         entityType: 'customer',
         entityId: contact.customer_id,
         action: 'customer.verification_recorded',
-        after: { contactId, checks: input.checks, ...outcome },
+        // Results only: what the caller said is not kept (it may be a wrong guess at someone's particulars).
+        after: { contactId, checks, ...outcome },
       });
-      await emit(trx, at, 'contact.verified', { id: contactId, satisfiesPolicy: outcome.satisfiesPolicy });
+      await emit(trx, at, 'contact.verified', {
+        id: contactId,
+        officerId: actor.userId,
+        satisfiesPolicy: outcome.satisfiesPolicy,
+      });
+      if (mismatches >= max) await this.flagLocked(trx, actor, contact, mismatches, at);
       return {
         id: row.id,
         contactId,
         officerId: actor.userId,
         at,
-        checks: input.checks,
+        checks,
         result: outcome.result,
         satisfiesPolicy: outcome.satisfiesPolicy,
         missing: outcome.missing,
+        state: {
+          checks: [...latest].map(([particular, result]) => ({ particular, result })),
+          satisfiesPolicy: outcome.satisfiesPolicy,
+          missing: outcome.missing,
+          mismatches,
+          maxMismatches: max,
+          locked: mismatches >= max,
+        },
       };
     });
+  }
+
+  /** Repeated mismatches may be someone trying particulars: the team leader hears of it, once per contact. */
+  private async flagLocked(trx: Executor, actor: Actor, contact: ContactRow, mismatches: number, at: string) {
+    const officer = await trx
+      .selectFrom('users')
+      .select(['team_id', 'display_name'])
+      .where('id', '=', contact.officer_id)
+      .executeTakeFirst();
+    const chain = await this.deps.people.escalationChain(trx, {
+      teamId: officer?.team_id ?? null,
+      departmentId: null,
+    });
+    const to = chain.teamLeaderId ? [chain.teamLeaderId] : chain.supervisorIds;
+    await this.deps.notifications.notify(trx, {
+      userIds: to,
+      kind: 'verification.locked',
+      title: 'Verification locked after repeated mismatches',
+      body: `${officer?.display_name ?? 'An officer'}'s caller gave ${mismatches} particulars that did not match the record. Verification on that contact is locked; the customer's details stay masked.`,
+      urgent: true,
+    });
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'contact',
+      entityId: contact.id,
+      action: 'contact.verification_locked',
+      after: { customerId: contact.customer_id, mismatches, notified: to },
+    });
+    await emit(trx, at, 'contact.verification_locked', { id: contact.id, customerId: contact.customer_id });
   }
 
   /** An outbound exchange made on a case (e.g. a progress update), logged as a finished contact. */
@@ -262,7 +478,7 @@ export class ContactsService {
     c: { channel: string; customerId: string | null; notes: string; caseId: string },
   ): Promise<string> {
     const at = nowIso(this.ctx);
-    const row: Selectable<ContactsTable> = {
+    const row: ContactRow = {
       id: newId(),
       channel: c.channel,
       direction: 'outbound',
@@ -295,7 +511,10 @@ export class ContactsService {
       .execute();
   }
 
-  async list(q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {
+  async list(
+    actor: Actor,
+    q: { customerId?: string | undefined; limit: number; cursor?: string | undefined },
+  ) {
     const after = decodeCursor(q.cursor);
     let query = this.db
       .selectFrom('contacts')
@@ -313,7 +532,7 @@ export class ContactsService {
     const rows = await query.execute();
     const page = rows.slice(0, q.limit);
     const items = [];
-    for (const r of page) items.push(await this.present(this.db, r));
+    for (const r of page) items.push(await this.present(this.db, r, actor));
     return {
       items,
       nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.started_at, page.at(-1)!.id) : null,

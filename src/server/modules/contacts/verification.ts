@@ -4,9 +4,15 @@ export const DEFAULT_POLICY: VerificationPolicyDto = {
   required: ['name'],
   anyOf: ['id_number', 'account_number', 'service_number', 'date_of_birth'],
   anyOfCount: 1,
+  maxMismatches: 3,
+  wrapUpMinutes: 10,
 };
 
-export type CheckResult = 'match' | 'mismatch' | 'not_provided';
+/** What the server found comparing an answer with the record; `no_record`: nothing on file to compare. */
+export type CheckResult = 'match' | 'mismatch' | 'no_record';
+
+export const maxMismatches = (p: VerificationPolicyDto): number => p.maxMismatches ?? 3;
+export const wrapUpMinutes = (p: VerificationPolicyDto): number => p.wrapUpMinutes ?? 10;
 
 /**
  * Pure: given the latest result per particular on a contact, is the policy met, and what is missing?

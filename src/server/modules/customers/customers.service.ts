@@ -19,9 +19,18 @@ import { emit } from '../../platform/outbox.ts';
 import { auditShape, presentAccount, presentCustomer, presentHit } from './customers.present.ts';
 import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } from './customers.repo.ts';
 import { emailKey, identifierKey, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
+import { compareParticular, type ParticularResult } from './particulars.ts';
 
-/** Answers whether a contact has met the verification policy for a customer (the contacts module). */
-export type VerificationGate = (contactId: string, customerId: string, trx?: Executor) => Promise<boolean>;
+/**
+ * Answers whether this actor, through this contact, has verified this customer: the contact is
+ * theirs, still open (or in wrap-up) and met the policy (the contacts module).
+ */
+export type VerificationGate = (
+  contactId: string,
+  customerId: string,
+  actor: Actor,
+  trx?: Executor,
+) => Promise<boolean>;
 
 type Hit = Static<typeof CustomerSearchHit>;
 
@@ -55,7 +64,7 @@ export class CustomersService {
     if (can(actor.role, 'pii.unmasked')) return false;
     if (actor.role === 'trainer') return true;
     // Inside a transaction, pass it: SQLite has one connection, so a query beside it would wait forever.
-    return !(contactId && (await this.isVerified(contactId, customerId, trx)));
+    return !(contactId && (await this.isVerified(contactId, customerId, actor, trx)));
   }
 
   /**
@@ -75,7 +84,7 @@ export class CustomersService {
         errors: [{ field: '/body/contactId', message: 'is required to change this customer' }],
       });
     }
-    if (!(await this.isVerified(contactId, customerId))) {
+    if (!(await this.isVerified(contactId, customerId, actor))) {
       throw new AppError('contact.not_verified', 'The verification policy is not met on this contact');
     }
   }
@@ -91,7 +100,39 @@ export class CustomersService {
     const accounts = (await accountsWithServices(this.db, id)).map((x) =>
       presentAccount(x.account, x.services, masked),
     );
+    if (!masked && actor.via !== 'system') {
+      // Who saw the particulars unmasked, when, and through which contact (or by their role).
+      await audit(this.db, {
+        at: nowIso(this.ctx),
+        actor,
+        entityType: 'customer',
+        entityId: id,
+        action: 'customer.particulars_viewed',
+        after:
+          contactId && !can(actor.role, 'pii.unmasked')
+            ? { contactId }
+            : { by: 'role', contactId: contactId ?? null },
+      });
+    }
     return presentCustomer(c, accounts, masked);
+  }
+
+  /**
+   * Compare a caller's answers with the record; returns only match / mismatch / no_record per
+   * particular, never the stored value.
+   */
+  async compareParticulars(
+    trx: Executor,
+    customerId: string,
+    answers: { particular: string; value: string }[],
+  ): Promise<{ particular: string; result: ParticularResult }[]> {
+    const c = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
+    if (!c) throw notFound('customer.not_found', customerId);
+    const accounts = await accountsWithServices(trx, customerId);
+    return answers.map((a) => ({
+      particular: a.particular,
+      result: compareParticular(a.particular, a.value, c, accounts, this.ctx.config.phoneCountryCode),
+    }));
   }
 
   private async assertIdentifierFree(

@@ -66,3 +66,18 @@ export function maskEmail(value: string): string {
   const [user = '', domain = ''] = value.split('@');
   return `${user.slice(0, 1)}***@${domain}`;
 }
+
+/**
+ * Free text (a contact's notes, a caller number) for a reader who may not see particulars: runs of
+ * digits that could be an ID, account or phone number keep only their last two digits, and e-mail
+ * addresses their first letter and domain. The words stay readable, for assessment.
+ */
+export function maskParticulars(text: string | null): string | null {
+  if (text === null) return null;
+  return text
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, (m) => maskEmail(m))
+    .replace(/[A-Za-z]?\+?\d[\d\s().-]{3,}\d[A-Za-z]?/g, (m) => {
+      const digits = m.replace(/\D/g, '');
+      return digits.length < 5 ? m : `${'•'.repeat(Math.max(3, m.length - 2))}${m.slice(-2)}`;
+    });
+}

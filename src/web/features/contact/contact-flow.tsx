@@ -1,121 +1,56 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
-import type { CaseDto, ContactDto, CustomerDto, UserDto } from '../../app/types.ts';
+import type { UserDto } from '../../app/types.ts';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { ScriptPanel } from '../scripts/script-panel.tsx';
 import { CustomerCard } from './customer-card.tsx';
 import { FindCustomer } from './find-customer.tsx';
 import { OutcomePanel } from './outcome-panel.tsx';
+import { blankEnquiry, useContact } from './use-contact.ts';
 import { VerifyPanel } from './verify-panel.tsx';
-
-/** The call in progress, kept locally so a reload or a failed request loses nothing typed. */
-type SavedCall = {
-  contactId: string;
-  customerId: string | null;
-  unknown: boolean;
-  enquiry: string;
-  wrapUp: string;
-  answer?: string;
-};
-const callKey = (userId: string) => `frontline.call.${userId}`;
 
 /**
  * The enquiry flow of the standard: greet, find and verify the customer, capture the enquiry in
- * their words, classify and act, ask "anything else?", close. A checklist beside the working area
- * shows where the call is; nothing blocks going back.
+ * their words, classify and act, ask "anything else?" (each further enquiry its own case), close.
+ * The contact in progress is server state, so leaving the screen or reloading changes nothing.
  */
 export function ContactFlow({ user }: { user: UserDto }) {
-  const [contact, setContact] = useState<ContactDto | null>(null);
-  const [customer, setCustomer] = useState<CustomerDto | null>(null);
-  const [unknown, setUnknown] = useState(false);
-  const [verified, setVerified] = useState(false);
-  const [enquiry, setEnquiry] = useState('');
-  // What the officer tells the customer (the resolution summary); knowledge answers are inserted here.
-  const [answer, setAnswer] = useState('');
-  const [saved, setSaved] = useState<CaseDto | null>(null);
-  const [anythingElse, setAnythingElse] = useState(false);
-  const [wrapUp, setWrapUp] = useState('');
-  const [ended, setEnded] = useState<ContactDto | null>(null);
+  const { loading, contact, customer, cases, draft, ended, setDraft, start, refresh, pick, end, flush } =
+    useContact();
   const [phrases, setPhrases] = useState({ greeting: '', closing: '' });
+  const [busy, setBusy] = useState<'answer' | 'end' | null>(null);
   useEffect(() => {
     void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
   }, []);
   const greeting = phrases.greeting.replaceAll('{officer}', user.displayName);
-
-  // Keep the call locally while it lasts; forget it once the contact has ended.
-  useEffect(() => {
-    if (!contact || ended) return;
-    const call: SavedCall = {
-      contactId: contact.id,
-      customerId: customer?.id ?? null,
-      unknown,
-      enquiry,
-      wrapUp,
-      answer,
-    };
-    localStorage.setItem(callKey(user.id), JSON.stringify(call));
-  }, [contact, customer, unknown, enquiry, wrapUp, answer, ended, user.id]);
-
-  // After a reload, pick the call up where it was.
-  useEffect(() => {
-    const raw = localStorage.getItem(callKey(user.id));
-    if (!raw) return;
-    const call = JSON.parse(raw) as SavedCall;
-    void (async () => {
-      const c = await api<ContactDto>('GET', `/contacts/${call.contactId}`).catch(() => null);
-      if (!c || c.endedAt) {
-        localStorage.removeItem(callKey(user.id));
-        return;
-      }
-      setContact(c);
-      setUnknown(call.unknown);
-      setEnquiry(call.enquiry);
-      setWrapUp(call.wrapUp);
-      setAnswer(call.answer ?? '');
-      setVerified(c.verified);
-      if (c.customerId)
-        setCustomer(await api<CustomerDto>('GET', `/customers/${c.customerId}?contactId=${c.id}`));
-    })();
-  }, [user.id]);
-
-  const start = async () => {
-    const c = await api<ContactDto>('POST', '/contacts', { channel: 'phone', direction: 'inbound' });
-    setContact(c);
-    setCustomer(null);
-    setUnknown(false);
-    setVerified(false);
-    setEnquiry('');
-    setAnswer('');
-    setSaved(null);
-    setAnythingElse(false);
-    setWrapUp('');
-    setEnded(null);
-  };
-  const pick = async (customerId: string) => {
-    if (!contact) return;
-    setContact(await api<ContactDto>('PATCH', `/contacts/${contact.id}`, { customerId }));
-    setCustomer(await api<CustomerDto>('GET', `/customers/${customerId}?contactId=${contact.id}`));
-  };
-  const reloadCustomer = async () => {
-    if (contact && customer)
-      setCustomer(await api<CustomerDto>('GET', `/customers/${customer.id}?contactId=${contact.id}`));
-  };
-  const end = async () => {
-    if (!contact) return;
-    const c = await api<ContactDto>('PATCH', `/contacts/${contact.id}`, { end: true, notes: wrapUp || null });
-    localStorage.removeItem(callKey(user.id));
-    setEnded(c);
+  const once = (what: 'answer' | 'end', fn: () => Promise<void>) => async () => {
+    if (busy) return;
+    setBusy(what);
+    try {
+      await fn();
+    } finally {
+      setBusy(null);
+    }
   };
 
+  if (loading) return <p aria-busy="true">Loading…</p>;
+  const open = contact && !ended;
+  const verified = !!contact?.verified;
+  const enquiring = open && (cases.length === 0 || draft.another);
   const steps: [string, boolean][] = [
     ['Greet', !!contact],
-    ['Find the customer', !!customer || unknown],
-    ['Verify particulars', verified || unknown],
-    ['Capture the enquiry', enquiry.trim().length > 0],
-    ['Classify and act', !!saved],
-    ['Anything else?', anythingElse],
+    ['Find the customer', !!customer || draft.unknown],
+    ['Verify particulars', verified || draft.unknown],
+    ['Capture the enquiry', cases.length > 0 || draft.enquiry.trim().length > 0],
+    ['Classify and act', cases.length > 0],
+    ['Anything else?', draft.anythingElse],
     ['Close and wrap up', !!ended],
   ];
+  const answer = (
+    <button id="answer-call" type="button" disabled={!!busy} onClick={() => void once('answer', start)()}>
+      {ended ? 'Answer next call' : 'Answer call'}
+    </button>
+  );
 
   return (
     <div className="flow">
@@ -137,98 +72,134 @@ export function ContactFlow({ user }: { user: UserDto }) {
             key={contact.id}
             contactId={contact.id}
             customerId={customer?.id ?? null}
-            caseId={saved?.id ?? null}
+            caseId={cases.at(-1)?.id ?? null}
           />
         )}
       </aside>
       <section className="work" aria-label="Contact">
         <h1>Contact</h1>
-        {!contact && (
-          <button id="answer-call" type="button" onClick={() => void start()}>
-            Answer call
-          </button>
-        )}
+        {!contact && answer}
         {contact && (
           <>
             <p className="phrase">
               <span className="sr-only">Greeting: </span>“{greeting}”
             </p>
-            {!customer && !unknown && (
-              <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setUnknown(true)} />
+            {open && !customer && !draft.unknown && (
+              <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setDraft({ unknown: true })} />
+            )}
+            {draft.unknown && !customer && (
+              <p className="hint">
+                Unknown caller.{' '}
+                {open && cases.length === 0 && (
+                  <button type="button" className="link" onClick={() => setDraft({ unknown: false })}>
+                    Find the customer after all
+                  </button>
+                )}
+              </p>
             )}
             {customer && <CustomerCard customer={customer} />}
             {customer && (
-              <p>
+              <p className="row">
                 <a href={`#/customers/${customer.id}?contact=${contact.id}`} target="_blank" rel="noreferrer">
                   Open the customer 360 view
                 </a>
+                {open && cases.length === 0 && (
+                  <button type="button" className="secondary" onClick={() => void pick(null)}>
+                    Wrong customer? Change
+                  </button>
+                )}
               </p>
             )}
-            {customer && (
-              <VerifyPanel
-                contactId={contact.id}
-                customer={customer}
-                onVerified={(v) => {
-                  setVerified(v.satisfiesPolicy);
-                  void reloadCustomer();
-                }}
-              />
+            {customer && open && (
+              <VerifyPanel contact={contact} customer={customer} onVerified={() => void refresh()} />
             )}
-            <label>
-              The enquiry, in the customer's words
-              <textarea
-                id="enquiry"
-                name="enquiry"
-                rows={4}
-                value={enquiry}
-                onChange={(e) => setEnquiry(e.target.value)}
-              />
-            </label>
-            {!saved && (
-              <KbSuggestions
-                text={enquiry}
-                contactId={contact.id}
-                onInsert={(text) => setAnswer((a) => (a.trim() ? `${a.trimEnd()}\n\n${text}` : text))}
-              />
+            {cases.length > 0 && (
+              <ul className="saved-cases" aria-label="Enquiries logged on this contact">
+                {cases.map((c) => (
+                  <li key={c.id} role="status" className="ok">
+                    Case <a href={`#/cases/${c.id}`}>{c.reference}</a> saved ({c.status.replaceAll('_', ' ')}
+                    ): {c.subject}
+                  </li>
+                ))}
+              </ul>
             )}
-            {!saved && (
-              <OutcomePanel
-                contactId={contact.id}
-                enquiry={enquiry}
-                summary={answer}
-                onSummary={setAnswer}
-                onDone={(c) => setSaved(c)}
-              />
+            {enquiring && (
+              <>
+                <label>
+                  The enquiry, in the customer's words
+                  <textarea
+                    id="enquiry"
+                    name="enquiry"
+                    rows={4}
+                    value={draft.enquiry}
+                    onChange={(e) => setDraft({ enquiry: e.target.value })}
+                  />
+                </label>
+                <KbSuggestions
+                  text={draft.enquiry}
+                  contactId={contact.id}
+                  onInsert={(text) =>
+                    setDraft({
+                      summary: draft.summary.trim() ? `${draft.summary.trimEnd()}\n\n${text}` : text,
+                    })
+                  }
+                />
+                <OutcomePanel
+                  contactId={contact.id}
+                  draft={draft}
+                  onChange={setDraft}
+                  onSaving={async (caseId) => {
+                    setDraft({ savingCaseId: caseId });
+                    await flush();
+                  }}
+                  onDone={() => {
+                    setDraft({ ...blankEnquiry(), another: false });
+                    void refresh();
+                  }}
+                />
+              </>
             )}
-            {saved && (
-              <p role="status" className="ok">
-                Case <a href={`#/cases/${saved.id}`}>{saved.reference}</a> saved (
-                {saved.status.replaceAll('_', ' ')}).
-              </p>
-            )}
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={anythingElse}
-                onChange={(e) => setAnythingElse(e.target.checked)}
-              />{' '}
-              Asked “Is there anything else I can help you with?”
-            </label>
-            <p className="phrase">“{phrases.closing}”</p>
-            <label>
-              Wrap-up notes
-              <textarea rows={2} value={wrapUp} onChange={(e) => setWrapUp(e.target.value)} />
-            </label>
-            {!ended ? (
-              <button id="end-contact" type="button" onClick={() => void end()}>
-                End contact
+            {open && cases.length > 0 && !draft.another && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setDraft({ ...blankEnquiry(), another: true, anythingElse: true })}
+              >
+                Log another enquiry
               </button>
-            ) : (
-              <p role="status">
-                Contact ended after {ended.durationSeconds} s.{' '}
-                <button type="button" onClick={() => void start()}>
-                  Answer next call
+            )}
+            {open && (
+              <>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={draft.anythingElse}
+                    onChange={(e) => setDraft({ anythingElse: e.target.checked })}
+                  />{' '}
+                  Asked “Is there anything else I can help you with?”
+                </label>
+                <p className="phrase">“{phrases.closing}”</p>
+                <label>
+                  Wrap-up notes
+                  <textarea
+                    rows={2}
+                    value={draft.wrapUp}
+                    onChange={(e) => setDraft({ wrapUp: e.target.value })}
+                  />
+                </label>
+                <button
+                  id="end-contact"
+                  type="button"
+                  disabled={!!busy}
+                  onClick={() => void once('end', end)()}
+                >
+                  End contact
                 </button>
+              </>
+            )}
+            {ended && (
+              <p role="status">
+                Contact ended after {ended.durationSeconds} s. {answer}
               </p>
             )}
           </>

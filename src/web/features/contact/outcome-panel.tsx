@@ -4,8 +4,8 @@ import type { CaseDto, CategoryDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { FieldMessage } from '../../ui/field.tsx';
 import { DepartmentSelect } from '../directory/department-select.tsx';
+import type { ContactDraft } from './use-contact.ts';
 
-type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
 const TYPES = [
   ['general_enquiry', 'General enquiry'],
   ['request_for_action', 'Request for action'],
@@ -14,42 +14,39 @@ const TYPES = [
   ['feedback', 'Feedback'],
 ] as const;
 
-/** Classify the enquiry, then resolve now, follow up, escalate/refer, or signpost when needs cannot be met. */
+/**
+ * Classify the enquiry, then resolve now, follow up, escalate/refer, or signpost when needs cannot
+ * be met. Controlled by the contact's server-kept draft; every step of a save carries an
+ * Idempotency-Key derived from the draft's save key, so a double-click, a retry after a failure or a
+ * reload mid-save repeats the save instead of doubling it.
+ */
 export function OutcomePanel({
   contactId,
-  enquiry,
+  draft,
+  onChange,
+  onSaving,
   onDone,
-  summary: heldSummary,
-  onSummary,
 }: {
   contactId: string;
-  enquiry: string;
-  onDone(c: CaseDto, summary: string): void;
-  /** The summary, when the flow holds it (a knowledge answer can be inserted into it). */
-  summary?: string;
-  onSummary?(summary: string): void;
+  draft: ContactDraft;
+  onChange(change: Partial<ContactDraft>): void;
+  /** The case exists (the first step succeeded): remember it before the next step. */
+  onSaving(caseId: string): Promise<void>;
+  onDone(c: CaseDto): void;
 }) {
-  const [type, setType] = useState<(typeof TYPES)[number][0]>('general_enquiry');
-  const [categoryId, setCategoryId] = useState('');
-  const [critical, setCritical] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>('resolve');
-  const [ownSummary, setOwnSummary] = useState('');
-  const summary = heldSummary ?? ownSummary;
-  const setSummary = onSummary ?? setOwnSummary;
-  const [confirmed, setConfirmed] = useState(false);
-  const [departmentId, setDepartmentId] = useState('');
-  const [numberGiven, setNumberGiven] = useState('');
+  const { type, categoryId, critical, outcome, summary, confirmed, departmentId, numberGiven } = draft;
   const [categories, setCategories] = useState<CategoryDto[]>([]);
   const departments = useDepartments();
   const [error, setError] = useState<ApiError | null>(null);
-  // The case, once created: a retry after a failed referral or resolution must not create another.
-  const [created, setCreated] = useState<CaseDto | null>(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     void api<{ items: CategoryDto[] }>('GET', '/case-categories').then((r) => setCategories(r.items));
   }, []);
   const dept = departments.find((d) => d.id === departmentId);
+  const key = (step: string) => ({ headers: { 'idempotency-key': `${draft.saveKey}:${step}` } });
 
   const submit = async () => {
+    if (busy) return;
     setError(null);
     if ((outcome === 'refer' || outcome === 'signpost') && !departmentId) {
       setError(
@@ -63,47 +60,60 @@ export function OutcomePanel({
       );
       return;
     }
+    setBusy(true);
     try {
-      const subject = enquiry.split('\n')[0]!.slice(0, 300) || 'Enquiry';
-      const c =
-        created ??
-        (await api<CaseDto>('POST', '/cases', {
-          contactId,
-          type,
-          subject,
-          description: enquiry || null,
-          categoryId: categoryId || null,
-          criticality: critical ? 'highly_critical' : 'not_highly_critical',
-        }));
-      setCreated(c);
-      let done = c;
-      if (outcome === 'resolve') {
-        done = await api<CaseDto>('POST', `/cases/${c.id}/transitions`, {
-          action: 'resolve',
-          resolutionSummary: summary,
-          customerConfirmed: confirmed,
-        });
-      } else if (outcome === 'refer') {
-        await api('POST', `/cases/${c.id}/referrals`, {
-          mode: 'transfer',
-          departmentId,
-          reason: summary || subject,
-          urgent: critical,
-        });
-      } else if (outcome === 'signpost') {
-        await api('POST', `/cases/${c.id}/referrals`, {
-          mode: 'signpost',
-          departmentId,
-          reason: summary || subject,
-          ...(numberGiven ? { contactNumberGiven: numberGiven } : {}),
-        });
+      const subject = draft.enquiry.split('\n')[0]!.slice(0, 300) || 'Enquiry';
+      let caseId = draft.savingCaseId;
+      if (!caseId) {
+        const c = await api<CaseDto>(
+          'POST',
+          '/cases',
+          {
+            contactId,
+            type,
+            subject,
+            description: draft.enquiry || null,
+            categoryId: categoryId || null,
+            criticality: critical ? 'highly_critical' : 'not_highly_critical',
+          },
+          key('case'),
+        );
+        caseId = c.id;
+        await onSaving(c.id);
       }
-      // A referral moves the case (queue, status): show it as it now stands.
-      if (outcome === 'refer' || outcome === 'signpost') done = await api<CaseDto>('GET', `/cases/${c.id}`);
-      onDone(done, summary);
+      if (outcome === 'resolve') {
+        await api<CaseDto>(
+          'POST',
+          `/cases/${caseId}/transitions`,
+          { action: 'resolve', resolutionSummary: summary, customerConfirmed: confirmed },
+          key('resolve'),
+        );
+      } else if (outcome === 'refer') {
+        await api(
+          'POST',
+          `/cases/${caseId}/referrals`,
+          { mode: 'transfer', departmentId, reason: summary || subject, urgent: critical },
+          key('refer'),
+        );
+      } else if (outcome === 'signpost') {
+        await api(
+          'POST',
+          `/cases/${caseId}/referrals`,
+          {
+            mode: 'signpost',
+            departmentId,
+            reason: summary || subject,
+            ...(numberGiven || dept?.phone ? { contactNumberGiven: numberGiven || dept?.phone } : {}),
+          },
+          key('signpost'),
+        );
+      }
+      onDone(await api<CaseDto>('GET', `/cases/${caseId}`));
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -113,7 +123,7 @@ export function OutcomePanel({
       <div className="row">
         <label>
           Type
-          <select value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+          <select value={type} onChange={(e) => onChange({ type: e.target.value as typeof type })}>
             {TYPES.map(([v, l]) => (
               <option key={v} value={v}>
                 {l}
@@ -123,7 +133,7 @@ export function OutcomePanel({
         </label>
         <label>
           Category
-          <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+          <select value={categoryId} onChange={(e) => onChange({ categoryId: e.target.value })}>
             <option value="">—</option>
             {categories.map((c) => (
               <option key={c.id} value={c.id}>
@@ -133,8 +143,12 @@ export function OutcomePanel({
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={critical} onChange={(e) => setCritical(e.target.checked)} /> Highly
-          critical
+          <input
+            type="checkbox"
+            checked={critical}
+            onChange={(e) => onChange({ critical: e.target.checked })}
+          />{' '}
+          Highly critical
         </label>
       </div>
       <div role="radiogroup" aria-label="Outcome" className="row">
@@ -147,7 +161,13 @@ export function OutcomePanel({
           ] as const
         ).map(([v, l]) => (
           <label key={v} className="check">
-            <input type="radio" name="outcome" checked={outcome === v} onChange={() => setOutcome(v)} /> {l}
+            <input
+              type="radio"
+              name="outcome"
+              checked={outcome === v}
+              onChange={() => onChange({ outcome: v })}
+            />{' '}
+            {l}
           </label>
         ))}
       </div>
@@ -156,7 +176,7 @@ export function OutcomePanel({
           <DepartmentSelect
             label={outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
             value={departmentId}
-            onChange={setDepartmentId}
+            onChange={(id) => onChange({ departmentId: id, numberGiven: '' })}
             withOutsideParties={outcome === 'signpost'}
             detailed
           />
@@ -166,7 +186,10 @@ export function OutcomePanel({
       {outcome === 'signpost' && dept && (
         <label>
           Number given to the customer
-          <input value={numberGiven || dept.phone || ''} onChange={(e) => setNumberGiven(e.target.value)} />
+          <input
+            value={numberGiven || dept.phone || ''}
+            onChange={(e) => onChange({ numberGiven: e.target.value })}
+          />
           <FieldMessage error={error} name="contactNumberGiven" label="Number given" />
         </label>
       )}
@@ -175,7 +198,7 @@ export function OutcomePanel({
         <textarea
           id="outcome-summary"
           value={summary}
-          onChange={(e) => setSummary(e.target.value)}
+          onChange={(e) => onChange({ summary: e.target.value })}
           rows={3}
           aria-invalid={!!error?.fieldMessage('resolutionSummary')}
         />
@@ -184,20 +207,24 @@ export function OutcomePanel({
       <FieldMessage error={error} name="reason" label="Reason" />
       {outcome === 'resolve' && (
         <label className="check">
-          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />{' '}
+          <input
+            type="checkbox"
+            checked={confirmed}
+            onChange={(e) => onChange({ confirmed: e.target.checked })}
+          />{' '}
           Customer confirmed it is resolved to their satisfaction
         </label>
       )}
-      {created && (
-        <p className="hint">Case {created.reference} is saved; saving again only repeats what failed.</p>
+      {draft.savingCaseId && (
+        <p className="hint">The case is saved; saving again only repeats what failed.</p>
       )}
       {error && !error.problem.errors?.length && (
         <p role="alert" className="error">
           {error.message}
         </p>
       )}
-      <button id="save-outcome" type="button" onClick={() => void submit()}>
-        Save outcome
+      <button id="save-outcome" type="button" disabled={busy} aria-busy={busy} onClick={() => void submit()}>
+        {busy ? 'Saving…' : 'Save outcome'}
       </button>
     </fieldset>
   );

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import { api } from '../../app/api.ts';
-import type { CustomerDto, VerificationDto, VerificationPolicyDto } from '../../app/types.ts';
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../../app/api.ts';
+import type { ContactDto, CustomerDto, VerificationDto, VerificationPolicyDto } from '../../app/types.ts';
 
-const LABEL: Record<string, string> = {
+export const PARTICULAR_LABEL: Record<string, string> = {
   name: 'Registered name',
   id_number: 'ID number (NRIC / passport)',
   account_number: 'Account number',
@@ -13,60 +13,112 @@ const LABEL: Record<string, string> = {
   security_answer: 'Security answer',
 };
 
-/** Ticks for the particulars checked; account details stay masked until the policy is met. */
+const RESULT: Record<string, [string, string]> = {
+  match: ['✓', 'matches the record'],
+  mismatch: ['✗', 'does not match'],
+  no_record: ['–', 'nothing on record to compare'],
+};
+
+/**
+ * The officer types what the caller gives for each particular; the server compares it with the
+ * record and says only whether it matched. Typed answers are cleared once checked (they may be a
+ * wrong guess at someone's particulars); the results are the contact's, so they survive a reload.
+ */
 export function VerifyPanel({
-  contactId,
+  contact,
   customer,
   onVerified,
 }: {
-  contactId: string;
+  contact: ContactDto;
   customer: CustomerDto;
   onVerified(v: VerificationDto): void;
 }) {
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
-  const [ticked, setTicked] = useState<Record<string, boolean>>({});
-  const [result, setResult] = useState<VerificationDto | null>(null);
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void api<VerificationPolicyDto>('GET', '/settings/verification-policy').then(setPolicy);
   }, []);
   if (!policy) return null;
+  const state = contact.verification;
+  const results = new Map((state?.checks ?? []).map((c) => [c.particular, c.result]));
   const particulars = [...policy.required, ...policy.anyOf];
-  const submit = async () => {
-    const checks = particulars
-      .filter((p) => ticked[p])
-      .map((p) => ({ particular: p, result: 'match' as const }));
-    if (!checks.length) return;
-    const v = await api<VerificationDto>('POST', `/contacts/${contactId}/verification`, { checks });
-    setResult(v);
-    onVerified(v);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const given = particulars
+      .filter((p) => answers[p]?.trim())
+      .map((p) => ({ particular: p, value: answers[p]!.trim() }));
+    if (!given.length || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const v = await api<VerificationDto>('POST', `/contacts/${contact.id}/verification`, {
+        answers: given,
+      });
+      setAnswers({});
+      onVerified(v);
+    } catch (err) {
+      if (err instanceof ApiError) setError(err.message);
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
   };
   return (
-    <fieldset>
-      <legend>Verify particulars of {customer.displayName}</legend>
-      <p className="hint">
-        Required: {policy.required.map((p) => LABEL[p]).join(', ') || 'nothing'}; plus {policy.anyOfCount} of
-        the others.
-      </p>
-      {particulars.map((p) => (
-        <label key={p} className="check">
-          <input
-            type="checkbox"
-            checked={!!ticked[p]}
-            onChange={(e) => setTicked({ ...ticked, [p]: e.target.checked })}
-          />
-          {LABEL[p] ?? p} matches
-        </label>
-      ))}
-      <button type="button" onClick={() => void submit()}>
-        Record verification
-      </button>
-      {result && (
-        <p role="status" className={result.satisfiesPolicy ? 'ok' : 'warn'}>
-          {result.satisfiesPolicy
-            ? 'Verified: account details shown.'
-            : `Not yet verified; still needed: ${result.missing.map((m) => LABEL[m] ?? m).join(', ')}`}
+    <form onSubmit={submit} aria-label="Verify particulars">
+      <fieldset disabled={state?.locked}>
+        <legend>Verify particulars of {customer.displayName}</legend>
+        <p className="hint">
+          Ask the caller and type what they say. Required:{' '}
+          {policy.required.map((p) => PARTICULAR_LABEL[p]).join(', ') || 'nothing'}; plus {policy.anyOfCount}{' '}
+          of the others.
+        </p>
+        <div className="verify-grid">
+          {particulars.map((p) => {
+            const r = results.get(p);
+            return (
+              <label key={p} className={`verify-row ${r ?? ''}`}>
+                <span>{PARTICULAR_LABEL[p] ?? p}</span>
+                <input
+                  type={p === 'date_of_birth' ? 'date' : 'text'}
+                  autoComplete="off"
+                  value={answers[p] ?? ''}
+                  onChange={(e) => setAnswers({ ...answers, [p]: e.target.value })}
+                />
+                <output data-testid={`check-${p}`}>
+                  {r ? (
+                    <>
+                      <span aria-hidden="true">{RESULT[r]![0]}</span> {RESULT[r]![1]}
+                    </>
+                  ) : null}
+                </output>
+              </label>
+            );
+          })}
+        </div>
+        <button type="submit" disabled={busy}>
+          Check answers
+        </button>
+      </fieldset>
+      {error && (
+        <p role="alert" className="error">
+          {error}
         </p>
       )}
-    </fieldset>
+      {state && (state.checks.length > 0 || state.locked) && (
+        <p role="status" className={contact.verified ? 'ok' : 'warn'}>
+          {state.locked
+            ? `Verification locked after ${state.mismatches} answers that did not match; your team leader has been told. Details stay masked.`
+            : contact.verified
+              ? 'Verified: account details shown.'
+              : `Not yet verified; still needed: ${state.missing.map((m) => PARTICULAR_LABEL[m] ?? m).join(', ')}${
+                  state.mismatches
+                    ? ` (${state.mismatches} of ${state.maxMismatches} mismatches allowed)`
+                    : ''
+                }`}
+        </p>
+      )}
+    </form>
   );
 }
