@@ -73,11 +73,7 @@ for (const dialect of await dialects()) {
       });
     });
 
-    test("a trainer sees a contact's caller number and notes masked; an officer sees them", {
-      // Drop the todo once the contacts presenter (another engineer's module) masks fromAddress and
-      // notes for roles without contacts.write or pii.unmasked.
-      todo: 'contact masking lands with the contacts module',
-    }, async () => {
+    test("a trainer sees a contact's caller number and notes masked; an officer sees them", async () => {
       const customer = await buildCustomer(t);
       const made = await t.call('officer', 'POST', '/api/v1/contacts', {
         channel: 'phone',
