@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pruneIdempotencyKeys } from '../../src/server/platform/idempotency.ts';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { type fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildContact, buildCustomer } from '../helpers/factories.ts';
 
@@ -179,6 +179,16 @@ for (const dialect of await dialects()) {
       );
       assert.equal(r.statusCode, 400);
       assert.equal(r.data.errors[0].field, '/headers/idempotency-key');
+    });
+
+    test('after 24 hours a key is forgotten: the same key makes a new record', async () => {
+      const body = { channel: 'phone', direction: 'inbound' };
+      const a = await t.call('officer', 'POST', '/api/v1/contacts', body, { 'idempotency-key': 'day-old' });
+      (t.ctx.clock as ReturnType<typeof fixedClock>).advance(25 * 3600_000);
+      const b = await t.call('officer', 'POST', '/api/v1/contacts', body, { 'idempotency-key': 'day-old' });
+      assert.equal(b.statusCode, 201);
+      assert.equal(b.headers['idempotent-replayed'], undefined);
+      assert.notEqual(a.data.id, b.data.id);
     });
 
     test('keys expire after 24 hours and are pruned', async () => {

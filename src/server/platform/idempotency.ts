@@ -190,6 +190,7 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
           return replay(ctx, claim, reply);
         }
         req.idempotency = claim;
+        pruneHourly(ctx);
       },
     ];
   });
@@ -229,7 +230,19 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
   });
 }
 
-/** Forget keys past their 24 hours (the scheduler calls this; the expiry is indexed). */
+const lastPrune = new WeakMap<Ctx, number>();
+/**
+ * Keys are pruned by the requests that make them, at most hourly per process, after the response
+ * (so no request waits for it): an hour's expired keys is a small indexed delete.
+ */
+function pruneHourly(ctx: Ctx): void {
+  const now = ctx.clock.now().getTime();
+  if (now - (lastPrune.get(ctx) ?? 0) < 3600_000) return;
+  lastPrune.set(ctx, now);
+  setImmediate(() => void pruneIdempotencyKeys(ctx).catch(() => {}));
+}
+
+/** Forget keys past their 24 hours (the expiry is indexed). */
 export async function pruneIdempotencyKeys(ctx: Ctx): Promise<number> {
   const r = await ctx.store.db
     .deleteFrom('idempotency_keys')
