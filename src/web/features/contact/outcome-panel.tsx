@@ -63,9 +63,10 @@ export function OutcomePanel({
     setBusy(true);
     try {
       const subject = draft.enquiry.split('\n')[0]!.slice(0, 300) || 'Enquiry';
-      let caseId = draft.savingCaseId;
-      if (!caseId) {
-        const c = await api<CaseDto>(
+      // The case as created (or, on a retry, as it stands now): its version guards the next step.
+      let saved: CaseDto;
+      if (!draft.savingCaseId) {
+        saved = await api<CaseDto>(
           'POST',
           '/cases',
           {
@@ -78,22 +79,27 @@ export function OutcomePanel({
           },
           key('case'),
         );
-        caseId = c.id;
-        await onSaving(c.id);
+        await onSaving(saved.id);
+      } else {
+        saved = await api<CaseDto>('GET', `/cases/${draft.savingCaseId}`);
       }
+      const caseId = saved.id;
+      const step = (name: string) => ({
+        headers: { ...key(name).headers, 'if-match': `"${saved.version}"` },
+      });
       if (outcome === 'resolve') {
         await api<CaseDto>(
           'POST',
           `/cases/${caseId}/transitions`,
           { action: 'resolve', resolutionSummary: summary, customerConfirmed: confirmed },
-          key('resolve'),
+          step('resolve'),
         );
       } else if (outcome === 'refer') {
         await api(
           'POST',
           `/cases/${caseId}/referrals`,
           { mode: 'transfer', departmentId, reason: summary || subject, urgent: critical },
-          key('refer'),
+          step('refer'),
         );
       } else if (outcome === 'signpost') {
         await api(
@@ -105,7 +111,7 @@ export function OutcomePanel({
             reason: summary || subject,
             ...(numberGiven || dept?.phone ? { contactNumberGiven: numberGiven || dept?.phone } : {}),
           },
-          key('signpost'),
+          step('signpost'),
         );
       }
       onDone(await api<CaseDto>('GET', `/cases/${caseId}`));
