@@ -11,6 +11,7 @@ import type {
   VerificationStateDto,
 } from '../../../shared/contracts/contacts.ts';
 import { can } from '../../../shared/permissions.ts';
+import { prepareTemplate } from '../../../shared/templating.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
@@ -24,21 +25,17 @@ import type { CustomersService } from '../customers/customers.service.ts';
 import { maskParticulars } from '../customers/normalize.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
-import {
-  type CheckResult,
-  DEFAULT_POLICY,
-  evaluate,
-  maxMismatches,
-  policyProblems,
-  wrapUpMinutes,
-} from './verification.ts';
+import { DEFAULT_POLICY, evaluate, maxMismatches, policyProblems } from './verification.ts';
+import { type ContactVerifications, POLICY_KEY } from './verification-gate.ts';
 
-const POLICY_KEY = 'verification.policy';
 const PHRASES_KEY = 'phrases.standard';
 const DEFAULT_PHRASES: StandardPhrasesDto = {
-  greeting: 'Thank you for calling. This is {officer}. How may I help you?',
+  greeting: 'Thank you for calling. This is {{officer.name}}. How may I help you?',
   closing: 'Thank you for calling. Have a good day.',
 };
+
+/** What the greeting and closing may use: they are said as the call is answered, before any customer. */
+const PHRASE_VARIABLES = ['officer.name'] as const;
 
 type ContactRow = Selectable<ContactsTable>;
 
@@ -85,15 +82,21 @@ const DRAFT_MAX_BYTES = 32 * 1024;
  */
 export class ContactsService {
   private readonly ctx: Ctx;
-  private readonly customers: () => CustomersService;
+  private readonly customers: CustomersService;
+  private readonly verifications: ContactVerifications;
   private readonly deps: { notifications: NotificationsService; people: PeopleService };
   constructor(
     ctx: Ctx,
-    customers: () => CustomersService,
-    deps: { notifications: NotificationsService; people: PeopleService },
+    deps: {
+      customers: CustomersService;
+      verifications: ContactVerifications;
+      notifications: NotificationsService;
+      people: PeopleService;
+    },
   ) {
     this.ctx = ctx;
-    this.customers = customers;
+    this.customers = deps.customers;
+    this.verifications = deps.verifications;
     this.deps = deps;
   }
 
@@ -102,7 +105,7 @@ export class ContactsService {
   }
 
   policy(trx: Executor = this.db): Promise<VerificationPolicyDto> {
-    return readSetting(trx, POLICY_KEY, DEFAULT_POLICY);
+    return this.verifications.policy(trx);
   }
 
   async setPolicy(actor: Actor, policy: VerificationPolicyDto): Promise<VerificationPolicyDto> {
@@ -114,80 +117,32 @@ export class ContactsService {
     return policy;
   }
 
-  /** The organisation's standard greeting and closing; `{officer}` stands for the officer's name. */
+  /** The organisation's standard greeting and closing; `{{officer.name}}` stands for the officer's name. */
   phrases(): Promise<StandardPhrasesDto> {
     return readSetting(this.db, PHRASES_KEY, DEFAULT_PHRASES);
   }
 
-  async setPhrases(actor: Actor, phrases: StandardPhrasesDto): Promise<StandardPhrasesDto> {
+  async setPhrases(actor: Actor, input: StandardPhrasesDto): Promise<StandardPhrasesDto> {
+    // The one template syntax; spoken before the customer is known, so only the officer's name fills it.
+    const [greeting, closing] = [
+      prepareTemplate(input.greeting, PHRASE_VARIABLES),
+      prepareTemplate(input.closing, PHRASE_VARIABLES),
+    ];
+    const problems = [
+      ...greeting.problems.map((message) => ({ field: '/body/greeting', message })),
+      ...closing.problems.map((message) => ({ field: '/body/closing', message })),
+    ];
+    if (problems.length) throw invalidFields(problems);
+    const phrases = { greeting: greeting.text, closing: closing.text };
     await tx(this.ctx, (trx) =>
       writeSetting(trx, PHRASES_KEY, phrases, DEFAULT_PHRASES, actor, nowIso(this.ctx)),
     );
     return phrases;
   }
 
-  private async attempts(trx: Executor, contactId: string, customerId: string) {
-    const rows = await trx
-      .selectFrom('contact_verifications')
-      .select(['checks'])
-      .where('contact_id', '=', contactId)
-      .where('customer_id', '=', customerId)
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
-    const latest = new Map<string, CheckResult>();
-    let mismatches = 0;
-    for (const r of rows) {
-      for (const c of parseJson<{ particular: string; result: CheckResult }[]>(r.checks, [])) {
-        latest.set(c.particular, c.result);
-        if (c.result === 'mismatch') mismatches++;
-      }
-    }
-    return { latest, mismatches };
-  }
-
-  private async state(
-    trx: Executor,
-    c: ContactRow,
-    policy?: VerificationPolicyDto,
-  ): Promise<VerificationStateDto | null> {
-    if (!c.customer_id) return null;
-    const p = policy ?? (await this.policy(trx));
-    const { latest, mismatches } = await this.attempts(trx, c.id, c.customer_id);
-    const outcome = evaluate(p, latest);
-    const max = maxMismatches(p);
-    return {
-      checks: [...latest].map(([particular, result]) => ({ particular, result })),
-      satisfiesPolicy: outcome.satisfiesPolicy,
-      missing: outcome.missing,
-      mismatches,
-      maxMismatches: max,
-      locked: mismatches >= max,
-    };
-  }
-
-  /** Open, or ended no longer ago than the policy's wrap-up time. */
-  private stillUnmasks(c: ContactRow, policy: VerificationPolicyDto): boolean {
-    if (!c.ended_at) return true;
-    return this.ctx.clock.now().getTime() - Date.parse(c.ended_at) <= wrapUpMinutes(policy) * 60_000;
-  }
-
-  /**
-   * The verification gate other modules ask: has this actor, through this contact, verified this
-   * customer? Only the contact's own officer, only while it is open or in wrap-up.
-   */
-  async isVerified(
-    contactId: string,
-    customerId: string,
-    actor: Actor,
-    trx: Executor = this.db,
-  ): Promise<boolean> {
-    const c = await trx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
-    if (!c || c.customer_id !== customerId) return false;
-    if (actor.via !== 'system' && c.officer_id !== actor.userId) return false;
-    const policy = await this.policy(trx);
-    if (!this.stillUnmasks(c, policy)) return false;
-    return (await this.state(trx, c, policy))?.satisfiesPolicy ?? false;
+  /** The verification gate (see ContactVerifications): kept here for callers that hold contacts. */
+  isVerified(contactId: string, customerId: string, actor: Actor, trx: Executor = this.db): Promise<boolean> {
+    return this.verifications.isVerified(contactId, customerId, actor, trx);
   }
 
   async getRow(trx: Executor, id: string): Promise<ContactRow> {
@@ -196,9 +151,14 @@ export class ContactsService {
     return c;
   }
 
-  private async present(trx: Executor, c: ContactRow, actor: Actor): Promise<ContactDto> {
-    const policy = await this.policy(trx);
-    const verification = await this.state(trx, c, policy);
+  private async present(
+    trx: Executor,
+    c: ContactRow,
+    actor: Actor,
+    policyRead?: VerificationPolicyDto,
+  ): Promise<ContactDto> {
+    const policy = policyRead ?? (await this.policy(trx));
+    const verification = await this.verifications.state(trx, c, policy);
     const mine = c.officer_id === actor.userId;
     const cases = await trx
       .selectFrom('contact_cases')
@@ -216,7 +176,7 @@ export class ContactsService {
         : undefined;
     return presentContact(c, {
       // "Verified" answers for the viewer: it unmasks only for the handler, while it lasts.
-      verified: mine && !!verification?.satisfiesPolicy && this.stillUnmasks(c, policy),
+      verified: mine && !!verification?.satisfiesPolicy && this.verifications.stillUnmasks(c, policy),
       verification,
       caseIds: cases.map((r) => r.case_id),
       draft: draft ? parseJson<Record<string, unknown>>(draft.data, {}) : null,
@@ -250,7 +210,7 @@ export class ContactsService {
   }
 
   private async assertCustomer(trx: Executor, customerId: string | null | undefined) {
-    if (customerId && !(await this.customers().exists(trx, customerId))) {
+    if (customerId && !(await this.customers.exists(trx, customerId))) {
       throw new AppError('customer.not_found', customerId, {
         errors: [{ field: '/body/customerId', message: 'no such customer' }],
       });
@@ -385,11 +345,11 @@ export class ContactsService {
       if (!contact.customer_id)
         throw new AppError('contact.no_customer', 'Identify the customer on the contact before verifying');
       const policy = await this.policy(trx);
-      const before = await this.attempts(trx, contactId, contact.customer_id);
+      const before = await this.verifications.attempts(trx, contactId, contact.customer_id);
       const max = maxMismatches(policy);
       if (before.mismatches >= max) throw new AppError('contact.verification_locked');
       const at = nowIso(this.ctx);
-      const checks = await this.customers().compareParticulars(trx, contact.customer_id, input.answers);
+      const checks = await this.customers.compareParticulars(trx, contact.customer_id, input.answers);
       const latest = new Map(before.latest);
       for (const c of checks) latest.set(c.particular, c.result);
       const outcome = evaluate(policy, latest);
@@ -532,7 +492,8 @@ export class ContactsService {
     const rows = await query.execute();
     const page = rows.slice(0, q.limit);
     const items = [];
-    for (const r of page) items.push(await this.present(this.db, r, actor));
+    const policy = await this.policy();
+    for (const r of page) items.push(await this.present(this.db, r, actor, policy));
     return {
       items,
       nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.started_at, page.at(-1)!.id) : null,
