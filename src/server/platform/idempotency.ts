@@ -69,27 +69,38 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+function keyRow(ctx: Ctx, claim: Claim, status: number, body: string | null) {
+  const now = ctx.clock.now();
+  return {
+    user_id: claim.userId,
+    key: claim.key,
+    request_hash: claim.hash,
+    method: claim.method,
+    path: claim.path,
+    status,
+    body,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
+  };
+}
+
 /** Called by tx() after the transaction's work: writes the key in the same transaction. */
 export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unknown): Promise<void> {
   const claim = current.getStore();
   if (!claim || claim.recorded) return;
   claim.recorded = true;
-  const now = ctx.clock.now();
   try {
     await trx
       .insertInto('idempotency_keys')
-      .values({
-        user_id: claim.userId,
-        key: claim.key,
-        request_hash: claim.hash,
-        method: claim.method,
-        path: claim.path,
-        status: claim.reply.statusCode,
-        // A fallback until onSend stores the serialized response (only missing if the process dies in between).
-        body: result && typeof result === 'object' ? JSON.stringify(result) : null,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
-      })
+      // The body is a fallback until onSend stores the serialized response (missing only if the process dies in between).
+      .values(
+        keyRow(
+          ctx,
+          claim,
+          claim.reply.statusCode,
+          result && typeof result === 'object' ? JSON.stringify(result) : null,
+        ),
+      )
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new IdempotentReplay(claim);
@@ -199,7 +210,6 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
     const claim = req.idempotency;
     if (!claim || reply.getHeader('idempotent-replayed')) return payload;
     if (reply.statusCode >= 300 || typeof payload !== 'string') return payload;
-    const now = ctx.clock.now();
     if (claim.recorded) {
       await ctx.store.db
         .updateTable('idempotency_keys')
@@ -212,17 +222,7 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
       claim.recorded = true;
       await ctx.store.db
         .insertInto('idempotency_keys')
-        .values({
-          user_id: claim.userId,
-          key: claim.key,
-          request_hash: claim.hash,
-          method: claim.method,
-          path: claim.path,
-          status: reply.statusCode,
-          body: payload,
-          created_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
-        })
+        .values(keyRow(ctx, claim, reply.statusCode, payload))
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
