@@ -15,6 +15,7 @@ import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { ContactsService } from './modules/contacts/contacts.service.ts';
+import { ContactVerifications } from './modules/contacts/verification-gate.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { CustomersService } from './modules/customers/customers.service.ts';
 import { CommitmentsService } from './modules/followups/commitments.service.ts';
@@ -36,7 +37,7 @@ import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
 import { ScriptsService } from './modules/scripts/scripts.service.ts';
 import { TemplatesService } from './modules/scripts/templates.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
-import { EscalationsService } from './modules/sla/escalations.service.ts';
+import { EscalationsService, watchingRules } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
@@ -46,6 +47,7 @@ import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
 import { SolutionsService } from './modules/solutions/solutions.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
+import { DomainEventBus } from './platform/events.ts';
 import {
   clientErrorHandler,
   frameworkErrors,
@@ -74,33 +76,37 @@ export type Services = ReturnType<typeof buildServices>;
 export function buildServices(ctx: Ctx) {
   const people = new PeopleService(ctx);
   const auth = new AuthService(ctx);
-  // customers ↔ contacts call each other (masking needs verification; contacts check customers exist).
-  let customers: CustomersService | undefined;
+  // Reactions subscribe to domain events (below) instead of the publisher calling them back, so
+  // each service is built once, after the services it calls.
+  const events = new DomainEventBus();
   const notifications = new NotificationsService(ctx);
-  const contacts = new ContactsService(ctx, () => customers!, { notifications, people });
-  customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
-    contacts.isVerified(contactId, customerId, actor, trx),
+  // Contacts depend on customers; customers unmask through the verification gate, a port of theirs.
+  const verifications = new ContactVerifications(ctx);
+  const customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
+    verifications.isVerified(contactId, customerId, actor, trx),
   );
+  const contacts = new ContactsService(ctx, { customers, verifications, notifications, people });
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
   const policies = new PoliciesService(ctx);
   const timers = new Timers(ctx);
-  const sla = new SlaService(ctx, { calendars, policies, timers });
-  // cases → sla → escalations → cases: the cycle is closed by a getter, wired here.
-  let cases: CasesService | undefined;
-  const escalations = new EscalationsService(ctx, { people, notifications, timers, cases: () => cases! });
-  cases = new CasesService(ctx, { contacts, people, sla });
-  cases.onChanged = async (trx, before, after) => {
-    await escalations.onCaseChanged(trx, before, after);
+  // cases → sla; escalations → cases, reacting to the clocks and to case changes through events.
+  const sla = new SlaService(ctx, { calendars, policies, timers, rules: watchingRules, events });
+  const cases = new CasesService(ctx, { contacts, people, sla, events });
+  const escalations = new EscalationsService(ctx, { people, notifications, timers, cases });
+  // Reactions run in the publisher's transaction, in the order subscribed here.
+  events.on('case.changed', (trx, e) => escalations.onCaseChanged(trx, e.before, e.after));
+  events.on('case.changed', async (trx, { before, after }) => {
     // What was said about a case that is now closed is withdrawn from the bells.
     if (after.status === 'closed' && before?.status !== 'closed')
       await notifications.withdrawForCase(trx, after.id);
-  };
-  sla.connect(escalations, escalations);
+  });
+  events.on('sla.breached', (trx, e) => escalations.breached(trx, e.clocks, e.at));
+  events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
+  events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
   const progress = new ProgressService(ctx, { cases, escalations, sla });
-  const knowledge = new KnowledgeService(ctx);
-  knowledge.connect({ timers, notifications });
+  const knowledge = new KnowledgeService(ctx, { timers, notifications });
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
   const merge = new MergeData(ctx, { cases, customers, contacts });
   const templates = new TemplatesService(ctx, { merge });

@@ -13,6 +13,7 @@ import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, Database } from '../../platform/db/schema.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -37,13 +38,17 @@ export class CasesService {
   private readonly contacts: ContactsService;
   private readonly people: PeopleService;
   private readonly sla: SlaService;
-  /** Told when a case is created or changed, e.g. to raise an urgent escalation for a highly critical one. */
-  onChanged: ((trx: Executor, before: CaseRow | null, after: CaseRow) => Promise<void>) | undefined;
-  constructor(ctx: Ctx, deps: { contacts: ContactsService; people: PeopleService; sla: SlaService }) {
+  /** Publishes `case.changed` when a case is created or changed (an urgent escalation reacts, for one). */
+  private readonly eventBus: DomainEventBus;
+  constructor(
+    ctx: Ctx,
+    deps: { contacts: ContactsService; people: PeopleService; sla: SlaService; events: DomainEventBus },
+  ) {
     this.ctx = ctx;
     this.contacts = deps.contacts;
     this.people = deps.people;
     this.sla = deps.sla;
+    this.eventBus = deps.events;
   }
 
   /** What SLA rules look at: the case's own fields, its first contact's channel, its customer's segment. */
@@ -254,7 +259,7 @@ export class CasesService {
         after: presented,
       });
       await emit(trx, at, 'case.created', { id: row.id, version: 1 });
-      await this.onChanged?.(trx, null, row);
+      await this.eventBus.publish(trx, 'case.changed', { before: null, after: row });
       return presented;
     });
   }
@@ -471,7 +476,7 @@ export class CasesService {
             : 'case.updated';
         await this.event(trx, id, at, actor, kind, { changes: changed });
       }
-      await this.onChanged?.(trx, before, next);
+      await this.eventBus.publish(trx, 'case.changed', { before, after: next });
       return presentCase(next, at);
     });
   }
@@ -528,8 +533,7 @@ export class CasesService {
         ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
       });
       await plan.write();
-      // Reactions to a status change (a closed case's notifications are withdrawn).
-      await this.onChanged?.(trx, before, next);
+      await this.eventBus.publish(trx, 'case.changed', { before, after: next });
       return presentCase(next, at);
     });
   }
@@ -703,7 +707,7 @@ export class CasesService {
         const followed = await this.slaFollows(trx, before, next);
         await this.save(trx, before, next, actor, 'case.referred');
         await followed?.write();
-        await this.onChanged?.(trx, before, next);
+        await this.eventBus.publish(trx, 'case.changed', { before, after: next });
       } else {
         // A signposted enquiry is handled at once: the customer has been given the party and its number,
         // so the case is resolved (its clocks stop) rather than left open to breach in the officer's queue.

@@ -52,16 +52,13 @@ export function slugify(title: string): string {
 export class KnowledgeService {
   private readonly ctx: Ctx;
   readonly search: KnowledgeSearch;
-  private reminders: { timers: Timers; notifications: NotificationsService } | undefined;
-  constructor(ctx: Ctx) {
+  /** Review-date reminders need the scheduler and notifications (given by the app; absent in benches). */
+  private readonly reminders: { timers: Timers; notifications: NotificationsService } | undefined;
+  constructor(ctx: Ctx, reminders?: { timers: Timers; notifications: NotificationsService }) {
     this.ctx = ctx;
     this.search = new KnowledgeSearch(ctx);
-  }
-
-  /** Review-date reminders need the scheduler and notifications (wired by the app; absent in benches). */
-  connect(deps: { timers: Timers; notifications: NotificationsService }): void {
-    this.reminders = deps;
-    deps.timers.on('kb.review', (trx, t) => this.onReviewDue(trx, t));
+    this.reminders = reminders;
+    reminders?.timers.on('kb.review', (trx, t) => this.onReviewDue(trx, t));
   }
 
   /** One pending reminder per published article, on its review date (none once archived). */

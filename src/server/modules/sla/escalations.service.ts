@@ -21,8 +21,8 @@ import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService, NotifyInput } from '../notifications/notifications.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
 import type { ClockKind } from './clocks.ts';
-import { type CaseFacts, conditionProblems, matches } from './policies.service.ts';
-import type { ClockDue, RuleDue, RuleSource, SlaEffects, WatchingRule } from './sla.service.ts';
+import { conditionProblems, matches } from './policies.service.ts';
+import type { ClockDue, RuleDue, RuleSource } from './sla.service.ts';
 
 type RuleRow = Selectable<EscalationRulesTable>;
 type EscRow = Selectable<EscalationsTable>;
@@ -76,17 +76,28 @@ const presentEscalation = (e: EscRow, c: { reference: string; subject: string })
   supersededAt: e.superseded_at,
 });
 
+/** RuleSource: the active rules that watch a case's clocks and match the case (the clocks read them). */
+export const watchingRules: RuleSource = async (trx, facts) => {
+  const rows = await trx.selectFrom('escalation_rules').selectAll().where('active', '=', true).execute();
+  if (!rows.length) return [];
+  const f = await facts();
+  return rows
+    .map(presentRule)
+    .filter((r) => matches(r.conditions as PolicyConditionsDto, f))
+    .map((r) => ({ id: r.id, clock: r.clock, offsetMinutes: r.offsetMinutes }));
+};
+
 /**
  * Escalation: rules that act before/at/after a clock's breach (notify, reassign up the chain, raise
  * priority), and the urgent path for highly critical cases — the action party is told at once and must
  * acknowledge; silence climbs the chain (team leader → supervisors → administrators).
  */
-export class EscalationsService implements RuleSource, SlaEffects {
+export class EscalationsService {
   private readonly ctx: Ctx;
   private readonly people: PeopleService;
   private readonly notifications: NotificationsService;
   private readonly timers: Timers;
-  private readonly cases: () => CasesService;
+  private readonly cases: CasesService;
 
   constructor(
     ctx: Ctx,
@@ -94,7 +105,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
       people: PeopleService;
       notifications: NotificationsService;
       timers: Timers;
-      cases: () => CasesService;
+      cases: CasesService;
     },
   ) {
     this.ctx = ctx;
@@ -246,27 +257,10 @@ export class EscalationsService implements RuleSource, SlaEffects {
     });
   }
 
-  /** RuleSource: the active rules that watch this clock and match the case. */
-  async rulesFor(trx: Executor, facts: () => Promise<CaseFacts>): Promise<WatchingRule[]> {
-    const rows = await trx.selectFrom('escalation_rules').selectAll().where('active', '=', true).execute();
-    if (!rows.length) return [];
-    const f = await facts();
-    return rows
-      .map(presentRule)
-      .filter((r) => matches(r.conditions as PolicyConditionsDto, f))
-      .map((r) => ({ id: r.id, clock: r.clock, offsetMinutes: r.offsetMinutes }));
-  }
-
-  // ── SlaEffects: what timers do ──────────────────────────────────────────────
-  facts(trx: Executor, caseId: string): Promise<CaseFacts> {
-    return this.cases()
-      .row(trx, caseId)
-      .then((c) => this.cases().facts(trx, c));
-  }
-
+  // ── reactions to the clocks (sla.breached, sla.progress_due, sla.rule_due; wired in app.ts) ──
   /** Timeline event and a notice to the owner (the team leader when unowned), set-based for a batch. */
   async breached(trx: Executor, items: ClockDue[], now: string) {
-    const cases = await this.cases().rows(
+    const cases = await this.cases.rows(
       trx,
       items.map((i) => i.caseId),
     );
@@ -274,7 +268,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
       const c = cases.get(i.caseId);
       return c ? [{ ...i, c }] : [];
     });
-    await this.cases().events(
+    await this.cases.events(
       trx,
       now,
       SYSTEM_ACTOR,
@@ -298,7 +292,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
   }
 
   async progressDue(trx: Executor, items: ClockDue[], now: string) {
-    const cases = await this.cases().rows(
+    const cases = await this.cases.rows(
       trx,
       items.map((i) => i.caseId),
     );
@@ -306,7 +300,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
       const c = cases.get(i.caseId);
       return c && !CLOSED.has(c.status) ? [{ ...i, c }] : [];
     });
-    await this.cases().events(
+    await this.cases.events(
       trx,
       now,
       SYSTEM_ACTOR,
@@ -337,7 +331,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
         .filter((r) => r.active)
         .map((r) => [r.id, presentRule(r)]),
     );
-    const cases = await this.cases().rows(
+    const cases = await this.cases.rows(
       trx,
       items.map((i) => i.caseId),
     );
@@ -376,8 +370,8 @@ export class EscalationsService implements RuleSource, SlaEffects {
         changes.priority = a.raisePriority;
       if (changes.assigneeId || changes.priority) {
         // A change goes through the case module (audit, SLA re-plan); the next rule on this case sees it.
-        await this.cases().applyAutomatic(trx, caseId, changes, { id: rule.id, name: rule.name });
-        cases.set(caseId, await this.cases().row(trx, caseId));
+        await this.cases.applyAutomatic(trx, caseId, changes, { id: rule.id, name: rule.name });
+        cases.set(caseId, await this.cases.row(trx, caseId));
         Object.assign(taken, changes);
       }
       events.push({
@@ -387,7 +381,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
       });
     }
     await this.notifications.notifyMany(trx, notices);
-    await this.cases().events(trx, now, SYSTEM_ACTOR, events);
+    await this.cases.events(trx, now, SYSTEM_ACTOR, events);
   }
 
   /** Team leader and supervisors of a case's team/department, looked up once per batch. */
@@ -405,7 +399,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
   }
 
   // ── urgent escalations ─────────────────────────────────────────────────────
-  /** Cases tell us of every create/change: a case that becomes highly critical escalates at once. */
+  /** Reaction to `case.changed`: a case that becomes highly critical escalates at once. */
   async onCaseChanged(trx: Executor, before: CaseRow | null, after: CaseRow): Promise<void> {
     if (
       after.criticality !== 'highly_critical' ||
@@ -473,7 +467,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
       refId: e.id,
       payload: { level },
     });
-    await this.cases().event(trx, c.id, now, SYSTEM_ACTOR, 'case.escalated', {
+    await this.cases.event(trx, c.id, now, SYSTEM_ACTOR, 'case.escalated', {
       escalationId: e.id,
       level,
       targetUserId: e.target_user_id,
@@ -491,12 +485,12 @@ export class EscalationsService implements RuleSource, SlaEffects {
       .where('id', '=', t.ref_id ?? '')
       .executeTakeFirst();
     if (!e || e.acknowledged_at || e.superseded_at) return;
-    const c = await this.cases().row(trx, e.case_id);
+    const c = await this.cases.row(trx, e.case_id);
     await trx.updateTable('escalations').set({ superseded_at: now }).where('id', '=', e.id).execute();
     if (CLOSED.has(c.status)) return;
     const minutes = Math.round((Date.parse(now) - Date.parse(e.raised_at)) / 60_000);
     if (e.level >= MAX_LEVEL) {
-      await this.cases().event(trx, c.id, now, SYSTEM_ACTOR, 'escalation.unacknowledged', {
+      await this.cases.event(trx, c.id, now, SYSTEM_ACTOR, 'escalation.unacknowledged', {
         escalationId: e.id,
         level: e.level,
         minutes,
@@ -534,7 +528,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
         await this.timers.cancel(trx, o.id);
         await this.notifications.readForEscalation(trx, o.id);
       }
-      await this.cases().event(trx, e.case_id, at, actor, 'escalation.acknowledged', {
+      await this.cases.event(trx, e.case_id, at, actor, 'escalation.acknowledged', {
         escalationId: e.id,
         level: e.level,
       });
@@ -546,7 +540,7 @@ export class EscalationsService implements RuleSource, SlaEffects {
         action: 'escalation.acknowledged',
         after: { escalationId: e.id, level: e.level },
       });
-      const c = await this.cases().row(trx, e.case_id);
+      const c = await this.cases.row(trx, e.case_id);
       return presentEscalation({ ...e, acknowledged_at: at, acknowledged_by: actor.userId }, c);
     });
   }

@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, SlaClocksTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
+import type { ClockDue, DomainEventBus, RuleDue } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { BusinessCalendar } from './business-time.ts';
@@ -46,32 +47,11 @@ export type SlaChange =
 
 export type WatchingRule = { id: string; clock: ClockKind; offsetMinutes: number };
 
-/** What the escalation module tells the clocks: which rules watch the clocks of a case. */
-export interface RuleSource {
-  rulesFor(trx: Executor, facts: () => Promise<CaseFacts>): Promise<WatchingRule[]>;
-}
+/** Which escalation rules watch the clocks of a case (escalation rules are read, never called back). */
+export type RuleSource = (trx: Executor, facts: () => Promise<CaseFacts>) => Promise<WatchingRule[]>;
 
-/** What the clocks tell the case module and people when a timer fires. */
-export interface ClockDue {
-  caseId: string;
-  clock: ClockKind;
-  dueAt: string;
-}
-
-export interface RuleDue {
-  ruleId: string;
-  caseId: string;
-  clock: ClockKind;
-}
-
-export interface SlaEffects {
-  /** Clocks that just breached (a batch: one tick may breach hundreds). */
-  breached(trx: Executor, items: ClockDue[], now: string): Promise<void>;
-  /** Resolution clocks that just turned amber: time to keep the customer informed. */
-  progressDue(trx: Executor, items: ClockDue[], now: string): Promise<void>;
-  ruleFired(trx: Executor, items: RuleDue[], now: string): Promise<void>;
-  facts(trx: Executor, caseId: string): Promise<CaseFacts>;
-}
+/** What the clocks publish when a timer fires (`sla.breached`, `sla.progress_due`, `sla.rule_due`). */
+export type { ClockDue, RuleDue };
 
 const TARGET: Record<ClockKind, keyof PolicyDto> = {
   first_response: 'firstResponseMinutes',
@@ -132,23 +112,28 @@ export class SlaService {
   private readonly calendars: CalendarsService;
   private readonly policies: PoliciesService;
   private readonly timers: Timers;
-  private rules: RuleSource | undefined;
-  private effects: SlaEffects | undefined;
+  private readonly rules: RuleSource;
+  private readonly eventBus: DomainEventBus;
 
-  constructor(ctx: Ctx, deps: { calendars: CalendarsService; policies: PoliciesService; timers: Timers }) {
+  constructor(
+    ctx: Ctx,
+    deps: {
+      calendars: CalendarsService;
+      policies: PoliciesService;
+      timers: Timers;
+      rules: RuleSource;
+      events: DomainEventBus;
+    },
+  ) {
     this.ctx = ctx;
     this.calendars = deps.calendars;
     this.policies = deps.policies;
     this.timers = deps.timers;
+    this.rules = deps.rules;
+    this.eventBus = deps.events;
     this.timers.onBatch('sla.breach', (trx, ts, now) => this.onBreach(trx, ts, now));
     this.timers.onBatch('sla.progress', (trx, ts, now) => this.onProgress(trx, ts, now));
     this.timers.onBatch('sla.rule', (trx, ts, now) => this.onRule(trx, ts, now));
-  }
-
-  /** Wired after construction: the escalation module and the case module depend on this one. */
-  connect(rules: RuleSource, effects: SlaEffects): void {
-    this.rules = rules;
-    this.effects = effects;
   }
 
   private async calendar(trx: Executor, id: string, memo: Map<string, BusinessCalendar>) {
@@ -323,7 +308,7 @@ export class SlaService {
         // The rules are read once for all the case's clocks, and only if some clock changed.
         let watching: Promise<WatchingRule[]> | undefined;
         const rules = () => {
-          watching ??= this.rules ? this.rules.rulesFor(trx, facts) : Promise.resolve([]);
+          watching ??= this.rules(trx, facts);
           return watching;
         };
         for (const w of work.values()) {
@@ -462,12 +447,13 @@ export class SlaService {
         })),
       )
       .execute();
-    await this.effects?.breached(trx, clocks.map(dueOf), now);
+    await this.eventBus.publish(trx, 'sla.breached', { clocks: clocks.map(dueOf), at: now });
   }
 
   private async onProgress(trx: Executor, timers: TimerRow[], now: string) {
     const clocks = [...(await this.live(trx, timers)).values()].filter((c) => c.due_at);
-    if (clocks.length) await this.effects?.progressDue(trx, clocks.map(dueOf), now);
+    if (clocks.length)
+      await this.eventBus.publish(trx, 'sla.progress_due', { clocks: clocks.map(dueOf), at: now });
   }
 
   private async onRule(trx: Executor, timers: TimerRow[], now: string) {
@@ -478,7 +464,7 @@ export class SlaService {
       if (clock && t.rule_id)
         due.push({ ruleId: t.rule_id, caseId: clock.case_id, clock: clock.kind as ClockKind });
     }
-    if (due.length) await this.effects?.ruleFired(trx, due, now);
+    if (due.length) await this.eventBus.publish(trx, 'sla.rule_due', { rules: due, at: now });
   }
 
   /** Is this clock of the case running and amber or red at `now`? */

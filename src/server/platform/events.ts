@@ -1,0 +1,80 @@
+import type { Selectable } from 'kysely';
+import type { ClockKind } from '../modules/sla/clocks.ts';
+import type { Executor } from './db/index.ts';
+import type { CasesTable } from './db/schema.ts';
+
+/** A clock of a case that came due (breach, the progress-update prompt). */
+export interface ClockDue {
+  caseId: string;
+  clock: ClockKind;
+  dueAt: string;
+}
+
+/** An escalation rule whose offset on a case's clock has come. */
+export interface RuleDue {
+  ruleId: string;
+  caseId: string;
+  clock: ClockKind;
+}
+
+/**
+ * Every in-process domain event and its payload, in one place. A module publishes; the modules
+ * that react subscribe in app.ts, so the publisher never knows (nor imports) who reacts.
+ */
+export interface DomainEvents {
+  /** A case was created (`before` null) or changed through the case module by a person. */
+  'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable> };
+  /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */
+  'sla.breached': { clocks: ClockDue[]; at: string };
+  /** Resolution clocks that just turned amber: time to keep the customer informed. */
+  'sla.progress_due': { clocks: ClockDue[]; at: string };
+  /** Escalation rules whose time on a clock has come. */
+  'sla.rule_due': { rules: RuleDue[]; at: string };
+}
+
+export type DomainEventName = keyof DomainEvents;
+
+/** A reaction runs inside the publisher's transaction: its writes commit or roll back with the change. */
+export type Reaction<N extends DomainEventName> = (trx: Executor, event: DomainEvents[N]) => Promise<void>;
+
+/** A chain of reactions publishing further events deeper than this is a loop, not a design. */
+const MAX_DEPTH = 16;
+
+/**
+ * The in-process event bus: reactions subscribe by name at wiring time (app.ts), and `publish`
+ * runs them one after another, in the order they subscribed, with the publisher's transaction,
+ * before it commits. A reaction that throws fails the publish, so the whole change rolls back (the
+ * same contract as a timer handler). Reactions must not wait on the network: the transaction is
+ * held while they run (SQLite has one connection). What other processes and browsers hear about
+ * goes through the outbox (`emit`), published after commit.
+ */
+export class DomainEventBus {
+  private readonly reactions: { [N in DomainEventName]?: Reaction<N>[] } = {};
+  private readonly depth = new WeakMap<Executor, number>();
+  private sealed = false;
+
+  /** Subscribe; only while wiring: once anything is published the list is fixed. */
+  on<N extends DomainEventName>(name: N, reaction: Reaction<N>): void {
+    if (this.sealed)
+      throw new Error(`subscribe to ${name} when wiring the services, not after the first publish`);
+    const list: Reaction<N>[] = this.reactions[name] ?? [];
+    list.push(reaction);
+    (this.reactions as Record<N, Reaction<N>[]>)[name] = list;
+  }
+
+  /** Run the reactions to `name` in `trx`, in subscription order; the first error stops them and propagates. */
+  async publish<N extends DomainEventName>(trx: Executor, name: N, event: DomainEvents[N]): Promise<void> {
+    this.sealed = true;
+    const list = this.reactions[name] as Reaction<N>[] | undefined;
+    if (!list?.length) return;
+    const depth = (this.depth.get(trx) ?? 0) + 1;
+    if (depth > MAX_DEPTH)
+      throw new Error(`domain events nested ${MAX_DEPTH} deep at ${name}: a reaction loop`);
+    this.depth.set(trx, depth);
+    try {
+      for (const react of list) await react(trx, event);
+    } finally {
+      this.depth.set(trx, depth - 1);
+    }
+  }
+}
