@@ -105,10 +105,10 @@ export function buildServices(ctx: Ctx) {
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
-  const progress = new ProgressService(ctx, { cases, escalations, sla });
   const knowledge = new KnowledgeService(ctx, { timers, notifications });
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
   const merge = new MergeData(ctx, { cases, customers, contacts });
+  const progress = new ProgressService(ctx, { cases, escalations, sla, merge });
   const templates = new TemplatesService(ctx, { merge });
   const scripts = new ScriptsService(ctx, { merge });
   const disseminations = new DisseminationsService(ctx, { knowledge, notifications, timers });

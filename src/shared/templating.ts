@@ -1,6 +1,8 @@
-// Standard phrases, e-mail templates and call scripts share one small template language: plain text
-// with `{{variable}}` placeholders from a fixed list. No dependencies, so the web bundle imports it
-// for the editor (variable buttons, early warnings) while the server validates and renders with it.
+// Every text with placeholders — standard phrases, e-mail and SMS templates, call scripts, the
+// progress update and the greeting — shares one small template language: plain text with
+// `{{variable}}` placeholders from a fixed list, filled from one set of merge data (dates in the
+// case calendar's zone). No dependencies, so the web bundle imports it for the editors and the
+// greeting while the server validates and renders with it.
 
 export const TEMPLATE_KINDS = ['phrase', 'email', 'sms'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
@@ -72,6 +74,44 @@ export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
 const KNOWN = new Map(TEMPLATE_VARIABLES.map((v) => [v.name, v]));
 const TOKEN = /\{\{([^{}]*)\}\}/g;
 
+/**
+ * The names of the retired single-brace syntax (progress updates and the greeting used to be filled
+ * with a name in single braces and UTC dates) and the variables that replaced them. Kept only so that text written
+ * in it — stored settings (see migration 202612021100) or an integration still sending it — is
+ * translated, never sent as written.
+ */
+export const LEGACY_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  customerName: 'customer.name',
+  caseReference: 'case.reference',
+  officerName: 'officer.name',
+  officer: 'officer.name',
+  dueDate: 'case.dueAt',
+  subject: 'case.subject',
+};
+/** A single-brace placeholder: a name in one pair of braces, not inside `{{…}}`. */
+const SINGLE = /(?<!\{)\{([A-Za-z][\w.]*)\}(?!\})/g;
+
+/** Rewrite the retired single-brace names (customerName…) as `{{customer.name}}`…; other text is untouched. */
+export function upgradeLegacyPlaceholders(text: string): string {
+  return text.replace(SINGLE, (all, name: string) => {
+    const to = Object.hasOwn(LEGACY_PLACEHOLDERS, name) ? LEGACY_PLACEHOLDERS[name] : undefined;
+    return to ? `{{${to}}}` : all;
+  });
+}
+
+/**
+ * A text about to be stored (a template, the progress update, the greeting): retired names
+ * translated, then checked. Every store that takes such text uses this, so a problem reads the same
+ * wherever it is written.
+ */
+export function prepareTemplate(
+  text: string,
+  only?: readonly string[],
+): { text: string; problems: string[] } {
+  const upgraded = upgradeLegacyPlaceholders(text);
+  return { text: upgraded, problems: scanTemplate(upgraded, only).problems };
+}
+
 export interface Scan {
   /** Known variables used, in order of first use. */
   used: string[];
@@ -79,8 +119,12 @@ export interface Scan {
   problems: string[];
 }
 
-/** The variables a text uses, and what is wrong with its placeholders (unknown names, a stray `{{`). */
-export function scanTemplate(text: string): Scan {
+/**
+ * The variables a text uses, and what is wrong with its placeholders (unknown names, a stray `{{`,
+ * a name in single braces). Every use reports a problem in these same words. `only` narrows the
+ * variables to those the text can be filled with where it is used (the greeting knows no customer).
+ */
+export function scanTemplate(text: string, only?: readonly string[]): Scan {
   const used: string[] = [];
   const unknown: string[] = [];
   for (const m of text.matchAll(TOKEN)) {
@@ -92,8 +136,16 @@ export function scanTemplate(text: string): Scan {
   const problems = unknown.map((n) =>
     n ? `uses an unknown variable {{${n}}}` : 'has an empty placeholder {{}}',
   );
+  if (only) {
+    for (const n of used.filter((u) => !only.includes(u)))
+      problems.push(`uses {{${n}}}, which is not available here`);
+  }
   const rest = text.replace(TOKEN, '');
   if (rest.includes('{{') || rest.includes('}}')) problems.push('has a {{ or }} without its pair');
+  for (const m of rest.matchAll(SINGLE)) {
+    const problem = `uses {${m[1]}}: a placeholder is written {{variable}}`;
+    if (!problems.includes(problem)) problems.push(problem);
+  }
   return { used, problems };
 }
 

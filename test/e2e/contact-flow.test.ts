@@ -370,8 +370,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await page.screenshot({ path: `${SHOTS}/06-administration.png`, fullPage: true });
 
     await page
-      .getByLabel("Greeting ({officer} is the officer's name)")
-      .fill('Good morning, Frontline Telecom, {officer} speaking.');
+      .getByLabel("Greeting ({{officer.name}} is the officer's name)")
+      .fill('Good morning, Frontline Telecom, {{officer.name}} speaking.');
     await page.getByRole('button', { name: 'Save phrases' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 

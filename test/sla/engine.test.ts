@@ -559,15 +559,22 @@ for (const dialect of await dialects()) {
         assert.ok(detail.timeline.some((e: { kind: string }) => e.kind === 'progress_update.sent'));
         const nu = await clockOf(t, c.id, 'next_update');
         assert.equal(nu.dueAt, at(181 + 600), 'the update starts the next update cycle');
-        // The template is the centre's to edit.
+        // The template is the centre's to edit, in the one template syntax; an unknown variable is refused.
         const put = await t.call('supervisor', 'PUT', '/api/v1/settings/sla', {
           urgentAckMinutes: 10,
-          progressUpdateTemplate: 'Hello {customerName}, {caseReference} is due {dueDate}. {unknown}',
+          progressUpdateTemplate: 'Hello {{customer.name}}, {{case.reference}} is due {{case.dueAt}}.',
         });
         assert.equal(put.statusCode, 200);
         draft = (await t.call('officer', 'GET', `/api/v1/cases/${c.id}/progress-update`)).data;
         assert.ok(draft.body.startsWith(`Hello ${customer.displayName}, ${c.reference} is due `));
-        assert.ok(draft.body.endsWith('{unknown}'));
+        const unknown = await t.call('supervisor', 'PUT', '/api/v1/settings/sla', {
+          urgentAckMinutes: 10,
+          progressUpdateTemplate: 'Hello {{customer.name}}. {{unknown}}',
+        });
+        assert.equal(unknown.statusCode, 400);
+        assert.deepEqual(unknown.data.errors, [
+          { field: '/body/progressUpdateTemplate', message: 'uses an unknown variable {{unknown}}' },
+        ]);
       } finally {
         await t.close();
       }

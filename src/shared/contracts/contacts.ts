@@ -138,7 +138,7 @@ export const StandardPhrases = Type.Object(
     greeting: Type.String({
       minLength: 1,
       maxLength: 500,
-      description: '{officer} is replaced by the officer’s name',
+      description: '{{officer.name}} is replaced by the officer’s name (the one template syntax)',
     }),
     closing: Type.String({ minLength: 1, maxLength: 500 }),
   },

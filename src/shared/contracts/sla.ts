@@ -257,7 +257,8 @@ export const SlaSettings = Type.Object(
     progressUpdateTemplate: Type.String({
       minLength: 1,
       maxLength: 2000,
-      description: 'Variables: {customerName} {caseReference} {officerName} {dueDate} {subject}',
+      description:
+        'The same {{variables}} as templates, e.g. {{customer.name}} {{case.reference}} {{officer.name}} {{case.dueAt}} {{case.subject}}; dates in the case calendar’s zone',
     }),
   },
   { additionalProperties: false },

@@ -1,14 +1,15 @@
 import type { PreviewRequestDto } from '../../../shared/contracts/scripts.ts';
-import type { VariableValue } from '../../../shared/templating.ts';
+import { TEMPLATE_VARIABLES, type VariableValue } from '../../../shared/templating.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { invalid } from '../../platform/errors.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 
 export type MergeValues = Record<string, VariableValue>;
 
+const PARTICULARS = new Set(TEMPLATE_VARIABLES.filter((v) => v.particular).map((v) => v.name));
 const words = (s: string) => s.replaceAll('_', ' ');
 
 /** "Friday, 27 November 2026 at 17:00" in the centre's zone ("… UTC" when no calendar names one). */
@@ -50,7 +51,12 @@ export class MergeData {
     this.deps = deps;
   }
 
-  async values(actor: Actor, req: PreviewRequestDto): Promise<MergeValues> {
+  /**
+   * `used`, when given, names the variables the text needs: without a particular among them the
+   * customer's name is read alone, so a text that shows no particulars neither unmasks nor audits a
+   * view of them (the case page asks for its progress-update draft on every load).
+   */
+  async values(actor: Actor, req: PreviewRequestDto, used?: readonly string[]): Promise<MergeValues> {
     const db = this.ctx.store.db;
     const [contact, c, officer] = await Promise.all([
       req.contactId ? this.deps.contacts.getRow(db, req.contactId) : Promise.resolve(null),
@@ -65,7 +71,12 @@ export class MergeData {
       throw invalid('/body/customerId', 'is not the customer of the case');
     }
     const customerId = req.customerId ?? c?.customer_id ?? contact?.customer_id ?? null;
-    const customer = customerId ? await this.deps.customers.get(actor, customerId, req.contactId) : null;
+    const needsParticulars = !used || used.some((n) => PARTICULARS.has(n));
+    const customer = !customerId
+      ? null
+      : needsParticulars
+        ? await this.deps.customers.get(actor, customerId, req.contactId)
+        : await this.nameOnly(customerId);
     const departmentId = c?.department_id ?? officer?.department_id ?? null;
     const [department, zone] = await Promise.all([
       departmentId
@@ -112,8 +123,20 @@ export class MergeData {
     };
   }
 
+  /** The customer as far as a text without particulars needs: the name (never masked). */
+  private async nameOnly(id: string) {
+    const row = await this.ctx.store.db
+      .selectFrom('customers')
+      .select('display_name')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('customer.not_found', id);
+    const none = { masked: false, accounts: [], phones: [], emails: [] } as const;
+    return { ...none, displayName: row.display_name };
+  }
+
   /** The zone of the case's SLA calendar, else of the centre's first calendar, else UTC. */
-  private async timeZone(policyId: string | null): Promise<string> {
+  async timeZone(policyId: string | null): Promise<string> {
     const db = this.ctx.store.db;
     const own = policyId
       ? await db

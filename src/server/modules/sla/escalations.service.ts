@@ -8,6 +8,7 @@ import type {
   RuleActionsDto,
   SlaSettingsDto,
 } from '../../../shared/contracts/sla.ts';
+import { prepareTemplate } from '../../../shared/templating.ts';
 import { type Actor, audit, diff, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
@@ -32,7 +33,7 @@ const SETTINGS_KEY = 'sla';
 export const DEFAULT_SLA_SETTINGS: SlaSettingsDto = {
   urgentAckMinutes: 15,
   progressUpdateTemplate:
-    'Dear {customerName}, this is {officerName} about your case {caseReference} ("{subject}"). We are still working on it and expect to have it resolved by {dueDate}. We will keep you informed. Thank you for your patience.',
+    'Dear {{customer.name}}, this is {{officer.name}} about your case {{case.reference}} ("{{case.subject}}"). We are still working on it and expect to have it resolved by {{case.dueAt}}. We will keep you informed. Thank you for your patience.',
 };
 const CLOCK_NAME: Record<ClockKind, string> = {
   first_response: 'first response',
@@ -128,7 +129,12 @@ export class EscalationsService {
     }));
   }
 
-  async saveSettings(actor: Actor, s: SlaSettingsDto): Promise<SlaSettingsDto> {
+  async saveSettings(actor: Actor, input: SlaSettingsDto): Promise<SlaSettingsDto> {
+    // The progress update is text sent to customers: the one template syntax, checked as templates are.
+    const t = prepareTemplate(input.progressUpdateTemplate);
+    if (t.problems.length)
+      throw invalidFields(t.problems.map((message) => ({ field: '/body/progressUpdateTemplate', message })));
+    const s = { ...input, progressUpdateTemplate: t.text };
     await tx(this.ctx, (trx) =>
       writeSetting(trx, SETTINGS_KEY, s, DEFAULT_SLA_SETTINGS, actor, nowIso(this.ctx)),
     );

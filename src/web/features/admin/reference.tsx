@@ -204,7 +204,7 @@ export function PhrasesAdmin() {
     <section aria-labelledby="phr-h">
       <h2 id="phr-h">Standard phrases</h2>
       <form onSubmit={save} inert={!may}>
-        <Field label="Greeting ({officer} is the officer's name)" name="greeting" error={error}>
+        <Field label="Greeting ({{officer.name}} is the officer's name)" name="greeting" error={error}>
           <input
             value={phrases.greeting}
             onChange={(e) => setPhrases({ ...phrases, greeting: e.target.value })}

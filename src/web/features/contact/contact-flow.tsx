@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { renderTemplate } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
@@ -22,7 +23,8 @@ export function ContactFlow({ user }: { user: UserDto }) {
   useEffect(() => {
     void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
   }, []);
-  const greeting = phrases.greeting.replaceAll('{officer}', user.displayName);
+  // The greeting is written in the one template syntax; the officer's name is all it can use.
+  const greeting = renderTemplate(phrases.greeting, { 'officer.name': { value: user.displayName } }).text;
   const once = (what: 'answer' | 'end', fn: () => Promise<void>) => async () => {
     if (busy) return;
     setBusy(what);
