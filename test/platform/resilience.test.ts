@@ -44,9 +44,23 @@ async function harness(url: string, appName: string, timeouts: Partial<DbTimeout
     timeouts: config.db,
     log: (message, err) => logged.push(`${message}: ${err instanceof Error ? err.message : String(err)}`),
   });
-  await migrateToLatest(store);
-  const ctx: Ctx = { store, clock: systemClock, config };
-  const { app, services } = await buildApp(ctx, { logger: false });
+  const dropSchema = async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  };
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    await migrateToLatest(store);
+    built = await buildApp({ store, clock: systemClock, config } satisfies Ctx, { logger: false });
+  } catch (err) {
+    // An open pool would keep this test process alive after the failure.
+    await store.close();
+    await dropSchema();
+    throw err;
+  }
+  const { app, services } = built;
   const officer = await services.people.createUser(SYSTEM_ACTOR, {
     username: 'loadofficer',
     displayName: 'Load Officer',
@@ -62,10 +76,7 @@ async function harness(url: string, appName: string, timeouts: Partial<DbTimeout
     close: async () => {
       await app.close();
       await store.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
+      await dropSchema();
     },
   };
 }
@@ -221,9 +232,12 @@ describe('PostgreSQL connections lost', { skip: !hasPg && 'PostgreSQL not reacha
 
   test('PostgreSQL refusing connections: 503 problem+json at once, /health says down, back by itself', async () => {
     const proxy = await pgProxy();
-    after(() => proxy.close());
     const h = await harness(proxy.url, 'frontline-res-proxy');
-    after(() => h.close());
+    // The proxy first: it ends the sockets a partition left open, so the pool can close.
+    after(async () => {
+      await proxy.close();
+      await h.close();
+    });
     assert.equal((await createCustomer(h, 'Before')).statusCode, 201);
 
     proxy.set('refuse');
@@ -245,11 +259,14 @@ describe('PostgreSQL connections lost', { skip: !hasPg && 'PostgreSQL not reacha
 
   test('a partition (no answer at all): /health 503 within its timeout, requests 503 within the query timeout, recovery without a restart', async () => {
     const proxy = await pgProxy();
-    after(() => proxy.close());
     // The client-side read timeout is what ends a request on a silent connection; shortened here
     // so the test is quick (the default is the statement timeout plus 2 s).
     const h = await harness(proxy.url, 'frontline-res-partition', { queryTimeoutMs: 3_000 });
-    after(() => h.close());
+    // The proxy first: it ends the sockets a partition left open, so the pool can close.
+    after(async () => {
+      await proxy.close();
+      await h.close();
+    });
     assert.equal((await createCustomer(h, 'Before')).statusCode, 201);
 
     proxy.set('blackhole');
@@ -274,6 +291,39 @@ describe('PostgreSQL connections lost', { skip: !hasPg && 'PostgreSQL not reacha
       `  partition: /health ${Math.round(health.ms)} ms, writes ${writes.map((w) => Math.round(w.ms)).join('/')} ms, later ${Math.round(later.ms)} ms`,
     );
   });
+  test('a partition noticed by /health: with the default timeouts, later requests do not wait on the idle connections it left behind', async () => {
+    const proxy = await pgProxy();
+    const h = await harness(proxy.url, 'frontline-res-stale');
+    // The proxy first: it ends the sockets a partition left open, so the pool can close.
+    after(async () => {
+      await proxy.close();
+      await h.close();
+    });
+    // Several connections in the pool, idle when the network goes silent.
+    const warm = await Promise.all([0, 1, 2, 3].map((i) => createCustomer(h, `Warm ${i}`)));
+    assert.deepEqual(
+      warm.map((r) => r.statusCode),
+      [201, 201, 201, 201],
+    );
+
+    proxy.set('blackhole');
+    const health = await timed(() => h.app.inject({ method: 'GET', url: '/api/v1/health' }));
+    assertUnavailable(health.value, '/health in a partition');
+    assert.ok(health.ms < 3_000, `health answered in ${Math.round(health.ms)} ms`);
+    // Without dropping the idle connections each of these would wait the 17 s read timeout.
+    const writes = await Promise.all([0, 1, 2, 3].map((i) => timed(() => createCustomer(h, `During ${i}`))));
+    for (const w of writes) {
+      assertUnavailable(w.value, 'write after /health noticed the partition');
+      assert.ok(w.ms < 5_000, `write answered in ${Math.round(w.ms)} ms`);
+    }
+
+    proxy.set('up');
+    assert.equal((await h.app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode, 200);
+    assert.equal((await createCustomer(h, 'After')).statusCode, 201);
+    console.log(
+      `  partition, default timeouts: /health ${Math.round(health.ms)} ms, then writes ${writes.map((w) => Math.round(w.ms)).join('/')} ms`,
+    );
+  });
 });
 
 describe('PostgreSQL unreachable from the start', () => {
@@ -281,7 +331,12 @@ describe('PostgreSQL unreachable from the start', () => {
 
   async function appOver(url: string) {
     const store = await openDb({ databaseUrl: url, timeouts: config.db, log: () => {} });
-    const { app } = await buildApp({ store, clock: systemClock, config }, { logger: false });
+    const { app } = await buildApp({ store, clock: systemClock, config }, { logger: false }).catch(
+      async (err: unknown) => {
+        await store.close();
+        throw err;
+      },
+    );
     return {
       app: app as unknown as FastifyInstance,
       close: async () => {

@@ -99,9 +99,16 @@ const down = (dialect: Dialect, err: unknown): AppError =>
  * checked-out one, and an 'error' event nobody listens to ends the process. The query running
  * on a checked-out client fails on its own and its request answers 503, so the client listener
  * only has to exist. A client-side read timeout leaves the connection waiting for an answer that
- * may never come (a partition): end it, so the pool drops it instead of handing it out again.
+ * may never come (a partition): end it, so the pool drops it instead of handing it out again, and
+ * end the idle ones too — they cross the same silent network, and each would hold its next
+ * request for the whole read timeout; a fresh connection fails (or succeeds) within the connect
+ * timeout instead.
  */
 function guardPool(pool: pg.Pool, log: (message: string, err: unknown) => void): void {
+  const idle = new Set<pg.PoolClient>();
+  pool.on('release', (_err, client) => idle.add(client));
+  pool.on('acquire', (client) => idle.delete(client));
+  pool.on('remove', (client) => idle.delete(client as pg.PoolClient));
   pool.on('error', (err) => log('an idle database connection was lost', err));
   pool.on('connect', (client) => {
     client.on('error', () => {});
@@ -110,10 +117,14 @@ function guardPool(pool: pg.Pool, log: (message: string, err: unknown) => void):
       const result = query(...args);
       if (result instanceof Promise) {
         result.catch((err: unknown) => {
-          if (err instanceof Error && err.message === 'Query read timeout') {
-            log('a database query timed out; closing its connection', err);
-            client.end().catch(() => {});
-          }
+          if (!(err instanceof Error) || err.message !== 'Query read timeout') return;
+          log(`a database query timed out; closing its connection and ${idle.size} idle ones`, err);
+          client.end().catch(() => {});
+          // Reported as an idle client's error, the one way pg-pool takes a client out of its
+          // idle list (ended behind its back, it would still be handed out once, and fail).
+          for (const c of idle)
+            c.emit('error', new Error('idle connection closed: the network to the database went silent'));
+          idle.clear();
         });
       }
       return result;
@@ -170,7 +181,15 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
         throw down('postgres', err);
       }
     };
-    return { db, dialect: 'postgres', close: () => db.destroy(), ping, pgClientConfig };
+    // pool.end() waits for each connection's goodbye, which one cut off by a partition never
+    // sends: a shutdown (SIGTERM) must not hang on it.
+    const close = () =>
+      within(
+        t.connectTimeoutMs,
+        db.destroy(),
+        () => new Error('the database did not acknowledge the close'),
+      ).catch((err: unknown) => log('closing the database pool', err));
+    return { db, dialect: 'postgres', close, ping, pgClientConfig };
   }
   const file = opts.sqliteFile ?? ':memory:';
   // Owner-only: the database holds personal data. SQLite gives its -wal and -shm files the
