@@ -192,3 +192,27 @@ test('a read-only database: /health says so, writes answer 503 (not 500), and fi
   assert.equal((await post()).status, 201);
   assert.equal(child.exitCode, null, 'the same process, no restart');
 });
+
+test('a read-only data directory (SQLite cannot create its -wal/-shm files): the start fails with one line saying what to fix', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-rodir-'));
+  after(() => {
+    fs.chmodSync(path.join(root, 'data'), 0o700);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  if (asOwner.uid !== undefined) fs.chownSync(root, asOwner.uid, asOwner.gid ?? asOwner.uid);
+  const dataDir = path.join(root, 'data');
+  const env = { FRONTLINE_DATA_DIR: dataDir, DATABASE_URL: '' };
+  cli(['migrate'], env);
+  fs.chmodSync(dataDir, 0o500);
+  const r = spawnSync(process.execPath, [MAIN, 'serve'], {
+    env: { ...process.env, ...env, PORT: '0', FRONTLINE_DEMO: '0' },
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...asOwner,
+  });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(
+    r.stderr.split('\n')[0] ?? '',
+    /^Frontline cannot use its database\. The database is read-only: check the permissions of the data directory/,
+  );
+});
