@@ -126,4 +126,69 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
     await assertAccessible(page, 'case page with service level');
     await page.screenshot({ path: `${SHOTS}/10-case-sla.png`, fullPage: true });
   });
+
+  test('the progress-update prompt drafts the text in the one template syntax, its due time in the calendar’s zone (Singapore), and sends it', async () => {
+    const db = ctx.store.db;
+    const olivia = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const customer = await db
+      .selectFrom('customers')
+      .select(['id', 'display_name'])
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const actor = { userId: olivia.id, role: 'officer', via: 'session' as const };
+    const contact = await services.contacts.create(actor, {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: customer.id,
+    });
+    // Highly critical: the demo's 24/7 Singapore hotline calendar, resolution within 4 hours.
+    const c = await services.cases.create(actor, {
+      contactId: contact.id,
+      type: 'request_for_action',
+      criticality: 'highly_critical',
+      subject: 'Intermittent line at the clinic',
+    });
+    assert.ok(c.resolutionDueAt);
+    const inSingapore = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Asia/Singapore',
+    }).format(new Date(c.resolutionDueAt));
+    clock.advance(181 * MIN); // amber: less than a quarter of the four hours left
+    await services.background.tick();
+
+    const page = await desktop.signIn('olivia');
+    await page.goto(`${url}/#/cases/${c.id}`);
+    const prompt = page.getByRole('region', { name: 'Progress update' });
+    await prompt.waitFor();
+    const text = await prompt.getByLabel('Progress update').inputValue();
+    assert.ok(text.startsWith(`Dear ${customer.display_name}, this is Olivia`), text);
+    assert.ok(text.includes(`${c.reference} ("Intermittent line at the clinic")`), text);
+    assert.ok(text.includes(`resolved by ${inSingapore}.`), `${text} — expected ${inSingapore}`);
+    assert.doesNotMatch(text, /UTC|[{}]/);
+    await assertAccessible(page, 'progress update prompt');
+    await prompt.getByRole('button', { name: 'Send progress update' }).click();
+    // Still amber after the update, so the prompt stays; the timeline records what was sent.
+    await page
+      .getByRole('list', { name: 'Timeline' })
+      .getByText('Progress update sent')
+      .first()
+      .waitFor();
+    const sent = await db
+      .selectFrom('contacts')
+      .select('notes')
+      .where('direction', '=', 'outbound')
+      .where('customer_id', '=', customer.id)
+      .execute();
+    assert.ok(sent.some((x) => x.notes === text));
+    await page.close();
+  });
 });
