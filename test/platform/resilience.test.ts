@@ -8,7 +8,9 @@ import { buildApp } from '../../src/server/app.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { systemClock } from '../../src/server/platform/clock.ts';
 import { type DbTimeouts, loadConfig } from '../../src/server/platform/config.ts';
+import { AppError } from '../../src/server/platform/errors.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
+import { classifyDbError } from '../../src/server/platform/db/errors.ts';
 import { type Db, openDb } from '../../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { dialects, PG_URL } from '../helpers/db.ts';
@@ -391,4 +393,36 @@ describe('PostgreSQL unreachable from the start', () => {
       'blackhole',
     );
   });
+});
+
+test('classifyDbError: connection and storage failures are service.unavailable; query faults stay what they are', () => {
+  const err = (props: Record<string, unknown>, message = 'x') => Object.assign(new Error(message), props);
+  const unavailable = [
+    err({ code: '57P01' }, 'terminating connection due to administrator command'),
+    err({ code: '57P03' }, 'the database system is starting up'),
+    err({ code: '08006' }),
+    err({ code: 'ECONNRESET' }),
+    new AggregateError([err({ code: 'ECONNREFUSED' }), err({ code: 'ECONNREFUSED' })], 'connect'),
+    new Error('Connection terminated unexpectedly'),
+    new Error('Connection terminated due to connection timeout'),
+    new Error('timeout exceeded when trying to connect'),
+    new Error('Query read timeout'),
+    new Error('Client has encountered a connection error and is not queryable'),
+    new Error('wrapped', { cause: err({ code: '57P01' }) }),
+    err({ code: 'ERR_SQLITE_ERROR', errcode: 13 }, 'database or disk is full'),
+    err({ code: 'ERR_SQLITE_ERROR', errcode: 1544 }, 'attempt to write a readonly database'),
+    err({ code: 'ERR_SQLITE_ERROR', errcode: 14 }, 'unable to open database file'),
+    err({ code: 'ERR_SQLITE_ERROR', errcode: 266 }, 'disk I/O error'),
+  ];
+  for (const e of unavailable) assert.equal(classifyDbError(e)?.code, 'service.unavailable', e.message);
+  assert.match(classifyDbError(unavailable[11])?.detail ?? '', /disk is full/);
+  assert.match(classifyDbError(unavailable[12])?.detail ?? '', /read-only/);
+  for (const e of [
+    err({ code: '23505' }, 'duplicate key value violates unique constraint'),
+    err({ code: '42P01' }, 'relation does not exist'),
+    err({ code: 'ERR_SQLITE_ERROR', errcode: 2067 }, 'UNIQUE constraint failed'),
+    new TypeError('x is undefined'),
+    new AppError('case.not_found'),
+  ])
+    assert.equal(classifyDbError(e), undefined, e.message);
 });
