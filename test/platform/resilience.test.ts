@@ -8,11 +8,11 @@ import { buildApp } from '../../src/server/app.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { systemClock } from '../../src/server/platform/clock.ts';
 import { type DbTimeouts, loadConfig } from '../../src/server/platform/config.ts';
-import { AppError } from '../../src/server/platform/errors.ts';
 import type { Ctx } from '../../src/server/platform/context.ts';
 import { classifyDbError } from '../../src/server/platform/db/errors.ts';
 import { type Db, openDb } from '../../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
+import { AppError } from '../../src/server/platform/errors.ts';
 import { dialects, PG_URL } from '../helpers/db.ts';
 
 /**
