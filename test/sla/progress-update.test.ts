@@ -190,6 +190,35 @@ for (const dialect of await dialects()) {
       }
     });
 
+    test('an unknown placeholder already stored (written before a variable was retired) shows as written in every preview', async () => {
+      const { t, step } = await setup(dialect, 'UTC');
+      try {
+        const db = t.ctx.store.db;
+        const text = 'Hi {{customer.name}}, {{customer.nickname}}';
+        await db
+          .insertInto('settings')
+          .values({
+            key: 'sla',
+            value: JSON.stringify({ urgentAckMinutes: 15, progressUpdateTemplate: text }),
+            updated_at: new Date().toISOString(),
+            updated_by: null,
+          })
+          .execute();
+        const tpl = await t.services.templates.create(SYSTEM_ACTOR, { kind: 'sms', name: 'Old', body: 'Hi' });
+        await db.updateTable('templates').set({ body: text }).where('id', '=', tpl.id).execute();
+        const { case: c, customer } = await buildCase(t);
+        await step(1);
+        const expected = `Hi ${customer.displayName}, {{customer.nickname}}`;
+        assert.equal((await draftOf(t, c.id)).body, expected);
+        const preview = await t.call('officer', 'POST', `/api/v1/templates/${tpl.id}/preview`, {
+          caseId: c.id,
+        });
+        assert.equal(preview.data.text, expected);
+      } finally {
+        await t.close();
+      }
+    });
+
     test('the greeting in the old syntax is stored as {{officer.name}}', async () => {
       const { t } = await setup(dialect, 'UTC');
       try {
