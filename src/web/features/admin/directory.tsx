@@ -3,6 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
 import type { DepartmentDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 const EMPTY = { name: '', purpose: '', phone: '', email: '', hours: '', external: false };
@@ -15,6 +16,7 @@ export function DirectoryAdmin() {
   const [form, setForm] = useState(EMPTY);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const saving = useSubmit();
   const load = useCallback(
     async () =>
       setItems((await api<{ items: DepartmentDto[] }>('GET', '/departments?includeInactive=true')).items),
@@ -26,14 +28,17 @@ export function DirectoryAdmin() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const body = { ...form, phone: form.phone || null, email: form.email || null, hours: form.hours || null };
-    const save = editing
-      ? () => api('PATCH', `/departments/${editing}`, body)
-      : () => api('POST', '/departments', body);
-    if (await attempt(save, setError)) {
-      setForm(EMPTY);
-      setEditing(null);
-      await load();
-    }
+    await attempt(
+      () =>
+        saving.run(async (send) => {
+          if (editing) await send('PATCH', `/departments/${editing}`, body);
+          else await send('POST', '/departments', body);
+          setForm(EMPTY);
+          setEditing(null);
+          await load();
+        }),
+      setError,
+    );
   };
   return (
     <section aria-labelledby="dir-h">
@@ -129,7 +134,9 @@ export function DirectoryAdmin() {
             />{' '}
             Outside party
           </label>
-          <button type="submit">{editing ? 'Save changes' : 'Add to directory'}</button>
+          <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
+            {editing ? 'Save changes' : 'Add to directory'}
+          </button>
           {editing && (
             <button
               type="button"

@@ -1,9 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { PARTICULARS } from '../../../shared/vocabulary.ts';
 import { can, type Permission } from '../../../shared/permissions.ts';
+import { PARTICULARS } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
 import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 type Team = { id: string; name: string; departmentId: string | null };
@@ -18,12 +19,18 @@ export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise
   const may = useCan('teams.manage');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const adding = useSubmit();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (await attempt(() => api('POST', '/teams', { name }), setError)) {
-      setName('');
-      await reload();
-    }
+    await attempt(
+      () =>
+        adding.run(async (send) => {
+          await send('POST', '/teams', { name });
+          setName('');
+          await reload();
+        }),
+      setError,
+    );
   };
   return (
     <section aria-labelledby="teams-h">
@@ -38,7 +45,9 @@ export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise
           <Field label="Team name" name="name" error={error}>
             <input value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
-          <button type="submit">Add team</button>
+          <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
+            Add team
+          </button>
         </form>
       )}
     </section>
@@ -51,6 +60,7 @@ export function CategoriesAdmin() {
   const [name, setName] = useState('');
   const [parentId, setParentId] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const adding = useSubmit();
   const load = useCallback(
     async () =>
       setItems((await api<{ items: CategoryDto[] }>('GET', '/case-categories?includeInactive=true')).items),
@@ -61,12 +71,15 @@ export function CategoriesAdmin() {
   }, [load]);
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (
-      await attempt(() => api('POST', '/case-categories', { name, parentId: parentId || null }), setError)
-    ) {
-      setName('');
-      await load();
-    }
+    await attempt(
+      () =>
+        adding.run(async (send) => {
+          await send('POST', '/case-categories', { name, parentId: parentId || null });
+          setName('');
+          await load();
+        }),
+      setError,
+    );
   };
   return (
     <section aria-labelledby="cat-h">
@@ -108,7 +121,9 @@ export function CategoriesAdmin() {
               ))}
             </select>
           </Field>
-          <button type="submit">Add category</button>
+          <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
+            Add category
+          </button>
         </form>
       )}
     </section>

@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ROLES } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] }) {
@@ -15,6 +16,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
   });
   const [error, setError] = useState<ApiError | null>(null);
   const [resetting, setResetting] = useState<UserDto | null>(null);
+  const adding = useSubmit();
   const load = useCallback(
     async () => setUsers((await api<{ items: UserDto[] }>('GET', '/users')).items),
     [],
@@ -24,11 +26,15 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
   }, [load]);
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await attempt(() => api('POST', '/users', { ...form, teamId: form.teamId || null }), setError);
-    if (ok) {
-      setForm({ username: '', displayName: '', role: 'officer', password: '', teamId: '' });
-      await load();
-    }
+    await attempt(
+      () =>
+        adding.run(async (send) => {
+          await send('POST', '/users', { ...form, teamId: form.teamId || null });
+          setForm({ username: '', displayName: '', role: 'officer', password: '', teamId: '' });
+          await load();
+        }),
+      setError,
+    );
   };
   const patch = async (id: string, body: Record<string, unknown>) => {
     await attempt(() => api('PATCH', `/users/${id}`, body), setError);
@@ -147,7 +153,9 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
             onChange={(e) => setForm({ ...form, password: e.target.value })}
           />
         </Field>
-        <button type="submit">Add user</button>
+        <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
+          Add user
+        </button>
       </form>
     </section>
   );
@@ -196,13 +204,17 @@ function PasswordResetForm({
 }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    const ok = await attempt(() => api('POST', `/users/${user.id}/password`, { password }), setError);
-    setBusy(false);
-    if (ok) await onDone(`New password set for ${user.displayName}; their sessions have ended.`);
+    await attempt(
+      () =>
+        run(async (send) => {
+          await send('POST', `/users/${user.id}/password`, { password });
+          await onDone(`New password set for ${user.displayName}; their sessions have ended.`);
+        }),
+      setError,
+    );
   };
   return (
     <form onSubmit={submit} className="row" aria-label={`Password reset for ${user.displayName}`}>
@@ -214,7 +226,7 @@ function PasswordResetForm({
           onChange={(e) => setPassword(e.target.value)}
         />
       </Field>
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={busy} aria-busy={busy}>
         Set password
       </button>
       <button type="button" onClick={() => void onDone(null)}>

@@ -4,6 +4,7 @@ import { ApiError, api } from '../../app/api.ts';
 import { useInvalidation } from '../../app/live.tsx';
 import type { CaseDetailDto, ProblemDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { CaseKnowledge } from '../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
@@ -46,6 +47,9 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<string | null>(null);
   const departments = useDepartments(true);
+  // Moves and notes are separate intents: a note in flight does not hold up a Resolve.
+  const moving = useSubmit();
+  const noting = useSubmit();
   const shown = useRef(0);
   const load = useCallback(async () => {
     const next = await api<CaseDetailDto>('GET', `/cases/${id}`);
@@ -70,16 +74,18 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   const act = async (action: string) => {
     setError(null);
     try {
-      await api(
-        'POST',
-        `/cases/${id}/transitions`,
-        {
-          action,
-          ...(action === 'resolve' && summary ? { resolutionSummary: summary } : {}),
-        },
-        ifMatch,
-      );
-      await load();
+      await moving.run(async (send) => {
+        await send(
+          'POST',
+          `/cases/${id}/transitions`,
+          {
+            action,
+            ...(action === 'resolve' && summary ? { resolutionSummary: summary } : {}),
+          },
+          ifMatch,
+        );
+        await load();
+      });
     } catch (e) {
       if (isConflict(e)) setConflict(e.problem);
       else setError(e instanceof ApiError ? e.message : String(e));
@@ -90,9 +96,11 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
     if (!note.trim()) return;
     setError(null);
     try {
-      await api('POST', `/cases/${id}/notes`, { body: note, visibility });
-      setNote('');
-      await load();
+      await noting.run(async (send) => {
+        await send('POST', `/cases/${id}/notes`, { body: note, visibility });
+        setNote('');
+        await load();
+      });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -136,7 +144,8 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
               key={a}
               type="button"
               className="secondary"
-              disabled={conflict !== null}
+              disabled={conflict !== null || moving.busy}
+              aria-busy={moving.busy}
               onClick={() => void act(a)}
             >
               {ACTION_LABEL[a] ?? a}
@@ -208,7 +217,7 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
             {visibility === 'internal' ? 'Note (staff only)' : 'Reply (the customer sees this)'}
             <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
-          <button type="button" onClick={() => void addNote()}>
+          <button type="button" disabled={noting.busy} aria-busy={noting.busy} onClick={() => void addNote()}>
             {visibility === 'internal' ? 'Add note' : 'Add reply'}
           </button>
         </>
@@ -254,17 +263,20 @@ function ReferForm({
   const [reason, setReason] = useState('');
   const [urgent, setUrgent] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const submit = useSubmit();
   const refer = async () => {
     setError(null);
     try {
-      await api(
-        'POST',
-        `/cases/${caseId}/referrals`,
-        { mode: 'transfer', departmentId: departmentId || null, reason, urgent },
-        { headers: { 'if-match': `"${version}"` } },
-      );
-      setReason('');
-      await onDone();
+      await submit.run(async (send) => {
+        await send(
+          'POST',
+          `/cases/${caseId}/referrals`,
+          { mode: 'transfer', departmentId: departmentId || null, reason, urgent },
+          { headers: { 'if-match': `"${version}"` } },
+        );
+        setReason('');
+        await onDone();
+      });
     } catch (e) {
       if (isConflict(e)) onConflict(e.problem);
       else if (e instanceof ApiError) setError(e);
@@ -291,7 +303,7 @@ function ReferForm({
         <label className="check">
           <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent
         </label>
-        <button type="button" onClick={() => void refer()}>
+        <button type="button" disabled={submit.busy} aria-busy={submit.busy} onClick={() => void refer()}>
           Refer
         </button>
       </div>

@@ -3,6 +3,7 @@ import { COMMITMENT_METHODS, PROGRESS_CHANNELS } from '../../../shared/vocabular
 import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CaseSlaDto, CommitmentDto, ProgressDraftDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { CommitmentRow } from '../followups/followups-page.tsx';
 
 const CLOCK = {
@@ -43,6 +44,8 @@ export function CaseSla({
   const [method, setMethod] = useState('call');
   const [promise, setPromise] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const updating = useSubmit();
+  const committing = useSubmit();
   const load = useCallback(async () => {
     const [s, d, c] = await Promise.all([
       api<CaseSlaDto>('GET', `/cases/${caseId}/sla`),
@@ -62,9 +65,11 @@ export function CaseSla({
     if (!draft) return;
     setError(null);
     try {
-      await api('POST', `/cases/${caseId}/progress-updates`, { channel: draft.channel, body: draft.body });
-      await load();
-      onChange();
+      await updating.run(async (send) => {
+        await send('POST', `/cases/${caseId}/progress-updates`, { channel: draft.channel, body: draft.body });
+        await load();
+        onChange();
+      });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -72,15 +77,17 @@ export function CaseSla({
   const commit = async () => {
     setError(null);
     try {
-      await api('POST', `/cases/${caseId}/commitments`, {
-        dueAt: new Date(due).toISOString(),
-        method,
-        ...(promise ? { note: promise } : {}),
+      await committing.run(async (send) => {
+        await send('POST', `/cases/${caseId}/commitments`, {
+          dueAt: new Date(due).toISOString(),
+          method,
+          ...(promise ? { note: promise } : {}),
+        });
+        setDue('');
+        setPromise('');
+        await load();
+        onChange();
       });
-      setDue('');
-      setPromise('');
-      await load();
-      onChange();
     } catch (e) {
       setError(
         e instanceof ApiError
@@ -133,7 +140,12 @@ export function CaseSla({
               onChange={(e) => setDraft({ ...draft, body: e.target.value })}
             />
           </label>
-          <button type="button" onClick={() => void sendUpdate()}>
+          <button
+            type="button"
+            disabled={updating.busy}
+            aria-busy={updating.busy}
+            onClick={() => void sendUpdate()}
+          >
             Send progress update
           </button>
         </section>
@@ -165,7 +177,13 @@ export function CaseSla({
             What was promised
             <input value={promise} onChange={(e) => setPromise(e.target.value)} />
           </label>
-          <button type="button" className="secondary" disabled={!due} onClick={() => void commit()}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!due || committing.busy}
+            aria-busy={committing.busy}
+            onClick={() => void commit()}
+          >
             Add commitment
           </button>
         </div>

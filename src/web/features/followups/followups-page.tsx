@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../../app/api.ts';
+import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CommitmentDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 
 /** A commitment with its due time and, for a role that may change cases, the buttons to close it. */
 export function CommitmentRow({
@@ -13,9 +14,18 @@ export function CommitmentRow({
   onChange: () => void;
   canChange?: boolean;
 }) {
+  const closing = useSubmit();
+  const [error, setError] = useState<string | null>(null);
   const close = async (state: 'kept' | 'cancelled') => {
-    await api('PATCH', `/commitments/${c.id}`, { state });
-    onChange();
+    setError(null);
+    try {
+      await closing.run(async (send) => {
+        await send('PATCH', `/commitments/${c.id}`, { state });
+        onChange();
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
   };
   return (
     <li className={c.overdue ? 'overdue' : undefined}>
@@ -27,12 +37,27 @@ export function CommitmentRow({
         <span className="badge">open</span>
       ) : c.state === 'open' ? (
         <span className="row inline">
-          <button type="button" onClick={() => void close('kept')}>
+          <button
+            type="button"
+            disabled={closing.busy}
+            aria-busy={closing.busy}
+            onClick={() => void close('kept')}
+          >
             Done
           </button>
-          <button type="button" className="secondary" onClick={() => void close('cancelled')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={closing.busy}
+            onClick={() => void close('cancelled')}
+          >
             Cancel
           </button>
+          {error && (
+            <span role="alert" className="error">
+              {error}
+            </span>
+          )}
         </span>
       ) : (
         <span className="badge">{c.state}</span>

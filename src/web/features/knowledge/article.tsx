@@ -3,6 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { FieldMessage } from '../../ui/field.tsx';
 import { Attachments } from './attachments.tsx';
 import { TeamPicker } from './teams.tsx';
@@ -22,6 +23,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const acting = useSubmit();
   const writer = can(user.role, 'kb.write');
   const publisher = can(user.role, 'kb.publish');
   const load = useCallback(async () => {
@@ -37,13 +39,15 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   const act = async (what: 'submit' | 'approve' | 'reject' | 'archive') => {
     setError(null);
     try {
-      await api(
-        'POST',
-        `/kb/articles/${id}/${what}`,
-        what === 'approve' || what === 'reject' ? { note } : undefined,
-      );
-      setNote('');
-      await load();
+      await acting.run(async (send) => {
+        await send(
+          'POST',
+          `/kb/articles/${id}/${what}`,
+          what === 'approve' || what === 'reject' ? { note } : undefined,
+        );
+        setNote('');
+        await load();
+      });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -98,7 +102,12 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                 <button type="button" onClick={() => go(`/kb/${id}/edit`)}>
                   Edit draft
                 </button>
-                <button type="button" onClick={() => void act('submit')}>
+                <button
+                  type="button"
+                  disabled={acting.busy}
+                  aria-busy={acting.busy}
+                  onClick={() => void act('submit')}
+                >
                   Submit for review
                 </button>
               </>
@@ -111,10 +120,20 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                 <input value={note} onChange={(e) => setNote(e.target.value)} />
               </label>
               <div className="row">
-                <button type="button" onClick={() => void act('approve')}>
+                <button
+                  type="button"
+                  disabled={acting.busy}
+                  aria-busy={acting.busy}
+                  onClick={() => void act('approve')}
+                >
                   Approve and publish
                 </button>
-                <button type="button" className="secondary" onClick={() => void act('reject')}>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={acting.busy}
+                  onClick={() => void act('reject')}
+                >
                   Send back
                 </button>
               </div>
@@ -193,7 +212,12 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
       )}
       {publisher && a.status === 'published' && (
         <p>
-          <button type="button" className="secondary" onClick={() => void act('archive')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={acting.busy}
+            onClick={() => void act('archive')}
+          >
             Archive (take out of use)
           </button>
         </p>
@@ -207,15 +231,18 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
   const [days, setDays] = useState(3);
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const sending = useSubmit();
   const send = async () => {
     setError(null);
     try {
-      await api('POST', `/kb/articles/${articleId}/disseminations`, {
-        teamIds,
-        acknowledgeWithinDays: days,
-        ...(note ? { note } : {}),
+      await sending.run(async (send) => {
+        await send('POST', `/kb/articles/${articleId}/disseminations`, {
+          teamIds,
+          acknowledgeWithinDays: days,
+          ...(note ? { note } : {}),
+        });
+        onSent();
       });
-      onSent();
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -241,7 +268,7 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
         <input value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
-      <button type="button" onClick={() => void send()}>
+      <button type="button" disabled={sending.busy} aria-busy={sending.busy} onClick={() => void send()}>
         Send
       </button>
     </fieldset>
@@ -266,6 +293,7 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
   const [answerTouched, setAnswerTouched] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [attachments, setAttachments] = useState<AttachmentDto[]>([]);
+  const saving = useSubmit();
   useEffect(() => {
     if (!id) return;
     void api<ArticleDto>('GET', `/kb/articles/${id}`).then((a) => {
@@ -308,10 +336,12 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
       ...(form.changeNote ? { changeNote: form.changeNote } : {}),
     };
     try {
-      const saved = id
-        ? await api<ArticleDto>('PATCH', `/kb/articles/${id}/draft`, body)
-        : await api<ArticleDto>('POST', '/kb/articles', body);
-      go(`/kb/${saved.id}`);
+      await saving.run(async (send) => {
+        const saved = id
+          ? await send<ArticleDto>('PATCH', `/kb/articles/${id}/draft`, body)
+          : await send<ArticleDto>('POST', '/kb/articles', body);
+        go(`/kb/${saved.id}`);
+      });
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -392,7 +422,7 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
         >
           Preview
         </button>
-        <button type="button" onClick={() => void save()}>
+        <button type="button" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()}>
           Save draft
         </button>
       </div>

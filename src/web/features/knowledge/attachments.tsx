@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { ApiError, api } from '../../app/api.ts';
+import { ApiError } from '../../app/api.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import type { AttachmentDto } from './types.ts';
 
 /** The server refuses larger files (kb_attachment.too_large); checked here first to spare the upload. */
@@ -39,6 +40,7 @@ export function Attachments({
 }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const uploading = useSubmit();
   const hintId = useId();
   const upload = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
@@ -51,13 +53,16 @@ export function Attachments({
     }
     setBusy(file.name);
     try {
-      const added = await api<AttachmentDto>('POST', `/kb/articles/${articleId}/attachments`, {
-        filename: file.name,
-        // The browser leaves the type empty when it does not know it; parameters are not accepted.
-        contentType: file.type.split(';')[0]!.trim() || 'application/octet-stream',
-        dataBase64: await base64Of(file),
+      // Choosing the same file again after a failure repeats the upload, never doubles it.
+      await uploading.run(async (send) => {
+        const added = await send<AttachmentDto>('POST', `/kb/articles/${articleId}/attachments`, {
+          filename: file.name,
+          // The browser leaves the type empty when it does not know it; parameters are not accepted.
+          contentType: file.type.split(';')[0]!.trim() || 'application/octet-stream',
+          dataBase64: await base64Of(file),
+        });
+        onAdded(added);
       });
-      onAdded(added);
     } catch (e) {
       setError(e instanceof ApiError ? `${file.name}: ${problemText(e)}` : String(e));
     } finally {

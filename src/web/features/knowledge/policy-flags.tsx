@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { FieldMessage } from '../../ui/field.tsx';
 import type { PolicyFlagDto } from './types.ts';
 
@@ -14,11 +15,14 @@ function FlagItem({
 }) {
   const [answer, setAnswer] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const answering = useSubmit();
   const send = async () => {
     setError(null);
     try {
-      await api('POST', `/policy-flags/${f.id}/answer`, { answer });
-      onAnswered();
+      await answering.run(async (send) => {
+        await send('POST', `/policy-flags/${f.id}/answer`, { answer });
+        onAnswered();
+      });
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -53,7 +57,12 @@ function FlagItem({
           </label>
           <FieldMessage error={error} name="answer" label="Answer" />
           {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
-          <button type="button" onClick={() => void send()}>
+          <button
+            type="button"
+            disabled={answering.busy}
+            aria-busy={answering.busy}
+            onClick={() => void send()}
+          >
             Answer
           </button>
         </div>
@@ -116,6 +125,7 @@ export function CaseKnowledge({
   const [authorities, setAuthorities] = useState<{ id: string; name: string; role: string }[]>([]);
   const [form, setForm] = useState({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
   const [error, setError] = useState<ApiError | null>(null);
+  const raising = useSubmit();
   const load = useCallback(async () => {
     setFlags((await api<{ items: PolicyFlagDto[] }>('GET', `/policy-flags?caseId=${caseId}`)).items);
   }, [caseId]);
@@ -131,9 +141,11 @@ export function CaseKnowledge({
   const raise = async () => {
     setError(null);
     try {
-      await api('POST', `/cases/${caseId}/policy-flags`, form);
-      setForm({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
-      await load();
+      await raising.run(async (send) => {
+        await send('POST', `/cases/${caseId}/policy-flags`, form);
+        setForm({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
+        await load();
+      });
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -188,7 +200,7 @@ export function CaseKnowledge({
             <textarea rows={3} value={form.evidence} onChange={set('evidence')} />
           </label>
           <FieldMessage error={error} name="evidence" label="Evidence" />
-          <button type="button" onClick={() => void raise()}>
+          <button type="button" disabled={raising.busy} aria-busy={raising.busy} onClick={() => void raise()}>
             Raise
           </button>
         </details>

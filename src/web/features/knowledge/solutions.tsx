@@ -3,6 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
+import { type Send, useSubmit } from '../../app/use-submit.ts';
 import { FieldMessage } from '../../ui/field.tsx';
 import { TeamPicker } from './teams.tsx';
 import { type DisseminationDto, KIND_LABELS, type ReadingDto, type SolutionDto } from './types.ts';
@@ -55,15 +56,18 @@ export function ProposeSolution() {
   const [problem, setProblem] = useState(hashParam('problem') ?? '');
   const [solution, setSolution] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const proposing = useSubmit();
   const save = async () => {
     setError(null);
     try {
-      const s = await api<SolutionDto>('POST', '/solutions', {
-        problem,
-        solution,
-        ...(caseId ? { caseId } : {}),
+      await proposing.run(async (send) => {
+        const s = await send<SolutionDto>('POST', '/solutions', {
+          problem,
+          solution,
+          ...(caseId ? { caseId } : {}),
+        });
+        go(`/kb/solutions/${s.id}`);
       });
-      go(`/kb/solutions/${s.id}`);
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -82,7 +86,7 @@ export function ProposeSolution() {
         <textarea rows={6} value={solution} onChange={(e) => setSolution(e.target.value)} />
       </label>
       <FieldMessage error={error} name="solution" label="Solution" />
-      <button type="button" onClick={() => void save()}>
+      <button type="button" disabled={proposing.busy} aria-busy={proposing.busy} onClick={() => void save()}>
         Propose
       </button>
     </section>
@@ -99,16 +103,19 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
   const [days, setDays] = useState(3);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const submit = useSubmit();
   const load = useCallback(async () => setS(await api<SolutionDto>('GET', `/solutions/${id}`)), [id]);
   useEffect(() => {
     void load();
   }, [load]);
   if (!s) return <p>Loading…</p>;
-  const run = async (fn: () => Promise<unknown>) => {
+  const run = async (fn: (send: Send) => Promise<unknown>) => {
     setError(null);
     try {
-      await fn();
-      await load();
+      await submit.run(async (send) => {
+        await fn(send);
+        await load();
+      });
     } catch (e) {
       if (e instanceof ApiError) setError(e);
       else throw e;
@@ -160,10 +167,11 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
             </label>
             <button
               type="button"
-              disabled={!comment.trim()}
+              disabled={!comment.trim() || submit.busy}
+              aria-busy={submit.busy}
               onClick={() =>
-                void run(async () => {
-                  await api('POST', `/solutions/${id}/comments`, { body: comment });
+                void run(async (send) => {
+                  await send('POST', `/solutions/${id}/comments`, { body: comment });
                   setComment('');
                 })
               }
@@ -205,9 +213,11 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
           </label>
           <button
             type="button"
+            disabled={submit.busy}
+            aria-busy={submit.busy}
             onClick={() =>
-              void run(() =>
-                api('POST', `/solutions/${id}/agree`, { title, kind, teamIds, acknowledgeWithinDays: days }),
+              void run((send) =>
+                send('POST', `/solutions/${id}/agree`, { title, kind, teamIds, acknowledgeWithinDays: days }),
               )
             }
           >
@@ -222,7 +232,8 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => void run(() => api('POST', `/solutions/${id}/decline`, { note: reason }))}
+            disabled={submit.busy}
+            onClick={() => void run((send) => send('POST', `/solutions/${id}/decline`, { note: reason }))}
           >
             Decline
           </button>
@@ -243,11 +254,13 @@ export function ReadingList({ onChange }: { onChange?(): void }) {
   useEffect(() => {
     void load();
   }, [load]);
-  const ack = async (id: string) => {
-    await api('POST', `/disseminations/${id}/acknowledge`);
-    await load();
-    onChange?.();
-  };
+  const acking = useSubmit();
+  const ack = (id: string) =>
+    acking.run(async (send) => {
+      await send('POST', `/disseminations/${id}/acknowledge`);
+      await load();
+      onChange?.();
+    });
   if (!items) return <p>Loading…</p>;
   if (!items.length) return <p>Nothing has been sent to you to read.</p>;
   return (
@@ -263,7 +276,7 @@ export function ReadingList({ onChange }: { onChange?(): void }) {
           {r.acknowledgedAt ? (
             <span className="badge">read {new Date(r.acknowledgedAt).toLocaleDateString()}</span>
           ) : (
-            <button type="button" onClick={() => void ack(r.disseminationId)}>
+            <button type="button" disabled={acking.busy} onClick={() => void ack(r.disseminationId)}>
               I have read it
             </button>
           )}
@@ -284,11 +297,13 @@ export function SentList() {
   useEffect(() => {
     void load();
   }, [load]);
-  const remind = async (id: string) => {
-    const r = await api<{ reminded: number }>('POST', `/disseminations/${id}/remind`);
-    setSaid((s) => ({ ...s, [id]: `${r.reminded} reminded` }));
-    await load();
-  };
+  const reminding = useSubmit();
+  const remind = (id: string) =>
+    reminding.run(async (send) => {
+      const r = await send<{ reminded: number }>('POST', `/disseminations/${id}/remind`);
+      setSaid((s) => ({ ...s, [id]: `${r.reminded} reminded` }));
+      await load();
+    });
   if (!items) return <p>Loading…</p>;
   if (!items.length) return <p>Nothing sent for reading yet.</p>;
   return (
@@ -319,7 +334,12 @@ export function SentList() {
               <td>{waiting.map((r) => r.name).join(', ') || '—'}</td>
               <td>
                 {waiting.length > 0 && (
-                  <button type="button" className="secondary" onClick={() => void remind(d.id)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={reminding.busy}
+                    onClick={() => void remind(d.id)}
+                  >
                     Remind
                   </button>
                 )}

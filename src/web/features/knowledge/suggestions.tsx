@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../../app/api.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { Hit } from './hit.tsx';
 import type { HitDto } from './types.ts';
 import { useKbSearch } from './use-search.ts';
@@ -24,17 +24,22 @@ export function KbSuggestions({
   const [own, setOwn] = useState('');
   const [used, setUsed] = useState<Record<string, number>>({});
   const result = useKbSearch(own || text, 5);
+  // A double-click inserts the answer once and counts one use.
+  const { busy, run } = useSubmit();
 
-  const insert = async (hit: HitDto, how: 'answered' | 'linked') => {
-    const link = `${window.location.origin}/help/${hit.slug}`;
-    onInsert(how === 'answered' ? hit.answer : `${hit.title}: ${link}`);
-    const r = await api<{ usageCount: number }>('POST', `/kb/articles/${hit.articleId}/usage`, {
-      action: how,
-      ...(caseId ? { caseId } : {}),
-      ...(contactId && !caseId ? { contactId } : {}),
+  const insert = (hit: HitDto, how: 'answered' | 'linked') =>
+    run(async (send) => {
+      const link = `${window.location.origin}/help/${hit.slug}`;
+      onInsert(how === 'answered' ? hit.answer : `${hit.title}: ${link}`);
+      const r = await send<{ usageCount: number }>('POST', `/kb/articles/${hit.articleId}/usage`, {
+        action: how,
+        ...(caseId ? { caseId } : {}),
+        ...(contactId && !caseId ? { contactId } : {}),
+      });
+      setUsed((u) => ({ ...u, [hit.articleId]: r.usageCount }));
+    }).catch(() => {
+      // The answer is in the reply already; a use that could not be counted costs only the statistic.
     });
-    setUsed((u) => ({ ...u, [hit.articleId]: r.usageCount }));
-  };
 
   const corrected = Object.entries(result?.corrected ?? {});
   return (
@@ -60,12 +65,17 @@ export function KbSuggestions({
             <li key={h.articleId}>
               <Hit hit={h} usageCount={used[h.articleId] ?? h.usageCount} newTab />
               <span className="row inline">
-                <button type="button" onClick={() => void insert(h, 'answered')}>
+                <button type="button" disabled={busy} onClick={() => void insert(h, 'answered')}>
                   Insert answer
                 </button>
                 {/* A link is for the customer: only public articles have a page they can open. */}
                 {h.audience === 'public' && (
-                  <button type="button" className="secondary" onClick={() => void insert(h, 'linked')}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={busy}
+                    onClick={() => void insert(h, 'linked')}
+                  >
                     Insert link
                   </button>
                 )}

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { type ApiError, api } from '../../app/api.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 import { type DraftStep, messagesAt, StepEditor } from './step-editor.tsx';
 import type { ScriptDto, ScriptSummaryDto } from './types.ts';
@@ -43,6 +44,7 @@ export function ScriptsAdmin() {
   const [steps, setSteps] = useState<DraftStep[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const saving = useSubmit();
   const load = useCallback(
     async () =>
       setItems((await api<{ items: ScriptSummaryDto[] }>('GET', '/scripts?includeInactive=true')).items),
@@ -64,15 +66,17 @@ export function ScriptsAdmin() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const body = { name, description: description || null, steps: toWire(steps) };
-    const ok = await attempt(
-      () => (editing ? api('PATCH', `/scripts/${editing}`, body) : api('POST', '/scripts', body)),
+    await attempt(
+      () =>
+        saving.run(async (send) => {
+          if (editing) await send('PATCH', `/scripts/${editing}`, body);
+          else await send('POST', '/scripts', body);
+          setSaved(`Saved “${name}”.`);
+          setOpen(false);
+          await load();
+        }),
       setError,
     );
-    if (ok) {
-      setSaved(`Saved “${name}”.`);
-      setOpen(false);
-      await load();
-    }
   };
   const move = (i: number, by: -1 | 1) =>
     setSteps((all) => {
@@ -176,7 +180,9 @@ export function ScriptsAdmin() {
             >
               Add a step
             </button>
-            <button type="submit">{editing ? 'Save the script' : 'Create the script'}</button>
+            <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
+              {editing ? 'Save the script' : 'Create the script'}
+            </button>
             <button type="button" className="secondary" onClick={() => setOpen(false)}>
               Cancel
             </button>

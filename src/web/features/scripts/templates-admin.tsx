@@ -7,6 +7,7 @@ import {
   type TemplateKind,
 } from '../../../shared/templating.ts';
 import { type ApiError, api } from '../../app/api.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 import type { TemplateDto } from './types.ts';
 
@@ -49,6 +50,7 @@ export function TemplatesAdmin() {
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const saving = useSubmit();
   const load = useCallback(
     async () =>
       setItems((await api<{ items: TemplateDto[] }>('GET', '/templates?includeInactive=true')).items),
@@ -66,18 +68,17 @@ export function TemplatesAdmin() {
     e.preventDefault();
     const subject = form.kind === 'email' ? form.subject : null;
     const body = { name: form.name, description: form.description || null, subject, body: form.body };
-    const ok = await attempt(
+    await attempt(
       () =>
-        editing
-          ? api('PATCH', `/templates/${editing}`, body)
-          : api('POST', '/templates', { ...body, kind: form.kind }),
+        saving.run(async (send) => {
+          if (editing) await send('PATCH', `/templates/${editing}`, body);
+          else await send('POST', '/templates', { ...body, kind: form.kind });
+          setSaved(`Saved “${form.name}”.`);
+          reset();
+          await load();
+        }),
       setError,
     );
-    if (ok) {
-      setSaved(`Saved “${form.name}”.`);
-      reset();
-      await load();
-    }
   };
   const warnings = scanTemplate(`${form.kind === 'email' ? form.subject : ''}\n${form.body}`).problems;
 
@@ -188,7 +189,9 @@ export function TemplatesAdmin() {
           <p className="warn">Check the placeholders: the text {warnings.join('; ')}.</p>
         )}
         <div className="row">
-          <button type="submit">{editing ? 'Save the template' : 'Add template'}</button>
+          <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
+            {editing ? 'Save the template' : 'Add template'}
+          </button>
           {editing && (
             <button type="button" className="secondary" onClick={reset}>
               Cancel
