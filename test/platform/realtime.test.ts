@@ -12,6 +12,7 @@ import { emit } from '../../src/server/platform/outbox.ts';
 import type { Bus } from '../../src/server/platform/realtime/bus.ts';
 import { Dispatcher } from '../../src/server/platform/realtime/dispatcher.ts';
 import type { Invalidation } from '../../src/server/platform/realtime/hub.ts';
+import { invalidationsFor } from '../../src/server/platform/realtime/rooms.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects, PG_URL } from '../helpers/db.ts';
 import { buildCase } from '../helpers/factories.ts';
@@ -198,6 +199,64 @@ for (const dialect of await dialects()) {
       assert.equal(inv.id, c.id);
       assert.ok(Date.now() - sent < 1000);
       officer.ws.close();
+    });
+
+    test("a case referred to a department reaches that department's queue room, and the one it left", async () => {
+      await t.services.dispatcher.drain();
+      const sys = { userId: 'system', role: 'administrator', via: 'system' } as const;
+      const billing = await t.services.people.createDepartment(sys, {
+        name: `Billing ${newId()}`,
+        purpose: 'Refunds',
+      });
+      const tech = await t.services.people.createDepartment(sys, {
+        name: `Tech ${newId()}`,
+        purpose: 'Faults',
+      });
+      const { case: c } = await buildCase(t, {}, t.users.officer.actor);
+      // The rooms computed for the referral's event (the app's own dispatcher may publish it first).
+      const referred = async (departmentId: string) => {
+        const r = await t.call('officer', 'POST', `/api/v1/cases/${c.id}/referrals`, {
+          mode: 'transfer',
+          departmentId,
+          reason: 'Their call',
+        });
+        assert.equal(r.statusCode, 201, r.body);
+        const rows = await t.ctx.store.db
+          .selectFrom('outbox')
+          .select(['id', 'name', 'payload'])
+          .where('name', '=', 'case.referred')
+          .orderBy('created_at', 'desc')
+          .execute();
+        const mine = rows.filter((e) => JSON.stringify(e.payload).includes(c.id)).slice(0, 1);
+        assert.equal(mine.length, 1);
+        return (await invalidationsFor(t.ctx.store.db, mine)).map((i) => i.room);
+      };
+      // Referred by an officer of Team A: the team (not the department's) is all the old payload named.
+      assert.ok((await referred(billing.id)).includes(`department:${billing.id}`));
+      // Moved on from Billing to Tech: both queues hear it, so Billing's drops the case.
+      const moved = await referred(tech.id);
+      assert.ok(moved.includes(`department:${billing.id}`), 'the queue it left');
+      assert.ok(moved.includes(`department:${tech.id}`), 'the queue it joined');
+    });
+
+    test('a socket may follow the queue of a department that exists, and hears cases sent to it', async () => {
+      const port = t.app.server.listening
+        ? (t.app.server.address() as { port: number }).port
+        : await listen(t.app);
+      const leader = await socket(port, t.users.team_leader.token);
+      leader.send({ type: 'subscribe', room: `department:${t.department.id}` });
+      await leader.next((m) => m.type === 'subscribed' && m.room === `department:${t.department.id}`);
+      leader.send({ type: 'subscribe', room: `department:${newId()}` });
+      const refused = await leader.next((m) => m.type === 'error');
+      assert.equal(refused.code, 'realtime.room_forbidden');
+      // A case sent straight to the department's queue reaches the socket following it.
+      await buildCase(t, { departmentId: t.department.id, teamId: null } as never);
+      const inv = await leader.next(
+        (m) => m.type === 'case.created' && m.room === `department:${t.department.id}`,
+        2000,
+      );
+      assert.ok(inv.id);
+      leader.ws.close();
     });
   });
 }

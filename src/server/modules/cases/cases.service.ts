@@ -361,12 +361,14 @@ export class CasesService {
       before: b,
       after: a,
     });
-    // The rooms to tell: the team and owner before and after (a transferred case leaves the old queue).
+    // The rooms to tell: the team, owner and department queue before and after (a transferred case
+    // leaves the old queue).
     await emit(trx, next.updated_at, action, {
       id: before.id,
       version: next.version,
       teamIds: [...new Set([before.team_id, next.team_id])],
       userIds: [...new Set([before.assignee_id, next.assignee_id])],
+      departmentIds: [...new Set([before.department_id, next.department_id])],
     });
     return a;
   }

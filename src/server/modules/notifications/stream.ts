@@ -8,7 +8,7 @@ import { teamRoom, userRoom } from '../../platform/realtime/rooms.ts';
 import type { App } from '../../platform/types.ts';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const ROOM = new RegExp(`^(case|team|user):(${UUID})$`);
+const ROOM = new RegExp(`^(case|team|user|department):(${UUID})$`);
 
 interface ClientMessage {
   type?: unknown;
@@ -19,7 +19,7 @@ interface ClientMessage {
  * The desktop's live channel (`GET /api/v1/stream`, WebSocket). The server sends invalidations
  * `{type, id, version?, room}` from the outbox dispatcher; the desktop re-fetches what it shows.
  * A socket is put in `user:<me>` and `team:<my team>` on connecting and may subscribe to the rooms
- * of cases (or teams) it may read.
+ * of cases (or teams, or department queues) it may read.
  */
 export class Stream {
   private readonly ctx: Ctx;
@@ -39,14 +39,14 @@ export class Stream {
     return [userRoom(actor.userId), ...(u?.team_id ? [teamRoom(u.team_id)] : [])];
   }
 
-  /** Whether this actor may hear a room: their own user room; a case or team they may read. */
+  /** Whether this actor may hear a room: their own user room; a case, team or department queue they may read. */
   async mayJoin(actor: Actor, room: string): Promise<boolean> {
     const m = ROOM.exec(room);
     if (!m) return false;
-    const [, kind, id] = m as unknown as [string, 'case' | 'team' | 'user', string];
+    const [, kind, id] = m as unknown as [string, 'case' | 'team' | 'user' | 'department', string];
     if (kind === 'user') return id === actor.userId;
     if (!can(actor.role, 'cases.read')) return false;
-    const table = kind === 'case' ? 'cases' : 'teams';
+    const table = kind === 'case' ? 'cases' : kind === 'team' ? 'teams' : 'departments';
     const row = await this.ctx.store.db
       .selectFrom(table)
       .select('id')
@@ -88,7 +88,7 @@ export class Stream {
       schema: {
         tags: ['notifications'],
         description:
-          'WebSocket. The server sends `{"type":"hello","rooms":[…]}` on connecting, then invalidations `{"type":"<event>","id":"…","version":n,"room":"…"}` (re-fetch what you show; e.g. `notification.created` in `user:<you>`), and `{"type":"resync"}` when messages may have been missed. Send `{"type":"subscribe","room":"case:<id>"}` (or `unsubscribe`) to follow a case you may read. A plain GET answers 426.',
+          'WebSocket. The server sends `{"type":"hello","rooms":[…]}` on connecting, then invalidations `{"type":"<event>","id":"…","version":n,"room":"…"}` (re-fetch what you show; e.g. `notification.created` in `user:<you>`), and `{"type":"resync"}` when messages may have been missed. Send `{"type":"subscribe","room":"case:<id>"}` (or `team:<id>`, `department:<id>` for a department\'s queue; `unsubscribe` to stop) to follow what you may read. A plain GET answers 426.',
       },
       handler: async () => {
         throw new AppError('request.upgrade_required');

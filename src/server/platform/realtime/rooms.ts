@@ -10,9 +10,11 @@ export interface OutboxEvent {
 }
 
 /**
- * What an event payload may carry for routing. `id` is the entity; `teamIds` / `userIds` name
- * the team and people rooms to tell (before and after a move, so the old queue drops the case
- * too). A case event that names no team is looked up (rows written before payloads carried them).
+ * What an event payload may carry for routing. `id` is the entity; `teamIds` / `userIds` /
+ * `departmentIds` name the team, people and department-queue rooms to tell (before and after a
+ * move, so the old queue drops the case too). A case's current team, owner and department are
+ * looked up as well: rows written before payloads carried them, and events (`case.created`) that
+ * name none.
  */
 interface RoutingPayload {
   id?: string;
@@ -20,25 +22,29 @@ interface RoutingPayload {
   version?: number;
   teamIds?: (string | null)[];
   userIds?: (string | null)[];
+  departmentIds?: (string | null)[];
 }
 
 export const caseRoom = (id: string) => `case:${id}`;
 export const teamRoom = (id: string) => `team:${id}`;
 export const userRoom = (id: string) => `user:${id}`;
+/** A department's queue: cases referred or sent to it, watched by desktops showing that queue. */
+export const departmentRoom = (id: string) => `department:${id}`;
 
 /** The invalidations for a batch of events: one per (room, type, id), the highest version kept. */
 export async function invalidationsFor(trx: Executor, events: OutboxEvent[]): Promise<Invalidation[]> {
   const parsed = events.map((e) => ({ name: e.name, p: parseJson<RoutingPayload>(e.payload, {}) }));
-  const lookup = [
-    ...new Set(
-      parsed.filter((e) => e.name.startsWith('case.') && e.p.id && !e.p.teamIds).map((e) => e.p.id!),
-    ),
-  ];
-  const cases = new Map<string, { team_id: string | null; assignee_id: string | null }>();
+  // Every case event's case is looked up (one query a batch): a case sent to a department's queue
+  // by an officer of another team is news to that queue even when the payload names only teams.
+  const lookup = [...new Set(parsed.filter((e) => e.name.startsWith('case.') && e.p.id).map((e) => e.p.id!))];
+  const cases = new Map<
+    string,
+    { team_id: string | null; assignee_id: string | null; department_id: string | null }
+  >();
   if (lookup.length) {
     const rows = await trx
       .selectFrom('cases')
-      .select(['id', 'team_id', 'assignee_id'])
+      .select(['id', 'team_id', 'assignee_id', 'department_id'])
       .where('id', 'in', lookup)
       .execute();
     for (const r of rows) cases.set(r.id, r);
@@ -55,14 +61,19 @@ export async function invalidationsFor(trx: Executor, events: OutboxEvent[]): Pr
     if (!id) continue;
     const teams = new Set((p.teamIds ?? []).filter((t): t is string => Boolean(t)));
     const users = new Set((p.userIds ?? []).filter((u): u is string => Boolean(u)));
+    const departments = new Set((p.departmentIds ?? []).filter((d): d is string => Boolean(d)));
     if (name.startsWith('case.')) {
       add(caseRoom(id), name, id, p.version);
       const c = cases.get(id);
-      if (c?.team_id) teams.add(c.team_id);
-      if (c?.assignee_id) users.add(c.assignee_id);
+      // A payload that names its rooms (before and after a move) is trusted for teams and owners;
+      // the current department is always added, since older payloads never named one.
+      if (!p.teamIds && c?.team_id) teams.add(c.team_id);
+      if (!p.teamIds && c?.assignee_id) users.add(c.assignee_id);
+      if (c?.department_id) departments.add(c.department_id);
     }
     for (const t of teams) add(teamRoom(t), name, id, p.version);
     for (const u of users) add(userRoom(u), name, id, p.version);
+    for (const d of departments) add(departmentRoom(d), name, id, p.version);
   }
   return [...out.values()];
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../app/api.ts';
-import { useLive } from '../../app/live.tsx';
+import { useInvalidation, useLive } from '../../app/live.tsx';
 import type { CaseDto, Page, UserDto } from '../../app/types.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { SlaBadge } from './sla-badge.tsx';
@@ -25,10 +25,23 @@ export function Queues({ user }: { user: UserDto }) {
   const [sort, setSort] = useState<Sort>('queue');
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
-  // A pushed notification (a breach, an escalation) refreshes the queue's colours.
+  // A change in my team's or my own cases (and a pushed breach or escalation) refreshes the queue.
   const { version } = useLive();
+  // A department's queue holds cases of other teams too: follow its room while it is shown. A burst
+  // of events (a referral is several) costs one reload.
+  const [heard, setHeard] = useState(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useInvalidation(scope === 'department' && departmentId ? `department:${departmentId}` : null, () => {
+    pending.current ??= setTimeout(() => {
+      pending.current = undefined;
+      setHeard((n) => n + 1);
+    }, 300);
+  });
+  useEffect(() => () => clearTimeout(pending.current), []);
+  // "Loading…" only when another queue is chosen; a live refresh swaps the rows in place.
+  const shownFilter = useRef('');
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version (a pushed notification) is the refresh trigger
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and heard (pushed changes) are the refresh triggers
   useEffect(() => {
     const filter =
       scope === 'mine'
@@ -45,12 +58,21 @@ export function Queues({ user }: { user: UserDto }) {
       setCounts(null);
       return;
     }
-    setItems(null);
-    void api<Page<CaseDto>>('GET', `/cases?${filter}&status=${OPEN}&sort=${sort}&limit=200`).then((p) =>
-      setItems(p.items),
-    );
-    void api<Counts>('GET', `/cases/counts?${filter}`).then(setCounts);
-  }, [scope, departmentId, sort, user.id, user.teamId, version]);
+    const chosen = `${filter}&sort=${sort}`;
+    if (shownFilter.current !== chosen) setItems(null);
+    shownFilter.current = chosen;
+    // An answer overtaken by a newer fetch (another queue chosen, another push) is dropped.
+    let current = true;
+    void api<Page<CaseDto>>('GET', `/cases?${filter}&status=${OPEN}&sort=${sort}&limit=200`).then((p) => {
+      if (current) setItems(p.items);
+    });
+    void api<Counts>('GET', `/cases/counts?${filter}`).then((c) => {
+      if (current) setCounts(c);
+    });
+    return () => {
+      current = false;
+    };
+  }, [scope, departmentId, sort, user.id, user.teamId, version, heard]);
 
   return (
     <section>
