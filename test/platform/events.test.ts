@@ -5,7 +5,9 @@ import type { Db, Executor } from '../../src/server/platform/db/index.ts';
 import type { CasesTable } from '../../src/server/platform/db/schema.ts';
 import { DomainEventBus } from '../../src/server/platform/events.ts';
 import { emit } from '../../src/server/platform/outbox.ts';
+import { makeTestApp } from '../helpers/app.ts';
 import { dialects, openTestDb } from '../helpers/db.ts';
+import { buildCase } from '../helpers/factories.ts';
 
 const AT = '2026-01-05T09:00:00.000Z';
 // The bus never looks inside a payload; a case row is only what `case.changed` carries.
@@ -99,6 +101,37 @@ for (const dialect of await dialects()) {
       await db.db.transaction().execute((trx) => bus.publish(trx, 'sla.breached', { clocks: [], at: AT }));
       assert.deepEqual(heard, ['breached:0']);
       assert.deepEqual(await written(db), ['case.changed_by_test']);
+    });
+
+    it('as wired in app.ts: a highly critical case escalates at once, and a failing reaction undoes the case', async () => {
+      const t = await makeTestApp(dialect);
+      try {
+        const count = async (table: 'cases' | 'escalations') =>
+          Number(
+            (
+              await t.ctx.store.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        await buildCase(t, { criticality: 'highly_critical' });
+        assert.equal(await count('escalations'), 1, 'escalations reacted to case.changed');
+        const { escalations } = t.services;
+        const react = escalations.onCaseChanged;
+        escalations.onCaseChanged = async () => {
+          throw new Error('the escalation could not be raised');
+        };
+        try {
+          await assert.rejects(buildCase(t, { criticality: 'highly_critical' }), /could not be raised/);
+        } finally {
+          escalations.onCaseChanged = react;
+        }
+        assert.equal(await count('cases'), 1, 'the case whose reaction failed was not kept');
+        assert.equal(await count('escalations'), 1);
+      } finally {
+        await t.close();
+      }
     });
   });
 }
