@@ -140,11 +140,6 @@ export class ContactsService {
     return phrases;
   }
 
-  /** The verification gate (see ContactVerifications): kept here for callers that hold contacts. */
-  isVerified(contactId: string, customerId: string, actor: Actor, trx: Executor = this.db): Promise<boolean> {
-    return this.verifications.isVerified(contactId, customerId, actor, trx);
-  }
-
   async getRow(trx: Executor, id: string): Promise<ContactRow> {
     const c = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!c) throw notFound('contact.not_found', id);
