@@ -737,6 +737,8 @@ export class CasesService {
           : undefined;
         await this.save(trx, before, next, actor, 'case.signposted');
         await plan?.write();
+        // Resolved like any resolution: reactions (the bell, escalations) hear of it.
+        if (t.ok) await this.eventBus.publish(trx, 'case.changed', { before, after: next });
       }
       await trx.insertInto('referrals').values(referral).execute();
       await this.event(trx, id, at, actor, input.mode === 'transfer' ? 'case.referred' : 'case.signposted', {
