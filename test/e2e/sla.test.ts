@@ -177,11 +177,7 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
     await assertAccessible(page, 'progress update prompt');
     await prompt.getByRole('button', { name: 'Send progress update' }).click();
     // Still amber after the update, so the prompt stays; the timeline records what was sent.
-    await page
-      .getByRole('list', { name: 'Timeline' })
-      .getByText('Progress update sent')
-      .first()
-      .waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Progress update sent').first().waitFor();
     const sent = await db
       .selectFrom('contacts')
       .select('notes')
