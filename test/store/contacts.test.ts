@@ -189,6 +189,21 @@ for (const dialect of await dialects()) {
       assert.ok(byOfficer.some((v) => parse(v.after).contactId === contact.id));
       assert.ok(views.some((v) => v.actor_id === t.users.supervisor.id && parse(v.after).by === 'role'));
       assert.ok(!views.some((v) => v.actor_id === t.users.trainee.id));
+      // A supervisor's search list shows ID numbers unmasked: each customer listed is a view too.
+      const hits = await t.call('supervisor', 'GET', '/api/v1/customers?q=S8123456D');
+      assert.equal(hits.data.items[0].idNumber, 'S8123456D');
+      const listed = await t.ctx.store.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('entity_id', '=', mei.id)
+        .where('action', '=', 'customer.particulars_viewed')
+        .where('actor_id', '=', t.users.supervisor.id)
+        .execute();
+      assert.ok(listed.some((v) => parse(v.after).in === 'list'));
+      // An officer's masked list is not.
+      const before = (await t.ctx.store.db.selectFrom('audit_log').select('id').execute()).length;
+      await t.call('officer', 'GET', '/api/v1/customers?q=S8123456D');
+      assert.equal((await t.ctx.store.db.selectFrom('audit_log').select('id').execute()).length, before);
     });
 
     test('a wrong customer pick can be changed until a case is logged, and the change is audited', async () => {

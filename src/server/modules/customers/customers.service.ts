@@ -307,7 +307,7 @@ export class CustomersService {
       .execute();
     const unmasked = can(actor.role, 'pii.unmasked');
     const norm = normalizeName(trimmed);
-    return customers
+    const hits = customers
       .map((c) => {
         const s = scores.get(c.id)!;
         const score = s.score + (c.name_norm === norm ? 20 : 0);
@@ -315,6 +315,29 @@ export class CustomersService {
       })
       .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName))
       .slice(0, limit);
+    if (unmasked)
+      await this.auditListed(
+        actor,
+        hits.map((h) => h.id),
+      );
+    return hits;
+  }
+
+  /** A list that shows ID numbers and phones unmasked (a role that sees particulars) is a view of each. */
+  private async auditListed(actor: Actor, ids: string[]): Promise<void> {
+    if (!ids.length || actor.via === 'system') return;
+    const at = nowIso(this.ctx);
+    await tx(this.ctx, async (trx) => {
+      for (const id of ids)
+        await audit(trx, {
+          at,
+          actor,
+          entityType: 'customer',
+          entityId: id,
+          action: 'customer.particulars_viewed',
+          after: { by: 'role', in: 'list' },
+        });
+    });
   }
 
   /** Newest first, keyset-paginated. */
@@ -339,6 +362,11 @@ export class CustomersService {
     const rows = await q.execute();
     const unmasked = can(actor.role, 'pii.unmasked');
     const page = rows.slice(0, limit);
+    if (unmasked)
+      await this.auditListed(
+        actor,
+        page.map((c) => c.id),
+      );
     return {
       items: page.map((c) => presentHit(c, unmasked, null, null)),
       nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
