@@ -157,6 +157,16 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
     await page.getByRole('button', { name: 'End contact' }).click();
     await page.getByText(/Contact ended after \d+ s/).waitFor();
 
+    // The signposted case says on its record whom the customer was sent to and the number given.
+    await logged.locator('li').nth(1).getByRole('link').click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await timeline.waitFor();
+    assert.match(
+      await timeline.innerText(),
+      new RegExp(`${outside.name}, number given ${outside.phone!.replace(/[+]/g, '\\+')}`),
+    );
+    assert.match(await page.locator('main, body').first().innerText(), /Resolution: Signposted to/);
+
     // The record: one contact, two cases, each as the officer meant it.
     const contact = await db
       .selectFrom('contacts')

@@ -12,7 +12,7 @@ import { TemplatePicker } from '../scripts/template-picker.tsx';
 import { CaseSla } from './case-sla.tsx';
 import { Conflict, isConflict } from './conflict.tsx';
 import { Due } from './due.tsx';
-import { eventLabel } from './event-labels.ts';
+import { eventDetail, eventLabel } from './event-labels.ts';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -171,7 +171,7 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
         {c.timeline.map((e) => (
           <li key={e.id}>
             <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {eventLabel(e.kind)}
-            {typeof e.data.to === 'string' && ` → ${e.data.to.replaceAll('_', ' ')}`}
+            {eventDetail(e)}
           </li>
         ))}
       </ol>

@@ -37,3 +37,18 @@ export function eventLabel(kind: string): string {
   const words = kind.replace(/^case\./, '').replace(/[._]/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The words after the label: where a status went, or who a referral or signpost named and the number given. */
+export function eventDetail(e: { kind: string; data: Record<string, unknown> }): string {
+  const d = e.data;
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  if (e.kind === 'case.referred' || e.kind === 'case.signposted') {
+    const parts = [
+      text(d.partyName),
+      text(d.contactNumberGiven) && `number given ${String(d.contactNumberGiven)}`,
+    ].filter(Boolean);
+    const reason = text(d.reason);
+    return `${parts.length ? `: ${parts.join(', ')}` : ''}${reason ? ` — “${reason}”` : ''}`;
+  }
+  return text(d.to) ? ` → ${String(d.to).replaceAll('_', ' ')}` : '';
+}
