@@ -206,10 +206,10 @@ for (const dialect of await dialects()) {
     after(() => t?.close());
 
     const WEAK: [string, RegExp][] = [
-      ['', /fewer than 12 characters/],
-      ['a', /fewer than 12 characters/],
-      ['short pass', /fewer than 12 characters/],
-      ['x'.repeat(PASSWORD_MAX + 1), /more than 256 characters/],
+      ['', /at least 12 characters/],
+      ['a', /at least 12 characters/],
+      ['short pass', /at least 12 characters/],
+      ['x'.repeat(PASSWORD_MAX + 1), /at most 256 characters/],
       ['aaaaaaaaaaaa', /repeated/],
       ['abcabcabcabcabc', /repeated/],
       ['123456789012', /consecutive/],

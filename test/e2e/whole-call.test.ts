@@ -63,6 +63,11 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
     await page.getByLabel('ID number (NRIC / passport)').fill('S0000000A');
     await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByTestId('check-id_number').filter({ hasText: 'does not match' }).waitFor();
+    // The officer is told what blocks it and what is still needed, in words.
+    const why = await page.getByRole('status').filter({ hasText: 'Not yet verified' }).innerText();
+    assert.match(why, /Did not match: ID number \(NRIC \/ passport\) — ask again/);
+    assert.match(why, /Still needed: Registered name; and one of: /);
+    assert.match(why, /1 answer has not matched; verification locks at 3\./);
     assert.equal(
       await page.getByLabel('ID number (NRIC / passport)').inputValue(),
       '',

@@ -33,6 +33,13 @@ export function installValidators(app: FastifyInstance): void {
   );
 }
 
+const LENGTH_WORDS = {
+  minLength: ['at least', 'character'],
+  maxLength: ['at most', 'character'],
+  minItems: ['at least', 'item'],
+  maxItems: ['at most', 'item'],
+} as const;
+
 /** Ajv errors → one entry per failing field, as JSON Pointers into the request. */
 export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   // anyOf/oneOf report every branch; keep only the summary for that path.
@@ -55,6 +62,14 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
       message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     } else if (e.keyword === 'minProperties') {
       message = 'must contain at least one field';
+    } else if (e.keyword in LENGTH_WORDS) {
+      // Ajv says "must NOT have fewer than 12 characters"; people read the plain form.
+      const limit = (e.params as { limit: number }).limit;
+      const [least, unit] = LENGTH_WORDS[e.keyword as keyof typeof LENGTH_WORDS];
+      message =
+        limit === 1 && least === 'at least'
+          ? 'must not be empty'
+          : `must be ${least} ${limit} ${unit}${limit === 1 ? '' : 's'}`;
     }
     const key = `${field}|${message}`;
     if (seen.has(key)) continue;

@@ -112,13 +112,40 @@ export function VerifyPanel({
             ? `Verification locked after ${state.mismatches} answers that did not match; your team leader has been told. Details stay masked.`
             : contact.verified
               ? 'Verified: account details shown.'
-              : `Not yet verified; still needed: ${state.missing.map((m) => PARTICULAR_LABEL[m] ?? m).join(', ')}${
-                  state.mismatches
-                    ? ` (${state.mismatches} of ${state.maxMismatches} mismatches allowed)`
-                    : ''
-                }`}
+              : notYet(policy, results, state.mismatches, state.maxMismatches)}
         </p>
       )}
     </form>
   );
+}
+
+const label = (p: string) => PARTICULAR_LABEL[p] ?? p;
+
+/**
+ * Why the caller is not verified yet, in the officer's words: a particular that did not match must be
+ * put right first (the policy fails on any mismatch); then what the policy still needs — the required
+ * ones and how many more of the others; then how close the contact is to locking.
+ */
+function notYet(
+  policy: VerificationPolicyDto,
+  results: Map<string, string>,
+  mismatches: number,
+  max: number,
+): string {
+  const wrong = [...results].filter(([, r]) => r === 'mismatch').map(([p]) => label(p));
+  const required = policy.required.filter((p) => results.get(p) !== 'match').map(label);
+  const more = Math.max(0, policy.anyOfCount - policy.anyOf.filter((p) => results.get(p) === 'match').length);
+  const others = policy.anyOf.filter((p) => results.get(p) !== 'match').map(label);
+  const needed = [...required, ...(more ? [`${more === 1 ? 'one' : more} of: ${others.join(', ')}`] : [])];
+  const parts = ['Not yet verified.'];
+  if (wrong.length)
+    parts.push(
+      `Did not match: ${wrong.join(', ')} — ask again; a wrong answer must be put right before the caller is verified.`,
+    );
+  if (needed.length) parts.push(`Still needed: ${needed.join('; and ')}.`);
+  if (mismatches)
+    parts.push(
+      `${mismatches} ${mismatches === 1 ? 'answer has' : 'answers have'} not matched; verification locks at ${max}.`,
+    );
+  return parts.join(' ');
 }
