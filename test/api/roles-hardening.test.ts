@@ -97,6 +97,16 @@ for (const dialect of await dialects()) {
       assert.match(officer.data.notes, /S7654321D/);
     });
 
+    test('a trainer is offered no case moves; an officer is', async () => {
+      const { case: c } = await buildCase(t);
+      const asTrainer = await t.call('trainer', 'GET', `/api/v1/cases/${c.id}`);
+      assert.deepEqual(asTrainer.data.allowedActions, []);
+      const listed = await t.call('trainer', 'GET', '/api/v1/cases?limit=5');
+      assert.ok(listed.data.items.every((x: { allowedActions: string[] }) => x.allowedActions.length === 0));
+      const asOfficer = await t.call('officer', 'GET', `/api/v1/cases/${c.id}`);
+      assert.ok(asOfficer.data.allowedActions.includes('resolve'));
+    });
+
     test('a trainer sees a customer masked', async () => {
       const customer = await buildCustomer(t, { idNumber: 'S7654321D' });
       const r = await t.call('trainer', 'GET', `/api/v1/customers/${customer.id}`);

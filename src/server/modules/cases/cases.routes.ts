@@ -17,6 +17,7 @@ import {
   ReferralCreate,
 } from '../../../shared/contracts/cases.ts';
 import { IdParams, Page } from '../../../shared/contracts/common.ts';
+import { can } from '../../../shared/permissions.ts';
 import { invalid } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CasesService } from './cases.service.ts';
@@ -37,6 +38,11 @@ const IfMatch = Type.Object({
   ),
 });
 
+/** The moves a case allows are the caller's only if their role may change cases (a trainer reads, and is offered none). */
+function forRole<T extends { allowedActions: unknown[] }>(role: string, c: T): T {
+  return can(role, 'cases.write') ? c : { ...c, allowedActions: [] };
+}
+
 /** `If-Match: "3"` (or 3) → 3; absent → undefined. */
 function parseIfMatch(h: string | undefined): number | undefined {
   if (h === undefined) return undefined;
@@ -54,7 +60,10 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
       config: { access: 'cases.read' },
       schema: { tags, querystring: CaseListQuery, response: { 200: Page(Case) } },
     },
-    async (req) => s.cases.list({ ...req.query, limit: req.query.limit ?? 50 }),
+    async (req) => {
+      const page = await s.cases.list({ ...req.query, limit: req.query.limit ?? 50 });
+      return { ...page, items: page.items.map((c) => forRole(actorOf(req).role, c)) };
+    },
   );
   app.get(
     '/cases/counts',
@@ -84,7 +93,7 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
     async (req, reply) => {
       const c = await s.cases.get(req.params.id);
       reply.header('etag', `"${c.version}"`);
-      return c;
+      return forRole(actorOf(req).role, c);
     },
   );
   app.patch(
