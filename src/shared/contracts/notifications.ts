@@ -6,6 +6,8 @@ export const Notification = Type.Object({
   kind: Type.String(),
   caseId: Nullable(Uuid),
   escalationId: Nullable(Uuid),
+  /** The customer a notice is about when it names no case (a verification lock): the bell links there. */
+  customerId: Nullable(Uuid),
   title: Type.String(),
   body: Type.String(),
   /** The instant the text is about (a due time): the reader shows it in their own zone. */
@@ -13,10 +15,18 @@ export const Notification = Type.Object({
   urgent: Type.Boolean(),
   createdAt: Timestamp,
   readAt: Nullable(Timestamp),
+  /**
+   * An urgent escalation still waiting for acknowledgement: it lists first and "mark all read"
+   * leaves it, until it is acknowledged (by anyone in the chain) or withdrawn.
+   */
+  awaitsAcknowledgement: Type.Boolean(),
 });
 export type NotificationDto = Static<typeof Notification>;
 
-/** A page of my notifications, newest first, with the totals the bell shows. */
+/**
+ * A page of my notifications with the totals the bell shows: urgent escalations awaiting
+ * acknowledgement first (the longest waiting first), then the rest newest first.
+ */
 export const NotificationList = Type.Object({
   items: Type.Array(Notification),
   /** All my unread notifications, however many the page holds. */

@@ -408,11 +408,22 @@ export class ContactsService {
       departmentId: null,
     });
     const to = chain.teamLeaderId ? [chain.teamLeaderId] : chain.supervisorIds;
+    // Names are never masked: the team leader must know whose record was tried, and open it.
+    const customer = contact.customer_id
+      ? await trx
+          .selectFrom('customers')
+          .select('display_name')
+          .where('id', '=', contact.customer_id)
+          .executeTakeFirst()
+      : undefined;
     await this.deps.notifications.notify(trx, {
       userIds: to,
       kind: 'verification.locked',
-      title: 'Verification locked after repeated mismatches',
-      body: `${officer?.display_name ?? 'An officer'}'s caller gave ${mismatches} particulars that did not match the record. Verification on that contact is locked; the customer's details stay masked.`,
+      customerId: contact.customer_id,
+      title: `Verification locked${customer ? ` for ${customer.display_name}` : ''} after repeated mismatches`,
+      body: `${officer?.display_name ?? 'An officer'}'s caller gave ${mismatches} particulars that did not match the record${customer ? ` of ${customer.display_name}` : ''}. Verification on that contact is locked; the customer's details stay masked.`,
+      // When the call started; the bell shows it in the reader's zone.
+      at: contact.started_at,
       urgent: true,
     });
     await audit(trx, {

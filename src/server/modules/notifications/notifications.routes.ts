@@ -13,7 +13,8 @@ export function notificationsRoutes(app: App, s: { notifications: NotificationsS
       config: { access: 'authenticated' },
       schema: {
         tags,
-        description: 'My notifications, newest first, with my unread and urgent totals.',
+        description:
+          'My notifications with my unread and urgent totals: urgent escalations awaiting acknowledgement first (longest waiting first), then newest first.',
         querystring: Type.Object(
           {
             unread: Type.Optional(Type.Boolean()),
@@ -41,8 +42,14 @@ export function notificationsRoutes(app: App, s: { notifications: NotificationsS
       config: { access: 'authenticated' },
       schema: {
         tags,
-        description: 'Mark all my unread notifications read.',
-        response: { 200: Type.Object({ read: Type.Integer() }) },
+        description:
+          'Mark all my unread notifications read, except urgent escalations still awaiting acknowledgement (they stay, first, until acknowledged or withdrawn).',
+        response: {
+          200: Type.Object({
+            read: Type.Integer(),
+            kept: Type.Integer({ description: 'Unread left: urgent escalations awaiting acknowledgement' }),
+          }),
+        },
       },
     },
     async (req) => s.notifications.markAllRead(actorOf(req)),

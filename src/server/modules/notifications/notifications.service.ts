@@ -1,9 +1,9 @@
-import type { Selectable } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { NotificationDto, NotificationListDto } from '../../../shared/contracts/notifications.ts';
 import type { Actor } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import type { NotificationsTable } from '../../platform/db/schema.ts';
+import type { Database, NotificationsTable } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
@@ -17,6 +17,13 @@ export interface NotifyInput {
   kind: string;
   caseId?: string | null;
   escalationId?: string | null;
+  /** The customer it is about, when it is about no case: the bell links to the customer's view. */
+  customerId?: string | null;
+  /**
+   * What it announces (`sla.breach:<case>:<clock>:<due>`): a person is told of a topic once, however
+   * many reactions (the breach, a rule at the breach) would tell them.
+   */
+  topic?: string | null;
   title: string;
   /** Plain words; an instant belongs in `at`, which each reader sees in their own zone. */
   body: string;
@@ -27,18 +34,39 @@ export interface NotifyInput {
   email?: boolean;
 }
 
-export const presentNotification = (r: Row): NotificationDto => ({
+/** The kind of an urgent escalation notice: it waits for an acknowledgement, not for a read. */
+export const URGENT_ESCALATION = 'escalation.urgent';
+
+export const presentNotification = (r: Row, awaitsAcknowledgement = false): NotificationDto => ({
   id: r.id,
   kind: r.kind,
   caseId: r.case_id,
   escalationId: r.escalation_id,
+  customerId: r.customer_id,
   title: r.title,
   body: r.body,
   at: r.at,
   urgent: Boolean(r.urgent),
   createdAt: r.created_at,
   readAt: r.read_at,
+  awaitsAcknowledgement,
 });
+
+/**
+ * Unread, an urgent escalation notice, and its escalation not yet acknowledged by anyone. Such a
+ * notice is read only by acknowledging (which reads it for the whole chain) or by the case closing.
+ */
+const awaiting = (eb: ExpressionBuilder<Database, 'notifications'>) =>
+  eb.and([
+    eb('notifications.read_at', 'is', null),
+    eb('notifications.kind', '=', URGENT_ESCALATION),
+    eb('notifications.escalation_id', 'is not', null),
+    eb(
+      'notifications.escalation_id',
+      'in',
+      eb.selectFrom('escalations').select('escalations.id').where('escalations.acknowledged_at', 'is', null),
+    ),
+  ]);
 
 /**
  * Notifications for people: written in the caller's transaction. Each write emits an event naming
@@ -59,22 +87,34 @@ export class NotificationsService {
   /** Several notifications in one insert and one outbox row, so a breach storm costs a few statements. */
   async notifyMany(trx: Executor, inputs: NotifyInput[]): Promise<string[]> {
     const at = nowIso(this.ctx);
+    const told = await this.alreadyTold(trx, inputs);
     const rows = inputs.flatMap((n) =>
-      [...new Set(n.userIds.filter((u): u is string => Boolean(u)))].map((userId) => ({
-        id: newId(),
-        user_id: userId,
-        kind: n.kind,
-        case_id: n.caseId ?? null,
-        escalation_id: n.escalationId ?? null,
-        title: n.title,
-        body: n.body,
-        at: n.at ?? null,
-        urgent: n.urgent ?? false,
-        created_at: at,
-        read_at: null,
-        email_state: n.email ? 'pending' : null,
-        email_due_at: n.email ? at : null,
-      })),
+      [...new Set(n.userIds.filter((u): u is string => Boolean(u)))].flatMap((userId) => {
+        if (n.topic) {
+          const key = `${userId}|${n.topic}`;
+          if (told.has(key)) return [];
+          told.add(key);
+        }
+        return [
+          {
+            id: newId(),
+            user_id: userId,
+            kind: n.kind,
+            case_id: n.caseId ?? null,
+            escalation_id: n.escalationId ?? null,
+            customer_id: n.customerId ?? null,
+            topic: n.topic ?? null,
+            title: n.title,
+            body: n.body,
+            at: n.at ?? null,
+            urgent: n.urgent ?? false,
+            created_at: at,
+            read_at: null,
+            email_state: n.email ? 'pending' : null,
+            email_due_at: n.email ? at : null,
+          },
+        ];
+      }),
     );
     if (!rows.length) return [];
     await trx.insertInto('notifications').values(rows).execute();
@@ -85,11 +125,38 @@ export class NotificationsService {
     return rows.map((r) => r.id);
   }
 
+  /** The (user, topic) pairs among these inputs that someone was already told of. */
+  private async alreadyTold(trx: Executor, inputs: NotifyInput[]): Promise<Set<string>> {
+    const topics = [...new Set(inputs.flatMap((n) => (n.topic ? [n.topic] : [])))];
+    if (!topics.length) return new Set();
+    const out = new Set<string>();
+    // Chunked: a breach storm may carry thousands of topics, and SQLite caps bound parameters.
+    for (let i = 0; i < topics.length; i += 500) {
+      const rows = await trx
+        .selectFrom('notifications')
+        .select(['user_id', 'topic'])
+        .where('topic', 'in', topics.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.add(`${r.user_id}|${r.topic}`);
+    }
+    return out;
+  }
+
+  /**
+   * My notifications: urgent escalations still awaiting acknowledgement first, the longest waiting
+   * first (they climb the chain if left), then everything else newest first.
+   */
   async list(actor: Actor, q: { unread?: boolean | undefined; limit: number }): Promise<NotificationListDto> {
+    const pinned = (eb: ExpressionBuilder<Database, 'notifications'>) =>
+      eb.case().when(awaiting(eb)).then(0).else(1).end();
     let query = this.ctx.store.db
       .selectFrom('notifications')
       .selectAll()
+      .select((eb) => pinned(eb).as('pinned'))
       .where('user_id', '=', actor.userId)
+      .orderBy((eb) => pinned(eb))
+      // Among the pinned, oldest first; the others' instants are folded to one value here.
+      .orderBy((eb) => eb.case().when(awaiting(eb)).then(eb.ref('created_at')).else(sql.lit(null)).end())
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(q.limit);
@@ -107,7 +174,7 @@ export class NotificationsService {
         .executeTakeFirst(),
     ]);
     return {
-      items: rows.map(presentNotification),
+      items: rows.map(({ pinned, ...r }) => presentNotification(r, Number(pinned) === 0)),
       unread: Number(counts?.unread ?? 0),
       urgent: Number(counts?.urgent ?? 0),
     };
@@ -134,7 +201,11 @@ export class NotificationsService {
     });
   }
 
-  async markAllRead(actor: Actor): Promise<{ read: number }> {
+  /**
+   * Mark my unread notifications read — except urgent escalations still awaiting acknowledgement:
+   * reading one would hide the only Acknowledge button while the escalation climbs the chain.
+   */
+  async markAllRead(actor: Actor): Promise<{ read: number; kept: number }> {
     const at = nowIso(this.ctx);
     return tx(this.ctx, async (trx) => {
       const res = await trx
@@ -142,10 +213,17 @@ export class NotificationsService {
         .set({ read_at: at })
         .where('user_id', '=', actor.userId)
         .where('read_at', 'is', null)
+        .where((eb) => eb.not(awaiting(eb)))
         .executeTakeFirst();
       const read = Number(res.numUpdatedRows);
+      const left = await trx
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', actor.userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
       if (read) await emit(trx, at, 'notification.read', { id: actor.userId, userIds: [actor.userId] });
-      return { read };
+      return { read, kept: Number(left?.n ?? 0) };
     });
   }
 

@@ -46,6 +46,14 @@ const LEVEL_ROLE = ['', 'team_leader', 'supervisor', 'administrator'] as const;
 const MAX_LEVEL = 3;
 const CLOSED = new Set(['resolved', 'closed']);
 
+/**
+ * What a breach notice announces: one clock of one case missing one due time. The clocks' own
+ * notice and a rule acting at or after the breach say the same thing, and each person hears it once;
+ * a clock re-planned to a new due time that breaches again is a new breach.
+ */
+const breachTopic = (caseId: string, clock: ClockKind, dueAt: string) =>
+  `sla.breach:${caseId}:${clock}:${new Date(dueAt).toISOString()}`;
+
 const presentRule = (r: RuleRow): EscalationRuleDto => ({
   id: r.id,
   name: r.name,
@@ -292,6 +300,7 @@ export class EscalationsService {
         body: `"${c.subject}" missed its target.`,
         // The due time travels as an instant; each reader sees it in their own zone.
         at: dueAt,
+        topic: dueAt ? breachTopic(caseId, clock, dueAt) : null,
       });
     }
     await this.notifications.notifyMany(trx, notices);
@@ -342,6 +351,16 @@ export class EscalationsService {
       items.map((i) => i.caseId),
     );
     const chainOf = this.chainMemo(trx);
+    // The due time each rule's offset counts from: the notice carries it, and names the breach.
+    const dueAts = new Map(
+      (
+        await trx
+          .selectFrom('sla_clocks')
+          .select(['case_id', 'kind', 'due_at'])
+          .where('case_id', 'in', [...new Set(items.map((i) => i.caseId))])
+          .execute()
+      ).map((r) => [`${r.case_id}|${r.kind}`, r.due_at]),
+    );
     const notices: NotifyInput[] = [];
     const events: { caseId: string; kind: string; data: Record<string, unknown> }[] = [];
     for (const { ruleId, caseId, clock } of items) {
@@ -355,6 +374,7 @@ export class EscalationsService {
       const taken: Record<string, unknown> = {};
       const notified = (a.notify ?? []).flatMap(who).filter((u): u is string => Boolean(u));
       const before = rule.offsetMinutes < 0;
+      const dueAt = dueAts.get(`${caseId}|${clock}`) ?? null;
       if (notified.length) {
         notices.push({
           userIds: notified,
@@ -362,6 +382,9 @@ export class EscalationsService {
           caseId,
           title: `${c.reference}: ${CLOCK_NAME[clock]} ${before ? `due in ${-rule.offsetMinutes} min` : 'target breached'}`,
           body: `"${c.subject}" — rule "${rule.name}".`,
+          at: dueAt,
+          // At or after the breach this says what the breach notice says: once per person.
+          topic: !before && dueAt ? breachTopic(caseId, clock, dueAt) : null,
           urgent: c.criticality === 'highly_critical',
           email: a.email ?? false,
         });

@@ -339,6 +339,10 @@ export interface NotificationsTable {
   email_attempts: Generated<number>;
   email_due_at: Instant | null;
   email_error: string | null;
+  /** The customer a notice is about when it is about no case (a verification lock). */
+  customer_id: string | null;
+  /** What the notice announces (`sla.breach:<case>:<clock>:<due>`): each person hears of it once. */
+  topic: string | null;
 }
 
 export interface CommitmentsTable {
