@@ -96,6 +96,8 @@ describe('the notification bell in Chromium', { skip: !haveChromium }, () => {
     await list.waitFor();
     const text = await list.innerText();
     assert.doesNotMatch(text, ISO, 'no raw ISO instant in the bell');
+    // The urgent escalation lists first although the breach is newer: it waits for Lena.
+    assert.match(await list.getByRole('listitem').first().innerText(), new RegExp(`URGENT ${c.reference}`));
     assert.match(text, /Was due 5 minutes ago/);
     assert.match(text, /just now/);
     // Hovering a time gives the full date and time in Lena's zone (Tokyo), not the server's.
@@ -147,15 +149,37 @@ describe('the notification bell in Chromium', { skip: !haveChromium }, () => {
       'the escalation and the breach, once each',
     );
 
-    // Mark all read empties the bell.
+    // Mark all read takes the breach and leaves the urgent escalation, first, until it is acknowledged.
     await page.getByRole('button', { name: /Notifications \(2\)/ }).click();
     await list.getByRole('button', { name: 'Mark all read' }).click();
-    await page.getByRole('button', { name: /^Notifications \(0\)$/ }).waitFor();
+    await page.getByRole('button', { name: /^Notifications \(1\) · 1 urgent$/ }).waitFor();
+    const kept = list.getByRole('listitem');
+    assert.equal(await kept.count(), 1);
+    assert.match(
+      await kept.first().innerText(),
+      new RegExp(`Awaiting acknowledgement[\\s\\S]*URGENT ${c.reference}`),
+    );
+    await page.screenshot({ path: `${SHOTS}/21-bell-kept-urgent.png` });
+
+    // The case page answers it too: Open case, Acknowledge there, and the bell empties.
+    await kept.first().getByRole('link', { name: 'Open case' }).click();
+    const escalation = page.getByRole('region', { name: 'Urgent escalation' });
+    await escalation.waitFor();
+    await assertAccessible(page, 'case page with an urgent escalation');
+    await escalation.getByRole('button', { name: 'Acknowledge' }).click();
+    await escalation.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /^Notifications \(0\)$/ }).waitFor({ timeout: 5000 });
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Escalation acknowledged').waitFor();
     const left = await services.notifications.list(
       { userId: await userId('lena'), role: 'team_leader', via: 'session' },
       { unread: true, limit: 10 },
     );
     assert.equal(left.unread, 0);
+    const esc = await services.escalations.list(
+      { userId: await userId('lena'), role: 'team_leader', via: 'session' },
+      { caseId: c.id },
+    );
+    assert.ok(esc[0]?.acknowledgedAt, 'acknowledged from the case page');
     await page.close();
   });
 

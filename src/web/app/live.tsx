@@ -15,7 +15,10 @@ export interface Invalidation {
 type Listener = (inv: Invalidation) => void;
 
 interface Live {
-  /** My newest unread notifications (at most PAGE), newest first. */
+  /**
+   * My unread notifications (at most PAGE): urgent escalations awaiting my acknowledgement first,
+   * the longest waiting first, then the rest newest first — the server's order, kept.
+   */
   notifications: NotificationDto[];
   /** False until the first fetch answered. */
   loaded: boolean;
@@ -166,10 +169,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  // What stays (urgent escalations awaiting acknowledgement) is the server's to say: re-fetch.
   const markAllRead = useCallback(async () => {
     await api('POST', '/notifications/read-all');
-    setList({ items: [], unread: 0, urgent: 0 });
-  }, []);
+    await refresh();
+  }, [refresh]);
 
   return (
     <LiveContext.Provider

@@ -8,6 +8,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { CaseKnowledge } from '../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
+import { AcknowledgeEscalation } from '../notifications/acknowledge-escalation.tsx';
 import { TemplatePicker } from '../scripts/template-picker.tsx';
 import { CaseSla } from './case-sla.tsx';
 import { Conflict, isConflict } from './conflict.tsx';
@@ -137,6 +138,13 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
         )}
       </header>
       {conflict && <Conflict problem={conflict} onReload={() => void reload()} />}
+      <AcknowledgeEscalation
+        caseId={id}
+        userId={userId}
+        role={role}
+        stamp={`${c.updatedAt}|${c.timeline.length}`}
+        onDone={load}
+      />
       {writer && (
         <div className="row">
           {c.allowedActions.map((a) => (

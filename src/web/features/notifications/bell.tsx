@@ -6,6 +6,12 @@ import type { NotificationDto } from '../../app/types.ts';
 const ACKNOWLEDGERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const MIN = 60_000;
 
+/** What a notification's `at` is, said before the time; a due time by default. */
+function atPrefix(n: NotificationDto, now: number): string {
+  if (n.kind === 'verification.locked') return 'Call ';
+  return Date.parse(n.at ?? '') < now ? 'Was due ' : 'Due ';
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 /** In the viewer's own zone (the browser's), never a raw ISO string. */
 const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -136,19 +142,27 @@ export function NotificationBell({ role }: { role: string }) {
                 </button>
                 {unread > notifications.length && (
                   <span className="muted">
-                    Newest {notifications.length} of {unread}
+                    {notifications.length} of {unread}
                   </span>
+                )}
+                {notifications.some((n) => n.awaitsAcknowledgement) && (
+                  <span className="muted">Urgent escalations stay until acknowledged.</span>
                 )}
               </div>
               <ul>
                 {notifications.map((n) => (
                   <li key={n.id} className={n.urgent ? 'urgent' : undefined}>
+                    {n.awaitsAcknowledgement && (
+                      <p>
+                        <span className="badge">Awaiting acknowledgement</span>
+                      </p>
+                    )}
                     <strong>{n.title}</strong>
                     <p>{n.body}</p>
                     <p className="muted">
                       {n.at && (
                         <>
-                          <When iso={n.at} now={now} prefix={Date.parse(n.at) < now ? 'Was due ' : 'Due '} />
+                          <When iso={n.at} now={now} prefix={atPrefix(n, now)} />
                           {' · '}
                         </>
                       )}
@@ -158,6 +172,11 @@ export function NotificationBell({ role }: { role: string }) {
                       {n.caseId && (
                         <a href={`#/cases/${n.caseId}`} onClick={() => setOpen(false)}>
                           Open case
+                        </a>
+                      )}
+                      {n.customerId && !n.caseId && (
+                        <a href={`#/customers/${n.customerId}`} onClick={() => setOpen(false)}>
+                          Open customer
                         </a>
                       )}
                       {n.kind === 'escalation.urgent' && n.escalationId && ACKNOWLEDGERS.has(role) ? (

@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { EscalationDto } from '../../../shared/contracts/sla.ts';
+import { can } from '../../../shared/permissions.ts';
+import { ApiError, api } from '../../app/api.ts';
+import { useLive } from '../../app/live.tsx';
+import { useSubmit } from '../../app/use-submit.ts';
+
+/**
+ * On the case page: an urgent escalation of this case still waiting for acknowledgement and
+ * addressed to the viewer (named on it, or told of it in the bell) is acknowledged here too, so the
+ * bell is not the only place it can be answered. `stamp` changes with the case, to re-read.
+ */
+export function AcknowledgeEscalation({
+  caseId,
+  userId,
+  role,
+  stamp,
+  onDone,
+}: {
+  caseId: string;
+  userId: string;
+  role: string;
+  stamp: string;
+  onDone(): Promise<void>;
+}) {
+  const allowed = can(role, 'escalations.acknowledge');
+  const { notifications } = useLive();
+  const [open, setOpen] = useState<EscalationDto[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const submit = useSubmit();
+  const load = useCallback(async () => {
+    if (!allowed) return;
+    // Superseded levels included: acknowledging any open level answers the whole chain.
+    const r = await api<{ items: EscalationDto[] }>('GET', `/escalations?caseId=${caseId}`);
+    setOpen(r.items.filter((e) => e.urgent && !e.acknowledgedAt));
+  }, [allowed, caseId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: stamp is the signal to re-read
+  useEffect(() => {
+    void load();
+  }, [load, stamp]);
+  const told = new Set(notifications.map((n) => n.escalationId));
+  const mine = open.find((e) => e.targetUserId === userId || told.has(e.id));
+  if (!allowed || !mine) return null;
+  const acknowledge = async () => {
+    setError(null);
+    try {
+      await submit.run(async (send) => {
+        await send('POST', `/escalations/${mine.id}/acknowledge`);
+        await load();
+        await onDone();
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="urgent" aria-label="Urgent escalation">
+      <p>
+        <strong>Urgent escalation</strong> — {mine.reason}
+        {mine.ackDueAt && (
+          <>
+            {' '}
+            · acknowledge by{' '}
+            <time dateTime={mine.ackDueAt}>
+              {new Date(mine.ackDueAt).toLocaleTimeString(undefined, { timeStyle: 'short' })}
+            </time>
+          </>
+        )}
+      </p>
+      <button type="button" disabled={submit.busy} aria-busy={submit.busy} onClick={() => void acknowledge()}>
+        Acknowledge
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
