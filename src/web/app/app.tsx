@@ -77,7 +77,11 @@ function Shell() {
           </nav>
           <NotificationBell role={user.role} />
           <span className="who">
-            {user.displayName} · {user.role.replaceAll('_', ' ')}
+            {user.displayName}
+            <small>
+              <span className="sr-only"> · </span>
+              {user.role.replaceAll('_', ' ')}
+            </small>
           </span>
           <button type="button" className="link" onClick={() => void logout()}>
             Sign out

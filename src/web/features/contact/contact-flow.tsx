@@ -115,16 +115,6 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {customer && open && (
               <VerifyPanel contact={contact} customer={customer} onVerified={() => void refresh()} />
             )}
-            {cases.length > 0 && (
-              <ul className="saved-cases" aria-label="Enquiries logged on this contact">
-                {cases.map((c) => (
-                  <li key={c.id} role="status" className="ok">
-                    Case <a href={`#/cases/${c.id}`}>{c.reference}</a> saved ({c.status.replaceAll('_', ' ')}
-                    ): {c.subject}
-                  </li>
-                ))}
-              </ul>
-            )}
             {enquiring && (
               <>
                 <label>
@@ -132,20 +122,11 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   <textarea
                     id="enquiry"
                     name="enquiry"
-                    rows={4}
+                    rows={3}
                     value={draft.enquiry}
                     onChange={(e) => setDraft({ enquiry: e.target.value })}
                   />
                 </label>
-                <KbSuggestions
-                  text={draft.enquiry}
-                  contactId={contact.id}
-                  onInsert={(text) =>
-                    setDraft({
-                      summary: draft.summary.trim() ? `${draft.summary.trimEnd()}\n\n${text}` : text,
-                    })
-                  }
-                />
                 <OutcomePanel
                   contactId={contact.id}
                   draft={draft}
@@ -160,6 +141,40 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   }}
                 />
               </>
+            )}
+            {ended && (
+              <p role="status">
+                Contact ended after {ended.durationSeconds} s. {answer}
+              </p>
+            )}
+          </>
+        )}
+      </section>
+      {contact && (open || cases.length > 0) && (
+        <aside className="wrap-col" aria-label="Suggestions and wrap-up">
+          {enquiring && (
+            <div className="col-scroll">
+              <KbSuggestions
+                text={draft.enquiry}
+                contactId={contact.id}
+                onInsert={(text) =>
+                  setDraft({
+                    summary: draft.summary.trim() ? `${draft.summary.trimEnd()}\n\n${text}` : text,
+                  })
+                }
+              />
+            </div>
+          )}
+          <div className="wrap-up">
+            {cases.length > 0 && (
+              <ul className="saved-cases" aria-label="Enquiries logged on this contact">
+                {cases.map((c) => (
+                  <li key={c.id} role="status" className="ok">
+                    Case <a href={`#/cases/${c.id}`}>{c.reference}</a> saved ({c.status.replaceAll('_', ' ')}
+                    ): {c.subject}
+                  </li>
+                ))}
+              </ul>
             )}
             {open && cases.length > 0 && !draft.another && (
               <button
@@ -199,14 +214,9 @@ export function ContactFlow({ user }: { user: UserDto }) {
                 </button>
               </>
             )}
-            {ended && (
-              <p role="status">
-                Contact ended after {ended.durationSeconds} s. {answer}
-              </p>
-            )}
-          </>
-        )}
-      </section>
+          </div>
+        </aside>
+      )}
     </div>
   );
 }

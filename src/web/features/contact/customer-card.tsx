@@ -3,7 +3,7 @@ import type { CustomerDto } from '../../app/types.ts';
 /** Particulars as the caller may see them: particular needs and language first, always. */
 export function CustomerCard({ customer }: { customer: CustomerDto }) {
   return (
-    <section className="card" aria-label="Customer">
+    <section className="card customer-card" aria-label="Customer">
       <h3>{customer.displayName}</h3>
       {customer.particularNeeds.length > 0 && (
         <p className="needs" role="note">

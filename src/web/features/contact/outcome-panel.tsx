@@ -124,114 +124,126 @@ export function OutcomePanel({
   };
 
   return (
-    <fieldset>
-      <legend>Classify and act</legend>
-      <div className="row">
-        <label>
-          Type
-          <select value={type} onChange={(e) => onChange({ type: e.target.value as typeof type })}>
-            {TYPES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Category
-          <select value={categoryId} onChange={(e) => onChange({ categoryId: e.target.value })}>
-            <option value="">—</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.path}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={critical}
-            onChange={(e) => onChange({ critical: e.target.checked })}
-          />{' '}
-          Highly critical
-        </label>
-      </div>
-      <div role="radiogroup" aria-label="Outcome" className="row">
-        {(
-          [
-            ['resolve', 'Resolve now'],
-            ['follow_up', 'Case for follow-up'],
-            ['refer', critical ? 'Escalate to department' : 'Refer to department'],
-            ['signpost', 'Needs cannot be met'],
-          ] as const
-        ).map(([v, l]) => (
-          <label key={v} className="check">
-            <input
-              type="radio"
-              name="outcome"
-              checked={outcome === v}
-              onChange={() => onChange({ outcome: v })}
-            />{' '}
-            {l}
+    <>
+      <fieldset className="outcome">
+        <legend>Classify and act</legend>
+        <div className="row">
+          <label>
+            Type
+            <select value={type} onChange={(e) => onChange({ type: e.target.value as typeof type })}>
+              {TYPES.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
           </label>
-        ))}
-      </div>
-      {(outcome === 'refer' || outcome === 'signpost') && (
-        <div>
-          <DepartmentSelect
-            label={outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
-            value={departmentId}
-            onChange={(id) => onChange({ departmentId: id, numberGiven: '' })}
-            withOutsideParties={outcome === 'signpost'}
-            detailed
-          />
-          <FieldMessage error={error} name="departmentId" label="Department" />
+          <label>
+            Category
+            <select value={categoryId} onChange={(e) => onChange({ categoryId: e.target.value })}>
+              <option value="">—</option>
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.path}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={critical}
+              onChange={(e) => onChange({ critical: e.target.checked })}
+            />{' '}
+            Highly critical
+          </label>
         </div>
-      )}
-      {outcome === 'signpost' && dept && (
+        <div role="radiogroup" aria-label="Outcome" className="row">
+          {(
+            [
+              ['resolve', 'Resolve now'],
+              ['follow_up', 'Case for follow-up'],
+              ['refer', critical ? 'Escalate to department' : 'Refer to department'],
+              ['signpost', 'Needs cannot be met'],
+            ] as const
+          ).map(([v, l]) => (
+            <label key={v} className="check">
+              <input
+                type="radio"
+                name="outcome"
+                checked={outcome === v}
+                onChange={() => onChange({ outcome: v })}
+              />{' '}
+              {l}
+            </label>
+          ))}
+        </div>
+        {(outcome === 'refer' || outcome === 'signpost') && (
+          <div>
+            <DepartmentSelect
+              label={outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
+              value={departmentId}
+              onChange={(id) => onChange({ departmentId: id, numberGiven: '' })}
+              withOutsideParties={outcome === 'signpost'}
+              detailed
+            />
+            <FieldMessage error={error} name="departmentId" label="Department" />
+          </div>
+        )}
+        {outcome === 'signpost' && dept && (
+          <label>
+            Number given to the customer
+            <input
+              value={numberGiven || dept.phone || ''}
+              onChange={(e) => onChange({ numberGiven: e.target.value })}
+            />
+            <FieldMessage error={error} name="contactNumberGiven" label="Number given" />
+          </label>
+        )}
         <label>
-          Number given to the customer
-          <input
-            value={numberGiven || dept.phone || ''}
-            onChange={(e) => onChange({ numberGiven: e.target.value })}
+          {outcome === 'resolve' ? 'Resolution summary' : 'Reason / note'}
+          <textarea
+            id="outcome-summary"
+            value={summary}
+            onChange={(e) => onChange({ summary: e.target.value })}
+            rows={3}
+            aria-invalid={!!error?.fieldMessage('resolutionSummary')}
           />
-          <FieldMessage error={error} name="contactNumberGiven" label="Number given" />
         </label>
-      )}
-      <label>
-        {outcome === 'resolve' ? 'Resolution summary' : 'Reason / note'}
-        <textarea
-          id="outcome-summary"
-          value={summary}
-          onChange={(e) => onChange({ summary: e.target.value })}
-          rows={3}
-          aria-invalid={!!error?.fieldMessage('resolutionSummary')}
-        />
-      </label>
-      <FieldMessage error={error} name="resolutionSummary" label="Resolution summary" />
-      <FieldMessage error={error} name="reason" label="Reason" />
-      {outcome === 'resolve' && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={confirmed}
-            onChange={(e) => onChange({ confirmed: e.target.checked })}
-          />{' '}
-          Customer confirmed it is resolved to their satisfaction
-        </label>
-      )}
-      {draft.savingCaseId && (
-        <p className="hint">The case is saved; saving again only repeats what failed.</p>
-      )}
-      {error && !error.problem.errors?.length && (
-        <p role="alert" className="error">
-          {error.message}
-        </p>
-      )}
-      <button id="save-outcome" type="button" disabled={busy} aria-busy={busy} onClick={() => void submit()}>
-        {busy ? 'Saving…' : 'Save outcome'}
-      </button>
-    </fieldset>
+        <FieldMessage error={error} name="resolutionSummary" label="Resolution summary" />
+        <FieldMessage error={error} name="reason" label="Reason" />
+        {outcome === 'resolve' && (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={confirmed}
+              onChange={(e) => onChange({ confirmed: e.target.checked })}
+            />{' '}
+            Customer confirmed it is resolved to their satisfaction
+          </label>
+        )}
+      </fieldset>
+      {/* Outside the fieldset so that it can stick to the foot of the whole column: the save is
+          always in sight while the officer scrolls back to the customer or the verification. */}
+      <div className="save-bar">
+        <button
+          id="save-outcome"
+          type="button"
+          disabled={busy}
+          aria-busy={busy}
+          onClick={() => void submit()}
+        >
+          {busy ? 'Saving…' : 'Save outcome'}
+        </button>
+        {draft.savingCaseId && (
+          <p className="hint">The case is saved; saving again only repeats what failed.</p>
+        )}
+        {error && !error.problem.errors?.length && (
+          <p role="alert" className="error">
+            {error.message}
+          </p>
+        )}
+      </div>
+    </>
   );
 }
