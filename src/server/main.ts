@@ -184,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
     if (config.demo && fs.existsSync(pwFile)) {
       const pw = fs.readFileSync(pwFile, 'utf8').trim();
       console.log(
-        `Demo users (password "${pw}"): olivia (officer), tom (trainee), lena (team leader), bella (Billing's team leader), sam (supervisor), tara (trainer), admin (administrator)`,
+        `Demo users (password "${pw}"): olivia (officer), tom (trainee), lena (team leader), bella (team leader in the Billing department), sam (supervisor), tara (trainer), admin (administrator)`,
       );
     }
     const stop = async () => {

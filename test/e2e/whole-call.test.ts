@@ -56,6 +56,8 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
     // The wrong namesake first; undone inside the call.
     await find(page, wrong.mobile);
     await page.getByRole('button', { name: 'Wrong customer? Change' }).click();
+    // Focus goes where the next step starts, never to the page body.
+    await page.waitForFunction(() => document.activeElement?.id === 'customer-search');
     await find(page, who.mobile);
     assert.match(await page.locator('.work').innerText(), new RegExp(who.name));
 
@@ -63,6 +65,7 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
     await page.getByLabel('ID number (NRIC / passport)').fill('S0000000A');
     await page.getByRole('button', { name: 'Check answers' }).click();
     await page.getByTestId('check-id_number').filter({ hasText: 'does not match' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'verify-status');
     // The officer is told what blocks it and what is still needed, in words.
     const why = await page.getByRole('status').filter({ hasText: 'Not yet verified' }).innerText();
     assert.match(why, /Did not match: ID number \(NRIC \/ passport\) — ask again/);
@@ -135,9 +138,11 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
     await page.getByRole('button', { name: 'Save outcome' }).dblclick();
     await page.getByRole('status').filter({ hasText: 'saved (pending action party)' }).waitFor();
     assert.equal((await count('cases')) - cases0, 1, 'a double-click saves one case');
+    await page.waitForFunction(() => document.activeElement?.id === 'another-enquiry');
 
     // Anything else? A second enquiry on the same call, signposted to an outside party.
     await page.getByRole('button', { name: 'Log another enquiry' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'enquiry');
     assert.equal(await page.getByLabel("The enquiry, in the customer's words").inputValue(), '');
     await page
       .getByLabel("The enquiry, in the customer's words")

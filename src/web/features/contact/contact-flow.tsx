@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { renderTemplate } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
+import { focusSoon } from '../../ui/focus.ts';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { ScriptPanel } from '../scripts/script-panel.tsx';
 import { CustomerCard } from './customer-card.tsx';
@@ -48,8 +49,17 @@ export function ContactFlow({ user }: { user: UserDto }) {
     ['Anything else?', draft.anythingElse],
     ['Close and wrap up', !!ended],
   ];
+  const answerCall = async () => {
+    await start();
+    focusSoon('#customer-search');
+  };
   const answer = (
-    <button id="answer-call" type="button" disabled={!!busy} onClick={() => void once('answer', start)()}>
+    <button
+      id="answer-call"
+      type="button"
+      disabled={!!busy}
+      onClick={() => void once('answer', answerCall)()}
+    >
       {ended ? 'Answer next call' : 'Answer call'}
     </button>
   );
@@ -106,14 +116,28 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   Open the customer 360 view
                 </a>
                 {open && cases.length === 0 && (
-                  <button type="button" className="secondary" onClick={() => void pick(null)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      void pick(null);
+                      focusSoon('#customer-search');
+                    }}
+                  >
                     Wrong customer? Change
                   </button>
                 )}
               </p>
             )}
             {customer && open && (
-              <VerifyPanel contact={contact} customer={customer} onVerified={() => void refresh()} />
+              <VerifyPanel
+                contact={contact}
+                customer={customer}
+                onVerified={() => {
+                  void refresh();
+                  focusSoon('#verify-status');
+                }}
+              />
             )}
             {enquiring && (
               <>
@@ -138,6 +162,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   onDone={() => {
                     setDraft({ ...blankEnquiry(), another: false });
                     void refresh();
+                    focusSoon('#another-enquiry');
                   }}
                 />
               </>
@@ -178,9 +203,13 @@ export function ContactFlow({ user }: { user: UserDto }) {
             )}
             {open && cases.length > 0 && !draft.another && (
               <button
+                id="another-enquiry"
                 type="button"
                 className="secondary"
-                onClick={() => setDraft({ ...blankEnquiry(), another: true, anythingElse: true })}
+                onClick={() => {
+                  setDraft({ ...blankEnquiry(), another: true, anythingElse: true });
+                  focusSoon('#enquiry');
+                }}
               >
                 Log another enquiry
               </button>

@@ -107,7 +107,7 @@ export function VerifyPanel({
         </p>
       )}
       {state && (state.checks.length > 0 || state.locked) && (
-        <p role="status" className={contact.verified ? 'ok' : 'warn'}>
+        <p id="verify-status" tabIndex={-1} role="status" className={contact.verified ? 'ok' : 'warn'}>
           {state.locked
             ? `Verification locked after ${state.mismatches} answers that did not match; your team leader has been told. Details stay masked.`
             : contact.verified
