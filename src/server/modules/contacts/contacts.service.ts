@@ -25,7 +25,13 @@ import type { CustomersService } from '../customers/customers.service.ts';
 import { maskParticulars } from '../customers/normalize.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
-import { DEFAULT_POLICY, evaluate, maxMismatches, policyProblems } from './verification.ts';
+import {
+  DEFAULT_POLICY,
+  evaluate,
+  maxMismatches,
+  policyProblems,
+  verificationState,
+} from './verification.ts';
 import { type ContactVerifications, POLICY_KEY } from './verification-gate.ts';
 
 const PHRASES_KEY = 'phrases.standard';
@@ -341,14 +347,17 @@ export class ContactsService {
         throw new AppError('contact.no_customer', 'Identify the customer on the contact before verifying');
       const policy = await this.policy(trx);
       const before = await this.verifications.attempts(trx, contactId, contact.customer_id);
-      const max = maxMismatches(policy);
-      if (before.mismatches >= max) throw new AppError('contact.verification_locked');
+      if (before.mismatches >= maxMismatches(policy)) throw new AppError('contact.verification_locked');
       const at = nowIso(this.ctx);
       const checks = await this.customers.compareParticulars(trx, contact.customer_id, input.answers);
       const latest = new Map(before.latest);
       for (const c of checks) latest.set(c.particular, c.result);
       const outcome = evaluate(policy, latest);
-      const mismatches = before.mismatches + checks.filter((c) => c.result === 'mismatch').length;
+      const state = verificationState(
+        policy,
+        latest,
+        before.mismatches + checks.filter((c) => c.result === 'mismatch').length,
+      );
       const row = {
         id: newId(),
         contact_id: contactId,
@@ -374,7 +383,7 @@ export class ContactsService {
         officerId: actor.userId,
         satisfiesPolicy: outcome.satisfiesPolicy,
       });
-      if (mismatches >= max) await this.flagLocked(trx, actor, contact, mismatches, at);
+      if (state.locked) await this.flagLocked(trx, actor, contact, state.mismatches, at);
       return {
         id: row.id,
         contactId,
@@ -384,14 +393,7 @@ export class ContactsService {
         result: outcome.result,
         satisfiesPolicy: outcome.satisfiesPolicy,
         missing: outcome.missing,
-        state: {
-          checks: [...latest].map(([particular, result]) => ({ particular, result })),
-          satisfiesPolicy: outcome.satisfiesPolicy,
-          missing: outcome.missing,
-          mismatches,
-          maxMismatches: max,
-          locked: mismatches >= max,
-        },
+        state,
       };
     });
   }

@@ -6,7 +6,7 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { readSetting } from '../../platform/settings.ts';
-import { type CheckResult, DEFAULT_POLICY, evaluate, maxMismatches, wrapUpMinutes } from './verification.ts';
+import { type CheckResult, DEFAULT_POLICY, verificationState, wrapUpMinutes } from './verification.ts';
 
 export const POLICY_KEY = 'verification.policy';
 
@@ -56,16 +56,7 @@ export class ContactVerifications {
     if (!c.customer_id) return null;
     const p = policy ?? (await this.policy(trx));
     const { latest, mismatches } = await this.attempts(trx, c.id, c.customer_id);
-    const outcome = evaluate(p, latest);
-    const max = maxMismatches(p);
-    return {
-      checks: [...latest].map(([particular, result]) => ({ particular, result })),
-      satisfiesPolicy: outcome.satisfiesPolicy,
-      missing: outcome.missing,
-      mismatches,
-      maxMismatches: max,
-      locked: mismatches >= max,
-    };
+    return verificationState(p, latest, mismatches);
   }
 
   /** Open, or ended no longer ago than the policy's wrap-up time. */

@@ -1,4 +1,8 @@
-import type { Particular, VerificationPolicyDto } from '../../../shared/contracts/contacts.ts';
+import type {
+  Particular,
+  VerificationPolicyDto,
+  VerificationStateDto,
+} from '../../../shared/contracts/contacts.ts';
 
 export const DEFAULT_POLICY: VerificationPolicyDto = {
   required: ['name'],
@@ -41,4 +45,22 @@ export function policyProblems(p: VerificationPolicyDto): { field: string; messa
   const overlap = p.required.filter((x) => p.anyOf.includes(x));
   if (overlap.length) out.push({ field: '/body/anyOf', message: `already required: ${overlap.join(', ')}` });
   return out;
+}
+
+/** Pure: the contact's verification state from the latest result per particular and the mismatches so far. */
+export function verificationState(
+  policy: VerificationPolicyDto,
+  latest: Map<string, CheckResult>,
+  mismatches: number,
+): VerificationStateDto {
+  const outcome = evaluate(policy, latest);
+  const max = maxMismatches(policy);
+  return {
+    checks: [...latest].map(([particular, result]) => ({ particular, result })),
+    satisfiesPolicy: outcome.satisfiesPolicy,
+    missing: outcome.missing,
+    mismatches,
+    maxMismatches: max,
+    locked: mismatches >= max,
+  };
 }
