@@ -348,9 +348,8 @@ async function seedAll(
   // Written and approved by the team leader, so the demo shows an owner and an approver.
   await seedKnowledge(s.knowledge, { userId: lena.id, role: 'team_leader', via: 'session' });
 
-  const customerIds: string[] = [];
-  // What each demo caller says when asked for their particulars (verification compares it with the record).
-  const said = new Map<string, { name: string; idNumber: string }>();
+  // Each demo caller with what they say when asked for their particulars (verification compares it with the record).
+  const callers: { id: string; name: string; idNumber: string }[] = [];
   for (let i = 0; i < nCustomers; i++) {
     const name = `${r.pick(GIVEN)} ${r.pick(FAMILY)}`;
     const mobile = `+65 ${r.pick(['8', '9'])}${r.int(100, 999)} ${r.int(1000, 9999)}`;
@@ -404,8 +403,7 @@ async function seedAll(
         undefined,
       );
     }
-    customerIds.push(c.id);
-    said.set(c.id, { name: c.displayName, idNumber: c.idNumber ?? '' });
+    callers.push({ id: c.id, name: c.displayName, idNumber: c.idNumber ?? '' });
   }
 
   const officers: Actor[] = [olivia, tom, lena].map((u) => ({
@@ -420,16 +418,16 @@ async function seedAll(
     clock.set(new Date(now - (90 - (90 * i) / nCases) * 86_400_000 + r.int(0, 3_600_000)));
     const officer = r.pick(officers);
     const t = r.pick(SUBJECTS);
-    const customerId = r.pick(customerIds);
+    const caller = r.pick(callers);
     const contact = await s.contacts.create(officer, {
       channel: r.chance(0.9) ? 'phone' : 'walk_in',
       direction: 'inbound',
-      customerId,
+      customerId: caller.id,
     });
     await s.contacts.verify(officer, contact.id, {
       answers: [
-        { particular: 'name', value: said.get(customerId)!.name },
-        { particular: 'id_number', value: said.get(customerId)!.idNumber },
+        { particular: 'name', value: caller.name },
+        { particular: 'id_number', value: caller.idNumber },
       ],
     });
     const critical = t.type === 'complaint' && r.chance(0.2);
