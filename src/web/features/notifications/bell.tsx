@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { NotificationDto } from '../../app/types.ts';
 
-const ACKNOWLEDGERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const MIN = 60_000;
 
 /** What a notification's `at` is, said before the time; a due time by default. */
@@ -179,7 +179,9 @@ export function NotificationBell({ role }: { role: string }) {
                           Open customer
                         </a>
                       )}
-                      {n.kind === 'escalation.urgent' && n.escalationId && ACKNOWLEDGERS.has(role) ? (
+                      {n.kind === 'escalation.urgent' &&
+                      n.escalationId &&
+                      can(role, 'escalations.acknowledge') ? (
                         <button type="button" onClick={() => void acknowledge(n.escalationId!, n.id)}>
                           Acknowledge
                         </button>
