@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { NotificationDto, NotificationListDto } from '../../../shared/contracts/notifications.ts';
 import type { Actor } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
@@ -147,16 +147,14 @@ export class NotificationsService {
    * first (they climb the chain if left), then everything else newest first.
    */
   async list(actor: Actor, q: { unread?: boolean | undefined; limit: number }): Promise<NotificationListDto> {
-    const pinned = (eb: ExpressionBuilder<Database, 'notifications'>) =>
-      eb.case().when(awaiting(eb)).then(0).else(1).end();
     let query = this.ctx.store.db
       .selectFrom('notifications')
       .selectAll()
-      .select((eb) => pinned(eb).as('pinned'))
+      // A pinned notice carries its creation instant here, every other row null: one ordering puts
+      // the pinned first, oldest first, and the test for "awaiting" is written once.
+      .select((eb) => eb.case().when(awaiting(eb)).then(eb.ref('created_at')).end().as('pinned_at'))
       .where('user_id', '=', actor.userId)
-      .orderBy((eb) => pinned(eb))
-      // Among the pinned, oldest first; the others' instants are folded to one value here.
-      .orderBy((eb) => eb.case().when(awaiting(eb)).then(eb.ref('created_at')).else(sql.lit(null)).end())
+      .orderBy('pinned_at', (ob) => ob.asc().nullsLast())
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(q.limit);
@@ -174,7 +172,7 @@ export class NotificationsService {
         .executeTakeFirst(),
     ]);
     return {
-      items: rows.map(({ pinned, ...r }) => presentNotification(r, Number(pinned) === 0)),
+      items: rows.map(({ pinned_at, ...r }) => presentNotification(r, pinned_at !== null)),
       unread: Number(counts?.unread ?? 0),
       urgent: Number(counts?.urgent ?? 0),
     };
