@@ -150,14 +150,21 @@ export function installInputHygiene(app: FastifyInstance): void {
 /** The one 429 today is the login window of a minute; a 429 that knows better passes `extra.retryAfter`. */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
+/**
+ * RFC 9110 Retry-After in seconds: an error's own `extra.retryAfter` (a sign-in lock's time left),
+ * else a default for a 429 and for an unavailable database; none for other errors.
+ */
+function retryAfter(err: AppError): number | undefined {
+  const seconds = err.extra?.retryAfter;
+  if (typeof seconds === 'number' && seconds > 0) return Math.ceil(seconds);
+  if (err.status === 429) return DEFAULT_RETRY_AFTER_SECONDS;
+  if (err.code === 'service.unavailable') return RETRY_AFTER_SECONDS;
+  return undefined;
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
-  if (err.status === 429) {
-    const seconds = err.extra?.retryAfter;
-    reply.header(
-      'retry-after',
-      String(typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : DEFAULT_RETRY_AFTER_SECONDS),
-    );
-  }
+  const seconds = retryAfter(err);
+  if (seconds !== undefined) reply.header('retry-after', String(seconds));
   return reply
     .code(err.status)
     .type('application/problem+json')
@@ -321,7 +328,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       const unavailable = classifyDbError(error);
       if (unavailable) {
         if (!(error instanceof AppError)) request.log.warn({ err: error }, 'database unavailable');
-        return sendProblem(reply.header('retry-after', String(RETRY_AFTER_SECONDS)), request, unavailable);
+        return sendProblem(reply, request, unavailable);
       }
       if (error instanceof AppError) return sendProblem(reply, request, error);
       if (error.validation) {

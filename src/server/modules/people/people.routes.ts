@@ -16,7 +16,6 @@ import {
   UserCreate,
   UserPatch,
 } from '../../../shared/contracts/people.ts';
-import { AppError } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import { type AuthService, SESSION_COOKIE } from './auth.service.ts';
 import { presentDepartment, presentTeam, presentToken, presentUser } from './people.present.ts';
@@ -35,14 +34,10 @@ export function peopleRoutes(
       schema: { tags: ['auth'], body: LoginBody, response: { 200: SessionResponse } },
     },
     async (req, reply) => {
-      const r = await s.auth
-        .login(req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] })
-        .catch((e: unknown) => {
-          // RFC 9110 Retry-After in seconds, so a client can wait out the lock without parsing words.
-          if (e instanceof AppError && e.code === 'auth.locked' && typeof e.extra?.retryAfter === 'number')
-            reply.header('retry-after', String(e.extra.retryAfter));
-          throw e;
-        });
+      const r = await s.auth.login(req.body.username, req.body.password, {
+        ip: req.ip,
+        userAgent: req.headers['user-agent'],
+      });
       reply.setCookie(SESSION_COOKIE, r.sessionToken, {
         httpOnly: true,
         sameSite: 'lax',
