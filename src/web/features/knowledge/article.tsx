@@ -4,7 +4,7 @@ import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
-import { FieldMessage } from '../../ui/field.tsx';
+import { attempt, FieldMessage } from '../../ui/field.tsx';
 import { Attachments } from './attachments.tsx';
 import { TeamPicker } from './teams.tsx';
 import {
@@ -233,20 +233,18 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
   const [error, setError] = useState<ApiError | null>(null);
   const sending = useSubmit();
   const send = async () => {
-    setError(null);
-    try {
-      await sending.run(async (send) => {
-        await send('POST', `/kb/articles/${articleId}/disseminations`, {
-          teamIds,
-          acknowledgeWithinDays: days,
-          ...(note ? { note } : {}),
-        });
-        onSent();
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        sending.run(async (send) => {
+          await send('POST', `/kb/articles/${articleId}/disseminations`, {
+            teamIds,
+            acknowledgeWithinDays: days,
+            ...(note ? { note } : {}),
+          });
+          onSent();
+        }),
+      setError,
+    );
   };
   return (
     <fieldset>
@@ -316,7 +314,6 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
   const save = async () => {
-    setError(null);
     const body = {
       title: form.title,
       body: form.body,
@@ -335,17 +332,16 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
       reviewAt: form.reviewAt || null,
       ...(form.changeNote ? { changeNote: form.changeNote } : {}),
     };
-    try {
-      await saving.run(async (send) => {
-        const saved = id
-          ? await send<ArticleDto>('PATCH', `/kb/articles/${id}/draft`, body)
-          : await send<ArticleDto>('POST', '/kb/articles', body);
-        go(`/kb/${saved.id}`);
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        saving.run(async (send) => {
+          const saved = id
+            ? await send<ArticleDto>('PATCH', `/kb/articles/${id}/draft`, body)
+            : await send<ArticleDto>('POST', '/kb/articles', body);
+          go(`/kb/${saved.id}`);
+        }),
+      setError,
+    );
   };
   return (
     <section className="kb-editor" aria-label="Article editor">

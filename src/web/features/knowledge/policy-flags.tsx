@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../../app/api.ts';
+import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
-import { FieldMessage } from '../../ui/field.tsx';
+import { attempt, FieldMessage } from '../../ui/field.tsx';
 import type { PolicyFlagDto } from './types.ts';
 
 function FlagItem({
@@ -17,16 +17,14 @@ function FlagItem({
   const [error, setError] = useState<ApiError | null>(null);
   const answering = useSubmit();
   const send = async () => {
-    setError(null);
-    try {
-      await answering.run(async (send) => {
-        await send('POST', `/policy-flags/${f.id}/answer`, { answer });
-        onAnswered();
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        answering.run(async (send) => {
+          await send('POST', `/policy-flags/${f.id}/answer`, { answer });
+          onAnswered();
+        }),
+      setError,
+    );
   };
   return (
     <li className={f.overdue ? 'overdue' : undefined}>
@@ -139,17 +137,15 @@ export function CaseKnowledge({
       );
   };
   const raise = async () => {
-    setError(null);
-    try {
-      await raising.run(async (send) => {
-        await send('POST', `/cases/${caseId}/policy-flags`, form);
-        setForm({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
-        await load();
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        raising.run(async (send) => {
+          await send('POST', `/cases/${caseId}/policy-flags`, form);
+          setForm({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
+          await load();
+        }),
+      setError,
+    );
   };
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { can } from '../../../shared/permissions.ts';
-import { ApiError, api } from '../../app/api.ts';
+import { type ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { type Send, useSubmit } from '../../app/use-submit.ts';
-import { FieldMessage } from '../../ui/field.tsx';
+import { attempt, FieldMessage } from '../../ui/field.tsx';
 import { TeamPicker } from './teams.tsx';
 import { type DisseminationDto, KIND_LABELS, type ReadingDto, type SolutionDto } from './types.ts';
 
@@ -58,20 +58,18 @@ export function ProposeSolution() {
   const [error, setError] = useState<ApiError | null>(null);
   const proposing = useSubmit();
   const save = async () => {
-    setError(null);
-    try {
-      await proposing.run(async (send) => {
-        const s = await send<SolutionDto>('POST', '/solutions', {
-          problem,
-          solution,
-          ...(caseId ? { caseId } : {}),
-        });
-        go(`/kb/solutions/${s.id}`);
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        proposing.run(async (send) => {
+          const s = await send<SolutionDto>('POST', '/solutions', {
+            problem,
+            solution,
+            ...(caseId ? { caseId } : {}),
+          });
+          go(`/kb/solutions/${s.id}`);
+        }),
+      setError,
+    );
   };
   return (
     <section aria-label="Propose a solution">
@@ -110,16 +108,14 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
   }, [load]);
   if (!s) return <p>Loading…</p>;
   const run = async (fn: (send: Send) => Promise<unknown>) => {
-    setError(null);
-    try {
-      await submit.run(async (send) => {
-        await fn(send);
-        await load();
-      });
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-      else throw e;
-    }
+    await attempt(
+      () =>
+        submit.run(async (send) => {
+          await fn(send);
+          await load();
+        }),
+      setError,
+    );
   };
   return (
     <article aria-label="Proposed solution">
