@@ -29,14 +29,9 @@ export class Stream {
     this.hub = hub;
   }
 
-  /** The rooms a connection joins by itself. */
-  async homeRooms(actor: Actor): Promise<string[]> {
-    const u = await this.ctx.store.db
-      .selectFrom('users')
-      .select('team_id')
-      .where('id', '=', actor.userId)
-      .executeTakeFirst();
-    return [userRoom(actor.userId), ...(u?.team_id ? [teamRoom(u.team_id)] : [])];
+  /** The rooms a connection joins by itself (authentication loaded the actor's team with them). */
+  homeRooms(actor: Actor): string[] {
+    return [userRoom(actor.userId), ...(actor.teamId ? [teamRoom(actor.teamId)] : [])];
   }
 
   /** Whether this actor may hear a room: their own user room; a case, team or department queue they may read. */
@@ -101,13 +96,11 @@ export class Stream {
           return;
         }
         const actor = req.actor!;
-        // Messages that arrive before the home rooms are known wait for them, in order.
-        let ready = this.homeRooms(actor).then((rooms) => {
-          if (socket.readyState !== socket.OPEN) return;
-          this.hub.add(socket, rooms);
-          socket.send(JSON.stringify({ type: 'hello', rooms }));
-        });
-        ready.catch(() => socket.close(1011, 'unavailable'));
+        const rooms = this.homeRooms(actor);
+        this.hub.add(socket, rooms);
+        socket.send(JSON.stringify({ type: 'hello', rooms }));
+        // Messages are handled one after another, so (un)subscriptions take effect in the order sent.
+        let ready = Promise.resolve();
         socket.on('message', (data) => {
           ready = ready.then(() => this.onMessage(socket, actor, String(data))).catch(() => {});
         });
