@@ -1,11 +1,22 @@
 import type { CaseConflictDto } from '../../../shared/contracts/cases.ts';
 import { ApiError } from '../../app/api.ts';
 import type { ProblemDto } from '../../app/types.ts';
-import { ago } from '../notifications/bell.tsx';
 
 /** A write refused because the case changed since it was shown (412 request.precondition_failed). */
 export const isConflict = (e: unknown): e is ApiError =>
   e instanceof ApiError && e.problem.code === 'request.precondition_failed';
+
+const MINUTE = 60_000;
+
+/** "just now", "5 minutes ago", "2 hours ago" — how long ago, in words. */
+export function ago(iso: string, now = Date.now()): string {
+  const ms = Math.max(0, now - Date.parse(iso));
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  if (ms < MINUTE) return 'just now';
+  if (ms < 60 * MINUTE) return rtf.format(-Math.round(ms / MINUTE), 'minute');
+  if (ms < 24 * 60 * MINUTE) return rtf.format(-Math.round(ms / (60 * MINUTE)), 'hour');
+  return rtf.format(-Math.round(ms / (24 * 60 * MINUTE)), 'day');
+}
 
 /**
  * Who changed the case and when, in the viewer's zone, and a way to reload: shown instead of
@@ -15,8 +26,6 @@ export function Conflict({ problem, onReload }: { problem: ProblemDto; onReload(
   // The 412 carries these members; an older server may not, hence the fallbacks.
   const { changedBy: by, changedAt } = problem as ProblemDto & Partial<CaseConflictDto>;
   const at = typeof changedAt === 'string' ? changedAt : null;
-  // Never before `at`: a server clock ahead of the browser's still reads as past.
-  const since = at && ago(at, Math.max(Date.now(), Date.parse(at)));
   const who = by?.displayName || (by === null ? 'an automatic rule' : 'someone else');
   return (
     <div role="alert" className="warn conflict" data-testid="case-conflict">
@@ -29,7 +38,7 @@ export function Conflict({ problem, onReload }: { problem: ProblemDto; onReload(
             <time dateTime={at} title={new Date(at).toLocaleString()}>
               {new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
             </time>{' '}
-            ({since})
+            ({ago(at)})
           </>
         )}{' '}
         — reload to see the change before you act again. Nothing you did was saved.
