@@ -44,7 +44,7 @@ export class PeopleService {
     const at = nowIso(this.ctx);
     const row = {
       id: newId(),
-      username: input.username.toLowerCase(),
+      username: normaliseUsername(input.username),
       email: input.email ?? null,
       display_name: input.displayName,
       role: input.role,
