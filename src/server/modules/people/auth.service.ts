@@ -17,7 +17,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 export const normaliseUsername = (u: string): string => u.toLowerCase();
 
 /**
- * 423 with how long is left, in words and as seconds for the Retry-After header (the route sets
+ * 423 with how long is left, in words and as seconds for the Retry-After header (sendProblem sets
  * it from `retryAfter`).
  */
 export function lockedError(lockedUntil: string, now: Date): AppError {
