@@ -16,7 +16,7 @@ import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 /**
  * The SQLite data directory under stress: a full disk, a read-only database, and the file modes
  * of what the server creates. Runs as root in CI, where file permissions do not bind root: the
- * read-only case runs the server as `nobody` (uid 65534) then, so the permissions are real.
+ * read-only case runs the server without root's capability to override file modes then, so the permissions are real.
  */
 
 const MAIN = path.resolve('src/server/main.ts');
@@ -93,24 +93,31 @@ test('/health on SQLite stays cheap: the write probe (BEGIN IMMEDIATE, a rolled-
   assert.ok(perProbeUs < 2_000, `a probe takes ${perProbeUs} µs`);
 });
 
-/** Run the CLI as `nobody` when this is root (root ignores file modes), else as ourselves. */
-const asOwner: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * The CLI as a command line. Root ignores file modes, so as root it runs without the capabilities
+ * that let it (setpriv, from util-linux): the modes then apply as they would to a service user. (Running
+ * it as `nobody` instead needs the checkout readable by everyone, which a fresh clone in a private
+ * temporary directory is not.)
+ */
+const DROP_DAC = process.getuid?.() === 0 ? ['--bounding-set=-dac_override,-dac_read_search', '--'] : null;
+const frontline = (args: string[]): [string, string[]] =>
+  DROP_DAC
+    ? ['setpriv', [...DROP_DAC, process.execPath, MAIN, ...args]]
+    : [process.execPath, [MAIN, ...args]];
 
 function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
+  const r = spawnSync(...frontline(args), {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 60_000,
-    ...asOwner,
   });
   assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
 
 async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+  const child = spawn(...frontline(['serve']), {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', FRONTLINE_DEMO: '0' },
-    ...asOwner,
   });
   let out = '';
   let err = '';
@@ -134,7 +141,6 @@ const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
 test('a read-only database: /health says so, writes answer 503 (not 500), and fixing the permissions needs no restart; files are owner-only', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-ro-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
-  if (asOwner.uid !== undefined) fs.chownSync(root, asOwner.uid, asOwner.gid ?? asOwner.uid);
   const dataDir = path.join(root, 'data');
   const env = { FRONTLINE_DATA_DIR: dataDir, DATABASE_URL: '' };
   cli(['migrate'], env);
@@ -199,16 +205,14 @@ test('a read-only data directory (SQLite cannot create its -wal/-shm files): the
     fs.chmodSync(path.join(root, 'data'), 0o700);
     fs.rmSync(root, { recursive: true, force: true });
   });
-  if (asOwner.uid !== undefined) fs.chownSync(root, asOwner.uid, asOwner.gid ?? asOwner.uid);
   const dataDir = path.join(root, 'data');
   const env = { FRONTLINE_DATA_DIR: dataDir, DATABASE_URL: '' };
   cli(['migrate'], env);
   fs.chmodSync(dataDir, 0o500);
-  const r = spawnSync(process.execPath, [MAIN, 'serve'], {
+  const r = spawnSync(...frontline(['serve']), {
     env: { ...process.env, ...env, PORT: '0', FRONTLINE_DEMO: '0' },
     encoding: 'utf8',
     timeout: 30_000,
-    ...asOwner,
   });
   assert.equal(r.status, 1, r.stdout);
   assert.match(
