@@ -50,7 +50,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6
  * A cursor's instant as this server wrote it: UTC, every field in range (no 24:00, no 31 February,
  * which JavaScript rolls over and PostgreSQL refuses), years 1900–9999.
  */
-function isCursorInstant(s: string): boolean {
+export function isCursorInstant(s: string): boolean {
   const m = ISO_INSTANT.exec(s);
   if (!m) return false;
   const [y, mo, d, h, mi, sec] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -67,7 +67,7 @@ function isCursorInstant(s: string): boolean {
     back.getUTCSeconds() === sec
   );
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The cursor's (instant, id), or null when absent; anything this server did not issue is a 400. */
 export function decodeCursor(cursor: string | undefined): [string, string] | null {

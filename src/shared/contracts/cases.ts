@@ -189,16 +189,18 @@ export const CaseListQuery = Type.Object(
     teamId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
     customerId: Type.Optional(Uuid),
+    priority: Type.Optional(StringEnum(PRIORITIES)),
+    unassigned: Type.Optional(Type.Boolean({ description: 'Only cases nobody owns yet' })),
     sort: Type.Optional(
-      StringEnum(['newest', 'queue', 'criticality', 'due'] as const, {
+      StringEnum(['newest', 'oldest', 'queue', 'due', 'updated'] as const, {
         description:
-          'newest (default, cursor-paginated); queue: most urgent first — priority, then criticality, then oldest; criticality: highly critical first, then priority, then oldest; due: soonest due time of any running SLA clock first. queue, criticality and due serve the first `limit` cases, no cursor',
+          'newest (default) or oldest by creation; queue: most urgent first — priority, then highly critical, then oldest; due: soonest due time of a running SLA clock first, then cases with no running clock, oldest first; updated: last changed first. Every order is paged with `cursor`.',
       }),
     ),
     sla: Type.Optional(
-      StringEnum(['due_soon', 'breached', 'at_risk'] as const, {
+      StringEnum(['due_soon', 'breached', 'at_risk', 'on_track'] as const, {
         description:
-          'due_soon: a running clock is amber; breached: a running clock is past due; at_risk: either',
+          'due_soon: a running clock is amber; breached: a running clock is past due; at_risk: either; on_track: neither',
       }),
     ),
     ...PageQuery,

@@ -1,4 +1,4 @@
-import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type {
   CaseCreateDto,
   CaseListQueryDto,
@@ -9,10 +9,10 @@ import type {
   ReferralCreateDto,
 } from '../../../shared/contracts/cases.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
-import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import type { CasesTable, Database } from '../../platform/db/schema.ts';
-import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import type { CasesTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
@@ -20,8 +20,13 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
 import type { CaseFacts } from '../sla/policies.service.ts';
 import { NO_SLA, type SlaChange, type SlaService } from '../sla/sla.service.ts';
+import { listPage, openCounts } from './case-list.ts';
 import { presentCase, presentDetail, presentReferral } from './cases.present.ts';
+import { caseDerived } from './queue-order.ts';
 import { transition } from './transitions.ts';
+
+/** Columns a change does not report: bookkeeping, and what is derived from the reported ones. */
+const DERIVED = new Set<string>(['version', 'updated_at', 'is_open', 'queue_rank']);
 
 type CaseRow = Selectable<CasesTable>;
 
@@ -128,6 +133,13 @@ export class CasesService {
   }
 
   private async nextReference(trx: Executor): Promise<string> {
+    // PostgreSQL: a sequence, which no transaction holds (gaps after a rollback are the price). A
+    // counter row would be locked by each creation until its commit and queue every writer behind it.
+    // SQLite has one writer at a time anyway, and the counter keeps references gap-free there.
+    if (this.ctx.store.dialect === 'postgres') {
+      const r = await sql<{ v: string }>`select nextval('case_reference_seq') as v`.execute(trx);
+      return `CS-${String(r.rows[0]!.v).padStart(6, '0')}`;
+    }
     const row = await trx
       .updateTable('counters')
       .set((eb) => ({ value: eb('value', '+', 1) }))
@@ -233,11 +245,13 @@ export class CasesService {
         customer_confirmed: null,
         version: 1,
         ...NO_SLA,
+        is_open: 1,
+        queue_rank: 0,
       };
       const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
         this.facts(trx, row, contact.channel),
       );
-      Object.assign(row, plan.columns);
+      Object.assign(row, plan.columns, caseDerived(row));
       await trx
         .insertInto('cases')
         .values(row as never)
@@ -316,6 +330,7 @@ export class CasesService {
     return changed;
   }
 
+
   async row(trx: Executor, id: string): Promise<CaseRow> {
     return this.getRow(trx, id);
   }
@@ -335,6 +350,7 @@ export class CasesService {
   }
 
   private async save(trx: Executor, before: CaseRow, next: CaseRow, actor: Actor, action: string) {
+    Object.assign(next, caseDerived(next));
     // Optimistic concurrency: the version guards against two officers overwriting each other.
     const res = await trx
       .updateTable('cases')
@@ -347,7 +363,7 @@ export class CasesService {
     const b: Record<string, unknown> = {};
     const a: Record<string, unknown> = {};
     for (const k of Object.keys(next) as (keyof CaseRow)[]) {
-      if (k !== 'version' && k !== 'updated_at' && before[k] !== next[k]) {
+      if (!DERIVED.has(k) && before[k] !== next[k]) {
         b[k] = before[k];
         a[k] = next[k];
       }
@@ -753,100 +769,27 @@ export class CasesService {
     });
   }
 
+  /** A page of cases in one order, after a cursor: see case-list.ts for why it stays flat with volume. */
   async list(q: CaseListQueryDto & { limit: number }) {
-    const queue = q.sort === 'queue' || q.sort === 'criticality' || q.sort === 'due';
-    if (queue && q.cursor)
-      throw invalid('/query/cursor', 'queue order has no pages: it serves the first `limit` cases');
-    const after = decodeCursor(q.cursor);
     const now = nowIso(this.ctx);
-    let query = this.scoped(this.db.selectFrom('cases').selectAll(), q).limit(q.limit + 1);
-    if (q.sla === 'breached') query = query.where('sla_due_at', '<=', now);
-    if (q.sla === 'due_soon') query = query.where('sla_warn_at', '<=', now).where('sla_due_at', '>', now);
-    if (q.sla === 'at_risk') query = query.where('sla_warn_at', '<=', now);
-    if (q.status) query = query.where('status', 'in', q.status.split(','));
-    if (q.type) query = query.where('type', '=', q.type);
-    if (q.criticality) query = query.where('criticality', '=', q.criticality);
-    if (q.customerId) query = query.where('customer_id', '=', q.customerId);
-    if (q.sort === 'due') {
-      query = query
-        .orderBy(sql`case when sla_due_at is null then 1 else 0 end`)
-        .orderBy('sla_due_at', 'asc')
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc');
-    } else if (q.sort === 'criticality') {
-      query = query
-        .orderBy(sql`case criticality when 'highly_critical' then 0 else 1 end`)
-        .orderBy(sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`)
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc');
-    } else if (queue) {
-      query = query
-        .orderBy(sql`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`)
-        .orderBy(sql`case criticality when 'highly_critical' then 0 else 1 end`)
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc');
-    } else {
-      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
-    }
-    if (after) {
-      const [at, cid] = after;
-      query = query.where((eb) =>
-        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', cid)])]),
-      );
-    }
-    const rows = await query.execute();
-    const page = rows.slice(0, q.limit);
-    return {
-      items: page.map((r) => presentCase(r, now)),
-      nextCursor:
-        !queue && rows.length > q.limit ? encodeCursor(page.at(-1)!.created_at, page.at(-1)!.id) : null,
-    };
+    const { sort = 'newest', cursor, limit, status, ...filters } = q;
+    const page = await listPage(
+      this.db,
+      { ...filters, status: status?.split(',') },
+      sort,
+      cursor,
+      limit,
+      now,
+    );
+    return { items: page.rows.map((r) => presentCase(r, now)), nextCursor: page.nextCursor };
   }
 
-  /** Cases of one owner, team or department queue. */
-  private scoped<Q extends SelectQueryBuilder<Database, 'cases', object>>(
-    query: Q,
-    s: { assigneeId?: string | undefined; teamId?: string | undefined; departmentId?: string | undefined },
-  ): Q {
-    let q = query;
-    if (s.assigneeId) q = q.where('assignee_id', '=', s.assigneeId) as Q;
-    if (s.teamId) q = q.where('team_id', '=', s.teamId) as Q;
-    if (s.departmentId) q = q.where('department_id', '=', s.departmentId) as Q;
-    return q;
-  }
-
-  /** Counts for a queue's header: per status, open, and open highly critical. */
+  /** Counts for a queue's header: the open cases of one owner, team or department (or all). */
   async counts(s: {
     assigneeId?: string | undefined;
     teamId?: string | undefined;
     departmentId?: string | undefined;
   }) {
-    const now = nowIso(this.ctx);
-    const [rows, risk] = await Promise.all([
-      this.scoped(this.db.selectFrom('cases'), s)
-        .select(['status', 'criticality', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(['status', 'criticality'])
-        .execute(),
-      this.scoped(this.db.selectFrom('cases'), s)
-        .select((eb) => [
-          eb.fn.countAll<number>().as('n'),
-          eb.fn.sum<number>(eb.case().when('sla_due_at', '<=', now).then(1).else(0).end()).as('breached'),
-        ])
-        .where('sla_warn_at', '<=', now)
-        .executeTakeFirstOrThrow(),
-    ]);
-    const byStatus: Record<string, number> = {};
-    let open = 0;
-    let highlyCritical = 0;
-    for (const r of rows) {
-      const n = Number(r.n);
-      byStatus[r.status] = (byStatus[r.status] ?? 0) + n;
-      if (r.status !== 'resolved' && r.status !== 'closed') {
-        open += n;
-        if (r.criticality === 'highly_critical') highlyCritical += n;
-      }
-    }
-    const breached = Number(risk.breached ?? 0);
-    return { byStatus, open, highlyCritical, dueSoon: Number(risk.n) - breached, breached };
+    return openCounts(this.db, s, nowIso(this.ctx));
   }
 }

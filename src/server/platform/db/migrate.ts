@@ -14,6 +14,7 @@ import * as m202612021020 from './migrations/202612021020_outbox_dispatch.ts';
 import * as m202612021040 from './migrations/202612021040_kb_attachment_versions.ts';
 import * as m202612021100 from './migrations/202612021100_one_template_syntax.ts';
 import * as m202612021200 from './migrations/202612021200_notification_customer.ts';
+import * as m202612031000 from './migrations/202612031000_case_queues.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612021040_kb_attachment_versions': m202612021040,
   '202612021100_one_template_syntax': m202612021100,
   '202612021200_notification_customer': m202612021200,
+  '202612031000_case_queues': m202612031000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

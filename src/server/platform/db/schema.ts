@@ -188,6 +188,9 @@ export interface CasesTable {
   sla_due_at: Instant | null;
   sla_warn_at: Instant | null;
   sla_paused: Bool;
+  /** Derived on every write (cases/queue-order.ts): 1 while the status is open, and the queue order. */
+  is_open: number;
+  queue_rank: number;
 }
 export interface CaseEventsTable {
   id: string;

@@ -7,7 +7,7 @@ import { SlaBadge } from './sla-badge.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department';
-type Sort = 'queue' | 'criticality' | 'due' | 'newest';
+type Sort = 'queue' | 'due' | 'newest';
 type Counts = {
   byStatus: Record<string, number>;
   open: number;
@@ -126,11 +126,7 @@ export function Queues({ user }: { user: UserDto }) {
                   Priority
                 </button>
               </th>
-              <th scope="col" aria-sort={sort === 'criticality' ? 'ascending' : undefined}>
-                <button type="button" className="sort" onClick={() => setSort('criticality')}>
-                  Criticality
-                </button>
-              </th>
+              <th scope="col">Criticality</th>
               <th scope="col">Status</th>
               <th scope="col" aria-sort={sort === 'due' ? 'ascending' : undefined}>
                 <button type="button" className="sort" onClick={() => setSort('due')}>
