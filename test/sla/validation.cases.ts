@@ -100,6 +100,44 @@ export const slaValidation: ValidationCases = {
       ],
     },
     {
+      route: 'POST /api/v1/sla-policies/preview',
+      role: 'supervisor',
+      valid: () => ({ type: 'complaint', criticality: 'not_highly_critical', priority: 'normal' }),
+      cases: [
+        {
+          name: 'missing every field',
+          body: {},
+          fields: ['/body/type', '/body/criticality', '/body/priority'],
+        },
+        {
+          name: 'a type, channel and priority that do not exist, an instant that is not one',
+          body: {
+            type: 'rant',
+            criticality: 'not_highly_critical',
+            priority: 'whenever',
+            channel: 'pigeon',
+            at: 'tomorrow',
+          },
+          fields: ['/body/type', '/body/priority', '/body/channel', '/body/at'],
+        },
+        {
+          name: 'a category that does not exist',
+          body: {
+            type: 'complaint',
+            criticality: 'not_highly_critical',
+            priority: 'normal',
+            categoryId: UNKNOWN,
+          },
+          fields: ['/body/categoryId'],
+        },
+        {
+          name: 'an empty segment',
+          body: { type: 'complaint', criticality: 'not_highly_critical', priority: 'normal', segment: '' },
+          fields: ['/body/segment'],
+        },
+      ],
+    },
+    {
       route: 'PATCH /api/v1/sla-policies/:id',
       role: 'supervisor',
       id: () => v.fx.policyId,
@@ -120,6 +158,16 @@ export const slaValidation: ValidationCases = {
           name: 'a reversed interval (which also leaves it never open)',
           body: { hours: { '1': [['17:00', '09:00']] } },
           fields: ['/body/hours/1/0', '/body/hours'],
+        },
+        {
+          name: 'a holiday without a name, a holiday date that is not a date',
+          body: {
+            holidays: [
+              { date: '2026-12-25', name: '' },
+              { date: '2026-13-01', name: 'x' },
+            ],
+          },
+          fields: ['/body/holidays/0/name', '/body/holidays/1/date'],
         },
       ],
     },

@@ -44,6 +44,9 @@ export const CalendarPatch = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     hours: Type.Optional(Weekdays),
+    holidays: Type.Optional(
+      Type.Array(Holiday, { maxItems: 1000, description: 'The whole list: replaces the holidays kept' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -294,3 +297,68 @@ export const CaseSla = Type.Object({
     }),
   ),
 });
+
+/** A sample case, as the policy rules see it: what the preview answers for. */
+export const PolicyPreviewRequest = Type.Object(
+  {
+    type: StringEnum([
+      'general_enquiry',
+      'request_for_action',
+      'complaint',
+      'compliment',
+      'feedback',
+    ] as const),
+    categoryId: Type.Optional(Nullable(Uuid)),
+    criticality: StringEnum(['highly_critical', 'not_highly_critical'] as const),
+    priority: StringEnum(['low', 'normal', 'high', 'urgent'] as const),
+    channel: Type.Optional(
+      Nullable(StringEnum(['phone', 'email', 'chat', 'sms', 'letter', 'walk_in'] as const)),
+    ),
+    segment: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40 }))),
+    at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type PolicyPreviewRequestDto = Static<typeof PolicyPreviewRequest>;
+export const PolicyPreview = Type.Object({
+  at: Timestamp,
+  policy: Nullable(Type.Object({ id: Uuid, name: Type.String(), position: Type.Integer() })),
+  calendar: Nullable(Type.Object({ id: Uuid, name: Type.String(), timeZone: Type.String() })),
+  clocks: Type.Array(
+    Type.Object({
+      kind: StringEnum(CLOCKS),
+      targetMinutes: Type.Integer(),
+      dueAt: Timestamp,
+      warnAt: Nullable(Timestamp),
+    }),
+    { description: 'The clocks a case created at `at` starts, with the due times it gets' },
+  ),
+  considered: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      position: Type.Integer(),
+      unmet: Type.Array(Type.String(), {
+        description: 'The conditions that do not hold (empty: it matches)',
+      }),
+    }),
+    { description: 'Active policies in the order they are tried, up to the one chosen' },
+  ),
+  rules: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      clock: StringEnum(CLOCKS),
+      offsetMinutes: Type.Integer(),
+      at: Timestamp,
+    }),
+    { description: 'Escalation rules that would watch those clocks, and when each would act' },
+  ),
+  urgent: Nullable(
+    Type.Object(
+      { ackMinutes: Type.Integer(), ackDueAt: Timestamp },
+      { description: 'A highly critical case escalates at once and must be acknowledged by then' },
+    ),
+  ),
+});
+export type PolicyPreviewDto = Static<typeof PolicyPreview>;

@@ -173,6 +173,7 @@ export class CalendarsService {
       name: input.name ?? c.name,
       timeZone: input.timeZone ?? c.timeZone,
       hours: (input.hours as CalendarDto['hours']) ?? c.hours,
+      holidays: input.holidays ? sortedUnique(input.holidays) : c.holidays,
     }));
   }
 

@@ -93,7 +93,7 @@ export const watchingRules: RuleSource = async (trx, facts) => {
   return rows
     .map(presentRule)
     .filter((r) => matches(r.conditions as PolicyConditionsDto, f))
-    .map((r) => ({ id: r.id, clock: r.clock, offsetMinutes: r.offsetMinutes }));
+    .map((r) => ({ id: r.id, name: r.name, clock: r.clock, offsetMinutes: r.offsetMinutes }));
 };
 
 /**

@@ -42,18 +42,24 @@ function present(r: Row): PolicyDto {
   };
 }
 
-/** Pure: does a policy's every given condition hold for the case? */
-export function matches(c: PolicyConditionsDto, f: CaseFacts): boolean {
+/** Pure: the conditions of a rule that do not hold for the case, by name ("types", "priorities"…). */
+export function unmetConditions(c: PolicyConditionsDto, f: CaseFacts): (keyof PolicyConditionsDto)[] {
   const holds = (list: readonly string[] | undefined, v: string | null) =>
     !list || (v !== null && list.includes(v));
-  return (
-    holds(c.types, f.type) &&
-    holds(c.categoryIds, f.categoryId) &&
-    holds(c.criticalities, f.criticality) &&
-    holds(c.priorities, f.priority) &&
-    holds(c.channels, f.channel) &&
-    holds(c.segments, f.segment)
-  );
+  const checks: [keyof PolicyConditionsDto, string | null][] = [
+    ['types', f.type],
+    ['categoryIds', f.categoryId],
+    ['criticalities', f.criticality],
+    ['priorities', f.priority],
+    ['channels', f.channel],
+    ['segments', f.segment],
+  ];
+  return checks.filter(([k, v]) => !holds(c[k], v)).map(([k]) => k);
+}
+
+/** Pure: does a policy's every given condition hold for the case? */
+export function matches(c: PolicyConditionsDto, f: CaseFacts): boolean {
+  return unmetConditions(c, f).length === 0;
 }
 
 /** Conditions naming a category that does not exist can never match (policies and escalation rules alike). */
@@ -210,8 +216,8 @@ export class PoliciesService {
     });
   }
 
-  /** The first active policy, by position, whose rules hold for the case (null when none does). */
-  async choose(trx: Executor, factsOf: () => Promise<CaseFacts>): Promise<PolicyDto | null> {
+  /** The active policies in the order they are tried. */
+  async candidates(trx: Executor): Promise<PolicyDto[]> {
     const rows = await trx
       .selectFrom('sla_policies')
       .selectAll()
@@ -219,10 +225,16 @@ export class PoliciesService {
       .orderBy('position')
       .orderBy('name')
       .execute();
+    return rows.map(present);
+  }
+
+  /** The first active policy, by position, whose rules hold for the case (null when none does). */
+  async choose(trx: Executor, factsOf: () => Promise<CaseFacts>): Promise<PolicyDto | null> {
+    const policies = await this.candidates(trx);
     // Gather the case's facts only when some policy could apply.
-    if (!rows.length) return null;
+    if (!policies.length) return null;
     const facts = await factsOf();
-    return rows.map(present).find((p) => matches(p.conditions as PolicyConditionsDto, facts)) ?? null;
+    return policies.find((p) => matches(p.conditions as PolicyConditionsDto, facts)) ?? null;
   }
 
   async get(trx: Executor, id: string): Promise<PolicyDto | null> {

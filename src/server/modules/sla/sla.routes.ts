@@ -14,6 +14,8 @@ import {
   Policy,
   PolicyCreate,
   PolicyPatch,
+  PolicyPreview,
+  PolicyPreviewRequest,
   SlaSettings,
 } from '../../../shared/contracts/sla.ts';
 import { type App, actorOf } from '../../platform/types.ts';
@@ -108,6 +110,20 @@ export function slaRoutes(
       reply.code(201);
       return s.policies.create(actorOf(req), req.body);
     },
+  );
+  app.post(
+    '/sla-policies/preview',
+    {
+      config: { access: 'sla.read' },
+      schema: {
+        tags,
+        description:
+          'Which policy a case with these facts would get, the due times it would set if created at `at` (default now), the policies tried before it and why each did not match, and the escalation rules that would watch it. Changes nothing.',
+        body: PolicyPreviewRequest,
+        response: { 200: PolicyPreview },
+      },
+    },
+    async (req) => s.sla.preview(req.body, (await s.escalations.settings()).urgentAckMinutes),
   );
   app.patch(
     '/sla-policies/:id',

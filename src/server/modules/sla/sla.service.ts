@@ -1,11 +1,17 @@
 import type { Selectable } from 'kysely';
 import type { Static } from 'typebox';
-import type { CaseSla, PolicyDto } from '../../../shared/contracts/sla.ts';
+import type {
+  CaseSla,
+  PolicyConditionsDto,
+  PolicyDto,
+  PolicyPreviewDto,
+  PolicyPreviewRequestDto,
+} from '../../../shared/contracts/sla.ts';
 import { type Ctx, nowIso } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, SlaClocksTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { notFound } from '../../platform/errors.ts';
+import { invalidFields, notFound } from '../../platform/errors.ts';
 import type { ClockDue, DomainEventBus, RuleDue } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
@@ -23,7 +29,12 @@ import {
   retargeted,
   started,
 } from './clocks.ts';
-import type { CaseFacts, PoliciesService } from './policies.service.ts';
+import {
+  type CaseFacts,
+  conditionProblems,
+  type PoliciesService,
+  unmetConditions,
+} from './policies.service.ts';
 
 type ClockRow = Selectable<SlaClocksTable>;
 type CaseRow = Selectable<CasesTable>;
@@ -45,7 +56,7 @@ export type SlaChange =
   | { type: 'status'; from: string; to: string; action: string }
   | { type: 'public_response' };
 
-export type WatchingRule = { id: string; clock: ClockKind; offsetMinutes: number };
+export type WatchingRule = { id: string; name: string; clock: ClockKind; offsetMinutes: number };
 
 /** Which escalation rules watch the clocks of a case (escalation rules are read, never called back). */
 export type RuleSource = (trx: Executor, facts: () => Promise<CaseFacts>) => Promise<WatchingRule[]>;
@@ -65,6 +76,16 @@ const dueOf = (c: ClockRow): ClockDue => ({
 });
 const targetOf = (p: PolicyDto | null, k: ClockKind) => (p ? (p[TARGET[k]] as number | null) : null);
 const CLOSED = new Set(['resolved', 'closed']);
+
+/** The clocks a new case starts under a policy, with their targets. */
+export function openingClocks(policy: PolicyDto): { kind: ClockKind; target: number }[] {
+  return CLOCK_KINDS.flatMap((kind) => {
+    const target = targetOf(policy, kind);
+    // The update cycle starts with the first response, unless the policy sets no first-response target.
+    if (target === null || (kind === 'next_update' && policy.firstResponseMinutes !== null)) return [];
+    return [{ kind, target }];
+  });
+}
 
 export const NO_SLA: CaseSlaColumns = {
   sla_policy_id: null,
@@ -204,15 +225,8 @@ export class SlaService {
     const calOf = (w: Work) => this.calendar(trx, w.row.calendar_id, cals);
 
     if (change.type === 'created') {
-      if (policy) {
-        for (const kind of CLOCK_KINDS) {
-          const target = targetOf(policy, kind);
-          if (target === null) continue;
-          // The update cycle starts with the first response, unless the policy sets no first-response target.
-          if (kind === 'next_update' && policy.firstResponseMinutes !== null) continue;
-          await startNew(kind, target, c.created_at);
-        }
-      }
+      if (policy)
+        for (const { kind, target } of openingClocks(policy)) await startNew(kind, target, c.created_at);
     } else if (change.type === 'facts_changed') {
       for (const kind of CLOCK_KINDS) {
         const w = work.get(kind);
@@ -465,6 +479,71 @@ export class SlaService {
         due.push({ ruleId: t.rule_id, caseId: clock.case_id, clock: clock.kind as ClockKind });
     }
     if (due.length) await this.eventBus.publish(trx, 'sla.rule_due', { rules: due, at: now });
+  }
+
+  /**
+   * What a case with these facts, created at `at`, would get: the policy the engine's own `choose`
+   * picks, the clocks it opens with their due times, and the escalation rules that would watch them.
+   */
+  async preview(input: PolicyPreviewRequestDto, urgentAckMinutes: number): Promise<PolicyPreviewDto> {
+    const db = this.ctx.store.db;
+    const at = input.at ? new Date(input.at).toISOString() : nowIso(this.ctx);
+    const facts: CaseFacts = {
+      type: input.type,
+      categoryId: input.categoryId ?? null,
+      criticality: input.criticality,
+      priority: input.priority,
+      channel: input.channel ?? null,
+      segment: input.segment ?? null,
+    };
+    const problems = await conditionProblems(db, { categoryIds: facts.categoryId ? [facts.categoryId] : [] });
+    if (problems.length) throw invalidFields([{ field: '/body/categoryId', message: 'no such category' }]);
+    // A highly critical case escalates at once, whatever its policy (EscalationsService.onCaseChanged).
+    const urgent =
+      facts.criticality === 'highly_critical'
+        ? {
+            ackMinutes: urgentAckMinutes,
+            ackDueAt: new Date(Date.parse(at) + urgentAckMinutes * 60_000).toISOString(),
+          }
+        : null;
+    const factsOf = async () => facts;
+    const policy = await this.policies.choose(db, factsOf);
+    const candidates = await this.policies.candidates(db);
+    const tried = policy
+      ? candidates.slice(0, candidates.findIndex((p) => p.id === policy.id) + 1)
+      : candidates;
+    const considered = tried.map((p) => ({
+      id: p.id,
+      name: p.name,
+      position: p.position,
+      unmet: unmetConditions(p.conditions as PolicyConditionsDto, facts),
+    }));
+    if (!policy) return { at, policy: null, calendar: null, clocks: [], considered, rules: [], urgent };
+    const calendar = await this.calendars.get(policy.calendarId, db);
+    const cal = toBusinessCalendar(calendar);
+    const clocks = openingClocks(policy).map(({ kind, target }) => {
+      const s = started(cal, target, at);
+      return { kind, targetMinutes: target, dueAt: s.due_at!, warnAt: s.warn_at };
+    });
+    const watching = await this.rules(db, factsOf);
+    const rules = clocks.flatMap((c) =>
+      watching
+        .filter((r) => r.clock === c.kind)
+        .map((r) => ({
+          ...r,
+          at: new Date(Date.parse(c.dueAt) + r.offsetMinutes * 60_000).toISOString(),
+        })),
+    );
+    rules.sort((a, b) => a.at.localeCompare(b.at));
+    return {
+      at,
+      policy: { id: policy.id, name: policy.name, position: policy.position },
+      calendar: { id: calendar.id, name: calendar.name, timeZone: calendar.timeZone },
+      clocks,
+      considered,
+      rules,
+      urgent,
+    };
   }
 
   /** Is this clock of the case running and amber or red at `now`? */
