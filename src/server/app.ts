@@ -10,6 +10,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
+import { CaseSearch } from './modules/cases/case-search.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
 import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
@@ -39,6 +40,8 @@ import { TemplatesService } from './modules/scripts/templates.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
 import { EscalationsService, watchingRules } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
+import { SearchService } from './modules/search/search.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
@@ -101,6 +104,10 @@ export function buildServices(ctx: Ctx) {
     if (after.status === 'closed' && before?.status !== 'closed')
       await notifications.withdrawForCase(trx, after.id);
   });
+  // A case's search document is rewritten with its words, in the same transaction.
+  const caseSearch = new CaseSearch(ctx);
+  events.on('case.changed', (trx, e) => caseSearch.onCaseChanged(trx, e.before, e.after));
+  events.on('case.note_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
   events.on('sla.breached', (trx, e) => escalations.breached(trx, e.clocks, e.at));
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
@@ -115,6 +122,7 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
+  const search = new SearchService({ caseSearch, customers, knowledge });
   // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
   const hub = new RealtimeHub();
   const bus: Bus =
@@ -131,6 +139,8 @@ export function buildServices(ctx: Ctx) {
     customers,
     categories,
     cases,
+    caseSearch,
+    search,
     calendars,
     policies,
     sla,
@@ -344,6 +354,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       knowledgeRoutes(a, services);
       scriptsRoutes(a, services);
       solutionsRoutes(a, services);
+      searchRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

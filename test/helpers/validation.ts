@@ -48,6 +48,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   cases: true,
   case_events: true,
   case_notes: true,
+  case_search: true,
   referrals: true,
   business_calendars: true,
   sla_policies: true,

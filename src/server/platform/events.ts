@@ -24,6 +24,8 @@ export interface RuleDue {
 export interface DomainEvents {
   /** A case was created (`before` null) or changed through the case module by a person. */
   'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable> };
+  /** A note or customer-visible reply was added to a case (the case's search document follows). */
+  'case.note_added': { caseId: string; noteId: string; visibility: string };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */
   'sla.breached': { clocks: ClockDue[]; at: string };
   /** Resolution clocks that just turned amber: time to keep the customer informed. */

@@ -598,6 +598,11 @@ export class CasesService {
       after: { noteId: note.id, visibility: note.visibility },
     });
     await emit(trx, at, 'case.note_added', { id, noteId: note.id, visibility: note.visibility });
+    await this.eventBus.publish(trx, 'case.note_added', {
+      caseId: id,
+      noteId: note.id,
+      visibility: note.visibility,
+    });
     return {
       id: note.id,
       caseId: note.case_id,

@@ -209,6 +209,11 @@ export interface CaseNotesTable {
   contact_id: string | null;
   created_at: Instant;
 }
+/** cases module: one full-text document per case (case-search.ts); the engine's columns are its own. */
+export interface CaseSearchTable {
+  doc: Generated<number>;
+  case_id: string;
+}
 export interface ReferralsTable {
   id: string;
   case_id: string;
@@ -603,6 +608,7 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_notes: CaseNotesTable;
+  case_search: CaseSearchTable;
   referrals: ReferralsTable;
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;

@@ -1,0 +1,364 @@
+import { type Selectable, sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { CasesTable } from '../../platform/db/schema.ts';
+
+/**
+ * Full-text search over cases: one document per case — its subject, and its enquiry with every note
+ * and customer-visible reply — in the database's own engine (FTS5 on SQLite, a tsvector with GIN on
+ * PostgreSQL; migration 202612031400). Both are fed the same folded words (fold), so both databases
+ * match the same cases. The document is rewritten in the transaction that changes the case's words
+ * (reactions to `case.changed` and `case.note_added`, wired in app.ts), so a search never sees a
+ * committed note missing or a rolled-back one present.
+ *
+ * Work per search is bounded whatever the number of cases: the engine first counts matches up to
+ * RANKED + 1. Up to RANKED it ranks them itself (bm25 / ts_rank) and returns the best `limit`; past
+ * that a word is too common for relevance to mean much, and ranking every match would grow with the
+ * data, so the engine returns the newest `limit` in its index order (case creation order), stopping
+ * as soon as it has them. Either way `total` is the exact count up to RANKED, else "more than
+ * RANKED" (exact: false) — never a silently shortened list.
+ */
+
+/** Matches the engine ranks by relevance; past this many, newest first. */
+export const RANKED = 1000;
+/** Words of a query that take part (more narrow nothing a person would type in a search box). */
+const MAX_WORDS = 8;
+
+export interface CaseSearchFilters {
+  status?: string[] | undefined;
+  type?: string | undefined;
+  /** Created at or after this instant. */
+  from?: string | undefined;
+  /** Created before this instant. */
+  to?: string | undefined;
+  assigneeId?: string | undefined;
+}
+
+export type MatchedIn = 'reference' | 'subject' | 'enquiry' | 'note' | 'reply';
+
+export interface CaseHit {
+  caseId: string;
+  reference: string;
+  subject: string;
+  status: string;
+  type: string;
+  assigneeId: string | null;
+  customerId: string | null;
+  createdAt: string;
+  /** Escaped, with <mark> around the query's words. */
+  subjectHtml: string;
+  /** Escaped, with <mark> around the query's words: the enquiry, note or reply where they are. */
+  snippetHtml: string;
+  matchedIn: MatchedIn;
+}
+
+export interface CaseSearchResult {
+  /** The case the query names by reference (CS-000123, 000123, 123), if it exists and passes the filters. */
+  reference: CaseHit | null;
+  items: CaseHit[];
+  /** How many cases match: exact when `exact`, else at least this many (more than RANKED). */
+  total: number;
+  exact: boolean;
+  order: 'relevance' | 'newest';
+}
+
+/** Letters and digits, lower case, accents dropped: what both engines index and are asked for. */
+export function fold(s: string): string[] {
+  return (
+    s
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/** `CS-000123`, `cs000123`, `000123`, `123` → `CS-000123`; anything else → null. */
+export function parseReference(q: string): string | null {
+  const m = /^\s*(?:cs\s*-?\s*)?(\d{1,9})\s*$/i.exec(q);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n > 0 ? `CS-${String(n).padStart(6, '0')}` : null;
+}
+
+type CaseRow = Selectable<CasesTable>;
+
+export class CaseSearch {
+  private readonly ctx: Ctx;
+  /** What the last search asked the engine: its queries and the order it chose (tests hold it to it). */
+  lastWork = { engineQueries: 0, order: 'relevance' as 'relevance' | 'newest' };
+
+  constructor(ctx: Ctx) {
+    this.ctx = ctx;
+  }
+
+  private get dialect() {
+    return this.ctx.store.dialect;
+  }
+
+  // ── index ──────────────────────────────────────────────────────────────────
+  /** Reaction to `case.changed`: a new case, or its subject or enquiry changed. */
+  async onCaseChanged(trx: Executor, before: CaseRow | null, after: CaseRow): Promise<void> {
+    if (before && before.subject === after.subject && before.description === after.description) return;
+    await this.reindex(trx, after.id);
+  }
+
+  /**
+   * Rewrite one case's document from its rows, in the caller's transaction. The writers of a case
+   * update its row before they publish, so on PostgreSQL the row lock orders two notes added at once:
+   * the second reads the first's note once it commits (the FOR UPDATE below only makes that explicit).
+   */
+  async reindex(trx: Executor, caseId: string): Promise<void> {
+    let q = trx.selectFrom('cases').select(['id', 'subject', 'description']).where('id', '=', caseId);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const c = await q.executeTakeFirst();
+    if (!c) return;
+    const notes = await trx
+      .selectFrom('case_notes')
+      .select('body')
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .execute();
+    const subject = fold(c.subject).join(' ');
+    const body = fold([c.description ?? '', ...notes.map((n) => n.body)].join(' ')).join(' ');
+    if (this.dialect === 'postgres') {
+      await sql`INSERT INTO case_search (case_id, tsv) VALUES (${caseId}, ${tsv(subject, body)})
+        ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(trx);
+      return;
+    }
+    const had = await trx
+      .selectFrom('case_search')
+      .select('doc')
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
+    let doc = had?.doc;
+    if (doc === undefined) {
+      const ins = await trx
+        .insertInto('case_search')
+        .values({ case_id: caseId })
+        .returning('doc')
+        .executeTakeFirstOrThrow();
+      doc = ins.doc;
+    } else await sql`DELETE FROM case_fts WHERE rowid = ${doc}`.execute(trx);
+    await sql`INSERT INTO case_fts (rowid, subject, body) VALUES (${doc}, ${subject}, ${body})`.execute(trx);
+  }
+
+  /**
+   * Index every case that has no document yet, oldest first, `batch` at a time; returns how many.
+   * For data loaded around the service (the benchmark's generator, a restore).
+   */
+  async indexMissing(batch = 500): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const ids = await this.ctx.store.db
+        .selectFrom('cases as c')
+        .leftJoin('case_search as s', 's.case_id', 'c.id')
+        .select('c.id')
+        .where('s.doc', 'is', null)
+        .orderBy('c.created_at')
+        .orderBy('c.id')
+        .limit(batch)
+        .execute();
+      if (!ids.length) return n;
+      await this.ctx.store.db.transaction().execute(async (trx) => {
+        for (const { id } of ids) await this.reindex(trx, id);
+      });
+      n += ids.length;
+    }
+  }
+
+  // ── query ──────────────────────────────────────────────────────────────────
+  async search(query: string, filters: CaseSearchFilters, limit: number): Promise<CaseSearchResult> {
+    const work = { engineQueries: 0, order: 'relevance' as 'relevance' | 'newest' };
+    this.lastWork = work;
+    const ref = parseReference(query);
+    const reference = ref ? await this.byReference(ref, filters) : null;
+    const words = [...new Set(fold(query))].slice(0, MAX_WORDS);
+    if (!words.length) return { reference, items: [], total: 0, exact: true, order: 'relevance' };
+
+    work.engineQueries++;
+    const found = await this.count(words, filters);
+    const exact = found <= RANKED;
+    work.order = exact ? 'relevance' : 'newest';
+    work.engineQueries++;
+    const ids = found ? await this.matches(words, filters, limit, work.order) : [];
+    const items = await this.hits(ids, words);
+    return { reference, items, total: Math.min(found, RANKED), exact, order: work.order };
+  }
+
+  private async byReference(reference: string, f: CaseSearchFilters): Promise<CaseHit | null> {
+    const c = await this.filtered(this.ctx.store.db.selectFrom('cases as c').selectAll('c'), f)
+      .where('c.reference', '=', reference)
+      .executeTakeFirst();
+    if (!c) return null;
+    return { ...present(c), subjectHtml: escapeHtml(c.subject), snippetHtml: '', matchedIn: 'reference' };
+  }
+
+  /** The filters, on the live case row (status and owner change without the words changing). */
+  // biome-ignore lint/suspicious/noExplicitAny: one filter for the several query shapes below
+  private filtered<Q extends { where: (...a: any[]) => Q }>(q: Q, f: CaseSearchFilters): Q {
+    let out = q;
+    if (f.status?.length) out = out.where('c.status', 'in', f.status);
+    if (f.type) out = out.where('c.type', '=', f.type);
+    if (f.assigneeId) out = out.where('c.assignee_id', '=', f.assigneeId);
+    if (f.from) out = out.where('c.created_at', '>=', f.from);
+    if (f.to) out = out.where('c.created_at', '<', f.to);
+    return out;
+  }
+
+  private hasFilters(f: CaseSearchFilters): boolean {
+    return Boolean(f.status?.length || f.type || f.assigneeId || f.from || f.to);
+  }
+
+  /** Every word must match; up to RANKED + 1 matches are counted (the engine stops there). */
+  private async count(words: string[], f: CaseSearchFilters): Promise<number> {
+    const inner = this.base(words, f)
+      .select(sql`1`.as('one'))
+      .limit(RANKED + 1);
+    const r = await this.ctx.store.db
+      .selectFrom(inner.as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  private async matches(
+    words: string[],
+    f: CaseSearchFilters,
+    limit: number,
+    order: 'relevance' | 'newest',
+  ): Promise<string[]> {
+    let q = this.base(words, f).select('s.case_id').limit(limit);
+    if (this.dialect === 'sqlite') {
+      q =
+        order === 'relevance'
+          ? q.orderBy(sql`f.rank`).orderBy(sql`f.rowid`, 'desc')
+          : q.orderBy(sql`f.rowid`, 'desc');
+    } else {
+      q =
+        order === 'relevance'
+          ? q
+              .orderBy(sql`ts_rank(s.tsv, to_tsquery('simple', ${tsquery(words)}))`, 'desc')
+              .orderBy('s.doc', 'desc')
+          : q.orderBy('s.doc', 'desc');
+    }
+    return (await q.execute()).map((r) => r.case_id);
+  }
+
+  /** The matching documents, joined to their cases only when there are filters. */
+  private base(words: string[], f: CaseSearchFilters) {
+    const db = this.ctx.store.db;
+    const joined = this.hasFilters(f);
+    if (this.dialect === 'sqlite') {
+      // Words are letters and digits only (fold), so quoting each is the whole escaping FTS5 needs.
+      const match = `{subject body} : (${words.map((w) => `"${w}"`).join(' AND ')})`;
+      let q = db
+        .selectFrom(sql<{ rowid: number; rank: number }>`case_fts`.as('f'))
+        .innerJoin('case_search as s', (j) => j.on(sql<boolean>`s.doc = f.rowid`))
+        .where(sql<boolean>`case_fts MATCH ${match}`);
+      if (joined) q = this.filtered(q.innerJoin('cases as c', 'c.id', 's.case_id'), f) as typeof q;
+      return q;
+    }
+    let q = db
+      .selectFrom('case_search as s')
+      .where(sql<boolean>`s.tsv @@ to_tsquery('simple', ${tsquery(words)})`);
+    if (joined) q = this.filtered(q.innerJoin('cases as c', 'c.id', 's.case_id'), f) as typeof q;
+    return q;
+  }
+
+  /** The hits in the order given, each with its subject and the passage where the words are, marked. */
+  private async hits(ids: string[], words: string[]): Promise<CaseHit[]> {
+    if (!ids.length) return [];
+    const db = this.ctx.store.db;
+    const [cases, notes] = await Promise.all([
+      db.selectFrom('cases').selectAll().where('id', 'in', ids).execute(),
+      db
+        .selectFrom('case_notes')
+        .select(['case_id', 'visibility', 'body'])
+        .where('case_id', 'in', ids)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute(),
+    ]);
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const notesOf = new Map<string, { visibility: string; body: string }[]>();
+    for (const n of notes) notesOf.set(n.case_id, [...(notesOf.get(n.case_id) ?? []), n]);
+    const want = new Set(words);
+    const out: CaseHit[] = [];
+    for (const id of ids) {
+      const c = byId.get(id);
+      if (!c) continue;
+      // Where the words are: the enquiry, then the newest note or reply that has one.
+      const pieces: { text: string; where: MatchedIn }[] = [
+        { text: c.description ?? '', where: 'enquiry' },
+        ...(notesOf.get(id) ?? []).map((n) => ({
+          text: n.body,
+          where: (n.visibility === 'public' ? 'reply' : 'note') as MatchedIn,
+        })),
+      ];
+      const piece = pieces.find((p) => fold(p.text).some((w) => want.has(w)));
+      out.push({
+        ...present(c),
+        subjectHtml: highlight(c.subject, want, Number.POSITIVE_INFINITY),
+        snippetHtml: highlight(piece?.text ?? c.description ?? '', want, 24),
+        matchedIn: piece?.where ?? 'subject',
+      });
+    }
+    return out;
+  }
+}
+
+function present(c: CaseRow) {
+  return {
+    caseId: c.id,
+    reference: c.reference,
+    subject: c.subject,
+    status: c.status,
+    type: c.type,
+    assigneeId: c.assignee_id,
+    customerId: c.customer_id,
+    createdAt: c.created_at,
+  };
+}
+
+/** The PostgreSQL document: subject words weigh A (ts_rank), the rest D. */
+const tsv = (subject: string, body: string) =>
+  sql`setweight(to_tsvector('simple', ${subject}), 'A') || to_tsvector('simple', ${body})`;
+
+/** Every word (letters and digits only, from fold): nothing for to_tsquery to misread. */
+const tsquery = (words: string[]) => words.join(' & ');
+
+export const escapeHtml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/**
+ * The text escaped, with <mark> around each word whose folded form is one of `words`; at most `width`
+ * words, starting a few before the first mark, with … where it was cut.
+ */
+export function highlight(text: string, words: Set<string>, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  // Alternating: gap, word, gap, word, …, gap.
+  const parts = flat.split(/([\p{L}\p{N}\p{M}]+)/u);
+  const wordAt: number[] = [];
+  for (let i = 1; i < parts.length; i += 2) wordAt.push(i);
+  const marked = (i: number) => fold(parts[i] as string).some((w) => words.has(w));
+  let start = 0;
+  if (Number.isFinite(width) && wordAt.length > width) {
+    const first = wordAt.findIndex(marked);
+    start = Math.max(0, Math.min(first - 4, wordAt.length - width));
+  }
+  const end = Number.isFinite(width) ? Math.min(wordAt.length, start + width) : wordAt.length;
+  const from = start > 0 ? (wordAt[start] as number) : 0;
+  const to = end < wordAt.length ? (wordAt[end] as number) : parts.length;
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const p = parts[i] as string;
+    out += i % 2 === 1 && marked(i) ? `<mark>${escapeHtml(p)}</mark>` : escapeHtml(p);
+  }
+  return `${start > 0 ? '… ' : ''}${out.trim()}${end < wordAt.length ? ' …' : ''}`;
+}

@@ -1,0 +1,69 @@
+import { type Static, Type } from 'typebox';
+import { CASE_STATUSES, CASE_TYPES } from './cases.ts';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
+import { CustomerSearchHit } from './customers.ts';
+import { KbSearchHit } from './knowledge.ts';
+
+export const SEARCH_KINDS = ['cases', 'customers', 'articles'] as const;
+const Day = Type.String({ format: 'date', description: 'A day (YYYY-MM-DD, UTC), inclusive' });
+
+/** GET /search: one box for cases, customers and articles; the case filters narrow cases only. */
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+    kind: Type.Optional(StringEnum(SEARCH_KINDS, { description: 'One group only; default all three' })),
+    status: Type.Optional(
+      Type.String({
+        pattern: `^(${CASE_STATUSES.join('|')})(,(${CASE_STATUSES.join('|')}))*$`,
+        description: `Comma-separated case statuses: ${CASE_STATUSES.join(', ')}`,
+      }),
+    ),
+    type: Type.Optional(StringEnum(CASE_TYPES)),
+    from: Type.Optional(Day),
+    to: Type.Optional(Day),
+    assigneeId: Type.Optional(Uuid),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQueryDto = Static<typeof SearchQuery>;
+
+export const CaseSearchHit = Type.Object({
+  caseId: Uuid,
+  reference: Type.String(),
+  subject: Type.String(),
+  status: StringEnum(CASE_STATUSES),
+  type: StringEnum(CASE_TYPES),
+  assigneeId: Nullable(Type.String()),
+  customerId: Nullable(Type.String()),
+  createdAt: Timestamp,
+  subjectHtml: Type.String({ description: 'Escaped, with <mark> around matches' }),
+  snippetHtml: Type.String({ description: 'Escaped, with <mark> around matches' }),
+  matchedIn: StringEnum(['reference', 'subject', 'enquiry', 'note', 'reply'] as const),
+});
+
+const more = Type.Boolean({ description: 'More match than the items listed' });
+
+export const SearchResult = Type.Object({
+  q: Type.String(),
+  reference: Nullable(
+    Type.String({
+      description: 'The case id, when the query is the reference of a case (the desktop opens it)',
+    }),
+  ),
+  cases: Type.Object({
+    items: Type.Array(CaseSearchHit),
+    total: Type.Integer({
+      description: 'Cases matching every word: exact when `exact`, else at least this many',
+    }),
+    exact: Type.Boolean(),
+    more,
+    order: StringEnum(['relevance', 'newest'] as const, {
+      description: 'relevance up to 1,000 matches; past that newest first (a word most cases have)',
+    }),
+  }),
+  customers: Type.Object({ items: Type.Array(CustomerSearchHit), more }),
+  articles: Type.Object({ items: Type.Array(KbSearchHit), more }),
+});
+export type SearchResultDto = Static<typeof SearchResult>;
+export type CaseSearchHitDto = Static<typeof CaseSearchHit>;
