@@ -11,6 +11,8 @@ import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
 import { CaseSearch } from './modules/cases/case-search.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
 import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
@@ -122,6 +124,7 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
+  const audit = new AuditService(ctx, { cases, customers });
   const search = new SearchService({ caseSearch, customers, knowledge });
   // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
   const hub = new RealtimeHub();
@@ -157,6 +160,7 @@ export function buildServices(ctx: Ctx) {
     notifications,
     timers,
     mailer,
+    audit,
     hub,
     dispatcher,
     stream,
@@ -354,6 +358,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       knowledgeRoutes(a, services);
       scriptsRoutes(a, services);
       solutionsRoutes(a, services);
+      auditRoutes(a, services);
       searchRoutes(a, services);
     },
     { prefix: API_PREFIX },
