@@ -11,6 +11,8 @@ import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
 import { CaseSearch } from './modules/cases/case-search.ts';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
+import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
@@ -124,6 +126,7 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
+  const workspace = new WorkspaceService({ cases, customers, contacts, commitments });
   const audit = new AuditService(ctx, { cases, customers });
   const search = new SearchService({ caseSearch, customers, knowledge });
   // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
@@ -144,6 +147,7 @@ export function buildServices(ctx: Ctx) {
     cases,
     caseSearch,
     search,
+    workspace,
     calendars,
     policies,
     sla,
@@ -358,6 +362,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       knowledgeRoutes(a, services);
       scriptsRoutes(a, services);
       solutionsRoutes(a, services);
+      workspaceRoutes(a, services);
       auditRoutes(a, services);
       searchRoutes(a, services);
     },

@@ -242,6 +242,7 @@ export const casesValidation: ValidationCases = {
   ],
   ids: (): IdRoute[] => [
     { route: 'GET /api/v1/cases/:id', role: 'officer', notFound: 'case.not_found' },
+    { route: 'GET /api/v1/cases/:id/workspace', role: 'officer', notFound: 'case.not_found' },
     {
       route: 'PATCH /api/v1/cases/:id',
       role: 'officer',

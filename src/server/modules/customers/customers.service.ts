@@ -121,6 +121,19 @@ export class CustomersService {
    * Compare a caller's answers with the record; returns only match / mismatch / no_record per
    * particular, never the stored value.
    */
+  /**
+   * The customer as the case workspace shows them beside a case: masked for every role, so opening a
+   * case is not a view of particulars (the 360 view, behind verification or role, is).
+   */
+  async summary(id: string): Promise<CustomerDto | null> {
+    const c = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!c) return null;
+    const accounts = (await accountsWithServices(this.db, c.id)).map((x) =>
+      presentAccount(x.account, x.services, true),
+    );
+    return presentCustomer(c, accounts, true);
+  }
+
   async compareParticulars(
     trx: Executor,
     customerId: string,

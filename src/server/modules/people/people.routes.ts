@@ -16,6 +16,7 @@ import {
   UserCreate,
   UserPatch,
 } from '../../../shared/contracts/people.ts';
+import { Colleague } from '../../../shared/contracts/workspace.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import { type AuthService, SESSION_COOKIE } from './auth.service.ts';
 import { presentDepartment, presentTeam, presentToken, presentUser } from './people.present.ts';
@@ -176,6 +177,27 @@ export function peopleRoutes(
     async (req) => s.people.resetPassword(actorOf(req), req.params.id, req.body.password),
   );
 
+  app.get(
+    '/colleagues',
+    {
+      config: { access: 'teams.read' },
+      schema: {
+        tags,
+        description:
+          'Every colleague by name, role and team — to name the authors and owners of records and to assign work. No contact details.',
+        response: { 200: Type.Object({ items: Type.Array(Colleague) }) },
+      },
+    },
+    async () => ({
+      items: (await s.people.listUsers()).map((u) => ({
+        id: u.id,
+        displayName: u.display_name,
+        role: u.role,
+        teamId: u.team_id,
+        active: Boolean(u.active),
+      })),
+    }),
+  );
   app.get(
     '/teams',
     {

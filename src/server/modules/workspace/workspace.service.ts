@@ -1,0 +1,64 @@
+import type { ContactDto } from '../../../shared/contracts/contacts.ts';
+import type { CaseWorkspaceDto } from '../../../shared/contracts/workspace.ts';
+import type { Actor } from '../../platform/audit.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import { OPEN_STATUSES } from '../cases/queue-order.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
+import type { CommitmentsService } from '../followups/commitments.service.ts';
+
+/**
+ * The case workspace's one answer, composed from the modules that own each part. It reads only:
+ * every part is bounded (a case's own notes and contacts, ten other open cases, five recent
+ * contacts), so opening a case costs the same at any volume.
+ */
+export class WorkspaceService {
+  private readonly s: {
+    cases: CasesService;
+    customers: CustomersService;
+    contacts: ContactsService;
+    commitments: CommitmentsService;
+  };
+  constructor(s: WorkspaceService['s']) {
+    this.s = s;
+  }
+
+  async forCase(actor: Actor, id: string): Promise<CaseWorkspaceDto> {
+    const c = await this.s.cases.get(id);
+    const customerId = c.customerId;
+    const [customer, contacts, openCases, recent, commitments] = await Promise.all([
+      customerId ? this.s.customers.summary(customerId) : null,
+      Promise.all(c.contactIds.map((cid) => this.s.contacts.get(actor, cid))),
+      customerId
+        ? this.s.cases.list({
+            customerId,
+            status: OPEN_STATUSES.join(','),
+            sort: 'updated',
+            limit: 11,
+          })
+        : null,
+      customerId ? this.s.contacts.list(actor, { customerId, limit: 5 }) : null,
+      this.s.commitments.list(actor, { caseId: id, state: 'all' }),
+    ]);
+    // The draft of a contact is its handler's business only, and not the workspace's.
+    const lite = (x: ContactDto): ContactDto => ({ ...x, draft: null });
+    return {
+      case: c,
+      customer,
+      contacts: contacts.map(lite),
+      openCases: (openCases?.items ?? [])
+        .filter((o) => o.id !== id)
+        .slice(0, 10)
+        .map((o) => ({
+          id: o.id,
+          reference: o.reference,
+          subject: o.subject,
+          status: o.status,
+          priority: o.priority,
+          updatedAt: o.updatedAt,
+        })),
+      recentContacts: (recent?.items ?? []).map(lite),
+      commitments,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { type Static, Type } from 'typebox';
+import { CaseDetail } from './cases.ts';
+import { Nullable, Timestamp, Uuid } from './common.ts';
+import { Contact } from './contacts.ts';
+import { Customer } from './customers.ts';
+import { Commitment } from './followups.ts';
+
+/** Another open case of the same customer, for the context pane. */
+export const CaseGlance = Type.Object({
+  id: Uuid,
+  reference: Type.String(),
+  subject: Type.String(),
+  status: Type.String(),
+  priority: Type.String(),
+  updatedAt: Timestamp,
+});
+
+/**
+ * Everything the case workspace shows, in one answer: the case with its notes, referrals and
+ * timeline; the customer (masked — the 360 view unmasks); the contacts on the case; the customer's
+ * other open cases and recent contacts; the follow-up commitments. One request, so opening a case
+ * costs one round trip whatever the case holds.
+ */
+export const CaseWorkspace = Type.Object({
+  case: CaseDetail,
+  customer: Nullable(Customer),
+  contacts: Type.Array(Contact),
+  openCases: Type.Array(CaseGlance),
+  recentContacts: Type.Array(Contact),
+  commitments: Type.Array(Commitment),
+});
+export type CaseWorkspaceDto = Static<typeof CaseWorkspace>;
+
+/** A colleague as others see them: to name authors and owners, and to assign work. */
+export const Colleague = Type.Object({
+  id: Uuid,
+  displayName: Type.String(),
+  role: Type.String(),
+  teamId: Nullable(Uuid),
+  active: Type.Boolean(),
+});
+export type ColleagueDto = Static<typeof Colleague>;
