@@ -6,6 +6,7 @@ import type { Role } from '../../src/shared/contracts/people.ts';
 import { PERMISSIONS, type Permission, ROLE_PERMISSIONS } from '../../src/shared/permissions.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { count, isProblem, type Res } from '../helpers/session.ts';
+import { auditMatrix } from './fixtures/audit.ts';
 import { casesMatrix } from './fixtures/cases.ts';
 import { contactsMatrix } from './fixtures/contacts.ts';
 import { customersMatrix } from './fixtures/customers.ts';
@@ -116,6 +117,7 @@ const MODULES = [
   notificationsMatrix,
   knowledgeMatrix,
   scriptsMatrix,
+  auditMatrix,
 ];
 
 /** Column order of the table above. */

@@ -12,6 +12,7 @@ import { knowledgeValidation } from '../knowledge/validation.cases.ts';
 import { notificationsValidation } from '../platform/notifications.validation.cases.ts';
 import { scriptsValidation } from '../scripts/validation.cases.ts';
 import { slaValidation } from '../sla/validation.cases.ts';
+import { auditValidation } from '../store/audit.validation.cases.ts';
 import { casesValidation } from '../store/cases.validation.cases.ts';
 import { contactsValidation } from '../store/contacts.validation.cases.ts';
 import { customersValidation } from '../store/customers.validation.cases.ts';
@@ -37,6 +38,7 @@ const MODULES = [
   followupsValidation,
   slaValidation,
   notificationsValidation,
+  auditValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */
