@@ -17,6 +17,7 @@ import { notificationsMatrix } from './fixtures/notifications.ts';
 import { peopleMatrix } from './fixtures/people.ts';
 import { platformMatrix } from './fixtures/platform.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
+import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
 
 /**
@@ -104,6 +105,8 @@ const SIGNED_IN = [
   'POST /api/v1/notifications/:id/read',
   'POST /api/v1/notifications/read-all',
   'GET /api/v1/stream',
+  // One search box: each group inside asks its own permission (cases.read, customers.read, kb.read).
+  'GET /api/v1/search',
 ];
 
 const MODULES = [
@@ -118,6 +121,7 @@ const MODULES = [
   knowledgeMatrix,
   scriptsMatrix,
   auditMatrix,
+  searchMatrix,
 ];
 
 /** Column order of the table above. */

@@ -17,6 +17,7 @@ import { casesValidation } from '../store/cases.validation.cases.ts';
 import { contactsValidation } from '../store/contacts.validation.cases.ts';
 import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
+import { searchValidation } from '../store/search.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
 
 /**
@@ -39,6 +40,7 @@ const MODULES = [
   slaValidation,
   notificationsValidation,
   auditValidation,
+  searchValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */
