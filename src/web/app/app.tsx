@@ -1,5 +1,6 @@
 import { can } from '../../shared/permissions.ts';
 import { AdminPage } from '../features/admin/admin-page.tsx';
+import { SlaAdmin } from '../features/admin/sla-admin.tsx';
 import { AtRisk } from '../features/cases/at-risk.tsx';
 import { CasePage } from '../features/cases/case-page.tsx';
 import { Queues } from '../features/cases/queues.tsx';
@@ -92,7 +93,9 @@ function Shell() {
           {screen === 'contact' && handles && <ContactFlow user={user} />}
           {screen === 'cases' && !id && <Queues user={user} />}
           {screen === 'cases' && id && <CasePage id={id} userId={user.id} role={user.role} />}
-          {screen === 'admin' && MANAGERS.has(user.role) && <AdminPage user={user} />}
+          {screen === 'admin' &&
+            MANAGERS.has(user.role) &&
+            (id === 'sla' && can(user.role, 'sla.manage') ? <SlaAdmin /> : <AdminPage user={user} />)}
           {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}

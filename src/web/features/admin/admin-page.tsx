@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { DirectoryAdmin } from './directory.tsx';
@@ -18,6 +19,12 @@ export function AdminPage({ user }: { user: UserDto }) {
   return (
     <div className="admin">
       <h1>Administration</h1>
+      {can(user.role, 'sla.manage') && (
+        <p>
+          <a href="#/admin/sla">Service levels</a>: business calendars, SLA policies, escalation rules and
+          acknowledgement times, with a preview of the policy a case gets.
+        </p>
+      )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}
       <TeamsAdmin teams={teams} reload={loadTeams} />
       <DirectoryAdmin />

@@ -1,0 +1,385 @@
+import { type FormEvent, useState } from 'react';
+import type { ApiError } from '../../app/api.ts';
+import { go } from '../../app/router.ts';
+import { useSubmit } from '../../app/use-submit.ts';
+import { attempt } from '../../ui/field.tsx';
+import { focusSoon } from '../../ui/focus.ts';
+import { type CalendarDto, DAYS, ErrorAt, FieldAt, FormProblem, messagesAt } from './sla-shared.tsx';
+
+type Interval = [string, string];
+type Draft = {
+  name: string;
+  timeZone: string;
+  hours: Interval[][];
+  holidays: { date: string; name: string }[];
+};
+
+const ZONES: string[] = (() => {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
+})();
+const byStart = (a: Interval, b: Interval) => a[0].localeCompare(b[0]);
+
+function draftOf(c: CalendarDto | null): Draft {
+  if (!c)
+    return {
+      name: '',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      hours: DAYS.map((_, i) => (i < 5 ? [['09:00', '18:00']] : [])),
+      holidays: [],
+    };
+  return {
+    name: c.name,
+    timeZone: c.timeZone,
+    hours: DAYS.map((_, i) => ((c.hours[String(i + 1)] ?? []) as Interval[]).map(([a, b]) => [a, b])),
+    holidays: c.holidays.map((h) => ({ ...h })),
+  };
+}
+
+/** The list of calendars: name, zone, open hours a week, holidays kept. */
+export function CalendarList({ items, current }: { items: CalendarDto[]; current: string | undefined }) {
+  return (
+    <nav aria-label="Calendars" className="sla-list">
+      <ul>
+        {items.map((c) => (
+          <li key={c.id}>
+            <a href={`#/admin/sla/calendars/${c.id}`} aria-current={current === c.id ? 'true' : undefined}>
+              {c.name}
+            </a>
+            <span className="muted">
+              {' '}
+              {c.timeZone} · {c.weeklyOpenHours} h a week · {c.holidays.length} holiday
+              {c.holidays.length === 1 ? '' : 's'}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <a
+        className="button-link"
+        href="#/admin/sla/calendars/new"
+        aria-current={current === 'new' ? 'true' : undefined}
+      >
+        New calendar
+      </a>
+    </nav>
+  );
+}
+
+/** One calendar: name, time zone, weekly hours per day, holidays (and a pasted list of them). */
+export function CalendarEditor({
+  calendar,
+  reload,
+  onSaved,
+}: {
+  calendar: CalendarDto | null;
+  reload(): Promise<void>;
+  /** Announce the save on the page the editor lands on (a new calendar's own). */
+  onSaved(path: string, message: string): void;
+}) {
+  const [d, setD] = useState<Draft>(() => draftOf(calendar));
+  const [error, setError] = useState<ApiError | null>(null);
+  const saving = useSubmit();
+  const setDay = (day: number, intervals: Interval[]) =>
+    setD({ ...d, hours: d.hours.map((x, i) => (i === day ? intervals : x)) });
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    // Sorted as the server checks them, so a problem's index names the row shown.
+    const hours = d.hours.map((x) => [...x].sort(byStart));
+    const holidays = [...d.holidays].sort((a, b) => a.date.localeCompare(b.date));
+    setD({ ...d, hours, holidays });
+    const body = {
+      name: d.name,
+      timeZone: d.timeZone,
+      hours: Object.fromEntries(hours.map((x, i) => [String(i + 1), x])),
+      holidays,
+    };
+    await attempt(
+      () =>
+        saving.run(async (send) => {
+          const out = calendar
+            ? await send<CalendarDto>('PATCH', `/calendars/${calendar.id}`, body)
+            : await send<CalendarDto>('POST', '/calendars', body);
+          await reload();
+          onSaved(`/admin/sla/calendars/${out.id}`, `Saved calendar “${out.name}”.`);
+          if (!calendar) go(`/admin/sla/calendars/${out.id}`);
+        }),
+      setError,
+    );
+  };
+
+  return (
+    <form
+      onSubmit={save}
+      aria-label={calendar ? `Edit calendar ${calendar.name}` : 'New calendar'}
+      noValidate
+    >
+      <h2>{calendar ? calendar.name : 'New calendar'}</h2>
+      <div className="row">
+        <div className="grow">
+          <FieldAt label="Calendar name" at="/body/name" error={error}>
+            {(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} />}
+          </FieldAt>
+        </div>
+        <div className="grow">
+          <FieldAt label="Time zone" at="/body/timeZone" error={error} hint="IANA name, e.g. Asia/Singapore">
+            {(p) => (
+              <input
+                {...p}
+                list="sla-zones"
+                value={d.timeZone}
+                onChange={(e) => setD({ ...d, timeZone: e.target.value })}
+              />
+            )}
+          </FieldAt>
+          <datalist id="sla-zones">
+            {ZONES.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+        </div>
+      </div>
+
+      <fieldset>
+        <legend>Weekly hours</legend>
+        <p className="hint">
+          Open intervals in local time (HH:mm; 24:00 ends the day). A day with none is closed.
+        </p>
+        <ErrorAt error={error} at="/body/hours" id="err-hours" label="Hours" exact />
+        <table className="hours">
+          <tbody>
+            {DAYS.map((day, i) => (
+              <tr key={day}>
+                <th scope="row">{day}</th>
+                <td>
+                  {d.hours[i]!.length === 0 && <span className="muted">Closed</span>}
+                  {d.hours[i]!.map(([from, to], j) => {
+                    const at = `/body/hours/${i + 1}/${j}`;
+                    const bad = messagesAt(error, at).length > 0;
+                    const errId = `err-hours-${i + 1}-${j}`;
+                    const edit = (k: 0 | 1, v: string) =>
+                      setDay(
+                        i,
+                        d.hours[i]!.map((x, n) =>
+                          n === j ? ((k === 0 ? [v, x[1]] : [x[0], v]) as Interval) : x,
+                        ),
+                      );
+                    return (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: intervals have no identity but their place
+                      <span className="interval" key={j}>
+                        <input
+                          aria-label={`${day} interval ${j + 1} opens`}
+                          className="hhmm"
+                          inputMode="numeric"
+                          placeholder="09:00"
+                          value={from}
+                          aria-invalid={bad || undefined}
+                          aria-describedby={bad ? errId : undefined}
+                          onChange={(e) => edit(0, e.target.value)}
+                        />
+                        –
+                        <input
+                          aria-label={`${day} interval ${j + 1} closes`}
+                          className="hhmm"
+                          inputMode="numeric"
+                          placeholder="18:00"
+                          value={to}
+                          aria-invalid={bad || undefined}
+                          aria-describedby={bad ? errId : undefined}
+                          onChange={(e) => edit(1, e.target.value)}
+                        />
+                        <button
+                          type="button"
+                          className="secondary small"
+                          aria-label={`Remove ${day} interval ${j + 1}`}
+                          onClick={() =>
+                            setDay(
+                              i,
+                              d.hours[i]!.filter((_, n) => n !== j),
+                            )
+                          }
+                        >
+                          ×
+                        </button>
+                        <ErrorAt error={error} at={at} id={errId} label={`${day} ${from}–${to}`} />
+                      </span>
+                    );
+                  })}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-label={`Add an interval on ${day}`}
+                    disabled={d.hours[i]!.length >= 6}
+                    onClick={() => setDay(i, [...d.hours[i]!, ['09:00', '18:00']])}
+                  >
+                    Add
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="row">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() =>
+              setD({
+                ...d,
+                hours: d.hours.map((x, i) =>
+                  i > 0 && i < 5 ? d.hours[0]!.map((iv) => [...iv] as Interval) : x,
+                ),
+              })
+            }
+          >
+            Copy Monday to Tuesday–Friday
+          </button>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setD({ ...d, hours: DAYS.map(() => [['00:00', '24:00']]) })}
+          >
+            Open around the clock
+          </button>
+        </div>
+      </fieldset>
+
+      <Holidays d={d} setD={setD} error={error} />
+
+      <FormProblem error={error} placed={['/body/name', '/body/timeZone', '/body/hours', '/body/holidays']} />
+      <div className="row">
+        <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
+          {calendar ? 'Save calendar' : 'Add calendar'}
+        </button>
+      </div>
+      {calendar && (
+        <HolidayImport
+          calendar={calendar}
+          onDone={async (c) => {
+            setD({ ...d, holidays: c.holidays.map((h) => ({ ...h })) });
+            await reload();
+          }}
+        />
+      )}
+    </form>
+  );
+}
+
+function Holidays({ d, setD, error }: { d: Draft; setD(d: Draft): void; error: ApiError | null }) {
+  const edit = (i: number, k: 'date' | 'name', v: string) =>
+    setD({ ...d, holidays: d.holidays.map((h, n) => (n === i ? { ...h, [k]: v } : h)) });
+  return (
+    <fieldset>
+      <legend>Holidays ({d.holidays.length})</legend>
+      <p className="hint">Closed all day, in the calendar’s time zone.</p>
+      <ErrorAt error={error} at="/body/holidays" id="err-holidays" label="Holidays" exact />
+      <ul className="holidays">
+        {d.holidays.map((h, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a holiday being typed has no identity yet
+          <li key={i} className="row">
+            <FieldAt label={`Holiday ${i + 1} date`} at={`/body/holidays/${i}/date`} error={error}>
+              {(p) => (
+                <input {...p} type="date" value={h.date} onChange={(e) => edit(i, 'date', e.target.value)} />
+              )}
+            </FieldAt>
+            <div className="grow">
+              <FieldAt label={`Holiday ${i + 1} name`} at={`/body/holidays/${i}/name`} error={error}>
+                {(p) => <input {...p} value={h.name} onChange={(e) => edit(i, 'name', e.target.value)} />}
+              </FieldAt>
+            </div>
+            <button
+              type="button"
+              className="secondary small"
+              aria-label={`Remove holiday ${h.name || i + 1}`}
+              onClick={() => setD({ ...d, holidays: d.holidays.filter((_, n) => n !== i) })}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => {
+          setD({ ...d, holidays: [...d.holidays, { date: '', name: '' }] });
+          focusSoon('ul.holidays li:last-child input[type=date]');
+        }}
+      >
+        Add holiday
+      </button>
+    </fieldset>
+  );
+}
+
+/** Paste a published list ("2026-12-25 Christmas Day", one a line): added to the calendar's, or replacing them. */
+function HolidayImport({
+  calendar,
+  onDone,
+}: {
+  calendar: CalendarDto;
+  onDone(c: CalendarDto): Promise<void>;
+}) {
+  const [text, setText] = useState('');
+  const [replace, setReplace] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const importing = useSubmit();
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const holidays = lines.map((l) => {
+    const m = /^(\S+)[\s,;]+(.+)$/.exec(l);
+    return { date: m?.[1] ?? l, name: m?.[2]?.trim() ?? '' };
+  });
+  const submit = async () => {
+    setDone(null);
+    const ok = await attempt(
+      () =>
+        importing.run(async (send) =>
+          onDone(
+            await send<CalendarDto>('POST', `/calendars/${calendar.id}/holidays`, { holidays, replace }),
+          ),
+        ),
+      setError,
+    );
+    if (ok) {
+      setDone(`Imported ${holidays.length} holiday${holidays.length === 1 ? '' : 's'}.`);
+      setText('');
+    }
+  };
+  return (
+    <fieldset className="import">
+      <legend>Import holidays</legend>
+      <FieldAt
+        label="One a line: date, then name"
+        at="/body/holidays"
+        error={error}
+        hint="e.g. 2027-01-01 New Year's Day — line numbers in problems count from 0"
+      >
+        {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
+      </FieldAt>
+      <label className="check">
+        <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} />
+        Replace the calendar’s holidays instead of adding to them
+      </label>
+      <div className="row">
+        <button
+          type="button"
+          className="secondary"
+          disabled={!lines.length || importing.busy}
+          onClick={() => void submit()}
+        >
+          Import
+        </button>
+        {done && <span role="status">{done}</span>}
+      </div>
+    </fieldset>
+  );
+}
