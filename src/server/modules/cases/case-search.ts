@@ -148,22 +148,56 @@ export class CaseSearch {
    * For data loaded around the service (the benchmark's generator, a restore).
    */
   async indexMissing(batch = 500): Promise<number> {
+    const db = this.ctx.store.db;
     let n = 0;
     for (;;) {
-      const ids = await this.ctx.store.db
+      const cases = await db
         .selectFrom('cases as c')
         .leftJoin('case_search as s', 's.case_id', 'c.id')
-        .select('c.id')
+        .select(['c.id', 'c.subject', 'c.description'])
         .where('s.doc', 'is', null)
         .orderBy('c.created_at')
         .orderBy('c.id')
         .limit(batch)
         .execute();
-      if (!ids.length) return n;
-      await this.ctx.store.db.transaction().execute(async (trx) => {
-        for (const { id } of ids) await this.reindex(trx, id);
+      if (!cases.length) return n;
+      const notes = await db
+        .selectFrom('case_notes')
+        .select(['case_id', 'body'])
+        .where(
+          'case_id',
+          'in',
+          cases.map((c) => c.id),
+        )
+        .orderBy('created_at')
+        .execute();
+      const bodies = new Map<string, string[]>();
+      for (const x of notes) bodies.set(x.case_id, [...(bodies.get(x.case_id) ?? []), x.body]);
+      const docs = cases.map((c) => ({
+        caseId: c.id,
+        subject: fold(c.subject).join(' '),
+        body: fold([c.description ?? '', ...(bodies.get(c.id) ?? [])].join(' ')).join(' '),
+      }));
+      await db.transaction().execute(async (trx) => {
+        if (this.dialect === 'postgres') {
+          await sql`INSERT INTO case_search (case_id, tsv) VALUES ${sql.join(
+            docs.map((d) => sql`(${d.caseId}, ${tsv(d.subject, d.body)})`),
+          )}`.execute(trx);
+          return;
+        }
+        // One at a time keeps doc in creation order; SQLite does these in microseconds.
+        for (const d of docs) {
+          const ins = await trx
+            .insertInto('case_search')
+            .values({ case_id: d.caseId })
+            .returning('doc')
+            .executeTakeFirstOrThrow();
+          await sql`INSERT INTO case_fts (rowid, subject, body) VALUES (${ins.doc}, ${d.subject}, ${d.body})`.execute(
+            trx,
+          );
+        }
       });
-      n += ids.length;
+      n += cases.length;
     }
   }
 
