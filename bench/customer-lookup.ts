@@ -170,6 +170,8 @@ function customerAt(i: number, id: string, at: string): Selectable<CustomersTabl
     created_at: at,
     updated_at: at,
     version: 1,
+    merged_into_id: null,
+    merged_at: null,
   };
 }
 

@@ -89,8 +89,10 @@ export function buildServices(ctx: Ctx) {
   const notifications = new NotificationsService(ctx);
   // Contacts depend on customers; customers unmask through the verification gate, a port of theirs.
   const verifications = new ContactVerifications(ctx);
-  const customers = new CustomersService(ctx, (contactId, customerId, actor, trx) =>
-    verifications.isVerified(contactId, customerId, actor, trx),
+  const customers = new CustomersService(
+    ctx,
+    (contactId, customerId, actor, trx) => verifications.isVerified(contactId, customerId, actor, trx),
+    events,
   );
   const contacts = new ContactsService(ctx, { customers, verifications, notifications, people });
   const categories = new CategoriesService(ctx);
@@ -116,6 +118,10 @@ export function buildServices(ctx: Ctx) {
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
+  // A customer merge moves the loser's contacts, cases and follow-ups to the record kept.
+  events.on('customer.merged', (trx, e) => contacts.onCustomerMerged(trx, e.loserId, e.winnerId));
+  events.on('customer.merged', (trx, e) => cases.onCustomerMerged(trx, e.loserId, e.winnerId));
+  events.on('customer.merged', (trx, e) => commitments.onCustomerMerged(trx, e.loserId, e.winnerId));
   const knowledge = new KnowledgeService(ctx, { timers, notifications });
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
   const merge = new MergeData(ctx, { cases, customers, contacts });

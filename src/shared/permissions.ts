@@ -48,6 +48,8 @@ export const PERMISSIONS = [
   'templates.manage',
   /** See identity and account particulars without a verified contact. */
   'pii.unmasked',
+  /** Merge two records of one customer (contacts, cases and accounts move to the one kept). */
+  'customers.merge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -102,6 +104,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'templates.manage',
     'audit.read',
     'pii.unmasked',
+    'customers.merge',
   ]),
   // Trainers assess against real records, so they read them, masked, and change nothing.
   trainer: new Set([...READ_REFERENCE, 'customers.read', 'contacts.read', 'cases.read', 'users.read']),

@@ -28,6 +28,7 @@ export const ERRORS = {
   'token.not_found': { status: 404, title: 'No such API token' },
   'customer.not_found': { status: 404, title: 'No such customer' },
   'customer.identifier_taken': { status: 409, title: 'Another customer holds that identifier' },
+  'customer.merged': { status: 409, title: 'That customer record was merged into another' },
   'account.not_found': { status: 404, title: 'No such account' },
   'account.number_taken': { status: 409, title: 'That account number is in use' },
   'contact.not_found': { status: 404, title: 'No such contact' },

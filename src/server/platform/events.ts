@@ -32,6 +32,11 @@ export interface DomainEvents {
   'sla.progress_due': { clocks: ClockDue[]; at: string };
   /** Escalation rules whose time on a clock has come. */
   'sla.rule_due': { rules: RuleDue[]; at: string };
+  /**
+   * Two customer records were found to be one person: the modules owning rows of `loserId` move
+   * them to `winnerId` (contacts, cases, follow-ups). Published inside the merge's transaction.
+   */
+  'customer.merged': { winnerId: string; loserId: string; at: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -160,6 +160,8 @@ export const Customer = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   version: Type.Integer(),
+  /** Set when the record asked for was merged into this one: the answer is the record kept. */
+  mergedFromId: Type.Optional(Uuid),
 });
 export type CustomerDto = Static<typeof Customer>;
 
@@ -191,3 +193,45 @@ export const CustomerGetQuery = Type.Object(
   { contactId: Type.Optional(Uuid) },
   { additionalProperties: false },
 );
+
+/** Someone else already holds a particular being registered: a warning naming them (masked per role). */
+export const DuplicateHolder = Type.Object({
+  field: StringEnum(['idNumber', 'phones', 'emails'] as const),
+  value: Type.String({ description: 'The value as given in the request' }),
+  customer: CustomerSearchHit,
+});
+export type DuplicateHolderDto = Static<typeof DuplicateHolder>;
+export const DuplicateCheck = Type.Object(
+  {
+    idNumber: Type.Optional(customerFields.idNumber),
+    phones: Type.Optional(Type.Array(PhoneNumber, { maxItems: 10 })),
+    emails: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 10 })),
+    exceptId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const DuplicateCheckResult = Type.Object({ holders: Type.Array(DuplicateHolder) });
+/** A registered customer, with who else holds the same phone or e-mail (a warning, not a refusal). */
+export const CustomerCreated = Type.Object({
+  ...Customer.properties,
+  duplicates: Type.Array(DuplicateHolder),
+});
+
+export const CustomerMerge = Type.Object(
+  {
+    otherCustomerId: Uuid,
+    winner: StringEnum(['this', 'other'] as const, {
+      description: 'Which record is kept: this one (the path) or the other',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CustomerMergeDto = Static<typeof CustomerMerge>;
+export const CustomerMergeResult = Type.Object({
+  winnerId: Uuid,
+  loserId: Uuid,
+  mergedAt: Timestamp,
+  accountsMoved: Type.Integer(),
+  customer: Customer,
+});
+export type CustomerMergeResultDto = Static<typeof CustomerMergeResult>;

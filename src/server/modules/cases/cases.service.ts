@@ -331,6 +331,15 @@ export class CasesService {
   }
 
 
+  /** `customer.merged`: the loser's cases now belong to the winner (a new version, so open copies refresh). */
+  async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
+    await trx
+      .updateTable('cases')
+      .set((eb) => ({ customer_id: winnerId, version: eb('version', '+', 1) }))
+      .where('customer_id', '=', loserId)
+      .execute();
+  }
+
   async row(trx: Executor, id: string): Promise<CaseRow> {
     return this.getRow(trx, id);
   }

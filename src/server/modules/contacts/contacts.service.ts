@@ -472,6 +472,17 @@ export class ContactsService {
     return row.id;
   }
 
+  /** `customer.merged`: the loser's contacts, and what was verified on them, now belong to the winner. */
+  async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
+    await trx
+      .updateTable('contact_verifications')
+      .set({ customer_id: winnerId })
+      .where('customer_id', '=', loserId)
+      .where('contact_id', 'in', (eb) => eb.selectFrom('contacts').select('id').where('customer_id', '=', loserId))
+      .execute();
+    await trx.updateTable('contacts').set({ customer_id: winnerId }).where('customer_id', '=', loserId).execute();
+  }
+
   async linkCase(trx: Executor, contactId: string, caseId: string, at: string): Promise<void> {
     await trx
       .insertInto('contact_cases')

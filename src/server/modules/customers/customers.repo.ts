@@ -64,16 +64,69 @@ export function findByKeys(db: Executor, keys: string[]) {
     .execute();
 }
 
-/** Customers having a name word that starts with `prefix`, optionally within a candidate set. */
-export function findByNamePrefix(db: Executor, prefix: string, within: string[] | null, limit: number) {
+const prefixEnd = (prefix: string) => `${prefix}\uffff`;
+
+/**
+ * How many name words start with each prefix, each counted no further than `cap`: the cost is
+ * bounded by `cap` per word, never by the table, and tells which word is rarest.
+ */
+export async function namePrefixCounts(db: Executor, prefixes: string[], cap: number): Promise<number[]> {
+  const counts = await Promise.all(
+    prefixes.map((p) =>
+      db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('customer_lookup')
+            .select('customer_id')
+            .where('key', '>=', p)
+            .where('key', '<', prefixEnd(p))
+            .where('kind', '=', 'name')
+            .limit(cap)
+            .as('r'),
+        )
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ),
+  );
+  return counts.map((c) => Number(c.n));
+}
+
+/**
+ * Customers with, for every prefix, a name word starting with it. Walks the index range of
+ * `driver` (pass the rarest word) and checks each other word with one seek on
+ * (customer_id, kind, key): the cost is the driver's range, not the table. In key order, so
+ * customers whose word equals the driver come first when `limit` cuts.
+ */
+export function findByNamePrefixes(db: Executor, driver: string, others: string[], limit: number) {
   let q = db
-    .selectFrom('customer_lookup')
-    .select(['customer_id', 'key'])
-    .where('kind', '=', 'name')
-    .where('key', '>=', prefix)
-    .where('key', '<', `${prefix}\uffff`);
-  if (within) q = q.where('customer_id', 'in', within);
-  return q.limit(limit).execute();
+    .selectFrom('customer_lookup as a')
+    .select(['a.customer_id', 'a.key'])
+    .where('a.key', '>=', driver)
+    .where('a.key', '<', prefixEnd(driver))
+    .where('a.kind', '=', 'name');
+  for (const t of others)
+    q = q.where(({ exists, selectFrom, lit }) =>
+      exists(
+        selectFrom('customer_lookup as b')
+          .select(lit(1).as('one'))
+          .whereRef('b.customer_id', '=', 'a.customer_id')
+          .where('b.kind', '=', 'name')
+          .where('b.key', '>=', t)
+          .where('b.key', '<', prefixEnd(t)),
+      ),
+    );
+  return q.orderBy('a.key').orderBy('a.customer_id').limit(limit).execute();
+}
+
+/** Customers whose whole normalised name is `norm` (one seek on customers_name_norm). */
+export function findByFullName(db: Executor, norm: string, limit: number) {
+  return db
+    .selectFrom('customers')
+    .select('id')
+    .where('name_norm', '=', norm)
+    .where('merged_into_id', 'is', null)
+    .limit(limit)
+    .execute();
 }
 
 export async function accountsWithServices(db: Executor, customerId: string) {

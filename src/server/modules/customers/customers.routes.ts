@@ -6,10 +6,15 @@ import {
   AccountPatch,
   Customer,
   CustomerCreate,
+  CustomerCreated,
   CustomerGetQuery,
   CustomerListQuery,
+  CustomerMerge,
+  CustomerMergeResult,
   CustomerPatch,
   CustomerSearchHit,
+  DuplicateCheck,
+  DuplicateCheckResult,
 } from '../../../shared/contracts/customers.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CustomersService } from './customers.service.ts';
@@ -39,13 +44,48 @@ export function customersRoutes(app: App, s: { customers: CustomersService }) {
     '/customers',
     {
       config: { access: 'customers.write' },
-      schema: { tags, body: CustomerCreate, response: { 201: Customer } },
+      schema: {
+        tags,
+        description:
+          'Registers a customer. An ID number held by another customer is refused (409, naming the holder); a phone or e-mail held by another is accepted and listed in `duplicates`.',
+        body: CustomerCreate,
+        response: { 201: CustomerCreated },
+      },
     },
     async (req, reply) => {
       const c = await s.customers.create(actorOf(req), req.body);
       reply.code(201).header('location', `/api/v1/customers/${c.id}`);
       return c;
     },
+  );
+  app.post(
+    '/customers/duplicates',
+    {
+      config: { access: 'customers.write' },
+      schema: {
+        tags,
+        description:
+          'Who already holds an ID number, phone or e-mail (before registering or correcting): a warning to show, masked per role. In the body, not the query, so particulars stay out of logs.',
+        body: DuplicateCheck,
+        response: { 200: DuplicateCheckResult },
+      },
+    },
+    async (req) => ({ holders: await s.customers.duplicates(actorOf(req), req.body) }),
+  );
+  app.post(
+    '/customers/:id/merge',
+    {
+      config: { access: 'customers.merge' },
+      schema: {
+        tags,
+        description:
+          "Merge two records of one customer. The winner keeps its particulars and gains the loser's accounts, contacts, cases, phones and e-mails; the loser points to the winner (reads of it answer with the winner). Replaying a done merge changes nothing.",
+        params: IdParams,
+        body: CustomerMerge,
+        response: { 200: CustomerMergeResult },
+      },
+    },
+    async (req) => s.customers.merge(actorOf(req), req.params.id, req.body),
   );
   app.get(
     '/customers/:id',
@@ -60,7 +100,12 @@ export function customersRoutes(app: App, s: { customers: CustomersService }) {
         response: { 200: Customer },
       },
     },
-    async (req) => s.customers.get(actorOf(req), req.params.id, req.query.contactId),
+    async (req, reply) => {
+      const c = await s.customers.get(actorOf(req), req.params.id, req.query.contactId);
+      // A merged record answers with the one kept; say where it lives now.
+      if (c.mergedFromId) reply.header('content-location', `/api/v1/customers/${c.id}`);
+      return c;
+    },
   );
   app.patch(
     '/customers/:id',

@@ -5,8 +5,12 @@ import type {
   AccountPatch,
   CustomerCreateDto,
   CustomerDto,
+  CustomerMergeDto,
+  CustomerMergeResultDto,
   CustomerPatchDto,
   CustomerSearchHit,
+  DuplicateCheck,
+  DuplicateHolderDto,
 } from '../../../shared/contracts/customers.ts';
 import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
@@ -14,10 +18,20 @@ import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform
 import type { Executor } from '../../platform/db/index.ts';
 import type { CustomersTable } from '../../platform/db/schema.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { auditShape, presentAccount, presentCustomer, presentHit } from './customers.present.ts';
-import { accountsWithServices, findByKeys, findByNamePrefix, reindexCustomer } from './customers.repo.ts';
+import {
+  accountsWithServices,
+  findByFullName,
+  findByKeys,
+  findByNamePrefixes,
+  namePrefixCounts,
+  reindexCustomer,
+} from './customers.repo.ts';
+import { findHolders } from './duplicates.ts';
+import { mergeRecords } from './merge.ts';
 import { emailKey, identifierKey, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
 import { compareParticular, type ParticularResult } from './particulars.ts';
 
@@ -34,6 +48,11 @@ export type VerificationGate = (
 
 type Hit = Static<typeof CustomerSearchHit>;
 
+/** Name matches considered for ranking; a search that matches more is too broad to list anyway. */
+const NAME_MATCHES = 1000;
+/** Word frequencies are counted up to this; above it a word is "common" and any common word may drive. */
+const RARITY_CAP = 20_000;
+
 const KIND_SCORE: Record<string, number> = {
   id_number: 100,
   account_number: 95,
@@ -45,9 +64,12 @@ const KIND_SCORE: Record<string, number> = {
 export class CustomersService {
   private readonly ctx: Ctx;
   private readonly isVerified: VerificationGate;
-  constructor(ctx: Ctx, isVerified: VerificationGate) {
+  private readonly events: DomainEventBus | undefined;
+  /** `events` carries `customer.merged` to the modules owning contacts and cases (app.ts). */
+  constructor(ctx: Ctx, isVerified: VerificationGate, events?: DomainEventBus) {
     this.ctx = ctx;
     this.isVerified = isVerified;
+    this.events = events;
   }
 
   private get db() {
@@ -93,9 +115,33 @@ export class CustomersService {
     return !!(await trx.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst());
   }
 
-  async get(actor: Actor, id: string, contactId?: string): Promise<CustomerDto> {
-    const c = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!c) throw notFound('customer.not_found', id);
+  /** The record, following merge pointers to the one kept (a chain is short: each merge adds one hop). */
+  private async current(trx: Executor, id: string) {
+    let c = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    for (let hops = 0; c?.merged_into_id && hops < 16; hops++) {
+      const next = c.merged_into_id;
+      c = await trx.selectFrom('customers').selectAll().where('id', '=', next).executeTakeFirst();
+    }
+    return c;
+  }
+
+  /** A write to a merged record is refused, naming the record kept, so the caller can retry there. */
+  private async assertNotMerged(trx: Executor, id: string) {
+    const c = await trx
+      .selectFrom('customers')
+      .select(['id', 'merged_into_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (c?.merged_into_id)
+      throw new AppError('customer.merged', `Merged into ${c.merged_into_id}: change that record`, {
+        extra: { mergedIntoId: c.merged_into_id },
+      });
+  }
+
+  async get(actor: Actor, requestedId: string, contactId?: string): Promise<CustomerDto> {
+    const c = await this.current(this.db, requestedId);
+    if (!c) throw notFound('customer.not_found', requestedId);
+    const id = c.id;
     const masked = await this.isMaskedFor(actor, id, contactId);
     const accounts = (await accountsWithServices(this.db, id)).map((x) =>
       presentAccount(x.account, x.services, masked),
@@ -114,7 +160,8 @@ export class CustomersService {
             : { by: 'role', contactId: contactId ?? null },
       });
     }
-    return presentCustomer(c, accounts, masked);
+    const dto = presentCustomer(c, accounts, masked);
+    return id === requestedId ? dto : { ...dto, mergedFromId: requestedId };
   }
 
   /**
@@ -125,8 +172,8 @@ export class CustomersService {
    * The customer as the case workspace shows them beside a case: masked for every role, so opening a
    * case is not a view of particulars (the 360 view, behind verification or role, is).
    */
-  async summary(id: string): Promise<CustomerDto | null> {
-    const c = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  async summary(requestedId: string): Promise<CustomerDto | null> {
+    const c = await this.current(this.db, requestedId);
     if (!c) return null;
     const accounts = (await accountsWithServices(this.db, c.id)).map((x) =>
       presentAccount(x.account, x.services, true),
@@ -160,14 +207,34 @@ export class CustomersService {
       .where('key', '=', identifierKey(idNumber))
       .where('kind', '=', 'id_number')
       .execute();
-    if (holders.some((h) => h.customer_id !== exceptId)) {
+    const other = holders.find((h) => h.customer_id !== exceptId);
+    if (other) {
+      const holder = await trx
+        .selectFrom('customers')
+        .select('display_name')
+        .where('id', '=', other.customer_id)
+        .executeTakeFirst();
       throw new AppError('customer.identifier_taken', undefined, {
-        errors: [{ field: '/body/idNumber', message: 'belongs to another customer' }],
+        errors: [
+          {
+            field: '/body/idNumber',
+            message: `belongs to another customer${holder ? `: ${holder.display_name}` : ''}`,
+          },
+        ],
+        extra: { holderId: other.customer_id },
       });
     }
   }
 
-  async create(actor: Actor, input: CustomerCreateDto): Promise<CustomerDto> {
+  /** Who already holds these particulars (a warning before registering or correcting, never a refusal). */
+  async duplicates(actor: Actor, input: Static<typeof DuplicateCheck>): Promise<DuplicateHolderDto[]> {
+    return findHolders(this.db, input, this.ctx.config.phoneCountryCode, can(actor.role, 'pii.unmasked'));
+  }
+
+  async create(
+    actor: Actor,
+    input: CustomerCreateDto,
+  ): Promise<CustomerDto & { duplicates: DuplicateHolderDto[] }> {
     const at = nowIso(this.ctx);
     const row: Selectable<CustomersTable> = {
       id: newId(),
@@ -189,6 +256,8 @@ export class CustomersService {
       created_at: at,
       updated_at: at,
       version: 1,
+      merged_into_id: null,
+      merged_at: null,
     };
     return tx(this.ctx, async (trx) => {
       await this.assertIdentifierFree(trx, row.id_number, null);
@@ -206,7 +275,21 @@ export class CustomersService {
         after: auditShape(row),
       });
       await emit(trx, at, 'customer.created', { id: row.id });
-      return presentCustomer(row, [], await this.isMaskedFor(actor, row.id, undefined, trx));
+      // The ID number is refused above (the existing rule); a shared phone or e-mail is only told.
+      const duplicates = await findHolders(
+        trx,
+        {
+          phones: (input.phones ?? []).map((p) => p.number),
+          emails: input.emails ?? [],
+          exceptId: row.id,
+        },
+        this.ctx.config.phoneCountryCode,
+        can(actor.role, 'pii.unmasked'),
+      );
+      return {
+        ...presentCustomer(row, [], await this.isMaskedFor(actor, row.id, undefined, trx)),
+        duplicates,
+      };
     });
   }
 
@@ -217,6 +300,7 @@ export class CustomersService {
     return tx(this.ctx, async (trx) => {
       const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
       if (!before) throw notFound('customer.not_found', id);
+      await this.assertNotMerged(trx, id);
       const at = nowIso(this.ctx);
       const pick = <K extends keyof CustomerPatchDto>(k: K) => input[k] !== undefined;
       const next: Selectable<CustomersTable> = {
@@ -270,6 +354,27 @@ export class CustomersService {
     });
   }
 
+  /**
+   * Every customer with a name word starting with each typed word, up to NAME_MATCHES of them. The
+   * rarest word drives (counted, capped, so the choice costs no more than the cap), each other word
+   * is one index seek per candidate: the cost follows the rarest word, never the table, and no
+   * candidate is dropped before every word was checked. A name typed in full as stored is found
+   * by its own seek too, so it is never lost among thousands sharing its words.
+   */
+  private async searchNames(tokens: string[], norm: string): Promise<string[]> {
+    const counts = await namePrefixCounts(this.db, tokens, RARITY_CAP);
+    const order = tokens
+      .map((t, i) => ({ t, n: counts[i]! }))
+      .sort((a, b) => a.n - b.n || b.t.length - a.t.length);
+    if (order[0]!.n === 0) return [];
+    const [driver, ...others] = order.map((o) => o.t);
+    const [rows, exact] = await Promise.all([
+      findByNamePrefixes(this.db, driver!, others, NAME_MATCHES),
+      findByFullName(this.db, norm, 50),
+    ]);
+    return [...new Set([...exact.map((r) => r.id), ...rows.map((r) => r.customer_id)])];
+  }
+
   async search(actor: Actor, q: string, limit: number): Promise<Hit[]> {
     const trimmed = q.trim();
     const scores = new Map<string, { score: number; matchedOn: Hit['matchedOn'] }>();
@@ -291,24 +396,7 @@ export class CustomersService {
 
     const tokens = nameTokens(trimmed).filter((t) => /\p{L}/u.test(t));
     if (tokens.length && scores.size === 0) {
-      // Start from the longest word (most selective), then keep those matching every other word.
-      const ordered = [...tokens].sort((a, b) => b.length - a.length);
-      let rows = await findByNamePrefix(this.db, ordered[0]!, null, 2000);
-      const exact = new Map<string, number>();
-      const tally = (rs: { customer_id: string; key: string }[], token: string) => {
-        for (const r of rs)
-          if (r.key === token) exact.set(r.customer_id, (exact.get(r.customer_id) ?? 0) + 1);
-      };
-      tally(rows, ordered[0]!);
-      for (const t of ordered.slice(1)) {
-        const within = [...new Set(rows.map((r) => r.customer_id))];
-        if (!within.length) break;
-        rows = await findByNamePrefix(this.db, t, within, 2000);
-        tally(rows, t);
-      }
-      for (const id of new Set(rows.map((r) => r.customer_id))) {
-        bump(id, 50 + (20 * (exact.get(id) ?? 0)) / tokens.length, 'name');
-      }
+      for (const id of await this.searchNames(tokens, normalizeName(trimmed))) bump(id, 50, 'name');
     }
 
     if (!scores.size) return [];
@@ -316,14 +404,29 @@ export class CustomersService {
     const customers = await this.db
       .selectFrom('customers')
       .select(['id', 'display_name', 'name_norm', 'id_number', 'phones'])
-      .where('id', 'in', ids.slice(0, 1000))
+      .where('id', 'in', ids.slice(0, NAME_MATCHES))
       .execute();
     const unmasked = can(actor.role, 'pii.unmasked');
     const norm = normalizeName(trimmed);
+    const typed = norm.split(' ').filter((w) => /\p{L}/u.test(w));
     const hits = customers
       .map((c) => {
         const s = scores.get(c.id)!;
-        const score = s.score + (c.name_norm === norm ? 20 : 0);
+        let score = s.score + (c.name_norm === norm ? 20 : 0);
+        if (s.matchedOn === 'name') {
+          // Words typed in full rank above words that only begin a name word, each name word used
+          // once ("Wei Wei Tan" prefers the name with two Weis); all of the name, in any order, next.
+          const left = c.name_norm.split(' ');
+          let whole = 0;
+          for (const w of typed) {
+            const at = left.indexOf(w);
+            if (at >= 0) {
+              whole++;
+              left.splice(at, 1);
+            }
+          }
+          score += (20 * whole) / typed.length + (whole === typed.length && !left.length ? 10 : 0);
+        }
         return presentHit(c, unmasked, s.matchedOn, score);
       })
       .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName))
@@ -363,6 +466,7 @@ export class CustomersService {
     let q = this.db
       .selectFrom('customers')
       .select(['id', 'display_name', 'id_number', 'phones', 'created_at'])
+      .where('merged_into_id', 'is', null)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit + 1);
@@ -396,6 +500,7 @@ export class CustomersService {
     const at = nowIso(this.ctx);
     return tx(this.ctx, async (trx) => {
       if (!(await this.exists(trx, customerId))) throw notFound('customer.not_found', customerId);
+      await this.assertNotMerged(trx, customerId);
       const number = input.accountNumber.toUpperCase();
       if (
         await trx.selectFrom('accounts').select('id').where('account_number', '=', number).executeTakeFirst()
@@ -504,6 +609,42 @@ export class CustomersService {
         [...beforeServices, ...added],
         await this.isMaskedFor(actor, before.customer_id, input.contactId, trx),
       );
+    });
+  }
+
+  /**
+   * Merge two records of one person: the loser's accounts move here, its phones and e-mails are
+   * added to the winner's, it points to the winner and leaves the search; `customer.merged` lets
+   * the contacts and cases modules move their rows in this transaction. Replaying a merge that
+   * is done answers the same, changing nothing.
+   */
+  async merge(actor: Actor, id: string, input: CustomerMergeDto): Promise<CustomerMergeResultDto> {
+    if (input.otherCustomerId === id)
+      throw invalid('/body/otherCustomerId', 'must be another customer than the one in the path');
+    const [winnerId, loserId] =
+      input.winner === 'this' ? [id, input.otherCustomerId] : [input.otherCustomerId, id];
+    return tx(this.ctx, async (trx) => {
+      const at = nowIso(this.ctx);
+      const done = await mergeRecords(trx, {
+        actor,
+        at,
+        winnerId,
+        loserId,
+        pathId: id,
+        countryCode: this.ctx.config.phoneCountryCode,
+      });
+      if (done.merged) await this.events?.publish(trx, 'customer.merged', { winnerId, loserId, at });
+      const masked = await this.isMaskedFor(actor, winnerId, undefined, trx);
+      const accounts = (await accountsWithServices(trx, winnerId)).map((x) =>
+        presentAccount(x.account, x.services, masked),
+      );
+      return {
+        winnerId,
+        loserId,
+        mergedAt: done.mergedAt,
+        accountsMoved: done.accountsMoved,
+        customer: presentCustomer(done.winner, accounts, masked),
+      };
     });
   }
 }

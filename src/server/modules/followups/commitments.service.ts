@@ -108,6 +108,18 @@ export class CommitmentsService {
     });
   }
 
+  /** `customer.merged`: follow-ups promised to the loser are owed to the winner (found through their cases). */
+  async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
+    await trx
+      .updateTable('commitments')
+      .set({ customer_id: winnerId })
+      .where('customer_id', '=', loserId)
+      .where('case_id', 'in', (eb) =>
+        eb.selectFrom('cases').select('id').where('customer_id', 'in', [loserId, winnerId]),
+      )
+      .execute();
+  }
+
   async create(actor: Actor, caseId: string, input: CommitmentCreateDto): Promise<CommitmentDto> {
     const at = nowIso(this.ctx);
     const dueAt = parseInstant(input.dueAt, '/body/dueAt');

@@ -17,6 +17,7 @@ import * as m202612021200 from './migrations/202612021200_notification_customer.
 import * as m202612031000 from './migrations/202612031000_case_queues.ts';
 import * as m202612031400 from './migrations/202612031400_case_search.ts';
 import * as m202612031200 from './migrations/202612031200_audit_read.ts';
+import * as m202612031100 from './migrations/202612031100_customer_merge.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612031000_case_queues': m202612031000,
   '202612031400_case_search': m202612031400,
   '202612031200_audit_read': m202612031200,
+  '202612031100_customer_merge': m202612031100,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -90,6 +90,9 @@ export interface CustomersTable {
   created_at: Instant;
   updated_at: Instant;
   version: number;
+  /** Set when this record was merged into another: reads answer with that one. */
+  merged_into_id: string | null;
+  merged_at: Instant | null;
 }
 export interface CustomerLookupTable {
   key: string;

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CompiledQuery, sql } from 'kysely';
+import { lookupKeys } from '../../src/server/modules/customers/customers.repo.ts';
+import { CustomersService } from '../../src/server/modules/customers/customers.service.ts';
+import { normalizeName } from '../../src/server/modules/customers/normalize.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects } from '../helpers/db.ts';
+
+/**
+ * The name search is correct at any size: thousands of customers share two long surnames (each
+ * far past the 2,000 lookup rows the old search stopped at) and short given names, every full
+ * name is unique, and each customer is found by their full name, in either word order.
+ */
+const SURNAMES = ['Fernandez', 'Rahmanisah'];
+const GIVEN =
+  'Wei Ming Hui Li Jia Xin Kai Jun Mei Hao Yi Zhi Nur Ali Ravi Yan Bo Lan An Ke Lu Qi Su Ye Zi Fa Ho Ng Oh Po Ty Ud Vo Wu Xu Ya Za Bi Ce Do Eu Fu Ga Ha Ik Jo Ku Le Mo Na Ob Pi'.split(
+    ' ',
+  );
+const N = 5000;
+
+const nameAt = (i: number) =>
+  `${SURNAMES[i % 2]} ${GIVEN[Math.floor(i / 2) % GIVEN.length]} ${GIVEN[Math.floor(i / (2 * GIVEN.length)) % GIVEN.length]}`;
+
+for (const dialect of await dialects()) {
+  describe(`customer name search at size on ${dialect}`, () => {
+    let t: TestApp;
+    const ids: string[] = [];
+    before(async () => {
+      t = await makeTestApp(dialect);
+      const db = t.ctx.store.db;
+      const at = '2026-11-01T00:00:00.000Z';
+      // Rows written directly (as a bulk import would), keys through the app's own lookupKeys().
+      for (let from = 0; from < N; from += 500) {
+        const rows = [];
+        for (let i = from; i < Math.min(N, from + 500); i++) {
+          const id = `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`;
+          ids.push(id);
+          rows.push({
+            id,
+            display_name: nameAt(i),
+            name_norm: normalizeName(nameAt(i)),
+            id_type: null,
+            id_number: null,
+            date_of_birth: null,
+            phones: '[]',
+            emails: '[]',
+            address: null,
+            preferred_language: null,
+            preferred_channel: null,
+            particular_needs: '[]',
+            consent: '{}',
+            segment: null,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            merged_into_id: null,
+            merged_at: null,
+          });
+        }
+        await db.insertInto('customers').values(rows).execute();
+        await db
+          .insertInto('customer_lookup')
+          .values(rows.flatMap((r) => lookupKeys(r, [], [], '65')))
+          .execute();
+      }
+      await sql`analyze`.execute(db);
+    });
+    after(() => t.close());
+
+    const search = (q: string) =>
+      t.services.customers.search({ userId: t.users.officer.id, role: 'officer', via: 'token' }, q, 20);
+
+    test('every one of 300 sampled customers is found by full name, in any word order', async () => {
+      let found = 0;
+      const missed: string[] = [];
+      for (let k = 0; k < 300; k++) {
+        const i = (k * 7919) % N;
+        const [s, g1, g2] = nameAt(i).split(' ');
+        const q = k % 2 ? nameAt(i) : `${g1} ${g2} ${s}`;
+        const hits = await search(q);
+        if (hits.some((h) => h.id === ids[i])) found++;
+        else missed.push(q);
+      }
+      assert.equal(found, 300, `missed: ${missed.slice(0, 5).join('; ')}`);
+    });
+
+    test('a full name typed as stored comes first; a prefix of the last word still finds', async () => {
+      const i = 4321;
+      const hits = await search(nameAt(i));
+      assert.equal(hits[0]?.id, ids[i]);
+      const partial = nameAt(i).slice(0, -1);
+      assert.ok(
+        (await search(partial)).some((h) => h.id === ids[i]),
+        partial,
+      );
+    });
+
+    test('a word nobody has finds nobody', async () => {
+      assert.deepEqual(await search('Fernandez Quixotic'), []);
+    });
+
+    if (dialect === 'sqlite')
+      test('its statements seek indexes: no scan of customers or customer_lookup', async () => {
+        const db = t.ctx.store.db;
+        const captured: CompiledQuery[] = [];
+        // The same service over a Kysely that records each statement it compiles.
+        const recording = db.withPlugin({
+          transformQuery: ({ node, queryId }) => {
+            captured.push(db.getExecutor().compileQuery(node, queryId));
+            return node;
+          },
+          transformResult: async ({ result }) => result,
+        });
+        const service = new CustomersService(
+          { ...t.ctx, store: { ...t.ctx.store, db: recording } },
+          async () => false,
+        );
+        const actor = { userId: t.users.officer.id, role: 'officer', via: 'token' } as const;
+        for (const q of [
+          'Fernandez Wei Ming',
+          'Ming Wei Rahmanisah',
+          'rahmanisah l',
+          'S1234567D',
+          '9123 4567',
+        ])
+          await service.search(actor, q, 20);
+        assert.ok(captured.length >= 5);
+        for (const c of captured) {
+          const plan = await db.executeQuery<{ detail: string }>(
+            CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]),
+          );
+          for (const row of plan.rows)
+            assert.doesNotMatch(
+              row.detail,
+              /^SCAN (customers|customer_lookup|a|b)\b/,
+              `${row.detail} in ${c.sql}`,
+            );
+        }
+      });
+  });
+}
