@@ -125,6 +125,7 @@ describe('service-level administration in Chromium', { skip: !haveChromium }, ()
       .check();
     await rule.getByRole('button', { name: 'Add rule' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved escalation rule' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/sla-admin-rule.png` });
     await assertFits(page, 'escalation rule editor');
     await assertAccessible(page, 'escalation rule editor');
 
@@ -205,6 +206,25 @@ describe('service-level administration in Chromium', { skip: !haveChromium }, ()
     assert.deepEqual(due, { first_response: previewFirst, resolution: previewResolution });
     await page.goto(`${desktop.url}/#/cases/${c.id}`);
     await page.getByRole('heading', { name: 'Service level: Premium complaints' }).waitFor();
+
+    // The order of policies changes by keyboard: tried after Highly critical, renumbered 10, 20, 30…
+    await page.goto(`${desktop.url}/#/admin/sla/policies`);
+    await page.getByRole('button', { name: 'Try Premium complaints later' }).focus();
+    await page.keyboard.press('Enter');
+    const order = page
+      .getByRole('navigation', { name: 'Policies, in the order they are tried' })
+      .getByRole('link');
+    await order.first().filter({ hasText: '10. Highly critical' }).waitFor();
+    assert.deepEqual(
+      (await services.policies.list()).map((p) => [p.position, p.name]),
+      [
+        [10, 'Highly critical'],
+        [20, 'Premium complaints'],
+        [30, 'Complaints'],
+        [40, 'Standard'],
+      ],
+    );
+    await assertFits(page, 'policy list');
     await page.close();
   });
 

@@ -65,20 +65,16 @@ export const CONDITION_LABELS: Record<keyof PolicyConditionsDto, string> = {
   segments: 'customer segment',
 };
 
-/** Business minutes in words: "4 h 30 min", "45 min", "2 days 3 h" (a day here is 24 h of open time). */
+/**
+ * Business minutes in words: "4 h 30 min", "45 min", "27 h". No days: a day of business time is not
+ * 24 hours (office hours make 1,440 business minutes nearly three working days), so hours say it plainly.
+ */
 export function minutesInWords(m: number): string {
   const sign = m < 0 ? '−' : '';
-  let left = Math.abs(m);
-  const d = Math.floor(left / 1440);
-  left -= d * 1440;
+  const left = Math.abs(m);
   const h = Math.floor(left / 60);
   const min = left - h * 60;
-  const parts = [
-    d ? `${d} day${d > 1 ? 's' : ''}` : '',
-    h ? `${h} h` : '',
-    min || (!d && !h) ? `${min} min` : '',
-  ];
-  return sign + parts.filter(Boolean).join(' ');
+  return sign + [h ? `${h} h` : '', min || !h ? `${min} min` : ''].filter(Boolean).join(' ');
 }
 
 /** An instant in a calendar's zone, in the reader's locale, e.g. "Tue 1 Dec, 11:00". */
