@@ -87,6 +87,10 @@ export function maskValue(v: unknown): unknown {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** SQLite hands booleans back as 0/1: a row read raw and written presented is not a change. */
+const bool = (v: unknown) => (v === 0 ? false : v === 1 ? true : v);
+const sameValue = (a: unknown, b: unknown) =>
+  same(a, b) || ((typeof a === 'boolean' || typeof b === 'boolean') && bool(a) === bool(b));
 
 /**
  * The fields that differ between a stored before and after, compared unmasked (a phone that changed
@@ -102,7 +106,7 @@ export function fieldChanges(
   const shownAfter = show(after) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return keys
-    .filter((k) => !same(before[k], after[k]))
+    .filter((k) => !sameValue(before[k], after[k]))
     .map((k) => ({ field: k, before: shownBefore[k] ?? null, after: shownAfter[k] ?? null }));
 }
 

@@ -1,0 +1,166 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { api } from '../../app/api.ts';
+import type { UserDto } from '../../app/types.ts';
+import { Field } from '../../ui/field.tsx';
+import { AuditTable, actionLabel, usePages } from './history.tsx';
+
+/** Records the trail names most; any other type is typed as it is stored. */
+const TYPES = [
+  'case',
+  'customer',
+  'account',
+  'contact',
+  'user',
+  'team',
+  'department',
+  'kb_article',
+  'template',
+];
+const KNOWN_ACTIONS = [
+  'customer.particulars_viewed',
+  'customer.updated',
+  'customer.created',
+  'customer.verification_recorded',
+  'account.updated',
+  'case.created',
+  'case.updated',
+  'case.note_added',
+];
+
+interface Filters {
+  entityType: string;
+  entityId: string;
+  actorId: string;
+  action: string;
+  from: string;
+  to: string;
+}
+
+/** The filters a link may carry: `#/admin/audit?entityType=case&entityId=…`. */
+function fromHash(): Filters {
+  const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+  return {
+    entityType: q.get('entityType') ?? '',
+    entityId: q.get('entityId') ?? '',
+    actorId: q.get('actorId') ?? '',
+    action: q.get('action') ?? '',
+    from: '',
+    to: '',
+  };
+}
+
+/** datetime-local is the reader's local time; the API takes an instant. */
+const instant = (local: string) => (local ? new Date(local).toISOString() : '');
+
+function query(f: Filters): string {
+  const q = new URLSearchParams();
+  // Sent as given: a type without an id (or the reverse) is refused with the missing field named.
+  if (f.entityType) q.set('entityType', f.entityType);
+  if (f.entityId.trim()) q.set('entityId', f.entityId.trim());
+  if (f.actorId) q.set('actorId', f.actorId);
+  if (f.action.trim()) q.set('action', f.action.trim());
+  if (f.from) q.set('from', instant(f.from));
+  if (f.to) q.set('to', instant(f.to));
+  const s = q.toString();
+  return s ? `/audit?${s}` : '/audit';
+}
+
+/**
+ * The audit trail for supervisors and administrators: who did what to which record and when, with
+ * the change, filtered by record, person, action and time; 50 a page, newest first.
+ */
+export function AuditScreen() {
+  const [form, setForm] = useState<Filters>(fromHash);
+  const [url, setUrl] = useState(() => query(fromHash()));
+  const [users, setUsers] = useState<UserDto[]>([]);
+  const { items, next, loading, error, more } = usePages(url);
+  useEffect(() => {
+    void api<{ items: UserDto[] }>('GET', '/users').then((r) => setUsers(r.items));
+  }, []);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setUrl(query(form));
+  };
+  const clear = () => {
+    const empty = { entityType: '', entityId: '', actorId: '', action: '', from: '', to: '' };
+    setForm(empty);
+    setUrl(query(empty));
+  };
+  return (
+    <div className="admin">
+      <p>
+        <a href="#/admin">Administration</a>
+      </p>
+      <h1>Audit trail</h1>
+      <section aria-labelledby="audit-filters-h">
+        <h2 id="audit-filters-h">Filters</h2>
+        <form className="audit-filters" aria-label="Audit filters" onSubmit={apply}>
+          <Field label="Record type" name="entityType" error={error}>
+            <select value={form.entityType} onChange={set('entityType')}>
+              <option value="">Any</option>
+              {TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Record id" name="entityId" error={error}>
+            <input value={form.entityId} onChange={set('entityId')} size={38} spellCheck={false} />
+          </Field>
+          <Field label="Who" name="actorId" error={error}>
+            <select value={form.actorId} onChange={set('actorId')}>
+              <option value="">Anyone</option>
+              <option value="system">Automatic (no person)</option>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Action" name="action" error={error}>
+            <input value={form.action} onChange={set('action')} list="audit-actions" spellCheck={false} />
+          </Field>
+          <datalist id="audit-actions">
+            {KNOWN_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
+          </datalist>
+          <Field label="From" name="from" error={error}>
+            <input type="datetime-local" value={form.from} onChange={set('from')} />
+          </Field>
+          <Field label="Until" name="to" error={error}>
+            <input type="datetime-local" value={form.to} onChange={set('to')} />
+          </Field>
+          <button type="submit">Show</button>
+          <button type="button" className="link" onClick={clear}>
+            Clear
+          </button>
+        </form>
+      </section>
+      <section aria-labelledby="audit-results-h">
+        <h2 id="audit-results-h">Entries</h2>
+        {error && !error.problem.errors?.length && (
+          <p className="error" role="alert">
+            {error.message}
+          </p>
+        )}
+        {!items.length && !loading && !error && <p className="muted">Nothing matches these filters.</p>}
+        {items.length > 0 && <AuditTable items={items} caption="Audit trail entries" showRecord />}
+        <p aria-live="polite" className="muted">
+          {loading ? 'Loading…' : items.length ? `${items.length} shown` : ''}
+        </p>
+        {next && (
+          <button type="button" onClick={more} disabled={loading}>
+            Show older
+          </button>
+        )}
+      </section>
+    </div>
+  );
+}
