@@ -10,11 +10,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
-import { CaseSearch } from './modules/cases/case-search.ts';
-import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
-import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { CaseDrafts } from './modules/cases/case-drafts.ts';
+import { CaseSearch } from './modules/cases/case-search.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
 import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
@@ -45,6 +44,8 @@ import { CalendarsService } from './modules/sla/calendars.service.ts';
 import { EscalationsService, watchingRules } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
+import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import { SearchService } from './modules/search/search.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
@@ -132,9 +133,10 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
-  const workspace = new WorkspaceService({ cases, customers, contacts, commitments });
-  const audit = new AuditService(ctx, { cases, customers });
+  const caseDrafts = new CaseDrafts(ctx);
+  const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments });
   const search = new SearchService({ caseSearch, customers, knowledge });
+  const audit = new AuditService(ctx, { cases, customers });
   // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
   const hub = new RealtimeHub();
   const bus: Bus =
@@ -152,6 +154,7 @@ export function buildServices(ctx: Ctx) {
     categories,
     cases,
     caseSearch,
+    caseDrafts,
     search,
     workspace,
     calendars,
@@ -368,9 +371,9 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       knowledgeRoutes(a, services);
       scriptsRoutes(a, services);
       solutionsRoutes(a, services);
+      searchRoutes(a, services);
       workspaceRoutes(a, services);
       auditRoutes(a, services);
-      searchRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

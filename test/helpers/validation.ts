@@ -43,6 +43,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   contact_verifications: true,
   contact_cases: true,
   contact_drafts: true,
+  case_drafts: true,
   idempotency_keys: true,
   case_categories: true,
   cases: true,

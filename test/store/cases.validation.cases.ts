@@ -239,10 +239,30 @@ export const casesValidation: ValidationCases = {
         },
       ],
     },
+    {
+      route: 'PUT /api/v1/cases/:id/draft',
+      role: 'officer',
+      id: () => v.fx.caseId,
+      valid: () => ({ visibility: 'internal', body: 'Half a thought' }),
+      cases: [
+        { name: 'missing both fields', body: {}, fields: ['/body/visibility', '/body/body'] },
+        {
+          name: 'an unknown kind, a body past 20,000 characters',
+          body: { visibility: 'shouted', body: 'x'.repeat(20001) },
+          fields: ['/body/visibility', '/body/body'],
+        },
+      ],
+    },
   ],
   ids: (): IdRoute[] => [
     { route: 'GET /api/v1/cases/:id', role: 'officer', notFound: 'case.not_found' },
     { route: 'GET /api/v1/cases/:id/workspace', role: 'officer', notFound: 'case.not_found' },
+    {
+      route: 'PUT /api/v1/cases/:id/draft',
+      role: 'officer',
+      body: () => ({ visibility: 'internal', body: 'x' }),
+      notFound: 'case.not_found',
+    },
     {
       route: 'PATCH /api/v1/cases/:id',
       role: 'officer',

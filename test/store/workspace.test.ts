@@ -70,6 +70,32 @@ for (const dialect of await dialects()) {
       assert.deepEqual(trainer.data.case.allowedActions, []);
     });
 
+    test('a draft is kept on the server for its writer alone, and saving the note clears it', async () => {
+      const { case: c } = await buildCase(t);
+      const put = await t.call('officer', 'PUT', `/api/v1/cases/${c.id}/draft`, {
+        visibility: 'public',
+        body: 'Dear Ms Tan,',
+      });
+      assert.equal(put.statusCode, 204, put.body);
+      const mine = await t.call('officer', 'GET', `/api/v1/cases/${c.id}/workspace`);
+      assert.equal(mine.data.draft.body, 'Dear Ms Tan,');
+      assert.equal(mine.data.draft.visibility, 'public');
+      const theirs = await t.call('team_leader', 'GET', `/api/v1/cases/${c.id}/workspace`);
+      assert.equal(theirs.data.draft, null);
+      await t.call('officer', 'PUT', `/api/v1/cases/${c.id}/draft`, {
+        visibility: 'public',
+        body: 'Dear Ms Tan, your refund',
+      });
+      await t.call('officer', 'POST', `/api/v1/cases/${c.id}/notes`, {
+        visibility: 'public',
+        body: 'Dear Ms Tan, your refund is on its way.',
+      });
+      assert.equal((await t.call('officer', 'GET', `/api/v1/cases/${c.id}/workspace`)).data.draft, null);
+      await t.call('officer', 'PUT', `/api/v1/cases/${c.id}/draft`, { visibility: 'internal', body: 'x' });
+      await t.call('officer', 'PUT', `/api/v1/cases/${c.id}/draft`, { visibility: 'internal', body: '' });
+      assert.equal((await t.call('officer', 'GET', `/api/v1/cases/${c.id}/workspace`)).data.draft, null);
+    });
+
     test('colleagues: names, roles and teams for everyone signed in; no contact details', async () => {
       const r = await t.call('officer', 'GET', '/api/v1/colleagues');
       assert.equal(r.statusCode, 200, r.body);

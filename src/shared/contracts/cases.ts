@@ -85,6 +85,19 @@ export const NoteCreate = Type.Object(
   { additionalProperties: false },
 );
 export type NoteCreateDto = Static<typeof NoteCreate>;
+export const CaseDraftBody = Type.Object(
+  {
+    visibility: StringEnum(['internal', 'public'] as const),
+    body: Type.String({ maxLength: 20000, description: 'Empty removes the draft' }),
+  },
+  { additionalProperties: false },
+);
+export const CaseDraft = Type.Object({
+  visibility: StringEnum(['internal', 'public'] as const),
+  body: Type.String(),
+  updatedAt: Timestamp,
+});
+export type CaseDraftDto = Static<typeof CaseDraft>;
 
 export const ReferralCreate = Type.Object(
   {

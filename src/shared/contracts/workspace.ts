@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CaseDetail } from './cases.ts';
+import { CaseDetail, CaseDraft } from './cases.ts';
 import { Nullable, Timestamp, Uuid } from './common.ts';
 import { Contact } from './contacts.ts';
 import { Customer } from './customers.ts';
@@ -28,6 +28,8 @@ export const CaseWorkspace = Type.Object({
   openCases: Type.Array(CaseGlance),
   recentContacts: Type.Array(Contact),
   commitments: Type.Array(Commitment),
+  /** The note or reply the caller was writing on this case, if any. */
+  draft: Nullable(CaseDraft),
 });
 export type CaseWorkspaceDto = Static<typeof CaseWorkspace>;
 

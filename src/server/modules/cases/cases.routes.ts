@@ -5,6 +5,7 @@ import {
   CaseCountsQuery,
   CaseCreate,
   CaseDetail,
+  CaseDraftBody,
   CaseListQuery,
   CasePatch,
   CaseTransition,
@@ -20,6 +21,7 @@ import { IdParams, Page } from '../../../shared/contracts/common.ts';
 import { can } from '../../../shared/permissions.ts';
 import { invalid } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
+import type { CaseDrafts } from './case-drafts.ts';
 import type { CasesService } from './cases.service.ts';
 import type { CategoriesService } from './categories.service.ts';
 
@@ -51,7 +53,10 @@ function parseIfMatch(h: string | undefined): number | undefined {
   return n;
 }
 
-export function casesRoutes(app: App, s: { cases: CasesService; categories: CategoriesService }) {
+export function casesRoutes(
+  app: App,
+  s: { cases: CasesService; categories: CategoriesService; caseDrafts: CaseDrafts },
+) {
   const tags = ['cases'];
 
   app.get(
@@ -94,6 +99,23 @@ export function casesRoutes(app: App, s: { cases: CasesService; categories: Cate
       const c = await s.cases.get(req.params.id);
       reply.header('etag', `"${c.version}"`);
       return forRole(actorOf(req).role, c);
+    },
+  );
+  app.put(
+    '/cases/:id/draft',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          'Keep the note or reply you are writing on this case on the server (yours alone); an empty body removes it. Saving the note clears it. GET /cases/:id/workspace returns it.',
+        params: IdParams,
+        body: CaseDraftBody,
+      },
+    },
+    async (req, reply) => {
+      await s.caseDrafts.save(actorOf(req), req.params.id, req.body);
+      return reply.code(204).send();
     },
   );
   app.patch(

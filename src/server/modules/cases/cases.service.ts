@@ -330,7 +330,6 @@ export class CasesService {
     return changed;
   }
 
-
   /** `customer.merged`: the loser's cases now belong to the winner (a new version, so open copies refresh). */
   async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
     await trx
@@ -586,6 +585,12 @@ export class CasesService {
       created_at: at,
     };
     await trx.insertInto('case_notes').values(note).execute();
+    // Said: the writer's draft of it is done with.
+    await trx
+      .deleteFrom('case_drafts')
+      .where('case_id', '=', id)
+      .where('user_id', '=', actor.userId)
+      .execute();
     // A customer-visible reply is the first response, and each one restarts the update cycle.
     const plan =
       input.visibility === 'public' ? await this.slaPlan(trx, c, { type: 'public_response' }) : null;

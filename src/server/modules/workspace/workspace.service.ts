@@ -1,6 +1,7 @@
 import type { ContactDto } from '../../../shared/contracts/contacts.ts';
 import type { CaseWorkspaceDto } from '../../../shared/contracts/workspace.ts';
 import type { Actor } from '../../platform/audit.ts';
+import type { CaseDrafts } from '../cases/case-drafts.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import { OPEN_STATUSES } from '../cases/queue-order.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -15,6 +16,7 @@ import type { CommitmentsService } from '../followups/commitments.service.ts';
 export class WorkspaceService {
   private readonly s: {
     cases: CasesService;
+    caseDrafts: CaseDrafts;
     customers: CustomersService;
     contacts: ContactsService;
     commitments: CommitmentsService;
@@ -26,7 +28,7 @@ export class WorkspaceService {
   async forCase(actor: Actor, id: string): Promise<CaseWorkspaceDto> {
     const c = await this.s.cases.get(id);
     const customerId = c.customerId;
-    const [customer, contacts, openCases, recent, commitments] = await Promise.all([
+    const [customer, contacts, openCases, recent, commitments, draft] = await Promise.all([
       customerId ? this.s.customers.summary(customerId) : null,
       Promise.all(c.contactIds.map((cid) => this.s.contacts.get(actor, cid))),
       customerId
@@ -39,6 +41,7 @@ export class WorkspaceService {
         : null,
       customerId ? this.s.contacts.list(actor, { customerId, limit: 5 }) : null,
       this.s.commitments.list(actor, { caseId: id, state: 'all' }),
+      this.s.caseDrafts.get(actor.userId, id),
     ]);
     // The draft of a contact is its handler's business only, and not the workspace's.
     const lite = (x: ContactDto): ContactDto => ({ ...x, draft: null });
@@ -59,6 +62,7 @@ export class WorkspaceService {
         })),
       recentContacts: (recent?.items ?? []).map(lite),
       commitments,
+      draft,
     };
   }
 }

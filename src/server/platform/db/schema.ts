@@ -195,6 +195,13 @@ export interface CasesTable {
   is_open: number;
   queue_rank: number;
 }
+export interface CaseDraftsTable {
+  case_id: string;
+  user_id: string;
+  visibility: string;
+  body: string;
+  updated_at: Instant;
+}
 export interface CaseEventsTable {
   id: string;
   case_id: string;
@@ -609,6 +616,7 @@ export interface Database {
   contact_cases: ContactCasesTable;
   case_categories: CaseCategoriesTable;
   cases: CasesTable;
+  case_drafts: CaseDraftsTable;
   case_events: CaseEventsTable;
   case_notes: CaseNotesTable;
   case_search: CaseSearchTable;
