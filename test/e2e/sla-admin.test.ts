@@ -56,6 +56,10 @@ describe('service-level administration in Chromium', { skip: !haveChromium }, ()
     await mondayProblem.waitFor();
     assert.match(await mondayProblem.innerText(), /must end after it starts/);
     assert.equal(await cal.getByLabel('Monday interval 1 closes').getAttribute('aria-invalid'), 'true');
+    // Keyboard focus lands on the first field marked.
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('aria-label') === 'Monday interval 1 opens',
+    );
     await assertAccessible(page, 'calendar editor with a problem');
     await cal.getByLabel('Monday interval 1 closes').fill('24:00');
     await cal.getByRole('button', { name: 'Add calendar' }).click();
@@ -65,6 +69,18 @@ describe('service-level administration in Chromium', { skip: !haveChromium }, ()
     const premium = calendars.find((c) => c.name === 'Premium desk')!;
     assert.deepEqual(premium.holidays, [{ date: holiday, name: 'Founders’ Day' }]);
     assert.equal(premium.weeklyOpenHours, 168);
+    // A pasted list: a bad line is named by its number, then the list is added.
+    const paste = page
+      .getByRole('form', { name: 'Edit calendar Premium desk' })
+      .getByLabel('Holidays to import');
+    await paste.fill("2027-01-01 New Year's Day\n2027-13-01 Nonsense");
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/line 2 \(date\)/).waitFor();
+    await paste.fill("2027-01-01 New Year's Day");
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 1 holiday.' }).waitFor();
+    assert.equal(await page.getByLabel('Holiday 2 name').inputValue(), "New Year's Day");
+    assert.equal((await services.calendars.get(premium.id)).holidays.length, 2);
     await assertFits(page, 'calendar editor');
     await assertAccessible(page, 'calendar editor');
     await page.screenshot({ path: `${SHOTS}/sla-admin-calendar.png` });

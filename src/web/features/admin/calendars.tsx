@@ -1,10 +1,18 @@
 import { type FormEvent, useState } from 'react';
-import type { ApiError } from '../../app/api.ts';
+import { ApiError } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { attempt } from '../../ui/field.tsx';
 import { focusSoon } from '../../ui/focus.ts';
-import { type CalendarDto, DAYS, ErrorAt, FieldAt, FormProblem, messagesAt } from './sla-shared.tsx';
+import {
+  type CalendarDto,
+  DAYS,
+  ErrorAt,
+  FieldAt,
+  FormProblem,
+  focusProblem,
+  messagesAt,
+} from './sla-shared.tsx';
 
 type Interval = [string, string];
 type Draft = {
@@ -97,18 +105,21 @@ export function CalendarEditor({
       hours: Object.fromEntries(hours.map((x, i) => [String(i + 1), x])),
       holidays,
     };
-    await attempt(
-      () =>
-        saving.run(async (send) => {
-          const out = calendar
-            ? await send<CalendarDto>('PATCH', `/calendars/${calendar.id}`, body)
-            : await send<CalendarDto>('POST', '/calendars', body);
-          await reload();
-          onSaved(`/admin/sla/calendars/${out.id}`, `Saved calendar “${out.name}”.`);
-          if (!calendar) go(`/admin/sla/calendars/${out.id}`);
-        }),
-      setError,
-    );
+    if (
+      !(await attempt(
+        () =>
+          saving.run(async (send) => {
+            const out = calendar
+              ? await send<CalendarDto>('PATCH', `/calendars/${calendar.id}`, body)
+              : await send<CalendarDto>('POST', '/calendars', body);
+            await reload();
+            onSaved(`/admin/sla/calendars/${out.id}`, `Saved calendar “${out.name}”.`);
+            if (!calendar) go(`/admin/sla/calendars/${out.id}`);
+          }),
+        setError,
+      ))
+    )
+      focusProblem();
   };
 
   return (
@@ -317,6 +328,21 @@ function Holidays({ d, setD, error }: { d: Draft; setD(d: Draft): void; error: A
   );
 }
 
+/** The API names a pasted holiday by its index; the person counts lines from 1. */
+const byLine = (e: ApiError) =>
+  new ApiError({
+    ...e.problem,
+    errors: e.problem.errors?.map((x) => {
+      const m = /^\/body\/holidays\/(\d+)(?:\/(\w+))?/.exec(x.field);
+      return m
+        ? {
+            field: '/body/holidays',
+            message: `line ${Number(m[1]) + 1}${m[2] ? ` (${m[2]})` : ''}: ${x.message}`,
+          }
+        : x;
+    }),
+  });
+
 /** Paste a published list ("2026-12-25 Christmas Day", one a line): added to the calendar's, or replacing them. */
 function HolidayImport({
   calendar,
@@ -347,7 +373,7 @@ function HolidayImport({
             await send<CalendarDto>('POST', `/calendars/${calendar.id}/holidays`, { holidays, replace }),
           ),
         ),
-      setError,
+      (e) => setError(e && byLine(e)),
     );
     if (ok) {
       setDone(`Imported ${holidays.length} holiday${holidays.length === 1 ? '' : 's'}.`);
@@ -358,10 +384,10 @@ function HolidayImport({
     <fieldset className="import">
       <legend>Import holidays</legend>
       <FieldAt
-        label="One a line: date, then name"
+        label="Holidays to import"
         at="/body/holidays"
         error={error}
-        hint="e.g. 2027-01-01 New Year's Day — line numbers in problems count from 0"
+        hint="One a line: the date, then the name, e.g. 2027-01-01 New Year's Day"
       >
         {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
       </FieldAt>

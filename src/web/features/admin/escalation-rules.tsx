@@ -13,6 +13,7 @@ import {
   type EscalationRuleDto,
   FieldAt,
   FormProblem,
+  focusProblem,
   minutesInWords,
   type PolicyConditionsDto,
   type RuleActionsDto,
@@ -112,18 +113,21 @@ export function RuleEditor({
       actions,
       ...(rule ? { active } : {}),
     };
-    await attempt(
-      () =>
-        saving.run(async (send) => {
-          const out = rule
-            ? await send<EscalationRuleDto>('PATCH', `/escalation-rules/${rule.id}`, body)
-            : await send<EscalationRuleDto>('POST', '/escalation-rules', body);
-          await reload();
-          onSaved(`/admin/sla/rules/${out.id}`, `Saved escalation rule “${out.name}”.`);
-          if (!rule) go(`/admin/sla/rules/${out.id}`);
-        }),
-      setError,
-    );
+    if (
+      !(await attempt(
+        () =>
+          saving.run(async (send) => {
+            const out = rule
+              ? await send<EscalationRuleDto>('PATCH', `/escalation-rules/${rule.id}`, body)
+              : await send<EscalationRuleDto>('POST', '/escalation-rules', body);
+            await reload();
+            onSaved(`/admin/sla/rules/${out.id}`, `Saved escalation rule “${out.name}”.`);
+            if (!rule) go(`/admin/sla/rules/${out.id}`);
+          }),
+        setError,
+      ))
+    )
+      focusProblem();
   };
   const off = Number(offset);
   const setAction = <K extends keyof RuleActionsDto>(k: K, v: RuleActionsDto[K] | undefined) => {

@@ -14,6 +14,7 @@ import {
   type EscalationRuleDto,
   FieldAt,
   FormProblem,
+  focusProblem,
   type PolicyDto,
   type SlaSettingsDto,
 } from './sla-shared.tsx';
@@ -175,14 +176,17 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
       urgentAckMinutes: s.urgentAckMinutes.trim() && Number.isFinite(minutes) ? minutes : s.urgentAckMinutes,
       progressUpdateTemplate: s.progressUpdateTemplate,
     };
-    await attempt(
-      () =>
-        saving.run(async (send) => {
-          await send('PUT', '/settings/sla', body);
-          onSaved('Saved acknowledgement and update settings.');
-        }),
-      setError,
-    );
+    if (
+      !(await attempt(
+        () =>
+          saving.run(async (send) => {
+            await send('PUT', '/settings/sla', body);
+            onSaved('Saved acknowledgement and update settings.');
+          }),
+        setError,
+      ))
+    )
+      focusProblem();
   };
   return (
     <form onSubmit={save} aria-label="Acknowledgement and progress updates" noValidate>

@@ -10,6 +10,7 @@ import {
   conditionsInWords,
   FieldAt,
   FormProblem,
+  focusProblem,
   minutesInWords,
   type PolicyConditionsDto,
   type PolicyDto,
@@ -175,18 +176,21 @@ export function PolicyEditor({
         ? { ...targets, active: d.active }
         : Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== null))),
     };
-    await attempt(
-      () =>
-        saving.run(async (send) => {
-          const out = policy
-            ? await send<PolicyDto>('PATCH', `/sla-policies/${policy.id}`, body)
-            : await send<PolicyDto>('POST', '/sla-policies', body);
-          await reload();
-          onSaved(`/admin/sla/policies/${out.id}`, `Saved policy “${out.name}”.`);
-          if (!policy) go(`/admin/sla/policies/${out.id}`);
-        }),
-      setError,
-    );
+    if (
+      !(await attempt(
+        () =>
+          saving.run(async (send) => {
+            const out = policy
+              ? await send<PolicyDto>('PATCH', `/sla-policies/${policy.id}`, body)
+              : await send<PolicyDto>('POST', '/sla-policies', body);
+            await reload();
+            onSaved(`/admin/sla/policies/${out.id}`, `Saved policy “${out.name}”.`);
+            if (!policy) go(`/admin/sla/policies/${out.id}`);
+          }),
+        setError,
+      ))
+    )
+      focusProblem();
   };
   return (
     <form onSubmit={save} aria-label={policy ? `Edit policy ${policy.name}` : 'New policy'} noValidate>

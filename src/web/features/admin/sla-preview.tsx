@@ -10,6 +10,7 @@ import {
   CRITICALITIES,
   FieldAt,
   FormProblem,
+  focusProblem,
   minutesInWords,
   type PolicyConditionsDto,
   type PolicyPreviewDto,
@@ -52,10 +53,13 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
       // datetime-local is the reader's local time; the API takes an instant.
       ...(s.at ? { at: new Date(s.at).toISOString() } : {}),
     };
-    await attempt(
-      async () => setResult(await api<PolicyPreviewDto>('POST', '/sla-policies/preview', body)),
-      setError,
-    );
+    if (
+      !(await attempt(
+        async () => setResult(await api<PolicyPreviewDto>('POST', '/sla-policies/preview', body)),
+        setError,
+      ))
+    )
+      focusProblem();
   };
   const select = (
     label: string,

@@ -11,6 +11,7 @@ import type {
   SlaSettingsDto,
 } from '../../../shared/contracts/sla.ts';
 import type { ApiError } from '../../app/api.ts';
+import { focusSoon } from '../../ui/focus.ts';
 
 export type {
   CalendarDto,
@@ -120,6 +121,9 @@ export function ErrorAt({
   ) : null;
 }
 
+/** After a refused save: keyboard focus to the first field marked, else to the form's problem. */
+export const focusProblem = () => focusSoon('.sla-admin [aria-invalid="true"], #sla-form-problem');
+
 /** The problem as a whole, naming any field the form could not place beside a control. */
 export function FormProblem({ error, placed }: { error: ApiError | null; placed: string[] }) {
   if (!error) return null;
@@ -127,7 +131,7 @@ export function FormProblem({ error, placed }: { error: ApiError | null; placed:
     (e) => !placed.some((p) => e.field === p || e.field.startsWith(`${p}/`)),
   );
   return (
-    <p className="error" role="alert">
+    <p className="error" role="alert" id="sla-form-problem" tabIndex={-1}>
       Not saved: {error.problem.errors?.length ? 'see the fields marked.' : error.message}
       {stray.map((e) => ` ${e.field.replace('/body/', '')} ${e.message}.`).join('')}
     </p>
