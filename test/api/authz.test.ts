@@ -85,6 +85,7 @@ const TABLE = `
   templates.read            Y   Y   Y   Y   Y   Y
   templates.manage          .   .   Y   Y   .   Y
   pii.unmasked              .   .   .   Y   .   Y
+  customers.merge           .   .   .   Y   .   Y
 `;
 
 /** The routes anyone may call, with or without credentials. */

@@ -64,6 +64,50 @@ export const customersValidation: ValidationCases = {
       ],
     },
     {
+      route: 'POST /api/v1/customers/duplicates',
+      role: 'officer',
+      valid: () => ({ phones: ['+65 9123 4567'] }),
+      cases: [
+        { name: 'nothing to check', body: {}, fields: ['/body'] },
+        {
+          name: 'a string for an array, an e-mail that is not one',
+          body: { phones: '+65 9123 4567', emails: ['nope'] },
+          fields: ['/body/phones', '/body/emails/0'],
+        },
+        {
+          name: 'a phone with letters, an exceptId that is not a UUID',
+          body: { phones: ['call me'], exceptId: 'abc' },
+          fields: ['/body/phones/0', '/body/exceptId'],
+        },
+      ],
+    },
+    {
+      route: 'POST /api/v1/customers/:id/merge',
+      role: 'supervisor',
+      id: () => v.fx.customer.id,
+      valid: () => ({ otherCustomerId: v.fx.verified.customer.id, winner: 'this' }),
+      cases: [
+        { name: 'missing both fields', body: {}, fields: ['/body/otherCustomerId', '/body/winner'] },
+        {
+          name: 'an id that is not a UUID, a winner that is neither',
+          body: { otherCustomerId: 'abc', winner: 'both' },
+          fields: ['/body/otherCustomerId', '/body/winner'],
+        },
+        {
+          name: 'the same customer on both sides',
+          body: () => ({ otherCustomerId: v.fx.customer.id, winner: 'other' }),
+          fields: ['/body/otherCustomerId'],
+        },
+        {
+          name: 'another customer that does not exist → 404 customer.not_found',
+          body: { otherCustomerId: '00000000-0000-7000-8000-000000000001', winner: 'this' },
+          status: 404,
+          code: 'customer.not_found',
+          fields: ['/body/otherCustomerId'],
+        },
+      ],
+    },
+    {
       route: 'PATCH /api/v1/customers/:id',
       role: 'supervisor',
       id: () => v.fx.customer.id,
@@ -215,6 +259,12 @@ export const customersValidation: ValidationCases = {
       route: 'POST /api/v1/customers/:id/accounts',
       role: 'supervisor',
       body: () => ({ accountNumber: 'ZZ-0001' }),
+      notFound: 'customer.not_found',
+    },
+    {
+      route: 'POST /api/v1/customers/:id/merge',
+      role: 'supervisor',
+      body: () => ({ otherCustomerId: v.fx.customer.id, winner: 'this' }),
       notFound: 'customer.not_found',
     },
     {
