@@ -118,14 +118,18 @@ for (const dialect of await dialects()) {
       const mine = await search(`q=zebra&assigneeId=${t.users.team_leader.id}`);
       assert.equal(mine.total, 10);
       assert.equal(mine.exact, true);
+      assert.equal(mine.order, dialect === 'sqlite' ? 'newest' : 'relevance');
       assert.deepEqual(
         mine.items.map((h: { caseId: string }) => h.caseId).sort(),
         ids.filter((_, i) => i % 1000 === 0).sort(),
       );
 
       // Both words: the rare one bounds the match.
+      // Both words: the rare one bounds the match; the common one is too common for bm25's statistics.
       const both = await search('q=zebra%20quetzal');
       assert.equal(both.total, 1);
+      assert.equal(both.items[0].caseId, ids[0]);
+      assert.equal(both.order, dialect === 'sqlite' ? 'subject_first' : 'relevance');
     });
   });
 }

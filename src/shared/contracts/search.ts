@@ -58,8 +58,9 @@ export const SearchResult = Type.Object({
     }),
     exact: Type.Boolean(),
     more,
-    order: StringEnum(['relevance', 'newest'] as const, {
-      description: 'relevance up to 1,000 matches; past that newest first (a word most cases have)',
+    order: StringEnum(['relevance', 'subject_first', 'newest'] as const, {
+      description:
+        'relevance: bm25 (SQLite) / ts_rank (PostgreSQL), up to 1,000 matches; past that newest first (a word most cases have). On SQLite: subject_first (every word in the subject first, then newest) when one of several words is in more than 1,000 cases, and newest first when an owner or dates keep at most 5,000 cases (they lead the search).',
     }),
   }),
   customers: Type.Object({ items: Type.Array(CustomerSearchHit), more }),

@@ -21,6 +21,14 @@ import type { CasesTable } from '../../platform/db/schema.ts';
 
 /** Matches the engine ranks by relevance; past this many, newest first. */
 export const RANKED = 1000;
+/** On SQLite, filters (owner, dates) that keep at most this many cases lead the search (see drive). */
+const FEW = 5000;
+type Drive = 'words' | 'cases';
+/**
+ * relevance: bm25 (SQLite) / ts_rank (PostgreSQL); subject_first: cases with every word in the subject,
+ * newest first, then the others newest first; newest: case creation order.
+ */
+export type Order = 'relevance' | 'subject_first' | 'newest';
 /** Words of a query that take part (more narrow nothing a person would type in a search box). */
 const MAX_WORDS = 8;
 
@@ -59,7 +67,7 @@ export interface CaseSearchResult {
   /** How many cases match: exact when `exact`, else at least this many (more than RANKED). */
   total: number;
   exact: boolean;
-  order: 'relevance' | 'newest';
+  order: Order;
 }
 
 /** Letters and digits, lower case, accents dropped: what both engines index and are asked for. */
@@ -86,7 +94,7 @@ type CaseRow = Selectable<CasesTable>;
 export class CaseSearch {
   private readonly ctx: Ctx;
   /** What the last search asked the engine: its queries and the order it chose (tests hold it to it). */
-  lastWork = { engineQueries: 0, order: 'relevance' as 'relevance' | 'newest' };
+  lastWork = { engineQueries: 0, order: 'relevance' as Order };
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
@@ -203,19 +211,22 @@ export class CaseSearch {
 
   // ── query ──────────────────────────────────────────────────────────────────
   async search(query: string, filters: CaseSearchFilters, limit: number): Promise<CaseSearchResult> {
-    const work = { engineQueries: 0, order: 'relevance' as 'relevance' | 'newest' };
+    const work = { engineQueries: 0, order: 'relevance' as Order };
     this.lastWork = work;
     const ref = parseReference(query);
     const reference = ref ? await this.byReference(ref, filters) : null;
     const words = [...new Set(fold(query))].slice(0, MAX_WORDS);
     if (!words.length) return { reference, items: [], total: 0, exact: true, order: 'relevance' };
 
+    const drive = await this.drive(filters, work);
     work.engineQueries++;
-    const found = await this.count(words, filters);
+    const found = await this.count(words, filters, drive);
     const exact = found <= RANKED;
-    work.order = exact ? 'relevance' : 'newest';
+    // bm25 reads each word's whole doclist for its statistics, once per document looked up by rowid:
+    // when the filters lead, their (few) cases come newest first instead.
+    work.order = !exact || drive === 'cases' ? 'newest' : await this.rankable(words, work);
     work.engineQueries++;
-    const ids = found ? await this.matches(words, filters, limit, work.order) : [];
+    const ids = found ? await this.matches(words, filters, limit, work.order, drive) : [];
     const items = await this.hits(ids, words);
     return { reference, items, total: Math.min(found, RANKED), exact, order: work.order };
   }
@@ -244,9 +255,44 @@ export class CaseSearch {
     return Boolean(f.status?.length || f.type || f.assigneeId || f.from || f.to);
   }
 
+  /**
+   * On SQLite, which side leads. The engine walks a word's matches and each is checked against the
+   * filters: quick while most pass, but an owner or a few days among a common word's matches would
+   * mean walking all of them. When the owner or dates (both indexed on cases) keep at most FEW cases,
+   * those lead instead, and FTS5 tests each case's document by rowid. PostgreSQL's planner makes this
+   * choice itself (GIN bitmap and btree), from its statistics.
+   */
+  private async drive(f: CaseSearchFilters, work: { engineQueries: number }): Promise<Drive> {
+    if (this.dialect !== 'sqlite' || !(f.assigneeId || f.from || f.to)) return 'words';
+    work.engineQueries++;
+    const inner = this.filtered(this.ctx.store.db.selectFrom('cases as c'), f)
+      .select(sql`1`.as('one'))
+      .limit(FEW + 1);
+    const r = await this.ctx.store.db
+      .selectFrom(inner.as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n) <= FEW ? 'cases' : 'words';
+  }
+
+  /**
+   * bm25's statistics read each word's whole doclist: affordable while every word is in at most
+   * RANKED documents (each counted up to RANKED + 1, by the engine). A common word among rare ones
+   * would make that grow with the data, so the order is then subject matches first, newest first —
+   * two walks in index order that stop at `limit`. ts_rank reads only the matching rows' vectors.
+   */
+  private async rankable(words: string[], work: { engineQueries: number }): Promise<Order> {
+    if (this.dialect !== 'sqlite' || words.length < 2) return 'relevance';
+    for (const w of words) {
+      work.engineQueries++;
+      if ((await this.count([w], {}, 'words')) > RANKED) return 'subject_first';
+    }
+    return 'relevance';
+  }
+
   /** Every word must match; up to RANKED + 1 matches are counted (the engine stops there). */
-  private async count(words: string[], f: CaseSearchFilters): Promise<number> {
-    const inner = this.base(words, f)
+  private async count(words: string[], f: CaseSearchFilters, drive: Drive): Promise<number> {
+    const inner = this.base(words, f, drive)
       .select(sql`1`.as('one'))
       .limit(RANKED + 1);
     const r = await this.ctx.store.db
@@ -260,10 +306,30 @@ export class CaseSearch {
     words: string[],
     f: CaseSearchFilters,
     limit: number,
-    order: 'relevance' | 'newest',
+    order: Order,
+    drive: Drive,
   ): Promise<string[]> {
-    let q = this.base(words, f).select('s.case_id').limit(limit);
-    if (this.dialect === 'sqlite') {
+    if (order === 'subject_first') {
+      const head = await this.base(words, f, drive, 'subject')
+        .select('s.case_id')
+        .orderBy(sql`f.rowid`, 'desc')
+        .limit(limit)
+        .execute();
+      const first = head.map((r) => r.case_id);
+      if (first.length >= limit) return first;
+      const rest = await this.base(words, f, drive)
+        .select('s.case_id')
+        .orderBy(sql`f.rowid`, 'desc')
+        .limit(limit + first.length)
+        .execute();
+      const seen = new Set(first);
+      return [...first, ...rest.map((r) => r.case_id).filter((id) => !seen.has(id))].slice(0, limit);
+    }
+    let q = this.base(words, f, drive).select('s.case_id').limit(limit);
+    if (this.dialect === 'sqlite' && drive === 'cases') {
+      // Not f.rowid: asked for an order, FTS5 would read the word's whole doclist backwards per case.
+      q = q.orderBy('s.doc', 'desc');
+    } else if (this.dialect === 'sqlite') {
       q =
         order === 'relevance'
           ? q.orderBy(sql`f.rank`).orderBy(sql`f.rowid`, 'desc')
@@ -280,12 +346,25 @@ export class CaseSearch {
   }
 
   /** The matching documents, joined to their cases only when there are filters. */
-  private base(words: string[], f: CaseSearchFilters) {
+  private base(words: string[], f: CaseSearchFilters, drive: Drive, columns = '{subject body}') {
     const db = this.ctx.store.db;
     const joined = this.hasFilters(f);
     if (this.dialect === 'sqlite') {
       // Words are letters and digits only (fold), so quoting each is the whole escaping FTS5 needs.
-      const match = `{subject body} : (${words.map((w) => `"${w}"`).join(' AND ')})`;
+      const match = `${columns} : (${words.map((w) => `"${w}"`).join(' AND ')})`;
+      if (drive === 'cases') {
+        // CROSS JOIN fixes SQLite's join order: the filtered cases, their documents, then the match.
+        return this.filtered(
+          db
+            .selectFrom('cases as c')
+            .crossJoin('case_search as s')
+            .crossJoin(sql<{ rowid: number; rank: number }>`case_fts`.as('f'))
+            .where(sql<boolean>`s.case_id = c.id`)
+            .where(sql<boolean>`f.rowid = s.doc`)
+            .where(sql<boolean>`case_fts MATCH ${match}`),
+          f,
+        );
+      }
       let q = db
         .selectFrom(sql<{ rowid: number; rank: number }>`case_fts`.as('f'))
         .innerJoin('case_search as s', (j) => j.on(sql<boolean>`s.doc = f.rowid`))
