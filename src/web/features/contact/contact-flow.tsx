@@ -3,6 +3,7 @@ import { renderTemplate } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { focusSoon } from '../../ui/focus.ts';
+import { RegisterCustomer } from '../customers/register-customer.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { ScriptPanel } from '../scripts/script-panel.tsx';
 import { CustomerCard } from './customer-card.tsx';
@@ -21,6 +22,13 @@ export function ContactFlow({ user }: { user: UserDto }) {
     useContact();
   const [phrases, setPhrases] = useState({ greeting: '', closing: '' });
   const [busy, setBusy] = useState<'answer' | 'end' | null>(null);
+  const [registering, setRegistering] = useState(false);
+  // A caller registered (or recognised among the holders of their particulars) becomes the contact's customer.
+  const registered = async (id: string) => {
+    setRegistering(false);
+    setDraft({ unknown: false });
+    await pick(id);
+  };
   useEffect(() => {
     void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
   }, []);
@@ -99,15 +107,33 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {open && !customer && !draft.unknown && (
               <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setDraft({ unknown: true })} />
             )}
-            {draft.unknown && !customer && (
+            {draft.unknown && !customer && !registering && (
               <p className="hint">
                 Unknown caller.{' '}
                 {open && cases.length === 0 && (
-                  <button type="button" className="link" onClick={() => setDraft({ unknown: false })}>
-                    Find the customer after all
-                  </button>
+                  <>
+                    <button type="button" className="link" onClick={() => setDraft({ unknown: false })}>
+                      Find the customer after all
+                    </button>{' '}
+                    <button
+                      id="register-customer"
+                      type="button"
+                      className="link"
+                      onClick={() => setRegistering(true)}
+                    >
+                      Register new customer
+                    </button>
+                  </>
                 )}
               </p>
+            )}
+            {registering && open && !customer && (
+              <RegisterCustomer
+                initialPhone={contact.fromAddress ?? undefined}
+                onRegistered={(id) => void registered(id)}
+                onPick={(id) => void registered(id)}
+                onCancel={() => setRegistering(false)}
+              />
             )}
             {customer && <CustomerCard customer={customer} />}
             {customer && (

@@ -1,9 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
+import { useSession } from '../../app/session.tsx';
 import type { CaseDto, ContactDto, CustomerDto, Page } from '../../app/types.ts';
 import { CustomerCard } from '../contact/customer-card.tsx';
 import { FindCustomer } from '../contact/find-customer.tsx';
+import { AddAccount, EditParticulars, gateFor } from './customer-edit.tsx';
+import { MergeCustomer } from './merge-customer.tsx';
+import { RegisterCustomer } from './register-customer.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -15,11 +20,32 @@ export function CustomersPage({
   id?: string | undefined;
   contactId?: string | undefined;
 }) {
+  const [registering, setRegistering] = useState(false);
   if (!id) {
     return (
       <section>
         <h1>Customers</h1>
-        <FindCustomer onPick={(picked) => go(`/customers/${picked}`)} />
+        {registering ? (
+          <RegisterCustomer
+            onRegistered={(created) => go(`/customers/${created}`)}
+            onPick={(picked) => go(`/customers/${picked}`)}
+            onCancel={() => setRegistering(false)}
+          />
+        ) : (
+          <>
+            <FindCustomer onPick={(picked) => go(`/customers/${picked}`)} />
+            <p>
+              <button
+                id="register-customer"
+                type="button"
+                className="secondary"
+                onClick={() => setRegistering(true)}
+              >
+                Register new customer
+              </button>
+            </p>
+          </>
+        )}
       </section>
     );
   }
@@ -31,16 +57,39 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
   const [customer, setCustomer] = useState<CustomerDto | null>(null);
   const [cases, setCases] = useState<CaseDto[]>([]);
   const [contacts, setContacts] = useState<ContactDto[]>([]);
-  useEffect(() => {
+  const [verified, setVerified] = useState(false);
+  // Kept across the move to the record kept, so the note still says why the address changed.
+  const [redirect, setRedirect] = useState<{ from: string; to: string } | null>(null);
+  const [panel, setPanel] = useState<'edit' | 'account' | 'merge' | { service: string } | null>(null);
+  const { user } = useSession();
+  const role = user?.role ?? 'trainer';
+  const load = useCallback(() => {
     void api<CustomerDto>('GET', `/customers/${id}${contactId ? `?contactId=${contactId}` : ''}`).then(
-      setCustomer,
+      (c) => {
+        // A merged record answers with the one kept: show that one under its own address.
+        if (c.mergedFromId && c.id !== id) {
+          setRedirect({ from: id, to: c.id });
+          go(`/customers/${c.id}${contactId ? `?contact=${contactId}` : ''}`);
+        }
+        setCustomer(c);
+      },
     );
     void api<Page<CaseDto>>('GET', `/cases?customerId=${id}&limit=50`).then((p) => setCases(p.items));
     void api<Page<ContactDto>>('GET', `/contacts?customerId=${id}&limit=20`).then((p) =>
       setContacts(p.items),
     );
+    if (contactId)
+      void api<ContactDto>('GET', `/contacts/${contactId}`)
+        .then((c) => setVerified(c.verified && c.customerId === id))
+        .catch(() => setVerified(false));
   }, [id, contactId]);
+  useEffect(load, [load]);
   if (!customer) return <p>Loading…</p>;
+  const gate = gateFor(role, contactId, verified);
+  const done = () => {
+    setPanel(null);
+    load();
+  };
   const open = cases.filter((c) => OPEN.has(c.status));
   return (
     <section className="c360">
@@ -50,8 +99,93 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
           Particulars are masked: verify the customer on a contact to see them.
         </p>
       )}
+      {(customer.mergedFromId || redirect?.to === id) && (
+        <p className="hint" role="note">
+          The record you opened was merged into this one.
+        </p>
+      )}
+      <p className="hint" id="change-rule">
+        {gate.text}
+      </p>
+      <p className="row">
+        {can(role, 'customers.write') && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={!gate.particulars}
+            onClick={() => setPanel('edit')}
+          >
+            Correct particulars
+          </button>
+        )}
+        {can(role, 'accounts.write') && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={!gate.accounts}
+            onClick={() => setPanel('account')}
+          >
+            Add account
+          </button>
+        )}
+        {can(role, 'customers.merge') && (
+          <button id="merge-with" type="button" className="secondary" onClick={() => setPanel('merge')}>
+            Merge with…
+          </button>
+        )}
+      </p>
+      {panel === 'edit' && (
+        <EditParticulars
+          customer={customer}
+          contactId={contactId}
+          onSaved={(c) => {
+            setCustomer(c);
+            setPanel(null);
+          }}
+          onCancel={() => setPanel(null)}
+        />
+      )}
+      {panel === 'account' && (
+        <AddAccount
+          customerId={customer.id}
+          contactId={contactId}
+          onSaved={done}
+          onCancel={() => setPanel(null)}
+        />
+      )}
+      {panel !== null && typeof panel === 'object' && (
+        <AddAccount
+          customerId={customer.id}
+          accountId={panel.service}
+          contactId={contactId}
+          onSaved={done}
+          onCancel={() => setPanel(null)}
+        />
+      )}
+      {panel === 'merge' && (
+        <MergeCustomer
+          current={customer}
+          onMerged={(winnerId) => {
+            setPanel(null);
+            if (winnerId === id) load();
+            else go(`/customers/${winnerId}`);
+          }}
+          onCancel={() => setPanel(null)}
+        />
+      )}
       <div className="cols">
-        <CustomerCard customer={customer} />
+        <div>
+          <CustomerCard customer={customer} />
+          {gate.services && customer.accounts.length > 0 && (
+            <p className="row">
+              {customer.accounts.map((a) => (
+                <button key={a.id} type="button" className="link" onClick={() => setPanel({ service: a.id })}>
+                  Add a service to {a.accountNumber}
+                </button>
+              ))}
+            </p>
+          )}
+        </div>
         <div>
           <h2>Open cases and commitments ({open.length})</h2>
           <ul>
