@@ -107,6 +107,7 @@ const TARGET_P99_MS = 50;
 const TARGET_MIXED_RPS = 500;
 const TARGET_CREATE_PER_S = 500;
 const CLIENTS = 16;
+const SAMPLE_BUDGET_MS = 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Server side (child processes): the app, with statement tracing on request; and the bare baseline.
@@ -509,10 +510,22 @@ interface Line {
   extra?: string;
 }
 
-async function sample(n: number, warm: number, fn: (k: number) => Promise<number>): Promise<number[]> {
-  for (let k = 0; k < warm; k++) await fn(k);
+/**
+ * `warm` unmeasured runs, then up to `n` measured ones — fewer (never under 20) when they would take
+ * longer than `budgetMs`: a 2-second screen is not measured 200 times.
+ */
+async function sample(
+  n: number,
+  warm: number,
+  fn: (k: number) => Promise<number>,
+  budgetMs = SAMPLE_BUDGET_MS,
+): Promise<number[]> {
+  const t0 = performance.now();
+  let k = 0;
+  for (; k < warm && performance.now() - t0 < budgetMs / 4; k++) await fn(k);
   const out: number[] = [];
-  for (let k = 0; k < n; k++) out.push(await fn(warm + k));
+  const t1 = performance.now();
+  while (out.length < n && (out.length < 20 || performance.now() - t1 < budgetMs)) out.push(await fn(k++));
   return out;
 }
 
@@ -578,6 +591,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
       return performance.now() - t0;
     });
     const b50 = median(baseline);
+    info(`  baseline: p50=${ms(b50)} p99=${ms(percentile(baseline, 99))}`);
     lines.push({
       name: 'baseline: GET one case by primary key',
       p50: b50,
@@ -604,10 +618,20 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
     for (const [name, s, steps] of screens) {
       const xs = await sample(N, WARM, () => h.screen(s, steps, calls));
       const p99 = percentile(xs, 99);
-      lines.push({ name, p50: median(xs), p99, base50: b50, verdict: verdict(p99 < TARGET_P99_MS) });
+      lines.push({
+        name,
+        p50: median(xs),
+        p99,
+        base50: b50,
+        verdict: verdict(p99 < TARGET_P99_MS),
+        extra: `n=${xs.length}`,
+      });
+      info(`  ${name}: p50=${ms(median(xs))} p99=${ms(p99)} n=${xs.length}`);
     }
     {
-      const xs = await sample(N, WARM, (k) => h.screen(officer, SCREENS.caseOpen(fx.caseIds[k]!), calls));
+      const xs = await sample(N, WARM, (k) =>
+        h.screen(officer, SCREENS.caseOpen(fx.caseIds[k % fx.caseIds.length]!), calls),
+      );
       const p99 = percentile(xs, 99);
       lines.push({
         name: 'case page: open a case (4 calls)',
@@ -615,7 +639,9 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
         p99,
         base50: b50,
         verdict: verdict(p99 < TARGET_P99_MS),
+        extra: `n=${xs.length}`,
       });
+      info(`  case page: p50=${ms(median(xs))} p99=${ms(p99)} n=${xs.length}`);
     }
     {
       let found = 0;
@@ -637,6 +663,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
         verdict: verdict(p99 < TARGET_P99_MS && found === fx.customers.length),
         extra: `found ${found}/${fx.customers.length}`,
       });
+      info(`  customer search: p50=${ms(median(xs))} p99=${ms(p99)} found ${found}/${fx.customers.length}`);
       info(
         `  e.g. ${fx.customers
           .slice(0, 4)
@@ -677,6 +704,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
       verdict: verdict(mixed.rps >= TARGET_MIXED_RPS),
       extra: `${mixed.rps.toFixed(0)} req/s (baseline ${mixedBase.rps.toFixed(0)} req/s, ${ratio(mixedBase.rps, mixed.rps)} faster; target >= ${TARGET_MIXED_RPS})`,
     });
+    info(`  mixed: ${mixed.rps.toFixed(0)} req/s p99=${ms(percentile(mixed.lat, 99))}`);
 
     if (dialect === 'postgres') {
       for (const clients of [1, 4, 16]) {
@@ -700,6 +728,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
           verdict: clients === 16 ? verdict(perS >= TARGET_CREATE_PER_S) : '',
           extra: `${perS.toFixed(0)} cases/s${clients === 16 ? ` (target >= ${TARGET_CREATE_PER_S} with 16)` : ''}`,
         });
+        info(`  create with ${clients} clients: ${perS.toFixed(0)} cases/s`);
       }
     }
 
