@@ -11,6 +11,8 @@ import { KnowledgePage } from '../features/knowledge/knowledge-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { NotificationBell } from '../features/notifications/bell.tsx';
 import { ScriptsPage } from '../features/scripts/scripts-page.tsx';
+import { SearchBox } from '../features/search/search-box.tsx';
+import { SearchPage } from '../features/search/search-page.tsx';
 import { LiveProvider } from './live.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -76,6 +78,7 @@ function Shell() {
               </a>
             )}
           </nav>
+          <SearchBox />
           <NotificationBell role={user.role} />
           <span className="who">
             {user.displayName}
@@ -100,6 +103,7 @@ function Shell() {
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}
           {screen === 'kb' && <KnowledgePage user={user} />}
+          {screen === 'search' && <SearchPage />}
           {screen === 'scripts' && can(user.role, 'templates.manage') && <ScriptsPage />}
         </main>
       </div>
