@@ -600,6 +600,10 @@ async function readCentre(t: VolumeTarget): Promise<Centre> {
       .selectFrom('sla_policies')
       .select(['id', 'name', 'calendar_id', 'first_response_minutes', 'resolution_minutes'])
       .execute();
+    const cases = await db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const counter = await db
       .selectFrom('counters')
       .select('value')
@@ -623,7 +627,8 @@ async function readCentre(t: VolumeTarget): Promise<Centre> {
           },
         ]),
       ),
-      referenceBase: Number(counter?.value ?? 0),
+      // The demo's references are gap-free from 1; a sequence (PostgreSQL) leaves the counter behind.
+      referenceBase: Math.max(Number(counter?.value ?? 0), Number(cases.n)),
     };
   } finally {
     await store.close();
@@ -963,6 +968,9 @@ async function generate(
   }
   // The next case created through the app follows on.
   await sink.exec(`UPDATE counters SET value = ${centre.referenceBase + n.cases} WHERE name = 'case'`);
+  // PostgreSQL may take references from a sequence instead (setval is strict: a no-op without one).
+  if (t.dialect === 'postgres')
+    await sink.exec(`SELECT setval(to_regclass('case_reference_seq'), ${centre.referenceBase + n.cases})`);
   await sink.flushAll();
   info(`  ${t.label}: rebuilding indexes`);
   await sink.rebuildIndexes();
