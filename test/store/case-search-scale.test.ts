@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RANKED } from '../../src/server/modules/cases/case-search.ts';
+import { RANKED, WINDOW } from '../../src/server/modules/cases/case-search.ts';
 import { newId } from '../../src/server/platform/ids.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
@@ -119,12 +119,23 @@ for (const dialect of await dialects()) {
       assert.equal(mine.total, 10);
       assert.equal(mine.exact, true);
       assert.equal(mine.order, dialect === 'sqlite' ? 'newest' : 'relevance');
+      assert.equal(mine.window, null);
       assert.deepEqual(
         mine.items.map((h: { caseId: string }) => h.caseId).sort(),
         ids.filter((_, i) => i % 1000 === 0).sort(),
       );
 
-      // Both words: the rare one bounds the match.
+      // A status filter (not indexed) on a word in 10,000 cases: on SQLite checked on the newest
+      // WINDOW, and said so; PostgreSQL's planner checks them all.
+      const open = await search('q=zebra&status=open');
+      assert.equal(open.window, dialect === 'sqlite' ? WINDOW : null);
+      assert.equal(open.more, true);
+      assert.equal(open.exact, false);
+      assert.deepEqual(
+        open.items.map((h: { caseId: string }) => h.caseId),
+        ids.slice(-LIMIT).reverse(),
+      );
+
       // Both words: the rare one bounds the match; the common one is too common for bm25's statistics.
       const both = await search('q=zebra%20quetzal');
       assert.equal(both.total, 1);

@@ -22,8 +22,10 @@ import type { CasesTable } from '../../platform/db/schema.ts';
 /** Matches the engine ranks by relevance; past this many, newest first. */
 export const RANKED = 1000;
 /** On SQLite, filters (owner, dates) that keep at most this many cases lead the search (see drive). */
-const FEW = 5000;
-type Drive = 'words' | 'cases';
+const FEW = 200;
+/** On SQLite, filters other than those are checked on at most this many of the newest matches. */
+export const WINDOW = 5000;
+type Drive = 'words' | 'cases' | 'window';
 /**
  * relevance: bm25 (SQLite) / ts_rank (PostgreSQL); subject_first: cases with every word in the subject,
  * newest first, then the others newest first; newest: case creation order.
@@ -68,6 +70,12 @@ export interface CaseSearchResult {
   total: number;
   exact: boolean;
   order: Order;
+  /**
+   * Null when every match was checked against the filters; else the filters were applied to this
+   * many newest matches only (SQLite, filters beyond an owner or dates with at most FEW cases, and
+   * words in more than WINDOW cases): the answer says so rather than pretend to be complete.
+   */
+  window: number | null;
 }
 
 /** Letters and digits, lower case, accents dropped: what both engines index and are asked for. */
@@ -216,19 +224,27 @@ export class CaseSearch {
     const ref = parseReference(query);
     const reference = ref ? await this.byReference(ref, filters) : null;
     const words = [...new Set(fold(query))].slice(0, MAX_WORDS);
-    if (!words.length) return { reference, items: [], total: 0, exact: true, order: 'relevance' };
+    if (!words.length)
+      return { reference, items: [], total: 0, exact: true, order: 'relevance', window: null };
 
-    const drive = await this.drive(filters, work);
+    const drive = await this.drive(words, filters, work);
     work.engineQueries++;
     const found = await this.count(words, filters, drive);
     const exact = found <= RANKED;
     // bm25 reads each word's whole doclist for its statistics, once per document looked up by rowid:
     // when the filters lead, their (few) cases come newest first instead.
-    work.order = !exact || drive === 'cases' ? 'newest' : await this.rankable(words, work);
+    work.order = !exact || drive !== 'words' ? 'newest' : await this.rankable(words, work);
     work.engineQueries++;
     const ids = found ? await this.matches(words, filters, limit, work.order, drive) : [];
     const items = await this.hits(ids, words);
-    return { reference, items, total: Math.min(found, RANKED), exact, order: work.order };
+    return {
+      reference,
+      items,
+      total: Math.min(found, RANKED),
+      exact: exact && drive !== 'window',
+      order: work.order,
+      window: drive === 'window' ? WINDOW : null,
+    };
   }
 
   private async byReference(reference: string, f: CaseSearchFilters): Promise<CaseHit | null> {
@@ -259,20 +275,31 @@ export class CaseSearch {
    * On SQLite, which side leads. The engine walks a word's matches and each is checked against the
    * filters: quick while most pass, but an owner or a few days among a common word's matches would
    * mean walking all of them. When the owner or dates (both indexed on cases) keep at most FEW cases,
-   * those lead instead, and FTS5 tests each case's document by rowid. PostgreSQL's planner makes this
-   * choice itself (GIN bitmap and btree), from its statistics.
+   * those lead instead, and FTS5 tests each case's document by rowid (~0.1 ms each). Otherwise, when
+   * the words are in more than WINDOW cases, the filters are applied to the newest WINDOW of them and
+   * the answer says so (window). PostgreSQL's planner makes this choice itself (GIN bitmap and btree,
+   * from its statistics).
    */
-  private async drive(f: CaseSearchFilters, work: { engineQueries: number }): Promise<Drive> {
-    if (this.dialect !== 'sqlite' || !(f.assigneeId || f.from || f.to)) return 'words';
+  private async drive(
+    words: string[],
+    f: CaseSearchFilters,
+    work: { engineQueries: number },
+  ): Promise<Drive> {
+    if (this.dialect !== 'sqlite' || !this.hasFilters(f)) return 'words';
+    const db = this.ctx.store.db;
+    if (f.assigneeId || f.from || f.to) {
+      work.engineQueries++;
+      const inner = this.filtered(db.selectFrom('cases as c'), f)
+        .select(sql`1`.as('one'))
+        .limit(FEW + 1);
+      const r = await db
+        .selectFrom(inner.as('m'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      if (Number(r.n) <= FEW) return 'cases';
+    }
     work.engineQueries++;
-    const inner = this.filtered(this.ctx.store.db.selectFrom('cases as c'), f)
-      .select(sql`1`.as('one'))
-      .limit(FEW + 1);
-    const r = await this.ctx.store.db
-      .selectFrom(inner.as('m'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n) <= FEW ? 'cases' : 'words';
+    return (await this.count(words, {}, 'words', WINDOW + 1)) > WINDOW ? 'window' : 'words';
   }
 
   /**
@@ -291,10 +318,13 @@ export class CaseSearch {
   }
 
   /** Every word must match; up to RANKED + 1 matches are counted (the engine stops there). */
-  private async count(words: string[], f: CaseSearchFilters, drive: Drive): Promise<number> {
-    const inner = this.base(words, f, drive)
-      .select(sql`1`.as('one'))
-      .limit(RANKED + 1);
+  private async count(
+    words: string[],
+    f: CaseSearchFilters,
+    drive: Drive,
+    cap = RANKED + 1,
+  ): Promise<number> {
+    const inner = this.base(words, f, drive).select(sql`1`.as('one')).limit(cap);
     const r = await this.ctx.store.db
       .selectFrom(inner.as('m'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -326,7 +356,7 @@ export class CaseSearch {
       return [...first, ...rest.map((r) => r.case_id).filter((id) => !seen.has(id))].slice(0, limit);
     }
     let q = this.base(words, f, drive).select('s.case_id').limit(limit);
-    if (this.dialect === 'sqlite' && drive === 'cases') {
+    if (this.dialect === 'sqlite' && drive !== 'words') {
       // Not f.rowid: asked for an order, FTS5 would read the word's whole doclist backwards per case.
       q = q.orderBy('s.doc', 'desc');
     } else if (this.dialect === 'sqlite') {
@@ -365,10 +395,18 @@ export class CaseSearch {
           f,
         );
       }
+      // window: the newest WINDOW matches, in the engine's own order, then their cases and the filters.
+      const from =
+        drive === 'window'
+          ? sql<{
+              rowid: number;
+              rank: number;
+            }>`(SELECT rowid AS rowid FROM case_fts WHERE case_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${WINDOW})`
+          : sql<{ rowid: number; rank: number }>`case_fts`;
       let q = db
-        .selectFrom(sql<{ rowid: number; rank: number }>`case_fts`.as('f'))
-        .innerJoin('case_search as s', (j) => j.on(sql<boolean>`s.doc = f.rowid`))
-        .where(sql<boolean>`case_fts MATCH ${match}`);
+        .selectFrom(from.as('f'))
+        .innerJoin('case_search as s', (j) => j.on(sql<boolean>`s.doc = f.rowid`));
+      if (drive !== 'window') q = q.where(sql<boolean>`case_fts MATCH ${match}`);
       if (joined) q = this.filtered(q.innerJoin('cases as c', 'c.id', 's.case_id'), f) as typeof q;
       return q;
     }

@@ -54,9 +54,10 @@ export class SearchService {
             total: cases.total,
             exact: cases.exact,
             more: !cases.exact || cases.total > cases.items.length,
+            window: cases.window,
             order: cases.order,
           }
-        : { items: [], total: 0, exact: true, more: false, order: 'relevance' },
+        : { items: [], total: 0, exact: true, more: false, window: null, order: 'relevance' },
       customers: { items: customers.slice(0, limit), more: customers.length > limit },
       articles: { items: articles.items.slice(0, limit), more: articles.items.length > limit },
     };

@@ -133,7 +133,13 @@ export function SearchPage() {
           <>
             <section aria-labelledby="found-cases">
               <h2 id="found-cases">Cases ({caseCount})</h2>
-              {!shown.cases.exact && (
+              {shown.cases.window !== null && (
+                <p className="muted">
+                  These words are in more than {shown.cases.window.toLocaleString()} cases: the filters were
+                  checked on the newest {shown.cases.window.toLocaleString()}. Add a word to search them all.
+                </p>
+              )}
+              {!shown.cases.exact && shown.cases.window === null && (
                 <p className="muted">
                   More than {shown.cases.total.toLocaleString()} cases have these words: the newest are
                   listed. Add a word or a filter to narrow them.
