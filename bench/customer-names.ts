@@ -1,5 +1,5 @@
 /**
- * Customer name search at a real centre's size: 250,000 customers whose names share a few dozen
+ * Customer name search at a real centre's size (names only: identifiers have their own lookup): 250,000 customers whose names share a few dozen
  * surnames and given names (so every word is common), 200 random customers searched by their
  * full name through the real service path (CustomersService.search, 20 hits, as the search box
  * asks). Prints how many were found and the latency, against a bare baseline measured in the same
@@ -7,15 +7,14 @@
  *
  * Run alone: node bench/customer-names.ts            (SQLite, a temporary file)
  *            BENCH_DB=postgres node bench/customer-names.ts   (a throw-away schema at FRONTLINE_BENCH_PG_URL)
- * Knobs: BENCH_CUSTOMERS (250000), BENCH_SEARCHES (200), BENCH_KEEP=1 keeps the SQLite file.
+ * Knobs: BENCH_CUSTOMERS (250000), BENCH_SEARCHES (200), BENCH_KEEP=1 keeps the SQLite file or the PostgreSQL schema.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import { lookupKeys } from '../src/server/modules/customers/customers.repo.ts';
 import { CustomersService } from '../src/server/modules/customers/customers.service.ts';
-import { normalizeName } from '../src/server/modules/customers/normalize.ts';
+import { namePrefixes, normalizeName } from '../src/server/modules/customers/normalize.ts';
 import type { Actor } from '../src/server/platform/audit.ts';
 import { systemClock } from '../src/server/platform/clock.ts';
 import { loadConfig } from '../src/server/platform/config.ts';
@@ -85,39 +84,19 @@ function customerAt(i: number, at: string) {
 
 type Row = ReturnType<typeof customerAt>;
 
-/** Rows for the lookup index through the app's own lookupKeys(). */
-const keysOf = (c: Row) =>
-  lookupKeys(
-    {
-      ...c,
-      id_type: null,
-      id_number: null,
-      date_of_birth: null,
-      address: null,
-      preferred_language: null,
-      preferred_channel: null,
-      segment: null,
-      merged_into_id: null,
-      merged_at: null,
-    },
-    [],
-    [],
-    '65',
-  );
-
 async function loadSqlite(file: string, want: Set<number>, ids: Map<number, string>): Promise<void> {
   const raw = new DatabaseSync(file);
   raw.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576');
   const insC = raw.prepare(
     `INSERT INTO customers (${COLS.join(', ')}) VALUES (${COLS.map(() => '?').join(', ')})`,
   );
-  const insL = raw.prepare('INSERT OR IGNORE INTO customer_lookup (key, kind, customer_id) VALUES (?, ?, ?)');
+  const insN = raw.prepare('INSERT INTO customer_names (customer_id, words, prefixes) VALUES (?, ?, ?)');
   raw.exec('BEGIN');
   const base = Date.parse('2020-01-01T00:00:00.000Z');
   for (let i = 0; i < N; i++) {
     const c = customerAt(i, new Date(base + i * 60_000).toISOString());
     insC.run(...COLS.map((k) => c[k]));
-    for (const r of keysOf(c)) insL.run(r.key, r.kind, r.customer_id);
+    insN.run(c.id, c.name_norm, namePrefixes(c.name_norm));
     if (want.has(i)) ids.set(i, c.id);
   }
   raw.exec('COMMIT');
@@ -140,13 +119,12 @@ async function loadPg(client: pg.Client, schema: string, want: Set<number>, ids:
       `INSERT INTO "${schema}".customers (${COLS.join(', ')}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::timestamptz[], $10::int[])`,
       COLS.map((k) => cs.map((c) => c[k])),
     );
-    const ls = cs.flatMap(keysOf);
     await client.query(
-      `INSERT INTO "${schema}".customer_lookup (key, kind, customer_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [ls.map((l) => l.key), ls.map((l) => l.kind), ls.map((l) => l.customer_id)],
+      `INSERT INTO "${schema}".customer_names (customer_id, words, prefixes) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+      [cs.map((c) => c.id), cs.map((c) => c.name_norm), cs.map((c) => namePrefixes(c.name_norm))],
     );
   }
-  await client.query(`ANALYZE "${schema}".customers; ANALYZE "${schema}".customer_lookup`);
+  await client.query(`ANALYZE "${schema}".customers; ANALYZE "${schema}".customer_names`);
 }
 
 async function main(): Promise<void> {
@@ -201,7 +179,8 @@ async function main(): Promise<void> {
         })
       ).rows.map((x: { id: string }) => x.id);
     cleanup = async () => {
-      await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+      if (process.env.BENCH_KEEP === '1') info(`kept schema ${schema}`);
+      else await client.query(`DROP SCHEMA "${schema}" CASCADE`);
       await client.end();
     };
   }

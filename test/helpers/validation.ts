@@ -37,6 +37,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   login_attempts: true,
   customers: true,
   customer_lookup: true,
+  customer_names: true,
   accounts: true,
   services: true,
   contacts: true,

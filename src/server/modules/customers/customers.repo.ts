@@ -1,8 +1,8 @@
-import type { Selectable } from 'kysely';
-import type { Executor } from '../../platform/db/index.ts';
+import { type Selectable, sql } from 'kysely';
+import type { Dialect, Executor } from '../../platform/db/index.ts';
 import type { AccountsTable, CustomersTable, ServicesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { emailKey, identifierKey, nameTokens, phoneKeys } from './normalize.ts';
+import { emailKey, identifierKey, namePrefixes, phoneKeys } from './normalize.ts';
 
 export type LookupRow = { key: string; kind: string; customer_id: string };
 
@@ -17,7 +17,6 @@ export function lookupKeys(
   const add = (kind: string, key: string) => {
     if (key) rows.set(`${kind}|${key}`, { key, kind, customer_id: c.id });
   };
-  for (const t of nameTokens(c.display_name)) add('name', t);
   if (c.id_number) add('id_number', identifierKey(c.id_number));
   for (const p of parseJson<{ number: string }[]>(c.phones, []))
     for (const k of phoneKeys(p.number, countryCode)) add('phone', k);
@@ -52,6 +51,19 @@ export async function reindexCustomer(trx: Executor, customerId: string, country
   await trx.deleteFrom('customer_lookup').where('customer_id', '=', customerId).execute();
   const rows = lookupKeys(c, accounts, services, countryCode);
   if (rows.length) await trx.insertInto('customer_lookup').values(rows).execute();
+  const names = { words: c.name_norm, prefixes: namePrefixes(c.name_norm) };
+  const named = await trx
+    .updateTable('customer_names')
+    .set(names)
+    .where('customer_id', '=', customerId)
+    .where('words', '!=', c.name_norm)
+    .executeTakeFirst();
+  if (!Number(named.numUpdatedRows))
+    await trx
+      .insertInto('customer_names')
+      .values({ customer_id: customerId, ...names })
+      .onConflict((oc) => oc.column('customer_id').doNothing())
+      .execute();
 }
 
 export function findByKeys(db: Executor, keys: string[]) {
@@ -64,58 +76,42 @@ export function findByKeys(db: Executor, keys: string[]) {
     .execute();
 }
 
-const prefixEnd = (prefix: string) => `${prefix}\uffff`;
-
 /**
- * How many name words start with each prefix, each counted no further than `cap`: the cost is
- * bounded by `cap` per word, never by the table, and tells which word is rarest.
+ * Customers having, for every word, a name word starting with it (`exact`: equal to it), through
+ * the full-text index: the engine intersects the words' posting lists, so no customer matching
+ * every word is dropped, and the cost follows the words' postings, not the table. Words are
+ * normalised letters and digits only (normalize.ts), so they are safe inside the query syntax.
  */
-export async function namePrefixCounts(db: Executor, prefixes: string[], cap: number): Promise<number[]> {
-  const counts = await Promise.all(
-    prefixes.map((p) =>
-      db
-        .selectFrom((eb) =>
-          eb
-            .selectFrom('customer_lookup')
-            .select('customer_id')
-            .where('key', '>=', p)
-            .where('key', '<', prefixEnd(p))
-            .where('kind', '=', 'name')
-            .limit(cap)
-            .as('r'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ),
-  );
-  return counts.map((c) => Number(c.n));
-}
-
-/**
- * Customers with, for every prefix, a name word starting with it. Walks the index range of
- * `driver` (pass the rarest word) and checks each other word with one seek on
- * (customer_id, kind, key): the cost is the driver's range, not the table. In key order, so
- * customers whose word equals the driver come first when `limit` cuts.
- */
-export function findByNamePrefixes(db: Executor, driver: string, others: string[], limit: number) {
-  let q = db
-    .selectFrom('customer_lookup as a')
-    .select(['a.customer_id', 'a.key'])
-    .where('a.key', '>=', driver)
-    .where('a.key', '<', prefixEnd(driver))
-    .where('a.kind', '=', 'name');
-  for (const t of others)
-    q = q.where(({ exists, selectFrom, lit }) =>
-      exists(
-        selectFrom('customer_lookup as b')
-          .select(lit(1).as('one'))
-          .whereRef('b.customer_id', '=', 'a.customer_id')
-          .where('b.kind', '=', 'name')
-          .where('b.key', '>=', t)
-          .where('b.key', '<', prefixEnd(t)),
-      ),
-    );
-  return q.orderBy('a.key').orderBy('a.customer_id').limit(limit).execute();
+export async function findByNameWords(
+  db: Executor,
+  dialect: Dialect,
+  words: string[],
+  exact: boolean,
+  limit: number,
+): Promise<string[]> {
+  const safe = words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
+  if (!safe.length) return [];
+  if (dialect === 'sqlite') {
+    const match = safe.map((w) => `"${w}"${exact ? '' : '*'}`).join(' ');
+    const r = await sql<{ customer_id: string }>`
+      SELECT n.customer_id FROM customer_names_fts f JOIN customer_names n ON n.doc = f.rowid
+      WHERE customer_names_fts MATCH ${match} LIMIT ${limit}`.execute(db);
+    return r.rows.map((x) => x.customer_id);
+  }
+  // Prefixes are words of their own in `ptsv` (normalize.ts namePrefixes): exact lookups either way.
+  const query = safe.map((w) => `'${w}'`).join(' & ');
+  // OFFSET 0 fences the limit off from the planner: with it, PostgreSQL guesses that a sequential
+  // scan finds `limit` matches early and reads the whole table for a name that has eight.
+  const r = exact
+    ? await sql<{ customer_id: string }>`
+      SELECT customer_id FROM (
+        SELECT customer_id FROM customer_names WHERE tsv @@ to_tsquery('simple', ${query}) OFFSET 0
+      ) m LIMIT ${limit}`.execute(db)
+    : await sql<{ customer_id: string }>`
+      SELECT customer_id FROM (
+        SELECT customer_id FROM customer_names WHERE ptsv @@ to_tsquery('simple', ${query}) OFFSET 0
+      ) m LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => x.customer_id);
 }
 
 /** Customers whose whole normalised name is `norm` (one seek on customers_name_norm). */

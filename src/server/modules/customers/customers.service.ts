@@ -26,8 +26,7 @@ import {
   accountsWithServices,
   findByFullName,
   findByKeys,
-  findByNamePrefixes,
-  namePrefixCounts,
+  findByNameWords,
   reindexCustomer,
 } from './customers.repo.ts';
 import { findHolders } from './duplicates.ts';
@@ -50,8 +49,6 @@ type Hit = Static<typeof CustomerSearchHit>;
 
 /** Name matches considered for ranking; a search that matches more is too broad to list anyway. */
 const NAME_MATCHES = 1000;
-/** Word frequencies are counted up to this; above it a word is "common" and any common word may drive. */
-const RARITY_CAP = 20_000;
 
 const KIND_SCORE: Record<string, number> = {
   id_number: 100,
@@ -179,6 +176,18 @@ export class CustomersService {
       presentAccount(x.account, x.services, true),
     );
     return presentCustomer(c, accounts, true);
+  }
+
+  /** Names for a page of records (a queue's customer column): the name is not a masked particular. */
+  async names(ids: string[]): Promise<Record<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return {};
+    const rows = await this.db
+      .selectFrom('customers')
+      .select(['id', 'display_name'])
+      .where('id', 'in', unique)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
   }
 
   async compareParticulars(
@@ -355,24 +364,21 @@ export class CustomersService {
   }
 
   /**
-   * Every customer with a name word starting with each typed word, up to NAME_MATCHES of them. The
-   * rarest word drives (counted, capped, so the choice costs no more than the cap), each other word
-   * is one index seek per candidate: the cost follows the rarest word, never the table, and no
-   * candidate is dropped before every word was checked. A name typed in full as stored is found
-   * by its own seek too, so it is never lost among thousands sharing its words.
+   * Every customer with a name word starting with each typed word (up to NAME_MATCHES), through the
+   * full-text index. When that many match, the words typed in full are asked for too, and the
+   * name typed as stored by its own seek, so the likeliest people are never cut off by the cap.
    */
   private async searchNames(tokens: string[], norm: string): Promise<string[]> {
-    const counts = await namePrefixCounts(this.db, tokens, RARITY_CAP);
-    const order = tokens
-      .map((t, i) => ({ t, n: counts[i]! }))
-      .sort((a, b) => a.n - b.n || b.t.length - a.t.length);
-    if (order[0]!.n === 0) return [];
-    const [driver, ...others] = order.map((o) => o.t);
-    const [rows, exact] = await Promise.all([
-      findByNamePrefixes(this.db, driver!, others, NAME_MATCHES),
+    const dialect = this.ctx.store.dialect;
+    const [prefixed, exact] = await Promise.all([
+      findByNameWords(this.db, dialect, tokens, false, NAME_MATCHES),
       findByFullName(this.db, norm, 50),
     ]);
-    return [...new Set([...exact.map((r) => r.id), ...rows.map((r) => r.customer_id)])];
+    const whole =
+      prefixed.length >= NAME_MATCHES
+        ? await findByNameWords(this.db, dialect, tokens, true, NAME_MATCHES)
+        : [];
+    return [...new Set([...exact.map((r) => r.id), ...whole, ...prefixed])];
   }
 
   async search(actor: Actor, q: string, limit: number): Promise<Hit[]> {

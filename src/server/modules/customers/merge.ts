@@ -100,6 +100,7 @@ export async function mergeRecords(
     .execute();
   // The loser leaves the search; its ID number is free only because it now belongs to the winner.
   await trx.deleteFrom('customer_lookup').where('customer_id', '=', loser.id).execute();
+  await trx.deleteFrom('customer_names').where('customer_id', '=', loser.id).execute();
   await reindexCustomer(trx, winner.id, m.countryCode);
 
   const what = {

@@ -16,6 +16,20 @@ export function nameTokens(s: string): string[] {
   return [...new Set(normalizeName(s).split(' ').filter(Boolean))];
 }
 
+/**
+ * Every prefix of every word of a normalised name ("tan wei" → "t ta tan w we wei"), indexed as
+ * words of their own on PostgreSQL: a prefix search is then exact lookups, which GIN intersects
+ * by skipping through posting trees, instead of partial matches it must collect in full.
+ */
+export function namePrefixes(norm: string): string {
+  const out = new Set<string>();
+  for (const w of norm.split(' ').filter(Boolean)) {
+    const chars = [...w];
+    for (let i = 1; i <= chars.length; i++) out.add(chars.slice(0, i).join(''));
+  }
+  return [...out].join(' ');
+}
+
 /** NRIC, passport, account numbers: case and punctuation are not significant. */
 export function identifierKey(s: string): string {
   return s.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -94,6 +94,14 @@ export interface CustomersTable {
   merged_into_id: string | null;
   merged_at: Instant | null;
 }
+/** Each live customer's name words under the full-text engine (customers/customers.repo.ts). */
+export interface CustomerNamesTable {
+  doc: Generated<number>;
+  customer_id: string;
+  words: string;
+  /** Every prefix of every word (PostgreSQL searches these; SQLite's FTS5 has prefix indexes). */
+  prefixes: Generated<string>;
+}
 export interface CustomerLookupTable {
   key: string;
   kind: string;
@@ -609,6 +617,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   customers: CustomersTable;
   customer_lookup: CustomerLookupTable;
+  customer_names: CustomerNamesTable;
   accounts: AccountsTable;
   services: ServicesTable;
   contacts: ContactsTable;
