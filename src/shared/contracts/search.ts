@@ -61,12 +61,12 @@ export const SearchResult = Type.Object({
     window: Nullable(
       Type.Integer({
         description:
-          'Null when the filters were checked on every match; else on this many newest matches only (SQLite: status or type filters, or an owner or dates keeping more than 200 cases, with words in more than 5,000 cases)',
+          'Null when the filters were checked on every match; else on this many newest matches only (status or type filters, or an owner or dates keeping more than 200 cases, with words in more than 5,000 cases)',
       }),
     ),
     order: StringEnum(['relevance', 'subject_first', 'newest'] as const, {
       description:
-        'relevance: bm25 (SQLite) / ts_rank (PostgreSQL), up to 1,000 matches; past that newest first (a word most cases have). On SQLite: subject_first (every word in the subject first, then newest) when one of several words is in more than 1,000 cases, and newest first when an owner or dates keep at most 5,000 cases (they lead the search).',
+        'relevance: bm25 (SQLite) / ts_rank (PostgreSQL), up to 1,000 matches; past that newest first (a word most cases have). On SQLite, subject_first (every word in the subject first, then newest) when one of several words is in more than 1,000 cases. With filters that keep at most 200 cases (an owner, dates) or a window: newest first.',
     }),
   }),
   customers: Type.Object({ items: Type.Array(CustomerSearchHit), more }),

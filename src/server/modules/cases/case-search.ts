@@ -21,9 +21,9 @@ import type { CasesTable } from '../../platform/db/schema.ts';
 
 /** Matches the engine ranks by relevance; past this many, newest first. */
 export const RANKED = 1000;
-/** On SQLite, filters (owner, dates) that keep at most this many cases lead the search (see drive). */
+/** Filters (owner, dates) that keep at most this many cases lead the search (see drive). */
 const FEW = 200;
-/** On SQLite, filters other than those are checked on at most this many of the newest matches. */
+/** Other filters are checked on at most this many of the newest matches (see drive). */
 export const WINDOW = 5000;
 type Drive = 'words' | 'cases' | 'window';
 /**
@@ -72,8 +72,8 @@ export interface CaseSearchResult {
   order: Order;
   /**
    * Null when every match was checked against the filters; else the filters were applied to this
-   * many newest matches only (SQLite, filters beyond an owner or dates with at most FEW cases, and
-   * words in more than WINDOW cases): the answer says so rather than pretend to be complete.
+   * many newest matches only (filters beyond an owner or dates with at most FEW cases, and words in
+   * more than WINDOW cases): the answer says so rather than pretend to be complete.
    */
   window: number | null;
 }
@@ -272,20 +272,20 @@ export class CaseSearch {
   }
 
   /**
-   * On SQLite, which side leads. The engine walks a word's matches and each is checked against the
+   * Which side leads. The engine walks a word's matches and each is checked against the
    * filters: quick while most pass, but an owner or a few days among a common word's matches would
    * mean walking all of them. When the owner or dates (both indexed on cases) keep at most FEW cases,
    * those lead instead, and FTS5 tests each case's document by rowid (~0.1 ms each). Otherwise, when
    * the words are in more than WINDOW cases, the filters are applied to the newest WINDOW of them and
-   * the answer says so (window). PostgreSQL's planner makes this choice itself (GIN bitmap and btree,
-   * from its statistics).
+   * the answer says so (window). The same on PostgreSQL, whose planner would otherwise walk the
+   * primary key backwards or read every match of a common word from the GIN index.
    */
   private async drive(
     words: string[],
     f: CaseSearchFilters,
     work: { engineQueries: number },
   ): Promise<Drive> {
-    if (this.dialect !== 'sqlite' || !this.hasFilters(f)) return 'words';
+    if (!this.hasFilters(f)) return 'words';
     const db = this.ctx.store.db;
     if (f.assigneeId || f.from || f.to) {
       work.engineQueries++;
@@ -410,9 +410,28 @@ export class CaseSearch {
       if (joined) q = this.filtered(q.innerJoin('cases as c', 'c.id', 's.case_id'), f) as typeof q;
       return q;
     }
-    let q = db
-      .selectFrom('case_search as s')
-      .where(sql<boolean>`s.tsv @@ to_tsquery('simple', ${tsquery(words)})`);
+    const matching = sql<boolean>`s.tsv @@ to_tsquery('simple', ${tsquery(words)})`;
+    let q = db.selectFrom('case_search as s').where(matching);
+    if (drive === 'cases') {
+      // OFFSET 0 keeps the planner from merging the filtered cases into the join: they lead.
+      const fc = this.filtered(db.selectFrom('cases as c').select('c.id'), f).offset(0);
+      return db
+        .selectFrom(fc.as('fc'))
+        .innerJoin('case_search as s', 's.case_id', 'fc.id')
+        .where(matching) as unknown as typeof q;
+    }
+    if (drive === 'window') {
+      const win = db
+        .selectFrom('case_search as w')
+        .select(['w.doc', 'w.case_id'])
+        .where(sql<boolean>`w.tsv @@ to_tsquery('simple', ${tsquery(words)})`)
+        .orderBy('w.doc', 'desc')
+        .limit(WINDOW);
+      return this.filtered(
+        db.selectFrom(win.as('s')).innerJoin('cases as c', 'c.id', 's.case_id'),
+        f,
+      ) as unknown as typeof q;
+    }
     if (joined) q = this.filtered(q.innerJoin('cases as c', 'c.id', 's.case_id'), f) as typeof q;
     return q;
   }
