@@ -107,43 +107,41 @@ for (const dialect of await dialects()) {
       assert.deepEqual(await search('Fernandez Quixotic'), []);
     });
 
-    if (dialect === 'sqlite')
-      test('its statements seek indexes: no scan of customers or customer_lookup', async () => {
-        const db = t.ctx.store.db;
-        const captured: CompiledQuery[] = [];
-        // The same service over a Kysely that records each statement it compiles.
-        const recording = db.withPlugin({
-          transformQuery: ({ node, queryId }) => {
-            captured.push(db.getExecutor().compileQuery(node, queryId));
-            return node;
-          },
-          transformResult: async ({ result }) => result,
-        });
-        const service = new CustomersService(
-          { ...t.ctx, store: { ...t.ctx.store, db: recording } },
-          async () => false,
-        );
-        const actor = { userId: t.users.officer.id, role: 'officer', via: 'token' } as const;
-        for (const q of [
-          'Fernandez Wei Ming',
-          'Ming Wei Rahmanisah',
-          'rahmanisah l',
-          'S1234567D',
-          '9123 4567',
-        ])
-          await service.search(actor, q, 20);
-        assert.ok(captured.length >= 5);
-        for (const c of captured) {
-          const plan = await db.executeQuery<{ detail: string }>(
-            CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]),
-          );
-          for (const row of plan.rows)
-            assert.doesNotMatch(
-              row.detail,
-              /^SCAN (customers|customer_lookup|customer_names|n)\b/,
-              `${row.detail} in ${c.sql}`,
-            );
-        }
+    test('its statements seek indexes (SQLite: no scan of any customers table; PostgreSQL: of the name index)', async () => {
+      const db = t.ctx.store.db;
+      const captured: CompiledQuery[] = [];
+      // The same service over a Kysely that records each statement it compiles.
+      const recording = db.withPlugin({
+        transformQuery: ({ node, queryId }) => {
+          captured.push(db.getExecutor().compileQuery(node, queryId));
+          return node;
+        },
+        transformResult: async ({ result }) => result,
       });
+      const service = new CustomersService(
+        { ...t.ctx, store: { ...t.ctx.store, db: recording } },
+        async () => false,
+      );
+      const actor = { userId: t.users.officer.id, role: 'officer', via: 'token' } as const;
+      for (const q of ['Fernandez Wei Ming', 'Ming Wei Rahmanisah', 'rahmanisah l', 'S1234567D', '9123 4567'])
+        await service.search(actor, q, 20);
+      assert.ok(captured.length >= 5);
+      const explain = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN';
+      const scan =
+        dialect === 'sqlite'
+          ? /^SCAN (customers|customer_lookup|customer_names|n)\b/
+          : // PostgreSQL plans by size: at 5,000 rows it may rightly read all of customers for a few
+            // hundred ids, and this table's lookup index is empty; the name index is never scanned.
+            /Seq Scan on customer_names\b/;
+      for (const c of captured) {
+        const plan = await db.executeQuery<Record<string, string>>(
+          CompiledQuery.raw(`${explain} ${c.sql}`, [...c.parameters]),
+        );
+        for (const row of plan.rows) {
+          const line = dialect === 'sqlite' ? row.detail! : row['QUERY PLAN']!;
+          assert.doesNotMatch(line, scan, `${line} in ${c.sql}`);
+        }
+      }
+    });
   });
 }
