@@ -14,6 +14,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
 import { CaseSearch } from './modules/cases/case-search.ts';
+import { CaseViews } from './modules/cases/case-views.ts';
 import { casesRoutes } from './modules/cases/cases.routes.ts';
 import { CasesService } from './modules/cases/cases.service.ts';
 import { CategoriesService } from './modules/cases/categories.service.ts';
@@ -45,14 +46,14 @@ import { SearchService } from './modules/search/search.service.ts';
 import { CalendarsService } from './modules/sla/calendars.service.ts';
 import { EscalationsService, watchingRules } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
-import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
-import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
 import { SolutionsService } from './modules/solutions/solutions.service.ts';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
+import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { DomainEventBus } from './platform/events.ts';
@@ -119,6 +120,12 @@ export function buildServices(ctx: Ctx) {
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
   const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
+  // A merged duplicate's follow-ups and words belong to the case kept.
+  events.on('case.merged', (trx, e) => commitments.onCaseMerged(trx, e.fromId, e.intoId));
+  events.on('case.merged', async (trx, e) => {
+    await caseSearch.reindex(trx, e.intoId);
+    await caseSearch.reindex(trx, e.fromId);
+  });
   // A customer merge moves the loser's contacts, cases and follow-ups to the record kept.
   events.on('customer.merged', (trx, e) => contacts.onCustomerMerged(trx, e.loserId, e.winnerId));
   events.on('customer.merged', (trx, e) => cases.onCustomerMerged(trx, e.loserId, e.winnerId));
@@ -134,6 +141,7 @@ export function buildServices(ctx: Ctx) {
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
   const caseDrafts = new CaseDrafts(ctx);
+  const caseViews = new CaseViews(ctx);
   const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments });
   const search = new SearchService({ caseSearch, customers, knowledge });
   const audit = new AuditService(ctx, { cases, customers });
@@ -155,6 +163,7 @@ export function buildServices(ctx: Ctx) {
     cases,
     caseSearch,
     caseDrafts,
+    caseViews,
     search,
     workspace,
     calendars,

@@ -169,7 +169,7 @@ describe('the notification bell in Chromium', { skip: !haveChromium }, () => {
     await escalation.getByRole('button', { name: 'Acknowledge' }).click();
     await escalation.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /^Notifications \(0\)$/ }).waitFor({ timeout: 5000 });
-    await page.getByRole('list', { name: 'Timeline' }).getByText('Escalation acknowledged').waitFor();
+    await page.getByRole('list', { name: 'Conversation' }).getByText('Escalation acknowledged').waitFor();
     const left = await services.notifications.list(
       { userId: await userId('lena'), role: 'team_leader', via: 'session' },
       { unread: true, limit: 10 },

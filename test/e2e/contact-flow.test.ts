@@ -129,10 +129,13 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await saved.getByRole('link').click();
     await page.getByTestId('case-status').waitFor();
     assert.equal(await page.getByTestId('case-status').innerText(), 'resolved');
-    const timeline = await page.getByRole('list', { name: 'Timeline' }).innerText();
-    assert.match(timeline, /Case created/);
+    const timeline = await page.getByRole('list', { name: 'Conversation' }).innerText();
+    assert.match(timeline, /Enquiry · Olivia Tan/);
     assert.match(timeline, /Status changed → resolved/);
-    assert.match(await page.locator('article').innerText(), /confirmed by the customer/);
+    assert.match(
+      await page.getByRole('complementary', { name: 'Case properties' }).innerText(),
+      /confirmed by the customer/,
+    );
     await assertAccessible(page, 'case page');
     await page.screenshot({ path: `${SHOTS}/03-case.png`, fullPage: true });
 
@@ -210,8 +213,8 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     assert.match(top, /urgent/);
     assert.match(top, /Highly critical/);
     // The highly critical policy (4 hours, around the clock) gives it a due time.
-    const dueCell = await rows.first().locator('td').nth(5).innerText();
-    assert.match(dueCell, /On time · .*\d{4}/, `SLA cell was "${dueCell}"`);
+    const dueCell = await rows.first().locator('td').nth(7).innerText();
+    assert.match(dueCell, /On time · due in \d+ (h|min)/, `SLA cell was "${dueCell}"`);
     await table.getByRole('button', { name: 'SLA' }).click();
     assert.equal(await lead.getByRole('combobox', { name: 'Order' }).inputValue(), 'due');
     await table
@@ -430,7 +433,12 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       'We have scheduled the plan change for Monday.',
     );
     await page.getByRole('button', { name: 'Add reply' }).click();
-    await page.getByText('Reply: We have scheduled the plan change for Monday.').waitFor();
+    await page
+      .getByRole('list', { name: 'Conversation' })
+      .getByText('We have scheduled the plan change for Monday.')
+      .waitFor();
+
+    await page.locator('summary', { hasText: 'Refer to a department' }).click();
 
     const refer = page.getByRole('group', { name: 'Refer to a department' });
     await refer.getByLabel('Reason').fill('Plan change needs billing');

@@ -90,6 +90,8 @@ describe('repeatable writes and live queues in Chromium', { skip: !haveChromium 
       .getByText('Call back with the refund date')
       .waitFor();
 
+    await page.locator('summary', { hasText: 'Refer to a department' }).click();
+
     const refer = page.getByRole('group', { name: 'Refer to a department' });
     await refer.getByLabel('Department').selectOption({ label: 'Billing' });
     await refer.getByLabel('Reason').fill('Refund needs Billing');
@@ -200,6 +202,7 @@ describe('repeatable writes and live queues in Chromium', { skip: !haveChromium 
     // team count of cases pending an action party moves.
     const officer = await desktop.signIn('olivia');
     await openCasePage(officer, c.id);
+    await officer.locator('summary', { hasText: 'Refer to a department' }).click();
     const refer = officer.getByRole('group', { name: 'Refer to a department' });
     await refer.getByLabel('Department').selectOption({ label: 'Billing' });
     await refer.getByLabel('Reason').fill('Refund needs Billing');

@@ -354,7 +354,7 @@ describe('knowledge in Chromium', { skip: !haveChromium }, () => {
     const kinds = (await services.cases.get(c.id)).timeline.map((e) => e.kind);
     assert.ok(kinds.includes('policy_flag.raised') && kinds.includes('policy_flag.answered'), kinds.join());
     // The timeline says it in words, not as the server's event names.
-    const timeline = await page.getByRole('list', { name: 'Timeline' }).innerText();
+    const timeline = await page.getByRole('list', { name: 'Conversation' }).innerText();
     assert.match(timeline, /Policy question raised/);
     assert.match(timeline, /Policy question answered/);
     assert.doesNotMatch(timeline, /policy_flag|policy flag\./);

@@ -60,7 +60,7 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     const c = await openCase('Trainer looks, changes nothing');
     const page = await desktop.signIn('tara');
     await openCasePage(page, c.id);
-    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.getByRole('list', { name: 'Conversation' }).waitFor();
     for (const name of [
       'Resume',
       'Resolve',
@@ -81,8 +81,9 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     // The officer who owns it still has every legal move.
     const officer = await desktop.signIn('olivia');
     await openCasePage(officer, c.id);
-    for (const name of ['Resolve', 'Add note', 'Refer'])
+    for (const name of ['Resolve', 'Add note'])
       await officer.getByRole('button', { name, exact: true }).waitFor();
+    await officer.locator('summary', { hasText: 'Refer to a department' }).waitFor();
     await page.close();
     await officer.close();
   });
@@ -132,12 +133,15 @@ describe('roles and conflicts in Chromium', { skip: !haveChromium }, () => {
     await openCasePage(a, c.id);
     await openCasePage(b, c.id);
 
-    await a.getByLabel('Resolution summary (for Resolve)').fill('Refunded by tab A');
+    // Resolve asks for the summary first, then resolves with it.
     await a.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await a.getByLabel('Resolution summary (for Resolve)').fill('Refunded by tab A');
+    await a.getByRole('button', { name: 'Resolve with this summary' }).click();
     await a.getByTestId('case-status').filter({ hasText: 'resolved' }).waitFor();
 
-    await b.getByLabel('Resolution summary (for Resolve)').fill('Tab B would overwrite this');
     await b.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await b.getByLabel('Resolution summary (for Resolve)').fill('Tab B would overwrite this');
+    await b.getByRole('button', { name: 'Resolve with this summary' }).click();
     const conflict = b.getByTestId('case-conflict');
     await conflict.waitFor();
     const text = (await conflict.textContent()) ?? '';

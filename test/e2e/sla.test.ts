@@ -122,7 +122,10 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
     assert.match(await fr.innerText(), /First response: breached · 0 h 2 min over/);
     // Resolution is still on time: no progress-update prompt yet.
     assert.equal(await page.getByRole('region', { name: 'Progress update' }).count(), 0);
-    assert.match(await page.getByRole('list', { name: 'Timeline' }).innerText(), /Escalation acknowledged/);
+    assert.match(
+      await page.getByRole('list', { name: 'Conversation' }).innerText(),
+      /Escalation acknowledged/,
+    );
     await assertAccessible(page, 'case page with service level');
     await page.screenshot({ path: `${SHOTS}/10-case-sla.png`, fullPage: true });
   });
@@ -177,7 +180,11 @@ describe('service levels in Chromium', { skip: !haveChromium }, () => {
     await assertAccessible(page, 'progress update prompt');
     await prompt.getByRole('button', { name: 'Send progress update' }).click();
     // Still amber after the update, so the prompt stays; the timeline records what was sent.
-    await page.getByRole('list', { name: 'Timeline' }).getByText('Progress update sent').first().waitFor();
+    await page
+      .getByRole('list', { name: 'Conversation' })
+      .getByText('Progress update sent')
+      .first()
+      .waitFor();
     const sent = await db
       .selectFrom('contacts')
       .select('notes')

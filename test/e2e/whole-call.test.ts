@@ -169,7 +169,7 @@ describe('a whole call in Chromium', { skip: !haveChromium }, () => {
 
     // The signposted case says on its record whom the customer was sent to and the number given.
     await logged.locator('li').nth(1).getByRole('link').click();
-    const timeline = page.getByRole('list', { name: 'Timeline' });
+    const timeline = page.getByRole('list', { name: 'Conversation' });
     await timeline.waitFor();
     assert.match(
       await timeline.innerText(),

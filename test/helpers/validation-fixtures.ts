@@ -33,6 +33,8 @@ export interface Fx {
   agreedSolutionId: string;
   disseminationId: string;
   policyFlagId: string;
+  /** A saved queue view of the officer's. */
+  viewId: string;
 }
 
 export async function buildFixtures(t: TestApp): Promise<Fx> {
@@ -161,6 +163,10 @@ export async function buildFixtures(t: TestApp): Promise<Fx> {
   const script = await t.services.scripts.create(SYSTEM_ACTOR, { name: 'Payment extension', steps });
   const archivedScript = await t.services.scripts.create(SYSTEM_ACTOR, { name: 'Old script', steps });
   await t.services.scripts.update(SYSTEM_ACTOR, archivedScript.id, { active: false });
+  const view = await t.services.caseViews.create(t.users.officer.actor, {
+    name: 'Validation view',
+    filters: {},
+  });
   return {
     templateId: template.id,
     archivedTemplateId: archivedTemplate.id,
@@ -170,6 +176,7 @@ export async function buildFixtures(t: TestApp): Promise<Fx> {
     agreedSolutionId: agreed.id,
     disseminationId: agreedDone.disseminationId!,
     policyFlagId: flag.id,
+    viewId: view.id,
     kbArticleId: kbArticle.id,
     kbReviewId: kbReview.id,
     customer,

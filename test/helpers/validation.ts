@@ -45,6 +45,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   contact_cases: true,
   contact_drafts: true,
   case_drafts: true,
+  case_views: true,
   idempotency_keys: true,
   case_categories: true,
   cases: true,

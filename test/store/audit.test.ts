@@ -290,7 +290,14 @@ for (const dialect of await dialects()) {
                 : /SCAN l USING INDEX audit_log_at/.test(plan); // first page, no filter: the index in order, stopped by the limit
               if (!seeks || /TEMP B-TREE/.test(plan) || /SCAN l(?! USING)/.test(plan))
                 wrong.push(`${what}: ${plan}`);
-              if (f.actorId && f.action && !('entityType' in f) && !/audit_log_actor_action_at/.test(plan))
+              if (
+                'actorId' in f &&
+                'action' in f &&
+                f.actorId &&
+                f.action &&
+                !('entityType' in f) &&
+                !/audit_log_actor_action_at/.test(plan)
+              )
                 wrong.push(`${what}: person and action together want their own index: ${plan}`);
               if (after && !/\(at,id\)<\(\?,\?\)/.test(plan))
                 wrong.push(`${what}: cursor not in the seek: ${plan}`);

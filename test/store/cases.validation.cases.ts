@@ -253,10 +253,104 @@ export const casesValidation: ValidationCases = {
         },
       ],
     },
+    {
+      route: 'POST /api/v1/cases/bulk',
+      role: 'team_leader',
+      valid: () => ({ items: [{ id: v.fx.caseId }], change: { priority: 'high' } }),
+      cases: [
+        {
+          name: 'no items, no change',
+          body: { items: [], change: {} },
+          fields: ['/body/items', '/body/change'],
+        },
+        {
+          name: 'a bad id, a version of 0, an unknown priority',
+          body: { items: [{ id: 'x', version: 0 }], change: { priority: 'asap' } },
+          fields: ['/body/items/0/id', '/body/items/0/version', '/body/change/priority'],
+        },
+        {
+          name: 'more than 100 cases at once',
+          body: () => ({
+            items: Array.from({ length: 101 }, () => ({ id: v.fx.caseId })),
+            change: { priority: 'low' },
+          }),
+          fields: ['/body/items'],
+        },
+      ],
+    },
+    {
+      route: 'POST /api/v1/cases/:id/merge',
+      role: 'officer',
+      id: () => v.fx.caseId,
+      valid: () => ({ intoId: UNKNOWN }),
+      cases: [
+        { name: 'no case to keep', body: {}, fields: ['/body/intoId'] },
+        { name: 'not a UUID', body: { intoId: 'CS-000001' }, fields: ['/body/intoId'] },
+        {
+          name: 'an unknown case to keep → 404 case.not_found',
+          body: { intoId: UNKNOWN },
+          status: 404,
+          code: 'case.not_found',
+          fields: ['/body/intoId'],
+        },
+        {
+          name: 'itself → 409 case.merge_invalid',
+          body: () => ({ intoId: v.fx.caseId }),
+          status: 409,
+          code: 'case.merge_invalid',
+          fields: ['/body/intoId'],
+        },
+      ],
+    },
+    {
+      route: 'POST /api/v1/views',
+      role: 'officer',
+      valid: () => ({ name: 'Urgent', filters: { priority: 'urgent' } }),
+      cases: [
+        { name: 'no name, no filters', body: {}, fields: ['/body/name', '/body/filters'] },
+        {
+          name: 'an unknown filter and an unknown order',
+          body: { name: 'x', filters: { colour: 'red' }, sort: 'random' },
+          fields: ['/body/filters/colour', '/body/sort'],
+        },
+        {
+          name: 'a status list with an unknown status',
+          body: { name: 'x', filters: { status: 'open,lost' } },
+          fields: ['/body/filters/status'],
+        },
+      ],
+    },
+    {
+      route: 'PATCH /api/v1/views/:id',
+      role: 'officer',
+      id: () => v.fx.viewId,
+      valid: () => ({ name: 'Renamed' }),
+      cases: [
+        { name: 'an empty patch', body: {}, fields: ['/body'] },
+        {
+          name: 'an empty name, a negative position',
+          body: { name: '', position: -1 },
+          fields: ['/body/name', '/body/position'],
+        },
+      ],
+    },
   ],
   ids: (): IdRoute[] => [
     { route: 'GET /api/v1/cases/:id', role: 'officer', notFound: 'case.not_found' },
     { route: 'GET /api/v1/cases/:id/workspace', role: 'officer', notFound: 'case.not_found' },
+    {
+      route: 'PATCH /api/v1/views/:id',
+      role: 'officer',
+      body: () => ({ name: 'x' }),
+      notFound: 'view.not_found',
+    },
+    { route: 'DELETE /api/v1/views/:id', role: 'officer', notFound: 'view.not_found' },
+    {
+      route: 'POST /api/v1/cases/:id/merge',
+      role: 'officer',
+      body: () => ({ intoId: UNKNOWN }),
+      notFound: 'case.not_found',
+    },
     {
       route: 'PUT /api/v1/cases/:id/draft',
       role: 'officer',

@@ -48,6 +48,13 @@ export const ERRORS = {
   'case.transition_not_allowed': { status: 409, title: 'That status change is not allowed from here' },
   'case.closed': { status: 409, title: 'The case is closed: reopen it first' },
   'case.resolution_required': { status: 422, title: 'A resolution summary is required to resolve a case' },
+  'case.merge_invalid': { status: 409, title: 'These cases cannot be merged' },
+  'view.not_found': { status: 404, title: 'No such saved view' },
+  'view.not_yours': {
+    status: 403,
+    title: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',
+  },
+  'view.no_team': { status: 422, title: 'A shared view needs a team: you are in none' },
   'category.not_found': { status: 404, title: 'No such case category' },
   'calendar.not_found': { status: 404, title: 'No such business calendar' },
   'sla_policy.not_found': { status: 404, title: 'No such SLA policy' },

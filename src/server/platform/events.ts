@@ -37,6 +37,11 @@ export interface DomainEvents {
    * them to `winnerId` (contacts, cases, follow-ups). Published inside the merge's transaction.
    */
   'customer.merged': { winnerId: string; loserId: string; at: string };
+  /**
+   * A duplicate case was merged into the one kept: modules owning rows of `fromId` move them to
+   * `intoId` (follow-ups; the search documents of both). Published inside the merge's transaction.
+   */
+  'case.merged': { fromId: string; intoId: string; at: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -176,6 +176,8 @@ export const Case = Type.Object({
   slaWarnAt: Nullable(Timestamp),
   /** The queue colour now: none (no SLA), ok, due_soon (amber), breached (red), paused. */
   slaState: StringEnum(['none', 'ok', 'due_soon', 'breached', 'paused'] as const),
+  /** Set on a duplicate merged into another case: the case kept. */
+  mergedIntoId: Nullable(Uuid),
 });
 export type CaseDto = Static<typeof Case>;
 
@@ -221,6 +223,108 @@ export const CaseListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type CaseListQueryDto = Static<typeof CaseListQuery>;
+
+/** What a saved view keeps: the list's filters and order (never a cursor). */
+export const CaseMerge = Type.Object(
+  {
+    intoId: Type.String({
+      format: 'uuid',
+      description: 'The case to keep: this one is closed as its duplicate',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const CaseViewFilters = Type.Object(
+  {
+    status: Type.Optional(csv(CASE_STATUSES)),
+    type: Type.Optional(StringEnum(CASE_TYPES)),
+    criticality: Type.Optional(StringEnum(CRITICALITIES)),
+    priority: Type.Optional(StringEnum(PRIORITIES)),
+    assigneeId: Type.Optional(Uuid),
+    unassigned: Type.Optional(Type.Boolean()),
+    teamId: Type.Optional(Uuid),
+    departmentId: Type.Optional(Uuid),
+    sla: Type.Optional(StringEnum(['due_soon', 'breached', 'at_risk', 'on_track'] as const)),
+  },
+  { additionalProperties: false },
+);
+export type CaseViewFiltersDto = Static<typeof CaseViewFilters>;
+const ViewSort = StringEnum(['newest', 'oldest', 'queue', 'due', 'updated'] as const);
+export const CaseView = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  ownerId: Uuid,
+  /** Shared with this team (set by its leader); null: the owner's own view. */
+  teamId: Nullable(Uuid),
+  filters: CaseViewFilters,
+  sort: ViewSort,
+  position: Type.Integer(),
+  /** Cases the view shows now, counted up to `countCap`; `count === countCap` reads "countCap or more". */
+  count: Type.Integer(),
+  countCap: Type.Integer(),
+});
+export type CaseViewDto = Static<typeof CaseView>;
+export const CaseViewCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    shared: Type.Optional(Type.Boolean({ description: 'Share with my team (team leaders and above)' })),
+    filters: CaseViewFilters,
+    sort: Type.Optional(ViewSort),
+  },
+  { additionalProperties: false },
+);
+export const CaseViewPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    filters: Type.Optional(CaseViewFilters),
+    sort: Type.Optional(ViewSort),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** One change applied to many cases, each on its own: a failure on one leaves the others done. */
+export const CaseBulk = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          id: Uuid,
+          version: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'As If-Match: the version you saw' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    change: Type.Object(
+      {
+        assigneeId: Type.Optional(Nullable(Uuid)),
+        teamId: Type.Optional(Nullable(Uuid)),
+        priority: Type.Optional(StringEnum(PRIORITIES)),
+        action: Type.Optional(StringEnum(CASE_ACTIONS)),
+        resolutionSummary: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CaseBulkDto = Static<typeof CaseBulk>;
+export const CaseBulkResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Uuid,
+      ok: Type.Boolean(),
+      version: Type.Optional(Type.Integer()),
+      /** Why this case was not changed: the problem's code and title. */
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+    }),
+  ),
+});
 
 export const CaseCountsQuery = Type.Object(
   { assigneeId: Type.Optional(Uuid), teamId: Type.Optional(Uuid), departmentId: Type.Optional(Uuid) },

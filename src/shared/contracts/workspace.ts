@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CaseDetail, CaseDraft } from './cases.ts';
+import { Case, CaseDetail, CaseDraft } from './cases.ts';
 import { Nullable, Timestamp, Uuid } from './common.ts';
 import { Contact } from './contacts.ts';
 import { Customer } from './customers.ts';
@@ -28,6 +28,8 @@ export const CaseWorkspace = Type.Object({
   openCases: Type.Array(CaseGlance),
   recentContacts: Type.Array(Contact),
   commitments: Type.Array(Commitment),
+  /** Duplicates merged into this case. */
+  mergedFrom: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), subject: Type.String() })),
   /** The note or reply the caller was writing on this case, if any. */
   draft: Nullable(CaseDraft),
 });
@@ -42,3 +44,10 @@ export const Colleague = Type.Object({
   active: Type.Boolean(),
 });
 export type ColleagueDto = Static<typeof Colleague>;
+
+/** A queue page: the cases, and the names of their customers (for a role that may read customers). */
+export const QueuePage = Type.Object({
+  items: Type.Array(Case),
+  nextCursor: Nullable(Type.String()),
+  customerNames: Type.Record(Type.String(), Type.String()),
+});

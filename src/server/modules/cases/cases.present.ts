@@ -43,6 +43,7 @@ export function presentCase(c: Selectable<CasesTable>, now: string): CaseDto {
     slaDueAt: c.sla_due_at,
     slaWarnAt: c.sla_warn_at,
     slaState: lightOf(c, now),
+    mergedIntoId: c.merged_into_id ?? null,
   };
 }
 

@@ -1,14 +1,20 @@
 import { Type } from 'typebox';
 import {
   Case,
+  CaseBulk,
+  CaseBulkResult,
   CaseCounts,
   CaseCountsQuery,
   CaseCreate,
   CaseDetail,
   CaseDraftBody,
   CaseListQuery,
+  CaseMerge,
   CasePatch,
   CaseTransition,
+  CaseView,
+  CaseViewCreate,
+  CaseViewPatch,
   Category,
   CategoryCreate,
   CategoryPatch,
@@ -22,6 +28,7 @@ import { can } from '../../../shared/permissions.ts';
 import { invalid } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CaseDrafts } from './case-drafts.ts';
+import type { CaseViews } from './case-views.ts';
 import type { CasesService } from './cases.service.ts';
 import type { CategoriesService } from './categories.service.ts';
 
@@ -55,7 +62,7 @@ function parseIfMatch(h: string | undefined): number | undefined {
 
 export function casesRoutes(
   app: App,
-  s: { cases: CasesService; categories: CategoriesService; caseDrafts: CaseDrafts },
+  s: { cases: CasesService; categories: CategoriesService; caseDrafts: CaseDrafts; caseViews: CaseViews },
 ) {
   const tags = ['cases'];
 
@@ -99,6 +106,85 @@ export function casesRoutes(
       const c = await s.cases.get(req.params.id);
       reply.header('etag', `"${c.version}"`);
       return forRole(actorOf(req).role, c);
+    },
+  );
+  app.post(
+    '/cases/bulk',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          'Apply one change (owner, team, priority and/or a status move) to up to 100 cases, each in its own transaction: the answer has a result per case, and a refusal on one leaves the others done. Give each case the version you saw to refuse a change made meanwhile (as If-Match).',
+        body: CaseBulk,
+        response: { 200: CaseBulkResult },
+      },
+    },
+    async (req) => s.cases.bulk(actorOf(req), req.body),
+  );
+  const viewTags = ['views'];
+  app.get(
+    '/views',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags: viewTags,
+        description: "Your saved queue views and your team's shared ones, each with its count now.",
+        response: { 200: Type.Object({ items: Type.Array(CaseView) }) },
+      },
+    },
+    async (req) => ({ items: await s.caseViews.list(actorOf(req)) }),
+  );
+  app.post(
+    '/views',
+    {
+      config: { access: 'cases.read' },
+      schema: { tags: viewTags, body: CaseViewCreate, response: { 201: CaseView } },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return s.caseViews.create(actorOf(req), req.body);
+    },
+  );
+  app.patch(
+    '/views/:id',
+    {
+      config: { access: 'cases.read' },
+      schema: { tags: viewTags, params: IdParams, body: CaseViewPatch, response: { 200: CaseView } },
+    },
+    async (req) => s.caseViews.update(actorOf(req), req.params.id, req.body),
+  );
+  app.delete(
+    '/views/:id',
+    { config: { access: 'cases.read' }, schema: { tags: viewTags, params: IdParams } },
+    async (req, reply) => {
+      await s.caseViews.remove(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  app.post(
+    '/cases/:id/merge',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          'Merge this case, a duplicate, into the case to keep: its notes, contacts, referrals, timeline and follow-ups move there; this case is closed as merged and points at it; both timelines name the other. Answers the case kept.',
+        params: IdParams,
+        body: CaseMerge,
+        headers: IfMatch,
+        response: { 200: Case },
+      },
+    },
+    async (req, reply) => {
+      const c = await s.cases.merge(
+        actorOf(req),
+        req.params.id,
+        req.body.intoId,
+        parseIfMatch(req.headers['if-match']),
+      );
+      reply.header('etag', `"${c.version}"`);
+      return c;
     },
   );
   app.put(

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type {
+  CaseBulkDto,
   CaseCreateDto,
   CaseListQueryDto,
   CasePatchDto,
@@ -247,6 +248,7 @@ export class CasesService {
         ...NO_SLA,
         is_open: 1,
         queue_rank: 0,
+        merged_into_id: null,
       };
       const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
         this.facts(trx, row, contact.channel),
@@ -786,6 +788,121 @@ export class CasesService {
       });
       return presentReferral(referral);
     });
+  }
+
+  /**
+   * Merge a duplicate into the case kept (issue 12): its notes, contacts, referrals and timeline move
+   * to the kept case; the duplicate is closed as merged and points at it; both timelines say so.
+   * Follow-ups and search documents move by reaction to `case.merged`, in the same transaction.
+   */
+  async merge(actor: Actor, fromId: string, intoId: string, ifMatch?: number) {
+    return tx(this.ctx, async (trx) => {
+      const from = await this.getRow(trx, fromId);
+      await this.checkVersion(trx, from, ifMatch);
+      if (fromId === intoId)
+        throw new AppError('case.merge_invalid', 'A case cannot be merged into itself', {
+          errors: [{ field: '/body/intoId', message: 'is this case' }],
+        });
+      const into = await trx.selectFrom('cases').selectAll().where('id', '=', intoId).executeTakeFirst();
+      if (!into) throw fieldError('case.not_found', '/body/intoId', 'no such case', intoId);
+      if (from.merged_into_id || into.merged_into_id)
+        throw new AppError('case.merge_invalid', 'One of these cases was already merged into another', {
+          errors: [
+            { field: from.merged_into_id ? '/params/id' : '/body/intoId', message: 'was already merged' },
+          ],
+        });
+      if (into.status === 'closed')
+        throw new AppError('case.merge_invalid', 'The case to keep is closed: reopen it first', {
+          errors: [{ field: '/body/intoId', message: 'is closed' }],
+        });
+      const at = nowIso(this.ctx);
+      await trx.updateTable('case_notes').set({ case_id: intoId }).where('case_id', '=', fromId).execute();
+      await trx.updateTable('case_events').set({ case_id: intoId }).where('case_id', '=', fromId).execute();
+      await trx.updateTable('referrals').set({ case_id: intoId }).where('case_id', '=', fromId).execute();
+      // A contact on both keeps one link; the others move.
+      await trx
+        .deleteFrom('contact_cases')
+        .where('case_id', '=', fromId)
+        .where('contact_id', 'in', (eb) =>
+          eb.selectFrom('contact_cases').select('contact_id').where('case_id', '=', intoId),
+        )
+        .execute();
+      await trx.updateTable('contact_cases').set({ case_id: intoId }).where('case_id', '=', fromId).execute();
+      await trx.deleteFrom('case_drafts').where('case_id', '=', fromId).execute();
+      const next: CaseRow = {
+        ...from,
+        status: 'closed',
+        merged_into_id: intoId,
+        resolution_summary: from.resolution_summary ?? `Merged into ${into.reference}`,
+        resolved_at: from.resolved_at ?? at,
+        closed_at: at,
+        updated_at: at,
+      };
+      const plan = await this.slaPlan(trx, next, {
+        type: 'status',
+        from: from.status,
+        to: 'closed',
+        action: 'close',
+      });
+      await this.save(trx, from, next, actor, 'case.merged');
+      await plan.write();
+      // Both timelines say it, each naming the other.
+      await this.event(trx, fromId, at, actor, 'case.merged_into', {
+        caseId: intoId,
+        reference: into.reference,
+      });
+      await this.event(trx, intoId, at, actor, 'case.merged_from', {
+        caseId: fromId,
+        reference: from.reference,
+      });
+      const keptNext: CaseRow = { ...into, updated_at: at };
+      await this.save(trx, into, keptNext, actor, 'case.merge_received');
+      await this.eventBus.publish(trx, 'case.merged', { fromId, intoId, at });
+      await this.eventBus.publish(trx, 'case.changed', { before: from, after: next });
+      return presentCase(keptNext, at);
+    });
+  }
+
+  /** The duplicates merged into a case, for its workspace. */
+  async mergedInto(id: string) {
+    return this.db
+      .selectFrom('cases')
+      .select(['id', 'reference', 'subject'])
+      .where('merged_into_id', '=', id)
+      .orderBy('id')
+      .limit(50)
+      .execute();
+  }
+
+  /**
+   * One change to many cases, each in its own transaction (a bulk action is many small ones: a
+   * refusal on one case — a stale version, a move its status does not allow — leaves the others
+   * done, and says why per row).
+   */
+  async bulk(actor: Actor, input: CaseBulkDto) {
+    const { action, resolutionSummary, ...fields } = input.change;
+    const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const results = [];
+    for (const item of input.items) {
+      try {
+        let version = item.version;
+        if (Object.keys(patch).length) version = (await this.update(actor, item.id, patch, version)).version;
+        if (action)
+          version = (
+            await this.transition(
+              actor,
+              item.id,
+              { action, ...(resolutionSummary ? { resolutionSummary } : {}) },
+              version,
+            )
+          ).version;
+        results.push({ id: item.id, ok: true, ...(version !== undefined ? { version } : {}) });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        results.push({ id: item.id, ok: false, code: e.code, message: e.message });
+      }
+    }
+    return { results };
   }
 
   /** A page of cases in one order, after a cursor: see case-list.ts for why it stays flat with volume. */

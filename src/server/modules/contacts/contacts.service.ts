@@ -478,9 +478,15 @@ export class ContactsService {
       .updateTable('contact_verifications')
       .set({ customer_id: winnerId })
       .where('customer_id', '=', loserId)
-      .where('contact_id', 'in', (eb) => eb.selectFrom('contacts').select('id').where('customer_id', '=', loserId))
+      .where('contact_id', 'in', (eb) =>
+        eb.selectFrom('contacts').select('id').where('customer_id', '=', loserId),
+      )
       .execute();
-    await trx.updateTable('contacts').set({ customer_id: winnerId }).where('customer_id', '=', loserId).execute();
+    await trx
+      .updateTable('contacts')
+      .set({ customer_id: winnerId })
+      .where('customer_id', '=', loserId)
+      .execute();
   }
 
   async linkCase(trx: Executor, contactId: string, caseId: string, at: string): Promise<void> {

@@ -109,6 +109,11 @@ export class CommitmentsService {
   }
 
   /** `customer.merged`: follow-ups promised to the loser are owed to the winner (found through their cases). */
+  /** `case.merged`: the duplicate's commitments are the kept case's now. */
+  async onCaseMerged(trx: Executor, fromId: string, intoId: string): Promise<void> {
+    await trx.updateTable('commitments').set({ case_id: intoId }).where('case_id', '=', fromId).execute();
+  }
+
   async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
     await trx
       .updateTable('commitments')

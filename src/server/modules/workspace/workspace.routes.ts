@@ -1,10 +1,25 @@
+import { CaseListQuery } from '../../../shared/contracts/cases.ts';
 import { IdParams } from '../../../shared/contracts/common.ts';
-import { CaseWorkspace } from '../../../shared/contracts/workspace.ts';
+import { CaseWorkspace, QueuePage } from '../../../shared/contracts/workspace.ts';
 import { can } from '../../../shared/permissions.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { WorkspaceService } from './workspace.service.ts';
 
 export function workspaceRoutes(app: App, s: { workspace: WorkspaceService }) {
+  app.get(
+    '/queue',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags: ['cases'],
+        description:
+          'A queue page: GET /cases with the same filters, orders and cursor, plus the names of the customers on the page.',
+        querystring: CaseListQuery,
+        response: { 200: QueuePage },
+      },
+    },
+    async (req) => s.workspace.queue(actorOf(req), { ...req.query, limit: req.query.limit ?? 50 }),
+  );
   app.get(
     '/cases/:id/workspace',
     {

@@ -1,5 +1,7 @@
+import type { CaseListQueryDto } from '../../../shared/contracts/cases.ts';
 import type { ContactDto } from '../../../shared/contracts/contacts.ts';
 import type { CaseWorkspaceDto } from '../../../shared/contracts/workspace.ts';
+import { can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { CaseDrafts } from '../cases/case-drafts.ts';
 import type { CasesService } from '../cases/cases.service.ts';
@@ -28,7 +30,7 @@ export class WorkspaceService {
   async forCase(actor: Actor, id: string): Promise<CaseWorkspaceDto> {
     const c = await this.s.cases.get(id);
     const customerId = c.customerId;
-    const [customer, contacts, openCases, recent, commitments, draft] = await Promise.all([
+    const [customer, contacts, openCases, recent, commitments, draft, mergedFrom] = await Promise.all([
       customerId ? this.s.customers.summary(customerId) : null,
       Promise.all(c.contactIds.map((cid) => this.s.contacts.get(actor, cid))),
       customerId
@@ -42,6 +44,7 @@ export class WorkspaceService {
       customerId ? this.s.contacts.list(actor, { customerId, limit: 5 }) : null,
       this.s.commitments.list(actor, { caseId: id, state: 'all' }),
       this.s.caseDrafts.get(actor.userId, id),
+      this.s.cases.mergedInto(id),
     ]);
     // The draft of a contact is its handler's business only, and not the workspace's.
     const lite = (x: ContactDto): ContactDto => ({ ...x, draft: null });
@@ -63,6 +66,18 @@ export class WorkspaceService {
       recentContacts: (recent?.items ?? []).map(lite),
       commitments,
       draft,
+      mergedFrom,
     };
+  }
+
+  /** A queue page with its customers' names: one request per page, whatever the page holds. */
+  async queue(actor: Actor, q: CaseListQueryDto & { limit: number }) {
+    const page = await this.s.cases.list(q);
+    const ids = page.items.flatMap((c) => (c.customerId ? [c.customerId] : []));
+    const customerNames = can(actor.role, 'customers.read') ? await this.s.customers.names(ids) : {};
+    const items = can(actor.role, 'cases.write')
+      ? page.items
+      : page.items.map((c) => ({ ...c, allowedActions: [] }));
+    return { items, nextCursor: page.nextCursor, customerNames };
   }
 }

@@ -16,6 +16,8 @@ import * as m202612021100 from './migrations/202612021100_one_template_syntax.ts
 import * as m202612021200 from './migrations/202612021200_notification_customer.ts';
 import * as m202612031000 from './migrations/202612031000_case_queues.ts';
 import * as m202612031010 from './migrations/202612031010_case_drafts.ts';
+import * as m202612031020 from './migrations/202612031020_case_views.ts';
+import * as m202612031030 from './migrations/202612031030_case_merge.ts';
 import * as m202612031100 from './migrations/202612031100_customer_merge.ts';
 import * as m202612031200 from './migrations/202612031200_audit_read.ts';
 import * as m202612031400 from './migrations/202612031400_case_search.ts';
@@ -52,6 +54,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612021200_notification_customer': m202612021200,
   '202612031000_case_queues': m202612031000,
   '202612031010_case_drafts': m202612031010,
+  '202612031020_case_views': m202612031020,
+  '202612031030_case_merge': m202612031030,
   '202612031100_customer_merge': m202612031100,
   '202612031200_audit_read': m202612031200,
   '202612031400_case_search': m202612031400,

@@ -202,6 +202,19 @@ export interface CasesTable {
   /** Derived on every write (cases/queue-order.ts): 1 while the status is open, and the queue order. */
   is_open: number;
   queue_rank: number;
+  /** Set when this case was merged into another as its duplicate. */
+  merged_into_id: string | null;
+}
+export interface CaseViewsTable {
+  id: string;
+  name: string;
+  owner_id: string;
+  team_id: string | null;
+  filters: Json;
+  sort: string;
+  position: number;
+  created_at: Instant;
+  updated_at: Instant;
 }
 export interface CaseDraftsTable {
   case_id: string;
@@ -626,6 +639,7 @@ export interface Database {
   case_categories: CaseCategoriesTable;
   cases: CasesTable;
   case_drafts: CaseDraftsTable;
+  case_views: CaseViewsTable;
   case_events: CaseEventsTable;
   case_notes: CaseNotesTable;
   case_search: CaseSearchTable;

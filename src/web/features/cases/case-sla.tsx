@@ -4,6 +4,7 @@ import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CaseSlaDto, CommitmentDto, ProgressDraftDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { when, whenFull } from '../../ui/format.ts';
 import { CommitmentRow } from '../followups/followups-page.tsx';
 
 const CLOCK = {
@@ -110,8 +111,8 @@ export function CaseSla({
               <strong>{CLOCK[k.kind as keyof typeof CLOCK]}</strong>: {LIGHT[k.light]}
               {k.leftMinutes !== null &&
                 (k.leftMinutes >= 0 ? ` · ${hm(k.leftMinutes)} left` : ` · ${hm(k.leftMinutes)} over`)}
-              {k.dueAt && ` · due ${new Date(k.dueAt).toLocaleString()}`}
-              {k.metAt && ` · met ${new Date(k.metAt).toLocaleString()}`}
+              {k.dueAt && ` · due ${when(k.dueAt)}`}
+              {k.metAt && ` · met ${when(k.metAt)}`}
             </li>
           ))}
         </ul>
@@ -199,7 +200,9 @@ export function CaseSla({
           {sla.history.map((h, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: history rows are append-only and never reorder
             <li key={i}>
-              <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time>{' '}
+              <time dateTime={h.at} title={whenFull(h.at)}>
+                {when(h.at)}
+              </time>{' '}
               {CLOCK[h.clock as keyof typeof CLOCK]} {h.event}
               {h.cycle > 1 ? ` (cycle ${h.cycle})` : ''}
             </li>

@@ -1,13 +1,28 @@
-import { useEffect, useRef, useState } from 'react';
-import { api } from '../../app/api.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  CASE_ACTIONS,
+  CASE_STATUSES,
+  type CaseViewDto,
+  type CaseViewFiltersDto,
+  CRITICALITIES,
+  PRIORITIES,
+} from '../../../shared/contracts/cases.ts';
+import { can } from '../../../shared/permissions.ts';
+import { CASE_TYPES } from '../../../shared/vocabulary.ts';
+import { ApiError, api } from '../../app/api.ts';
 import { useInvalidation, useLive } from '../../app/live.tsx';
-import type { CaseDto, Page, UserDto } from '../../app/types.ts';
+import { go } from '../../app/router.ts';
+import type { CaseDto, UserDto } from '../../app/types.ts';
+import { nameOf, useColleagues, useTeams } from '../../app/use-directory.ts';
+import { useSubmit } from '../../app/use-submit.ts';
+import { when, whenFull, words } from '../../ui/format.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { SlaBadge } from './sla-badge.tsx';
+import './cases.css';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
-type Scope = 'mine' | 'team' | 'department';
-type Sort = 'queue' | 'due' | 'newest';
+type Scope = 'mine' | 'team' | 'department' | 'view';
+type Sort = 'queue' | 'due' | 'newest' | 'oldest' | 'updated';
 type Counts = {
   byStatus: Record<string, number>;
   open: number;
@@ -15,70 +30,250 @@ type Counts = {
   dueSoon: number;
   breached: number;
 };
+type Row = CaseDto & { gone?: boolean };
+type Result = { ok: boolean; message?: string };
+const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
+const ACTION_LABEL: Record<string, string> = {
+  open: 'Open',
+  await_customer: 'Wait for customer',
+  await_action_party: 'Wait for action party',
+  resume: 'Resume',
+  resolve: 'Resolve',
+  close: 'Close',
+  reopen: 'Reopen',
+};
 
-/** My cases, my team's, or a department's queue: most urgent first (or newest), with counts. */
+/** The filters as a query string (empty values left out). */
+function query(f: CaseViewFiltersDto): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
+  return q.toString();
+}
+
+/**
+ * Queues and saved views: one line per case — reference, subject, customer, owner, status,
+ * priority and criticality, SLA in words, last update — in pages of 50 on a cursor. Sort by the
+ * columns whose order means work (priority, SLA, last update, reference); filter by status, type,
+ * criticality, priority, owner, team, department and SLA state; select with x, move with j/k, open
+ * with Enter; change owner, priority or status of many at once with a result per row. A live change
+ * never moves the row under the cursor: once you have moved or selected, new cases wait behind a
+ * "show" button and those that left stay greyed until you refresh.
+ */
 export function Queues({ user }: { user: UserDto }) {
+  const leader = LEADERS.has(user.role);
   const [scope, setScope] = useState<Scope>(
-    user.role === 'team_leader' && user.departmentId ? 'department' : 'mine',
+    leader && user.teamId ? 'team' : leader && user.departmentId ? 'department' : 'mine',
   );
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
+  const [view, setView] = useState<CaseViewDto | null>(null);
+  const [views, setViews] = useState<CaseViewDto[]>([]);
   const [sort, setSort] = useState<Sort>('queue');
-  const [items, setItems] = useState<CaseDto[] | null>(null);
+  const [extra, setExtra] = useState<CaseViewFiltersDto>({ status: OPEN });
+  const [items, setItems] = useState<Row[] | null>(null);
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [next, setNext] = useState<string | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
-  // A change in my team's or my own cases (and a pushed breach or escalation) refreshes the queue.
+  const [fresh, setFresh] = useState<Row[] | null>(null);
+  const [cursor, setCursor] = useState(-1);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [results, setResults] = useState<Record<string, Result>>({});
+  const [tick, setTick] = useState(0);
+  const people = useColleagues();
+  const teams = useTeams();
   const { version } = useLive();
-  // A department's queue holds cases of other teams too: follow its room while it is shown. A burst
-  // of events (a referral is several) costs one reload.
-  const [heard, setHeard] = useState(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useInvalidation(scope === 'department' && departmentId ? `department:${departmentId}` : null, () => {
-    pending.current ??= setTimeout(() => {
-      pending.current = undefined;
-      setHeard((n) => n + 1);
-    }, 300);
-  });
-  useEffect(() => () => clearTimeout(pending.current), []);
-  // "Loading…" only when another queue is chosen; a live refresh swaps the rows in place.
-  const shownFilter = useRef('');
+  const writer = can(user.role, 'cases.write');
+  const table = useRef<HTMLTableElement>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version and heard (pushed changes) are the refresh triggers
-  useEffect(() => {
-    const filter =
-      scope === 'mine'
-        ? `assigneeId=${user.id}`
-        : scope === 'team'
-          ? user.teamId
-            ? `teamId=${user.teamId}`
+  const scopeFilter: CaseViewFiltersDto | null =
+    scope === 'mine'
+      ? { assigneeId: user.id }
+      : scope === 'team'
+        ? user.teamId
+          ? { teamId: user.teamId }
+          : null
+        : scope === 'department'
+          ? departmentId
+            ? { departmentId }
             : null
-          : departmentId
-            ? `departmentId=${departmentId}`
+          : view
+            ? view.filters
             : null;
-    if (!filter) {
+  const filters: CaseViewFiltersDto | null =
+    scopeFilter && (scope === 'view' ? scopeFilter : { ...extra, ...scopeFilter });
+  const key = filters ? `${query(filters)}&sort=${sort}` : '';
+  // Has the person started working the list? Then live changes must not move rows under them.
+  const engaged = cursor >= 0 || selected.size > 0 || Object.keys(results).length > 0;
+
+  const loadViews = useCallback(() => {
+    void api<{ items: CaseViewDto[] }>('GET', '/views').then((r) => setViews(r.items));
+  }, []);
+  useEffect(loadViews, [loadViews]);
+
+  /** Fetch the first `n` rows of the list in order (one page or several, up to 200). */
+  const fetchTop = useCallback(
+    async (n: number) => {
+      const r = await api<{
+        items: CaseDto[];
+        nextCursor: string | null;
+        customerNames: Record<string, string>;
+      }>('GET', `/queue?${key}&limit=${Math.min(200, Math.max(50, n))}`);
+      return r;
+    },
+    [key],
+  );
+
+  // A new list asked for: start again at the top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key is the list
+  useEffect(() => {
+    setItems(null);
+    setFresh(null);
+    setCursor(-1);
+    setSelected(new Set());
+    setResults({});
+    if (!filters) {
       setItems([]);
       setCounts(null);
       return;
     }
-    const chosen = `${filter}&sort=${sort}`;
-    if (shownFilter.current !== chosen) setItems(null);
-    shownFilter.current = chosen;
-    // An answer overtaken by a newer fetch (another queue chosen, another push) is dropped.
     let current = true;
-    void api<Page<CaseDto>>('GET', `/cases?${filter}&status=${OPEN}&sort=${sort}&limit=200`).then((p) => {
-      if (current) setItems(p.items);
-    });
-    void api<Counts>('GET', `/cases/counts?${filter}`).then((c) => {
-      if (current) setCounts(c);
+    void fetchTop(50).then((r) => {
+      if (!current) return;
+      setItems(r.items);
+      setNames(r.customerNames);
+      setNext(r.nextCursor);
     });
     return () => {
       current = false;
     };
-  }, [scope, departmentId, sort, user.id, user.teamId, version, heard]);
+  }, [key]);
+
+  // Counts for the queue's header (the built-in scopes; a saved view shows its own count).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and tick (pushed changes) refresh it
+  useEffect(() => {
+    if (!scopeFilter || scope === 'view') {
+      setCounts(null);
+      return;
+    }
+    let current = true;
+    void api<Counts>('GET', `/cases/counts?${query(scopeFilter)}`).then((c) => current && setCounts(c));
+    return () => {
+      current = false;
+    };
+  }, [key, version, tick]);
+
+  // A department's queue holds other teams' cases too: follow its room while it is shown. A burst
+  // of events (a referral is several) costs one reload.
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useInvalidation(scope === 'department' && departmentId ? `department:${departmentId}` : null, () => {
+    pending.current ??= setTimeout(() => {
+      pending.current = undefined;
+      setTick((n) => n + 1);
+    }, 300);
+  });
+  useEffect(() => () => clearTimeout(pending.current), []);
+
+  // A pushed change: refresh what is shown. Untouched, the list is simply replaced; once the
+  // person is working it, rows keep their places — updated in place, greyed when they leave, and
+  // new ones announced rather than inserted.
+  const live = useRef({ items, engaged });
+  live.current = { items, engaged };
+  const follow = useCallback(
+    async (keepPlaces: boolean) => {
+      const shown = live.current.items;
+      if (!shown) return;
+      const r = await fetchTop(shown.length);
+      setNames((n) => ({ ...n, ...r.customerNames }));
+      if (!keepPlaces) {
+        setItems(r.items);
+        setNext(r.nextCursor);
+        setFresh(null);
+        return;
+      }
+      const byId = new Map(r.items.map((c) => [c.id, c]));
+      const kept = (live.current.items ?? []).map((c): Row => byId.get(c.id) ?? { ...c, gone: true });
+      const known = new Set(kept.map((c) => c.id));
+      const added = r.items.filter((c) => !known.has(c.id));
+      setItems(kept);
+      setFresh(added.length ? added : null);
+    },
+    [fetchTop],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and tick are the triggers
+  useEffect(() => {
+    if (!filters || (version === 0 && tick === 0)) return;
+    void follow(live.current.engaged);
+  }, [version, tick]);
+
+  const more = async () => {
+    if (!next) return;
+    const r = await api<{
+      items: CaseDto[];
+      nextCursor: string | null;
+      customerNames: Record<string, string>;
+    }>('GET', `/queue?${key}&limit=50&cursor=${next}`);
+    setItems((xs) => [...(xs ?? []), ...r.items]);
+    setNames((n) => ({ ...n, ...r.customerNames }));
+    setNext(r.nextCursor);
+  };
+  const refresh = async () => {
+    const r = await fetchTop(50);
+    setItems(r.items);
+    setNames(r.customerNames);
+    setNext(r.nextCursor);
+    setFresh(null);
+    setCursor(-1);
+  };
+
+  // Keyboard: j/k move, x selects, Enter opens — while no field has the focus.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, [contenteditable]'))
+        return;
+      const rows = items ?? [];
+      if (!rows.length) return;
+      if (e.key === 'j' || e.key === 'k') {
+        e.preventDefault();
+        setCursor((c) => Math.max(0, Math.min(rows.length - 1, c + (e.key === 'j' ? 1 : -1))));
+      } else if (e.key === 'x' && cursor >= 0 && writer) {
+        const id = rows[cursor]!.id;
+        setSelected((s) => {
+          const n = new Set(s);
+          if (n.has(id)) n.delete(id);
+          else n.add(id);
+          return n;
+        });
+      } else if (e.key === 'Enter' && cursor >= 0 && t === document.body) {
+        go(`/cases/${rows[cursor]!.id}`);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [items, cursor, writer]);
+  useEffect(() => {
+    table.current
+      ?.querySelector<HTMLElement>(`tbody tr:nth-child(${cursor + 1})`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [cursor]);
+
+  const sortHeader = (label: string, s: Sort) => (
+    <th
+      scope="col"
+      aria-sort={sort === s ? (s === 'newest' || s === 'updated' ? 'descending' : 'ascending') : undefined}
+    >
+      <button type="button" className="sort" onClick={() => setSort(s)}>
+        {label}
+      </button>
+    </th>
+  );
+  const rows = items ?? [];
+  const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
 
   return (
-    <section>
-      <h1>Queues</h1>
-      <div className="row">
-        <div role="radiogroup" aria-label="Queue" className="row">
+    <div className="queues">
+      <nav className="views" aria-label="Queues and views">
+        <h1>Queues</h1>
+        <div role="radiogroup" aria-label="Queue">
           {(
             [
               ['mine', 'My cases'],
@@ -87,78 +282,530 @@ export function Queues({ user }: { user: UserDto }) {
             ] as const
           ).map(([v, l]) => (
             <label key={v} className="check">
-              <input type="radio" name="scope" checked={scope === v} onChange={() => setScope(v)} /> {l}
+              <input
+                type="radio"
+                name="scope"
+                checked={scope === v}
+                onChange={() => {
+                  setScope(v);
+                  setView(null);
+                }}
+              />{' '}
+              {l}
+              {scope === v && counts ? <span className="count"> {counts.open}</span> : null}
             </label>
           ))}
         </div>
         {scope === 'department' && (
           <DepartmentSelect label="Department" value={departmentId} onChange={setDepartmentId} />
         )}
-        <label>
-          Order
-          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-            <option value="queue">Most urgent first</option>
-            <option value="criticality">Highly critical first</option>
-            <option value="due">Due soonest</option>
-            <option value="newest">Newest first</option>
-          </select>
+        <h2>Saved views</h2>
+        {views.length === 0 && <p className="muted small">None yet: filter, then “Save as view”.</p>}
+        <ul className="view-list">
+          {views.map((v) => (
+            <li key={v.id}>
+              <button
+                type="button"
+                className={`link${view?.id === v.id && scope === 'view' ? ' current' : ''}`}
+                aria-current={view?.id === v.id && scope === 'view' ? 'true' : undefined}
+                onClick={() => {
+                  setView(v);
+                  setScope('view');
+                  setSort(v.sort);
+                }}
+              >
+                {v.name}
+                {v.teamId && <span className="muted"> (team)</span>}
+              </button>{' '}
+              <span className="count">{v.count >= v.countCap ? `${v.countCap}+` : v.count}</span>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <section className="queue-main">
+        {scope !== 'view' && (
+          <Filters value={extra} onChange={setExtra} people={people} teams={teams} userId={user.id} />
+        )}
+        <div className="row">
+          <label>
+            Order
+            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+              <option value="queue">Most urgent first</option>
+              <option value="due">Due soonest</option>
+              <option value="updated">Last changed first</option>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+            </select>
+          </label>
+          {filters && (
+            <SaveView
+              filters={filters}
+              sort={sort}
+              leader={leader}
+              onSaved={loadViews}
+              view={scope === 'view' ? view : null}
+              onDeleted={() => {
+                setScope('mine');
+                setView(null);
+                loadViews();
+              }}
+            />
+          )}
+          <button type="button" className="secondary small" onClick={() => void refresh()}>
+            Refresh
+          </button>
+        </div>
+        {counts && (
+          <p role="status" data-testid="queue-counts">
+            {counts.open} open · {counts.highlyCritical} highly critical ·{' '}
+            {counts.byStatus.pending_action_party ?? 0} pending action party · {counts.dueSoon} due soon ·{' '}
+            {counts.breached} breached
+          </p>
+        )}
+        {fresh && (
+          <p className="notice" role="status">
+            {fresh.length} new {fresh.length === 1 ? 'case' : 'cases'} in this queue{' '}
+            <button type="button" className="small" onClick={() => void refresh()}>
+              Show
+            </button>
+          </p>
+        )}
+        {writer && selected.size > 0 && (
+          <Bulk
+            ids={[...selected]}
+            rows={rows}
+            people={people}
+            onDone={(r) => {
+              // Each row keeps its place and says what happened to it; those that left the view
+              // (assigned away, resolved) stay, greyed, until Refresh.
+              setResults(r);
+              setSelected(new Set());
+              void follow(true);
+            }}
+          />
+        )}
+        {items === null ? (
+          <p>Loading…</p>
+        ) : rows.length === 0 ? (
+          <p>Nothing waiting here.</p>
+        ) : (
+          <div className="queue-scroll">
+            <table ref={table} aria-label="Cases in this queue" className="queue-table">
+              <thead>
+                <tr>
+                  {writer && (
+                    <th scope="col">
+                      <input
+                        type="checkbox"
+                        aria-label="Select all shown"
+                        checked={allSelected}
+                        onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
+                      />
+                    </th>
+                  )}
+                  {sortHeader('Reference', sort === 'oldest' ? 'newest' : 'oldest')}
+                  <th scope="col">Subject</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Status</th>
+                  {sortHeader('Priority', 'queue')}
+                  {sortHeader('SLA', 'due')}
+                  {sortHeader('Updated', 'updated')}
+                  {Object.keys(results).length > 0 && <th scope="col">Result</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((c, i) => (
+                  <tr
+                    key={c.id}
+                    data-case={c.reference}
+                    className={[
+                      c.criticality === 'highly_critical' ? 'critical' : '',
+                      i === cursor ? 'cursor' : '',
+                      c.gone ? 'gone' : '',
+                    ].join(' ')}
+                    aria-selected={selected.has(c.id)}
+                    onClick={() => setCursor(i)}
+                  >
+                    {writer && (
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${c.reference}`}
+                          checked={selected.has(c.id)}
+                          onChange={() =>
+                            setSelected((s) => {
+                              const n = new Set(s);
+                              if (n.has(c.id)) n.delete(c.id);
+                              else n.add(c.id);
+                              return n;
+                            })
+                          }
+                        />
+                      </td>
+                    )}
+                    <td>
+                      <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                    </td>
+                    <td className="subject" title={c.subject}>
+                      {c.gone && <span className="sr-only">(left this view) </span>}
+                      {c.subject}
+                    </td>
+                    <td>{c.customerId ? (names[c.customerId] ?? '—') : '—'}</td>
+                    <td>
+                      {c.assigneeId === user.id
+                        ? 'you'
+                        : c.assigneeId
+                          ? nameOf(people, c.assigneeId)
+                          : 'unassigned'}
+                    </td>
+                    <td>{words(c.status)}</td>
+                    <td>
+                      {c.priority}
+                      {c.criticality === 'highly_critical' && <strong> · Highly critical</strong>}
+                    </td>
+                    <td>
+                      <SlaBadge c={c} />
+                    </td>
+                    <td>
+                      <time dateTime={c.updatedAt} title={whenFull(c.updatedAt)}>
+                        {when(c.updatedAt)}
+                      </time>
+                    </td>
+                    {Object.keys(results).length > 0 && (
+                      <td data-testid="bulk-result">
+                        {results[c.id]
+                          ? results[c.id]!.ok
+                            ? '✓ done'
+                            : `✗ ${results[c.id]!.message ?? ''}`
+                          : ''}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {next && (
+              <button type="button" className="secondary" onClick={() => void more()}>
+                Show 50 more
+              </button>
+            )}
+          </div>
+        )}
+        <p className="muted small">Keys: j / k move · x select · Enter open</p>
+      </section>
+    </div>
+  );
+}
+
+function Filters({
+  value,
+  onChange,
+  people,
+  teams,
+  userId,
+}: {
+  value: CaseViewFiltersDto;
+  onChange(f: CaseViewFiltersDto): void;
+  people: { id: string; displayName: string; active: boolean }[];
+  teams: { id: string; name: string }[];
+  userId: string;
+}) {
+  const set = (k: keyof CaseViewFiltersDto, v: string) => {
+    const n: CaseViewFiltersDto = { ...value };
+    if (v === '') delete n[k];
+    else (n as Record<string, unknown>)[k] = v;
+    onChange(n);
+  };
+  const owner = value.unassigned ? 'none' : (value.assigneeId ?? '');
+  return (
+    <fieldset className="filters">
+      <legend className="sr-only">Filters</legend>
+      <label>
+        Status
+        <select value={value.status ?? ''} onChange={(e) => set('status', e.target.value)}>
+          <option value={OPEN}>Open (any)</option>
+          {CASE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {words(s)}
+            </option>
+          ))}
+          <option value="">Any status</option>
+        </select>
+      </label>
+      <label>
+        Type
+        <select value={value.type ?? ''} onChange={(e) => set('type', e.target.value)}>
+          <option value="">Any</option>
+          {CASE_TYPES.map((s) => (
+            <option key={s} value={s}>
+              {words(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Criticality
+        <select value={value.criticality ?? ''} onChange={(e) => set('criticality', e.target.value)}>
+          <option value="">Any</option>
+          {CRITICALITIES.map((s) => (
+            <option key={s} value={s}>
+              {words(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Priority
+        <select value={value.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
+          <option value="">Any</option>
+          {PRIORITIES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Owner
+        <select
+          value={owner}
+          onChange={(e) => {
+            const n: CaseViewFiltersDto = { ...value };
+            delete n.assigneeId;
+            delete n.unassigned;
+            if (e.target.value === 'none') n.unassigned = true;
+            else if (e.target.value) n.assigneeId = e.target.value;
+            onChange(n);
+          }}
+        >
+          <option value="">Anyone</option>
+          <option value="none">Unassigned</option>
+          <option value={userId}>Me</option>
+          {people
+            .filter((p) => p.active && p.id !== userId)
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+        </select>
+      </label>
+      <label>
+        Team
+        <select value={value.teamId ?? ''} onChange={(e) => set('teamId', e.target.value)}>
+          <option value="">Any</option>
+          {teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        SLA
+        <select value={value.sla ?? ''} onChange={(e) => set('sla', e.target.value)}>
+          <option value="">Any</option>
+          <option value="on_track">On track</option>
+          <option value="due_soon">Due soon</option>
+          <option value="breached">Breached</option>
+          <option value="at_risk">Due soon or breached</option>
+        </select>
+      </label>
+    </fieldset>
+  );
+}
+
+/** Save the filters and order shown as a view of one's own or (a leader) the team's. */
+function SaveView({
+  filters,
+  sort,
+  leader,
+  onSaved,
+  view,
+  onDeleted,
+}: {
+  filters: CaseViewFiltersDto;
+  sort: Sort;
+  leader: boolean;
+  onSaved(): void;
+  view: CaseViewDto | null;
+  onDeleted(): void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [shared, setShared] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = useSubmit();
+  if (view)
+    return (
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() =>
+          void api('DELETE', `/views/${view.id}`).then(onDeleted, (e: unknown) =>
+            setError(e instanceof ApiError ? e.message : String(e)),
+          )
+        }
+      >
+        Delete view{error ? ` — ${error}` : ''}
+      </button>
+    );
+  if (!open)
+    return (
+      <button type="button" className="secondary small" onClick={() => setOpen(true)}>
+        Save as view
+      </button>
+    );
+  const save = async () => {
+    setError(null);
+    try {
+      await submit.run(async (send) => {
+        await send('POST', '/views', { name, filters, sort, ...(shared ? { shared: true } : {}) });
+        setOpen(false);
+        setName('');
+        onSaved();
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <span className="row save-view">
+      <label>
+        View name
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      {leader && (
+        <label className="check">
+          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> Share with
+          my team
         </label>
-      </div>
-      {counts && (
-        <p role="status" data-testid="queue-counts">
-          {counts.open} open · {counts.highlyCritical} highly critical ·{' '}
-          {counts.byStatus.pending_action_party ?? 0} pending action party · {counts.dueSoon} due soon ·{' '}
-          {counts.breached} breached
+      )}
+      <button
+        type="button"
+        className="small"
+        disabled={!name.trim() || submit.busy}
+        onClick={() => void save()}
+      >
+        Save view
+      </button>
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** One change to the selected cases: owner, priority or a status move; a result per row. */
+function Bulk({
+  ids,
+  rows,
+  people,
+  onDone,
+}: {
+  ids: string[];
+  rows: Row[];
+  people: { id: string; displayName: string; active: boolean; role: string }[];
+  onDone(r: Record<string, Result>): void;
+}) {
+  const [assignee, setAssignee] = useState('');
+  const [priority, setPriority] = useState('');
+  const [action, setAction] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = useSubmit();
+  const apply = async (change: Record<string, unknown>) => {
+    setError(null);
+    try {
+      await submit.run(async (send) => {
+        const r = await send<{ results: { id: string; ok: boolean; message?: string }[] }>(
+          'POST',
+          '/cases/bulk',
+          {
+            items: ids.map((id) => ({ id, version: rows.find((c) => c.id === id)?.version })),
+            change,
+          },
+        );
+        onDone(
+          Object.fromEntries(
+            r.results.map((x) => [x.id, { ok: x.ok, ...(x.message ? { message: x.message } : {}) }]),
+          ),
+        );
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <fieldset className="bulk">
+      <legend>{ids.length} selected</legend>
+      <label>
+        Assign to
+        <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+          <option value="">—</option>
+          <option value="none">Nobody (back to the queue)</option>
+          {people
+            .filter((p) => p.active && p.role !== 'trainer' && p.role !== 'administrator')
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="small"
+        disabled={!assignee || submit.busy}
+        onClick={() => void apply({ assigneeId: assignee === 'none' ? null : assignee })}
+      >
+        Assign
+      </button>
+      <label>
+        Priority
+        <select value={priority} onChange={(e) => setPriority(e.target.value)}>
+          <option value="">—</option>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="small"
+        disabled={!priority || submit.busy}
+        onClick={() => void apply({ priority })}
+      >
+        Set priority
+      </button>
+      <label>
+        Status
+        <select value={action} onChange={(e) => setAction(e.target.value)}>
+          <option value="">—</option>
+          {CASE_ACTIONS.filter((a) => a !== 'resolve').map((a) => (
+            <option key={a} value={a}>
+              {ACTION_LABEL[a] ?? a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="small"
+        disabled={!action || submit.busy}
+        onClick={() => void apply({ action })}
+      >
+        Move
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
         </p>
       )}
-      {items === null ? (
-        <p>Loading…</p>
-      ) : items.length === 0 ? (
-        <p>Nothing waiting here.</p>
-      ) : (
-        <table aria-label="Cases in this queue">
-          <thead>
-            <tr>
-              <th scope="col">Reference</th>
-              <th scope="col">Subject</th>
-              <th scope="col" aria-sort={sort === 'queue' ? 'ascending' : undefined}>
-                <button type="button" className="sort" onClick={() => setSort('queue')}>
-                  Priority
-                </button>
-              </th>
-              <th scope="col">Criticality</th>
-              <th scope="col">Status</th>
-              <th scope="col" aria-sort={sort === 'due' ? 'ascending' : undefined}>
-                <button type="button" className="sort" onClick={() => setSort('due')}>
-                  SLA
-                </button>
-              </th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr
-                key={c.id}
-                className={c.criticality === 'highly_critical' ? 'critical' : ''}
-                data-case={c.reference}
-              >
-                <td>
-                  <a href={`#/cases/${c.id}`}>{c.reference}</a>
-                </td>
-                <td>{c.subject}</td>
-                <td>{c.priority}</td>
-                <td>{c.criticality === 'highly_critical' ? 'Highly critical' : '—'}</td>
-                <td>{c.status.replaceAll('_', ' ')}</td>
-                <td>
-                  <SlaBadge c={c} />
-                </td>
-                <td>{new Date(c.createdAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    </fieldset>
   );
 }

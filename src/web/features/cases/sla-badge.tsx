@@ -1,4 +1,5 @@
 import type { CaseDto } from '../../app/types.ts';
+import { dueIn, whenFull } from '../../ui/format.ts';
 
 const LABEL: Record<CaseDto['slaState'], string> = {
   none: 'No SLA',
@@ -8,7 +9,7 @@ const LABEL: Record<CaseDto['slaState'], string> = {
   paused: 'Paused',
 };
 
-/** The SLA state of a case in words and colour (never colour alone), with the next due time. */
+/** The SLA state of a case in words and colour (never colour alone), and the time left in words. */
 export function SlaBadge({ c }: { c: Pick<CaseDto, 'slaState' | 'slaDueAt'> }) {
   return (
     <span className={`sla sla-${c.slaState}`} data-sla={c.slaState}>
@@ -16,7 +17,9 @@ export function SlaBadge({ c }: { c: Pick<CaseDto, 'slaState' | 'slaDueAt'> }) {
       {c.slaDueAt && (
         <>
           {' · '}
-          <time dateTime={c.slaDueAt}>{new Date(c.slaDueAt).toLocaleString()}</time>
+          <time dateTime={c.slaDueAt} title={whenFull(c.slaDueAt)}>
+            due {dueIn(c.slaDueAt)}
+          </time>
         </>
       )}
     </span>

@@ -1,0 +1,251 @@
+import { useEffect, useRef, useState } from 'react';
+import { can } from '../../../../shared/permissions.ts';
+import { ApiError, api } from '../../../app/api.ts';
+import { nameOf, useColleagues } from '../../../app/use-directory.ts';
+import { useSubmit } from '../../../app/use-submit.ts';
+import { seconds, when, whenFull, words } from '../../../ui/format.ts';
+import { TemplatePicker } from '../../scripts/template-picker.tsx';
+import type { CaseView } from '../case-page.tsx';
+import { eventDetail, eventLabel } from '../event-labels.ts';
+
+type Item =
+  | { kind: 'enquiry'; at: string; who: string | null; text: string }
+  | { kind: 'note'; at: string; who: string | null; text: string; public: boolean; id: string }
+  | { kind: 'contact'; at: string; who: string | null; text: string; id: string }
+  | { kind: 'event'; at: string; who: string | null; text: string; id: string; automatic: boolean };
+
+/** Events the thread shows as items of their own (the enquiry, notes and replies), not as lines. */
+const SHOWN_AS_ITEMS = new Set(['case.created', 'note.added', 'reply.added']);
+const CHANNEL: Record<string, string> = {
+  phone: 'Phone call',
+  walk_in: 'Visit in person',
+  email: 'E-mail',
+  chat: 'Chat',
+  sms: 'Text message',
+};
+
+/**
+ * Everything on the case in the order it happened — the enquiry in full, each contact, replies and
+ * internal notes (each with its author and time), referrals, signposts, status changes, service-level
+ * events and what automatic rules did — with the composer at the foot.
+ */
+export function Thread({ view }: { view: CaseView }) {
+  const { ws } = view;
+  const c = ws.case;
+  const people = useColleagues();
+  const items: Item[] = [
+    { kind: 'enquiry' as const, at: c.createdAt, who: c.createdBy, text: c.description?.trim() || c.subject },
+    ...ws.contacts.map(
+      (x): Item => ({
+        kind: 'contact',
+        id: x.id,
+        at: x.startedAt,
+        who: x.officerId,
+        text: [
+          CHANNEL[x.channel] ?? words(x.channel),
+          words(x.direction),
+          x.durationSeconds != null ? seconds(x.durationSeconds) : x.endedAt ? null : 'in progress',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      }),
+    ),
+    ...c.notes.map(
+      (n): Item => ({
+        kind: 'note',
+        id: n.id,
+        at: n.createdAt,
+        who: n.authorId,
+        text: n.body,
+        public: n.visibility === 'public',
+      }),
+    ),
+    ...c.timeline
+      .filter((e) => !SHOWN_AS_ITEMS.has(e.kind))
+      .map((e): Item => {
+        const rule = typeof e.data.ruleName === 'string' ? e.data.ruleName : null;
+        return {
+          kind: 'event',
+          id: e.id,
+          at: e.at,
+          who: e.actorId,
+          automatic: e.actorId === null,
+          text: `${eventLabel(e.kind)}${eventDetail(e)}${rule ? ` (rule: ${rule})` : ''}`,
+        };
+      }),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  const list = useRef<HTMLOListElement>(null);
+  // The newest item in sight when the case opens and when something is added — by scrolling the
+  // thread itself (scrollIntoView would scroll the page too).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the count is the trigger
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [items.length]);
+  const who = (id: string | null) => (id ? nameOf(people, id) : 'Automatic');
+
+  return (
+    <>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard (WCAG 2.1.1) */}
+      <ol ref={list} className="thread ws-scroll" aria-label="Conversation" tabIndex={0}>
+        {items.map((it) => {
+          const time = (
+            <time dateTime={it.at} title={whenFull(it.at)}>
+              {when(it.at)}
+            </time>
+          );
+          if (it.kind === 'event')
+            return (
+              <li key={it.id} className={`t-event${it.automatic ? ' auto' : ''}`}>
+                <span className="what">{it.text}</span> · {who(it.who)} · {time}
+              </li>
+            );
+          if (it.kind === 'contact')
+            return (
+              <li key={it.id} className="t-contact">
+                <span className="what">{it.text}</span> · {who(it.who)} · {time}
+              </li>
+            );
+          const label =
+            it.kind === 'enquiry' ? 'Enquiry' : it.public ? 'Reply to the customer' : 'Internal note';
+          return (
+            <li
+              key={it.kind === 'enquiry' ? 'enquiry' : it.id}
+              className={`t-msg ${it.kind === 'enquiry' ? 'enquiry' : it.public ? 'reply' : 'internal'}`}
+            >
+              <p className="meta">
+                <strong>{label}</strong> · {who(it.who)} · {time}
+              </p>
+              <p className="body">{it.text}</p>
+            </li>
+          );
+        })}
+      </ol>
+      {view.writer && <Composer view={view} />}
+    </>
+  );
+}
+
+/**
+ * Reply or internal note, with standard phrases and templates. What is typed is kept on the server
+ * as the officer types (a reload, a crash or another machine loses nothing); saving it clears it.
+ */
+function Composer({ view }: { view: CaseView }) {
+  const { ws, reload, role } = view;
+  const c = ws.case;
+  const [body, setBody] = useState(ws.draft?.body ?? '');
+  const [visibility, setVisibility] = useState<'internal' | 'public'>(ws.draft?.visibility ?? 'internal');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<'saved' | 'saving' | 'failed' | null>(ws.draft ? 'saved' : null);
+  const noting = useSubmit();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef({ body, visibility });
+  latest.current = { body, visibility };
+  const keep = (next: { body: string; visibility: 'internal' | 'public' }) => {
+    clearTimeout(timer.current);
+    setSaved('saving');
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      api('PUT', `/cases/${c.id}/draft`, next).then(
+        () => setSaved(next.body ? 'saved' : null),
+        () => setSaved('failed'),
+      );
+    }, 600);
+  };
+  // Leaving the case — another screen, a reload, the tab closed — with a change not yet kept: keep
+  // it now (keepalive outlives the page; a reload runs no React clean-up, hence pagehide too).
+  useEffect(() => {
+    const flush = () => {
+      if (timer.current === undefined) return;
+      clearTimeout(timer.current);
+      timer.current = undefined;
+      void api('PUT', `/cases/${c.id}/draft`, latest.current, { keepalive: true }).catch(() => {});
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, [c.id]);
+  const change = (b: string, v = visibility) => {
+    setBody(b);
+    setVisibility(v);
+    keep({ body: b, visibility: v });
+  };
+  // Phrases, templates and articles speak to the customer: they go into a reply.
+  const insert = (text: string) => change(body.trim() ? `${body.trimEnd()}\n\n${text}` : text, 'public');
+  // An article chosen in the context pane arrives here.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the sequence number is the trigger
+  useEffect(() => {
+    if (view.inserted) insert(view.inserted.text);
+  }, [view.inserted?.seq]);
+  const send = async () => {
+    if (!body.trim()) return;
+    setError(null);
+    try {
+      await noting.run(async (post) => {
+        clearTimeout(timer.current);
+        timer.current = undefined;
+        await post('POST', `/cases/${c.id}/notes`, { body, visibility });
+        setBody('');
+        setSaved(null);
+        await reload();
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const reply = visibility === 'public';
+  return (
+    <div className={`composer ${reply ? 'reply' : 'internal'}`}>
+      <div className="row">
+        <div role="radiogroup" aria-label="Kind of note" className="row">
+          <label className="check">
+            <input
+              type="radio"
+              name="visibility"
+              checked={!reply}
+              onChange={() => change(body, 'internal')}
+            />{' '}
+            Internal note
+          </label>
+          <label className="check">
+            <input type="radio" name="visibility" checked={reply} onChange={() => change(body, 'public')} />{' '}
+            Reply to the customer
+          </label>
+        </div>
+        {can(role, 'templates.read') && (
+          <TemplatePicker target={{ caseId: c.id }} onInsert={(t) => insert(t)} />
+        )}
+      </div>
+      <label>
+        {reply ? 'Reply (the customer sees this)' : 'Note (staff only)'}
+        <textarea rows={3} value={body} onChange={(e) => change(e.target.value)} />
+      </label>
+      <div className="row">
+        <button
+          type="button"
+          disabled={noting.busy || !body.trim()}
+          aria-busy={noting.busy}
+          onClick={() => void send()}
+        >
+          {reply ? 'Add reply' : 'Add note'}
+        </button>
+        <span className="muted small" aria-live="polite">
+          {saved === 'saving'
+            ? 'Keeping draft…'
+            : saved === 'saved'
+              ? 'Draft kept'
+              : saved === 'failed'
+                ? 'Draft not kept — check the connection'
+                : ''}
+        </span>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Dates, times, durations and languages in the reader's own locale and time zone, through Intl —
+ * never US dates with seconds. One place, so every screen says a time the same way.
+ */
+const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
+/** "2 Dec 2026, 14:05"; today "14:05"; this year "2 Dec, 14:05". */
+export function when(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return TIME.format(d);
+  if (d.getFullYear() === now.getFullYear()) return `${DAY.format(d)}, ${TIME.format(d)}`;
+  return WHEN.format(d);
+}
+
+/** The full instant, for a title on hover. */
+export const whenFull = (iso: string) => WHEN.format(new Date(iso));
+
+/** "1 h 5 min", "45 min", "2 d 3 h" — a length of time in words. */
+export function duration(ms: number): string {
+  const m = Math.round(Math.abs(ms) / 60_000);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** A call's length: "4 min 12 s". */
+export function seconds(s: number): string {
+  const m = Math.floor(s / 60);
+  return m ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+/** "in 2 h 5 min" or "3 h ago" (for a due time: "overdue by 3 h" reads better — see dueIn). */
+export function dueIn(iso: string, now = Date.now()): string {
+  const ms = Date.parse(iso) - now;
+  return ms >= 0 ? `in ${duration(ms)}` : `overdue by ${duration(ms)}`;
+}
+
+let names: Intl.DisplayNames | null = null;
+/** "en" → "English", "ms" → "Malay": a language by name, in the reader's language. */
+export function languageName(code: string | null | undefined): string {
+  if (!code) return '—';
+  try {
+    names ??= new Intl.DisplayNames(undefined, { type: 'language' });
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A status, type or kind code in words: "pending_customer" → "pending customer". */
+export const words = (code: string) => code.replaceAll('_', ' ');
