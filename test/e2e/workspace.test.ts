@@ -225,4 +225,41 @@ describe('case workspace and queues in Chromium', { skip: !haveChromium }, () =>
     );
     await page.close();
   });
+
+  test('an officer merges a duplicate case into the one kept: everything moves, both say so', async () => {
+    const s = desktop.services;
+    const contact = await s.contacts.create(actors.olivia!, {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: customers[6]!.id,
+    });
+    const kept = await s.cases.create(actors.olivia!, {
+      contactId: contact.id,
+      type: 'complaint',
+      subject: 'No signal at home',
+    });
+    const dup = await s.cases.create(actors.olivia!, {
+      contactId: contact.id,
+      type: 'complaint',
+      subject: 'No signal (logged twice)',
+    });
+    await s.cases.addNote(actors.olivia!, dup.id, { visibility: 'internal', body: 'Tower 14 is down.' });
+    await s.contacts.update(actors.olivia!, contact.id, { end: true });
+    const page = await desktop.signIn('olivia');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${desktop.url}/#/cases/${dup.id}`);
+    await page.getByTestId('case-status').waitFor();
+    await page.locator('summary', { hasText: 'Merge as a duplicate' }).click();
+    await page.getByLabel('Keep this case instead').selectOption(kept.id);
+    await page.getByRole('button', { name: 'Merge into it' }).click();
+    await page.getByTestId('merged-from').getByRole('link', { name: dup.reference }).waitFor();
+    const thread = await page.getByRole('list', { name: 'Conversation' }).innerText();
+    assert.match(thread, /Tower 14 is down\./);
+    assert.match(thread, new RegExp(`A duplicate was merged into this case: ${dup.reference}`));
+    await assertAccessible(page, 'case with a merged duplicate');
+    await page.getByTestId('merged-from').getByRole('link', { name: dup.reference }).click();
+    await page.getByTestId('merged-into').waitFor();
+    assert.equal(await page.getByTestId('case-status').innerText(), 'closed');
+    await page.close();
+  });
 });

@@ -11,6 +11,8 @@ const LABEL: Record<string, string> = {
   'case.referred': 'Referred to a department',
   'case.signposted': 'Customer given another contact',
   'case.escalated': 'Escalated',
+  'case.merged_into': 'Merged into another case as its duplicate',
+  'case.merged_from': 'A duplicate was merged into this case',
   'note.added': 'Internal note',
   'reply.added': 'Reply to the customer',
   'progress_update.sent': 'Progress update sent',
@@ -50,5 +52,7 @@ export function eventDetail(e: { kind: string; data: Record<string, unknown> }):
     const reason = text(d.reason);
     return `${parts.length ? `: ${parts.join(', ')}` : ''}${reason ? ` — “${reason}”` : ''}`;
   }
+  if (e.kind === 'case.merged_into' || e.kind === 'case.merged_from')
+    return text(d.reference) ? `: ${String(d.reference)}` : '';
   return text(d.to) ? ` → ${String(d.to).replaceAll('_', ' ')}` : '';
 }

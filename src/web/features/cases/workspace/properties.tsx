@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { CRITICALITIES, PRIORITIES } from '../../../../shared/contracts/cases.ts';
 import { CASE_TYPES } from '../../../../shared/vocabulary.ts';
 import { ApiError } from '../../../app/api.ts';
+import { go } from '../../../app/router.ts';
 import { useDepartments } from '../../../app/use-departments.ts';
 import { nameOf, useCategories, useColleagues, useTeams } from '../../../app/use-directory.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
@@ -277,6 +278,78 @@ export function Properties({ view }: { view: CaseView }) {
           <ReferForm caseId={c.id} version={c.version} onDone={reload} onConflict={onConflict} />
         </details>
       )}
+      {c.mergedIntoId && (
+        <p className="notice" data-testid="merged-into">
+          Merged into <a href={`#/cases/${c.mergedIntoId}`}>the case kept</a>
+        </p>
+      )}
+      {ws.mergedFrom.length > 0 && (
+        <p className="muted small" data-testid="merged-from">
+          Duplicates merged here:{' '}
+          {ws.mergedFrom.map((m, i) => (
+            <span key={m.id}>
+              {i > 0 && ', '}
+              <a href={`#/cases/${m.id}`} title={m.subject}>
+                {m.reference}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
+      {writer && !c.mergedIntoId && c.status !== 'closed' && ws.openCases.length > 0 && (
+        <MergeForm view={view} />
+      )}
     </aside>
+  );
+}
+
+/**
+ * Merge this case into another of the customer's open cases as its duplicate: this one closes,
+ * everything on it moves to the case kept, which then opens.
+ */
+function MergeForm({ view }: { view: CaseView }) {
+  const { ws, ifMatch, onConflict } = view;
+  const [into, setInto] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const merging = useSubmit();
+  const merge = async () => {
+    setError(null);
+    try {
+      await merging.run(async (send) => {
+        await send('POST', `/cases/${ws.case.id}/merge`, { intoId: into }, ifMatch);
+        go(`/cases/${into}`);
+      });
+    } catch (e) {
+      if (isConflict(e)) onConflict(e.problem);
+      else setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <details className="refer">
+      <summary>Merge as a duplicate…</summary>
+      <label>
+        Keep this case instead
+        <select value={into} onChange={(e) => setInto(e.target.value)}>
+          <option value="">— choose —</option>
+          {ws.openCases.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.reference} {o.subject}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small">
+        This case closes as merged; its notes, contacts, referrals, timeline and follow-ups move to the case
+        kept.
+      </p>
+      <button type="button" className="small" disabled={!into || merging.busy} onClick={() => void merge()}>
+        Merge into it
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </details>
   );
 }
