@@ -191,6 +191,15 @@ for (const dialect of await dialects()) {
       assert.equal(patch.statusCode, 409);
       assert.equal(patch.data.code, 'customer.merged');
 
+      // Nothing new attaches to the loser: a stale pick on a call is told where the record went.
+      const call = await buildContact(t, null);
+      const attach = await t.call('officer', 'PATCH', `/api/v1/contacts/${call.id}`, {
+        customerId: loser.id,
+      });
+      assert.equal(attach.statusCode, 409);
+      assert.equal(attach.data.code, 'customer.merged');
+      assert.match(attach.data.detail, new RegExp(winner.id));
+
       // Replay (the same merge again, either way round it was asked): same answer, nothing changes.
       const again = await t.call('supervisor', 'POST', `/api/v1/customers/${winner.id}/merge`, {
         otherCustomerId: loser.id,

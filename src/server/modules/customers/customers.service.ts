@@ -108,8 +108,18 @@ export class CustomersService {
     }
   }
 
+  /**
+   * A live record (not merged into another): what a contact or case may be attached to. A merged
+   * record answers 409 naming the record kept, so a stale pick is retried there.
+   */
   async exists(trx: Executor, id: string): Promise<boolean> {
-    return !!(await trx.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst());
+    const c = await trx
+      .selectFrom('customers')
+      .select(['id', 'merged_into_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (c?.merged_into_id) await this.assertNotMerged(trx, id);
+    return !!c;
   }
 
   /** The record, following merge pointers to the one kept (a chain is short: each merge adds one hop). */
@@ -506,7 +516,6 @@ export class CustomersService {
     const at = nowIso(this.ctx);
     return tx(this.ctx, async (trx) => {
       if (!(await this.exists(trx, customerId))) throw notFound('customer.not_found', customerId);
-      await this.assertNotMerged(trx, customerId);
       const number = input.accountNumber.toUpperCase();
       if (
         await trx.selectFrom('accounts').select('id').where('account_number', '=', number).executeTakeFirst()
