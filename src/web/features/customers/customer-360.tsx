@@ -4,8 +4,10 @@ import { api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
 import type { CaseDto, ContactDto, CustomerDto, Page } from '../../app/types.ts';
+import { when } from '../../ui/format.ts';
 import { CustomerCard } from '../contact/customer-card.tsx';
 import { FindCustomer } from '../contact/find-customer.tsx';
+import { History } from '../history/history.tsx';
 import { AddAccount, EditParticulars, gateFor } from './customer-edit.tsx';
 import { MergeCustomer } from './merge-customer.tsx';
 import { RegisterCustomer } from './register-customer.tsx';
@@ -210,12 +212,16 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
           <ul>
             {contacts.map((c) => (
               <li key={c.id}>
-                {new Date(c.startedAt).toLocaleString()} · {c.channel.replaceAll('_', ' ')} {c.direction}
+                {when(c.startedAt)} · {c.channel.replaceAll('_', ' ')} {c.direction}
                 {c.durationSeconds !== null ? ` · ${Math.round(c.durationSeconds / 60)} min` : ''}
                 {c.verified ? ' · verified' : ''}
               </li>
             ))}
           </ul>
+          <details>
+            <summary>History — who changed what, and who saw the particulars</summary>
+            <History entity="customer" id={customer.id} />
+          </details>
         </div>
       </div>
     </section>
