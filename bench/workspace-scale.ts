@@ -645,6 +645,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
     }
     {
       let found = 0;
+      const missed: string[] = [];
       const xs: number[] = [];
       for (const c of fx.customers) {
         const t0 = performance.now();
@@ -653,6 +654,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
         };
         xs.push(performance.now() - t0);
         if (res.items.some((i) => i.id === c.id)) found++;
+        else missed.push(c.name);
       }
       const p99 = percentile(xs, 99);
       lines.push({
@@ -664,6 +666,13 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
         extra: `found ${found}/${fx.customers.length}`,
       });
       info(`  customer search: p50=${ms(median(xs))} p99=${ms(p99)} found ${found}/${fx.customers.length}`);
+      if (missed.length)
+        info(
+          `  not found: ${missed
+            .slice(0, 8)
+            .map((n) => JSON.stringify(n))
+            .join(', ')}`,
+        );
       info(
         `  e.g. ${fx.customers
           .slice(0, 4)
