@@ -1,7 +1,10 @@
 /**
  * Dates, times, durations and languages in the reader's own locale and time zone, through Intl —
- * never US dates with seconds. One place, so every screen says a time the same way.
+ * never US dates with seconds. One place, so every screen says a time the same way. The words
+ * around the numbers ("min", "in …", "overdue by …") come from the catalogue (i18n/en.ts `format`).
  */
+import { t } from '../i18n/index.ts';
+
 const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
@@ -14,29 +17,32 @@ export function when(iso: string, now = new Date()): string {
   return WHEN.format(d);
 }
 
+/** The time of day alone: "14:05". */
+export const clock = (iso: string) => TIME.format(new Date(iso));
+
 /** The full instant, for a title on hover. */
 export const whenFull = (iso: string) => WHEN.format(new Date(iso));
 
 /** "1 h 5 min", "45 min", "2 d 3 h" — a length of time in words. */
 export function duration(ms: number): string {
   const m = Math.round(Math.abs(ms) / 60_000);
-  if (m < 60) return `${m} min`;
+  if (m < 60) return t('format.min', { m });
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (h < 24) return m % 60 ? t('format.hMin', { h, m: m % 60 }) : t('format.h', { h });
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return h % 24 ? t('format.dH', { d, h: h % 24 }) : t('format.d', { d });
 }
 
 /** A call's length: "4 min 12 s". */
 export function seconds(s: number): string {
   const m = Math.floor(s / 60);
-  return m ? `${m} min ${s % 60} s` : `${s} s`;
+  return m ? t('format.minS', { m, s: s % 60 }) : t('format.s', { s });
 }
 
 /** "in 2 h 5 min" or "3 h ago" (for a due time: "overdue by 3 h" reads better — see dueIn). */
 export function dueIn(iso: string, now = Date.now()): string {
   const ms = Date.parse(iso) - now;
-  return ms >= 0 ? `in ${duration(ms)}` : `overdue by ${duration(ms)}`;
+  return t(ms >= 0 ? 'format.in' : 'format.overdueBy', { duration: duration(ms) });
 }
 
 let names: Intl.DisplayNames | null = null;
