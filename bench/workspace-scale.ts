@@ -57,29 +57,35 @@ import {
 
 // =============================================================================================
 // THE CALLS EACH SCREEN MAKES — keep in step with the desktop:
-//   queue screen: src/web/features/cases/queues.tsx (list and counts, fetched together)
-//   case page:    src/web/features/cases/case-page.tsx (the case), then case-sla.tsx (three at once)
+//   queue screen: src/web/features/cases/queues.tsx (first page of /queue and the counts, together;
+//                 /views, /colleagues and /teams load once per session, not per queue)
+//   case page:    src/web/features/cases/case-page.tsx (one /workspace answer; History is a tab)
 //   find customer: src/web/features/contact/find-customer.tsx
 //   new case:     src/web/features/contact/use-contact.ts + outcome-panel.tsx
 // A screen is a list of steps; the calls of one step go out together, a step waits for the last.
+// (Before the workspace landed the queue screen was /cases?…&sort=queue&limit=200 + /cases/counts
+// and the case page /cases/:id then /sla, /progress-update and /commitments: see git history.)
 // =============================================================================================
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Step = string[];
 export const SCREENS = {
   /** `filter`: assigneeId=…, teamId=… or departmentId=… */
   queue: (filter: string): Step[] => [
-    [`/cases?${filter}&status=${OPEN}&sort=queue&limit=200`, `/cases/counts?${filter}`],
+    [`/queue?status=${OPEN}&${filter}&sort=queue&limit=50`, `/cases/counts?${filter}`],
   ],
   /** The newest-first list, one page at a cursor (a year back). */
-  historyPage: (cursor: string): Step[] => [[`/cases?sort=newest&limit=50&cursor=${cursor}`]],
-  caseOpen: (id: string): Step[] => [
-    [`/cases/${id}`],
-    [`/cases/${id}/sla`, `/cases/${id}/progress-update`, `/commitments?caseId=${id}&state=open`],
-  ],
+  historyPage: (cursor: string): Step[] => [[`/queue?sort=newest&limit=50&cursor=${cursor}`]],
+  caseOpen: (id: string): Step[] => [[`/cases/${id}/workspace`]],
   customerSearch: (name: string): Step[] => [[`/customers?q=${encodeURIComponent(name)}&limit=10`]],
 };
-/** A cursor the list would hand back at (created_at, id): the app's own encoder. */
-const cursorAt = (createdAt: string, id: string) => encodeCursor(createdAt, id);
+/** The cursor the newest-first list hands back at (created_at, id): the app's own encoder. */
+type CursorEncoder = (sort: 'newest', key: [string, string]) => string;
+const encodeCaseCursor: CursorEncoder | null = await import('../src/server/modules/cases/case-list.ts').then(
+  (m: { encodeCaseCursor?: CursorEncoder }) => m.encodeCaseCursor ?? null,
+  () => null,
+);
+const cursorAt = (createdAt: string, id: string) =>
+  encodeCaseCursor ? encodeCaseCursor('newest', [createdAt, id]) : encodeCursor(createdAt, id);
 /** Creating a contact and its case, as the desktop does on a call (ids filled in as they come back). */
 async function createContactAndCase(h: Http, s: Session, customerId: string): Promise<void> {
   const contact = (await h.send(s, 'POST', '/contacts', { channel: 'phone', direction: 'inbound' })) as {
@@ -634,7 +640,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
       );
       const p99 = percentile(xs, 99);
       lines.push({
-        name: 'case page: open a case (4 calls)',
+        name: `case page: open a case (${SCREENS.caseOpen('x').flat().length} calls)`,
         p50: median(xs),
         p99,
         base50: b50,
