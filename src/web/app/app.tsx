@@ -13,6 +13,7 @@ import { NotificationBell } from '../features/notifications/bell.tsx';
 import { ScriptsPage } from '../features/scripts/scripts-page.tsx';
 import { SearchBox } from '../features/search/search-box.tsx';
 import { SearchPage } from '../features/search/search-page.tsx';
+import { term, useT } from '../i18n/index.ts';
 import { LiveProvider } from './live.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -28,8 +29,9 @@ const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'superviso
 
 function Shell() {
   const { user, loading, logout } = useSession();
+  const t = useT();
   const route = useRoute();
-  if (loading) return <p className="loading">Loading…</p>;
+  if (loading) return <p className="loading">{t('common.loading')}</p>;
   if (!user) return <LoginPage />;
   const handles = FRONTLINE_ROLES.has(user.role);
   const [screen = handles ? 'contact' : 'cases', id] = route;
@@ -37,18 +39,18 @@ function Shell() {
     <LiveProvider>
       <div className="shell">
         <header className="topbar">
-          <span className="brand">Frontline</span>
-          <nav aria-label="Main">
+          <span className="brand">{t('shell.brand')}</span>
+          <nav aria-label={t('shell.mainNav')}>
             {handles && (
               <a id="nav-contact" href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
-                Contact
+                {t('shell.nav.contact')}
               </a>
             )}
             <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
-              Customers
+              {t('shell.nav.customers')}
             </a>
             <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
-              Queues
+              {t('shell.nav.queues')}
             </a>
             {handles && (
               <a
@@ -56,39 +58,39 @@ function Shell() {
                 href="#/followups"
                 aria-current={screen === 'followups' ? 'page' : undefined}
               >
-                Follow-ups
+                {t('shell.nav.followups')}
               </a>
             )}
             <a id="nav-kb" href="#/kb" aria-current={screen === 'kb' ? 'page' : undefined}>
-              Knowledge
+              {t('shell.nav.knowledge')}
             </a>
             {LEADERS.has(user.role) && (
               <a id="nav-at-risk" href="#/at-risk" aria-current={screen === 'at-risk' ? 'page' : undefined}>
-                Due soon
+                {t('shell.nav.dueSoon')}
               </a>
             )}
             {can(user.role, 'templates.manage') && (
               <a id="nav-scripts" href="#/scripts" aria-current={screen === 'scripts' ? 'page' : undefined}>
-                Templates & scripts
+                {t('shell.nav.scripts')}
               </a>
             )}
             {MANAGERS.has(user.role) && (
               <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
-                Administration
+                {t('shell.nav.admin')}
               </a>
             )}
           </nav>
           <SearchBox />
           <NotificationBell role={user.role} />
           <span className="who">
-            {user.displayName}
+            <span data-i18n-skip>{user.displayName}</span>
             <small>
               <span className="sr-only"> · </span>
-              {user.role.replaceAll('_', ' ')}
+              {term('role', user.role)}
             </small>
           </span>
           <button type="button" className="link" onClick={() => void logout()}>
-            Sign out
+            {t('shell.signOut')}
           </button>
         </header>
         <Shortcuts />

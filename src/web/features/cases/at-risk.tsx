@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CaseDto, Page, UserDto } from '../../app/types.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { SlaBadge } from './sla-badge.tsx';
 
 type Counts = { dueSoon: number; breached: number };
@@ -11,6 +12,7 @@ type Counts = { dueSoon: number; breached: number };
  * live. A leader with a team starts on their team's cases (theirs to act on) and can widen to all.
  */
 export function AtRisk({ user }: { user: UserDto }) {
+  const t = useT();
   const { version } = useLive();
   const [items, setItems] = useState<CaseDto[] | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
@@ -38,39 +40,39 @@ export function AtRisk({ user }: { user: UserDto }) {
   }, [load]);
   return (
     <section>
-      <h1>Due soon and breached</h1>
+      <h1>{t('atRisk.title')}</h1>
       <div className="row">
         {counts && (
           <p role="status" data-testid="risk-counts">
-            {counts.breached} breached · {counts.dueSoon} due soon
+            {t('atRisk.counts', { breached: counts.breached, dueSoon: counts.dueSoon })}
           </p>
         )}
         {user.teamId && (
           <label>
-            Show
+            {t('atRisk.show')}
             <select value={scope} onChange={(e) => setScope(e.target.value === 'team' ? 'team' : 'all')}>
-              <option value="team">My team's cases</option>
-              <option value="all">All teams</option>
+              <option value="team">{t('atRisk.myTeam')}</option>
+              <option value="all">{t('atRisk.allTeams')}</option>
             </select>
           </label>
         )}
         <button type="button" className="secondary" onClick={() => void load()}>
-          Refresh
+          {t('common.refresh')}
         </button>
       </div>
       {items === null ? (
-        <p>Loading…</p>
+        <p>{t('common.loading')}</p>
       ) : items.length === 0 ? (
-        <p>No case is at risk. Well done.</p>
+        <p>{t('atRisk.none')}</p>
       ) : (
-        <table aria-label="Cases at risk">
+        <table aria-label={t('atRisk.table')}>
           <thead>
             <tr>
-              <th scope="col">SLA</th>
-              <th scope="col">Reference</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('atRisk.col.sla')}</th>
+              <th scope="col">{t('atRisk.col.reference')}</th>
+              <th scope="col">{t('atRisk.col.subject')}</th>
+              <th scope="col">{t('atRisk.col.priority')}</th>
+              <th scope="col">{t('atRisk.col.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -82,9 +84,9 @@ export function AtRisk({ user }: { user: UserDto }) {
                 <td>
                   <a href={`#/cases/${c.id}`}>{c.reference}</a>
                 </td>
-                <td>{c.subject}</td>
-                <td>{c.priority}</td>
-                <td>{c.status.replaceAll('_', ' ')}</td>
+                <td data-i18n-skip>{c.subject}</td>
+                <td>{term('priority', c.priority)}</td>
+                <td>{term('status', c.status)}</td>
               </tr>
             ))}
           </tbody>

@@ -4,6 +4,7 @@ import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import { useInvalidation } from '../../app/live.tsx';
 import type { ProblemDto } from '../../app/types.ts';
+import { useT } from '../../i18n/index.ts';
 import { History } from '../history/history.tsx';
 import { Conflict } from './conflict.tsx';
 import { ContextPane } from './workspace/context-pane.tsx';
@@ -36,6 +37,7 @@ export interface CaseView {
  * 1280×720; each pane scrolls on its own, so the officer records while the customer talks.
  */
 export function CasePage({ id, userId, role = '' }: { id: string; userId: string; role?: string }) {
+  const t = useT();
   const [ws, setWs] = useState<CaseWorkspaceDto | null>(null);
   const [missing, setMissing] = useState(false);
   const [conflict, setConflict] = useState<ProblemDto | null>(null);
@@ -61,8 +63,8 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   useInvalidation(`case:${id}`, (inv) => {
     if (inv.type === 'resync' || (inv.version ?? Number.POSITIVE_INFINITY) > shown.current) void load();
   });
-  if (missing && !ws) return <p role="alert">This case could not be loaded.</p>;
-  if (!ws) return <p>Loading…</p>;
+  if (missing && !ws) return <p role="alert">{t('cases.loadFailed')}</p>;
+  if (!ws) return <p>{t('common.loading')}</p>;
   const c = ws.case;
   const view: CaseView = {
     ws,
@@ -82,19 +84,19 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   return (
     <div className="ws">
       <Properties view={view} />
-      <section className="ws-thread" aria-label="Conversation and history">
+      <section className="ws-thread" aria-label={t('cases.conversationAndHistory')}>
         <header className="ws-head">
-          <h1 title={c.subject}>
+          <h1 title={c.subject} data-i18n-skip>
             <span className="ref">{c.reference}</span> {c.subject}
           </h1>
-          <div role="tablist" aria-label="Case views" className="tabs">
+          <div role="tablist" aria-label={t('cases.caseViews')} className="tabs">
             <button
               type="button"
               role="tab"
               aria-selected={tab === 'conversation'}
               onClick={() => setTab('conversation')}
             >
-              Conversation
+              {t('cases.tabConversation')}
             </button>
             <button
               type="button"
@@ -102,7 +104,7 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
               aria-selected={tab === 'history'}
               onClick={() => setTab('history')}
             >
-              History
+              {t('cases.tabHistory')}
             </button>
           </div>
         </header>

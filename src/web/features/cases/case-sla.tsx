@@ -4,24 +4,18 @@ import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CaseSlaDto, CommitmentDto, ProgressDraftDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, t as translate, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
 import { CommitmentRow } from '../followups/followups-page.tsx';
 
-const CLOCK = {
-  first_response: 'First response',
-  next_update: 'Next update',
-  resolution: 'Resolution',
-} as const;
-const LIGHT: Record<string, string> = {
-  ok: 'on time',
-  due_soon: 'due soon',
-  breached: 'breached',
-  paused: 'paused',
-  met: 'met',
-  met_late: 'met late',
-  cancelled: 'no longer applies',
-};
-const hm = (m: number) => `${Math.floor(Math.abs(m) / 60)} h ${Math.abs(m) % 60} min`;
+const CLOCKS = new Set(['first_response', 'next_update', 'resolution']);
+const LIGHTS = new Set(['ok', 'due_soon', 'breached', 'paused', 'met', 'met_late', 'cancelled']);
+/** A clock or light code in words; an unknown one (a newer server) as it came. */
+const clockName = (k: string) =>
+  CLOCKS.has(k) ? translate(`caseSla.clock.${k as 'resolution'}`) : k.replaceAll('_', ' ');
+const lightName = (k: string) =>
+  LIGHTS.has(k) ? translate(`caseSla.light.${k as 'ok'}`) : k.replaceAll('_', ' ');
+const hm = (m: number) => translate('format.hMin', { h: Math.floor(Math.abs(m) / 60), m: Math.abs(m) % 60 });
 
 /** The case's clocks (time left, breach), their history, the progress-update prompt, and follow-ups. */
 export function CaseSla({
@@ -37,6 +31,7 @@ export function CaseSla({
   canWrite: boolean;
   onChange: () => void;
 }) {
+  const t = useT();
   const { version } = useLive();
   const [sla, setSla] = useState<CaseSlaDto | null>(null);
   const [draft, setDraft] = useState<ProgressDraftDto | null>(null);
@@ -93,48 +88,51 @@ export function CaseSla({
       setError(
         e instanceof ApiError
           ? e.fieldMessage('dueAt')
-            ? `Due: ${e.fieldMessage('dueAt')}`
+            ? t('caseSla.dueError', { message: e.fieldMessage('dueAt') ?? '' })
             : e.message
           : String(e),
       );
     }
   };
   return (
-    <section aria-label="Service level" className="case-sla">
-      <h2>Service level{sla.policy ? `: ${sla.policy.name}` : ''}</h2>
+    <section aria-label={t('caseSla.region')} className="case-sla">
+      <h2>{sla.policy ? t('caseSla.titlePolicy', { policy: sla.policy.name }) : t('caseSla.title')}</h2>
       {sla.clocks.length === 0 ? (
-        <p>No service level applies to this case.</p>
+        <p>{t('caseSla.none')}</p>
       ) : (
         <ul className="clocks">
           {sla.clocks.map((k) => (
             <li key={k.kind} className={`sla sla-${k.light}`} data-clock={k.kind}>
-              <strong>{CLOCK[k.kind as keyof typeof CLOCK]}</strong>: {LIGHT[k.light]}
+              <strong>{clockName(k.kind)}</strong>: {lightName(k.light)}
               {k.leftMinutes !== null &&
-                (k.leftMinutes >= 0 ? ` · ${hm(k.leftMinutes)} left` : ` · ${hm(k.leftMinutes)} over`)}
-              {k.dueAt && ` · due ${when(k.dueAt)}`}
-              {k.metAt && ` · met ${when(k.metAt)}`}
+                t(k.leftMinutes >= 0 ? 'caseSla.left' : 'caseSla.over', { time: hm(k.leftMinutes) })}
+              {k.dueAt && t('caseSla.dueAt', { when: when(k.dueAt) })}
+              {k.metAt && t('caseSla.metAt', { when: when(k.metAt) })}
             </li>
           ))}
         </ul>
       )}
       {draft?.needed && canWrite && (
-        <section className="prompt" aria-label="Progress update">
+        <section className="prompt" aria-label={t('caseSla.promptRegion')}>
           <p>
-            <strong>The resolution target will be missed or is close.</strong> Keep the customer informed:
+            <strong>{t('caseSla.promptStrong')}</strong>
+            {t('caseSla.promptRest')}
           </p>
           <label>
-            Channel
+            {t('caseSla.channel')}
             <select
               value={draft.channel}
               onChange={(e) => setDraft({ ...draft, channel: e.target.value as ProgressDraftDto['channel'] })}
             >
               {PROGRESS_CHANNELS.map((c) => (
-                <option key={c}>{c}</option>
+                <option key={c} value={c}>
+                  {term('channel', c)}
+                </option>
               ))}
             </select>
           </label>
           <label>
-            Progress update
+            {t('caseSla.update')}
             <textarea
               rows={4}
               value={draft.body}
@@ -147,35 +145,37 @@ export function CaseSla({
             aria-busy={updating.busy}
             onClick={() => void sendUpdate()}
           >
-            Send progress update
+            {t('caseSla.send')}
           </button>
         </section>
       )}
-      <h3>Follow-up commitments</h3>
+      <h3>{t('caseSla.commitments')}</h3>
       {commitments.length > 0 && (
-        <ul className="commitments" aria-label="Commitments on this case">
+        <ul className="commitments" aria-label={t('caseSla.commitmentsList')}>
           {commitments.map((c) => (
             <CommitmentRow key={c.id} c={c} canChange={canWrite} onChange={() => void load()} />
           ))}
         </ul>
       )}
-      {commitments.length === 0 && !canWrite && <p>No open commitments.</p>}
+      {commitments.length === 0 && !canWrite && <p>{t('caseSla.noCommitments')}</p>}
       {canWrite && (
         <div className="row">
           <label>
-            Revert by
+            {t('caseSla.revertBy')}
             <input type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
           </label>
           <label>
-            How
+            {t('caseSla.how')}
             <select value={method} onChange={(e) => setMethod(e.target.value)}>
               {COMMITMENT_METHODS.map((m) => (
-                <option key={m}>{m}</option>
+                <option key={m} value={m}>
+                  {term('method', m)}
+                </option>
               ))}
             </select>
           </label>
           <label>
-            What was promised
+            {t('caseSla.promised')}
             <input value={promise} onChange={(e) => setPromise(e.target.value)} />
           </label>
           <button
@@ -185,26 +185,26 @@ export function CaseSla({
             aria-busy={committing.busy}
             onClick={() => void commit()}
           >
-            Add commitment
+            {t('caseSla.addCommitment')}
           </button>
         </div>
       )}
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}
       <details>
-        <summary>SLA history</summary>
-        <ol aria-label="SLA history">
+        <summary>{t('caseSla.history')}</summary>
+        <ol aria-label={t('caseSla.history')}>
           {sla.history.map((h, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: history rows are append-only and never reorder
             <li key={i}>
               <time dateTime={h.at} title={whenFull(h.at)}>
                 {when(h.at)}
               </time>{' '}
-              {CLOCK[h.clock as keyof typeof CLOCK]} {h.event}
-              {h.cycle > 1 ? ` (cycle ${h.cycle})` : ''}
+              {clockName(h.clock)} {term('slaEvent', h.event)}
+              {h.cycle > 1 ? t('caseSla.cycle', { cycle: h.cycle }) : ''}
             </li>
           ))}
         </ol>

@@ -1,6 +1,8 @@
 import type { CaseConflictDto } from '../../../shared/contracts/cases.ts';
 import { ApiError } from '../../app/api.ts';
 import type { ProblemDto } from '../../app/types.ts';
+import { t, useT } from '../../i18n/index.ts';
+import { clock, whenFull } from '../../ui/format.ts';
 
 /** A write refused because the case changed since it was shown (412 request.precondition_failed). */
 export const isConflict = (e: unknown): e is ApiError =>
@@ -12,7 +14,7 @@ const MINUTE = 60_000;
 export function ago(iso: string, now = Date.now()): string {
   const ms = Math.max(0, now - Date.parse(iso));
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  if (ms < MINUTE) return 'just now';
+  if (ms < MINUTE) return t('format.justNow');
   if (ms < 60 * MINUTE) return rtf.format(-Math.round(ms / MINUTE), 'minute');
   if (ms < 24 * 60 * MINUTE) return rtf.format(-Math.round(ms / (60 * MINUTE)), 'hour');
   return rtf.format(-Math.round(ms / (24 * 60 * MINUTE)), 'day');
@@ -24,27 +26,28 @@ export function ago(iso: string, now = Date.now()): string {
  */
 export function Conflict({ problem, onReload }: { problem: ProblemDto; onReload(): void }) {
   // The 412 carries these members; an older server may not, hence the fallbacks.
+  const t = useT();
   const { changedBy: by, changedAt } = problem as ProblemDto & Partial<CaseConflictDto>;
   const at = typeof changedAt === 'string' ? changedAt : null;
-  const who = by?.displayName || (by === null ? 'an automatic rule' : 'someone else');
+  const who = by?.displayName || (by === null ? t('cases.conflict.rule') : t('cases.conflict.someone'));
   return (
     <div role="alert" className="warn conflict" data-testid="case-conflict">
       <p>
-        Changed by {who}
+        {t('cases.conflict.by', { who })}
         {at && (
           <>
             {' '}
-            at{' '}
-            <time dateTime={at} title={new Date(at).toLocaleString()}>
-              {new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            {t('cases.conflict.at')}{' '}
+            <time dateTime={at} title={whenFull(at)}>
+              {clock(at)}
             </time>{' '}
             ({ago(at)})
           </>
         )}{' '}
-        — reload to see the change before you act again. Nothing you did was saved.
+        {t('cases.conflict.reload')}
       </p>
       <button type="button" onClick={onReload}>
-        Reload
+        {t('cases.conflict.reloadButton')}
       </button>
     </div>
   );

@@ -15,7 +15,8 @@ import { go } from '../../app/router.ts';
 import type { CaseDto, UserDto } from '../../app/types.ts';
 import { nameOf, useColleagues, useTeams } from '../../app/use-directory.ts';
 import { useSubmit } from '../../app/use-submit.ts';
-import { when, whenFull, words } from '../../ui/format.ts';
+import { type Key, term, useT } from '../../i18n/index.ts';
+import { when, whenFull } from '../../ui/format.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { SlaBadge } from './sla-badge.tsx';
 import './cases.css';
@@ -33,15 +34,6 @@ type Counts = {
 type Row = CaseDto & { gone?: boolean };
 type Result = { ok: boolean; message?: string };
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
-const ACTION_LABEL: Record<string, string> = {
-  open: 'Open',
-  await_customer: 'Wait for customer',
-  await_action_party: 'Wait for action party',
-  resume: 'Resume',
-  resolve: 'Resolve',
-  close: 'Close',
-  reopen: 'Reopen',
-};
 
 /** The filters as a query string (empty values left out). */
 function query(f: CaseViewFiltersDto): string {
@@ -60,6 +52,7 @@ function query(f: CaseViewFiltersDto): string {
  * "show" button and those that left stay greyed until you refresh.
  */
 export function Queues({ user }: { user: UserDto }) {
+  const t = useT();
   const leader = LEADERS.has(user.role);
   const [scope, setScope] = useState<Scope>(
     leader && user.teamId ? 'team' : leader && user.departmentId ? 'department' : 'mine',
@@ -256,13 +249,13 @@ export function Queues({ user }: { user: UserDto }) {
       ?.scrollIntoView({ block: 'nearest' });
   }, [cursor]);
 
-  const sortHeader = (label: string, s: Sort) => (
+  const sortHeader = (label: Key, s: Sort) => (
     <th
       scope="col"
       aria-sort={sort === s ? (s === 'newest' || s === 'updated' ? 'descending' : 'ascending') : undefined}
     >
       <button type="button" className="sort" onClick={() => setSort(s)}>
-        {label}
+        {t(label)}
       </button>
     </th>
   );
@@ -271,16 +264,10 @@ export function Queues({ user }: { user: UserDto }) {
 
   return (
     <div className="queues">
-      <nav className="views" aria-label="Queues and views">
-        <h1>Queues</h1>
-        <div role="radiogroup" aria-label="Queue">
-          {(
-            [
-              ['mine', 'My cases'],
-              ['team', "My team's"],
-              ['department', 'Department'],
-            ] as const
-          ).map(([v, l]) => (
+      <nav className="views" aria-label={t('queues.nav')}>
+        <h1>{t('queues.title')}</h1>
+        <div role="radiogroup" aria-label={t('queues.queue')}>
+          {(['mine', 'team', 'department'] as const).map((v) => (
             <label key={v} className="check">
               <input
                 type="radio"
@@ -291,16 +278,16 @@ export function Queues({ user }: { user: UserDto }) {
                   setView(null);
                 }}
               />{' '}
-              {l}
+              {t(`queues.scope.${v}`)}
               {scope === v && counts ? <span className="count"> {counts.open}</span> : null}
             </label>
           ))}
         </div>
         {scope === 'department' && (
-          <DepartmentSelect label="Department" value={departmentId} onChange={setDepartmentId} />
+          <DepartmentSelect label={t('queues.department')} value={departmentId} onChange={setDepartmentId} />
         )}
-        <h2>Saved views</h2>
-        {views.length === 0 && <p className="muted small">None yet: filter, then “Save as view”.</p>}
+        <h2>{t('queues.savedViews')}</h2>
+        {views.length === 0 && <p className="muted small">{t('queues.noViews')}</p>}
         <ul className="view-list">
           {views.map((v) => (
             <li key={v.id}>
@@ -314,8 +301,8 @@ export function Queues({ user }: { user: UserDto }) {
                   setSort(v.sort);
                 }}
               >
-                {v.name}
-                {v.teamId && <span className="muted"> (team)</span>}
+                <span data-i18n-skip>{v.name}</span>
+                {v.teamId && <span className="muted">{t('queues.teamView')}</span>}
               </button>{' '}
               <span className="count">{v.count >= v.countCap ? `${v.countCap}+` : v.count}</span>
             </li>
@@ -328,13 +315,13 @@ export function Queues({ user }: { user: UserDto }) {
         )}
         <div className="row">
           <label>
-            Order
+            {t('queues.order')}
             <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-              <option value="queue">Most urgent first</option>
-              <option value="due">Due soonest</option>
-              <option value="updated">Last changed first</option>
-              <option value="newest">Newest first</option>
-              <option value="oldest">Oldest first</option>
+              {(['queue', 'due', 'updated', 'newest', 'oldest'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`queues.sort.${s}`)}
+                </option>
+              ))}
             </select>
           </label>
           {filters && (
@@ -352,21 +339,25 @@ export function Queues({ user }: { user: UserDto }) {
             />
           )}
           <button type="button" className="secondary small" onClick={() => void refresh()}>
-            Refresh
+            {t('common.refresh')}
           </button>
         </div>
         {counts && (
           <p role="status" data-testid="queue-counts">
-            {counts.open} open · {counts.highlyCritical} highly critical ·{' '}
-            {counts.byStatus.pending_action_party ?? 0} pending action party · {counts.dueSoon} due soon ·{' '}
-            {counts.breached} breached
+            {t('queues.counts', {
+              open: counts.open,
+              critical: counts.highlyCritical,
+              pending: counts.byStatus.pending_action_party ?? 0,
+              dueSoon: counts.dueSoon,
+              breached: counts.breached,
+            })}
           </p>
         )}
         {fresh && (
           <p className="notice" role="status">
-            {fresh.length} new {fresh.length === 1 ? 'case' : 'cases'} in this queue{' '}
+            {t('queues.fresh', { count: fresh.length })}{' '}
             <button type="button" className="small" onClick={() => void refresh()}>
-              Show
+              {t('queues.show')}
             </button>
           </p>
         )}
@@ -385,33 +376,33 @@ export function Queues({ user }: { user: UserDto }) {
           />
         )}
         {items === null ? (
-          <p>Loading…</p>
+          <p>{t('common.loading')}</p>
         ) : rows.length === 0 ? (
-          <p>Nothing waiting here.</p>
+          <p>{t('queues.nothing')}</p>
         ) : (
           <div className="queue-scroll">
-            <table ref={table} aria-label="Cases in this queue" className="queue-table">
+            <table ref={table} aria-label={t('queues.table')} className="queue-table">
               <thead>
                 <tr>
                   {writer && (
                     <th scope="col">
                       <input
                         type="checkbox"
-                        aria-label="Select all shown"
+                        aria-label={t('queues.selectAll')}
                         checked={allSelected}
                         onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
                       />
                     </th>
                   )}
-                  {sortHeader('Reference', sort === 'oldest' ? 'newest' : 'oldest')}
-                  <th scope="col">Subject</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Status</th>
-                  {sortHeader('Priority', 'queue')}
-                  {sortHeader('SLA', 'due')}
-                  {sortHeader('Updated', 'updated')}
-                  {Object.keys(results).length > 0 && <th scope="col">Result</th>}
+                  {sortHeader('queues.col.reference', sort === 'oldest' ? 'newest' : 'oldest')}
+                  <th scope="col">{t('queues.col.subject')}</th>
+                  <th scope="col">{t('queues.col.customer')}</th>
+                  <th scope="col">{t('queues.col.owner')}</th>
+                  <th scope="col">{t('queues.col.status')}</th>
+                  {sortHeader('queues.col.priority', 'queue')}
+                  {sortHeader('queues.col.sla', 'due')}
+                  {sortHeader('queues.col.updated', 'updated')}
+                  {Object.keys(results).length > 0 && <th scope="col">{t('queues.col.result')}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -431,7 +422,7 @@ export function Queues({ user }: { user: UserDto }) {
                       <td>
                         <input
                           type="checkbox"
-                          aria-label={`Select ${c.reference}`}
+                          aria-label={t('queues.select', { reference: c.reference })}
                           checked={selected.has(c.id)}
                           onChange={() =>
                             setSelected((s) => {
@@ -448,21 +439,23 @@ export function Queues({ user }: { user: UserDto }) {
                       <a href={`#/cases/${c.id}`}>{c.reference}</a>
                     </td>
                     <td className="subject" title={c.subject}>
-                      {c.gone && <span className="sr-only">(left this view) </span>}
-                      {c.subject}
+                      {c.gone && <span className="sr-only">{t('queues.left')}</span>}
+                      <span data-i18n-skip>{c.subject}</span>
                     </td>
-                    <td>{c.customerId ? (names[c.customerId] ?? '—') : '—'}</td>
+                    <td data-i18n-skip>{c.customerId ? (names[c.customerId] ?? '—') : '—'}</td>
                     <td>
-                      {c.assigneeId === user.id
-                        ? 'you'
-                        : c.assigneeId
-                          ? nameOf(people, c.assigneeId)
-                          : 'unassigned'}
+                      {c.assigneeId === user.id ? (
+                        t('common.you')
+                      ) : c.assigneeId ? (
+                        <span data-i18n-skip>{nameOf(people, c.assigneeId)}</span>
+                      ) : (
+                        t('common.unassigned')
+                      )}
                     </td>
-                    <td>{words(c.status)}</td>
+                    <td>{term('status', c.status)}</td>
                     <td>
-                      {c.priority}
-                      {c.criticality === 'highly_critical' && <strong> · Highly critical</strong>}
+                      {term('priority', c.priority)}
+                      {c.criticality === 'highly_critical' && <strong>{t('queues.highlyCritical')}</strong>}
                     </td>
                     <td>
                       <SlaBadge c={c} />
@@ -476,8 +469,8 @@ export function Queues({ user }: { user: UserDto }) {
                       <td data-testid="bulk-result">
                         {results[c.id]
                           ? results[c.id]!.ok
-                            ? '✓ done'
-                            : `✗ ${results[c.id]!.message ?? ''}`
+                            ? t('queues.done')
+                            : t('queues.failed', { message: results[c.id]!.message ?? '' })
                           : ''}
                       </td>
                     )}
@@ -487,12 +480,12 @@ export function Queues({ user }: { user: UserDto }) {
             </table>
             {next && (
               <button type="button" className="secondary" onClick={() => void more()}>
-                Show 50 more
+                {t('queues.more')}
               </button>
             )}
           </div>
         )}
-        <p className="muted small">Keys: j / k move · x select · Enter open</p>
+        <p className="muted small">{t('queues.keys')}</p>
       </section>
     </div>
   );
@@ -511,6 +504,7 @@ function Filters({
   teams: { id: string; name: string }[];
   userId: string;
 }) {
+  const t = useT();
   const set = (k: keyof CaseViewFiltersDto, v: string) => {
     const n: CaseViewFiltersDto = { ...value };
     if (v === '') delete n[k];
@@ -520,54 +514,54 @@ function Filters({
   const owner = value.unassigned ? 'none' : (value.assigneeId ?? '');
   return (
     <fieldset className="filters">
-      <legend className="sr-only">Filters</legend>
+      <legend className="sr-only">{t('queues.filters.legend')}</legend>
       <label>
-        Status
+        {t('queues.filters.status')}
         <select value={value.status ?? ''} onChange={(e) => set('status', e.target.value)}>
-          <option value={OPEN}>Open (any)</option>
+          <option value={OPEN}>{t('queues.filters.openAny')}</option>
           {CASE_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {words(s)}
+              {term('status', s)}
             </option>
           ))}
-          <option value="">Any status</option>
+          <option value="">{t('queues.filters.anyStatus')}</option>
         </select>
       </label>
       <label>
-        Type
+        {t('queues.filters.type')}
         <select value={value.type ?? ''} onChange={(e) => set('type', e.target.value)}>
-          <option value="">Any</option>
+          <option value="">{t('common.any')}</option>
           {CASE_TYPES.map((s) => (
             <option key={s} value={s}>
-              {words(s)}
+              {term('type', s)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Criticality
+        {t('queues.filters.criticality')}
         <select value={value.criticality ?? ''} onChange={(e) => set('criticality', e.target.value)}>
-          <option value="">Any</option>
+          <option value="">{t('common.any')}</option>
           {CRITICALITIES.map((s) => (
             <option key={s} value={s}>
-              {words(s)}
+              {term('criticality', s)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Priority
+        {t('queues.filters.priority')}
         <select value={value.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
-          <option value="">Any</option>
+          <option value="">{t('common.any')}</option>
           {PRIORITIES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {term('priority', s)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Owner
+        {t('queues.filters.owner')}
         <select
           value={owner}
           onChange={(e) => {
@@ -579,9 +573,9 @@ function Filters({
             onChange(n);
           }}
         >
-          <option value="">Anyone</option>
-          <option value="none">Unassigned</option>
-          <option value={userId}>Me</option>
+          <option value="">{t('queues.filters.anyone')}</option>
+          <option value="none">{t('queues.filters.unassigned')}</option>
+          <option value={userId}>{t('queues.filters.me')}</option>
           {people
             .filter((p) => p.active && p.id !== userId)
             .map((p) => (
@@ -592,24 +586,24 @@ function Filters({
         </select>
       </label>
       <label>
-        Team
+        {t('queues.filters.team')}
         <select value={value.teamId ?? ''} onChange={(e) => set('teamId', e.target.value)}>
-          <option value="">Any</option>
-          {teams.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
+          <option value="">{t('common.any')}</option>
+          {teams.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name}
             </option>
           ))}
         </select>
       </label>
       <label>
-        SLA
+        {t('queues.filters.sla')}
         <select value={value.sla ?? ''} onChange={(e) => set('sla', e.target.value)}>
-          <option value="">Any</option>
-          <option value="on_track">On track</option>
-          <option value="due_soon">Due soon</option>
-          <option value="breached">Breached</option>
-          <option value="at_risk">Due soon or breached</option>
+          <option value="">{t('common.any')}</option>
+          <option value="on_track">{t('queues.filters.onTrack')}</option>
+          <option value="due_soon">{t('queues.filters.dueSoon')}</option>
+          <option value="breached">{t('queues.filters.breached')}</option>
+          <option value="at_risk">{t('queues.filters.atRisk')}</option>
         </select>
       </label>
     </fieldset>
@@ -632,6 +626,7 @@ function SaveView({
   view: CaseViewDto | null;
   onDeleted(): void;
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [shared, setShared] = useState(false);
@@ -648,13 +643,13 @@ function SaveView({
           )
         }
       >
-        Delete view{error ? ` — ${error}` : ''}
+        {error ? t('queues.save.deleteError', { message: error }) : t('queues.save.delete')}
       </button>
     );
   if (!open)
     return (
       <button type="button" className="secondary small" onClick={() => setOpen(true)}>
-        Save as view
+        {t('queues.save.saveAs')}
       </button>
     );
   const save = async () => {
@@ -673,13 +668,13 @@ function SaveView({
   return (
     <span className="row save-view">
       <label>
-        View name
+        {t('queues.save.name')}
         <input value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       {leader && (
         <label className="check">
-          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> Share with
-          my team
+          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />{' '}
+          {t('queues.save.share')}
         </label>
       )}
       <button
@@ -688,10 +683,10 @@ function SaveView({
         disabled={!name.trim() || submit.busy}
         onClick={() => void save()}
       >
-        Save view
+        {t('queues.save.save')}
       </button>
       {error && (
-        <span role="alert" className="error">
+        <span role="alert" className="error" data-i18n-skip>
           {error}
         </span>
       )}
@@ -711,6 +706,7 @@ function Bulk({
   people: { id: string; displayName: string; active: boolean; role: string }[];
   onDone(r: Record<string, Result>): void;
 }) {
+  const t = useT();
   const [assignee, setAssignee] = useState('');
   const [priority, setPriority] = useState('');
   const [action, setAction] = useState('');
@@ -740,12 +736,12 @@ function Bulk({
   };
   return (
     <fieldset className="bulk">
-      <legend>{ids.length} selected</legend>
+      <legend>{t('queues.bulk.selected', { count: ids.length })}</legend>
       <label>
-        Assign to
+        {t('queues.bulk.assignTo')}
         <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
           <option value="">—</option>
-          <option value="none">Nobody (back to the queue)</option>
+          <option value="none">{t('queues.bulk.nobody')}</option>
           {people
             .filter((p) => p.active && p.role !== 'trainer' && p.role !== 'administrator')
             .map((p) => (
@@ -761,15 +757,15 @@ function Bulk({
         disabled={!assignee || submit.busy}
         onClick={() => void apply({ assigneeId: assignee === 'none' ? null : assignee })}
       >
-        Assign
+        {t('queues.bulk.assign')}
       </button>
       <label>
-        Priority
+        {t('queues.bulk.priority')}
         <select value={priority} onChange={(e) => setPriority(e.target.value)}>
           <option value="">—</option>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {term('priority', p)}
             </option>
           ))}
         </select>
@@ -780,15 +776,15 @@ function Bulk({
         disabled={!priority || submit.busy}
         onClick={() => void apply({ priority })}
       >
-        Set priority
+        {t('queues.bulk.setPriority')}
       </button>
       <label>
-        Status
+        {t('queues.bulk.status')}
         <select value={action} onChange={(e) => setAction(e.target.value)}>
           <option value="">—</option>
           {CASE_ACTIONS.filter((a) => a !== 'resolve').map((a) => (
             <option key={a} value={a}>
-              {ACTION_LABEL[a] ?? a}
+              {term('action', a)}
             </option>
           ))}
         </select>
@@ -799,10 +795,10 @@ function Bulk({
         disabled={!action || submit.busy}
         onClick={() => void apply({ action })}
       >
-        Move
+        {t('queues.bulk.move')}
       </button>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError } from '../../app/api.ts';
 import type { ProblemDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { isConflict } from './conflict.tsx';
 
@@ -17,6 +18,7 @@ export function ReferForm({
   onDone(): Promise<void>;
   onConflict(p: ProblemDto): void;
 }) {
+  const t = useT();
   const [departmentId, setDepartmentId] = useState('');
   const [reason, setReason] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -43,30 +45,39 @@ export function ReferForm({
   };
   return (
     <fieldset>
-      <legend>Refer to a department</legend>
+      <legend>{t('cases.refer.legend')}</legend>
       <div className="row">
         <div>
-          <DepartmentSelect label="Department" value={departmentId} onChange={setDepartmentId} />
+          <DepartmentSelect
+            label={t('cases.refer.department')}
+            value={departmentId}
+            onChange={setDepartmentId}
+          />
           {error?.fieldMessage('departmentId') && (
-            <span className="error">Department {error.fieldMessage('departmentId')}</span>
+            <span className="error">
+              {t('cases.refer.departmentError', { message: error.fieldMessage('departmentId') ?? '' })}
+            </span>
           )}
         </div>
         <label className="grow">
-          Reason
+          {t('cases.refer.reason')}
           <input value={reason} onChange={(e) => setReason(e.target.value)} />
           {error?.fieldMessage('reason') && (
-            <span className="error">Reason {error.fieldMessage('reason')}</span>
+            <span className="error">
+              {t('cases.refer.reasonError', { message: error.fieldMessage('reason') ?? '' })}
+            </span>
           )}
         </label>
         <label className="check">
-          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> Urgent
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />{' '}
+          {t('cases.refer.urgent')}
         </label>
         <button type="button" disabled={submit.busy} aria-busy={submit.busy} onClick={() => void refer()}>
-          Refer
+          {t('cases.refer.refer')}
         </button>
       </div>
       {error && !error.problem.errors && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error.message}
         </p>
       )}

@@ -1,9 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
+import { useT } from '../../i18n/index.ts';
 
 export function LoginPage() {
   const { login } = useSession();
+  const t = useT();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -16,9 +18,7 @@ export function LoginPage() {
       await login(username, password);
     } catch (err) {
       // The detail, where there is one, says more than the title (a lock says for how long).
-      setError(
-        err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not reach the server',
-      );
+      setError(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : t('login.unreachable'));
     } finally {
       setBusy(false);
     }
@@ -26,9 +26,9 @@ export function LoginPage() {
   return (
     <main className="login">
       <form onSubmit={submit} aria-labelledby="login-title">
-        <h1 id="login-title">Frontline</h1>
+        <h1 id="login-title">{t('login.title')}</h1>
         <label>
-          Username
+          {t('login.username')}
           <input
             name="username"
             autoComplete="username"
@@ -38,7 +38,7 @@ export function LoginPage() {
           />
         </label>
         <label>
-          Password
+          {t('login.password')}
           <input
             name="password"
             type="password"
@@ -49,12 +49,13 @@ export function LoginPage() {
           />
         </label>
         {error && (
-          <p role="alert" className="error">
+          // The server's problem detail is not in the catalogue (yet): the server speaks English.
+          <p role="alert" className="error" data-i18n-skip>
             {error}
           </p>
         )}
         <button type="submit" disabled={busy}>
-          Sign in
+          {t('login.signIn')}
         </button>
       </form>
     </main>

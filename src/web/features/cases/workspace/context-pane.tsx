@@ -1,6 +1,7 @@
 import { can } from '../../../../shared/permissions.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
-import { languageName, seconds, when, whenFull, words } from '../../../ui/format.ts';
+import { term, useT } from '../../../i18n/index.ts';
+import { languageName, seconds, when, whenFull } from '../../../ui/format.ts';
 import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
 import { AcknowledgeEscalation } from '../../notifications/acknowledge-escalation.tsx';
@@ -14,6 +15,7 @@ const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']
  * contacts, and the knowledge that may answer the enquiry.
  */
 export function ContextPane({ view }: { view: CaseView }) {
+  const t = useT();
   const { ws, userId, role, writer } = view;
   const c = ws.case;
   const cu = ws.customer;
@@ -21,7 +23,7 @@ export function ContextPane({ view }: { view: CaseView }) {
   // The contact I am handling now for this customer, if any: its verification decides what I may say.
   const live = [...ws.contacts, ...ws.recentContacts].find((x) => x.officerId === userId && !x.endedAt);
   return (
-    <aside className="ws-context" aria-label="Customer and knowledge">
+    <aside className="ws-context" aria-label={t('context.region')}>
       <AcknowledgeEscalation
         caseId={c.id}
         userId={userId}
@@ -30,53 +32,65 @@ export function ContextPane({ view }: { view: CaseView }) {
         onDone={view.reload}
       />
       {cu ? (
-        <section aria-label="Customer">
-          <h2>
+        <section aria-label={t('context.customer')}>
+          <h2 data-i18n-skip>
             <a href={`#/customers/${cu.id}`}>{cu.displayName}</a>
           </h2>
           {cu.particularNeeds.length > 0 && (
-            <ul className="needs" aria-label="Particular needs">
+            <ul className="needs" aria-label={t('context.needs')}>
               {cu.particularNeeds.map((n) => (
                 <li key={`${n.kind}:${n.detail}`}>
-                  <strong>{words(n.kind)}</strong>
-                  {n.detail ? `: ${n.detail}` : ''}
+                  <strong>{term('need', n.kind)}</strong>
+                  {n.detail ? <span data-i18n-skip>: {n.detail}</span> : ''}
                 </li>
               ))}
             </ul>
           )}
           <p>
-            Speaks <strong data-testid="customer-language">{languageName(cu.preferredLanguage)}</strong>
-            {cu.preferredChannel && <> · prefers {words(cu.preferredChannel)}</>}
-            {cu.segment && <> · {cu.segment}</>}
+            {t('context.speaks')}{' '}
+            {/* The language's name comes from Intl in the reader's locale, not from the catalogue. */}
+            <strong data-testid="customer-language" data-i18n-skip>
+              {languageName(cu.preferredLanguage)}
+            </strong>
+            {cu.preferredChannel && t('context.prefers', { channel: term('channel', cu.preferredChannel) })}
+            {cu.segment && <span data-i18n-skip> · {cu.segment}</span>}
           </p>
           <p data-testid="verification">
             {live ? (
               live.verified ? (
-                <span className="ok">Verified on this contact</span>
+                <span className="ok">{t('context.verified')}</span>
               ) : (
                 <span className="warn-text">
-                  Not verified on this contact
+                  {t('context.notVerified')}
                   {live.verification?.missing.length
-                    ? ` — still needs ${live.verification.missing.map(words).join(', ')}`
+                    ? t('context.stillNeeds', {
+                        what: live.verification.missing.map((m) => term('particular', m)).join(', '),
+                      })
                     : ''}
                 </span>
               )
             ) : (
-              <span className="muted">No contact in progress with this customer</span>
+              <span className="muted">{t('context.noContact')}</span>
             )}
           </p>
           {cu.accounts.length > 0 && (
             <>
-              <h3>Accounts</h3>
+              <h3>{t('context.accounts')}</h3>
               <ul className="compact">
                 {cu.accounts.map((a) => (
                   <li key={a.id}>
-                    {a.accountNumber} · {words(a.status)}
+                    {a.accountNumber} · {term('accountStatus', a.status)}
                     {a.services.length > 0 && (
                       <span className="muted">
                         {' '}
                         ·{' '}
-                        {a.services.map((s) => `${words(s.kind)}${s.plan ? ` (${s.plan})` : ''}`).join(', ')}
+                        {a.services.map((s, i) => (
+                          <span key={`${s.kind}:${s.plan ?? ''}:${String(i)}`}>
+                            {i > 0 && ', '}
+                            {term('service', s.kind)}
+                            {s.plan && <span data-i18n-skip> ({s.plan})</span>}
+                          </span>
+                        ))}
                       </span>
                     )}
                   </li>
@@ -84,34 +98,34 @@ export function ContextPane({ view }: { view: CaseView }) {
               </ul>
             </>
           )}
-          <h3>Other open cases</h3>
+          <h3>{t('context.otherOpen')}</h3>
           {ws.openCases.length ? (
             <ul className="compact">
               {ws.openCases.map((o) => (
                 <li key={o.id}>
-                  <a href={`#/cases/${o.id}`}>{o.reference}</a> {o.subject}{' '}
-                  <span className="muted">· {words(o.status)}</span>
+                  <a href={`#/cases/${o.id}`}>{o.reference}</a> <span data-i18n-skip>{o.subject}</span>{' '}
+                  <span className="muted">· {term('status', o.status)}</span>
                 </li>
               ))}
             </ul>
           ) : (
-            <p className="muted">None</p>
+            <p className="muted">{t('context.none')}</p>
           )}
-          <h3>Recent contacts</h3>
+          <h3>{t('context.recent')}</h3>
           <ul className="compact">
             {ws.recentContacts.map((x) => (
               <li key={x.id}>
                 <time dateTime={x.startedAt} title={whenFull(x.startedAt)}>
                   {when(x.startedAt)}
                 </time>{' '}
-                · {words(x.channel)} · {nameOf(people, x.officerId)}
+                · {term('channel', x.channel)} · <span data-i18n-skip>{nameOf(people, x.officerId)}</span>
                 {x.durationSeconds != null && ` · ${seconds(x.durationSeconds)}`}
               </li>
             ))}
           </ul>
         </section>
       ) : (
-        <p className="muted">No customer on record for this case.</p>
+        <p className="muted">{t('context.noCustomer')}</p>
       )}
       {OPEN.has(c.status) && writer && can(role, 'kb.contribute') && (
         <KbSuggestions text={c.subject} caseId={c.id} onInsert={view.insert} />

@@ -6,21 +6,13 @@ import { go } from '../../../app/router.ts';
 import { useDepartments } from '../../../app/use-departments.ts';
 import { nameOf, useCategories, useColleagues, useTeams } from '../../../app/use-directory.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
-import { when, whenFull, words } from '../../../ui/format.ts';
+import { term, useT } from '../../../i18n/index.ts';
+import { when, whenFull } from '../../../ui/format.ts';
 import type { CaseView } from '../case-page.tsx';
 import { CaseSla } from '../case-sla.tsx';
 import { isConflict } from '../conflict.tsx';
 import { ReferForm } from '../refer-form.tsx';
 
-const ACTION_LABEL: Record<string, string> = {
-  open: 'Open',
-  await_customer: 'Wait for customer',
-  await_action_party: 'Wait for action party',
-  resume: 'Resume',
-  resolve: 'Resolve',
-  close: 'Close',
-  reopen: 'Reopen',
-};
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 /** Roles that take cases: the people a case can be assigned to. */
 const HANDLERS = new Set(['officer', 'trainee', 'team_leader', 'supervisor']);
@@ -30,6 +22,7 @@ const HANDLERS = new Set(['officer', 'trainee', 'team_leader', 'supervisor']);
  * change made meanwhile by someone else is reported, never overwritten.
  */
 export function Properties({ view }: { view: CaseView }) {
+  const t = useT();
   const { ws, userId, writer, ifMatch, reload, onConflict, blocked } = view;
   const c = ws.case;
   const people = useColleagues();
@@ -91,24 +84,30 @@ export function Properties({ view }: { view: CaseView }) {
     );
   const disabled = !writer || blocked || saving.busy;
   const owner =
-    c.assigneeId === null ? 'unassigned' : c.assigneeId === userId ? 'you' : nameOf(people, c.assigneeId);
+    c.assigneeId === null
+      ? t('common.unassigned')
+      : c.assigneeId === userId
+        ? t('common.you')
+        : nameOf(people, c.assigneeId);
   const queue = departments.find((d) => d.id === c.departmentId)?.name;
 
   return (
-    <aside className="ws-props" aria-label="Case properties">
+    <aside className="ws-props" aria-label={t('props.region')}>
       <dl className="props">
-        <dt>Customer</dt>
+        <dt>{t('props.customer')}</dt>
         <dd data-testid="case-customer">
           {ws.customer ? (
-            <a href={`#/customers/${ws.customer.id}`}>{ws.customer.displayName}</a>
+            <a href={`#/customers/${ws.customer.id}`} data-i18n-skip>
+              {ws.customer.displayName}
+            </a>
           ) : (
-            <span className="muted">No customer on record</span>
+            <span className="muted">{t('props.noCustomer')}</span>
           )}
         </dd>
-        <dt>Status</dt>
+        <dt>{t('props.status')}</dt>
         <dd>
           <span className={`badge status-${c.status}`} data-testid="case-status">
-            {words(c.status)}
+            {term('status', c.status)}
           </span>
         </dd>
       </dl>
@@ -123,7 +122,7 @@ export function Properties({ view }: { view: CaseView }) {
               aria-busy={moving.busy}
               onClick={() => void act(a)}
             >
-              {ACTION_LABEL[a] ?? a}
+              {term('action', a)}
             </button>
           ))}
         </div>
@@ -131,50 +130,50 @@ export function Properties({ view }: { view: CaseView }) {
       {writer && resolving && (
         <div className="resolve">
           <label>
-            Resolution summary (for Resolve)
+            {t('props.resolutionSummary')}
             <textarea rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} />
           </label>
           <button type="button" disabled={!summary.trim() || moving.busy} onClick={() => void act('resolve')}>
-            Resolve with this summary
+            {t('props.resolveWith')}
           </button>
         </div>
       )}
       {c.resolutionSummary && (
         <p className="resolution">
-          Resolution: {c.resolutionSummary}
-          {c.customerConfirmed ? ' (confirmed by the customer)' : ''}
+          {t('props.resolution', { summary: c.resolutionSummary })}
+          {c.customerConfirmed ? t('props.confirmed') : ''}
         </p>
       )}
       <div className="props-grid">
         <label>
-          Type
+          {t('props.type')}
           <select value={c.type} disabled={disabled} onChange={(e) => void patch({ type: e.target.value })}>
-            {CASE_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {words(t)}
+            {CASE_TYPES.map((x) => (
+              <option key={x} value={x}>
+                {term('type', x)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Category
+          {t('props.category')}
           <select
             value={c.categoryId ?? ''}
             disabled={disabled}
             onChange={(e) => void patch({ categoryId: e.target.value || null })}
           >
-            <option value="">— none —</option>
+            <option value="">{t('common.none')}</option>
             {categories
               .filter((x) => x.active || x.id === c.categoryId)
               .map((x) => (
-                <option key={x.id} value={x.id}>
+                <option key={x.id} value={x.id} data-i18n-skip>
                   {x.path}
                 </option>
               ))}
           </select>
         </label>
         <label>
-          Criticality
+          {t('props.criticality')}
           <select
             value={c.criticality}
             disabled={disabled}
@@ -182,13 +181,13 @@ export function Properties({ view }: { view: CaseView }) {
           >
             {CRITICALITIES.map((x) => (
               <option key={x} value={x}>
-                {words(x)}
+                {term('criticality', x)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Priority
+          {t('props.priority')}
           <select
             value={c.priority}
             disabled={disabled}
@@ -196,17 +195,17 @@ export function Properties({ view }: { view: CaseView }) {
           >
             {[...PRIORITIES].reverse().map((x) => (
               <option key={x} value={x}>
-                {x}
+                {term('priority', x)}
               </option>
             ))}
           </select>
         </label>
       </div>
       <dl className="props">
-        <dt>Owner</dt>
+        <dt>{t('props.owner')}</dt>
         <dd data-testid="case-owner">
-          Owner: {owner}
-          {queue && ` · queue: ${queue}`}
+          {t('props.ownerIs', { owner })}
+          {queue && t('props.queueIs', { queue })}
         </dd>
       </dl>
       {writer && (
@@ -219,11 +218,11 @@ export function Properties({ view }: { view: CaseView }) {
               // Taking a case makes it mine and my team's.
               onClick={() => void patch({ assigneeId: userId, ...(me?.teamId ? { teamId: me.teamId } : {}) })}
             >
-              Take
+              {t('props.take')}
             </button>
           )}
           <label>
-            Assign to
+            {t('props.assignTo')}
             <select
               value={c.assigneeId ?? ''}
               disabled={disabled}
@@ -235,57 +234,64 @@ export function Properties({ view }: { view: CaseView }) {
                 });
               }}
             >
-              <option value="">— nobody (queue) —</option>
+              <option value="">{t('props.nobodyQueue')}</option>
               {assignable.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {p.displayName}
-                  {p.id === userId ? ' (you)' : ''}
+                  {p.id === userId ? `${p.displayName}${t('props.youSuffix')}` : p.displayName}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Team
+            {t('props.team')}
             <select
               value={c.teamId ?? ''}
               disabled={disabled}
               onChange={(e) => void patch({ teamId: e.target.value || null })}
             >
-              <option value="">— none —</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
+              <option value="">{t('common.none')}</option>
+              {teams.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
                 </option>
               ))}
             </select>
           </label>
         </div>
       )}
-      {!writer && <p className="muted">Team: {teams.find((t) => t.id === c.teamId)?.name ?? '—'}</p>}
+      {!writer && (
+        <p className="muted">
+          {t('props.teamIs', { team: teams.find((x) => x.id === c.teamId)?.name ?? '—' })}
+        </p>
+      )}
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}
       <p className="muted small" title={whenFull(c.createdAt)}>
-        Opened {when(c.createdAt)} by {nameOf(people, c.createdBy)} · changed {when(c.updatedAt)}
+        {t('props.opened', {
+          when: when(c.createdAt),
+          who: nameOf(people, c.createdBy),
+          changed: when(c.updatedAt),
+        })}
       </p>
       {/* The case's stamp changes with every write (a reply included), so the clocks reload with it. */}
       <CaseSla caseId={c.id} stamp={c.updatedAt} canWrite={writer} onChange={() => void reload()} />
       {OPEN.has(c.status) && writer && (
         <details className="refer">
-          <summary>Refer to a department…</summary>
+          <summary>{t('props.referSummary')}</summary>
           <ReferForm caseId={c.id} version={c.version} onDone={reload} onConflict={onConflict} />
         </details>
       )}
       {c.mergedIntoId && (
         <p className="notice" data-testid="merged-into">
-          Merged into <a href={`#/cases/${c.mergedIntoId}`}>the case kept</a>
+          {t('props.mergedInto')} <a href={`#/cases/${c.mergedIntoId}`}>{t('props.caseKept')}</a>
         </p>
       )}
       {ws.mergedFrom.length > 0 && (
         <p className="muted small" data-testid="merged-from">
-          Duplicates merged here:{' '}
+          {t('props.mergedFrom')}{' '}
           {ws.mergedFrom.map((m, i) => (
             <span key={m.id}>
               {i > 0 && ', '}
@@ -308,6 +314,7 @@ export function Properties({ view }: { view: CaseView }) {
  * everything on it moves to the case kept, which then opens.
  */
 function MergeForm({ view }: { view: CaseView }) {
+  const t = useT();
   const { ws, ifMatch, onConflict } = view;
   const [into, setInto] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -326,27 +333,24 @@ function MergeForm({ view }: { view: CaseView }) {
   };
   return (
     <details className="refer">
-      <summary>Merge as a duplicate…</summary>
+      <summary>{t('props.merge.summary')}</summary>
       <label>
-        Keep this case instead
+        {t('props.merge.keep')}
         <select value={into} onChange={(e) => setInto(e.target.value)}>
-          <option value="">— choose —</option>
+          <option value="">{t('props.merge.choose')}</option>
           {ws.openCases.map((o) => (
-            <option key={o.id} value={o.id}>
+            <option key={o.id} value={o.id} data-i18n-skip>
               {o.reference} {o.subject}
             </option>
           ))}
         </select>
       </label>
-      <p className="muted small">
-        This case closes as merged; its notes, contacts, referrals, timeline and follow-ups move to the case
-        kept.
-      </p>
+      <p className="muted small">{t('props.merge.explain')}</p>
       <button type="button" className="small" disabled={!into || merging.busy} onClick={() => void merge()}>
-        Merge into it
+        {t('props.merge.button')}
       </button>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}

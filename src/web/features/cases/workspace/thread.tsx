@@ -3,7 +3,8 @@ import { can } from '../../../../shared/permissions.ts';
 import { ApiError, api } from '../../../app/api.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
-import { seconds, when, whenFull, words } from '../../../ui/format.ts';
+import { term, t as translate, useT } from '../../../i18n/index.ts';
+import { seconds, when, whenFull } from '../../../ui/format.ts';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
@@ -16,13 +17,10 @@ type Item =
 
 /** Events the thread shows as items of their own (the enquiry, notes and replies), not as lines. */
 const SHOWN_AS_ITEMS = new Set(['case.created', 'note.added', 'reply.added']);
-const CHANNEL: Record<string, string> = {
-  phone: 'Phone call',
-  walk_in: 'Visit in person',
-  email: 'E-mail',
-  chat: 'Chat',
-  sms: 'Text message',
-};
+const CHANNELS = new Set(['phone', 'walk_in', 'email', 'chat', 'sms']);
+/** A contact's channel as the thread names it ("Phone call"); a newer channel in plain words. */
+const channelName = (ch: string) =>
+  CHANNELS.has(ch) ? translate(`thread.channel.${ch as 'phone'}`) : term('channel', ch);
 
 /**
  * Everything on the case in the order it happened — the enquiry in full, each contact, replies and
@@ -30,6 +28,7 @@ const CHANNEL: Record<string, string> = {
  * events and what automatic rules did — with the composer at the foot.
  */
 export function Thread({ view }: { view: CaseView }) {
+  const t = useT();
   const { ws } = view;
   const c = ws.case;
   const people = useColleagues();
@@ -42,9 +41,9 @@ export function Thread({ view }: { view: CaseView }) {
         at: x.startedAt,
         who: x.officerId,
         text: [
-          CHANNEL[x.channel] ?? words(x.channel),
-          words(x.direction),
-          x.durationSeconds != null ? seconds(x.durationSeconds) : x.endedAt ? null : 'in progress',
+          channelName(x.channel),
+          term('direction', x.direction),
+          x.durationSeconds != null ? seconds(x.durationSeconds) : x.endedAt ? null : t('thread.inProgress'),
         ]
           .filter(Boolean)
           .join(' · '),
@@ -70,7 +69,7 @@ export function Thread({ view }: { view: CaseView }) {
           at: e.at,
           who: e.actorId,
           automatic: e.actorId === null,
-          text: `${eventLabel(e.kind)}${eventDetail(e)}${rule ? ` (rule: ${rule})` : ''}`,
+          text: `${eventLabel(e.kind)}${eventDetail(e)}${rule ? t('cases.eventDetail.rule', { rule }) : ''}`,
         };
       }),
   ].sort((a, b) => a.at.localeCompare(b.at));
@@ -82,12 +81,14 @@ export function Thread({ view }: { view: CaseView }) {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [items.length]);
-  const who = (id: string | null) => (id ? nameOf(people, id) : 'Automatic');
+  // A person's name is data, not a string of the catalogue.
+  const who = (id: string | null) =>
+    id ? <span data-i18n-skip>{nameOf(people, id)}</span> : t('common.automatic');
 
   return (
     <>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard (WCAG 2.1.1) */}
-      <ol ref={list} className="thread ws-scroll" aria-label="Conversation" tabIndex={0}>
+      <ol ref={list} className="thread ws-scroll" aria-label={t('thread.conversation')} tabIndex={0}>
         {items.map((it) => {
           const time = (
             <time dateTime={it.at} title={whenFull(it.at)}>
@@ -107,7 +108,7 @@ export function Thread({ view }: { view: CaseView }) {
               </li>
             );
           const label =
-            it.kind === 'enquiry' ? 'Enquiry' : it.public ? 'Reply to the customer' : 'Internal note';
+            it.kind === 'enquiry' ? t('thread.enquiry') : it.public ? t('thread.reply') : t('thread.note');
           return (
             <li
               key={it.kind === 'enquiry' ? 'enquiry' : it.id}
@@ -116,7 +117,9 @@ export function Thread({ view }: { view: CaseView }) {
               <p className="meta">
                 <strong>{label}</strong> · {who(it.who)} · {time}
               </p>
-              <p className="body">{it.text}</p>
+              <p className="body" data-i18n-skip>
+                {it.text}
+              </p>
             </li>
           );
         })}
@@ -131,6 +134,7 @@ export function Thread({ view }: { view: CaseView }) {
  * as the officer types (a reload, a crash or another machine loses nothing); saving it clears it.
  */
 function Composer({ view }: { view: CaseView }) {
+  const t = useT();
   const { ws, reload, role } = view;
   const c = ws.case;
   const [body, setBody] = useState(ws.draft?.body ?? '');
@@ -199,7 +203,7 @@ function Composer({ view }: { view: CaseView }) {
   return (
     <div className={`composer ${reply ? 'reply' : 'internal'}`}>
       <div className="row">
-        <div role="radiogroup" aria-label="Kind of note" className="row">
+        <div role="radiogroup" aria-label={t('thread.kind')} className="row">
           <label className="check">
             <input
               type="radio"
@@ -207,11 +211,11 @@ function Composer({ view }: { view: CaseView }) {
               checked={!reply}
               onChange={() => change(body, 'internal')}
             />{' '}
-            Internal note
+            {t('thread.note')}
           </label>
           <label className="check">
             <input type="radio" name="visibility" checked={reply} onChange={() => change(body, 'public')} />{' '}
-            Reply to the customer
+            {t('thread.reply')}
           </label>
         </div>
         {can(role, 'templates.read') && (
@@ -219,7 +223,7 @@ function Composer({ view }: { view: CaseView }) {
         )}
       </div>
       <label>
-        {reply ? 'Reply (the customer sees this)' : 'Note (staff only)'}
+        {reply ? t('thread.replyLabel') : t('thread.noteLabel')}
         <textarea rows={3} value={body} onChange={(e) => change(e.target.value)} />
       </label>
       <div className="row">
@@ -229,20 +233,20 @@ function Composer({ view }: { view: CaseView }) {
           aria-busy={noting.busy}
           onClick={() => void send()}
         >
-          {reply ? 'Add reply' : 'Add note'}
+          {reply ? t('thread.addReply') : t('thread.addNote')}
         </button>
         <span className="muted small" aria-live="polite">
           {saved === 'saving'
-            ? 'Keeping draft…'
+            ? t('thread.keeping')
             : saved === 'saved'
-              ? 'Draft kept'
+              ? t('thread.kept')
               : saved === 'failed'
-                ? 'Draft not kept — check the connection'
+                ? t('thread.notKept')
                 : ''}
         </span>
       </div>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}
