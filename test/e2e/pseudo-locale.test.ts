@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { Actor } from '../../src/server/platform/audit.ts';
+import { haveChromium, SHOTS } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { assertAllTranslated } from '../helpers/pseudo.ts';
+
+/**
+ * Issue 12.8, translation-ready: under the pseudo-locale `en-XA` every string of the converted
+ * screens (sign-in, the shell, the queues, the case workspace) comes from the catalogue — shown
+ * inside ⟦…⟧ — and the longer strings still fit 1280×720. Components of features not converted yet
+ * are listed in NOT_YET and left out; docs/i18n.md lists them too.
+ */
+const NOT_YET = [
+  '.search-box', // features/search
+  '.bell', // features/notifications
+  'section.urgent', // notifications/acknowledge-escalation
+  '.kb-suggest', // knowledge/suggestions
+  'section[aria-label="Policy and solutions"]', // knowledge/policy-flags
+  '.template-picker', // scripts/template-picker
+  'ul.commitments', // followups/CommitmentRow
+];
+
+describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChromium }, () => {
+  let desktop: Desktop;
+  let allow: string[];
+  let caseId: string;
+
+  before(async () => {
+    desktop = await startDesktop({ customers: 6 });
+    const db = desktop.ctx.store.db;
+    // The data on these screens: people, customers, teams, departments, categories, policies.
+    const names = await Promise.all([
+      db.selectFrom('users').select('display_name as n').execute(),
+      db.selectFrom('customers').select('display_name as n').execute(),
+      db.selectFrom('teams').select('name as n').execute(),
+      db.selectFrom('departments').select('name as n').execute(),
+      db.selectFrom('case_categories').select('name as n').execute(),
+      db.selectFrom('sla_policies').select('name as n').execute(),
+    ]);
+    allow = names.flat().map((r) => r.n);
+    const users = await db.selectFrom('users').select(['id', 'username', 'role']).execute();
+    const actor = (username: string): Actor => {
+      const u = users.find((x) => x.username === username)!;
+      return { userId: u.id, role: u.role as Actor['role'], via: 'session' };
+    };
+    const customer = await db
+      .selectFrom('customers')
+      .select('id')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const s = desktop.services;
+    const contact = await s.contacts.create(actor('tom'), {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: customer.id,
+    });
+    const c = await s.cases.create(actor('tom'), {
+      contactId: contact.id,
+      type: 'complaint',
+      subject: 'Charged twice for October',
+      description: 'The customer was charged twice.',
+    });
+    await s.contacts.update(actor('tom'), contact.id, { end: true });
+    await s.cases.addNote(actor('lena'), c.id, { visibility: 'internal', body: 'Ledger shows two debits.' });
+    await s.cases.update(actor('tom'), c.id, { assigneeId: actor('olivia').userId }, c.version);
+    caseId = c.id;
+  });
+  afterEach(() => desktop.assertNoPageErrors());
+  after(() => desktop.close());
+
+  const fits = async (page: Page, what: string) => {
+    const m = await page.evaluate(() => ({
+      sh: document.documentElement.scrollHeight,
+      ch: document.documentElement.clientHeight,
+      sw: document.documentElement.scrollWidth,
+      cw: document.documentElement.clientWidth,
+    }));
+    assert.ok(m.sh <= m.ch, `${what}: the page scrolls down (${m.sh} > ${m.ch})`);
+    assert.ok(m.sw <= m.cw, `${what}: the page scrolls sideways (${m.sw} > ${m.cw})`);
+  };
+
+  test('sign-in, shell, queues and the case workspace: every string from the catalogue, fitting 1280×720', async () => {
+    const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${desktop.url}/?lang=en-XA`);
+    await page.locator('form[aria-labelledby="login-title"]').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-XA');
+    await assertAllTranslated(page, 'main.login', { allow });
+    await fits(page, 'sign-in');
+
+    await page.locator('input[name="username"]').fill('olivia');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.locator('button[type="submit"]').click();
+    await page.locator('header.topbar').waitFor();
+    await assertAllTranslated(page, 'header.topbar', { allow, skip: NOT_YET });
+
+    // The choice outlives the address: a reload without ?lang= stays in the pseudo-locale.
+    await page.goto(`${desktop.url}/#/cases`);
+    await page.locator('tr[data-case]').first().waitFor();
+    await assertAllTranslated(page, 'div.queues', { allow, skip: NOT_YET });
+    await fits(page, 'queues');
+    await page.screenshot({ path: `${SHOTS}/pseudo-queues.png` });
+
+    await page.goto(`${desktop.url}/#/cases/${caseId}`);
+    await page.getByTestId('case-status').waitFor();
+    await page.locator('section.case-sla').waitFor();
+    await assertAllTranslated(page, 'div.ws', { allow, skip: NOT_YET });
+    await fits(page, 'case workspace');
+    await page.screenshot({ path: `${SHOTS}/pseudo-workspace.png` });
+    await page.close();
+  });
+
+  test('a team leader: the wider navigation and Due soon, every string from the catalogue', async () => {
+    const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${desktop.url}/?lang=en-XA`);
+    await page.locator('input[name="username"]').fill('lena');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.locator('button[type="submit"]').click();
+    await page.locator('header.topbar').waitFor();
+    await assertAllTranslated(page, 'header.topbar', { allow, skip: NOT_YET });
+    await fits(page, 'team leader start page');
+    await page.goto(`${desktop.url}/#/at-risk`);
+    await page.locator('main section h1').waitFor();
+    await page.locator('main section p').last().waitFor();
+    await assertAllTranslated(page, 'main', { allow, skip: NOT_YET });
+    await fits(page, 'due soon');
+    await page.close();
+  });
+});
