@@ -84,6 +84,20 @@ function keyRow(ctx: Ctx, claim: Claim, status: number, body: string | null) {
   };
 }
 
+/**
+ * The status the route answers on success. Inside the transaction the handler has not set it yet
+ * (it sets 201 after the write returns), and a concurrent repeat may replay this row before onSend
+ * stores the final one: so take it from the route's response schema (its one 2xx), not the reply.
+ */
+function successStatus(reply: FastifyReply): number {
+  const response = (reply.request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)
+    ?.response;
+  const codes = Object.keys(response ?? {})
+    .map(Number)
+    .filter((c) => c >= 200 && c < 300);
+  return codes.length === 1 ? codes[0]! : reply.statusCode;
+}
+
 /** Called by tx() after the transaction's work: writes the key in the same transaction. */
 export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unknown): Promise<void> {
   const claim = current.getStore();
@@ -97,7 +111,7 @@ export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unkno
         keyRow(
           ctx,
           claim,
-          claim.reply.statusCode,
+          successStatus(claim.reply),
           result && typeof result === 'object' ? JSON.stringify(result) : null,
         ),
       )

@@ -126,7 +126,9 @@ export class CaseSearch {
    */
   async reindex(trx: Executor, caseId: string): Promise<void> {
     let q = trx.selectFrom('cases').select(['id', 'subject', 'description']).where('id', '=', caseId);
-    if (this.dialect === 'postgres') q = q.forUpdate();
+    // FOR NO KEY UPDATE, not FOR UPDATE: a concurrent note insert holds KEY SHARE on the case (its
+    // foreign key), which FOR UPDATE waits for — while that writer waits for this one: a deadlock.
+    if (this.dialect === 'postgres') q = q.forNoKeyUpdate();
     const c = await q.executeTakeFirst();
     if (!c) return;
     const notes = await trx

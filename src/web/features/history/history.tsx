@@ -190,7 +190,7 @@ export function usePages(url: string | null) {
 /**
  * A record's history: who changed what and when, before and after, including who viewed the
  * customer's particulars unmasked. Particulars are masked by the server for roles that may not see
- * them. Mount it on the case page or the customer page: `<History entity="case" id={id} />`.
+ * them. Mount it on the case page or the customer page: `<History entity="case" id=… />`.
  */
 export function History({ entity, id }: { entity: 'case' | 'customer'; id: string }) {
   const { items, next, loading, error, more } = usePages(
