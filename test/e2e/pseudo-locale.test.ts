@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/server/platform/audit.ts';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated } from '../helpers/pseudo.ts';
+import { assertAllTranslated, untranslated } from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready: under the pseudo-locale `en-XA` every string of the converted
@@ -100,6 +100,12 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
     await page.locator('tr[data-case]').first().waitFor();
     await assertAllTranslated(page, 'div.queues', { allow, skip: NOT_YET });
     await fits(page, 'queues');
+    const queue = await page
+      .locator('.queue-scroll')
+      .evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth }));
+    assert.ok(queue.sw <= queue.cw, `every column of the queue is in sight (${queue.sw} > ${queue.cw})`);
+    // The check is not vacuous: the search box, not converted yet, is caught.
+    assert.ok((await untranslated(page, '.search-box')).length > 0, 'English outside the catalogue is found');
     await page.screenshot({ path: `${SHOTS}/pseudo-queues.png` });
 
     await page.goto(`${desktop.url}/#/cases/${caseId}`);
