@@ -30,7 +30,7 @@ import { lookupKeys } from '../src/server/modules/customers/customers.repo.ts';
 import { normalizeName } from '../src/server/modules/customers/normalize.ts';
 import { columnsOf } from '../src/server/modules/sla/sla.service.ts';
 import { systemClock } from '../src/server/platform/clock.ts';
-import { loadConfig } from '../src/server/platform/config.ts';
+import { type DbTimeouts, loadConfig } from '../src/server/platform/config.ts';
 import type { Ctx } from '../src/server/platform/context.ts';
 import { type Dialect, openDb } from '../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
@@ -1122,15 +1122,40 @@ export async function ensureVolume(
     );
     result = { target: t, reused: false, generationMs, counts };
   }
-  // The app's migrations run on the generated database as they would on a real one.
-  const store = await openTarget(t);
+  // The app's migrations run on the generated database as they would on a real one — but without
+  // the app's statement timeout (15 s): a migration rewriting every case can take longer than that
+  // at this size (it is reported, then retried without it, so the benchmark can go on).
+  const t1 = performance.now();
   try {
+    await migrateWith(t, undefined);
+  } catch (err) {
+    info(
+      `  ${t.label}: MIGRATION FAILED under the app's default timeouts after ${seconds(performance.now() - t1)}: ${err instanceof Error ? err.message : String(err)}; retrying without a statement timeout`,
+    );
+    await migrateWith(t, {
+      connectTimeoutMs: 10_000,
+      statementTimeoutMs: 0,
+      queryTimeoutMs: 3_600_000,
+      idleTimeoutMs: 10_000,
+      healthTimeoutMs: 10_000,
+    });
+  }
+  return result;
+}
+
+async function migrateWith(t: VolumeTarget, timeouts: DbTimeouts | undefined): Promise<void> {
+  const store = await openDb({
+    ...(t.dialect === 'sqlite' ? { sqliteFile: t.sqliteFile! } : { databaseUrl: t.databaseUrl! }),
+    ...(timeouts ? { timeouts } : {}),
+  });
+  try {
+    const t0 = performance.now();
     const ran = await migrateToLatest(store);
-    if (ran.length) info(`  ${t.label}: migrations applied on the cached database: ${ran.join(', ')}`);
+    if (ran.length)
+      info(`  ${t.label}: migrations applied in ${seconds(performance.now() - t0)}: ${ran.join(', ')}`);
   } finally {
     await store.close();
   }
-  return result;
 }
 
 export async function pgReachable(): Promise<boolean> {
