@@ -8,6 +8,7 @@ import { t } from '../i18n/index.ts';
 const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /** "2 Dec 2026, 14:05"; today "14:05"; this year "2 Dec, 14:05". */
 export function when(iso: string, now = new Date()): string {
@@ -19,6 +20,9 @@ export function when(iso: string, now = new Date()): string {
 
 /** The time of day alone: "14:05". */
 export const clock = (iso: string) => TIME.format(new Date(iso));
+
+/** The day alone: "2 Dec 2026". */
+export const date = (iso: string) => DATE.format(new Date(iso));
 
 /** The full instant, for a title on hover. */
 export const whenFull = (iso: string) => WHEN.format(new Date(iso));

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
+import { date } from '../../ui/format.ts';
 import type { PolicyFlagDto } from './types.ts';
 
 function FlagItem({
@@ -13,6 +15,7 @@ function FlagItem({
   canAnswer: boolean;
   onAnswered(): void;
 }) {
+  const t = useT();
   const [answer, setAnswer] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const answering = useSubmit();
@@ -29,39 +32,44 @@ function FlagItem({
   return (
     <li className={f.overdue ? 'overdue' : undefined}>
       <p>
-        <span className="badge">{f.status}</span> <a href={`#/cases/${f.caseId}`}>{f.caseReference}</a> ·{' '}
-        raised by {f.raisedByName} to {f.authorityName} · answer due {new Date(f.dueAt).toLocaleDateString()}
-        {f.overdue && ' (overdue)'}
+        <span className="badge">{term('policyFlagStatus', f.status)}</span>{' '}
+        <a href={`#/cases/${f.caseId}`}>{f.caseReference}</a>
+        {t('policyFlags.line', { raisedBy: f.raisedByName, authority: f.authorityName, due: date(f.dueAt) })}
+        {f.overdue && t('policyFlags.overdue')}
       </p>
       <dl>
-        <dt>Policy</dt>
-        <dd>{f.policy}</dd>
-        <dt>Customer need</dt>
-        <dd>{f.customerNeed}</dd>
-        <dt>Evidence</dt>
-        <dd>{f.evidence}</dd>
+        <dt>{t('policyFlags.policy')}</dt>
+        <dd data-i18n-skip>{f.policy}</dd>
+        <dt>{t('policyFlags.need')}</dt>
+        <dd data-i18n-skip>{f.customerNeed}</dd>
+        <dt>{t('policyFlags.evidence')}</dt>
+        <dd data-i18n-skip>{f.evidence}</dd>
         {f.answer && (
           <>
-            <dt>Answer ({f.answeredByName})</dt>
-            <dd>{f.answer}</dd>
+            <dt>{t('policyFlags.answerBy', { who: f.answeredByName ?? '' })}</dt>
+            <dd data-i18n-skip>{f.answer}</dd>
           </>
         )}
       </dl>
       {canAnswer && f.status === 'open' && (
         <div>
           <label>
-            Your answer
+            {t('policyFlags.yourAnswer')}
             <textarea rows={2} value={answer} onChange={(e) => setAnswer(e.target.value)} />
           </label>
-          <FieldMessage error={error} name="answer" label="Answer" />
-          {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
+          <FieldMessage error={error} name="answer" label={t('policyFlags.answerField')} />
+          {error && !error.problem.errors?.length && (
+            <p className="error" data-i18n-skip>
+              {error.message}
+            </p>
+          )}
           <button
             type="button"
             disabled={answering.busy}
             aria-busy={answering.busy}
             onClick={() => void send()}
           >
-            Answer
+            {t('policyFlags.answer')}
           </button>
         </div>
       )}
@@ -71,6 +79,7 @@ function FlagItem({
 
 /** Policy questions I must answer, and those I raised. */
 export function PolicyFlagsList({ userId }: { userId: string }) {
+  const t = useT();
   const [mine, setMine] = useState<PolicyFlagDto[]>([]);
   const [raised, setRaised] = useState<PolicyFlagDto[]>([]);
   const load = useCallback(async () => {
@@ -81,16 +90,16 @@ export function PolicyFlagsList({ userId }: { userId: string }) {
     void load();
   }, [load]);
   return (
-    <section aria-label="Policy questions">
-      <h2>To answer</h2>
-      {mine.length === 0 && <p>No policy question is waiting for you.</p>}
+    <section aria-label={t('policyFlags.questions')}>
+      <h2>{t('policyFlags.toAnswer')}</h2>
+      {mine.length === 0 && <p>{t('policyFlags.noneWaiting')}</p>}
       <ul className="kb-list">
         {mine.map((f) => (
           <FlagItem key={f.id} f={f} canAnswer={f.authorityId === userId} onAnswered={() => void load()} />
         ))}
       </ul>
-      <h2>Raised by me</h2>
-      {raised.length === 0 && <p>None.</p>}
+      <h2>{t('policyFlags.raisedByMe')}</h2>
+      {raised.length === 0 && <p>{t('policyFlags.noneRaised')}</p>}
       <ul className="kb-list">
         {raised.map((f) => (
           <FlagItem key={f.id} f={f} canAnswer={false} onAnswered={() => void load()} />
@@ -119,6 +128,7 @@ export function CaseKnowledge({
   /** May propose an agreed solution (kb.write). */
   canPropose?: boolean;
 }) {
+  const t = useT();
   const [flags, setFlags] = useState<PolicyFlagDto[]>([]);
   const [authorities, setAuthorities] = useState<{ id: string; name: string; role: string }[]>([]);
   const [form, setForm] = useState({ authorityId: '', policy: '', customerNeed: '', evidence: '' });
@@ -150,10 +160,10 @@ export function CaseKnowledge({
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
   return (
-    <section aria-label="Policy and solutions">
+    <section aria-label={t('policyFlags.region')}>
       {flags.length > 0 && (
         <>
-          <h2>Policy questions</h2>
+          <h2>{t('policyFlags.questions')}</h2>
           <ul className="kb-list">
             {flags.map((f) => (
               <FlagItem
@@ -168,43 +178,43 @@ export function CaseKnowledge({
       )}
       {canWrite && (
         <details onToggle={open}>
-          <summary>Flag a policy inconsistency</summary>
+          <summary>{t('policyFlags.flag')}</summary>
           <label>
-            Raise to
+            {t('policyFlags.raiseTo')}
             <select value={form.authorityId} onChange={set('authorityId')}>
               <option value="">—</option>
               {authorities.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.name} ({a.role.replaceAll('_', ' ')})
+                  {t('policyFlags.authority', { name: a.name, role: term('role', a.role) })}
                 </option>
               ))}
             </select>
           </label>
-          <FieldMessage error={error} name="authorityId" label="Raise to" />
+          <FieldMessage error={error} name="authorityId" label={t('policyFlags.raiseTo')} />
           <label>
-            The policy or procedure
+            {t('policyFlags.policyLabel')}
             <textarea rows={2} value={form.policy} onChange={set('policy')} />
           </label>
-          <FieldMessage error={error} name="policy" label="Policy" />
+          <FieldMessage error={error} name="policy" label={t('policyFlags.policy')} />
           <label>
-            What the customer needs that it does not meet
+            {t('policyFlags.needLabel')}
             <textarea rows={2} value={form.customerNeed} onChange={set('customerNeed')} />
           </label>
-          <FieldMessage error={error} name="customerNeed" label="Customer need" />
+          <FieldMessage error={error} name="customerNeed" label={t('policyFlags.need')} />
           <label>
-            Evidence
+            {t('policyFlags.evidence')}
             <textarea rows={3} value={form.evidence} onChange={set('evidence')} />
           </label>
-          <FieldMessage error={error} name="evidence" label="Evidence" />
+          <FieldMessage error={error} name="evidence" label={t('policyFlags.evidence')} />
           <button type="button" disabled={raising.busy} aria-busy={raising.busy} onClick={() => void raise()}>
-            Raise
+            {t('policyFlags.raise')}
           </button>
         </details>
       )}
       {canPropose && (
         <p>
           <a href={`#/kb/solutions/new?case=${caseId}&problem=${encodeURIComponent(subject)}`}>
-            Propose a solution for problems like this
+            {t('policyFlags.propose')}
           </a>
         </p>
       )}

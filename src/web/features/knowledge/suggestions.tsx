@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { Hit } from './hit.tsx';
 import type { HitDto } from './types.ts';
 import { useKbSearch } from './use-search.ts';
@@ -21,6 +22,7 @@ export function KbSuggestions({
   contactId?: string | undefined;
   onInsert(text: string): void;
 }) {
+  const t = useT();
   const [own, setOwn] = useState('');
   const [used, setUsed] = useState<Record<string, number>>({});
   const result = useKbSearch(own || text, 5);
@@ -43,30 +45,34 @@ export function KbSuggestions({
 
   const corrected = Object.entries(result?.corrected ?? {});
   return (
-    <section className="kb-suggest" aria-label="Suggested articles">
+    <section className="kb-suggest" aria-label={t('knowledge.suggest.region')}>
       <label>
-        Search the knowledge base
+        {t('knowledge.suggest.search')}
         <input
           type="search"
           value={own}
-          placeholder={text ? 'Searching the enquiry — type to search something else' : 'e.g. payment plan'}
+          placeholder={text ? t('knowledge.suggest.searchingEnquiry') : t('knowledge.suggest.example')}
           onChange={(e) => setOwn(e.target.value)}
         />
       </label>
       {corrected.length > 0 && (
         <p className="hint">
-          Searched for {corrected.map(([typed, term]) => `“${term}” (you typed “${typed}”)`).join(', ')}.
+          {t('knowledge.suggest.searchedFor', {
+            terms: corrected
+              .map(([typed, term]) => t('knowledge.suggest.corrected', { term, typed }))
+              .join(t('knowledge.suggest.separator')),
+          })}
         </p>
       )}
-      {result && result.items.length === 0 && <p className="hint">No article matches yet.</p>}
+      {result && result.items.length === 0 && <p className="hint">{t('knowledge.suggest.none')}</p>}
       {result && result.items.length > 0 && (
-        <ol className="kb-hits" aria-label="Suggested articles list">
+        <ol className="kb-hits" aria-label={t('knowledge.suggest.list')}>
           {result.items.map((h) => (
             <li key={h.articleId}>
               <Hit hit={h} usageCount={used[h.articleId] ?? h.usageCount} newTab />
               <span className="row inline">
                 <button type="button" disabled={busy} onClick={() => void insert(h, 'answered')}>
-                  Insert answer
+                  {t('knowledge.suggest.insertAnswer')}
                 </button>
                 {/* A link is for the customer: only public articles have a page they can open. */}
                 {h.audience === 'public' && (
@@ -76,7 +82,7 @@ export function KbSuggestions({
                     disabled={busy}
                     onClick={() => void insert(h, 'linked')}
                   >
-                    Insert link
+                    {t('knowledge.suggest.insertLink')}
                   </button>
                 )}
               </span>

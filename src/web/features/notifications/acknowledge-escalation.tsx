@@ -4,6 +4,8 @@ import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
+import { clock } from '../../ui/format.ts';
 
 /**
  * On the case page: an urgent escalation of this case still waiting for acknowledgement and
@@ -23,6 +25,7 @@ export function AcknowledgeEscalation({
   stamp: string;
   onDone(): Promise<void>;
 }) {
+  const t = useT();
   const allowed = can(role, 'escalations.acknowledge');
   const { notifications } = useLive();
   const [open, setOpen] = useState<EscalationDto[]>([]);
@@ -54,24 +57,21 @@ export function AcknowledgeEscalation({
     }
   };
   return (
-    <section className="urgent" aria-label="Urgent escalation">
+    <section className="urgent" aria-label={t('escalation.region')}>
       <p>
-        <strong>Urgent escalation</strong> — {mine.reason}
+        <strong>{t('escalation.title')}</strong> — <span data-i18n-skip>{mine.reason}</span>
         {mine.ackDueAt && (
           <>
-            {' '}
-            · acknowledge by{' '}
-            <time dateTime={mine.ackDueAt}>
-              {new Date(mine.ackDueAt).toLocaleTimeString(undefined, { timeStyle: 'short' })}
-            </time>
+            {t('escalation.ackBy')}
+            <time dateTime={mine.ackDueAt}>{clock(mine.ackDueAt)}</time>
           </>
         )}
       </p>
       <button type="button" disabled={submit.busy} aria-busy={submit.busy} onClick={() => void acknowledge()}>
-        Acknowledge
+        {t('escalation.acknowledge')}
       </button>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}

@@ -3,13 +3,14 @@ import { can } from '../../../shared/permissions.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { NotificationDto } from '../../app/types.ts';
+import { type Key, t, useT } from '../../i18n/index.ts';
 
 const MIN = 60_000;
 
-/** What a notification's `at` is, said before the time; a due time by default. */
-function atPrefix(n: NotificationDto, now: number): string {
-  if (n.kind === 'verification.locked') return 'Call ';
-  return Date.parse(n.at ?? '') < now ? 'Was due ' : 'Due ';
+/** What a notification's `at` is, said around the time; a due time by default. */
+function atKey(n: NotificationDto, now: number): Key {
+  if (n.kind === 'verification.locked') return 'bell.call';
+  return Date.parse(n.at ?? '') < now ? 'bell.wasDue' : 'bell.due';
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
@@ -20,18 +21,31 @@ const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyl
 export function ago(iso: string, now: number): string {
   const ms = Date.parse(iso) - now;
   const abs = Math.abs(ms);
-  if (abs < MIN) return 'just now';
+  if (abs < MIN) return t('format.justNow');
   if (abs < 60 * MIN) return relative.format(Math.round(ms / MIN), 'minute');
   if (abs < 24 * 60 * MIN) return relative.format(Math.round(ms / (60 * MIN)), 'hour');
   if (abs < 7 * 24 * 60 * MIN) return relative.format(Math.round(ms / (24 * 60 * MIN)), 'day');
   return local.format(new Date(iso));
 }
 
-function When({ iso, now, prefix = '' }: { iso: string; now: number; prefix?: string }) {
+/** The time in words from Intl (data to the pseudo-locale check), inside the catalogue's words. */
+function When({ iso, now, around }: { iso: string; now: number; around?: Key }) {
+  const t = useT();
+  const time = <span data-i18n-skip>{ago(iso, now)}</span>;
+  if (!around) {
+    return (
+      <time dateTime={iso} title={local.format(new Date(iso))}>
+        {time}
+      </time>
+    );
+  }
+  // The catalogue's words may put the time anywhere: split them at the placeholder.
+  const [before, after = ''] = t(around, { when: '\u0000' }).split('\u0000');
   return (
     <time dateTime={iso} title={local.format(new Date(iso))}>
-      {prefix}
-      {ago(iso, now)}
+      {before}
+      {time}
+      {after}
     </time>
   );
 }
@@ -50,13 +64,16 @@ function useAnnouncements(items: NotificationDto[], loaded: boolean): string[] {
     const fresh = items.filter((n) => !known.current!.has(n.id));
     if (!fresh.length) return;
     for (const n of fresh) known.current.add(n.id);
-    setSaid((s) => [...s, ...fresh.map((n) => `${n.urgent ? 'Urgent: ' : ''}${n.title}`)].slice(-5));
+    setSaid((s) =>
+      [...s, ...fresh.map((n) => (n.urgent ? t('bell.urgentSaid', { title: n.title }) : n.title))].slice(-5),
+    );
   }, [items, loaded]);
   return said;
 }
 
 /** Unread notifications in the top bar; an urgent escalation is acknowledged from here. */
 export function NotificationBell({ role }: { role: string }) {
+  const t = useT();
   const { notifications, loaded, unread, urgent, markRead, markAllRead, connected } = useLive();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -115,38 +132,37 @@ export function NotificationBell({ role }: { role: string }) {
         aria-expanded={open}
         aria-controls="notification-list"
         onClick={() => setOpen(!open)}
-        title={connected ? 'Live' : 'Reconnecting…'}
+        title={connected ? t('bell.live') : t('bell.reconnecting')}
       >
-        Notifications ({unread}){urgent ? ` · ${urgent} urgent` : ''}
+        {t('bell.button', { unread })}
+        {urgent ? t('bell.urgentCount', { urgent }) : ''}
       </button>
-      <div role="log" aria-label="New notifications" className="sr-only">
+      <div role="log" aria-label={t('bell.log')} className="sr-only" data-i18n-skip>
         {said.map((s, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: an append-only log; the same words may recur
           <p key={i}>{s}</p>
         ))}
       </div>
       {open && (
-        <section id="notification-list" className="popover" aria-label="Notifications">
+        <section id="notification-list" className="popover" aria-label={t('bell.region')}>
           {error && (
-            <p role="alert" className="error">
+            <p role="alert" className="error" data-i18n-skip>
               {error}
             </p>
           )}
           {notifications.length === 0 ? (
-            <p>Nothing new.</p>
+            <p>{t('bell.nothing')}</p>
           ) : (
             <>
               <div className="row">
                 <button type="button" className="secondary" onClick={() => void run(markAllRead)}>
-                  Mark all read
+                  {t('bell.markAllRead')}
                 </button>
                 {unread > notifications.length && (
-                  <span className="muted">
-                    {notifications.length} of {unread}
-                  </span>
+                  <span className="muted">{t('bell.shown', { shown: notifications.length, unread })}</span>
                 )}
                 {notifications.some((n) => n.awaitsAcknowledgement) && (
-                  <span className="muted">Urgent escalations stay until acknowledged.</span>
+                  <span className="muted">{t('bell.stay')}</span>
                 )}
               </div>
               <ul>
@@ -154,15 +170,15 @@ export function NotificationBell({ role }: { role: string }) {
                   <li key={n.id} className={n.urgent ? 'urgent' : undefined}>
                     {n.awaitsAcknowledgement && (
                       <p>
-                        <span className="badge">Awaiting acknowledgement</span>
+                        <span className="badge">{t('bell.awaiting')}</span>
                       </p>
                     )}
-                    <strong>{n.title}</strong>
-                    <p>{n.body}</p>
+                    <strong data-i18n-skip>{n.title}</strong>
+                    <p data-i18n-skip>{n.body}</p>
                     <p className="muted">
                       {n.at && (
                         <>
-                          <When iso={n.at} now={now} prefix={atPrefix(n, now)} />
+                          <When iso={n.at} now={now} around={atKey(n, now)} />
                           {' · '}
                         </>
                       )}
@@ -171,19 +187,19 @@ export function NotificationBell({ role }: { role: string }) {
                     <div className="row">
                       {n.caseId && (
                         <a href={`#/cases/${n.caseId}`} onClick={() => setOpen(false)}>
-                          Open case
+                          {t('bell.openCase')}
                         </a>
                       )}
                       {n.customerId && !n.caseId && (
                         <a href={`#/customers/${n.customerId}`} onClick={() => setOpen(false)}>
-                          Open customer
+                          {t('bell.openCustomer')}
                         </a>
                       )}
                       {n.kind === 'escalation.urgent' &&
                       n.escalationId &&
                       can(role, 'escalations.acknowledge') ? (
                         <button type="button" onClick={() => void acknowledge(n.escalationId!, n.id)}>
-                          Acknowledge
+                          {t('bell.acknowledge')}
                         </button>
                       ) : (
                         <button
@@ -191,7 +207,7 @@ export function NotificationBell({ role }: { role: string }) {
                           className="secondary"
                           onClick={() => void run(() => markRead(n.id))}
                         >
-                          Mark read
+                          {t('bell.markRead')}
                         </button>
                       )}
                     </div>

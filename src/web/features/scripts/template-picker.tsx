@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
-import { TEMPLATE_KIND_LABELS, TEMPLATE_KINDS } from '../../../shared/templating.ts';
+import { TEMPLATE_KINDS } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { RenderNotes } from './render-notes.tsx';
 import { type MergeTarget, previewBody, type TemplateDto, type TemplatePreviewDto } from './types.ts';
 
@@ -15,6 +16,7 @@ export function TemplatePicker({
   target: MergeTarget;
   onInsert(text: string, subject: string | null): void;
 }) {
+  const t = useT();
   const selectId = useId();
   const [templates, setTemplates] = useState<TemplateDto[]>([]);
   const [chosen, setChosen] = useState('');
@@ -43,17 +45,17 @@ export function TemplatePicker({
 
   return (
     <div className="template-picker">
-      <label htmlFor={selectId}>Insert a standard text</label>
+      <label htmlFor={selectId}>{t('templates.insertLabel')}</label>
       <div className="row">
         <select id={selectId} className="grow" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-          <option value="">(choose a phrase or template)</option>
+          <option value="">{t('templates.choose')}</option>
           {TEMPLATE_KINDS.map((kind) => {
-            const items = templates.filter((t) => t.kind === kind);
+            const items = templates.filter((x) => x.kind === kind);
             return items.length ? (
-              <optgroup key={kind} label={`${TEMPLATE_KIND_LABELS[kind]}s`}>
-                {items.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
+              <optgroup key={kind} label={term('templateKinds', kind)}>
+                {items.map((x) => (
+                  <option key={x.id} value={x.id} data-i18n-skip>
+                    {x.name}
                   </option>
                 ))}
               </optgroup>
@@ -69,22 +71,25 @@ export function TemplatePicker({
             setChosen('');
           }}
         >
-          Insert text
+          {t('templates.insert')}
         </button>
       </div>
       {failed && (
-        <p className="error" role="alert">
+        <p className="error" role="alert" data-i18n-skip>
           {failed}
         </p>
       )}
       {preview && (
-        <figure className="template-preview" aria-label="Preview with this case's details">
+        <figure className="template-preview" aria-label={t('templates.preview')}>
           {preview.subject && (
             <p>
-              <strong>Subject:</strong> <span data-testid="template-subject">{preview.subject}</span>
+              <strong>{t('templates.subject')}</strong>{' '}
+              <span data-testid="template-subject" data-i18n-skip>
+                {preview.subject}
+              </span>
             </p>
           )}
-          <p className="script-text" data-testid="template-text">
+          <p className="script-text" data-testid="template-text" data-i18n-skip>
             {preview.text}
           </p>
           <RenderNotes missing={preview.missing} masked={preview.masked} />

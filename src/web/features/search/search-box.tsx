@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { go } from '../../app/router.ts';
+import { useT } from '../../i18n/index.ts';
 import { searchHash } from './search-url.ts';
 import './search.css';
 
@@ -8,6 +9,7 @@ const typing = (el: EventTarget | null) =>
 
 /** The one search box in the top bar: `/` focuses it (outside a text field); Enter shows the results. */
 export function SearchBox() {
+  const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [q, setQ] = useState('');
   useEffect(() => {
@@ -31,7 +33,7 @@ export function SearchBox() {
     <search className="search-box">
       <form onSubmit={submit}>
         <label htmlFor="global-search" className="sr-only">
-          Search cases, customers and articles
+          {t('search.box.label')}
         </label>
         <input
           id="global-search"
@@ -39,8 +41,8 @@ export function SearchBox() {
           type="search"
           value={q}
           maxLength={200}
-          placeholder="Cases, customers, articles"
-          title="Search cases, customers and articles (/)"
+          placeholder={t('search.box.placeholder')}
+          title={t('search.box.title')}
           aria-keyshortcuts="/"
           autoComplete="off"
           onChange={(e) => setQ(e.target.value)}
