@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import pg from 'pg';
+import { loadConfig } from '../../src/server/platform/config.ts';
 import { openDb } from '../../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { dialects, PG_URL } from '../helpers/db.ts';
@@ -48,6 +49,30 @@ describe('migrations on PostgreSQL beside schemas being dropped', { skip: !onPg 
     } finally {
       for (const s of [...others, ...mine]) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
       await admin.end();
+    }
+  });
+});
+
+// A migration rewrites whole tables (backfilling a million cases takes minutes), far past the 15 s
+// a request's statement may run: the requests' statement_timeout must not apply to migrations.
+describe('migrations are not cut short by the statement timeout', { skip: !onPg }, () => {
+  test('every migration runs on a pool whose statements may last 1 ms', async () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const store = await openDb({
+      databaseUrl: PG_URL,
+      pgSchema: schema,
+      poolSize: 2,
+      timeouts: { ...loadConfig({}).db, statementTimeoutMs: 1 },
+    });
+    try {
+      const ran = await migrateToLatest(store);
+      assert.ok(ran.length >= 10, 'every migration ran');
+    } finally {
+      await store.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
     }
   });
 });

@@ -21,6 +21,7 @@ import * as m202612031030 from './migrations/202612031030_case_merge.ts';
 import * as m202612031100 from './migrations/202612031100_customer_merge.ts';
 import * as m202612031200 from './migrations/202612031200_audit_read.ts';
 import * as m202612031400 from './migrations/202612031400_case_search.ts';
+import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
 export interface ColumnTypes {
@@ -76,17 +77,29 @@ export async function migrateToLatest(store: Db): Promise<string[]> {
       return out;
     },
   };
-  // Keep Kysely's bookkeeping in the schema being migrated: otherwise on PostgreSQL it may find
-  // another schema's migration tables and skip or break (tests run several schemas side by side).
-  const schema =
-    store.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s
-      : undefined;
-  const migrator = new Migrator({
-    db: store.db,
-    provider,
-    ...(schema ? { migrationTableSchema: schema } : {}),
+  if (store.dialect === 'sqlite') return run(store.db, provider, undefined);
+  // A migration rewrites or indexes whole tables (a backfill over a million cases takes minutes),
+  // far past what a request's statement may take: migrate on one connection whose statement
+  // timeout is lifted, and put it back before the connection returns to the pool.
+  return store.db.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn);
+    try {
+      // Keep Kysely's bookkeeping in the schema being migrated: otherwise on PostgreSQL it may find
+      // another schema's migration tables and skip or break (tests run several schemas side by side).
+      const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(conn)).rows[0]?.s;
+      return await run(conn, provider, schema);
+    } finally {
+      await sql`reset statement_timeout`.execute(conn);
+    }
   });
+}
+
+async function run(
+  db: Kysely<Database>,
+  provider: MigrationProvider,
+  schema: string | undefined,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
