@@ -9,6 +9,7 @@ const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const LONG = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
 
 /** "2 Dec 2026, 14:05"; today "14:05"; this year "2 Dec, 14:05". */
 export function when(iso: string, now = new Date()): string {
@@ -26,6 +27,9 @@ export const date = (iso: string) => DATE.format(new Date(iso));
 
 /** The full instant, for a title on hover. */
 export const whenFull = (iso: string) => WHEN.format(new Date(iso));
+
+/** The instant in full, with the weekday and the zone: "Wednesday 2 December 2026 at 14:05:09 GMT". */
+export const whenLong = (iso: string) => LONG.format(new Date(iso));
 
 /** "1 h 5 min", "45 min", "2 d 3 h" — a length of time in words. */
 export function duration(ms: number): string {

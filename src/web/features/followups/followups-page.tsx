@@ -3,6 +3,8 @@ import { ApiError, api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CommitmentDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, useT } from '../../i18n/index.ts';
+import { whenFull } from '../../ui/format.ts';
 
 /** A commitment with its due time and, for a role that may change cases, the buttons to close it. */
 export function CommitmentRow({
@@ -14,6 +16,7 @@ export function CommitmentRow({
   onChange: () => void;
   canChange?: boolean;
 }) {
+  const t = useT();
   const closing = useSubmit();
   const [error, setError] = useState<string | null>(null);
   const close = async (state: 'kept' | 'cancelled') => {
@@ -29,12 +32,21 @@ export function CommitmentRow({
   };
   return (
     <li className={c.overdue ? 'overdue' : undefined}>
-      <time dateTime={c.dueAt}>{new Date(c.dueAt).toLocaleString()}</time>
-      {c.overdue && ' (overdue)'} — {c.method} {c.customerName ?? 'the customer'} ·{' '}
-      <a href={`#/cases/${c.caseId}`}>{c.caseReference}</a> {c.caseSubject}
-      {c.note && <span className="muted"> — {c.note}</span>}
+      <time dateTime={c.dueAt}>{whenFull(c.dueAt)}</time>
+      {c.overdue && t('followups.overdue')}
+      {t('followups.how', {
+        method: term('method', c.method),
+        customer: c.customerName ?? t('followups.theCustomer'),
+      })}{' '}
+      <a href={`#/cases/${c.caseId}`}>{c.caseReference}</a> <span data-i18n-skip>{c.caseSubject}</span>
+      {c.note && (
+        <span className="muted" data-i18n-skip>
+          {' '}
+          — {c.note}
+        </span>
+      )}
       {c.state === 'open' && !canChange ? (
-        <span className="badge">open</span>
+        <span className="badge">{term('commitmentState', 'open')}</span>
       ) : c.state === 'open' ? (
         <span className="row inline">
           <button
@@ -43,7 +55,7 @@ export function CommitmentRow({
             aria-busy={closing.busy}
             onClick={() => void close('kept')}
           >
-            Done
+            {t('followups.done')}
           </button>
           <button
             type="button"
@@ -51,16 +63,16 @@ export function CommitmentRow({
             disabled={closing.busy}
             onClick={() => void close('cancelled')}
           >
-            Cancel
+            {t('followups.cancel')}
           </button>
           {error && (
-            <span role="alert" className="error">
+            <span role="alert" className="error" data-i18n-skip>
               {error}
             </span>
           )}
         </span>
       ) : (
-        <span className="badge">{c.state}</span>
+        <span className="badge">{term('commitmentState', c.state)}</span>
       )}
     </li>
   );
@@ -68,6 +80,7 @@ export function CommitmentRow({
 
 /** The officer's open promises to revert, soonest first. */
 export function FollowUpsPage() {
+  const t = useT();
   const { version } = useLive();
   const [items, setItems] = useState<CommitmentDto[] | null>(null);
   const load = useCallback(async () => {
@@ -79,13 +92,13 @@ export function FollowUpsPage() {
   }, [load, version]);
   return (
     <section>
-      <h1>My follow-ups</h1>
+      <h1>{t('followups.title')}</h1>
       {items === null ? (
-        <p>Loading…</p>
+        <p>{t('common.loading')}</p>
       ) : items.length === 0 ? (
-        <p>No open commitments.</p>
+        <p>{t('followups.none')}</p>
       ) : (
-        <ul className="commitments" aria-label="My follow-ups">
+        <ul className="commitments" aria-label={t('followups.title')}>
           {items.map((c) => (
             <CommitmentRow key={c.id} c={c} onChange={() => void load()} />
           ))}

@@ -3,38 +3,28 @@ import type { Static } from 'typebox';
 import type { AuditEntry } from '../../../shared/contracts/audit.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import type { Page } from '../../app/types.ts';
+import { t, term, useT } from '../../i18n/index.ts';
+import { whenFull, whenLong } from '../../ui/format.ts';
 import './history.css';
 
 export type AuditEntryDto = Static<typeof AuditEntry>;
 
-/** What each action means, in words; others are shown from their code. */
-const ACTIONS: Record<string, string> = {
-  'case.created': 'Opened the case',
-  'case.updated': 'Changed the case',
-  'case.note_added': 'Added a note',
-  'case.transitioned': 'Moved the case',
-  'case.referred': 'Referred the case',
-  'commitment.made': 'Promised a follow-up',
-  'customer.created': 'Registered the customer',
-  'customer.updated': 'Changed particulars',
-  'customer.particulars_viewed': 'Viewed particulars unmasked',
-  'customer.verification_recorded': 'Checked identity',
-  'account.created': 'Opened an account',
-  'account.updated': 'Changed an account',
+/**
+ * What each action means, in words (`terms.auditAction`, `case.created` is `case` → `created`);
+ * an action the catalogue does not know yet is shown from its code.
+ */
+export const actionLabel = (action: string) => {
+  const said = term('auditAction', action);
+  return said !== action.replaceAll('_', ' ')
+    ? said
+    : action.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 };
 
-export const actionLabel = (action: string) =>
-  ACTIONS[action] ?? action.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
-
-// In the reader's own locale and time zone: day, month and time without seconds.
-const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
-
+/** In the reader's own locale and time zone: day, month and time without seconds; in full on hover. */
 export function When({ at }: { at: string }) {
-  const d = new Date(at);
   return (
-    <time dateTime={at} title={FULL.format(d)}>
-      {WHEN.format(d)}
+    <time dateTime={at} title={whenLong(at)}>
+      {whenFull(at)}
     </time>
   );
 }
@@ -58,24 +48,29 @@ export function show(v: unknown): string {
 /** Why particulars were seen: on a verified contact, or by role (and where). */
 function viewedHow(after: unknown): string {
   const a = (after ?? {}) as { by?: string; in?: string; contactId?: string | null };
-  if (a.by === 'role') return a.in ? `by role, in the ${a.in}` : 'by role';
-  return a.contactId ? 'on a verified contact' : '';
+  if (a.by === 'role') return a.in ? t('history.byRoleIn', { where: a.in }) : t('history.byRole');
+  return a.contactId ? t('history.onVerified') : '';
 }
 
 const BOOKKEEPING = new Set(['id', 'version', 'createdAt', 'updatedAt', 'created_at', 'updated_at']);
 
 /** The change: field by field when both sides are stored, else what was stored. */
 export function Change({ e }: { e: AuditEntryDto }) {
+  const t = useT();
   if (e.action === 'customer.particulars_viewed') return <span className="muted">{viewedHow(e.after)}</span>;
   if (e.changes?.length) {
     return (
       <ul className="changes">
         {e.changes.map((c) => (
           <li key={c.field}>
-            <span className="field">{c.field}</span> <del>{show(c.before)}</del>
+            {/* The field's code and the stored values are data, not words of the desktop. */}
+            <span className="field" data-i18n-skip>
+              {c.field}
+            </span>{' '}
+            <del data-i18n-skip>{show(c.before)}</del>
             <span aria-hidden="true"> → </span>
-            <span className="sr-only"> changed to </span>
-            <ins>{show(c.after)}</ins>
+            <span className="sr-only">{t('history.changedTo')}</span>
+            <ins data-i18n-skip>{show(c.after)}</ins>
           </li>
         ))}
       </ul>
@@ -91,12 +86,12 @@ export function Change({ e }: { e: AuditEntryDto }) {
   );
   // A creation stores the whole record: folded, so the table stays one line a change.
   return text.length > 80 ? (
-    <details>
+    <details data-i18n-skip>
       <summary>{text.slice(0, 60)}…</summary>
       <p className="stored">{text}</p>
     </details>
   ) : (
-    <span>{text}</span>
+    <span data-i18n-skip>{text}</span>
   );
 }
 
@@ -110,16 +105,17 @@ export function AuditTable({
   caption: string;
   showRecord?: boolean;
 }) {
+  const t = useT();
   return (
     <table className="history">
       <caption className="sr-only">{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">When</th>
-          <th scope="col">Who</th>
-          <th scope="col">What</th>
-          {showRecord && <th scope="col">Record</th>}
-          <th scope="col">Change</th>
+          <th scope="col">{t('history.col.when')}</th>
+          <th scope="col">{t('history.col.who')}</th>
+          <th scope="col">{t('history.col.what')}</th>
+          {showRecord && <th scope="col">{t('history.col.record')}</th>}
+          <th scope="col">{t('history.col.change')}</th>
         </tr>
       </thead>
       <tbody>
@@ -128,7 +124,13 @@ export function AuditTable({
             <td>
               <When at={e.at} />
             </td>
-            <td>{e.actor ? e.actor.displayName : <span className="muted">Automatic</span>}</td>
+            <td>
+              {e.actor ? (
+                <span data-i18n-skip>{e.actor.displayName}</span>
+              ) : (
+                <span className="muted">{t('common.automatic')}</span>
+              )}
+            </td>
             <td>{actionLabel(e.action)}</td>
             {showRecord && (
               <td>
@@ -146,6 +148,7 @@ export function AuditTable({
 }
 
 function Record({ type, id }: { type: string; id: string }) {
+  // The record's kind is the server's code, shown as it is (data): the admin audit screen is not converted yet.
   const short = `${type.replace(/_/g, ' ')} ${id.slice(-6)}`;
   if (type === 'case') return <a href={`#/cases/${id}`}>{short}</a>;
   if (type === 'customer') return <a href={`#/customers/${id}`}>{short}</a>;
@@ -193,25 +196,26 @@ export function usePages(url: string | null) {
  * them. Mount it on the case page or the customer page: `<History entity="case" id=… />`.
  */
 export function History({ entity, id }: { entity: 'case' | 'customer'; id: string }) {
+  const t = useT();
   const { items, next, loading, error, more } = usePages(
     `/${entity === 'case' ? 'cases' : 'customers'}/${id}/history`,
   );
-  const title = entity === 'case' ? 'Case history' : 'Customer history';
+  const title = entity === 'case' ? t('history.caseTitle') : t('history.customerTitle');
   return (
     <section className="history-panel" aria-label={title}>
       {error && (
-        <p className="error" role="alert">
+        <p className="error" role="alert" data-i18n-skip>
           {error.message}
         </p>
       )}
-      {!items.length && !loading && !error && <p className="muted">No history yet.</p>}
+      {!items.length && !loading && !error && <p className="muted">{t('history.none')}</p>}
       {items.length > 0 && <AuditTable items={items} caption={title} />}
       <p aria-live="polite" className="muted">
-        {loading ? 'Loading…' : items.length ? `${items.length} shown` : ''}
+        {loading ? t('common.loading') : items.length ? t('history.shown', { count: items.length }) : ''}
       </p>
       {next && (
         <button type="button" onClick={more} disabled={loading}>
-          Show older
+          {t('history.older')}
         </button>
       )}
     </section>
