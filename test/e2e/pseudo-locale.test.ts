@@ -138,6 +138,17 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
     await page.goto(`${desktop.url}/#/followups`);
     await page.locator('ul.commitments li').first().waitFor();
     await assertAllTranslated(page, 'main', { allow, skip: NOT_YET });
+
+    // The search results: counts, filters, the case's line (its subject and snippet are data).
+    await page.goto(`${desktop.url}/#/search?q=Charged`);
+    await page.locator('.search-results ol li').first().waitFor();
+    await assertAllTranslated(page, 'div.search-page', { allow, skip: NOT_YET });
+
+    // The contact screen before a call: the checklist and Answer call.
+    await page.goto(`${desktop.url}/#/contact`);
+    await page.locator('#answer-call').waitFor();
+    await assertAllTranslated(page, 'div.flow', { allow, skip: NOT_YET });
+    await fits(page, 'contact screen');
     await page.close();
   });
 

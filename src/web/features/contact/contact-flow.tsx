@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { renderTemplate } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { focusSoon } from '../../ui/focus.ts';
 import { RegisterCustomer } from '../customers/register-customer.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
@@ -18,6 +19,7 @@ import { VerifyPanel } from './verify-panel.tsx';
  * The contact in progress is server state, so leaving the screen or reloading changes nothing.
  */
 export function ContactFlow({ user }: { user: UserDto }) {
+  const t = useT();
   const { loading, contact, customer, cases, draft, ended, setDraft, start, refresh, pick, end, flush } =
     useContact();
   const [phrases, setPhrases] = useState({ greeting: '', closing: '' });
@@ -44,18 +46,18 @@ export function ContactFlow({ user }: { user: UserDto }) {
     }
   };
 
-  if (loading) return <p aria-busy="true">Loading…</p>;
+  if (loading) return <p aria-busy="true">{t('common.loading')}</p>;
   const open = contact && !ended;
   const verified = !!contact?.verified;
   const enquiring = open && (cases.length === 0 || draft.another);
   const steps: [string, boolean][] = [
-    ['Greet', !!contact],
-    ['Find the customer', !!customer || draft.unknown],
-    ['Verify particulars', verified || draft.unknown],
-    ['Capture the enquiry', cases.length > 0 || draft.enquiry.trim().length > 0],
-    ['Classify and act', cases.length > 0],
-    ['Anything else?', draft.anythingElse],
-    ['Close and wrap up', !!ended],
+    [t('contact.steps.greet'), !!contact],
+    [t('contact.steps.find'), !!customer || draft.unknown],
+    [t('contact.steps.verify'), verified || draft.unknown],
+    [t('contact.steps.capture'), cases.length > 0 || draft.enquiry.trim().length > 0],
+    [t('contact.steps.classify'), cases.length > 0],
+    [t('contact.steps.anythingElse'), draft.anythingElse],
+    [t('contact.steps.close'), !!ended],
   ];
   const answerCall = async () => {
     await start();
@@ -68,22 +70,24 @@ export function ContactFlow({ user }: { user: UserDto }) {
       disabled={!!busy}
       onClick={() => void once('answer', answerCall)()}
     >
-      {ended ? 'Answer next call' : 'Answer call'}
+      {ended ? t('contact.answerNext') : t('contact.answer')}
     </button>
   );
 
   return (
     <div className="flow">
-      <aside className="checklist" aria-label="Call checklist">
-        <h2>Call checklist</h2>
+      <aside className="checklist" aria-label={t('contact.checklist')}>
+        <h2>{t('contact.checklist')}</h2>
         <p className="hint">
-          Press <kbd>?</kbd> for keyboard shortcuts.
+          {t('contact.press')}
+          <kbd>?</kbd>
+          {t('contact.forShortcuts')}
         </p>
         <ol>
           {steps.map(([label, done]) => (
             <li key={label} className={done ? 'done' : ''}>
               <span aria-hidden="true">{done ? '✓' : '○'}</span> {label}
-              <span className="sr-only">{done ? ' (done)' : ' (to do)'}</span>
+              <span className="sr-only">{done ? t('contact.done') : t('contact.toDo')}</span>
             </li>
           ))}
         </ol>
@@ -96,24 +100,25 @@ export function ContactFlow({ user }: { user: UserDto }) {
           />
         )}
       </aside>
-      <section className="work" aria-label="Contact">
-        <h1>Contact</h1>
+      <section className="work" aria-label={t('contact.title')}>
+        <h1>{t('contact.title')}</h1>
         {!contact && answer}
         {contact && (
           <>
             <p className="phrase">
-              <span className="sr-only">Greeting: </span>“{greeting}”
+              <span className="sr-only">{t('contact.greeting')}</span>
+              <span data-i18n-skip>“{greeting}”</span>
             </p>
             {open && !customer && !draft.unknown && (
               <FindCustomer onPick={(id) => void pick(id)} onUnknown={() => setDraft({ unknown: true })} />
             )}
             {draft.unknown && !customer && !registering && (
               <p className="hint">
-                Unknown caller.{' '}
+                {t('contact.unknown')}{' '}
                 {open && cases.length === 0 && (
                   <>
                     <button type="button" className="link" onClick={() => setDraft({ unknown: false })}>
-                      Find the customer after all
+                      {t('contact.findAfterAll')}
                     </button>{' '}
                     <button
                       id="register-customer"
@@ -121,7 +126,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                       className="link"
                       onClick={() => setRegistering(true)}
                     >
-                      Register new customer
+                      {t('contact.register')}
                     </button>
                   </>
                 )}
@@ -139,7 +144,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {customer && (
               <p className="row">
                 <a href={`#/customers/${customer.id}?contact=${contact.id}`} target="_blank" rel="noreferrer">
-                  Open the customer 360 view
+                  {t('contact.open360')}
                 </a>
                 {open && cases.length === 0 && (
                   <button
@@ -150,7 +155,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                       focusSoon('#customer-search');
                     }}
                   >
-                    Wrong customer? Change
+                    {t('contact.wrongCustomer')}
                   </button>
                 )}
               </p>
@@ -168,7 +173,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {enquiring && (
               <>
                 <label>
-                  The enquiry, in the customer's words
+                  {t('contact.enquiry')}
                   <textarea
                     id="enquiry"
                     name="enquiry"
@@ -195,14 +200,14 @@ export function ContactFlow({ user }: { user: UserDto }) {
             )}
             {ended && (
               <p role="status">
-                Contact ended after {ended.durationSeconds} s. {answer}
+                {t('contact.ended', { seconds: ended.durationSeconds ?? '' })} {answer}
               </p>
             )}
           </>
         )}
       </section>
       {contact && (open || cases.length > 0) && (
-        <aside className="wrap-col" aria-label="Suggestions and wrap-up">
+        <aside className="wrap-col" aria-label={t('contact.wrapCol')}>
           {enquiring && (
             <div className="col-scroll">
               <KbSuggestions
@@ -218,11 +223,13 @@ export function ContactFlow({ user }: { user: UserDto }) {
           )}
           <div className="wrap-up">
             {cases.length > 0 && (
-              <ul className="saved-cases" aria-label="Enquiries logged on this contact">
+              <ul className="saved-cases" aria-label={t('contact.logged')}>
                 {cases.map((c) => (
                   <li key={c.id} role="status" className="ok">
-                    Case <a href={`#/cases/${c.id}`}>{c.reference}</a> saved ({c.status.replaceAll('_', ' ')}
-                    ): {c.subject}
+                    {t('contact.savedCase')}
+                    <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                    {t('contact.savedStatus', { status: term('status', c.status) })}
+                    <span data-i18n-skip>{c.subject}</span>
                   </li>
                 ))}
               </ul>
@@ -237,7 +244,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   focusSoon('#enquiry');
                 }}
               >
-                Log another enquiry
+                {t('contact.another')}
               </button>
             )}
             {open && (
@@ -248,11 +255,13 @@ export function ContactFlow({ user }: { user: UserDto }) {
                     checked={draft.anythingElse}
                     onChange={(e) => setDraft({ anythingElse: e.target.checked })}
                   />{' '}
-                  Asked “Is there anything else I can help you with?”
+                  {t('contact.askedAnythingElse')}
                 </label>
-                <p className="phrase">“{phrases.closing}”</p>
+                <p className="phrase" data-i18n-skip>
+                  “{phrases.closing}”
+                </p>
                 <label>
-                  Wrap-up notes
+                  {t('contact.wrapUp')}
                   <textarea
                     rows={2}
                     value={draft.wrapUp}
@@ -265,7 +274,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   disabled={!!busy}
                   onClick={() => void once('end', end)()}
                 >
-                  End contact
+                  {t('contact.end')}
                 </button>
               </>
             )}

@@ -1,9 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { HitDto, Page } from '../../app/types.ts';
+import { term, useT } from '../../i18n/index.ts';
 
 /** One search box: name, ID number, mobile or line number, account number or e-mail. */
 export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; onUnknown?: () => void }) {
+  const t = useT();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<HitDto[] | null>(null);
   const search = async (e: FormEvent) => {
@@ -15,31 +17,34 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
     <div>
       <form onSubmit={search} className="row">
         <label className="grow">
-          Find customer
+          {t('contact.find.label')}
           <input
             id="customer-search"
             name="customer-search"
-            placeholder="Name, ID, mobile, account or e-mail"
+            placeholder={t('contact.find.placeholder')}
             value={q}
             onChange={(e) => setQ(e.target.value)}
           />
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{t('contact.find.search')}</button>
         {onUnknown && (
           <button type="button" className="secondary" onClick={onUnknown}>
-            Unknown caller
+            {t('contact.find.unknown')}
           </button>
         )}
       </form>
-      {hits && hits.length === 0 && <p>No customer matches “{q}”.</p>}
+      {hits && hits.length === 0 && <p>{t('contact.find.none', { q })}</p>}
       {hits && hits.length > 0 && (
-        <ul className="hits" aria-label="Matching customers">
+        <ul className="hits" aria-label={t('contact.find.matches')}>
           {hits.map((h) => (
             <li key={h.id}>
               <button type="button" className="hit" onClick={() => onPick(h.id)}>
-                <strong>{h.displayName}</strong> <span>ID {h.idNumber ?? '—'}</span>{' '}
-                <span>{h.phone ?? ''}</span>
-                {h.matchedOn && <em> matched on {h.matchedOn.replaceAll('_', ' ')}</em>}
+                <strong data-i18n-skip>{h.displayName}</strong>{' '}
+                <span>{t('contact.find.id', { id: h.idNumber ?? '—' })}</span>{' '}
+                <span data-i18n-skip>{h.phone ?? ''}</span>
+                {h.matchedOn && (
+                  <em>{t('contact.find.matchedOn', { what: term('matchKind', h.matchedOn) })}</em>
+                )}
               </button>
             </li>
           ))}

@@ -2,17 +2,12 @@ import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { CaseDto, CategoryDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
+import { useT } from '../../i18n/index.ts';
 import { FieldMessage } from '../../ui/field.tsx';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import type { ContactDraft } from './use-contact.ts';
 
-const TYPES = [
-  ['general_enquiry', 'General enquiry'],
-  ['request_for_action', 'Request for action'],
-  ['complaint', 'Complaint'],
-  ['compliment', 'Compliment'],
-  ['feedback', 'Feedback'],
-] as const;
+const TYPES = ['general_enquiry', 'request_for_action', 'complaint', 'compliment', 'feedback'] as const;
 
 /**
  * Classify the enquiry, then resolve now, follow up, escalate/refer, or signpost when needs cannot
@@ -34,6 +29,7 @@ export function OutcomePanel({
   onSaving(caseId: string): Promise<void>;
   onDone(c: CaseDto): void;
 }) {
+  const t = useT();
   const { type, categoryId, critical, outcome, summary, confirmed, departmentId, numberGiven } = draft;
   const [categories, setCategories] = useState<CategoryDto[]>([]);
   const departments = useDepartments();
@@ -126,24 +122,24 @@ export function OutcomePanel({
   return (
     <>
       <fieldset className="outcome">
-        <legend>Classify and act</legend>
+        <legend>{t('contact.outcome.legend')}</legend>
         <div className="row">
           <label>
-            Type
+            {t('contact.outcome.type')}
             <select value={type} onChange={(e) => onChange({ type: e.target.value as typeof type })}>
-              {TYPES.map(([v, l]) => (
+              {TYPES.map((v) => (
                 <option key={v} value={v}>
-                  {l}
+                  {t(`contact.outcome.types.${v}`)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Category
+            {t('contact.outcome.category')}
             <select value={categoryId} onChange={(e) => onChange({ categoryId: e.target.value })}>
               <option value="">—</option>
               {categories.map((c) => (
-                <option key={c.id} value={c.id}>
+                <option key={c.id} value={c.id} data-i18n-skip>
                   {c.path}
                 </option>
               ))}
@@ -155,16 +151,16 @@ export function OutcomePanel({
               checked={critical}
               onChange={(e) => onChange({ critical: e.target.checked })}
             />{' '}
-            Highly critical
+            {t('contact.outcome.critical')}
           </label>
         </div>
-        <div role="radiogroup" aria-label="Outcome" className="row">
+        <div role="radiogroup" aria-label={t('contact.outcome.outcome')} className="row">
           {(
             [
-              ['resolve', 'Resolve now'],
-              ['follow_up', 'Case for follow-up'],
-              ['refer', critical ? 'Escalate to department' : 'Refer to department'],
-              ['signpost', 'Needs cannot be met'],
+              ['resolve', t('contact.outcome.resolve')],
+              ['follow_up', t('contact.outcome.followUp')],
+              ['refer', critical ? t('contact.outcome.escalate') : t('contact.outcome.refer')],
+              ['signpost', t('contact.outcome.signpost')],
             ] as const
           ).map(([v, l]) => (
             <label key={v} className="check">
@@ -181,27 +177,27 @@ export function OutcomePanel({
         {(outcome === 'refer' || outcome === 'signpost') && (
           <div>
             <DepartmentSelect
-              label={outcome === 'refer' ? 'Department' : 'Department or outside party (directory)'}
+              label={outcome === 'refer' ? t('contact.outcome.department') : t('contact.outcome.directory')}
               value={departmentId}
               onChange={(id) => onChange({ departmentId: id, numberGiven: '' })}
               withOutsideParties={outcome === 'signpost'}
               detailed
             />
-            <FieldMessage error={error} name="departmentId" label="Department" />
+            <FieldMessage error={error} name="departmentId" label={t('contact.outcome.department')} />
           </div>
         )}
         {outcome === 'signpost' && dept && (
           <label>
-            Number given to the customer
+            {t('contact.outcome.numberGiven')}
             <input
               value={numberGiven || dept.phone || ''}
               onChange={(e) => onChange({ numberGiven: e.target.value })}
             />
-            <FieldMessage error={error} name="contactNumberGiven" label="Number given" />
+            <FieldMessage error={error} name="contactNumberGiven" label={t('contact.outcome.numberField')} />
           </label>
         )}
         <label>
-          {outcome === 'resolve' ? 'Resolution summary' : 'Reason / note'}
+          {outcome === 'resolve' ? t('contact.outcome.summary') : t('contact.outcome.reasonNote')}
           <textarea
             id="outcome-summary"
             value={summary}
@@ -210,8 +206,8 @@ export function OutcomePanel({
             aria-invalid={!!error?.fieldMessage('resolutionSummary')}
           />
         </label>
-        <FieldMessage error={error} name="resolutionSummary" label="Resolution summary" />
-        <FieldMessage error={error} name="reason" label="Reason" />
+        <FieldMessage error={error} name="resolutionSummary" label={t('contact.outcome.summary')} />
+        <FieldMessage error={error} name="reason" label={t('contact.outcome.reason')} />
         {outcome === 'resolve' && (
           <label className="check">
             <input
@@ -219,7 +215,7 @@ export function OutcomePanel({
               checked={confirmed}
               onChange={(e) => onChange({ confirmed: e.target.checked })}
             />{' '}
-            Customer confirmed it is resolved to their satisfaction
+            {t('contact.outcome.confirmed')}
           </label>
         )}
       </fieldset>
@@ -233,13 +229,11 @@ export function OutcomePanel({
           aria-busy={busy}
           onClick={() => void submit()}
         >
-          {busy ? 'Saving…' : 'Save outcome'}
+          {busy ? t('contact.outcome.saving') : t('contact.outcome.save')}
         </button>
-        {draft.savingCaseId && (
-          <p className="hint">The case is saved; saving again only repeats what failed.</p>
-        )}
+        {draft.savingCaseId && <p className="hint">{t('contact.outcome.savedOnce')}</p>}
         {error && !error.problem.errors?.length && (
-          <p role="alert" className="error">
+          <p role="alert" className="error" data-i18n-skip>
             {error.message}
           </p>
         )}

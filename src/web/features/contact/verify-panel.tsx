@@ -1,22 +1,24 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { ContactDto, CustomerDto, VerificationDto, VerificationPolicyDto } from '../../app/types.ts';
+import { type Key, t, useT } from '../../i18n/index.ts';
 
-export const PARTICULAR_LABEL: Record<string, string> = {
-  name: 'Registered name',
-  id_number: 'ID number (NRIC / passport)',
-  account_number: 'Account number',
-  service_number: 'Mobile or line number',
-  date_of_birth: 'Date of birth',
-  address: 'Address',
-  email: 'E-mail',
-  security_answer: 'Security answer',
+/** A particular asked for, in the catalogue's words (`contact.verify.particular`). */
+const PARTICULAR: Record<string, Key> = {
+  name: 'contact.verify.particular.name',
+  id_number: 'contact.verify.particular.id_number',
+  account_number: 'contact.verify.particular.account_number',
+  service_number: 'contact.verify.particular.service_number',
+  date_of_birth: 'contact.verify.particular.date_of_birth',
+  address: 'contact.verify.particular.address',
+  email: 'contact.verify.particular.email',
+  security_answer: 'contact.verify.particular.security_answer',
 };
 
-const RESULT: Record<string, [string, string]> = {
-  match: ['✓', 'matches the record'],
-  mismatch: ['✗', 'does not match'],
-  no_record: ['–', 'nothing on record to compare'],
+const RESULT: Record<string, [string, Key]> = {
+  match: ['✓', 'contact.verify.result.match'],
+  mismatch: ['✗', 'contact.verify.result.mismatch'],
+  no_record: ['–', 'contact.verify.result.no_record'],
 };
 
 /**
@@ -33,6 +35,7 @@ export function VerifyPanel({
   customer: CustomerDto;
   onVerified(v: VerificationDto): void;
 }) {
+  const t = useT();
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -66,20 +69,22 @@ export function VerifyPanel({
     }
   };
   return (
-    <form onSubmit={submit} aria-label="Verify particulars">
+    <form onSubmit={submit} aria-label={t('contact.verify.region')}>
       <fieldset disabled={state?.locked}>
-        <legend>Verify particulars of {customer.displayName}</legend>
+        <legend>{t('contact.verify.legend', { name: customer.displayName })}</legend>
         <p className="hint">
-          Ask the caller and type what they say. Required:{' '}
-          {policy.required.map((p) => PARTICULAR_LABEL[p]).join(', ') || 'nothing'}; plus {policy.anyOfCount}{' '}
-          of the others.
+          {t('contact.verify.hint', {
+            required:
+              policy.required.map(label).join(t('contact.verify.comma')) || t('contact.verify.nothing'),
+            count: policy.anyOfCount,
+          })}
         </p>
         <div className="verify-grid">
           {particulars.map((p) => {
             const r = results.get(p);
             return (
               <label key={p} className={`verify-row ${r ?? ''}`}>
-                <span>{PARTICULAR_LABEL[p] ?? p}</span>
+                <span>{label(p)}</span>
                 <input
                   type={p === 'date_of_birth' ? 'date' : 'text'}
                   autoComplete="off"
@@ -89,7 +94,7 @@ export function VerifyPanel({
                 <output data-testid={`check-${p}`}>
                   {r ? (
                     <>
-                      <span aria-hidden="true">{RESULT[r]![0]}</span> {RESULT[r]![1]}
+                      <span aria-hidden="true">{RESULT[r]![0]}</span> {t(RESULT[r]![1])}
                     </>
                   ) : null}
                 </output>
@@ -98,20 +103,20 @@ export function VerifyPanel({
           })}
         </div>
         <button type="submit" disabled={busy}>
-          Check answers
+          {t('contact.verify.check')}
         </button>
       </fieldset>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}
       {state && (state.checks.length > 0 || state.locked) && (
         <p id="verify-status" tabIndex={-1} role="status" className={contact.verified ? 'ok' : 'warn'}>
           {state.locked
-            ? `Verification locked after ${state.mismatches} answers that did not match; your team leader has been told. Details stay masked.`
+            ? t('contact.verify.locked', { count: state.mismatches })
             : contact.verified
-              ? 'Verified: account details shown.'
+              ? t('contact.verify.verified')
               : notYet(policy, results, state.mismatches, state.maxMismatches)}
         </p>
       )}
@@ -119,7 +124,7 @@ export function VerifyPanel({
   );
 }
 
-const label = (p: string) => PARTICULAR_LABEL[p] ?? p;
+const label = (p: string) => (PARTICULAR[p] ? t(PARTICULAR[p]) : p);
 
 /**
  * Why the caller is not verified yet, in the officer's words: a particular that did not match must be
@@ -136,16 +141,14 @@ function notYet(
   const required = policy.required.filter((p) => results.get(p) !== 'match').map(label);
   const more = Math.max(0, policy.anyOfCount - policy.anyOf.filter((p) => results.get(p) === 'match').length);
   const others = policy.anyOf.filter((p) => results.get(p) !== 'match').map(label);
-  const needed = [...required, ...(more ? [`${more === 1 ? 'one' : more} of: ${others.join(', ')}`] : [])];
-  const parts = ['Not yet verified.'];
-  if (wrong.length)
-    parts.push(
-      `Did not match: ${wrong.join(', ')} — ask again; a wrong answer must be put right before the caller is verified.`,
-    );
-  if (needed.length) parts.push(`Still needed: ${needed.join('; and ')}.`);
-  if (mismatches)
-    parts.push(
-      `${mismatches} ${mismatches === 1 ? 'answer has' : 'answers have'} not matched; verification locks at ${max}.`,
-    );
+  const comma = t('contact.verify.comma');
+  const needed = [
+    ...required,
+    ...(more ? [t('contact.verify.moreOf', { count: more, others: others.join(comma) })] : []),
+  ];
+  const parts = [t('contact.verify.notYet')];
+  if (wrong.length) parts.push(t('contact.verify.wrong', { wrong: wrong.join(comma) }));
+  if (needed.length) parts.push(t('contact.verify.needed', { needed: needed.join(t('contact.verify.and')) }));
+  if (mismatches) parts.push(t('contact.verify.mismatches', { count: mismatches, max }));
   return parts.join(' ');
 }

@@ -4,13 +4,13 @@ import type { SearchResultDto } from '../../../shared/contracts/search.ts';
 import { api } from '../../app/api.ts';
 import { go, useRoute } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
+import { term, useT } from '../../i18n/index.ts';
+import { date } from '../../ui/format.ts';
 import { apiQuery, readSearch, type SearchParams, searchHash } from './search-url.ts';
 
 const LIMIT = 20;
 /** The forms of a case reference the server understands (CS-000123, 000123, 123). */
 const REFERENCE = /^\s*(?:cs\s*-?\s*)?\d{1,9}\s*$/i;
-const words = (s: string) => s.replaceAll('_', ' ');
-const counted = (n: string, noun: string) => `${n} ${noun}${n === '1' ? '' : 's'}`;
 
 /** Move between results with the arrow keys (Enter opens: they are links). */
 function onArrows(e: KeyboardEvent<HTMLElement>) {
@@ -32,6 +32,7 @@ function onArrows(e: KeyboardEvent<HTMLElement>) {
 
 /** Results of the one search box, grouped (cases, customers, articles) with counts, and the case filters. */
 export function SearchPage() {
+  const t = useT();
   useRoute(); // re-render when the hash (the query) changes
   const { user } = useSession();
   const params = readSearch();
@@ -64,56 +65,62 @@ export function SearchPage() {
   };
   const shown = data && data.q === params.q ? data : null;
   const caseCount = shown ? `${shown.cases.total.toLocaleString()}${shown.cases.exact ? '' : '+'}` : '…';
+  const customerCount = shown ? `${shown.customers.items.length}${shown.customers.more ? '+' : ''}` : '';
+  const articleCount = shown ? `${shown.articles.items.length}${shown.articles.more ? '+' : ''}` : '';
+  // "1" is one, anything else (2, 20+, …) many: the count is a string because of the "+".
+  const n = (s: string) => (s === '1' ? 1 : 2);
   return (
     <div className="search-page">
-      <form className="search-filters" onSubmit={onQuery} aria-label="Search filters">
-        <h1>Search</h1>
+      <form className="search-filters" onSubmit={onQuery} aria-label={t('search.page.filters')}>
+        <h1>{t('search.page.title')}</h1>
         <fieldset>
-          <legend>Words or reference</legend>
+          <legend>{t('search.page.words')}</legend>
           <label>
-            Search for
+            {t('search.page.searchFor')}
             <input name="q" type="search" defaultValue={params.q} key={params.q} maxLength={200} />
           </label>
-          <button type="submit">Search</button>
+          <button type="submit">{t('search.page.search')}</button>
         </fieldset>
         <fieldset>
-          <legend>Cases</legend>
+          <legend>{t('search.page.cases')}</legend>
           <label>
-            Status
+            {t('search.page.status')}
             <select value={params.status ?? ''} onChange={(e) => change({ status: e.target.value })}>
-              <option value="">Any status</option>
-              <option value="new,open,pending_customer,pending_action_party">Not resolved</option>
+              <option value="">{t('search.page.anyStatus')}</option>
+              <option value="new,open,pending_customer,pending_action_party">
+                {t('search.page.notResolved')}
+              </option>
               {CASE_STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {words(s)}
+                  {term('status', s)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Type
+            {t('search.page.type')}
             <select value={params.type ?? ''} onChange={(e) => change({ type: e.target.value })}>
-              <option value="">Any type</option>
+              <option value="">{t('search.page.anyType')}</option>
               {CASE_TYPES.map((s) => (
                 <option key={s} value={s}>
-                  {words(s)}
+                  {term('type', s)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Owner
+            {t('search.page.owner')}
             <select value={params.assigneeId ?? ''} onChange={(e) => change({ assigneeId: e.target.value })}>
-              <option value="">Anyone</option>
-              {user && <option value={user.id}>Me</option>}
+              <option value="">{t('search.page.anyone')}</option>
+              {user && <option value={user.id}>{t('search.page.me')}</option>}
             </select>
           </label>
           <label>
-            Created from
+            {t('search.page.from')}
             <input type="date" value={params.from ?? ''} onChange={(e) => change({ from: e.target.value })} />
           </label>
           <label>
-            Created to
+            {t('search.page.to')}
             <input type="date" value={params.to ?? ''} onChange={(e) => change({ to: e.target.value })} />
           </label>
         </fieldset>
@@ -122,27 +129,28 @@ export function SearchPage() {
       <div className="search-results" onKeyDown={onArrows}>
         <p role="status" className="muted">
           {!params.q.trim()
-            ? 'Type words, a case reference, a phone number or a name, then press Enter.'
+            ? t('search.page.prompt')
             : error
               ? error
               : shown
-                ? `${counted(caseCount, 'case')}, ${counted(`${shown.customers.items.length}${shown.customers.more ? '+' : ''}`, 'customer')}, ${counted(`${shown.articles.items.length}${shown.articles.more ? '+' : ''}`, 'article')} for “${shown.q}”`
-                : 'Searching…'}
+                ? t('search.page.found', {
+                    cases: t('search.page.nCases', { count: n(caseCount), n: caseCount }),
+                    customers: t('search.page.nCustomers', { count: n(customerCount), n: customerCount }),
+                    articles: t('search.page.nArticles', { count: n(articleCount), n: articleCount }),
+                    q: shown.q,
+                  })
+                : t('search.page.searching')}
         </p>
         {shown && (
           <>
             <section aria-labelledby="found-cases">
-              <h2 id="found-cases">Cases ({caseCount})</h2>
+              <h2 id="found-cases">{t('search.page.casesH', { n: caseCount })}</h2>
               {shown.cases.window !== null && (
-                <p className="muted">
-                  These words are in more than {shown.cases.window.toLocaleString()} cases: the filters were
-                  checked on the newest {shown.cases.window.toLocaleString()}. Add a word to search them all.
-                </p>
+                <p className="muted">{t('search.page.window', { n: shown.cases.window.toLocaleString() })}</p>
               )}
               {!shown.cases.exact && shown.cases.window === null && (
                 <p className="muted">
-                  More than {shown.cases.total.toLocaleString()} cases have these words: the newest are
-                  listed. Add a word or a filter to narrow them.
+                  {t('search.page.moreThan', { n: shown.cases.total.toLocaleString() })}
                 </p>
               )}
               <ol>
@@ -152,15 +160,21 @@ export function SearchPage() {
                       <span className="title">
                         {c.reference} ·{' '}
                         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by the server; only <mark> is markup */}
-                        <span dangerouslySetInnerHTML={{ __html: c.subjectHtml }} />
+                        <span data-i18n-skip dangerouslySetInnerHTML={{ __html: c.subjectHtml }} />
                       </span>{' '}
-                      <span className="badge">{words(c.status)}</span>{' '}
+                      <span className="badge">{term('status', c.status)}</span>{' '}
                       <span className="muted">
-                        {words(c.type)} · in the {c.matchedIn} · {new Date(c.createdAt).toLocaleDateString()}
+                        {t('search.page.caseLine', {
+                          type: term('type', c.type),
+                          where: term('matchedIn', c.matchedIn),
+                          date: date(c.createdAt),
+                        })}
                       </span>
                       {c.snippetHtml && (
-                        // biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by the server; only <mark> is markup
-                        <p className="snippet" dangerouslySetInnerHTML={{ __html: c.snippetHtml }} />
+                        <div data-i18n-skip>
+                          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by the server; only <mark> is markup */}
+                          <p className="snippet" dangerouslySetInnerHTML={{ __html: c.snippetHtml }} />
+                        </div>
                       )}
                     </a>
                   </li>
@@ -168,24 +182,27 @@ export function SearchPage() {
               </ol>
               {shown.cases.exact && shown.cases.more && (
                 <p className="muted">
-                  Showing {shown.cases.items.length} of {shown.cases.total.toLocaleString()}: add a word or a
-                  filter.
+                  {t('search.page.showing', {
+                    shown: shown.cases.items.length,
+                    total: shown.cases.total.toLocaleString(),
+                  })}
                 </p>
               )}
             </section>
             <section aria-labelledby="found-customers">
-              <h2 id="found-customers">
-                Customers ({shown.customers.items.length}
-                {shown.customers.more ? '+' : ''})
-              </h2>
+              <h2 id="found-customers">{t('search.page.customersH', { n: customerCount })}</h2>
               <ol>
                 {shown.customers.items.map((c) => (
                   <li key={c.id}>
                     <a href={`#/customers/${c.id}`} data-result="">
-                      <span className="title">{c.displayName}</span>{' '}
+                      <span className="title" data-i18n-skip>
+                        {c.displayName}
+                      </span>{' '}
                       <span className="muted">
-                        {[c.idNumber, c.phone].filter(Boolean).join(' · ')}
-                        {c.matchedOn ? ` · matched on ${words(c.matchedOn)}` : ''}
+                        <span data-i18n-skip>{[c.idNumber, c.phone].filter(Boolean).join(' · ')}</span>
+                        {c.matchedOn
+                          ? t('search.page.matchedOn', { what: term('matchKind', c.matchedOn) })
+                          : ''}
                       </span>
                     </a>
                   </li>
@@ -193,14 +210,11 @@ export function SearchPage() {
               </ol>
             </section>
             <section aria-labelledby="found-articles">
-              <h2 id="found-articles">
-                Articles ({shown.articles.items.length}
-                {shown.articles.more ? '+' : ''})
-              </h2>
+              <h2 id="found-articles">{t('search.page.articlesH', { n: articleCount })}</h2>
               <ol>
                 {shown.articles.items.map((a) => (
                   <li key={a.articleId}>
-                    <a href={`#/kb/${a.articleId}`} data-result="">
+                    <a href={`#/kb/${a.articleId}`} data-result="" data-i18n-skip>
                       {/* biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by the server; only <mark> is markup */}
                       <span className="title" dangerouslySetInnerHTML={{ __html: a.titleHtml }} />
                       {/* biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by the server; only <mark> is markup */}
