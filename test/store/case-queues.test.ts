@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CompiledQuery } from 'kysely';
-import { type CaseSort, type ListFilter, pageQueries } from '../../src/server/modules/cases/case-list.ts';
+import {
+  type CaseSort,
+  countQueries,
+  type ListFilter,
+  pageQueries,
+} from '../../src/server/modules/cases/case-list.ts';
 import { caseDerived } from '../../src/server/modules/cases/queue-order.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
@@ -268,6 +273,33 @@ for (const dialect of await dialects()) {
               if (/SCAN cases(?! USING)/.test(text)) problems.push(`${scope}/${sort}: full scan: ${text}`);
               if (!mayTempSort && /TEMP B-TREE/.test(text)) problems.push(`${scope}/${sort}: sorts: ${text}`);
             }
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+
+      test('queue counts read the scope’s index only: never the table, never history', async () => {
+        const db = t.ctx.store.db;
+        const problems: string[] = [];
+        for (const [scope, f] of [
+          ['mine', { assigneeId: t.users.officer.id }],
+          ['team', { teamId: t.team.id }],
+          ['department', { departmentId: t.department.id }],
+          ['centre', {}],
+        ] as [string, ListFilter][]) {
+          const q = countQueries(db, f, NOW);
+          for (const [what, b] of [
+            ['by status', q.byStatus],
+            ['at risk', q.risk],
+          ] as const) {
+            const c = b.compile();
+            const plan = await db.executeQuery<{ detail: string }>(
+              CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]),
+            );
+            const text = plan.rows.map((r) => r.detail).join(' | ');
+            if (/SCAN cases(?! USING)/.test(text)) problems.push(`${scope}/${what}: full scan: ${text}`);
+            if (what === 'by status' && !/USING COVERING INDEX cases_q_/.test(text))
+              problems.push(`${scope}/${what}: reads the table: ${text}`);
           }
         }
         assert.deepEqual(problems, []);
