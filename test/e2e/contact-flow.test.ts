@@ -129,7 +129,14 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     await saved.getByRole('link').click();
     await page.getByTestId('case-status').waitFor();
     assert.equal(await page.getByTestId('case-status').innerText(), 'resolved');
-    const timeline = await page.getByRole('list', { name: 'Conversation' }).innerText();
+    const conversation = page.getByRole('list', { name: 'Conversation' });
+    // Authors are named once the colleagues list has arrived (fetched beside the case): until then
+    // the thread says "a colleague", so wait for the name rather than read the first render.
+    let timeline = await conversation.innerText();
+    for (let i = 0; i < 50 && !/Enquiry · Olivia Tan/.test(timeline); i++) {
+      await page.waitForTimeout(100);
+      timeline = await conversation.innerText();
+    }
     assert.match(timeline, /Enquiry · Olivia Tan/);
     assert.match(timeline, /Status changed → resolved/);
     assert.match(

@@ -599,6 +599,20 @@ export const en = {
     raise: 'Raise',
     propose: 'Propose a solution for problems like this',
   },
+  scripts: {
+    panel: {
+      title: 'Call script',
+      choose: 'Script to follow',
+      none: '(none)',
+      step: 'Step {{n}}',
+      filling: 'Filling in the details…',
+      answer: "Customer's answer",
+      back: 'Back',
+      next: 'Next step',
+      end: 'End of the script.',
+      again: 'Start again',
+    },
+  },
   templates: {
     separator: ', ',
     masked: 'Masked until the customer is verified: {{names}}',

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { api } from '../../app/api.ts';
+import { useT } from '../../i18n/index.ts';
 import { RenderNotes } from './render-notes.tsx';
 import { previewBody, type RenderedStepDto, type ScriptDto, type ScriptSummaryDto } from './types.ts';
 
@@ -17,6 +18,7 @@ export function ScriptPanel({
   customerId: string | null;
   caseId: string | null;
 }) {
+  const t = useT();
   const headingId = useId();
   const [scripts, setScripts] = useState<ScriptSummaryDto[]>([]);
   const [script, setScript] = useState<ScriptDto | null>(null);
@@ -57,13 +59,13 @@ export function ScriptPanel({
 
   return (
     <section className="script-panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>Call script</h2>
+      <h2 id={headingId}>{t('scripts.panel.title')}</h2>
       <label>
-        Script to follow
+        {t('scripts.panel.choose')}
         <select value={script?.id ?? ''} onChange={(e) => void choose(e.target.value)}>
-          <option value="">(none)</option>
+          <option value="">{t('scripts.panel.none')}</option>
           {scripts.map((s) => (
-            <option key={s.id} value={s.id}>
+            <option key={s.id} value={s.id} data-i18n-skip>
               {s.name}
             </option>
           ))}
@@ -72,24 +74,26 @@ export function ScriptPanel({
       {script && current && (
         <div className="script-step" data-testid="script-step">
           <p className="hint">
-            Step {path.length} · {script.name}
+            {t('scripts.panel.step', { n: path.length })} · <span data-i18n-skip>{script.name}</span>
           </p>
-          <h3>{current.title}</h3>
+          <h3 data-i18n-skip>{current.title}</h3>
           <div aria-live="polite">
             {shown ? (
-              <p className="script-text" data-testid="script-text">
+              <p className="script-text" data-testid="script-text" data-i18n-skip>
                 {shown.text}
               </p>
             ) : (
-              <p className="hint">{failed ?? 'Filling in the details…'}</p>
+              <p className="hint">
+                {failed ? <span data-i18n-skip>{failed}</span> : t('scripts.panel.filling')}
+              </p>
             )}
           </div>
           {shown && <RenderNotes missing={shown.missing} masked={shown.masked} />}
           {current.choices.length > 0 && (
-            <ul className="script-choices" aria-label="Customer's answer">
+            <ul className="script-choices" aria-label={t('scripts.panel.answer')}>
               {current.choices.map((c) => (
                 <li key={c.label}>
-                  <button type="button" className="secondary" onClick={() => go(c.next)}>
+                  <button type="button" className="secondary" onClick={() => go(c.next)} data-i18n-skip>
                     {c.label}
                   </button>
                 </li>
@@ -99,19 +103,19 @@ export function ScriptPanel({
           <div className="row">
             {path.length > 1 && (
               <button type="button" className="secondary" onClick={() => setPath((p) => p.slice(0, -1))}>
-                Back
+                {t('scripts.panel.back')}
               </button>
             )}
             {current.next && (
               <button type="button" onClick={() => go(current.next!)}>
-                Next step
+                {t('scripts.panel.next')}
               </button>
             )}
             {current.end && (
               <>
-                <span className="ok">End of the script.</span>
+                <span className="ok">{t('scripts.panel.end')}</span>
                 <button type="button" className="secondary" onClick={() => setPath((p) => p.slice(0, 1))}>
-                  Start again
+                  {t('scripts.panel.again')}
                 </button>
               </>
             )}
