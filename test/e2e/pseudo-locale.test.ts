@@ -151,10 +151,19 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
     await fits(page, 'contact screen');
 
     // During a call (no customer found yet): find, the script panel, the enquiry and its outcome,
-    // suggestions, wrap-up; then ended. The registration form is not converted and stays closed.
+    // suggestions, wrap-up, the registration form for an unknown caller; then ended.
     await page.locator('#answer-call').click();
     await page.locator('#customer-search').waitFor();
     await page.locator('section.script-panel').waitFor();
+    await assertAllTranslated(page, 'div.flow', { allow, skip: NOT_YET });
+    // An unknown caller: the registration form.
+    await page
+      .locator('#customer-search')
+      .locator('xpath=ancestor::form')
+      .locator('button.secondary')
+      .click();
+    await page.locator('#register-customer').click();
+    await page.locator('form.register').waitFor();
     await assertAllTranslated(page, 'div.flow', { allow, skip: NOT_YET });
     await page.locator('#end-contact').click();
     await page.locator('.flow p[role="status"]').waitFor();

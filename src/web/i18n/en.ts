@@ -599,6 +599,23 @@ export const en = {
     raise: 'Raise',
     propose: 'Propose a solution for problems like this',
   },
+  customers: {
+    register: {
+      title: 'Register new customer',
+      name: 'Full name',
+      idNumber: 'ID number',
+      mobile: 'Mobile',
+      email: 'E-mail',
+      onRecord: 'Already on record:',
+      belongsTo: ' belongs to ',
+      id: ' (ID {{id}})',
+      useCaller: 'This is the caller: use {{name}}',
+      idTaken: 'An ID number can belong to one customer only: correct it or pick that customer.',
+      anyway: 'Register anyway',
+      register: 'Register',
+      cancel: 'Cancel',
+    },
+  },
   scripts: {
     panel: {
       title: 'Call script',

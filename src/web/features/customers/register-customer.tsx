@@ -3,12 +3,13 @@ import type { DuplicateHolderDto } from '../../../shared/contracts/customers.ts'
 import type { ApiError } from '../../app/api.ts';
 import type { CustomerDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { type Key, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
-const FIELD_LABEL: Record<DuplicateHolderDto['field'], string> = {
-  idNumber: 'ID number',
-  phones: 'Mobile',
-  emails: 'E-mail',
+const FIELD_LABEL: Record<DuplicateHolderDto['field'], Key> = {
+  idNumber: 'customers.register.idNumber',
+  phones: 'customers.register.mobile',
+  emails: 'customers.register.email',
 };
 
 /**
@@ -28,6 +29,7 @@ export function RegisterCustomer({
   onPick?: ((id: string) => void) | undefined;
   onCancel(): void;
 }) {
+  const t = useT();
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   const [phone, setPhone] = useState(initialPhone ?? '');
@@ -73,9 +75,9 @@ export function RegisterCustomer({
   const idTaken = holders?.some((h) => h.field === 'idNumber');
   return (
     <form className="card register" aria-labelledby="register-title" onSubmit={submit}>
-      <h2 id="register-title">Register new customer</h2>
+      <h2 id="register-title">{t('customers.register.title')}</h2>
       <div className="row">
-        <Field label="Full name" name="displayName" error={error}>
+        <Field label={t('customers.register.name')} name="displayName" error={error}>
           <input
             id="register-name"
             required
@@ -84,10 +86,10 @@ export function RegisterCustomer({
             onChange={(e) => setName(e.target.value)}
           />
         </Field>
-        <Field label="ID number" name="idNumber" error={error}>
+        <Field label={t('customers.register.idNumber')} name="idNumber" error={error}>
           <input id="register-id" value={idNumber} onChange={(e) => edit(setIdNumber)(e.target.value)} />
         </Field>
-        <Field label="Mobile" name="phones" error={error}>
+        <Field label={t('customers.register.mobile')} name="phones" error={error}>
           <input
             id="register-phone"
             inputMode="tel"
@@ -95,7 +97,7 @@ export function RegisterCustomer({
             onChange={(e) => edit(setPhone)(e.target.value)}
           />
         </Field>
-        <Field label="E-mail" name="emails" error={error}>
+        <Field label={t('customers.register.email')} name="emails" error={error}>
           <input
             id="register-email"
             type="email"
@@ -106,34 +108,36 @@ export function RegisterCustomer({
       </div>
       {holders && holders.length > 0 && (
         <div role="alert" className="warn duplicates">
-          <p>Already on record:</p>
+          <p>{t('customers.register.onRecord')}</p>
           <ul>
             {holders.map((h) => (
               <li key={`${h.field}-${h.customer.id}`}>
-                {FIELD_LABEL[h.field]} {h.value} belongs to <strong>{h.customer.displayName}</strong>
-                {h.customer.idNumber ? ` (ID ${h.customer.idNumber})` : ''}.{' '}
+                {t(FIELD_LABEL[h.field])} <span data-i18n-skip>{h.value}</span>
+                {t('customers.register.belongsTo')}
+                <strong data-i18n-skip>{h.customer.displayName}</strong>
+                {h.customer.idNumber ? t('customers.register.id', { id: h.customer.idNumber }) : ''}.{' '}
                 {onPick && (
                   <button type="button" className="link" onClick={() => onPick(h.customer.id)}>
-                    This is the caller: use {h.customer.displayName}
+                    {t('customers.register.useCaller', { name: h.customer.displayName })}
                   </button>
                 )}
               </li>
             ))}
           </ul>
-          {idTaken && <p>An ID number can belong to one customer only: correct it or pick that customer.</p>}
+          {idTaken && <p>{t('customers.register.idTaken')}</p>}
         </div>
       )}
       {error && !error.problem.errors?.length && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error.message}
         </p>
       )}
       <p className="row">
         <button id="register-save" type="submit" disabled={busy} aria-busy={busy}>
-          {holders?.length ? 'Register anyway' : 'Register'}
+          {holders?.length ? t('customers.register.anyway') : t('customers.register.register')}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t('customers.register.cancel')}
         </button>
       </p>
     </form>
