@@ -56,13 +56,13 @@ describe('migrations on PostgreSQL beside schemas being dropped', { skip: !onPg 
 // A migration rewrites whole tables (backfilling a million cases takes minutes), far past the 15 s
 // a request's statement may run: the requests' statement_timeout must not apply to migrations.
 describe('migrations are not cut short by the statement timeout', { skip: !onPg }, () => {
-  test('every migration runs on a pool whose statements may last 1 ms', async () => {
+  test('every migration runs on a pool whose statements and reads may last 1 ms', async () => {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const store = await openDb({
       databaseUrl: PG_URL,
       pgSchema: schema,
       poolSize: 2,
-      timeouts: { ...loadConfig({}).db, statementTimeoutMs: 1 },
+      timeouts: { ...loadConfig({}).db, statementTimeoutMs: 1, queryTimeoutMs: 1 },
     });
     try {
       const ran = await migrateToLatest(store);

@@ -22,6 +22,11 @@ export interface Db {
   ping(timeoutMs: number): Promise<void>;
   /** PostgreSQL: how to open a dedicated connection outside the pool (LISTEN for realtime). */
   pgClientConfig?: pg.ClientConfig;
+  /**
+   * PostgreSQL: one connection without the requests' statement and read timeouts, for migrations
+   * (a backfill over a centre's cases takes minutes). The caller destroys it.
+   */
+  openMigrationDb?(): Kysely<Database>;
 }
 
 export type Executor = Kysely<Database>;
@@ -189,7 +194,17 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
         db.destroy(),
         () => new Error('the database did not acknowledge the close'),
       ).catch((err: unknown) => log('closing the database pool', err));
-    return { db, dialect: 'postgres', close, ping, pgClientConfig };
+    const openMigrationDb = () =>
+      new Kysely<Database>({
+        dialect: new ScopedPostgresDialect({
+          pool: new pg.Pool({
+            ...connection,
+            max: 1,
+            types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+          }),
+        }),
+      });
+    return { db, dialect: 'postgres', close, ping, pgClientConfig, openMigrationDb };
   }
   const file = opts.sqliteFile ?? ':memory:';
   // Owner-only: the database holds personal data. SQLite gives its -wal and -shm files the

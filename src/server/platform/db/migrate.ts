@@ -79,26 +79,23 @@ export async function migrateToLatest(store: Db): Promise<string[]> {
       return out;
     },
   };
-  if (store.dialect === 'sqlite') return run(store.db, provider, undefined);
+  if (store.dialect === 'sqlite' || !store.openMigrationDb) return run(store.db, provider, undefined);
   // A migration rewrites or indexes whole tables (a backfill over a million cases takes minutes),
-  // far past what a request's statement may take: migrate on one connection whose statement
-  // timeout is lifted, and put it back before the connection returns to the pool.
-  return store.db.connection().execute(async (conn) => {
-    await sql`set statement_timeout = 0`.execute(conn);
-    try {
-      // Keep Kysely's bookkeeping in the schema being migrated: otherwise on PostgreSQL it may find
-      // another schema's migration tables and skip or break (tests run several schemas side by side).
-      const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(conn)).rows[0]?.s;
-      const ran = await run(conn, provider, schema);
-      // Fresh statistics for the table the migrations rewrite most: otherwise plans over a new column or
-      // index stay blind until autovacuum comes round (measured: a merged-duplicates lookup walked
-      // the primary key for seconds at 200,000 cases).
-      if (ran.length) await sql`analyze cases`.execute(conn);
-      return ran;
-    } finally {
-      await sql`reset statement_timeout`.execute(conn);
-    }
-  });
+  // far past a request's statement and read timeouts: migrate on a connection of its own without them.
+  const db = store.openMigrationDb();
+  try {
+    // Keep Kysely's bookkeeping in the schema being migrated: otherwise on PostgreSQL it may find
+    // another schema's migration tables and skip or break (tests run several schemas side by side).
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+    const ran = await run(db, provider, schema);
+    // Fresh statistics for the table the migrations rewrite most: otherwise plans over a new column or
+    // index stay blind until autovacuum comes round (measured: a merged-duplicates lookup walked
+    // the primary key for seconds at 200,000 cases).
+    if (ran.length) await sql`analyze cases`.execute(db);
+    return ran;
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function run(
