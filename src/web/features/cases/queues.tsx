@@ -527,39 +527,24 @@ function Filters({
           <option value="">{t('queues.filters.anyStatus')}</option>
         </select>
       </label>
-      <label>
-        {t('queues.filters.type')}
-        <select value={value.type ?? ''} onChange={(e) => set('type', e.target.value)}>
-          <option value="">{t('common.any')}</option>
-          {CASE_TYPES.map((s) => (
-            <option key={s} value={s}>
-              {term('type', s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('queues.filters.criticality')}
-        <select value={value.criticality ?? ''} onChange={(e) => set('criticality', e.target.value)}>
-          <option value="">{t('common.any')}</option>
-          {CRITICALITIES.map((s) => (
-            <option key={s} value={s}>
-              {term('criticality', s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('queues.filters.priority')}
-        <select value={value.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
-          <option value="">{t('common.any')}</option>
-          {PRIORITIES.map((s) => (
-            <option key={s} value={s}>
-              {term('priority', s)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label={t('queues.filters.type')}
+        value={value.type}
+        onChange={(v) => set('type', v)}
+        options={CASE_TYPES.map((s) => [s, term('type', s)])}
+      />
+      <Choice
+        label={t('queues.filters.criticality')}
+        value={value.criticality}
+        onChange={(v) => set('criticality', v)}
+        options={CRITICALITIES.map((s) => [s, term('criticality', s)])}
+      />
+      <Choice
+        label={t('queues.filters.priority')}
+        value={value.priority}
+        onChange={(v) => set('priority', v)}
+        options={PRIORITIES.map((s) => [s, term('priority', s)])}
+      />
       <label>
         {t('queues.filters.owner')}
         <select
@@ -585,17 +570,12 @@ function Filters({
             ))}
         </select>
       </label>
-      <label>
-        {t('queues.filters.team')}
-        <select value={value.teamId ?? ''} onChange={(e) => set('teamId', e.target.value)}>
-          <option value="">{t('common.any')}</option>
-          {teams.map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label={t('queues.filters.team')}
+        value={value.teamId}
+        onChange={(v) => set('teamId', v)}
+        options={teams.map((x) => [x.id, x.name])}
+      />
       <label>
         {t('queues.filters.sla')}
         <select value={value.sla ?? ''} onChange={(e) => set('sla', e.target.value)}>
@@ -607,6 +587,34 @@ function Filters({
         </select>
       </label>
     </fieldset>
+  );
+}
+
+/** One filter: "Any", then its choices as [value, words]. */
+function Choice({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string | undefined;
+  onChange(v: string): void;
+  options: [string, string][];
+}) {
+  const t = useT();
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('common.any')}</option>
+        {options.map(([v, words]) => (
+          <option key={v} value={v}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
