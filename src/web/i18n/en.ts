@@ -4,7 +4,12 @@
  * Interpolation is i18next's `{{name}}`; plurals are `_one` / `_other` suffixes chosen by `count`.
  * docs/i18n.md says how to add a string.
  */
+import { enAdmin } from './en-admin.ts';
+import { enKnowledge } from './en-knowledge.ts';
+
 export const en = {
+  ...enKnowledge,
+  ...enAdmin,
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',
