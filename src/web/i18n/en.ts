@@ -189,6 +189,16 @@ export const en = {
       reply: 'reply',
     },
     policyFlagStatus: { open: 'open', answered: 'answered' },
+    kbStatus: { draft: 'draft', in_review: 'in review', published: 'published', archived: 'archived' },
+    kbVersionState: {
+      draft: 'draft',
+      in_review: 'in review',
+      published: 'published',
+      superseded: 'superseded',
+      rejected: 'rejected',
+    },
+    kbAudience: { internal: 'internal', public: 'public' },
+    solutionStatus: { proposed: 'proposed', agreed: 'agreed', declined: 'declined' },
     slaEvent: {
       started: 'started',
       paused: 'paused',

@@ -4,7 +4,9 @@ import { ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { type Key, term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
+import { date } from '../../ui/format.ts';
 import { Attachments } from './attachments.tsx';
 import { TeamPicker } from './teams.tsx';
 import {
@@ -15,8 +17,28 @@ import {
   type VersionSummaryDto,
 } from './types.ts';
 
+/** A review date (YYYY-MM-DD, a day without a zone) in words, read as that day where the reader is. */
+export const reviewDay = (day: string) => date(`${day}T00:00`);
+
+/** The fields a diff compares, in words; a field the catalogue does not know is shown as its code. */
+const DIFF_FIELDS: Record<string, Key> = {
+  kind: 'kbArticle.field.kind',
+  audience: 'kbArticle.field.audience',
+  category: 'kbArticle.field.category',
+  answer: 'kbArticle.field.answer',
+  tags: 'kbArticle.field.tags',
+};
+
+/** A diffed field's value: kinds and audiences are codes (in words); the rest is what writers typed. */
+function DiffValue({ field, value }: { field: string; value: string }) {
+  if (value && field === 'kind') return <>{term('kbKind', value)}</>;
+  if (value && field === 'audience') return <>{term('kbAudience', value)}</>;
+  return <span data-i18n-skip>{value}</span>;
+}
+
 /** One article: the published text, the open draft and its review, versions and their diff. */
 export function ArticleView({ id, user }: { id: string; user: UserDto }) {
+  const t = useT();
   const [a, setA] = useState<ArticleDto | null>(null);
   const [versions, setVersions] = useState<VersionSummaryDto[]>([]);
   const [diff, setDiff] = useState<DiffDto | null>(null);
@@ -34,7 +56,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   useEffect(() => {
     void load();
   }, [load]);
-  if (!a) return <p>Loading…</p>;
+  if (!a) return <p>{t('common.loading')}</p>;
   const shown = a.published ?? a.draft;
   const act = async (what: 'submit' | 'approve' | 'reject' | 'archive') => {
     setError(null);
@@ -58,24 +80,33 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   return (
     <article className="kb-article">
       <p>
-        <a href="#/kb">← Knowledge</a>
+        <a href="#/kb">{t('kbArticle.back')}</a>
       </p>
-      <h1>{shown?.title}</h1>
+      <h1 data-i18n-skip>{shown?.title}</h1>
       <p>
         <span className="badge" data-testid="article-status">
-          {a.status.replaceAll('_', ' ')}
+          {term('kbStatus', a.status)}
         </span>{' '}
-        {shown && (KIND_LABELS[shown.kind] ?? shown.kind)} · {shown?.audience} · owner {a.ownerName ?? '—'}
-        {a.reviewAt && ` · review by ${a.reviewAt}`} ·{' '}
-        <span data-testid="article-usage">used {a.usageCount}×</span>
+        {shown && term('kbKind', shown.kind)} · {shown && term('kbAudience', shown.audience)} ·{' '}
+        {t('kbArticle.owner', { name: a.ownerName ?? t('common.dash') })}
+        {a.reviewAt && t('kbArticle.reviewBy', { date: reviewDay(a.reviewAt) })} ·{' '}
+        <span data-testid="article-usage">{t('knowledge.used', { count: a.usageCount })}</span>
       </p>
       {a.published && (
         <>
-          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server (allow-list) */}
-          <div className="kb-body" dangerouslySetInnerHTML={{ __html: a.published.bodyHtml }} />
+          <div
+            className="kb-body"
+            data-i18n-skip
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server (allow-list)
+            dangerouslySetInnerHTML={{ __html: a.published.bodyHtml }}
+          />
           <p className="hint">
-            Version {a.published.number}, approved by {a.published.reviewedByName ?? '—'}
-            {a.published.publishedAt && ` on ${new Date(a.published.publishedAt).toLocaleDateString()}`}.
+            {t('kbArticle.approved', {
+              number: a.published.number,
+              who: a.published.reviewedByName ?? t('common.dash'),
+            })}
+            {a.published.publishedAt && t('kbArticle.approvedOn', { date: date(a.published.publishedAt) })}
+            {t('kbArticle.approvedEnd')}
           </p>
         </>
       )}
@@ -87,20 +118,27 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
         onAdded={() => void load()}
       />
       {a.draft && writer && (
-        <section aria-label="Draft" className="card">
+        <section aria-label={t('kbArticle.draft')} className="card">
           <h2>
-            Version {a.draft.number}: {a.draft.state.replaceAll('_', ' ')}
+            {t('kbArticle.draftTitle', {
+              number: a.draft.number,
+              state: term('kbVersionState', a.draft.state),
+            })}
           </h2>
-          {a.draft.reviewNote && <p className="warn">Reviewer: {a.draft.reviewNote}</p>}
+          {a.draft.reviewNote && (
+            <p className="warn">
+              {t('kbArticle.reviewer')} <span data-i18n-skip>{a.draft.reviewNote}</span>
+            </p>
+          )}
           {!a.published && (
             // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server (allow-list)
-            <div className="kb-body" dangerouslySetInnerHTML={{ __html: a.draft.bodyHtml }} />
+            <div className="kb-body" data-i18n-skip dangerouslySetInnerHTML={{ __html: a.draft.bodyHtml }} />
           )}
           <div className="row">
             {a.draft.state !== 'in_review' && (
               <>
                 <button type="button" onClick={() => go(`/kb/${id}/edit`)}>
-                  Edit draft
+                  {t('kbArticle.editDraft')}
                 </button>
                 <button
                   type="button"
@@ -108,7 +146,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                   aria-busy={acting.busy}
                   onClick={() => void act('submit')}
                 >
-                  Submit for review
+                  {t('kbArticle.submit')}
                 </button>
               </>
             )}
@@ -116,7 +154,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
           {a.draft.state === 'in_review' && publisher && (
             <div>
               <label>
-                Review note
+                {t('kbArticle.reviewNote')}
                 <input value={note} onChange={(e) => setNote(e.target.value)} />
               </label>
               <div className="row">
@@ -126,7 +164,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                   aria-busy={acting.busy}
                   onClick={() => void act('approve')}
                 >
-                  Approve and publish
+                  {t('kbArticle.approve')}
                 </button>
                 <button
                   type="button"
@@ -134,7 +172,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                   disabled={acting.busy}
                   onClick={() => void act('reject')}
                 >
-                  Send back
+                  {t('kbArticle.sendBack')}
                 </button>
               </div>
             </div>
@@ -143,20 +181,22 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
       )}
       {!a.draft && writer && a.status !== 'archived' && (
         <button type="button" onClick={() => go(`/kb/${id}/edit`)}>
-          Write a new version
+          {t('kbArticle.newVersion')}
         </button>
       )}
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error}
         </p>
       )}
       {publisher && a.published && a.status !== 'archived' && (
         <details>
-          <summary>Send to teams to read and acknowledge</summary>
+          <summary>{t('kbArticle.sendToTeams')}</summary>
           {sending ? (
             <p role="status" className="ok">
-              Sent. Follow acknowledgements under <a href="#/kb/sent">Sent for reading</a>.
+              {t('kbArticle.sentBefore')}
+              <a href="#/kb/sent">{t('kbArticle.sentLink')}</a>
+              {t('kbArticle.sentAfter')}
             </p>
           ) : (
             <Disseminate articleId={id} onSent={() => setSending(true)} />
@@ -164,17 +204,17 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
         </details>
       )}
       {versions.length > 1 && (
-        <section aria-label="Versions">
-          <h2>Versions</h2>
+        <section aria-label={t('kbArticle.versions')}>
+          <h2>{t('kbArticle.versions')}</h2>
           <table>
             <tbody>
               {versions.map((v, i) => (
                 <tr key={v.id}>
-                  <td>v{v.number}</td>
-                  <td>{v.state}</td>
-                  <td>{v.authorName ?? '—'}</td>
-                  <td>{v.changeNote ?? ''}</td>
-                  <td>{v.reviewedByName ? `approved by ${v.reviewedByName}` : ''}</td>
+                  <td>{t('kbArticle.version', { number: v.number })}</td>
+                  <td>{term('kbVersionState', v.state)}</td>
+                  <td>{v.authorName ?? t('common.dash')}</td>
+                  <td data-i18n-skip>{v.changeNote ?? ''}</td>
+                  <td>{v.reviewedByName ? t('kbArticle.approvedBy', { who: v.reviewedByName }) : ''}</td>
                   <td>
                     {i + 1 < versions.length && (
                       <button
@@ -182,7 +222,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
                         className="link"
                         onClick={() => void compare(versions[i + 1]!.number, v.number)}
                       >
-                        Compare with v{versions[i + 1]!.number}
+                        {t('kbArticle.compare', { number: versions[i + 1]!.number })}
                       </button>
                     )}
                   </td>
@@ -191,16 +231,24 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
             </tbody>
           </table>
           {diff && (
-            <section className="kb-diff" aria-label={`Changes from v${diff.from} to v${diff.to}`}>
-              <h3>
-                v{diff.from} → v{diff.to}
-              </h3>
+            <section
+              className="kb-diff"
+              aria-label={t('kbArticle.changes', { from: diff.from, to: diff.to })}
+            >
+              <h3>{t('kbArticle.changesTitle', { from: diff.from, to: diff.to })}</h3>
               {diff.fields.map((f) => (
                 <p key={f.field}>
-                  {f.field}: <del>{f.from}</del> → <ins>{f.to}</ins>
+                  {DIFF_FIELDS[f.field] ? t(DIFF_FIELDS[f.field]!) : f.field}:{' '}
+                  <del>
+                    <DiffValue field={f.field} value={f.from} />
+                  </del>{' '}
+                  →{' '}
+                  <ins>
+                    <DiffValue field={f.field} value={f.to} />
+                  </ins>
                 </p>
               ))}
-              <pre>
+              <pre data-i18n-skip>
                 {diff.body.map((p, i) =>
                   // biome-ignore lint/suspicious/noArrayIndexKey: a diff is a fixed sequence; its position is its identity
                   p.added ? <ins key={i}>{p.value}</ins> : p.removed ? <del key={i}>{p.value}</del> : p.value,
@@ -218,7 +266,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
             disabled={acting.busy}
             onClick={() => void act('archive')}
           >
-            Archive (take out of use)
+            {t('kbArticle.archive')}
           </button>
         </p>
       )}
@@ -227,6 +275,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
 }
 
 function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void }) {
+  const t = useT();
   const [teamIds, setTeamIds] = useState<string[]>([]);
   const [days, setDays] = useState(3);
   const [note, setNote] = useState('');
@@ -248,11 +297,11 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
   };
   return (
     <fieldset>
-      <legend>Send for reading</legend>
+      <legend>{t('kbArticle.disseminate')}</legend>
       <TeamPicker value={teamIds} onChange={setTeamIds} />
-      <FieldMessage error={error} name="teamIds" label="Teams" />
+      <FieldMessage error={error} name="teamIds" label={t('kbArticle.teams')} />
       <label>
-        Acknowledge within (days)
+        {t('kbArticle.ackWithin')}
         <input
           type="number"
           min={1}
@@ -262,12 +311,16 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
         />
       </label>
       <label>
-        Note to readers
+        {t('kbArticle.noteToReaders')}
         <input value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
-      {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
+      {error && !error.problem.errors?.length && (
+        <p className="error" data-i18n-skip>
+          {error.message}
+        </p>
+      )}
       <button type="button" disabled={sending.busy} aria-busy={sending.busy} onClick={() => void send()}>
-        Send
+        {t('kbArticle.send')}
       </button>
     </fieldset>
   );
@@ -275,6 +328,7 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
 
 /** Write a new article or the next version, with a preview rendered exactly as it will show. */
 export function ArticleEditor({ id }: { id?: string | undefined }) {
+  const t = useT();
   const [form, setForm] = useState({
     title: '',
     body: '',
@@ -323,7 +377,7 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
         ...new Set(
           form.tags
             .split(',')
-            .map((t) => t.trim())
+            .map((tag) => tag.trim())
             .filter(Boolean),
         ),
       ],
@@ -344,53 +398,53 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
     );
   };
   return (
-    <section className="kb-editor" aria-label="Article editor">
-      <h1>{id ? 'Edit draft' : 'New article'}</h1>
+    <section className="kb-editor" aria-label={t('kbEditor.region')}>
+      <h1>{id ? t('kbEditor.editDraft') : t('kbEditor.newArticle')}</h1>
       <label>
-        Title
+        {t('kbEditor.title')}
         <input value={form.title} onChange={set('title')} />
       </label>
-      <FieldMessage error={error} name="title" label="Title" />
+      <FieldMessage error={error} name="title" label={t('kbEditor.title')} />
       <div className="row">
         <label>
-          Kind
+          {t('kbEditor.kind')}
           <select value={form.kind} onChange={set('kind')}>
-            {Object.entries(KIND_LABELS).map(([v, l]) => (
+            {Object.keys(KIND_LABELS).map((v) => (
               <option key={v} value={v}>
-                {l}
+                {term('kbKind', v)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Audience
+          {t('kbEditor.audience')}
           <select value={form.audience} onChange={set('audience')}>
-            <option value="internal">Internal (staff only)</option>
-            <option value="public">Public (help pages)</option>
+            <option value="internal">{t('kbEditor.internal')}</option>
+            <option value="public">{t('kbEditor.public')}</option>
           </select>
         </label>
         <label>
-          Review by
+          {t('kbEditor.reviewBy')}
           <input type="date" value={form.reviewAt} onChange={set('reviewAt')} />
         </label>
       </div>
       <div className="row">
         <label className="grow">
-          Tags (comma-separated)
+          {t('kbEditor.tags')}
           <input value={form.tags} onChange={set('tags')} />
         </label>
         <label className="grow">
-          Category
+          {t('kbEditor.category')}
           <input value={form.category} onChange={set('category')} />
         </label>
       </div>
       <label>
-        Body (Markdown)
+        {t('kbEditor.body')}
         <textarea rows={14} value={form.body} onChange={set('body')} />
       </label>
-      <FieldMessage error={error} name="body" label="Body" />
+      <FieldMessage error={error} name="body" label={t('kbEditor.bodyField')} />
       <label>
-        Answer to insert in replies (the first paragraph when empty)
+        {t('kbEditor.answer')}
         <textarea
           rows={3}
           value={form.answer}
@@ -401,10 +455,14 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
         />
       </label>
       <label>
-        What changed
+        {t('kbEditor.changeNote')}
         <input value={form.changeNote} onChange={set('changeNote')} />
       </label>
-      {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
+      {error && !error.problem.errors?.length && (
+        <p className="error" data-i18n-skip>
+          {error.message}
+        </p>
+      )}
       <div className="row">
         <button
           type="button"
@@ -416,16 +474,16 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
             )
           }
         >
-          Preview
+          {t('kbEditor.preview')}
         </button>
         <button type="button" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()}>
-          Save draft
+          {t('kbEditor.save')}
         </button>
       </div>
       {preview !== null && (
-        <section aria-label="Preview" className="card">
+        <section aria-label={t('kbEditor.preview')} className="card">
           {/* biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server (allow-list) */}
-          <div className="kb-body" dangerouslySetInnerHTML={{ __html: preview }} />
+          <div className="kb-body" data-i18n-skip dangerouslySetInnerHTML={{ __html: preview }} />
         </section>
       )}
       {id ? (
@@ -436,7 +494,7 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
           onAdded={(f) => setAttachments((list) => [...list, f])}
         />
       ) : (
-        <p className="hint">Save the draft first to attach files.</p>
+        <p className="hint">{t('kbEditor.saveFirst')}</p>
       )}
     </section>
   );

@@ -1,12 +1,14 @@
 import { useId, useState } from 'react';
 import { ApiError } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import type { AttachmentDto } from './types.ts';
 
 /** The server refuses larger files (kb_attachment.too_large); checked here first to spare the upload. */
 const MAX_BYTES = 5 * 1024 * 1024;
-/** Shown in the browser by the server; every other type is sent as a download. */
-const INLINE = 'PNG, JPEG, GIF and WebP';
+/** Sizes in the reader's own numbers (Intl): "5.0" MB, "12" KB. */
+const MB = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const KB = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
 /** A file's bytes as base64, in slices: one String.fromCharCode call over 5 MB would overflow the stack. */
 async function base64Of(file: Blob): Promise<string> {
@@ -38,6 +40,7 @@ export function Attachments({
   canAttach: boolean;
   onAdded(a: AttachmentDto): void;
 }) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const uploading = useSubmit();
@@ -47,7 +50,7 @@ export function Attachments({
     if (!file) return;
     setError(null);
     if (file.size > MAX_BYTES) {
-      setError(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB.`);
+      setError(t('kbAttachments.tooLarge', { name: file.name, size: MB.format(file.size / 1024 / 1024) }));
       input.value = '';
       return;
     }
@@ -64,7 +67,11 @@ export function Attachments({
         onAdded(added);
       });
     } catch (e) {
-      setError(e instanceof ApiError ? `${file.name}: ${problemText(e)}` : String(e));
+      setError(
+        e instanceof ApiError
+          ? t('kbAttachments.failed', { name: file.name, problem: problemText(e) })
+          : String(e),
+      );
     } finally {
       setBusy(null);
       input.value = '';
@@ -72,24 +79,27 @@ export function Attachments({
   };
   if (!items.length && !canAttach) return null;
   return (
-    <section aria-label="Attachments" className="kb-attachments">
-      <h2>Attachments</h2>
+    <section aria-label={t('kbAttachments.region')} className="kb-attachments">
+      <h2>{t('kbAttachments.title')}</h2>
       {items.length > 0 ? (
-        <ul aria-label="Attached files">
+        <ul aria-label={t('kbAttachments.list')}>
           {items.map((f) => (
             <li key={f.id}>
-              <a href={`/api/v1/kb/attachments/${f.id}`}>{f.filename}</a> ({Math.ceil(f.size / 1024)} KB)
-              {f.pending && <span className="badge"> awaiting approval</span>}
+              <a href={`/api/v1/kb/attachments/${f.id}`} data-i18n-skip>
+                {f.filename}
+              </a>{' '}
+              {t('kbAttachments.size', { size: KB.format(Math.ceil(f.size / 1024)) })}
+              {f.pending && <span className="badge">{t('kbAttachments.pending')}</span>}
             </li>
           ))}
         </ul>
       ) : (
-        <p className="hint">No files attached.</p>
+        <p className="hint">{t('kbAttachments.none')}</p>
       )}
       {canAttach && (
         <>
           <label>
-            Attach a file
+            {t('kbAttachments.attach')}
             <input
               type="file"
               aria-describedby={hintId}
@@ -98,16 +108,16 @@ export function Attachments({
             />
           </label>
           <p className="hint" id={hintId}>
-            Up to 5 MB. {INLINE} images open in the browser; other files download. The file joins the draft
-            and readers see it once that version is approved; it cannot be removed from the desktop.
+            {t('kbAttachments.hint')}
           </p>
           {busy && (
             <p role="status" className="hint">
-              Uploading {busy}…
+              {t('kbAttachments.uploading', { name: busy })}
             </p>
           )}
           {error && (
-            <p role="alert" className="error">
+            // The file's name and the server's problem are data; the words around them are the catalogue's.
+            <p role="alert" className="error" data-i18n-skip>
               {error}
             </p>
           )}

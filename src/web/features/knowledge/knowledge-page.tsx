@@ -3,12 +3,13 @@ import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import { go, useRoute } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
-import { ArticleEditor, ArticleView } from './article.tsx';
+import { term, useT } from '../../i18n/index.ts';
+import { ArticleEditor, ArticleView, reviewDay } from './article.tsx';
 import { Hit } from './hit.tsx';
 import { PolicyFlagsList } from './policy-flags.tsx';
 import { ProposeSolution, ReadingList, SentList, SolutionsList, SolutionView } from './solutions.tsx';
 import { SynonymsEditor } from './synonyms.tsx';
-import { type ArticleSummaryDto, KIND_LABELS } from './types.ts';
+import type { ArticleSummaryDto } from './types.ts';
 import { useKbSearch } from './use-search.ts';
 
 const TABS = new Set(['review', 'solutions', 'reading', 'sent', 'flags', 'synonyms', 'new']);
@@ -19,6 +20,7 @@ const TABS = new Set(['review', 'solutions', 'reading', 'sent', 'flags', 'synony
  * `#/kb/<tab>` or `#/kb/<article id>`.
  */
 export function KnowledgePage({ user }: { user: UserDto }) {
+  const t = useT();
   const [, sub, id] = useRoute();
   const [toRead, setToRead] = useState(0);
   const countReading = () =>
@@ -33,17 +35,21 @@ export function KnowledgePage({ user }: { user: UserDto }) {
   );
   return (
     <div className="kb">
-      <nav aria-label="Knowledge" className="tabs">
-        {link('', 'Search', tab === 'search')}
-        {can(user.role, 'kb.write') && link('review', 'Review queue', tab === 'review')}
-        {link('solutions', 'Solutions', tab === 'solutions')}
-        {link('reading', toRead ? `To read (${toRead})` : 'To read', tab === 'reading')}
-        {can(user.role, 'kb.publish') && link('sent', 'Sent for reading', tab === 'sent')}
-        {link('flags', 'Policy questions', tab === 'flags')}
-        {can(user.role, 'kb.manage') && link('synonyms', 'Synonyms', tab === 'synonyms')}
+      <nav aria-label={t('kbPage.nav')} className="tabs">
+        {link('', t('kbPage.tab.search'), tab === 'search')}
+        {can(user.role, 'kb.write') && link('review', t('kbPage.tab.review'), tab === 'review')}
+        {link('solutions', t('kbPage.tab.solutions'), tab === 'solutions')}
+        {link(
+          'reading',
+          toRead ? t('kbPage.tab.readingCount', { count: toRead }) : t('kbPage.tab.reading'),
+          tab === 'reading',
+        )}
+        {can(user.role, 'kb.publish') && link('sent', t('kbPage.tab.sent'), tab === 'sent')}
+        {link('flags', t('kbPage.tab.flags'), tab === 'flags')}
+        {can(user.role, 'kb.manage') && link('synonyms', t('kbPage.tab.synonyms'), tab === 'synonyms')}
       </nav>
       {tab === 'search' && <Search user={user} />}
-      {tab === 'review' && <ArticleList status="in_review" title="Waiting for review" />}
+      {tab === 'review' && <ArticleList status="in_review" title={t('kbPage.waitingForReview')} />}
       {/* A typed-in address shows no form the role may not use. */}
       {tab === 'new' && can(user.role, 'kb.write') && <ArticleEditor />}
       {tab === 'article' && id === 'edit' && can(user.role, 'kb.write') && <ArticleEditor id={sub} />}
@@ -60,42 +66,44 @@ export function KnowledgePage({ user }: { user: UserDto }) {
 }
 
 function Search({ user }: { user: UserDto }) {
+  const t = useT();
   const [q, setQ] = useState('');
   const result = useKbSearch(q, 20);
   return (
-    <section aria-label="Knowledge search">
+    <section aria-label={t('kbPage.searchRegion')}>
       <div className="row">
         <label className="grow">
-          Search articles
+          {t('kbPage.searchArticles')}
           <input
             type="search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            placeholder="e.g. roaming charges"
+            placeholder={t('kbPage.searchExample')}
           />
         </label>
         {can(user.role, 'kb.write') && (
           <button type="button" onClick={() => go('/kb/new')}>
-            New article
+            {t('kbPage.newArticle')}
           </button>
         )}
       </div>
       {result && (
-        <ol className="kb-hits" aria-label="Search results">
+        <ol className="kb-hits" aria-label={t('kbPage.results')}>
           {result.items.map((h) => (
             <li key={h.articleId}>
               <Hit hit={h} usageCount={h.usageCount} />
             </li>
           ))}
-          {result.items.length === 0 && <li>No article matches.</li>}
+          {result.items.length === 0 && <li>{t('kbPage.noMatch')}</li>}
         </ol>
       )}
-      {!result && <ArticleList title="Recently changed" />}
+      {!result && <ArticleList title={t('kbPage.recentlyChanged')} />}
     </section>
   );
 }
 
 function ArticleList({ status, title }: { status?: string; title: string }) {
+  const t = useT();
   const [items, setItems] = useState<ArticleSummaryDto[] | null>(null);
   useEffect(() => {
     void api<{ items: ArticleSummaryDto[] }>(
@@ -106,21 +114,21 @@ function ArticleList({ status, title }: { status?: string; title: string }) {
   return (
     <section aria-label={title}>
       <h2>{title}</h2>
-      {items?.length === 0 && <p>None.</p>}
+      {items?.length === 0 && <p>{t('kbPage.none')}</p>}
       <table>
         <tbody>
           {items?.map((a) => (
             <tr key={a.id}>
-              <td>
+              <td data-i18n-skip>
                 <a href={`#/kb/${a.id}`}>{a.title}</a>
               </td>
-              <td>{KIND_LABELS[a.kind] ?? a.kind}</td>
-              <td>{a.audience}</td>
+              <td>{term('kbKind', a.kind)}</td>
+              <td>{term('kbAudience', a.audience)}</td>
               <td>
-                <span className="badge">{a.status.replaceAll('_', ' ')}</span>
+                <span className="badge">{term('kbStatus', a.status)}</span>
               </td>
-              <td>{a.reviewAt ? `review by ${a.reviewAt}` : ''}</td>
-              <td>used {a.usageCount}×</td>
+              <td>{a.reviewAt ? t('kbPage.reviewBy', { date: reviewDay(a.reviewAt) }) : ''}</td>
+              <td>{t('knowledge.used', { count: a.usageCount })}</td>
             </tr>
           ))}
         </tbody>

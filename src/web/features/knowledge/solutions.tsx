@@ -4,7 +4,9 @@ import { type ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { type Send, useSubmit } from '../../app/use-submit.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
+import { date, when, whenFull } from '../../ui/format.ts';
 import { TeamPicker } from './teams.tsx';
 import { type DisseminationDto, KIND_LABELS, type ReadingDto, type SolutionDto } from './types.ts';
 
@@ -13,36 +15,40 @@ const hashParam = (name: string) =>
 
 /** Proposed, agreed and declined solutions; a writer proposes one here or from a case. */
 export function SolutionsList({ user }: { user: UserDto }) {
+  const t = useT();
   const [status, setStatus] = useState('proposed');
   const [items, setItems] = useState<SolutionDto[] | null>(null);
   useEffect(() => {
     void api<{ items: SolutionDto[] }>('GET', `/solutions?status=${status}`).then((r) => setItems(r.items));
   }, [status]);
   return (
-    <section aria-label="Agreed solutions">
+    <section aria-label={t('kbSolutions.region')}>
       <div className="row">
         <label>
-          Show
+          {t('kbSolutions.show')}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="proposed">Proposed (to discuss)</option>
-            <option value="agreed">Agreed</option>
-            <option value="declined">Declined</option>
+            <option value="proposed">{t('kbSolutions.proposed')}</option>
+            <option value="agreed">{t('kbSolutions.agreed')}</option>
+            <option value="declined">{t('kbSolutions.declined')}</option>
           </select>
         </label>
         {can(user.role, 'kb.write') && (
           <button type="button" onClick={() => go('/kb/solutions/new')}>
-            Propose a solution
+            {t('kbSolutions.propose')}
           </button>
         )}
       </div>
-      {items?.length === 0 && <p>None.</p>}
+      {items?.length === 0 && <p>{t('kbSolutions.none')}</p>}
       <ul className="kb-list">
         {items?.map((s) => (
           <li key={s.id}>
-            <a href={`#/kb/solutions/${s.id}`}>{s.problem}</a>{' '}
+            <a href={`#/kb/solutions/${s.id}`} data-i18n-skip>
+              {s.problem}
+            </a>{' '}
             <span className="muted">
-              by {s.proposedByName}
-              {s.caseReference && ` · from ${s.caseReference}`} · {s.commentCount} comments
+              {t('kbSolutions.by', { name: s.proposedByName })}
+              {s.caseReference && t('kbSolutions.fromCase', { reference: s.caseReference })}
+              {t('kbSolutions.comments', { count: s.commentCount })}
             </span>
           </li>
         ))}
@@ -52,6 +58,7 @@ export function SolutionsList({ user }: { user: UserDto }) {
 }
 
 export function ProposeSolution() {
+  const t = useT();
   const caseId = hashParam('case');
   const [problem, setProblem] = useState(hashParam('problem') ?? '');
   const [solution, setSolution] = useState('');
@@ -72,20 +79,20 @@ export function ProposeSolution() {
     );
   };
   return (
-    <section aria-label="Propose a solution">
-      <h2>Propose a solution for the team to agree</h2>
+    <section aria-label={t('kbSolutions.propose')}>
+      <h2>{t('kbSolutions.proposeTitle')}</h2>
       <label>
-        The problem, as customers meet it
+        {t('kbSolutions.problem')}
         <textarea rows={3} value={problem} onChange={(e) => setProblem(e.target.value)} />
       </label>
-      <FieldMessage error={error} name="problem" label="Problem" />
+      <FieldMessage error={error} name="problem" label={t('kbSolutions.problemField')} />
       <label>
-        The solution and response to apply every time (Markdown)
+        {t('kbSolutions.solution')}
         <textarea rows={6} value={solution} onChange={(e) => setSolution(e.target.value)} />
       </label>
-      <FieldMessage error={error} name="solution" label="Solution" />
+      <FieldMessage error={error} name="solution" label={t('kbSolutions.solutionField')} />
       <button type="button" disabled={proposing.busy} aria-busy={proposing.busy} onClick={() => void save()}>
-        Propose
+        {t('kbSolutions.proposeButton')}
       </button>
     </section>
   );
@@ -93,6 +100,7 @@ export function ProposeSolution() {
 
 /** The discussion, and for a team leader: agree (publish and send to teams) or decline. */
 export function SolutionView({ id, user }: { id: string; user: UserDto }) {
+  const t = useT();
   const [s, setS] = useState<SolutionDto | null>(null);
   const [comment, setComment] = useState('');
   const [title, setTitle] = useState('');
@@ -106,7 +114,7 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
   useEffect(() => {
     void load();
   }, [load]);
-  if (!s) return <p>Loading…</p>;
+  if (!s) return <p>{t('common.loading')}</p>;
   const run = async (fn: (send: Send) => Promise<unknown>) => {
     await attempt(
       () =>
@@ -118,39 +126,52 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
     );
   };
   return (
-    <article aria-label="Proposed solution">
+    <article aria-label={t('kbSolutions.view')}>
       <p>
-        <a href="#/kb/solutions">← Solutions</a>
+        <a href="#/kb/solutions">{t('kbSolutions.back')}</a>
       </p>
-      <h2>{s.problem}</h2>
+      <h2 data-i18n-skip>{s.problem}</h2>
       <p>
         <span className="badge" data-testid="solution-status">
-          {s.status}
+          {term('solutionStatus', s.status)}
         </span>{' '}
-        proposed by {s.proposedByName}
+        {t('kbSolutions.proposedBy', { name: s.proposedByName })}
         {s.caseId && (
           <>
-            {' '}
-            from <a href={`#/cases/${s.caseId}`}>{s.caseReference}</a>
+            {t('kbSolutions.from')}
+            <a href={`#/cases/${s.caseId}`}>{s.caseReference}</a>
           </>
         )}
-        {s.decidedByName && ` · ${s.status} by ${s.decidedByName}`}
-        {s.decisionNote && ` — “${s.decisionNote}”`}
+        {s.decidedByName &&
+          t('kbSolutions.decidedBy', { status: term('solutionStatus', s.status), name: s.decidedByName })}
+        {s.decisionNote && (
+          <>
+            {t('kbSolutions.noteOpen')}
+            <span data-i18n-skip>{s.decisionNote}</span>
+            {t('kbSolutions.noteClose')}
+          </>
+        )}
       </p>
-      <pre className="kb-solution">{s.solution}</pre>
+      <pre className="kb-solution" data-i18n-skip>
+        {s.solution}
+      </pre>
       {s.articleId && (
         <p>
-          Published as <a href={`#/kb/${s.articleId}`}>an article</a>.
+          {t('kbSolutions.publishedBefore')}
+          <a href={`#/kb/${s.articleId}`}>{t('kbSolutions.publishedLink')}</a>
+          {t('kbSolutions.publishedAfter')}
         </p>
       )}
-      <section aria-label="Discussion">
-        <h3>Discussion</h3>
+      <section aria-label={t('kbSolutions.discussion')}>
+        <h3>{t('kbSolutions.discussion')}</h3>
         <ol className="timeline">
           {s.comments.map((k) => (
             <li key={k.id}>
               <strong>{k.authorName}</strong>{' '}
-              <time dateTime={k.createdAt}>{new Date(k.createdAt).toLocaleString()}</time>
-              <p>{k.body}</p>
+              <time dateTime={k.createdAt} title={whenFull(k.createdAt)}>
+                {when(k.createdAt)}
+              </time>
+              <p data-i18n-skip>{k.body}</p>
             </li>
           ))}
         </ol>
@@ -158,7 +179,7 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
         {can(user.role, 'kb.contribute') && (
           <>
             <label>
-              Comment
+              {t('kbSolutions.comment')}
               <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
             </label>
             <button
@@ -172,33 +193,33 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
                 })
               }
             >
-              Add comment
+              {t('kbSolutions.addComment')}
             </button>
           </>
         )}
       </section>
       {s.status === 'proposed' && can(user.role, 'kb.publish') && (
-        <section aria-label="Decide" className="card">
-          <h3>Agree and disseminate</h3>
+        <section aria-label={t('kbSolutions.decide')} className="card">
+          <h3>{t('kbSolutions.agreeTitle')}</h3>
           <label>
-            Article title
+            {t('kbSolutions.articleTitle')}
             <input value={title} onChange={(e) => setTitle(e.target.value)} />
           </label>
-          <FieldMessage error={error} name="title" label="Article title" />
+          <FieldMessage error={error} name="title" label={t('kbSolutions.articleTitle')} />
           <label>
-            Kind
+            {t('kbSolutions.kind')}
             <select value={kind} onChange={(e) => setKind(e.target.value)}>
-              {Object.entries(KIND_LABELS).map(([v, l]) => (
+              {Object.keys(KIND_LABELS).map((v) => (
                 <option key={v} value={v}>
-                  {l}
+                  {term('kbKind', v)}
                 </option>
               ))}
             </select>
           </label>
           <TeamPicker value={teamIds} onChange={setTeamIds} />
-          <FieldMessage error={error} name="teamIds" label="Teams" />
+          <FieldMessage error={error} name="teamIds" label={t('kbSolutions.teams')} />
           <label>
-            Acknowledge within (days)
+            {t('kbSolutions.ackWithin')}
             <input
               type="number"
               min={1}
@@ -217,23 +238,27 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
               )
             }
           >
-            Agree, publish and send
+            {t('kbSolutions.agree')}
           </button>
-          <h3>Or decline</h3>
+          <h3>{t('kbSolutions.orDecline')}</h3>
           <label>
-            Reason
+            {t('kbSolutions.reason')}
             <input value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <FieldMessage error={error} name="note" label="Reason" />
+          <FieldMessage error={error} name="note" label={t('kbSolutions.reason')} />
           <button
             type="button"
             className="secondary"
             disabled={submit.busy}
             onClick={() => void run((send) => send('POST', `/solutions/${id}/decline`, { note: reason }))}
           >
-            Decline
+            {t('kbSolutions.decline')}
           </button>
-          {error && !error.problem.errors?.length && <p className="error">{error.message}</p>}
+          {error && !error.problem.errors?.length && (
+            <p className="error" data-i18n-skip>
+              {error.message}
+            </p>
+          )}
         </section>
       )}
     </article>
@@ -242,6 +267,7 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
 
 /** What I have been asked to read, with the acknowledgement. */
 export function ReadingList({ onChange }: { onChange?(): void }) {
+  const t = useT();
   const [items, setItems] = useState<ReadingDto[] | null>(null);
   const load = useCallback(
     async () => setItems((await api<{ items: ReadingDto[] }>('GET', '/readings?all=true')).items),
@@ -257,23 +283,25 @@ export function ReadingList({ onChange }: { onChange?(): void }) {
       await load();
       onChange?.();
     });
-  if (!items) return <p>Loading…</p>;
-  if (!items.length) return <p>Nothing has been sent to you to read.</p>;
+  if (!items) return <p>{t('common.loading')}</p>;
+  if (!items.length) return <p>{t('kbReading.nothing')}</p>;
   return (
-    <ul className="kb-list" aria-label="To read">
+    <ul className="kb-list" aria-label={t('kbReading.list')}>
       {items.map((r) => (
         <li key={r.disseminationId} className={r.overdue ? 'overdue' : undefined}>
-          <a href={`#/kb/${r.articleId}`}>{r.title}</a>{' '}
+          <a href={`#/kb/${r.articleId}`} data-i18n-skip>
+            {r.title}
+          </a>{' '}
           <span className="muted">
-            from {r.sentByName ?? 'the centre'} · by {new Date(r.dueAt).toLocaleDateString()}
-            {r.overdue && ' (overdue)'}
+            {t('kbReading.from', { who: r.sentByName ?? t('kbReading.theCentre'), date: date(r.dueAt) })}
+            {r.overdue && t('kbReading.overdue')}
           </span>
-          {r.note && <p>{r.note}</p>}
+          {r.note && <p data-i18n-skip>{r.note}</p>}
           {r.acknowledgedAt ? (
-            <span className="badge">read {new Date(r.acknowledgedAt).toLocaleDateString()}</span>
+            <span className="badge">{t('kbReading.read', { date: date(r.acknowledgedAt) })}</span>
           ) : (
             <button type="button" disabled={acking.busy} onClick={() => void ack(r.disseminationId)}>
-              I have read it
+              {t('kbReading.haveRead')}
             </button>
           )}
         </li>
@@ -284,6 +312,7 @@ export function ReadingList({ onChange }: { onChange?(): void }) {
 
 /** The team leader's view: for each article sent, who has not acknowledged yet. */
 export function SentList() {
+  const t = useT();
   const [items, setItems] = useState<DisseminationDto[] | null>(null);
   const [said, setSaid] = useState<Record<string, string>>({});
   const load = useCallback(
@@ -297,20 +326,20 @@ export function SentList() {
   const remind = (id: string) =>
     reminding.run(async (send) => {
       const r = await send<{ reminded: number }>('POST', `/disseminations/${id}/remind`);
-      setSaid((s) => ({ ...s, [id]: `${r.reminded} reminded` }));
+      setSaid((s) => ({ ...s, [id]: t('kbReading.reminded', { count: r.reminded }) }));
       await load();
     });
-  if (!items) return <p>Loading…</p>;
-  if (!items.length) return <p>Nothing sent for reading yet.</p>;
+  if (!items) return <p>{t('common.loading')}</p>;
+  if (!items.length) return <p>{t('kbReading.nothingSent')}</p>;
   return (
-    <table aria-label="Sent for reading">
+    <table aria-label={t('kbReading.sent')}>
       <thead>
         <tr>
-          <th>Article</th>
-          <th>Teams</th>
-          <th>Due</th>
-          <th>Read</th>
-          <th>Not yet</th>
+          <th>{t('kbReading.col.article')}</th>
+          <th>{t('kbReading.col.teams')}</th>
+          <th>{t('kbReading.col.due')}</th>
+          <th>{t('kbReading.col.read')}</th>
+          <th>{t('kbReading.col.notYet')}</th>
           <th />
         </tr>
       </thead>
@@ -319,15 +348,15 @@ export function SentList() {
           const waiting = d.recipients.filter((r) => !r.acknowledgedAt);
           return (
             <tr key={d.id}>
-              <td>
+              <td data-i18n-skip>
                 <a href={`#/kb/${d.articleId}`}>{d.title}</a>
               </td>
-              <td>{d.teams.map((t) => t.name).join(', ')}</td>
-              <td>{new Date(d.dueAt).toLocaleDateString()}</td>
+              <td>{d.teams.map((team) => team.name).join(t('kbReading.separator'))}</td>
+              <td>{date(d.dueAt)}</td>
               <td data-testid="ack-count">
-                {d.acknowledged} of {d.total}
+                {t('kbReading.ackCount', { acknowledged: d.acknowledged, total: d.total })}
               </td>
-              <td>{waiting.map((r) => r.name).join(', ') || '—'}</td>
+              <td>{waiting.map((r) => r.name).join(t('kbReading.separator')) || t('common.dash')}</td>
               <td>
                 {waiting.length > 0 && (
                   <button
@@ -336,7 +365,7 @@ export function SentList() {
                     disabled={reminding.busy}
                     onClick={() => void remind(d.id)}
                   >
-                    Remind
+                    {t('kbReading.remind')}
                   </button>
                 )}
                 {said[d.id] && <span role="status"> {said[d.id]}</span>}

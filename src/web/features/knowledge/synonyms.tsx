@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
+import { t as translate, useT } from '../../i18n/index.ts';
 import type { SynonymsDto } from './types.ts';
 
 const toText = (s: SynonymsDto) => s.groups.map((g) => g.join(', ')).join('\n');
@@ -25,6 +26,7 @@ function parse(text: string): { groups: string[][]; lines: number[] } {
  * one group a line, its words or phrases separated by commas; saving replaces them all.
  */
 export function SynonymsEditor() {
+  const t = useT();
   const [text, setText] = useState<string | null>(null);
   const [sent, setSent] = useState<{ groups: string[][]; lines: number[] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -33,7 +35,7 @@ export function SynonymsEditor() {
   useEffect(() => {
     void api<SynonymsDto>('GET', '/kb/synonyms').then((s) => setText(toText(s)));
   }, []);
-  if (text === null) return <p>Loading…</p>;
+  if (text === null) return <p>{t('common.loading')}</p>;
 
   const save = async () => {
     const parsed = parse(text);
@@ -54,21 +56,23 @@ export function SynonymsEditor() {
     const m = /^\/body\/groups\/(\d+)(?:\/(\d+))?/.exec(field);
     if (!m || !sent) return field;
     const g = Number(m[1]);
-    const line = `Line ${sent.lines[g] ?? g + 1}`;
+    const line = sent.lines[g] ?? g + 1;
     const term = m[2] === undefined ? undefined : sent.groups[g]?.[Number(m[2])];
-    return term === undefined ? line : `${line}, “${term}”`;
+    return term === undefined
+      ? translate('kbSynonyms.line', { line })
+      : translate('kbSynonyms.lineTerm', { line, term });
   };
 
   return (
-    <section aria-label="Synonyms" className="kb-synonyms">
-      <h2>Synonyms</h2>
+    <section aria-label={t('kbSynonyms.title')} className="kb-synonyms">
+      <h2>{t('kbSynonyms.title')}</h2>
       <p className="hint" id={hintId}>
-        One group a line: words or phrases that mean the same, separated by commas (for example{' '}
-        <q>instalment, installment, payment plan</q>). A search for any of them also finds articles that use
-        only another. Each group needs at least two different terms; saving replaces every group.
+        {t('kbSynonyms.hintBefore')}
+        <q>{t('kbSynonyms.example')}</q>
+        {t('kbSynonyms.hintAfter')}
       </p>
       <label>
-        Synonym groups
+        {t('kbSynonyms.groups')}
         <textarea
           rows={12}
           value={text}
@@ -85,22 +89,22 @@ export function SynonymsEditor() {
             <ul>
               {error.problem.errors.map((f) => (
                 <li key={`${f.field} ${f.message}`}>
-                  {where(f.field)}: {f.message}
+                  {where(f.field)}: <span data-i18n-skip>{f.message}</span>
                 </li>
               ))}
             </ul>
           ) : (
-            <p>{error.message}</p>
+            <p data-i18n-skip>{error.message}</p>
           )}
         </div>
       )}
       <div className="row">
         <button type="button" onClick={() => void save()}>
-          Save synonyms
+          {t('kbSynonyms.save')}
         </button>
         {saved && (
           <span role="status" className="ok">
-            Saved.
+            {t('kbSynonyms.saved')}
           </span>
         )}
       </div>
