@@ -3,6 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
 import { useRoute } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
+import { useT } from '../../i18n/index.ts';
 import { AuditScreen } from '../history/audit-screen.tsx';
 import { History } from '../history/history.tsx';
 import { DirectoryAdmin } from './directory.tsx';
@@ -11,6 +12,7 @@ import { UsersAdmin } from './users.tsx';
 
 /** What the platform makes configurable; users only for administrators. */
 export function AdminPage({ user }: { user: UserDto }) {
+  const t = useT();
   const [, sub, kind, recordId] = useRoute();
   const [teams, setTeams] = useState<{ id: string; name: string; departmentId: string | null }[]>([]);
   const loadTeams = useCallback(
@@ -25,23 +27,23 @@ export function AdminPage({ user }: { user: UserDto }) {
   if (sub === 'history' && (kind === 'case' || kind === 'customer') && recordId)
     return (
       <div className="admin">
-        <h1>{kind === 'case' ? 'Case history' : 'Customer history'}</h1>
+        <h1>{t(kind === 'case' ? 'admin.caseHistory' : 'admin.customerHistory')}</h1>
         <History entity={kind} id={recordId} />
       </div>
     );
   return (
     <div className="admin">
-      <h1>Administration</h1>
+      <h1>{t('admin.title')}</h1>
       {can(user.role, 'audit.read') && (
         <p>
-          <a href="#/admin/audit">Audit trail</a>: who changed what and when, and who viewed particulars
-          unmasked.
+          <a href="#/admin/audit">{t('admin.auditLink')}</a>
+          {t('admin.auditRest')}
         </p>
       )}
       {can(user.role, 'sla.manage') && (
         <p>
-          <a href="#/admin/sla">Service levels</a>: business calendars, SLA policies, escalation rules and
-          acknowledgement times, with a preview of the policy a case gets.
+          <a href="#/admin/sla">{t('admin.slaLink')}</a>
+          {t('admin.slaRest')}
         </p>
       )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}
@@ -51,8 +53,9 @@ export function AdminPage({ user }: { user: UserDto }) {
       <PolicyAdmin />
       <PhrasesAdmin />
       <p>
-        Standard phrases, e-mail and SMS templates and call scripts are written under{' '}
-        <a href="#/scripts">Templates &amp; scripts</a>, a screen team leaders have too.
+        {t('admin.scriptsBefore')}
+        <a href="#/scripts">{t('admin.scriptsLink')}</a>
+        {t('admin.scriptsAfter')}
       </p>
     </div>
   );

@@ -2,11 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { t as translate, useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import { focusSoon } from '../../ui/focus.ts';
 import {
   type CalendarDto,
   DAYS,
+  dayName,
   ErrorAt,
   FieldAt,
   FormProblem,
@@ -49,18 +51,21 @@ function draftOf(c: CalendarDto | null): Draft {
 
 /** The list of calendars: name, zone, open hours a week, holidays kept. */
 export function CalendarList({ items, current }: { items: CalendarDto[]; current: string | undefined }) {
+  const t = useT();
+  const hours = new Intl.NumberFormat();
   return (
-    <nav aria-label="Calendars" className="sla-list">
+    <nav aria-label={t('calendars.list')} className="sla-list">
       <ul>
         {items.map((c) => (
           <li key={c.id}>
             <a href={`#/admin/sla/calendars/${c.id}`} aria-current={current === c.id ? 'true' : undefined}>
-              {c.name}
+              <span data-i18n-skip>{c.name}</span>
             </a>
             <span className="muted">
               {' '}
-              {c.timeZone} · {c.weeklyOpenHours} h a week · {c.holidays.length} holiday
-              {c.holidays.length === 1 ? '' : 's'}
+              <span data-i18n-skip>{c.timeZone}</span>
+              {t('calendars.weekly', { hours: hours.format(c.weeklyOpenHours) })}
+              {t('calendars.holidays', { count: c.holidays.length })}
             </span>
           </li>
         ))}
@@ -70,7 +75,7 @@ export function CalendarList({ items, current }: { items: CalendarDto[]; current
         href="#/admin/sla/calendars/new"
         aria-current={current === 'new' ? 'true' : undefined}
       >
-        New calendar
+        {t('calendars.new')}
       </a>
     </nav>
   );
@@ -87,6 +92,7 @@ export function CalendarEditor({
   /** Announce the save on the page the editor lands on (a new calendar's own). */
   onSaved(path: string, message: string): void;
 }) {
+  const t = useT();
   const [d, setD] = useState<Draft>(() => draftOf(calendar));
   const [error, setError] = useState<ApiError | null>(null);
   const saving = useSubmit();
@@ -113,7 +119,7 @@ export function CalendarEditor({
               ? await send<CalendarDto>('PATCH', `/calendars/${calendar.id}`, body)
               : await send<CalendarDto>('POST', '/calendars', body);
             await reload();
-            onSaved(`/admin/sla/calendars/${out.id}`, `Saved calendar “${out.name}”.`);
+            onSaved(`/admin/sla/calendars/${out.id}`, t('calendars.saved', { name: out.name }));
             if (!calendar) go(`/admin/sla/calendars/${out.id}`);
           }),
         setError,
@@ -125,18 +131,23 @@ export function CalendarEditor({
   return (
     <form
       onSubmit={save}
-      aria-label={calendar ? `Edit calendar ${calendar.name}` : 'New calendar'}
+      aria-label={calendar ? t('calendars.edit', { name: calendar.name }) : t('calendars.new')}
       noValidate
     >
-      <h2>{calendar ? calendar.name : 'New calendar'}</h2>
+      {calendar ? <h2 data-i18n-skip>{calendar.name}</h2> : <h2>{t('calendars.new')}</h2>}
       <div className="row">
         <div className="grow">
-          <FieldAt label="Calendar name" at="/body/name" error={error}>
+          <FieldAt label={t('calendars.name')} at="/body/name" error={error}>
             {(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} />}
           </FieldAt>
         </div>
         <div className="grow">
-          <FieldAt label="Time zone" at="/body/timeZone" error={error} hint="IANA name, e.g. Asia/Singapore">
+          <FieldAt
+            label={t('calendars.zone')}
+            at="/body/timeZone"
+            error={error}
+            hint={t('calendars.zoneHint')}
+          >
             {(p) => (
               <input
                 {...p}
@@ -155,84 +166,85 @@ export function CalendarEditor({
       </div>
 
       <fieldset>
-        <legend>Weekly hours</legend>
-        <p className="hint">
-          Open intervals in local time (HH:mm; 24:00 ends the day). A day with none is closed.
-        </p>
-        <ErrorAt error={error} at="/body/hours" id="err-hours" label="Hours" exact />
+        <legend>{t('calendars.weeklyHours')}</legend>
+        <p className="hint">{t('calendars.hoursHint')}</p>
+        <ErrorAt error={error} at="/body/hours" id="err-hours" label={t('calendars.hours')} exact />
         <table className="hours">
           <tbody>
-            {DAYS.map((day, i) => (
-              <tr key={day}>
-                <th scope="row">{day}</th>
-                <td>
-                  {d.hours[i]!.length === 0 && <span className="muted">Closed</span>}
-                  {d.hours[i]!.map(([from, to], j) => {
-                    const at = `/body/hours/${i + 1}/${j}`;
-                    const bad = messagesAt(error, at).length > 0;
-                    const errId = `err-hours-${i + 1}-${j}`;
-                    const edit = (k: 0 | 1, v: string) =>
-                      setDay(
-                        i,
-                        d.hours[i]!.map((x, n) =>
-                          n === j ? ((k === 0 ? [v, x[1]] : [x[0], v]) as Interval) : x,
-                        ),
+            {DAYS.map((code, i) => {
+              const day = dayName(code);
+              return (
+                <tr key={code}>
+                  <th scope="row">{day}</th>
+                  <td>
+                    {d.hours[i]!.length === 0 && <span className="muted">{t('calendars.closed')}</span>}
+                    {d.hours[i]!.map(([from, to], j) => {
+                      const at = `/body/hours/${i + 1}/${j}`;
+                      const bad = messagesAt(error, at).length > 0;
+                      const errId = `err-hours-${i + 1}-${j}`;
+                      const edit = (k: 0 | 1, v: string) =>
+                        setDay(
+                          i,
+                          d.hours[i]!.map((x, n) =>
+                            n === j ? ((k === 0 ? [v, x[1]] : [x[0], v]) as Interval) : x,
+                          ),
+                        );
+                      return (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: intervals have no identity but their place
+                        <span className="interval" key={j}>
+                          <input
+                            aria-label={t('calendars.opens', { day, n: j + 1 })}
+                            className="hhmm"
+                            inputMode="numeric"
+                            placeholder="09:00"
+                            value={from}
+                            aria-invalid={bad || undefined}
+                            aria-describedby={bad ? errId : undefined}
+                            onChange={(e) => edit(0, e.target.value)}
+                          />
+                          –
+                          <input
+                            aria-label={t('calendars.closes', { day, n: j + 1 })}
+                            className="hhmm"
+                            inputMode="numeric"
+                            placeholder="18:00"
+                            value={to}
+                            aria-invalid={bad || undefined}
+                            aria-describedby={bad ? errId : undefined}
+                            onChange={(e) => edit(1, e.target.value)}
+                          />
+                          <button
+                            type="button"
+                            className="secondary small"
+                            aria-label={t('calendars.removeInterval', { day, n: j + 1 })}
+                            onClick={() =>
+                              setDay(
+                                i,
+                                d.hours[i]!.filter((_, n) => n !== j),
+                              )
+                            }
+                          >
+                            ×
+                          </button>
+                          <ErrorAt error={error} at={at} id={errId} label={`${day} ${from}–${to}`} />
+                        </span>
                       );
-                    return (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: intervals have no identity but their place
-                      <span className="interval" key={j}>
-                        <input
-                          aria-label={`${day} interval ${j + 1} opens`}
-                          className="hhmm"
-                          inputMode="numeric"
-                          placeholder="09:00"
-                          value={from}
-                          aria-invalid={bad || undefined}
-                          aria-describedby={bad ? errId : undefined}
-                          onChange={(e) => edit(0, e.target.value)}
-                        />
-                        –
-                        <input
-                          aria-label={`${day} interval ${j + 1} closes`}
-                          className="hhmm"
-                          inputMode="numeric"
-                          placeholder="18:00"
-                          value={to}
-                          aria-invalid={bad || undefined}
-                          aria-describedby={bad ? errId : undefined}
-                          onChange={(e) => edit(1, e.target.value)}
-                        />
-                        <button
-                          type="button"
-                          className="secondary small"
-                          aria-label={`Remove ${day} interval ${j + 1}`}
-                          onClick={() =>
-                            setDay(
-                              i,
-                              d.hours[i]!.filter((_, n) => n !== j),
-                            )
-                          }
-                        >
-                          ×
-                        </button>
-                        <ErrorAt error={error} at={at} id={errId} label={`${day} ${from}–${to}`} />
-                      </span>
-                    );
-                  })}
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={`Add an interval on ${day}`}
-                    disabled={d.hours[i]!.length >= 6}
-                    onClick={() => setDay(i, [...d.hours[i]!, ['09:00', '18:00']])}
-                  >
-                    Add
-                  </button>
-                </td>
-              </tr>
-            ))}
+                    })}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      aria-label={t('calendars.addInterval', { day })}
+                      disabled={d.hours[i]!.length >= 6}
+                      onClick={() => setDay(i, [...d.hours[i]!, ['09:00', '18:00']])}
+                    >
+                      {t('calendars.add')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         <div className="row">
@@ -248,14 +260,14 @@ export function CalendarEditor({
               })
             }
           >
-            Copy Monday to Tuesday–Friday
+            {t('calendars.copyMonday')}
           </button>
           <button
             type="button"
             className="secondary small"
             onClick={() => setD({ ...d, hours: DAYS.map(() => [['00:00', '24:00']]) })}
           >
-            Open around the clock
+            {t('calendars.aroundTheClock')}
           </button>
         </div>
       </fieldset>
@@ -265,7 +277,7 @@ export function CalendarEditor({
       <FormProblem error={error} placed={['/body/name', '/body/timeZone', '/body/hours', '/body/holidays']} />
       <div className="row">
         <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-          {calendar ? 'Save calendar' : 'Add calendar'}
+          {calendar ? t('calendars.save') : t('calendars.addCalendar')}
         </button>
       </div>
       {calendar && (
@@ -282,34 +294,49 @@ export function CalendarEditor({
 }
 
 function Holidays({ d, setD, error }: { d: Draft; setD(d: Draft): void; error: ApiError | null }) {
+  const t = useT();
   const edit = (i: number, k: 'date' | 'name', v: string) =>
     setD({ ...d, holidays: d.holidays.map((h, n) => (n === i ? { ...h, [k]: v } : h)) });
   return (
     <fieldset>
-      <legend>Holidays ({d.holidays.length})</legend>
-      <p className="hint">Closed all day, in the calendar’s time zone.</p>
-      <ErrorAt error={error} at="/body/holidays" id="err-holidays" label="Holidays" exact />
+      <legend>{t('calendars.holidaysLegend', { n: d.holidays.length })}</legend>
+      <p className="hint">{t('calendars.holidaysHint')}</p>
+      <ErrorAt
+        error={error}
+        at="/body/holidays"
+        id="err-holidays"
+        label={t('calendars.holidaysLabel')}
+        exact
+      />
       <ul className="holidays">
         {d.holidays.map((h, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a holiday being typed has no identity yet
           <li key={i} className="row">
-            <FieldAt label={`Holiday ${i + 1} date`} at={`/body/holidays/${i}/date`} error={error}>
+            <FieldAt
+              label={t('calendars.holidayDate', { n: i + 1 })}
+              at={`/body/holidays/${i}/date`}
+              error={error}
+            >
               {(p) => (
                 <input {...p} type="date" value={h.date} onChange={(e) => edit(i, 'date', e.target.value)} />
               )}
             </FieldAt>
             <div className="grow">
-              <FieldAt label={`Holiday ${i + 1} name`} at={`/body/holidays/${i}/name`} error={error}>
+              <FieldAt
+                label={t('calendars.holidayName', { n: i + 1 })}
+                at={`/body/holidays/${i}/name`}
+                error={error}
+              >
                 {(p) => <input {...p} value={h.name} onChange={(e) => edit(i, 'name', e.target.value)} />}
               </FieldAt>
             </div>
             <button
               type="button"
               className="secondary small"
-              aria-label={`Remove holiday ${h.name || i + 1}`}
+              aria-label={t('calendars.removeHoliday', { name: h.name || i + 1 })}
               onClick={() => setD({ ...d, holidays: d.holidays.filter((_, n) => n !== i) })}
             >
-              Remove
+              {t('calendars.remove')}
             </button>
           </li>
         ))}
@@ -322,7 +349,7 @@ function Holidays({ d, setD, error }: { d: Draft; setD(d: Draft): void; error: A
           focusSoon('ul.holidays li:last-child input[type=date]');
         }}
       >
-        Add holiday
+        {t('calendars.addHoliday')}
       </button>
     </fieldset>
   );
@@ -337,7 +364,11 @@ const byLine = (e: ApiError) =>
       return m
         ? {
             field: '/body/holidays',
-            message: `line ${Number(m[1]) + 1}${m[2] ? ` (${m[2]})` : ''}: ${x.message}`,
+            message: `${
+              m[2]
+                ? translate('calendars.lineField', { n: Number(m[1]) + 1, field: m[2] })
+                : translate('calendars.line', { n: Number(m[1]) + 1 })
+            }: ${x.message}`,
           }
         : x;
     }),
@@ -351,6 +382,7 @@ function HolidayImport({
   calendar: CalendarDto;
   onDone(c: CalendarDto): Promise<void>;
 }) {
+  const t = useT();
   const [text, setText] = useState('');
   const [replace, setReplace] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -376,24 +408,24 @@ function HolidayImport({
       (e) => setError(e && byLine(e)),
     );
     if (ok) {
-      setDone(`Imported ${holidays.length} holiday${holidays.length === 1 ? '' : 's'}.`);
+      setDone(t('calendars.imported', { count: holidays.length }));
       setText('');
     }
   };
   return (
     <fieldset className="import">
-      <legend>Import holidays</legend>
+      <legend>{t('calendars.import')}</legend>
       <FieldAt
-        label="Holidays to import"
+        label={t('calendars.toImport')}
         at="/body/holidays"
         error={error}
-        hint="One a line: the date, then the name, e.g. 2027-01-01 New Year's Day"
+        hint={t('calendars.importHint')}
       >
         {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
       </FieldAt>
       <label className="check">
         <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} />
-        Replace the calendar’s holidays instead of adding to them
+        {t('calendars.replace')}
       </label>
       <div className="row">
         <button
@@ -402,7 +434,7 @@ function HolidayImport({
           disabled={!lines.length || importing.busy}
           onClick={() => void submit()}
         >
-          Import
+          {t('calendars.importButton')}
         </button>
         {done && <span role="status">{done}</span>}
       </div>

@@ -4,12 +4,14 @@ import { type ApiError, api } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
 import type { DepartmentDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 const EMPTY = { name: '', purpose: '', phone: '', email: '', hours: '', external: false };
 
 /** Departments and outside parties: the referral directory officers read numbers from. */
 export function DirectoryAdmin() {
+  const t = useT();
   // Shown only to those who run the directory today; the check keeps it so if the page is widened.
   const may = can(useSession().user?.role ?? '', 'directory.manage');
   const [items, setItems] = useState<DepartmentDto[]>([]);
@@ -42,18 +44,18 @@ export function DirectoryAdmin() {
   };
   return (
     <section aria-labelledby="dir-h">
-      <h2 id="dir-h">Departments and directory</h2>
+      <h2 id="dir-h">{t('adminDirectory.title')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Phone</th>
-            <th scope="col">Hours</th>
-            <th scope="col">Active</th>
+            <th scope="col">{t('adminDirectory.col.name')}</th>
+            <th scope="col">{t('adminDirectory.col.purpose')}</th>
+            <th scope="col">{t('adminDirectory.col.phone')}</th>
+            <th scope="col">{t('adminDirectory.col.hours')}</th>
+            <th scope="col">{t('adminDirectory.col.active')}</th>
             {may && (
               <th scope="col">
-                <span className="sr-only">Edit</span>
+                <span className="sr-only">{t('adminDirectory.col.edit')}</span>
               </th>
             )}
           </tr>
@@ -62,16 +64,16 @@ export function DirectoryAdmin() {
           {items.map((d) => (
             <tr key={d.id}>
               <td>
-                {d.name}
-                {d.external ? ' (outside party)' : ''}
+                <span data-i18n-skip>{d.name}</span>
+                {d.external ? t('adminDirectory.outside') : ''}
               </td>
-              <td>{d.purpose}</td>
-              <td>{d.phone ?? '—'}</td>
-              <td>{d.hours ?? '—'}</td>
+              <td data-i18n-skip>{d.purpose}</td>
+              <td data-i18n-skip>{d.phone ?? '—'}</td>
+              <td data-i18n-skip>{d.hours ?? '—'}</td>
               <td>
                 <input
                   type="checkbox"
-                  aria-label={`${d.name} active`}
+                  aria-label={t('adminDirectory.activeOf', { name: d.name })}
                   checked={d.active}
                   disabled={!may}
                   onChange={async (e) => {
@@ -88,7 +90,7 @@ export function DirectoryAdmin() {
                   <button
                     type="button"
                     className="secondary"
-                    aria-label={`Edit ${d.name}`}
+                    aria-label={t('adminDirectory.editOf', { name: d.name })}
                     onClick={() => {
                       setEditing(d.id);
                       setForm({
@@ -101,7 +103,7 @@ export function DirectoryAdmin() {
                       });
                     }}
                   >
-                    Edit
+                    {t('adminDirectory.edit')}
                   </button>
                 </td>
               )}
@@ -111,19 +113,19 @@ export function DirectoryAdmin() {
       </table>
       {may && (
         <form onSubmit={create} className="row">
-          <Field label="Name" name="name" error={error}>
+          <Field label={t('adminDirectory.name')} name="name" error={error}>
             <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           </Field>
-          <Field label="Purpose" name="purpose" error={error}>
+          <Field label={t('adminDirectory.purpose')} name="purpose" error={error}>
             <input value={form.purpose} onChange={(e) => setForm({ ...form, purpose: e.target.value })} />
           </Field>
-          <Field label="Phone" name="phone" error={error}>
+          <Field label={t('adminDirectory.phone')} name="phone" error={error}>
             <input value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
           </Field>
-          <Field label="E-mail" name="email" error={error}>
+          <Field label={t('adminDirectory.email')} name="email" error={error}>
             <input value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
           </Field>
-          <Field label="Hours" name="hours" error={error}>
+          <Field label={t('adminDirectory.hours')} name="hours" error={error}>
             <input value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} />
           </Field>
           <label className="check">
@@ -132,10 +134,10 @@ export function DirectoryAdmin() {
               checked={form.external}
               onChange={(e) => setForm({ ...form, external: e.target.checked })}
             />{' '}
-            Outside party
+            {t('adminDirectory.outsideParty')}
           </label>
           <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-            {editing ? 'Save changes' : 'Add to directory'}
+            {t(editing ? 'adminDirectory.save' : 'adminDirectory.add')}
           </button>
           {editing && (
             <button
@@ -146,7 +148,7 @@ export function DirectoryAdmin() {
                 setForm(EMPTY);
               }}
             >
-              Cancel
+              {t('adminDirectory.cancel')}
             </button>
           )}
         </form>

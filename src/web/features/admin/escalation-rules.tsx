@@ -2,12 +2,14 @@ import { type FormEvent, useState } from 'react';
 import type { ApiError } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, t as translate, useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import { ConditionsEditor } from './sla-conditions.tsx';
 import {
   type Category,
   Choices,
-  CLOCK_LABELS,
+  CLOCKS,
+  clockLabel,
   conditionsInWords,
   ErrorAt,
   type EscalationRuleDto,
@@ -19,26 +21,30 @@ import {
   type RuleActionsDto,
 } from './sla-shared.tsx';
 
-const NOTIFY = [
-  ['assignee', 'The case owner'],
-  ['team_leader', 'The team leader'],
-  ['supervisor', 'The supervisors'],
-] as const;
+const NOTIFY = ['assignee', 'team_leader', 'supervisor'] as const;
+type Notified = (typeof NOTIFY)[number];
+const isNotified = (n: string): n is Notified => (NOTIFY as readonly string[]).includes(n);
 
 /** When a rule acts, in words: "30 min before the resolution breach". */
 export function whenInWords(r: Pick<EscalationRuleDto, 'clock' | 'offsetMinutes'>): string {
-  const clock = CLOCK_LABELS[r.clock].toLowerCase();
-  if (r.offsetMinutes === 0) return `at the ${clock} breach`;
-  return `${minutesInWords(Math.abs(r.offsetMinutes))} ${r.offsetMinutes < 0 ? 'before' : 'after'} the ${clock} breach`;
+  const clock = translate(`slaAdmin.clockIn.${r.clock}`);
+  if (r.offsetMinutes === 0) return translate('escalationRules.atBreach', { clock });
+  const time = minutesInWords(Math.abs(r.offsetMinutes));
+  return translate(r.offsetMinutes < 0 ? 'escalationRules.before' : 'escalationRules.after', { time, clock });
 }
 
 function actionsInWords(a: RuleActionsDto): string {
   const out: string[] = [];
   if (a.notify?.length)
-    out.push(`tell ${a.notify.map((n) => NOTIFY.find(([k]) => k === n)?.[1].toLowerCase() ?? n).join(', ')}`);
-  if (a.email) out.push('by e-mail too');
-  if (a.reassignTo) out.push(`hand to the ${a.reassignTo.replace('_', ' ')}`);
-  if (a.raisePriority) out.push(`raise priority to ${a.raisePriority}`);
+    out.push(
+      translate('escalationRules.tell', {
+        who: a.notify.map((n) => (isNotified(n) ? translate(`escalationRules.tellWho.${n}`) : n)).join(', '),
+      }),
+    );
+  if (a.email) out.push(translate('escalationRules.email'));
+  if (a.reassignTo) out.push(translate('escalationRules.handTo', { role: term('role', a.reassignTo) }));
+  if (a.raisePriority)
+    out.push(translate('escalationRules.raise', { priority: term('priority', a.raisePriority) }));
   return out.join('; ');
 }
 
@@ -51,15 +57,16 @@ export function RuleList({
   categories: Category[];
   current: string | undefined;
 }) {
+  const t = useT();
   return (
-    <nav aria-label="Escalation rules" className="sla-list">
+    <nav aria-label={t('escalationRules.list')} className="sla-list">
       <ol>
         {items.map((r) => (
           <li key={r.id} className={r.active ? '' : 'inactive'}>
             <a href={`#/admin/sla/rules/${r.id}`} aria-current={current === r.id ? 'true' : undefined}>
-              {r.name}
+              <span data-i18n-skip>{r.name}</span>
             </a>
-            {!r.active && <span className="badge">off</span>}
+            {!r.active && <span className="badge">{t('slaAdmin.off')}</span>}
             <span className="muted">
               {' '}
               {whenInWords(r)}: {actionsInWords(r.actions)} · {conditionsInWords(r.conditions, categories)}
@@ -72,7 +79,7 @@ export function RuleList({
         href="#/admin/sla/rules/new"
         aria-current={current === 'new' ? 'true' : undefined}
       >
-        New escalation rule
+        {t('escalationRules.new')}
       </a>
     </nav>
   );
@@ -92,6 +99,7 @@ export function RuleEditor({
   reload(): Promise<void>;
   onSaved(path: string, message: string): void;
 }) {
+  const t = useT();
   const [name, setName] = useState(rule?.name ?? '');
   const [position, setPosition] = useState(String(rule?.position ?? nextPosition));
   const [active, setActive] = useState(rule?.active ?? true);
@@ -121,7 +129,7 @@ export function RuleEditor({
               ? await send<EscalationRuleDto>('PATCH', `/escalation-rules/${rule.id}`, body)
               : await send<EscalationRuleDto>('POST', '/escalation-rules', body);
             await reload();
-            onSaved(`/admin/sla/rules/${out.id}`, `Saved escalation rule “${out.name}”.`);
+            onSaved(`/admin/sla/rules/${out.id}`, t('escalationRules.saved', { name: out.name }));
             if (!rule) go(`/admin/sla/rules/${out.id}`);
           }),
         setError,
@@ -139,17 +147,22 @@ export function RuleEditor({
   return (
     <form
       onSubmit={save}
-      aria-label={rule ? `Edit escalation rule ${rule.name}` : 'New escalation rule'}
+      aria-label={rule ? t('escalationRules.edit', { name: rule.name }) : t('escalationRules.new')}
       noValidate
     >
-      <h2>{rule ? rule.name : 'New escalation rule'}</h2>
+      {rule ? <h2 data-i18n-skip>{rule.name}</h2> : <h2>{t('escalationRules.new')}</h2>}
       <div className="row">
         <div className="grow">
-          <FieldAt label="Rule name" at="/body/name" error={error}>
+          <FieldAt label={t('escalationRules.name')} at="/body/name" error={error}>
             {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
           </FieldAt>
         </div>
-        <FieldAt label="Position" at="/body/position" error={error} hint="Order in lists">
+        <FieldAt
+          label={t('slaAdmin.position')}
+          at="/body/position"
+          error={error}
+          hint={t('escalationRules.positionHint')}
+        >
           {(p) => (
             <input
               {...p}
@@ -163,21 +176,21 @@ export function RuleEditor({
         {rule && (
           <label className="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
-            In use
+            {t('slaAdmin.inUse')}
           </label>
         )}
       </div>
       <div className="row">
-        <FieldAt label="Clock" at="/body/clock" error={error}>
+        <FieldAt label={t('escalationRules.clock')} at="/body/clock" error={error}>
           {(p) => (
             <select
               {...p}
               value={clock}
               onChange={(e) => setClock(e.target.value as EscalationRuleDto['clock'])}
             >
-              {Object.entries(CLOCK_LABELS).map(([k, label]) => (
+              {CLOCKS.map((k) => (
                 <option key={k} value={k}>
-                  {label}
+                  {clockLabel(k)}
                 </option>
               ))}
             </select>
@@ -185,12 +198,14 @@ export function RuleEditor({
         </FieldAt>
         <div className="grow">
           <FieldAt
-            label="Minutes from the breach"
+            label={t('escalationRules.offset')}
             at="/body/offsetMinutes"
             error={error}
-            hint={`Negative acts before the due time, 0 at it, positive after${
-              Number.isInteger(off) && offset !== '' ? `: ${whenInWords({ clock, offsetMinutes: off })}` : ''
-            }`}
+            hint={
+              Number.isInteger(off) && offset !== ''
+                ? t('escalationRules.offsetHintWhen', { when: whenInWords({ clock, offsetMinutes: off }) })
+                : t('escalationRules.offsetHint')
+            }
           >
             {(p) => <input {...p} type="number" value={offset} onChange={(e) => setOffset(e.target.value)} />}
           </FieldAt>
@@ -198,19 +213,25 @@ export function RuleEditor({
       </div>
       <ConditionsEditor value={conditions} onChange={setConditions} categories={categories} error={error} />
       <fieldset>
-        <legend>Actions</legend>
-        <ErrorAt error={error} at="/body/actions" id="err-actions" label="Actions" exact />
+        <legend>{t('escalationRules.actions')}</legend>
+        <ErrorAt
+          error={error}
+          at="/body/actions"
+          id="err-actions"
+          label={t('escalationRules.actions')}
+          exact
+        />
         <div className="row">
           <Choices
-            legend="Notify"
-            options={NOTIFY}
+            legend={t('escalationRules.notifyLegend')}
+            options={NOTIFY.map((k) => [k, t(`escalationRules.notify.${k}`)] as const)}
             value={actions.notify}
             onChange={(v) => setAction('notify', v)}
             error={error}
             at="/body/actions/notify"
           />
           <div>
-            <FieldAt label="Hand the case to" at="/body/actions/reassignTo" error={error}>
+            <FieldAt label={t('escalationRules.handLabel')} at="/body/actions/reassignTo" error={error}>
               {(p) => (
                 <select
                   {...p}
@@ -219,13 +240,13 @@ export function RuleEditor({
                     setAction('reassignTo', (e.target.value || undefined) as RuleActionsDto['reassignTo'])
                   }
                 >
-                  <option value="">(nobody: it stays)</option>
-                  <option value="team_leader">The team leader</option>
-                  <option value="supervisor">A supervisor</option>
+                  <option value="">{t('escalationRules.nobody')}</option>
+                  <option value="team_leader">{t('escalationRules.teamLeader')}</option>
+                  <option value="supervisor">{t('escalationRules.aSupervisor')}</option>
                 </select>
               )}
             </FieldAt>
-            <FieldAt label="Raise priority to" at="/body/actions/raisePriority" error={error}>
+            <FieldAt label={t('escalationRules.raiseLabel')} at="/body/actions/raisePriority" error={error}>
               {(p) => (
                 <select
                   {...p}
@@ -237,9 +258,9 @@ export function RuleEditor({
                     )
                   }
                 >
-                  <option value="">(leave it)</option>
-                  <option value="high">High</option>
-                  <option value="urgent">Urgent</option>
+                  <option value="">{t('escalationRules.leave')}</option>
+                  <option value="high">{t('escalationRules.high')}</option>
+                  <option value="urgent">{t('escalationRules.urgent')}</option>
                 </select>
               )}
             </FieldAt>
@@ -250,9 +271,14 @@ export function RuleEditor({
                 aria-describedby={error?.fieldMessage('email') ? 'err--body-actions-email' : undefined}
                 onChange={(e) => setAction('email', e.target.checked || undefined)}
               />
-              Also e-mail whoever is notified
+              {t('escalationRules.alsoEmail')}
             </label>
-            <ErrorAt error={error} at="/body/actions/email" id="err--body-actions-email" label="E-mail" />
+            <ErrorAt
+              error={error}
+              at="/body/actions/email"
+              id="err--body-actions-email"
+              label={t('escalationRules.emailLabel')}
+            />
           </div>
         </div>
       </fieldset>
@@ -268,7 +294,7 @@ export function RuleEditor({
         ]}
       />
       <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-        {rule ? 'Save rule' : 'Add rule'}
+        {rule ? t('escalationRules.save') : t('escalationRules.add')}
       </button>
     </form>
   );

@@ -5,6 +5,7 @@ import { type ApiError, api } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
 import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 type Team = { id: string; name: string; departmentId: string | null };
@@ -16,6 +17,7 @@ type Team = { id: string; name: string; departmentId: string | null };
 const useCan = (p: Permission) => can(useSession().user?.role ?? '', p);
 
 export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise<void> }) {
+  const t = useT();
   const may = useCan('teams.manage');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -34,19 +36,21 @@ export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise
   };
   return (
     <section aria-labelledby="teams-h">
-      <h2 id="teams-h">Teams</h2>
+      <h2 id="teams-h">{t('adminReference.teams')}</h2>
       <ul>
-        {teams.map((t) => (
-          <li key={t.id}>{t.name}</li>
+        {teams.map((x) => (
+          <li key={x.id} data-i18n-skip>
+            {x.name}
+          </li>
         ))}
       </ul>
       {may && (
         <form onSubmit={create} className="row">
-          <Field label="Team name" name="name" error={error}>
+          <Field label={t('adminReference.teamName')} name="name" error={error}>
             <input value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
-            Add team
+            {t('adminReference.addTeam')}
           </button>
         </form>
       )}
@@ -55,6 +59,7 @@ export function TeamsAdmin({ teams, reload }: { teams: Team[]; reload(): Promise
 }
 
 export function CategoriesAdmin() {
+  const t = useT();
   const may = useCan('categories.manage');
   const [items, setItems] = useState<CategoryDto[]>([]);
   const [name, setName] = useState('');
@@ -83,7 +88,7 @@ export function CategoriesAdmin() {
   };
   return (
     <section aria-labelledby="cat-h">
-      <h2 id="cat-h">Case categories</h2>
+      <h2 id="cat-h">{t('adminReference.categories')}</h2>
       <ul>
         {items.map((c) => (
           <li key={c.id}>
@@ -100,29 +105,29 @@ export function CategoriesAdmin() {
                   await load();
                 }}
               />
-              {c.path}
-              {c.active ? '' : ' (inactive)'}
+              <span data-i18n-skip>{c.path}</span>
+              {c.active ? '' : t('adminReference.inactive')}
             </label>
           </li>
         ))}
       </ul>
       {may && (
         <form onSubmit={create} className="row">
-          <Field label="Category name" name="name" error={error}>
+          <Field label={t('adminReference.categoryName')} name="name" error={error}>
             <input value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
-          <Field label="Under" name="parentId" error={error}>
+          <Field label={t('adminReference.under')} name="parentId" error={error}>
             <select value={parentId} onChange={(e) => setParentId(e.target.value)}>
-              <option value="">(top level)</option>
+              <option value="">{t('adminReference.topLevel')}</option>
               {items.map((c) => (
-                <option key={c.id} value={c.id}>
+                <option key={c.id} value={c.id} data-i18n-skip>
                   {c.path}
                 </option>
               ))}
             </select>
           </Field>
           <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
-            Add category
+            {t('adminReference.addCategory')}
           </button>
         </form>
       )}
@@ -131,6 +136,7 @@ export function CategoriesAdmin() {
 }
 
 export function PolicyAdmin() {
+  const t = useT();
   const may = useCan('settings.manage');
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -147,24 +153,24 @@ export function PolicyAdmin() {
   };
   return (
     <section aria-labelledby="pol-h">
-      <h2 id="pol-h">Verification policy</h2>
+      <h2 id="pol-h">{t('adminReference.policy')}</h2>
       <form onSubmit={save} inert={!may}>
         <table>
           <thead>
             <tr>
-              <th scope="col">Particular</th>
-              <th scope="col">Always required</th>
-              <th scope="col">One of</th>
+              <th scope="col">{t('adminReference.col.particular')}</th>
+              <th scope="col">{t('adminReference.col.required')}</th>
+              <th scope="col">{t('adminReference.col.oneOf')}</th>
             </tr>
           </thead>
           <tbody>
             {PARTICULARS.map((p) => (
               <tr key={p}>
-                <td>{p.replaceAll('_', ' ')}</td>
+                <td>{term('particular', p)}</td>
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`${p} always required`}
+                    aria-label={t('adminReference.requiredOf', { particular: p })}
                     checked={policy.required.includes(p)}
                     onChange={(e) => toggle('required', p, e.target.checked)}
                   />
@@ -172,7 +178,7 @@ export function PolicyAdmin() {
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`${p} one of`}
+                    aria-label={t('adminReference.oneOfOf', { particular: p })}
                     checked={policy.anyOf.includes(p)}
                     onChange={(e) => toggle('anyOf', p, e.target.checked)}
                   />
@@ -181,7 +187,7 @@ export function PolicyAdmin() {
             ))}
           </tbody>
         </table>
-        <Field label="How many of the “one of” particulars" name="anyOfCount" error={error}>
+        <Field label={t('adminReference.howMany')} name="anyOfCount" error={error}>
           <input
             type="number"
             min={0}
@@ -191,18 +197,19 @@ export function PolicyAdmin() {
           />
         </Field>
         {error && !error.fieldMessage('anyOfCount') && (
-          <p className="error" role="alert">
+          <p className="error" role="alert" data-i18n-skip>
             {error.problem.errors?.map((x) => x.message).join('; ') ?? error.message}
           </p>
         )}
-        {may && <button type="submit">Save policy</button>}
-        {saved && <span role="status"> Saved.</span>}
+        {may && <button type="submit">{t('adminReference.savePolicy')}</button>}
+        {saved && <span role="status">{t('adminReference.saved')}</span>}
       </form>
     </section>
   );
 }
 
 export function PhrasesAdmin() {
+  const t = useT();
   const may = useCan('settings.manage');
   const [phrases, setPhrases] = useState<{ greeting: string; closing: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -217,22 +224,26 @@ export function PhrasesAdmin() {
   };
   return (
     <section aria-labelledby="phr-h">
-      <h2 id="phr-h">Standard phrases</h2>
+      <h2 id="phr-h">{t('adminReference.phrases')}</h2>
       <form onSubmit={save} inert={!may}>
-        <Field label="Greeting ({{officer.name}} is the officer's name)" name="greeting" error={error}>
+        <Field
+          label={t('adminReference.greeting', { variable: '{{officer.name}}' })}
+          name="greeting"
+          error={error}
+        >
           <input
             value={phrases.greeting}
             onChange={(e) => setPhrases({ ...phrases, greeting: e.target.value })}
           />
         </Field>
-        <Field label="Closing" name="closing" error={error}>
+        <Field label={t('adminReference.closing')} name="closing" error={error}>
           <input
             value={phrases.closing}
             onChange={(e) => setPhrases({ ...phrases, closing: e.target.value })}
           />
         </Field>
-        {may && <button type="submit">Save phrases</button>}
-        {saved && <span role="status"> Saved.</span>}
+        {may && <button type="submit">{t('adminReference.savePhrases')}</button>}
+        {saved && <span role="status">{t('adminReference.saved')}</span>}
       </form>
     </section>
   );

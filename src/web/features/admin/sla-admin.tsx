@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from
 import { type ApiError, api } from '../../app/api.ts';
 import { useRoute } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import { focusSoon } from '../../ui/focus.ts';
 import { CalendarEditor, CalendarList } from './calendars.tsx';
@@ -20,14 +21,8 @@ import {
 } from './sla-shared.tsx';
 import './sla-admin.css';
 
-const TABS = [
-  ['calendars', 'Business calendars'],
-  ['policies', 'SLA policies'],
-  ['rules', 'Escalation rules'],
-  ['settings', 'Acknowledgement & updates'],
-  ['preview', 'Preview'],
-] as const;
-type Tab = (typeof TABS)[number][0];
+const TABS = ['calendars', 'policies', 'rules', 'settings', 'preview'] as const;
+type Tab = (typeof TABS)[number];
 
 /**
  * Service-level administration (`#/admin/sla/<tab>/<id|new>`): business calendars, SLA policies and
@@ -35,8 +30,9 @@ type Tab = (typeof TABS)[number][0];
  * Shown to roles holding sla.manage; each list pane and editor pane scrolls on its own at 1280×720.
  */
 export function SlaAdmin() {
+  const t = useT();
   const route = useRoute();
-  const tab = (TABS.some(([t]) => t === route[2]) ? route[2] : 'calendars') as Tab;
+  const tab = (TABS.some((x) => x === route[2]) ? route[2] : 'calendars') as Tab;
   const id = route[3];
   const path = `/admin/sla/${tab}${id ? `/${id}` : ''}`;
   const [calendars, setCalendars] = useState<CalendarDto[] | null>(null);
@@ -73,13 +69,13 @@ export function SlaAdmin() {
 
   let list: ReactNode = null;
   let editor: ReactNode = null;
-  if (!calendars || !policies || !rules) editor = <p className="loading">Loading…</p>;
+  if (!calendars || !policies || !rules) editor = <p className="loading">{t('slaAdmin.loading')}</p>;
   else if (tab === 'calendars') {
     const current = calendars.find((c) => c.id === id) ?? null;
     list = <CalendarList items={calendars} current={id} />;
     if (id === 'new' || current)
       editor = <CalendarEditor key={id} calendar={current} reload={loadCalendars} onSaved={onSaved} />;
-    else editor = <p className="hint">Choose a calendar to edit, or add a new one.</p>;
+    else editor = <p className="hint">{t('slaAdmin.chooseCalendar')}</p>;
   } else if (tab === 'policies') {
     const current = policies.find((p) => p.id === id) ?? null;
     list = (
@@ -103,12 +99,7 @@ export function SlaAdmin() {
           onSaved={onSaved}
         />
       );
-    else
-      editor = (
-        <p className="hint">
-          The first policy in use whose conditions all hold sets a new case’s targets. Choose one to edit.
-        </p>
-      );
+    else editor = <p className="hint">{t('slaAdmin.choosePolicy')}</p>;
   } else if (tab === 'rules') {
     const current = rules.find((r) => r.id === id) ?? null;
     list = <RuleList items={rules} categories={categories} current={id} />;
@@ -123,21 +114,18 @@ export function SlaAdmin() {
           onSaved={onSaved}
         />
       );
-    else
-      editor = (
-        <p className="hint">Rules act on a clock before, at or after its breach. Choose one to edit.</p>
-      );
-  } else if (tab === 'settings') editor = <SettingsForm onSaved={(t) => onSaved(path, t)} />;
+    else editor = <p className="hint">{t('slaAdmin.chooseRule')}</p>;
+  } else if (tab === 'settings') editor = <SettingsForm onSaved={(text) => onSaved(path, text)} />;
   else editor = <SlaPreview categories={categories} />;
 
   return (
     <div className="sla-admin">
       <header>
-        <h1>Service levels</h1>
-        <nav aria-label="Service levels" className="tabs">
-          {TABS.map(([t, label]) => (
-            <a key={t} href={`#/admin/sla/${t}`} aria-current={t === tab ? 'page' : undefined}>
-              {label}
+        <h1>{t('slaAdmin.title')}</h1>
+        <nav aria-label={t('slaAdmin.title')} className="tabs">
+          {TABS.map((x) => (
+            <a key={x} href={`#/admin/sla/${x}`} aria-current={x === tab ? 'page' : undefined}>
+              {t(`slaAdmin.tab.${x}`)}
             </a>
           ))}
         </nav>
@@ -157,6 +145,7 @@ export function SlaAdmin() {
 
 /** How long an urgent escalation may wait for acknowledgement, and the progress update sent to customers. */
 function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
+  const t = useT();
   const [s, setS] = useState<{ urgentAckMinutes: string; progressUpdateTemplate: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const saving = useSubmit();
@@ -168,7 +157,7 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
       }),
     );
   }, []);
-  if (!s) return <p className="loading">Loading…</p>;
+  if (!s) return <p className="loading">{t('slaAdmin.loading')}</p>;
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const minutes = Number(s.urgentAckMinutes);
@@ -181,7 +170,7 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
         () =>
           saving.run(async (send) => {
             await send('PUT', '/settings/sla', body);
-            onSaved('Saved acknowledgement and update settings.');
+            onSaved(t('slaAdmin.settings.saved'));
           }),
         setError,
       ))
@@ -189,13 +178,13 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
       focusProblem();
   };
   return (
-    <form onSubmit={save} aria-label="Acknowledgement and progress updates" noValidate>
-      <h2>Acknowledgement & progress updates</h2>
+    <form onSubmit={save} aria-label={t('slaAdmin.settings.form')} noValidate>
+      <h2>{t('slaAdmin.settings.title')}</h2>
       <FieldAt
-        label="Urgent escalation: acknowledge within (minutes)"
+        label={t('slaAdmin.settings.ack')}
         at="/body/urgentAckMinutes"
         error={error}
-        hint="A highly critical case tells the action party at once; unacknowledged after this long, it climbs to the supervisors, then the administrators."
+        hint={t('slaAdmin.settings.ackHint')}
       >
         {(p) => (
           <input
@@ -210,10 +199,12 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
         )}
       </FieldAt>
       <FieldAt
-        label="Progress update to the customer"
+        label={t('slaAdmin.settings.update')}
         at="/body/progressUpdateTemplate"
         error={error}
-        hint="Offered when a case nears its resolution time. Variables: {{customer.name}} {{case.reference}} {{case.subject}} {{case.dueAt}} {{officer.name}}"
+        hint={t('slaAdmin.settings.updateHint', {
+          variables: '{{customer.name}} {{case.reference}} {{case.subject}} {{case.dueAt}} {{officer.name}}',
+        })}
       >
         {(p) => (
           <textarea
@@ -226,7 +217,7 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
       </FieldAt>
       <FormProblem error={error} placed={['/body/urgentAckMinutes', '/body/progressUpdateTemplate']} />
       <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-        Save settings
+        {t('slaAdmin.settings.save')}
       </button>
     </form>
   );

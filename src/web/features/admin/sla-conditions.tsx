@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import type { ApiError } from '../../app/api.ts';
+import { useT } from '../../i18n/index.ts';
 import {
   type Category,
-  CHANNELS,
   Choices,
-  CRITICALITIES,
+  channelOptions,
+  criticalityOptions,
   FieldAt,
   type PolicyConditionsDto,
-  PRIORITIES,
-  TYPES,
+  priorityOptions,
+  typeOptions,
 } from './sla-shared.tsx';
 
 /** The conditions of a policy or an escalation rule: every one given must hold; one left empty matches anything. */
@@ -23,6 +24,7 @@ export function ConditionsEditor({
   categories: Category[];
   error: ApiError | null;
 }) {
+  const t = useT();
   const set = <K extends keyof PolicyConditionsDto>(k: K, v: PolicyConditionsDto[K]) => {
     const next = { ...value };
     if (v === undefined) delete next[k];
@@ -38,36 +40,36 @@ export function ConditionsEditor({
     .map((c) => [c.id, c.path] as const);
   return (
     <fieldset className="conditions">
-      <legend>Applies to cases that are…</legend>
-      <p className="hint">Every group with a tick must hold; a group left empty matches any case.</p>
+      <legend>{t('slaAdmin.conditions.legend')}</legend>
+      <p className="hint">{t('slaAdmin.conditions.hint')}</p>
       <div className="condition-grid">
         <Choices
-          legend="Type"
-          options={TYPES}
+          legend={t('slaAdmin.conditions.type')}
+          options={typeOptions()}
           value={value.types}
           onChange={(v) => set('types', v)}
           error={error}
           at={at('types')}
         />
         <Choices
-          legend="Criticality"
-          options={CRITICALITIES}
+          legend={t('slaAdmin.conditions.criticality')}
+          options={criticalityOptions()}
           value={value.criticalities}
           onChange={(v) => set('criticalities', v)}
           error={error}
           at={at('criticalities')}
         />
         <Choices
-          legend="Priority"
-          options={PRIORITIES}
+          legend={t('slaAdmin.conditions.priority')}
+          options={priorityOptions()}
           value={value.priorities}
           onChange={(v) => set('priorities', v)}
           error={error}
           at={at('priorities')}
         />
         <Choices
-          legend="First contact's channel"
-          options={CHANNELS}
+          legend={t('slaAdmin.conditions.channel')}
+          options={channelOptions()}
           value={value.channels}
           onChange={(v) => set('channels', v)}
           error={error}
@@ -75,8 +77,9 @@ export function ConditionsEditor({
         />
         {categoryOptions.length > 0 && (
           <Choices
-            legend="Category"
+            legend={t('slaAdmin.conditions.category')}
             options={categoryOptions}
+            data
             value={value.categoryIds}
             onChange={(v) => set('categoryIds', v)}
             error={error}
@@ -85,10 +88,10 @@ export function ConditionsEditor({
         )}
       </div>
       <FieldAt
-        label="Customer segments"
+        label={t('slaAdmin.conditions.segments')}
         at={at('segments')}
         error={error}
-        hint="Comma-separated, e.g. premium, business; empty for any"
+        hint={t('slaAdmin.conditions.segmentsHint')}
       >
         {(p) => (
           <input

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { type ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import { ConditionsEditor } from './sla-conditions.tsx';
 import {
@@ -16,20 +17,9 @@ import {
   type PolicyDto,
 } from './sla-shared.tsx';
 
-const TARGETS = [
-  ['firstResponseMinutes', 'First response', 'The first customer-visible reply'],
-  [
-    'nextUpdateMinutes',
-    'Next update',
-    'Each update after it (or after opening, without a first-response target)',
-  ],
-  ['resolutionMinutes', 'Resolution', 'From opening to resolved'],
-] as const;
-type TargetKey = (typeof TARGETS)[number][0];
-const PAUSES = [
-  ['pending_customer', 'Waiting on the customer'],
-  ['pending_action_party', 'Waiting on an action party'],
-] as const;
+const TARGETS = ['firstResponseMinutes', 'nextUpdateMinutes', 'resolutionMinutes'] as const;
+type TargetKey = (typeof TARGETS)[number];
+const PAUSES = ['pending_customer', 'pending_action_party'] as const;
 
 type Draft = {
   name: string;
@@ -73,6 +63,7 @@ export function PolicyList({
   current: string | undefined;
   reload(): Promise<void>;
 }) {
+  const t = useT();
   const [error, setError] = useState<ApiError | null>(null);
   const moving = useSubmit();
   // Renumber 10, 20, 30… in the new order, changing only the positions that move.
@@ -92,24 +83,24 @@ export function PolicyList({
     );
   };
   return (
-    <nav aria-label="Policies, in the order they are tried" className="sla-list">
+    <nav aria-label={t('slaPolicies.list')} className="sla-list">
       <ol>
         {items.map((p, i) => (
           <li key={p.id} className={p.active ? '' : 'inactive'}>
             <a href={`#/admin/sla/policies/${p.id}`} aria-current={current === p.id ? 'true' : undefined}>
-              {p.position}. {p.name}
+              {p.position}. <span data-i18n-skip>{p.name}</span>
             </a>
-            {!p.active && <span className="badge">off</span>}
+            {!p.active && <span className="badge">{t('slaAdmin.off')}</span>}
             <span className="muted">
               {' '}
               {conditionsInWords(p.conditions, categories)} ·{' '}
-              {calendars.find((c) => c.id === p.calendarId)?.name}
+              <span data-i18n-skip>{calendars.find((c) => c.id === p.calendarId)?.name}</span>
             </span>
             <span className="moves">
               <button
                 type="button"
                 className="secondary small"
-                aria-label={`Try ${p.name} earlier`}
+                aria-label={t('slaPolicies.earlier', { name: p.name })}
                 disabled={i === 0 || moving.busy}
                 onClick={() => void move(i, i - 1)}
               >
@@ -118,7 +109,7 @@ export function PolicyList({
               <button
                 type="button"
                 className="secondary small"
-                aria-label={`Try ${p.name} later`}
+                aria-label={t('slaPolicies.later', { name: p.name })}
                 disabled={i === items.length - 1 || moving.busy}
                 onClick={() => void move(i, i + 1)}
               >
@@ -129,7 +120,7 @@ export function PolicyList({
         ))}
       </ol>
       {error && (
-        <p className="error" role="alert">
+        <p className="error" role="alert" data-i18n-skip>
           {error.message}
         </p>
       )}
@@ -138,7 +129,7 @@ export function PolicyList({
         href="#/admin/sla/policies/new"
         aria-current={current === 'new' ? 'true' : undefined}
       >
-        New policy
+        {t('slaPolicies.new')}
       </a>
     </nav>
   );
@@ -160,12 +151,13 @@ export function PolicyEditor({
   reload(): Promise<void>;
   onSaved(path: string, message: string): void;
 }) {
+  const t = useT();
   const [d, setD] = useState(() => draftOf(policy, calendars, nextPosition));
   const [error, setError] = useState<ApiError | null>(null);
   const saving = useSubmit();
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const targets = Object.fromEntries(TARGETS.map(([k]) => [k, num(d.targets[k])]));
+    const targets = Object.fromEntries(TARGETS.map((k) => [k, num(d.targets[k])]));
     const body = {
       name: d.name,
       position: num(d.position),
@@ -184,7 +176,7 @@ export function PolicyEditor({
               ? await send<PolicyDto>('PATCH', `/sla-policies/${policy.id}`, body)
               : await send<PolicyDto>('POST', '/sla-policies', body);
             await reload();
-            onSaved(`/admin/sla/policies/${out.id}`, `Saved policy “${out.name}”.`);
+            onSaved(`/admin/sla/policies/${out.id}`, t('slaPolicies.saved', { name: out.name }));
             if (!policy) go(`/admin/sla/policies/${out.id}`);
           }),
         setError,
@@ -193,15 +185,24 @@ export function PolicyEditor({
       focusProblem();
   };
   return (
-    <form onSubmit={save} aria-label={policy ? `Edit policy ${policy.name}` : 'New policy'} noValidate>
-      <h2>{policy ? policy.name : 'New policy'}</h2>
+    <form
+      onSubmit={save}
+      aria-label={policy ? t('slaPolicies.edit', { name: policy.name }) : t('slaPolicies.new')}
+      noValidate
+    >
+      {policy ? <h2 data-i18n-skip>{policy.name}</h2> : <h2>{t('slaPolicies.new')}</h2>}
       <div className="row">
         <div className="grow">
-          <FieldAt label="Policy name" at="/body/name" error={error}>
+          <FieldAt label={t('slaPolicies.name')} at="/body/name" error={error}>
             {(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} />}
           </FieldAt>
         </div>
-        <FieldAt label="Position" at="/body/position" error={error} hint="Lower is tried first">
+        <FieldAt
+          label={t('slaAdmin.position')}
+          at="/body/position"
+          error={error}
+          hint={t('slaPolicies.positionHint')}
+        >
           {(p) => (
             <input
               {...p}
@@ -212,11 +213,11 @@ export function PolicyEditor({
             />
           )}
         </FieldAt>
-        <FieldAt label="Business calendar" at="/body/calendarId" error={error}>
+        <FieldAt label={t('slaPolicies.calendar')} at="/body/calendarId" error={error}>
           {(p) => (
             <select {...p} value={d.calendarId} onChange={(e) => setD({ ...d, calendarId: e.target.value })}>
               {calendars.map((c) => (
-                <option key={c.id} value={c.id}>
+                <option key={c.id} value={c.id} data-i18n-skip>
                   {c.name} ({c.timeZone})
                 </option>
               ))}
@@ -230,7 +231,7 @@ export function PolicyEditor({
               checked={d.active}
               onChange={(e) => setD({ ...d, active: e.target.checked })}
             />
-            In use
+            {t('slaAdmin.inUse')}
           </label>
         )}
       </div>
@@ -241,19 +242,21 @@ export function PolicyEditor({
         error={error}
       />
       <fieldset>
-        <legend>Targets, in business minutes on the calendar</legend>
+        <legend>{t('slaPolicies.targets')}</legend>
         <div className="row">
-          {TARGETS.map(([k, label, hint]) => {
+          {TARGETS.map((k) => {
             const n = Number(d.targets[k]);
             const words =
-              d.targets[k] && Number.isInteger(n) && n > 0 ? ` = ${minutesInWords(n)}` : ' (none)';
+              d.targets[k] && Number.isInteger(n) && n > 0
+                ? t('slaPolicies.equals', { time: minutesInWords(n) })
+                : t('slaPolicies.none');
             return (
               <div className="grow" key={k}>
                 <FieldAt
-                  label={`${label} (minutes)`}
+                  label={t('slaPolicies.minutes', { label: t(`slaPolicies.target.${k}`) })}
                   at={`/body/${k}`}
                   error={error}
-                  hint={`${hint}${words}`}
+                  hint={`${t(`slaPolicies.targetHint.${k}`)}${words}`}
                 >
                   {(p) => (
                     <input
@@ -271,8 +274,8 @@ export function PolicyEditor({
         </div>
       </fieldset>
       <fieldset>
-        <legend>Clocks stop while the case is…</legend>
-        {PAUSES.map(([v, label]) => (
+        <legend>{t('slaPolicies.pausesLegend')}</legend>
+        {PAUSES.map((v) => (
           <label key={v} className="check">
             <input
               type="checkbox"
@@ -280,13 +283,11 @@ export function PolicyEditor({
               onChange={(e) =>
                 setD({
                   ...d,
-                  pauseOn: PAUSES.map(([o]) => o).filter((o) =>
-                    o === v ? e.target.checked : d.pauseOn.includes(o),
-                  ),
+                  pauseOn: PAUSES.filter((o) => (o === v ? e.target.checked : d.pauseOn.includes(o))),
                 })
               }
             />
-            {label}
+            {t(`slaPolicies.pause.${v}`)}
           </label>
         ))}
       </fieldset>
@@ -297,13 +298,13 @@ export function PolicyEditor({
           '/body/position',
           '/body/calendarId',
           '/body/conditions',
-          ...TARGETS.map(([k]) => `/body/${k}`),
+          ...TARGETS.map((k) => `/body/${k}`),
         ]}
       />
       <button type="submit" disabled={saving.busy || !calendars.length} aria-busy={saving.busy}>
-        {policy ? 'Save policy' : 'Add policy'}
+        {policy ? t('slaPolicies.save') : t('slaPolicies.add')}
       </button>
-      {!calendars.length && <p className="hint">Add a business calendar first: a policy runs on one.</p>}
+      {!calendars.length && <p className="hint">{t('slaPolicies.calendarFirst')}</p>}
     </form>
   );
 }

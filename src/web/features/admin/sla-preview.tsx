@@ -1,21 +1,21 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiError, api } from '../../app/api.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import {
   atInZone,
   type Category,
-  CHANNELS,
-  CLOCK_LABELS,
-  CONDITION_LABELS,
-  CRITICALITIES,
+  channelOptions,
+  clockLabel,
+  conditionLabel,
+  criticalityOptions,
   FieldAt,
   FormProblem,
   focusProblem,
   minutesInWords,
-  type PolicyConditionsDto,
   type PolicyPreviewDto,
-  PRIORITIES,
-  TYPES,
+  priorityOptions,
+  typeOptions,
 } from './sla-shared.tsx';
 
 type Sample = {
@@ -30,6 +30,7 @@ type Sample = {
 
 /** A sample case's facts → the policy the engine would choose, its due times, and the rules that would act. */
 export function SlaPreview({ categories }: { categories: Category[] }) {
+  const t = useT();
   const [s, setS] = useState<Sample>({
     type: 'general_enquiry',
     categoryId: '',
@@ -66,13 +67,14 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
     k: keyof Sample,
     options: readonly (readonly [string, string])[],
     blank?: string,
+    data = false,
   ) => (
     <FieldAt label={label} at={`/body/${k}`} error={error}>
       {(p) => (
         <select {...p} value={s[k]} onChange={(e) => setS({ ...s, [k]: e.target.value })}>
           {blank !== undefined && <option value="">{blank}</option>}
           {options.map(([v, l]) => (
-            <option key={v} value={v}>
+            <option key={v} value={v} {...(data ? { 'data-i18n-skip': true } : {})}>
               {l}
             </option>
           ))}
@@ -82,25 +84,31 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
   );
   return (
     <div className="sla-preview">
-      <form onSubmit={run} aria-label="Sample case" noValidate>
-        <h2>Which policy would a case get?</h2>
+      <form onSubmit={run} aria-label={t('slaPreview.form')} noValidate>
+        <h2>{t('slaPreview.title')}</h2>
         <div className="preview-grid">
-          {select('Type', 'type', TYPES)}
+          {select(t('slaPreview.type'), 'type', typeOptions())}
           {select(
-            'Category',
+            t('slaPreview.category'),
             'categoryId',
             categories.filter((c) => c.active).map((c) => [c.id, c.path] as const),
-            '(none)',
+            t('slaPreview.none'),
+            true,
           )}
-          {select('Criticality', 'criticality', CRITICALITIES)}
-          {select('Priority', 'priority', PRIORITIES)}
-          {select('First contact’s channel', 'channel', CHANNELS, '(none)')}
-          <FieldAt label="Customer segment" at="/body/segment" error={error}>
+          {select(t('slaPreview.criticality'), 'criticality', criticalityOptions())}
+          {select(t('slaPreview.priority'), 'priority', priorityOptions())}
+          {select(t('slaPreview.channel'), 'channel', channelOptions(), t('slaPreview.none'))}
+          <FieldAt label={t('slaPreview.segment')} at="/body/segment" error={error}>
             {(p) => (
               <input {...p} value={s.segment} onChange={(e) => setS({ ...s, segment: e.target.value })} />
             )}
           </FieldAt>
-          <FieldAt label="Opened at" at="/body/at" error={error} hint="Your local time; empty for now">
+          <FieldAt
+            label={t('slaPreview.openedAt')}
+            at="/body/at"
+            error={error}
+            hint={t('slaPreview.openedAtHint')}
+          >
             {(p) => (
               <input
                 {...p}
@@ -112,7 +120,7 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
           </FieldAt>
         </div>
         <FormProblem error={error} placed={Object.keys(s).map((k) => `/body/${k}`)} />
-        <button type="submit">Preview</button>
+        <button type="submit">{t('slaPreview.preview')}</button>
       </form>
       {result && <PreviewResult r={result} />}
     </div>
@@ -120,39 +128,46 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
 }
 
 function PreviewResult({ r }: { r: PolicyPreviewDto }) {
+  const t = useT();
   const zone = r.calendar?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <section aria-labelledby="preview-result-h" className="preview-result" aria-live="polite">
       <h3 id="preview-result-h">
         {r.policy ? (
           <>
-            Chosen policy: <a href={`#/admin/sla/policies/${r.policy.id}`}>{r.policy.name}</a>
+            {t('slaPreview.chosen')}
+            <a href={`#/admin/sla/policies/${r.policy.id}`} data-i18n-skip>
+              {r.policy.name}
+            </a>
           </>
         ) : (
-          'No policy applies: the case would have no due times'
+          t('slaPreview.noPolicy')
         )}
       </h3>
       {r.calendar && (
         <p>
-          On the calendar <a href={`#/admin/sla/calendars/${r.calendar.id}`}>{r.calendar.name}</a>, times in{' '}
-          {r.calendar.timeZone}; opened {atInZone(r.at, zone)}.
+          {t('slaPreview.onCalendar')}
+          <a href={`#/admin/sla/calendars/${r.calendar.id}`} data-i18n-skip>
+            {r.calendar.name}
+          </a>
+          {t('slaPreview.timesIn', { zone: r.calendar.timeZone, at: atInZone(r.at, zone) })}
         </p>
       )}
       {r.clocks.length > 0 && (
         <table>
-          <caption className="sr-only">Due times</caption>
+          <caption className="sr-only">{t('slaPreview.dueTimes')}</caption>
           <thead>
             <tr>
-              <th scope="col">Clock</th>
-              <th scope="col">Target</th>
-              <th scope="col">Due soon from</th>
-              <th scope="col">Due</th>
+              <th scope="col">{t('slaPreview.col.clock')}</th>
+              <th scope="col">{t('slaPreview.col.target')}</th>
+              <th scope="col">{t('slaPreview.col.dueSoon')}</th>
+              <th scope="col">{t('slaPreview.col.due')}</th>
             </tr>
           </thead>
           <tbody>
             {r.clocks.map((c) => (
               <tr key={c.kind} data-clock={c.kind}>
-                <th scope="row">{CLOCK_LABELS[c.kind]}</th>
+                <th scope="row">{clockLabel(c.kind)}</th>
                 <td>{minutesInWords(c.targetMinutes)}</td>
                 <td>{c.warnAt ? atInZone(c.warnAt, zone) : '—'}</td>
                 <td>
@@ -165,33 +180,38 @@ function PreviewResult({ r }: { r: PolicyPreviewDto }) {
       )}
       {r.urgent && (
         <p className="warn">
-          Highly critical: escalated at once; to be acknowledged within {minutesInWords(r.urgent.ackMinutes)},
-          by {atInZone(r.urgent.ackDueAt, zone)}.
+          {t('slaPreview.urgent', {
+            time: minutesInWords(r.urgent.ackMinutes),
+            at: atInZone(r.urgent.ackDueAt, zone),
+          })}
         </p>
       )}
       {r.rules.length > 0 && (
         <>
-          <h4>Escalation rules that would act</h4>
+          <h4>{t('slaPreview.rules')}</h4>
           <ul>
             {r.rules.map((x) => (
               <li key={`${x.id}-${x.clock}`}>
-                <a href={`#/admin/sla/rules/${x.id}`}>{x.name}</a> — {atInZone(x.at, zone)}
+                <a href={`#/admin/sla/rules/${x.id}`} data-i18n-skip>
+                  {x.name}
+                </a>{' '}
+                — {atInZone(x.at, zone)}
               </li>
             ))}
           </ul>
         </>
       )}
-      <h4>Policies tried, in order</h4>
+      <h4>{t('slaPreview.tried')}</h4>
       <ol className="considered">
         {r.considered.map((p) => (
           <li key={p.id}>
-            {p.name}:{' '}
+            <span data-i18n-skip>{p.name}</span>:{' '}
             {p.unmet.length
-              ? `not this one — ${p.unmet.map((k) => CONDITION_LABELS[k as keyof PolicyConditionsDto] ?? k).join(', ')} does not match`
-              : 'matches'}
+              ? t('slaPreview.notThis', { conditions: p.unmet.map(conditionLabel).join(', ') })
+              : t('slaPreview.matches')}
           </li>
         ))}
-        {r.considered.length === 0 && <li>No policy is in use.</li>}
+        {r.considered.length === 0 && <li>{t('slaPreview.noneInUse')}</li>}
       </ol>
     </section>
   );

@@ -11,6 +11,7 @@ import type {
   SlaSettingsDto,
 } from '../../../shared/contracts/sla.ts';
 import type { ApiError } from '../../app/api.ts';
+import { t } from '../../i18n/index.ts';
 import { focusSoon } from '../../ui/focus.ts';
 
 export type {
@@ -25,46 +26,62 @@ export type {
 export type Category = { id: string; path: string; active: boolean };
 
 type Cond<K extends keyof PolicyConditionsDto> = NonNullable<PolicyConditionsDto[K]>[number];
+type Options<V extends string> = readonly (readonly [V, string])[];
 export const TYPES = [
-  ['general_enquiry', 'General enquiry'],
-  ['request_for_action', 'Request for action'],
-  ['complaint', 'Complaint'],
-  ['compliment', 'Compliment'],
-  ['feedback', 'Feedback'],
-] as const satisfies readonly (readonly [Cond<'types'>, string])[];
+  'general_enquiry',
+  'request_for_action',
+  'complaint',
+  'compliment',
+  'feedback',
+] as const satisfies readonly Cond<'types'>[];
 export const CRITICALITIES = [
-  ['highly_critical', 'Highly critical'],
-  ['not_highly_critical', 'Not highly critical'],
-] as const satisfies readonly (readonly [Cond<'criticalities'>, string])[];
+  'highly_critical',
+  'not_highly_critical',
+] as const satisfies readonly Cond<'criticalities'>[];
 export const PRIORITIES = [
-  ['low', 'Low'],
-  ['normal', 'Normal'],
-  ['high', 'High'],
-  ['urgent', 'Urgent'],
-] as const satisfies readonly (readonly [Cond<'priorities'>, string])[];
+  'low',
+  'normal',
+  'high',
+  'urgent',
+] as const satisfies readonly Cond<'priorities'>[];
 export const CHANNELS = [
-  ['phone', 'Phone'],
-  ['email', 'E-mail'],
-  ['chat', 'Chat'],
-  ['sms', 'SMS'],
-  ['letter', 'Letter'],
-  ['walk_in', 'Walk-in'],
-] as const satisfies readonly (readonly [Cond<'channels'>, string])[];
-export const CLOCK_LABELS: Record<EscalationRuleDto['clock'], string> = {
-  first_response: 'First response',
-  next_update: 'Next update',
-  resolution: 'Resolution',
+  'phone',
+  'email',
+  'chat',
+  'sms',
+  'letter',
+  'walk_in',
+] as const satisfies readonly Cond<'channels'>[];
+/** The choices with their words on screen, in the reader's language (made at render). */
+export const typeOptions = (): Options<(typeof TYPES)[number]> =>
+  TYPES.map((v) => [v, t(`slaAdmin.type.${v}`)]);
+export const criticalityOptions = (): Options<(typeof CRITICALITIES)[number]> =>
+  CRITICALITIES.map((v) => [v, t(`slaAdmin.criticality.${v}`)]);
+export const priorityOptions = (): Options<(typeof PRIORITIES)[number]> =>
+  PRIORITIES.map((v) => [v, t(`slaAdmin.priority.${v}`)]);
+export const channelOptions = (): Options<(typeof CHANNELS)[number]> =>
+  CHANNELS.map((v) => [v, t(`slaAdmin.channel.${v}`)]);
+export const CLOCKS = [
+  'first_response',
+  'next_update',
+  'resolution',
+] as const satisfies readonly EscalationRuleDto['clock'][];
+/** A clock's name on its own ("First response"). */
+export const clockLabel = (k: EscalationRuleDto['clock']) => t(`slaAdmin.clock.${k}`);
+/** Monday first, as the API numbers the days (1 to 7). */
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const dayName = (day: (typeof DAYS)[number]) => t(`slaAdmin.day.${day}`);
+const CONDITION_KEYS: Record<keyof PolicyConditionsDto, true> = {
+  types: true,
+  categoryIds: true,
+  criticalities: true,
+  priorities: true,
+  channels: true,
+  segments: true,
 };
-export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 /** What each condition is called on screen (the preview names the ones that do not hold). */
-export const CONDITION_LABELS: Record<keyof PolicyConditionsDto, string> = {
-  types: 'type',
-  categoryIds: 'category',
-  criticalities: 'criticality',
-  priorities: 'priority',
-  channels: 'channel',
-  segments: 'customer segment',
-};
+export const conditionLabel = (k: string) =>
+  k in CONDITION_KEYS ? t(`slaAdmin.condition.${k as keyof PolicyConditionsDto}`) : k;
 
 /**
  * Business minutes in words: "4 h 30 min", "45 min", "27 h". No days: a day of business time is not
@@ -75,7 +92,8 @@ export function minutesInWords(m: number): string {
   const left = Math.abs(m);
   const h = Math.floor(left / 60);
   const min = left - h * 60;
-  return sign + [h ? `${h} h` : '', min || !h ? `${min} min` : ''].filter(Boolean).join(' ');
+  if (!h) return sign + t('format.min', { m: min });
+  return sign + (min ? t('format.hMin', { h, m: min }) : t('format.h', { h }));
 }
 
 /** An instant in a calendar's zone, in the reader's locale, e.g. "Tue 1 Dec, 11:00". */
@@ -116,7 +134,7 @@ export function ErrorAt({
   const messages = messagesAt(error, at, exact);
   return messages.length ? (
     <span className="error" id={id} role="alert">
-      {label} {messages.join('; ')}
+      {label} <span data-i18n-skip>{messages.join('; ')}</span>
     </span>
   ) : null;
 }
@@ -132,8 +150,13 @@ export function FormProblem({ error, placed }: { error: ApiError | null; placed:
   );
   return (
     <p className="error" role="alert" id="sla-form-problem" tabIndex={-1}>
-      Not saved: {error.problem.errors?.length ? 'see the fields marked.' : error.message}
-      {stray.map((e) => ` ${e.field.replace('/body/', '')} ${e.message}.`).join('')}
+      {t('slaAdmin.notSaved')}
+      {error.problem.errors?.length ? t('slaAdmin.seeFields') : <span data-i18n-skip>{error.message}</span>}
+      {stray.length > 0 && (
+        <span data-i18n-skip>
+          {stray.map((e) => ` ${e.field.replace('/body/', '')} ${e.message}.`).join('')}
+        </span>
+      )}
     </p>
   );
 }
@@ -189,9 +212,12 @@ export function Choices<V extends string>({
   onChange,
   error,
   at,
+  data = false,
 }: {
   legend: string;
   options: readonly (readonly [V, string])[];
+  /** The options' names are data (category paths), not words of the catalogue. */
+  data?: boolean;
   value: readonly V[] | undefined;
   onChange(next: V[] | undefined): void;
   error: ApiError | null;
@@ -205,7 +231,7 @@ export function Choices<V extends string>({
       aria-describedby={messagesAt(error, at).length ? id : undefined}
     >
       <legend>
-        {legend} <span className="muted">{chosen.size ? '' : '(any)'}</span>
+        {legend} <span className="muted">{chosen.size ? '' : t('slaAdmin.any')}</span>
       </legend>
       {options.map(([v, label]) => (
         <label key={v} className="check">
@@ -219,7 +245,7 @@ export function Choices<V extends string>({
               onChange(next.length ? next : undefined);
             }}
           />
-          {label}
+          {data ? <span data-i18n-skip>{label}</span> : label}
         </label>
       ))}
       <ErrorAt error={error} at={at} id={id} label={legend} />
@@ -229,17 +255,23 @@ export function Choices<V extends string>({
 
 /** A policy's or rule's conditions in one line. */
 export function conditionsInWords(c: Record<string, string[]>, categories: Category[]): string {
-  const label = (list: readonly (readonly [string, string])[], v: string) =>
-    list.find(([k]) => k === v)?.[1] ?? v;
+  const or = (xs: string[]) => xs.join(t('slaAdmin.or'));
+  const label = (list: Options<string>, v: string) => list.find(([k]) => k === v)?.[1] ?? v;
   const parts: string[] = [];
-  if (c.types) parts.push(c.types.map((v) => label(TYPES, v)).join(' or '));
-  if (c.criticalities) parts.push(c.criticalities.map((v) => label(CRITICALITIES, v)).join(' or '));
-  if (c.priorities) parts.push(`priority ${c.priorities.map((v) => label(PRIORITIES, v)).join(' or ')}`);
-  if (c.channels) parts.push(`by ${c.channels.map((v) => label(CHANNELS, v)).join(' or ')}`);
+  if (c.types) parts.push(or(c.types.map((v) => label(typeOptions(), v))));
+  if (c.criticalities) parts.push(or(c.criticalities.map((v) => label(criticalityOptions(), v))));
+  if (c.priorities)
+    parts.push(
+      t('slaAdmin.words.priority', { list: or(c.priorities.map((v) => label(priorityOptions(), v))) }),
+    );
+  if (c.channels)
+    parts.push(t('slaAdmin.words.by', { list: or(c.channels.map((v) => label(channelOptions(), v))) }));
   if (c.categoryIds)
     parts.push(
-      `in ${c.categoryIds.map((id) => categories.find((x) => x.id === id)?.path ?? id).join(' or ')}`,
+      t('slaAdmin.words.in', {
+        list: or(c.categoryIds.map((id) => categories.find((x) => x.id === id)?.path ?? id)),
+      }),
     );
-  if (c.segments) parts.push(`segment ${c.segments.join(' or ')}`);
-  return parts.length ? parts.join(', ') : 'Every case';
+  if (c.segments) parts.push(t('slaAdmin.words.segment', { list: or(c.segments) }));
+  return parts.length ? parts.join(', ') : t('slaAdmin.words.every');
 }

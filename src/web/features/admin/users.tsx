@@ -3,9 +3,12 @@ import { ROLES } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { clock } from '../../ui/format.ts';
 
 export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] }) {
+  const t = useT();
   const [users, setUsers] = useState<UserDto[]>([]);
   const [form, setForm] = useState({
     username: '',
@@ -44,7 +47,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
   const unlock = async (u: UserDto) => {
     setNotice('');
     if (await attempt(() => api('POST', `/users/${u.id}/unlock`), setError)) {
-      setNotice(`${u.displayName} can sign in again.`);
+      setNotice(t('adminUsers.canSignIn', { name: u.displayName }));
       await load();
     }
   };
@@ -53,31 +56,31 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
     u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? new Date(u.lockedUntil) : null;
   return (
     <section aria-labelledby="users-h">
-      <h2 id="users-h">Users and roles</h2>
+      <h2 id="users-h">{t('adminUsers.title')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Username</th>
-            <th scope="col">Role</th>
-            <th scope="col">Active</th>
-            <th scope="col">Sign-in</th>
+            <th scope="col">{t('adminUsers.col.name')}</th>
+            <th scope="col">{t('adminUsers.col.username')}</th>
+            <th scope="col">{t('adminUsers.col.role')}</th>
+            <th scope="col">{t('adminUsers.col.active')}</th>
+            <th scope="col">{t('adminUsers.col.signIn')}</th>
           </tr>
         </thead>
         <tbody>
           {users.map((u) => (
             <tr key={u.id}>
-              <td>{u.displayName}</td>
-              <td>{u.username}</td>
+              <td data-i18n-skip>{u.displayName}</td>
+              <td data-i18n-skip>{u.username}</td>
               <td>
                 <select
-                  aria-label={`Role of ${u.displayName}`}
+                  aria-label={t('adminUsers.roleOf', { name: u.displayName })}
                   value={u.role}
                   onChange={(e) => void patch(u.id, { role: e.target.value })}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
-                      {r.replaceAll('_', ' ')}
+                      {term('role', r)}
                     </option>
                   ))}
                 </select>
@@ -85,7 +88,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
               <td>
                 <input
                   type="checkbox"
-                  aria-label={`${u.displayName} active`}
+                  aria-label={t('adminUsers.activeOf', { name: u.displayName })}
                   checked={u.active}
                   onChange={(e) => void patch(u.id, { active: e.target.checked })}
                 />
@@ -117,35 +120,35 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
         />
       )}
       <form onSubmit={create} className="row">
-        <Field label="Username" name="username" error={error}>
+        <Field label={t('adminUsers.username')} name="username" error={error}>
           <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
         </Field>
-        <Field label="Full name" name="displayName" error={error}>
+        <Field label={t('adminUsers.fullName')} name="displayName" error={error}>
           <input
             value={form.displayName}
             onChange={(e) => setForm({ ...form, displayName: e.target.value })}
           />
         </Field>
-        <Field label="Role" name="role" error={error}>
+        <Field label={t('adminUsers.role')} name="role" error={error}>
           <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {r.replaceAll('_', ' ')}
+                {term('role', r)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Team" name="teamId" error={error}>
+        <Field label={t('adminUsers.team')} name="teamId" error={error}>
           <select value={form.teamId} onChange={(e) => setForm({ ...form, teamId: e.target.value })}>
             <option value="">—</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
+            {teams.map((x) => (
+              <option key={x.id} value={x.id} data-i18n-skip>
+                {x.name}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Initial password" name="password" error={error}>
+        <Field label={t('adminUsers.initialPassword')} name="password" error={error}>
           <input
             type="password"
             autoComplete="new-password"
@@ -154,7 +157,7 @@ export function UsersAdmin({ teams }: { teams: { id: string; name: string }[] })
           />
         </Field>
         <button type="submit" disabled={adding.busy} aria-busy={adding.busy}>
-          Add user
+          {t('adminUsers.add')}
         </button>
       </form>
     </section>
@@ -173,22 +176,31 @@ function SignInCell({
   onUnlock: () => void;
   onReset: () => void;
 }) {
+  const t = useT();
   return (
     <span className="row">
       {lockedUntil ? (
         <>
           <span className="error">
-            Locked until {lockedUntil.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            {t('adminUsers.lockedUntil', { time: clock(lockedUntil.toISOString()) })}
           </span>
-          <button type="button" aria-label={`Unlock ${user.displayName}`} onClick={onUnlock}>
-            Unlock
+          <button
+            type="button"
+            aria-label={t('adminUsers.unlockOf', { name: user.displayName })}
+            onClick={onUnlock}
+          >
+            {t('adminUsers.unlock')}
           </button>
         </>
       ) : (
-        <span>Open</span>
+        <span>{t('adminUsers.open')}</span>
       )}
-      <button type="button" aria-label={`Reset password of ${user.displayName}`} onClick={onReset}>
-        Reset password
+      <button
+        type="button"
+        aria-label={t('adminUsers.resetOf', { name: user.displayName })}
+        onClick={onReset}
+      >
+        {t('adminUsers.reset')}
       </button>
     </span>
   );
@@ -202,6 +214,7 @@ function PasswordResetForm({
   user: UserDto;
   onDone: (message: string | null) => Promise<void>;
 }) {
+  const t = useT();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const { busy, run } = useSubmit();
@@ -211,14 +224,14 @@ function PasswordResetForm({
       () =>
         run(async (send) => {
           await send('POST', `/users/${user.id}/password`, { password });
-          await onDone(`New password set for ${user.displayName}; their sessions have ended.`);
+          await onDone(t('adminUsers.newPasswordSet', { name: user.displayName }));
         }),
       setError,
     );
   };
   return (
-    <form onSubmit={submit} className="row" aria-label={`Password reset for ${user.displayName}`}>
-      <Field label={`New password for ${user.displayName}`} name="password" error={error}>
+    <form onSubmit={submit} className="row" aria-label={t('adminUsers.resetFor', { name: user.displayName })}>
+      <Field label={t('adminUsers.newPasswordFor', { name: user.displayName })} name="password" error={error}>
         <input
           type="password"
           autoComplete="new-password"
@@ -227,12 +240,12 @@ function PasswordResetForm({
         />
       </Field>
       <button type="submit" disabled={busy} aria-busy={busy}>
-        Set password
+        {t('adminUsers.setPassword')}
       </button>
       <button type="button" onClick={() => void onDone(null)}>
-        Cancel
+        {t('adminUsers.cancel')}
       </button>
-      <small>At least 12 characters; not a common password, nor one made of the person's names.</small>
+      <small>{t('adminUsers.rule')}</small>
     </form>
   );
 }
