@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 import { type DraftStep, messagesAt, StepEditor } from './step-editor.tsx';
 import type { ScriptDto, ScriptSummaryDto } from './types.ts';
@@ -35,6 +36,7 @@ const toWire = (steps: DraftStep[]) =>
 
 /** Call scripts: list, write and edit the steps and branches, archive. The server checks the graph. */
 export function ScriptsAdmin() {
+  const t = useT();
   const headingId = useId();
   const [items, setItems] = useState<ScriptSummaryDto[]>([]);
   const [editing, setEditing] = useState<string | null>(null);
@@ -71,7 +73,7 @@ export function ScriptsAdmin() {
         saving.run(async (send) => {
           if (editing) await send('PATCH', `/scripts/${editing}`, body);
           else await send('POST', '/scripts', body);
-          setSaved(`Saved “${name}”.`);
+          setSaved(t('scriptsAdmin.saved', { name }));
           setOpen(false);
           await load();
         }),
@@ -90,22 +92,22 @@ export function ScriptsAdmin() {
 
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}>Call scripts</h2>
+      <h2 id={headingId}>{t('scriptsAdmin.title')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Steps</th>
-            <th scope="col">In use</th>
+            <th scope="col">{t('scriptsAdmin.col.name')}</th>
+            <th scope="col">{t('scriptsAdmin.col.steps')}</th>
+            <th scope="col">{t('scriptsAdmin.col.inUse')}</th>
             <th scope="col">
-              <span className="sr-only">Edit</span>
+              <span className="sr-only">{t('scriptsAdmin.col.edit')}</span>
             </th>
           </tr>
         </thead>
         <tbody>
           {items.map((s) => (
             <tr key={s.id}>
-              <td>
+              <td data-i18n-skip>
                 {s.name}
                 {s.description && <div className="hint">{s.description}</div>}
               </td>
@@ -113,7 +115,7 @@ export function ScriptsAdmin() {
               <td>
                 <input
                   type="checkbox"
-                  aria-label={`${s.name} in use`}
+                  aria-label={t('scriptsAdmin.inUse', { name: s.name })}
                   checked={s.active}
                   onChange={async (e) => {
                     await attempt(
@@ -128,10 +130,10 @@ export function ScriptsAdmin() {
                 <button
                   type="button"
                   className="secondary"
-                  aria-label={`Edit script ${s.name}`}
+                  aria-label={t('scriptsAdmin.editScript', { name: s.name })}
                   onClick={async () => start(await api<ScriptDto>('GET', `/scripts/${s.id}`))}
                 >
-                  Edit
+                  {t('scriptsAdmin.edit')}
                 </button>
               </td>
             </tr>
@@ -141,22 +143,23 @@ export function ScriptsAdmin() {
       {!open && (
         <p className="row">
           <button type="button" onClick={() => start(null)}>
-            New call script
+            {t('scriptsAdmin.new')}
           </button>
           {saved && <span role="status">{saved}</span>}
         </p>
       )}
       {open && (
-        <form onSubmit={save} aria-label={editing ? 'Edit the call script' : 'New call script'}>
-          <Field label="Script name" name="name" error={error}>
+        <form onSubmit={save} aria-label={editing ? t('scriptsAdmin.editForm') : t('scriptsAdmin.newForm')}>
+          <Field label={t('scriptsAdmin.name')} name="name" error={error}>
             <input value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
-          <Field label="When to use it" name="description" error={error}>
+          <Field label={t('scriptsAdmin.description')} name="description" error={error}>
             <input value={description} onChange={(e) => setDescription(e.target.value)} />
           </Field>
           {general.length > 0 && (
-            <p className="error" role="alert">
-              {general.join('; ')}
+            // The server's own messages about the steps as a whole.
+            <p className="error" role="alert" data-i18n-skip>
+              {general.join(t('scriptsAdmin.problems'))}
             </p>
           )}
           {steps.map((s, i) => (
@@ -178,13 +181,13 @@ export function ScriptsAdmin() {
               className="secondary"
               onClick={() => setSteps((all) => [...all, blankStep(all.length + 1)])}
             >
-              Add a step
+              {t('scriptsAdmin.addStep')}
             </button>
             <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-              {editing ? 'Save the script' : 'Create the script'}
+              {editing ? t('scriptsAdmin.save') : t('scriptsAdmin.create')}
             </button>
             <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Cancel
+              {t('scriptsAdmin.cancel')}
             </button>
           </div>
         </form>

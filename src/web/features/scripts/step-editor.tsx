@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import type { ApiError } from '../../app/api.ts';
+import { t as translate, useT } from '../../i18n/index.ts';
 import { insertAt, VariablePicker } from './templates-admin.tsx';
 
 /** A step as the editor holds it; `after` says what follows. */
@@ -30,13 +31,15 @@ function TargetSelect({
   targets: string[];
   set(v: string): void;
 }) {
+  const t = useT();
   return (
     <label>
       {label}
       <select value={value} onChange={(e) => set(e.target.value)}>
-        <option value="">(choose a step)</option>
+        <option value="">{t('stepEditor.chooseStep')}</option>
         {targets.map((x) => (
-          <option key={x} value={x}>
+          // A step's id is what the writer typed.
+          <option key={x} value={x} data-i18n-skip>
             {x}
           </option>
         ))}
@@ -45,10 +48,11 @@ function TargetSelect({
   );
 }
 
+/** The server's own messages for a field, shown as they come. */
 function Problems({ messages }: { messages: string[] }) {
   return messages.length ? (
-    <span className="error" role="alert">
-      {messages.join('; ')}
+    <span className="error" role="alert" data-i18n-skip>
+      {messages.join(translate('stepEditor.problems'))}
     </span>
   ) : null;
 }
@@ -71,31 +75,32 @@ export function StepEditor({
   onRemove(): void;
   onMove(by: -1 | 1): void;
 }) {
+  const t = useT();
   const textRef = useRef<HTMLTextAreaElement>(null);
   const at = `/body/steps/${index}`;
-  const name = `Step ${index + 1}`;
+  const n = index + 1;
   const targets = ids.filter((x) => x && x !== step.id);
   return (
     <fieldset className="step-editor">
       <legend>
-        {name}
-        {index === 0 ? ' (start)' : ''}
+        {t('stepEditor.step', { n })}
+        {index === 0 ? t('stepEditor.start') : ''}
       </legend>
       <Problems messages={messagesAt(error, at, true)} />
       <div className="row">
         <label>
-          {name} id
+          {t('stepEditor.id', { n })}
           <input value={step.id} onChange={(e) => onChange({ ...step, id: e.target.value })} />
           <Problems messages={messagesAt(error, `${at}/id`)} />
         </label>
         <label className="grow">
-          {name} title
+          {t('stepEditor.title', { n })}
           <input value={step.title} onChange={(e) => onChange({ ...step, title: e.target.value })} />
           <Problems messages={messagesAt(error, `${at}/title`)} />
         </label>
       </div>
       <label>
-        {name} text (said to the customer)
+        {t('stepEditor.text', { n })}
         <textarea
           ref={textRef}
           rows={3}
@@ -104,9 +109,11 @@ export function StepEditor({
         />
         <Problems messages={messagesAt(error, `${at}/text`)} />
       </label>
-      <VariablePicker onPick={(t) => onChange({ ...step, text: insertAt(textRef.current, step.text, t) })} />
+      <VariablePicker
+        onPick={(token) => onChange({ ...step, text: insertAt(textRef.current, step.text, token) })}
+      />
       <label>
-        After {name.toLowerCase()}
+        {t('stepEditor.after', { n })}
         <select
           value={step.after}
           onChange={(e) => {
@@ -118,15 +125,15 @@ export function StepEditor({
             onChange({ ...step, after, choices });
           }}
         >
-          <option value="next">go on to another step</option>
-          <option value="choices">offer choices (branch)</option>
-          <option value="end">end the script</option>
+          <option value="next">{t('stepEditor.next')}</option>
+          <option value="choices">{t('stepEditor.choices')}</option>
+          <option value="end">{t('stepEditor.end')}</option>
         </select>
       </label>
       {step.after === 'next' && (
         <>
           <TargetSelect
-            label={`${name} goes on to`}
+            label={t('stepEditor.goesOnTo', { n })}
             value={step.next}
             targets={targets}
             set={(next) => onChange({ ...step, next })}
@@ -142,11 +149,11 @@ export function StepEditor({
             // biome-ignore lint/suspicious/noArrayIndexKey: choices have no id of their own; the position is their identity while editing
             <div key={j} className="row">
               <label className="grow">
-                {name} choice {j + 1}
+                {t('stepEditor.choice', { n, choice: j + 1 })}
                 <input value={c.label} onChange={(e) => set({ label: e.target.value })} />
               </label>
               <TargetSelect
-                label={`${name} choice ${j + 1} goes to`}
+                label={t('stepEditor.choiceGoesTo', { n, choice: j + 1 })}
                 value={c.next}
                 targets={targets}
                 set={(next) => set({ next })}
@@ -157,7 +164,7 @@ export function StepEditor({
                   className="secondary"
                   onClick={() => onChange({ ...step, choices: step.choices.filter((_, k) => k !== j) })}
                 >
-                  Remove choice {j + 1}
+                  {t('stepEditor.removeChoice', { choice: j + 1 })}
                 </button>
               )}
               <Problems messages={messagesAt(error, `${at}/choices/${j}`)} />
@@ -172,19 +179,19 @@ export function StepEditor({
             className="secondary"
             onClick={() => onChange({ ...step, choices: [...step.choices, { label: '', next: '' }] })}
           >
-            Add a choice to {name.toLowerCase()}
+            {t('stepEditor.addChoice', { n })}
           </button>
         </>
       )}
       <div className="row">
         <button type="button" className="secondary" onClick={() => onMove(-1)} disabled={index === 0}>
-          Move {name.toLowerCase()} up
+          {t('stepEditor.moveUp', { n })}
         </button>
         <button type="button" className="secondary" onClick={() => onMove(1)}>
-          Move {name.toLowerCase()} down
+          {t('stepEditor.moveDown', { n })}
         </button>
         <button type="button" className="secondary" onClick={onRemove}>
-          Remove {name.toLowerCase()}
+          {t('stepEditor.remove', { n })}
         </button>
       </div>
     </fieldset>

@@ -1,33 +1,45 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
   scanTemplate,
-  TEMPLATE_KIND_LABELS,
   TEMPLATE_KINDS,
   TEMPLATE_VARIABLES,
   type TemplateKind,
+  type TemplateVariable,
 } from '../../../shared/templating.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { type Key, t as translate, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 import type { TemplateDto } from './types.ts';
 
 const EMPTY = { kind: 'phrase' as TemplateKind, name: '', description: '', subject: '', body: '' };
 
+/** A variable's label in the catalogue (`templatesAdmin.var.customer.name`); a variable it lacks by its English label. */
+function variableLabel(v: TemplateVariable): string {
+  const key = `templatesAdmin.var.${v.name}`;
+  const label = translate(key as Key);
+  return label === key ? v.label : label;
+}
+
+/** A kind of template in words. */
+const kindLabel = (kind: TemplateKind) => translate(`templatesAdmin.kind.${kind}`);
+
 /** Insert `{{name}}` into a text field at the caret, through a picker of the documented variables. */
 export function VariablePicker({ onPick }: { onPick(token: string): void }) {
+  const t = useT();
   return (
     <label className="variable-picker">
-      Insert a variable
+      {t('templatesAdmin.insertVariable')}
       <select
         value=""
         onChange={(e) => {
           if (e.target.value) onPick(`{{${e.target.value}}}`);
         }}
       >
-        <option value="">(choose)</option>
+        <option value="">{t('templatesAdmin.choose')}</option>
         {TEMPLATE_VARIABLES.map((v) => (
           <option key={v.name} value={v.name}>
-            {v.label} — {`{{${v.name}}}`}
+            {t('templatesAdmin.variable', { label: variableLabel(v), token: `{{${v.name}}}` })}
           </option>
         ))}
       </select>
@@ -43,6 +55,7 @@ export function insertAt(el: HTMLTextAreaElement | null, value: string, token: s
 
 /** Standard phrases, e-mail and SMS templates: list, write, edit, archive. */
 export function TemplatesAdmin() {
+  const t = useT();
   const headingId = useId();
   const [items, setItems] = useState<TemplateDto[]>([]);
   const [form, setForm] = useState(EMPTY);
@@ -73,7 +86,7 @@ export function TemplatesAdmin() {
         saving.run(async (send) => {
           if (editing) await send('PATCH', `/templates/${editing}`, body);
           else await send('POST', '/templates', { ...body, kind: form.kind });
-          setSaved(`Saved “${form.name}”.`);
+          setSaved(t('templatesAdmin.saved', { name: form.name }));
           reset();
           await load();
         }),
@@ -84,33 +97,36 @@ export function TemplatesAdmin() {
 
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}>Templates for replies and calls</h2>
+      <h2 id={headingId}>{t('templatesAdmin.title')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Variables</th>
-            <th scope="col">In use</th>
+            <th scope="col">{t('templatesAdmin.col.name')}</th>
+            <th scope="col">{t('templatesAdmin.col.kind')}</th>
+            <th scope="col">{t('templatesAdmin.col.variables')}</th>
+            <th scope="col">{t('templatesAdmin.col.inUse')}</th>
             <th scope="col">
-              <span className="sr-only">Edit</span>
+              <span className="sr-only">{t('templatesAdmin.col.edit')}</span>
             </th>
           </tr>
         </thead>
         <tbody>
-          {items.map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
-              <td>{TEMPLATE_KIND_LABELS[t.kind]}</td>
-              <td>{t.variables.join(', ') || '—'}</td>
+          {items.map((tpl) => (
+            <tr key={tpl.id}>
+              <td data-i18n-skip>{tpl.name}</td>
+              <td>{kindLabel(tpl.kind)}</td>
+              {/* The variables as the template language writes them (customer.name): code, not words. */}
+              <td data-i18n-skip>
+                {tpl.variables.join(t('templatesAdmin.separator')) || t('templatesAdmin.none')}
+              </td>
               <td>
                 <input
                   type="checkbox"
-                  aria-label={`${t.name} in use`}
-                  checked={t.active}
+                  aria-label={t('templatesAdmin.inUse', { name: tpl.name })}
+                  checked={tpl.active}
                   onChange={async (e) => {
                     await attempt(
-                      () => api('PATCH', `/templates/${t.id}`, { active: e.target.checked }),
+                      () => api('PATCH', `/templates/${tpl.id}`, { active: e.target.checked }),
                       setError,
                     );
                     await load();
@@ -121,30 +137,30 @@ export function TemplatesAdmin() {
                 <button
                   type="button"
                   className="secondary"
-                  aria-label={`Edit template ${t.name}`}
+                  aria-label={t('templatesAdmin.editTemplate', { name: tpl.name })}
                   onClick={() => {
-                    setEditing(t.id);
+                    setEditing(tpl.id);
                     setSaved(null);
                     setError(null);
                     setForm({
-                      kind: t.kind,
-                      name: t.name,
-                      description: t.description ?? '',
-                      subject: t.subject ?? '',
-                      body: t.body,
+                      kind: tpl.kind,
+                      name: tpl.name,
+                      description: tpl.description ?? '',
+                      subject: tpl.subject ?? '',
+                      body: tpl.body,
                     });
                   }}
                 >
-                  Edit
+                  {t('templatesAdmin.edit')}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <form onSubmit={save} aria-label={editing ? 'Edit the template' : 'New template'}>
+      <form onSubmit={save} aria-label={editing ? t('templatesAdmin.editForm') : t('templatesAdmin.newForm')}>
         <div className="row">
-          <Field label="Kind of template" name="kind" error={error}>
+          <Field label={t('templatesAdmin.kindField')} name="kind" error={error}>
             <select
               value={form.kind}
               disabled={editing !== null}
@@ -152,29 +168,29 @@ export function TemplatesAdmin() {
             >
               {TEMPLATE_KINDS.map((k) => (
                 <option key={k} value={k}>
-                  {TEMPLATE_KIND_LABELS[k]}
+                  {kindLabel(k)}
                 </option>
               ))}
             </select>
           </Field>
           <div className="grow">
-            <Field label="Template name" name="name" error={error}>
+            <Field label={t('templatesAdmin.name')} name="name" error={error}>
               <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
             </Field>
           </div>
         </div>
-        <Field label="What it is for (optional)" name="description" error={error}>
+        <Field label={t('templatesAdmin.description')} name="description" error={error}>
           <input
             value={form.description}
             onChange={(e) => setForm({ ...form, description: e.target.value })}
           />
         </Field>
         {form.kind === 'email' && (
-          <Field label="E-mail subject" name="subject" error={error}>
+          <Field label={t('templatesAdmin.subject')} name="subject" error={error}>
             <input value={form.subject} onChange={(e) => setForm({ ...form, subject: e.target.value })} />
           </Field>
         )}
-        <Field label="Text" name="body" error={error}>
+        <Field label={t('templatesAdmin.text')} name="body" error={error}>
           <textarea
             ref={bodyRef}
             rows={6}
@@ -186,15 +202,19 @@ export function TemplatesAdmin() {
           onPick={(token) => setForm({ ...form, body: insertAt(bodyRef.current, form.body, token) })}
         />
         {warnings.length > 0 && (
-          <p className="warn">Check the placeholders: the text {warnings.join('; ')}.</p>
+          <p className="warn">
+            {t('templatesAdmin.checkBefore')}
+            <span data-i18n-skip>{warnings.join(t('templatesAdmin.problems'))}</span>
+            {t('templatesAdmin.checkAfter')}
+          </p>
         )}
         <div className="row">
           <button type="submit" disabled={saving.busy} aria-busy={saving.busy}>
-            {editing ? 'Save the template' : 'Add template'}
+            {editing ? t('templatesAdmin.save') : t('templatesAdmin.add')}
           </button>
           {editing && (
             <button type="button" className="secondary" onClick={reset}>
-              Cancel
+              {t('templatesAdmin.cancel')}
             </button>
           )}
           {saved && <span role="status">{saved}</span>}
