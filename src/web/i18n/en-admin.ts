@@ -391,9 +391,16 @@ export const enAdmin = {
     shown: '{{n}} shown',
     older: 'Show older',
   },
+  /** The client's own problems, when the API could not say one. */
+  api: {
+    unreachable: 'Could not reach the server',
+    noProblem: 'The server answered {{status}} without saying why',
+  },
   shortcuts: {
     title: 'Keyboard shortcuts',
     showList: 'Show this list',
+    /** The key's name on the keyboard with the letter pressed: "Alt+A". */
+    alt: 'Alt+{{key}}',
     close: 'Close',
     does: {
       a: 'Answer a call',

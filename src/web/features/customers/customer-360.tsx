@@ -4,6 +4,7 @@ import { api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
 import type { CaseDto, ContactDto, CustomerDto, Page } from '../../app/types.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { when } from '../../ui/format.ts';
 import { CustomerCard } from '../contact/customer-card.tsx';
 import { FindCustomer } from '../contact/find-customer.tsx';
@@ -22,11 +23,12 @@ export function CustomersPage({
   id?: string | undefined;
   contactId?: string | undefined;
 }) {
+  const t = useT();
   const [registering, setRegistering] = useState(false);
   if (!id) {
     return (
       <section>
-        <h1>Customers</h1>
+        <h1>{t('customer360.title')}</h1>
         {registering ? (
           <RegisterCustomer
             onRegistered={(created) => go(`/customers/${created}`)}
@@ -43,7 +45,7 @@ export function CustomersPage({
                 className="secondary"
                 onClick={() => setRegistering(true)}
               >
-                Register new customer
+                {t('customer360.register')}
               </button>
             </p>
           </>
@@ -56,6 +58,7 @@ export function CustomersPage({
 
 /** Particulars (masked per role and verification), needs and language first, accounts, history, open cases. */
 function Customer360({ id, contactId }: { id: string; contactId?: string | undefined }) {
+  const t = useT();
   const [customer, setCustomer] = useState<CustomerDto | null>(null);
   const [cases, setCases] = useState<CaseDto[]>([]);
   const [contacts, setContacts] = useState<ContactDto[]>([]);
@@ -86,7 +89,7 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
         .catch(() => setVerified(false));
   }, [id, contactId]);
   useEffect(load, [load]);
-  if (!customer) return <p>Loading…</p>;
+  if (!customer) return <p>{t('customer360.loading')}</p>;
   const gate = gateFor(role, contactId, verified);
   const done = () => {
     setPanel(null);
@@ -95,15 +98,15 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
   const open = cases.filter((c) => OPEN.has(c.status));
   return (
     <section className="c360">
-      <h1>{customer.displayName}</h1>
+      <h1 data-i18n-skip>{customer.displayName}</h1>
       {customer.masked && (
         <p className="hint" role="note">
-          Particulars are masked: verify the customer on a contact to see them.
+          {t('customer360.masked')}
         </p>
       )}
       {(customer.mergedFromId || redirect?.to === id) && (
         <p className="hint" role="note">
-          The record you opened was merged into this one.
+          {t('customer360.merged')}
         </p>
       )}
       <p className="hint" id="change-rule">
@@ -117,7 +120,7 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
             disabled={!gate.particulars}
             onClick={() => setPanel('edit')}
           >
-            Correct particulars
+            {t('customer360.correct')}
           </button>
         )}
         {can(role, 'accounts.write') && (
@@ -127,12 +130,12 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
             disabled={!gate.accounts}
             onClick={() => setPanel('account')}
           >
-            Add account
+            {t('customer360.addAccount')}
           </button>
         )}
         {can(role, 'customers.merge') && (
           <button id="merge-with" type="button" className="secondary" onClick={() => setPanel('merge')}>
-            Merge with…
+            {t('customer360.mergeWith')}
           </button>
         )}
       </p>
@@ -182,44 +185,48 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
             <p className="row">
               {customer.accounts.map((a) => (
                 <button key={a.id} type="button" className="link" onClick={() => setPanel({ service: a.id })}>
-                  Add a service to {a.accountNumber}
+                  {t('customer360.addService', { account: a.accountNumber })}
                 </button>
               ))}
             </p>
           )}
         </div>
         <div>
-          <h2>Open cases and commitments ({open.length})</h2>
+          <h2>{t('customer360.openCases', { n: open.length })}</h2>
           <ul>
             {open.map((c) => (
               <li key={c.id}>
-                <a href={`#/cases/${c.id}`}>{c.reference}</a> {c.subject} — {c.status.replaceAll('_', ' ')}
-                {c.criticality === 'highly_critical' ? ' · highly critical' : ''}
+                <a href={`#/cases/${c.id}`}>{c.reference}</a> <span data-i18n-skip>{c.subject}</span> —{' '}
+                {term('status', c.status)}
+                {c.criticality === 'highly_critical' ? t('customer360.highlyCritical') : ''}
               </li>
             ))}
           </ul>
-          <h2>Past cases</h2>
+          <h2>{t('customer360.pastCases')}</h2>
           <ul>
             {cases
               .filter((c) => !OPEN.has(c.status))
               .map((c) => (
                 <li key={c.id}>
-                  <a href={`#/cases/${c.id}`}>{c.reference}</a> {c.subject} — {c.status}
+                  <a href={`#/cases/${c.id}`}>{c.reference}</a> <span data-i18n-skip>{c.subject}</span> —{' '}
+                  {term('status', c.status)}
                 </li>
               ))}
           </ul>
-          <h2>Contacts</h2>
+          <h2>{t('customer360.contacts')}</h2>
           <ul>
             {contacts.map((c) => (
               <li key={c.id}>
-                {when(c.startedAt)} · {c.channel.replaceAll('_', ' ')} {c.direction}
-                {c.durationSeconds !== null ? ` · ${Math.round(c.durationSeconds / 60)} min` : ''}
-                {c.verified ? ' · verified' : ''}
+                {when(c.startedAt)} · {term('channel', c.channel)} {term('direction', c.direction)}
+                {c.durationSeconds !== null
+                  ? t('customer360.minutes', { n: Math.round(c.durationSeconds / 60) })
+                  : ''}
+                {c.verified ? t('customer360.verified') : ''}
               </li>
             ))}
           </ul>
           <details>
-            <summary>History — who changed what, and who saw the particulars</summary>
+            <summary>{t('customer360.history')}</summary>
             <History entity="customer" id={customer.id} />
           </details>
         </div>

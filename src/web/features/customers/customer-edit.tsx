@@ -3,6 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import type { ApiError } from '../../app/api.ts';
 import type { CustomerDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { term, t as translate, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
 
 /**
@@ -16,13 +17,15 @@ export function gateFor(role: string, contactId: string | undefined, verified: b
     particulars: backOffice || (!!contactId && verified),
     accounts: can(role, 'accounts.write') && (backOffice || (!!contactId && verified)),
     services: can(role, 'accounts.write') && !!contactId && verified,
-    text: backOffice
-      ? contactId && verified
-        ? 'Verified on this contact.'
-        : 'Your role may correct particulars without a verified contact; adding a service needs one.'
-      : contactId && verified
-        ? 'Verified on this contact: you may change particulars.'
-        : 'Changes need a contact on which this customer passed verification: verify them on the call, then open this view from the contact.',
+    text: translate(
+      backOffice
+        ? contactId && verified
+          ? 'customerEdit.gate.verified'
+          : 'customerEdit.gate.backOffice'
+        : contactId && verified
+          ? 'customerEdit.gate.mayChange'
+          : 'customerEdit.gate.needContact',
+    ),
   };
 }
 
@@ -38,6 +41,7 @@ export function EditParticulars({
   onSaved(c: CustomerDto): void;
   onCancel(): void;
 }) {
+  const t = useT();
   const [name, setName] = useState(customer.displayName);
   const [phone, setPhone] = useState(customer.masked ? '' : (customer.phones[0]?.number ?? ''));
   const [email, setEmail] = useState(customer.masked ? '' : (customer.emails[0] ?? ''));
@@ -63,32 +67,32 @@ export function EditParticulars({
   };
   return (
     <form className="card" aria-labelledby="edit-title" onSubmit={submit}>
-      <h2 id="edit-title">Correct particulars</h2>
+      <h2 id="edit-title">{t('customerEdit.title')}</h2>
       <div className="row">
-        <Field label="Full name" name="displayName" error={error}>
+        <Field label={t('customerEdit.fullName')} name="displayName" error={error}>
           <input id="edit-name" required value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label="Mobile" name="phones" error={error}>
+        <Field label={t('customerEdit.mobile')} name="phones" error={error}>
           <input id="edit-phone" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </Field>
-        <Field label="E-mail" name="emails" error={error}>
+        <Field label={t('customerEdit.email')} name="emails" error={error}>
           <input id="edit-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
-        <Field label="Address" name="address" error={error}>
+        <Field label={t('customerEdit.address')} name="address" error={error}>
           <input id="edit-address" value={address} onChange={(e) => setAddress(e.target.value)} />
         </Field>
       </div>
       {error && !error.problem.errors?.length && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error.message}
         </p>
       )}
       <p className="row">
         <button type="submit" disabled={busy} aria-busy={busy}>
-          Save
+          {t('customerEdit.save')}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t('customerEdit.cancel')}
         </button>
       </p>
     </form>
@@ -112,6 +116,7 @@ export function AddAccount({
   onSaved(): void;
   onCancel(): void;
 }) {
+  const t = useT();
   const [number, setNumber] = useState('');
   const [kind, setKind] = useState<(typeof SERVICE_KINDS)[number]>('mobile');
   const [serviceNumber, setServiceNumber] = useState('');
@@ -140,27 +145,27 @@ export function AddAccount({
       }, setError),
     );
   };
-  const title = accountId ? 'Add a service' : 'Add an account';
+  const title = t(accountId ? 'customerEdit.addService' : 'customerEdit.addAccount');
   return (
     <form className="card" aria-label={title} onSubmit={submit}>
       <h3>{title}</h3>
       <div className="row">
         {!accountId && (
-          <Field label="Account number" name="accountNumber" error={error}>
+          <Field label={t('customerEdit.accountNumber')} name="accountNumber" error={error}>
             <input id="account-number" required value={number} onChange={(e) => setNumber(e.target.value)} />
           </Field>
         )}
         <label>
-          Service
+          {t('customerEdit.service')}
           <select value={kind} onChange={(e) => setKind(e.target.value as (typeof SERVICE_KINDS)[number])}>
             {SERVICE_KINDS.map((k) => (
               <option key={k} value={k}>
-                {k}
+                {term('service', k)}
               </option>
             ))}
           </select>
         </label>
-        <Field label="Service number" name="number" error={error}>
+        <Field label={t('customerEdit.serviceNumber')} name="number" error={error}>
           <input
             id="service-number"
             required={!!accountId}
@@ -169,12 +174,12 @@ export function AddAccount({
           />
         </Field>
         <label>
-          Plan
+          {t('customerEdit.plan')}
           <input value={plan} onChange={(e) => setPlan(e.target.value)} />
         </label>
       </div>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error.problem.errors?.map((x) => `${x.field.split('/').pop()} ${x.message}`).join('; ') ||
             error.message}
         </p>
@@ -184,7 +189,7 @@ export function AddAccount({
           {title}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t('customerEdit.cancel')}
         </button>
       </p>
     </form>

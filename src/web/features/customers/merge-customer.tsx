@@ -4,7 +4,9 @@ import type { ApiError } from '../../app/api.ts';
 import { api } from '../../app/api.ts';
 import type { CaseDto, ContactDto, CustomerDto, Page } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
+import { date } from '../../ui/format.ts';
 import { FindCustomer } from '../contact/find-customer.tsx';
 
 type Side = { customer: CustomerDto; cases: number; contacts: number; more: boolean };
@@ -23,9 +25,6 @@ async function load(id: string): Promise<Side> {
   };
 }
 
-const count = (n: number, one: string, many: string, more: boolean) =>
-  `${n}${more ? '+' : ''} ${n === 1 && !more ? one : many}`;
-
 /**
  * "Merge with…": pick the other record, choose which one is kept, see what moves, confirm. The
  * server moves accounts, contacts, cases and follow-ups, adds the other's phones and e-mails,
@@ -40,6 +39,7 @@ export function MergeCustomer({
   onMerged(winnerId: string): void;
   onCancel(): void;
 }) {
+  const t = useT();
   const [otherId, setOtherId] = useState<string | null>(null);
   const [sides, setSides] = useState<{ self: Side; other: Side } | null>(null);
   const [keep, setKeep] = useState<'this' | 'other'>('this');
@@ -53,17 +53,17 @@ export function MergeCustomer({
   if (!otherId)
     return (
       <section className="card" aria-labelledby="merge-title">
-        <h2 id="merge-title">Merge {current.displayName} with…</h2>
-        <p className="hint">Find the other record of the same person.</p>
+        <h2 id="merge-title">{t('customerMerge.title', { name: current.displayName })}</h2>
+        <p className="hint">{t('customerMerge.findOther')}</p>
         <FindCustomer onPick={(id) => (id === current.id ? undefined : setOtherId(id))} />
         <p>
           <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
+            {t('customerMerge.cancel')}
           </button>
         </p>
       </section>
     );
-  if (!sides) return <p aria-busy="true">Loading the other record…</p>;
+  if (!sides) return <p aria-busy="true">{t('customerMerge.loading')}</p>;
   const winner = keep === 'this' ? sides.self : sides.other;
   const loser = keep === 'this' ? sides.other : sides.self;
   const newPhones = loser.customer.phones.filter(
@@ -82,9 +82,9 @@ export function MergeCustomer({
     );
   return (
     <section className="card merge" aria-labelledby="merge-title">
-      <h2 id="merge-title">Merge two records</h2>
+      <h2 id="merge-title">{t('customerMerge.twoRecords')}</h2>
       <fieldset>
-        <legend>Keep which record?</legend>
+        <legend>{t('customerMerge.keepWhich')}</legend>
         {(['this', 'other'] as const).map((k) => {
           const s = k === 'this' ? sides.self : sides.other;
           return (
@@ -96,35 +96,50 @@ export function MergeCustomer({
                 checked={keep === k}
                 onChange={() => setKeep(k)}
               />{' '}
-              {s.customer.displayName} (ID {s.customer.idNumber ?? '—'}, created{' '}
-              {new Date(s.customer.createdAt).toLocaleDateString()})
+              <span data-i18n-skip>{s.customer.displayName}</span>
+              {t('customerMerge.idCreated', {
+                id: s.customer.idNumber ?? '—',
+                date: date(s.customer.createdAt),
+              })}
             </label>
           );
         })}
       </fieldset>
-      <h3>What moves to {winner.customer.displayName}</h3>
+      <h3>{t('customerMerge.whatMoves', { name: winner.customer.displayName })}</h3>
       <ul id="merge-preview">
-        <li>{count(loser.customer.accounts.length, 'account', 'accounts', false)}</li>
-        <li>{count(loser.cases, 'case', 'cases', loser.more)}</li>
-        <li>{count(loser.contacts, 'contact', 'contacts', loser.more)}</li>
-        {newPhones.length > 0 && <li>phones {newPhones.map((p) => p.number).join(', ')}</li>}
-        {newEmails.length > 0 && <li>e-mails {newEmails.join(', ')}</li>}
+        <li>{t('customerMerge.accounts', { count: loser.customer.accounts.length })}</li>
+        <li>
+          {loser.more
+            ? t('customerMerge.casesMore', { count: loser.cases })
+            : t('customerMerge.cases', { count: loser.cases })}
+        </li>
+        <li>
+          {loser.more
+            ? t('customerMerge.contactsMore', { count: loser.contacts })
+            : t('customerMerge.contacts', { count: loser.contacts })}
+        </li>
+        {newPhones.length > 0 && (
+          <li>{t('customerMerge.phones', { list: newPhones.map((p) => p.number).join(', ') })}</li>
+        )}
+        {newEmails.length > 0 && <li>{t('customerMerge.emails', { list: newEmails.join(', ') })}</li>}
       </ul>
       <p className="hint">
-        {loser.customer.displayName}'s record is then marked merged and opens as {winner.customer.displayName}
-        's. This cannot be undone from the screen.
+        {t('customerMerge.thenMarked', {
+          loser: loser.customer.displayName,
+          winner: winner.customer.displayName,
+        })}
       </p>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" data-i18n-skip>
           {error.problem.errors?.map((x) => x.message).join('; ') || error.message}
         </p>
       )}
       <p className="row">
         <button id="merge-confirm" type="button" disabled={busy} aria-busy={busy} onClick={confirm}>
-          Merge into {winner.customer.displayName}
+          {t('customerMerge.into', { name: winner.customer.displayName })}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t('customerMerge.cancel')}
         </button>
       </p>
     </section>
