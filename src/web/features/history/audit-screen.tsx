@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
+import { term, useT } from '../../i18n/index.ts';
 import { Field } from '../../ui/field.tsx';
 import { AuditTable, actionLabel, usePages } from './history.tsx';
 
@@ -70,6 +71,7 @@ function query(f: Filters): string {
  * the change, filtered by record, person, action and time; 50 a page, newest first.
  */
 export function AuditScreen() {
+  const t = useT();
   const [form, setForm] = useState<Filters>(fromHash);
   const [url, setUrl] = useState(() => query(fromHash()));
   const [users, setUsers] = useState<UserDto[]>([]);
@@ -91,37 +93,37 @@ export function AuditScreen() {
   return (
     <div className="admin">
       <p>
-        <a href="#/admin">Administration</a>
+        <a href="#/admin">{t('audit.administration')}</a>
       </p>
-      <h1>Audit trail</h1>
+      <h1>{t('audit.title')}</h1>
       <section aria-labelledby="audit-filters-h">
-        <h2 id="audit-filters-h">Filters</h2>
-        <form className="audit-filters" aria-label="Audit filters" onSubmit={apply}>
-          <Field label="Record type" name="entityType" error={error}>
+        <h2 id="audit-filters-h">{t('audit.filters')}</h2>
+        <form className="audit-filters" aria-label={t('audit.filtersForm')} onSubmit={apply}>
+          <Field label={t('audit.recordType')} name="entityType" error={error}>
             <select value={form.entityType} onChange={set('entityType')}>
-              <option value="">Any</option>
-              {TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t.replace(/_/g, ' ')}
+              <option value="">{t('audit.any')}</option>
+              {TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {term('entityType', x)}
                 </option>
               ))}
             </select>
           </Field>
-          <Field label="Record id" name="entityId" error={error}>
+          <Field label={t('audit.recordId')} name="entityId" error={error}>
             <input value={form.entityId} onChange={set('entityId')} size={38} spellCheck={false} />
           </Field>
-          <Field label="Who" name="actorId" error={error}>
+          <Field label={t('audit.who')} name="actorId" error={error}>
             <select value={form.actorId} onChange={set('actorId')}>
-              <option value="">Anyone</option>
-              <option value="system">Automatic (no person)</option>
+              <option value="">{t('audit.anyone')}</option>
+              <option value="system">{t('audit.system')}</option>
               {users.map((u) => (
-                <option key={u.id} value={u.id}>
+                <option key={u.id} value={u.id} data-i18n-skip>
                   {u.displayName}
                 </option>
               ))}
             </select>
           </Field>
-          <Field label="Action" name="action" error={error}>
+          <Field label={t('audit.action')} name="action" error={error}>
             <input value={form.action} onChange={set('action')} list="audit-actions" spellCheck={false} />
           </Field>
           <datalist id="audit-actions">
@@ -131,33 +133,33 @@ export function AuditScreen() {
               </option>
             ))}
           </datalist>
-          <Field label="From" name="from" error={error}>
+          <Field label={t('audit.from')} name="from" error={error}>
             <input type="datetime-local" value={form.from} onChange={set('from')} />
           </Field>
-          <Field label="Until" name="to" error={error}>
+          <Field label={t('audit.until')} name="to" error={error}>
             <input type="datetime-local" value={form.to} onChange={set('to')} />
           </Field>
-          <button type="submit">Show</button>
+          <button type="submit">{t('audit.show')}</button>
           <button type="button" className="link" onClick={clear}>
-            Clear
+            {t('audit.clear')}
           </button>
         </form>
       </section>
       <section aria-labelledby="audit-results-h">
-        <h2 id="audit-results-h">Entries</h2>
+        <h2 id="audit-results-h">{t('audit.entries')}</h2>
         {error && !error.problem.errors?.length && (
-          <p className="error" role="alert">
+          <p className="error" role="alert" data-i18n-skip>
             {error.message}
           </p>
         )}
-        {!items.length && !loading && !error && <p className="muted">Nothing matches these filters.</p>}
-        {items.length > 0 && <AuditTable items={items} caption="Audit trail entries" showRecord />}
+        {!items.length && !loading && !error && <p className="muted">{t('audit.nothing')}</p>}
+        {items.length > 0 && <AuditTable items={items} caption={t('audit.caption')} showRecord />}
         <p aria-live="polite" className="muted">
-          {loading ? 'Loading…' : items.length ? `${items.length} shown` : ''}
+          {loading ? t('audit.loading') : items.length ? t('audit.shown', { n: items.length }) : ''}
         </p>
         {next && (
           <button type="button" onClick={more} disabled={loading}>
-            Show older
+            {t('audit.older')}
           </button>
         )}
       </section>

@@ -148,11 +148,20 @@ export function AuditTable({
 }
 
 function Record({ type, id }: { type: string; id: string }) {
-  // The record's kind is the server's code, shown as it is (data): the admin audit screen is not converted yet.
-  const short = `${type.replace(/_/g, ' ')} ${id.slice(-6)}`;
+  // The kind in words; the id is data (its tail shown, in full on hover).
+  const tail = (
+    <span data-i18n-skip title={id}>
+      {id.slice(-6)}
+    </span>
+  );
+  const short = (
+    <>
+      {term('entityType', type)} {tail}
+    </>
+  );
   if (type === 'case') return <a href={`#/cases/${id}`}>{short}</a>;
   if (type === 'customer') return <a href={`#/customers/${id}`}>{short}</a>;
-  return <span title={id}>{short}</span>;
+  return <span>{short}</span>;
 }
 
 /** Pages of 50 from one URL, newest first; "Show older" appends the next page. */
