@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import type { FieldErrorDto, ProblemDto } from './types.ts';
 
 let csrfToken = '';
@@ -25,7 +26,32 @@ export async function api<T>(
   /** Extra request headers, e.g. `If-Match` with the version of the record being changed. */
   opts: { headers?: Record<string, string>; keepalive?: boolean } = {},
 ): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
+  let res: Response;
+  try {
+    res = await request(method, path, body, opts);
+  } catch {
+    // No answer at all (offline, the server down): said in the reader's language, as a problem like the others.
+    throw new ApiError({ type: 'about:blank', title: t('api.unreachable'), status: 0, code: 'network' });
+  }
+  if (res.status === 204) return undefined as T;
+  const data = await res.json().catch(() => ({
+    // An answer that is not the API's (a proxy's error page): only its status is known.
+    type: 'about:blank',
+    title: t('api.noProblem', { status: res.status }),
+    status: res.status,
+    code: 'internal',
+  }));
+  if (!res.ok) throw new ApiError(data as ProblemDto);
+  return data as T;
+}
+
+function request(
+  method: string,
+  path: string,
+  body: unknown,
+  opts: { headers?: Record<string, string>; keepalive?: boolean },
+): Promise<Response> {
+  return fetch(`/api/v1${path}`, {
     method,
     credentials: 'same-origin',
     headers: {
@@ -37,10 +63,4 @@ export async function api<T>(
     // keepalive: the request outlives the page (a draft saved as the officer reloads or leaves).
     ...(opts.keepalive ? { keepalive: true } : {}),
   });
-  if (res.status === 204) return undefined as T;
-  const data = await res
-    .json()
-    .catch(() => ({ title: res.statusText, status: res.status, code: 'internal' }));
-  if (!res.ok) throw new ApiError(data as ProblemDto);
-  return data as T;
 }

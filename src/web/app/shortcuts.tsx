@@ -1,21 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
+import { useT } from '../i18n/index.ts';
 
-/** Alt+key: the element (by id) to click (buttons) or focus (fields). */
-export const SHORTCUTS: { keys: string; key: string; target: string; does: string }[] = [
-  { keys: 'Alt+A', key: 'a', target: 'answer-call', does: 'Answer a call' },
-  { keys: 'Alt+F', key: 'f', target: 'customer-search', does: 'Find the customer' },
-  { keys: 'Alt+E', key: 'e', target: 'enquiry', does: "Type the enquiry in the customer's words" },
-  { keys: 'Alt+S', key: 's', target: 'save-outcome', does: 'Save the outcome' },
-  { keys: 'Alt+N', key: 'n', target: 'end-contact', does: 'End the contact' },
-  { keys: 'Alt+Q', key: 'q', target: 'nav-queues', does: 'Go to the queues' },
-  { keys: 'Alt+C', key: 'c', target: 'nav-contact', does: 'Go to the contact screen' },
-];
+/** Alt+key: the element (by id) to click (buttons) or focus (fields); what it does is `shortcuts.does.<key>`. */
+export const SHORTCUTS = [
+  { key: 'a', target: 'answer-call' },
+  { key: 'f', target: 'customer-search' },
+  { key: 'e', target: 'enquiry' },
+  { key: 's', target: 'save-outcome' },
+  { key: 'n', target: 'end-contact' },
+  { key: 'q', target: 'nav-queues' },
+  { key: 'c', target: 'nav-contact' },
+] as const;
 
 const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /** Global keyboard shortcuts; `?` (outside a text field) shows them. */
 export function Shortcuts() {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -44,27 +46,27 @@ export function Shortcuts() {
   }, [open]);
   return (
     <dialog ref={dialog} aria-labelledby="shortcuts-title" onClose={() => setOpen(false)}>
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
       <table>
         <tbody>
           <tr>
             <th scope="row">
               <kbd>?</kbd>
             </th>
-            <td>Show this list</td>
+            <td>{t('shortcuts.showList')}</td>
           </tr>
           {SHORTCUTS.map((s) => (
-            <tr key={s.keys}>
+            <tr key={s.key}>
               <th scope="row">
-                <kbd>{s.keys}</kbd>
+                <kbd>{t('shortcuts.alt', { key: s.key.toUpperCase() })}</kbd>
               </th>
-              <td>{s.does}</td>
+              <td>{t(`shortcuts.does.${s.key}`)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <button type="button" onClick={() => setOpen(false)}>
-        Close
+        {t('shortcuts.close')}
       </button>
     </dialog>
   );

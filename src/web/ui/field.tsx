@@ -36,7 +36,7 @@ export function FieldMessage({
   const message = error?.fieldMessage(name);
   return message ? (
     <span className="error" role="alert">
-      {label} {message}
+      {label} <span data-i18n-skip>{message}</span>
     </span>
   ) : null;
 }
