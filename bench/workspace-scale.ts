@@ -20,7 +20,8 @@
  * with 16 clients. At 200k they are shown against the same numbers.
  *
  * Run: node bench/workspace-scale.ts --size 200k|1m --db sqlite|postgres|both [--quick] [--no-plans]
- * (`--quick`: fewer samples and shorter loads, for trying it out — not for reported figures).
+ * (`--quick`: fewer samples and shorter loads, for trying it out — not for reported figures;
+ * BENCH_PROFILE=<dir> writes a CPU profile of the app server there).
  * BENCH_STRICT=1 exits 1 when a target is missed.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -296,8 +297,11 @@ class Child {
   /** The one reply awaited at a time (the driver asks, then waits). */
   private waiting: { resolve: (m: ChildMsg) => void; reject: (e: Error) => void } | null = null;
   constructor(role: 'app' | 'baseline', dialect: Dialect, size: Size) {
+    const profile = role === 'app' ? process.env.BENCH_PROFILE : undefined;
     this.child = fork(fileURLToPath(import.meta.url), ['--serve', role, dialect, size], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // BENCH_PROFILE=<dir>: the app server runs under --cpu-prof and writes its profile there.
+      execArgv: profile ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] : process.execArgv,
     });
     this.child.on('message', (m: ChildMsg) => {
       const w = this.waiting;

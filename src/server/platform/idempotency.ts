@@ -28,6 +28,8 @@ interface Claim {
   reply: FastifyReply;
   /** Set once the key row has been written (by the first transaction or by onSend). */
   recorded: boolean;
+  /** What the transaction stored as the answer: onSend rewrites it only when the response differs. */
+  stored?: { status: number; body: string | null };
 }
 
 const current = new AsyncLocalStorage<Claim>();
@@ -103,18 +105,16 @@ export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unkno
   const claim = current.getStore();
   if (!claim || claim.recorded) return;
   claim.recorded = true;
+  const stored = {
+    status: successStatus(claim.reply),
+    body: result && typeof result === 'object' ? JSON.stringify(result) : null,
+  };
+  claim.stored = stored;
   try {
     await trx
       .insertInto('idempotency_keys')
       // The body is a fallback until onSend stores the serialized response (missing only if the process dies in between).
-      .values(
-        keyRow(
-          ctx,
-          claim,
-          successStatus(claim.reply),
-          result && typeof result === 'object' ? JSON.stringify(result) : null,
-        ),
-      )
+      .values(keyRow(ctx, claim, stored.status, stored.body))
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new IdempotentReplay(claim);
@@ -225,6 +225,8 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
     if (!claim || reply.getHeader('idempotent-replayed')) return payload;
     if (reply.statusCode >= 300 || typeof payload !== 'string') return payload;
     if (claim.recorded) {
+      // Most routes answer exactly the object they returned: then the row already holds the answer.
+      if (claim.stored?.status === reply.statusCode && claim.stored.body === payload) return payload;
       await ctx.store.db
         .updateTable('idempotency_keys')
         .set({ status: reply.statusCode, body: payload })

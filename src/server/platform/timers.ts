@@ -65,26 +65,30 @@ export class Timers {
   }
 
   async schedule(trx: Executor, t: TimerSpec): Promise<string> {
-    const id = newId();
-    await trx
-      .insertInto('timers')
-      .values({
-        id,
-        kind: t.kind,
-        due_at: t.dueAt,
-        state: 'pending',
-        case_id: t.caseId ?? null,
-        ref_id: t.refId ?? null,
-        rule_id: t.ruleId ?? null,
-        payload: JSON.stringify(t.payload ?? {}),
-        attempts: 0,
-        last_error: null,
-        fired_at: null,
-        fired_by: null,
-        created_at: nowIso(this.ctx),
-      })
-      .execute();
-    return id;
+    return (await this.scheduleMany(trx, [t]))[0]!;
+  }
+
+  /** Several timers in one statement (a new case's clocks schedule half a dozen at once). */
+  async scheduleMany(trx: Executor, specs: readonly TimerSpec[]): Promise<string[]> {
+    if (!specs.length) return [];
+    const at = nowIso(this.ctx);
+    const rows = specs.map((t) => ({
+      id: newId(),
+      kind: t.kind,
+      due_at: t.dueAt,
+      state: 'pending',
+      case_id: t.caseId ?? null,
+      ref_id: t.refId ?? null,
+      rule_id: t.ruleId ?? null,
+      payload: JSON.stringify(t.payload ?? {}),
+      attempts: 0,
+      last_error: null,
+      fired_at: null,
+      fired_by: null,
+      created_at: at,
+    }));
+    await trx.insertInto('timers').values(rows).execute();
+    return rows.map((r) => r.id);
   }
 
   /** Cancel the pending timers of one thing (a clock, an escalation, a commitment). */

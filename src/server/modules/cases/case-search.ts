@@ -116,7 +116,27 @@ export class CaseSearch {
   /** Reaction to `case.changed`: a new case, or its subject or enquiry changed. */
   async onCaseChanged(trx: Executor, before: CaseRow | null, after: CaseRow): Promise<void> {
     if (before && before.subject === after.subject && before.description === after.description) return;
+    if (!before) return this.indexNew(trx, after);
     await this.reindex(trx, after.id);
+  }
+
+  /**
+   * A case created in this transaction: no one else can see it yet, so it has no notes and no
+   * document, and its row is the one in hand — one insert (two on SQLite), not a locked re-read.
+   */
+  private async indexNew(trx: Executor, c: CaseRow): Promise<void> {
+    const subject = fold(c.subject).join(' ');
+    const body = fold(c.description ?? '').join(' ');
+    if (this.dialect === 'postgres') {
+      await sql`INSERT INTO case_search (case_id, tsv) VALUES (${c.id}, ${tsv(subject, body)})`.execute(trx);
+      return;
+    }
+    const { doc } = await trx
+      .insertInto('case_search')
+      .values({ case_id: c.id })
+      .returning('doc')
+      .executeTakeFirstOrThrow();
+    await sql`INSERT INTO case_fts (rowid, subject, body) VALUES (${doc}, ${subject}, ${body})`.execute(trx);
   }
 
   /**

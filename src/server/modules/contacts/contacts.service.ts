@@ -158,35 +158,65 @@ export class ContactsService {
     actor: Actor,
     policyRead?: VerificationPolicyDto,
   ): Promise<ContactDto> {
+    return (await this.presentMany(trx, [c], actor, policyRead))[0]!;
+  }
+
+  /** Several contacts as the actor sees them, in a fixed handful of queries whatever their number. */
+  private async presentMany(
+    trx: Executor,
+    rows: readonly ContactRow[],
+    actor: Actor,
+    policyRead?: VerificationPolicyDto,
+  ): Promise<ContactDto[]> {
+    if (!rows.length) return [];
     const policy = policyRead ?? (await this.policy(trx));
-    const verification = await this.verifications.state(trx, c, policy);
-    const mine = c.officer_id === actor.userId;
-    const cases = await trx
-      .selectFrom('contact_cases')
-      .select('case_id')
-      .where('contact_id', '=', c.id)
-      .orderBy('created_at')
-      .execute();
-    const draft =
-      mine && !c.ended_at
-        ? await trx
+    const ids = rows.map((c) => c.id);
+    const mineOpen = rows.filter((c) => c.officer_id === actor.userId && !c.ended_at).map((c) => c.id);
+    const [states, links, drafts] = await Promise.all([
+      this.verifications.states(trx, rows, policy),
+      trx
+        .selectFrom('contact_cases')
+        .select(['contact_id', 'case_id'])
+        .where('contact_id', 'in', ids)
+        .orderBy('created_at')
+        .execute(),
+      mineOpen.length
+        ? trx
             .selectFrom('contact_drafts')
-            .select('data')
-            .where('contact_id', '=', c.id)
-            .executeTakeFirst()
-        : undefined;
-    return presentContact(c, {
-      // "Verified" answers for the viewer: it unmasks only for the handler, while it lasts.
-      verified: mine && !!verification?.satisfiesPolicy && this.verifications.stillUnmasks(c, policy),
-      verification,
-      caseIds: cases.map((r) => r.case_id),
-      draft: draft ? parseJson<Record<string, unknown>>(draft.data, {}) : null,
-      masked: !seesContactDetails(actor),
+            .select(['contact_id', 'data'])
+            .where('contact_id', 'in', mineOpen)
+            .execute()
+        : [],
+    ]);
+    return rows.map((c) => {
+      const verification = states.get(c.id) ?? null;
+      const mine = c.officer_id === actor.userId;
+      const draft = drafts.find((d) => d.contact_id === c.id);
+      return presentContact(c, {
+        // "Verified" answers for the viewer: it unmasks only for the handler, while it lasts.
+        verified: mine && !!verification?.satisfiesPolicy && this.verifications.stillUnmasks(c, policy),
+        verification,
+        caseIds: links.filter((l) => l.contact_id === c.id).map((l) => l.case_id),
+        draft: draft ? parseJson<Record<string, unknown>>(draft.data, {}) : null,
+        masked: !seesContactDetails(actor),
+      });
     });
   }
 
   async get(actor: Actor, id: string): Promise<ContactDto> {
     return this.present(this.db, await this.getRow(this.db, id), actor);
+  }
+
+  /** Several contacts by id (a case's thread), in the order asked; unknown ids are left out. */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<ContactDto[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.presentMany(
+      this.db,
+      ids.flatMap((id) => byId.get(id) ?? []),
+      actor,
+    );
   }
 
   /** The caller's contact in progress (their latest open one), so a reload resumes it. */
@@ -516,9 +546,7 @@ export class ContactsService {
     }
     const rows = await query.execute();
     const page = rows.slice(0, q.limit);
-    const items = [];
-    const policy = await this.policy();
-    for (const r of page) items.push(await this.present(this.db, r, actor, policy));
+    const items = await this.presentMany(this.db, page, actor);
     return {
       items,
       nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.started_at, page.at(-1)!.id) : null,

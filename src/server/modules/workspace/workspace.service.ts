@@ -32,7 +32,7 @@ export class WorkspaceService {
     const customerId = c.customerId;
     const [customer, contacts, openCases, recent, commitments, draft, mergedFrom] = await Promise.all([
       customerId ? this.s.customers.summary(customerId) : null,
-      Promise.all(c.contactIds.map((cid) => this.s.contacts.get(actor, cid))),
+      this.s.contacts.getMany(actor, c.contactIds),
       customerId
         ? this.s.cases.list({
             customerId,
