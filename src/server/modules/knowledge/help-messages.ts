@@ -13,8 +13,12 @@ export const helpMessages = {
   search: 'Search',
   welcome: 'How can we help?',
   searchTitle: 'Search: {{q}}',
-  resultsFor: 'Results for “{{q}}”',
-  showingResultsFor: 'Showing results for {{terms}}.',
+  /** Around the words searched for (data). */
+  resultsBefore: 'Results for “',
+  resultsAfter: '”',
+  /** Around the corrected words (data). */
+  showingBefore: 'Showing results for ',
+  showingAfter: '.',
   noMatch: 'No article matches. Try other words, or contact us.',
   attachments: 'Attachments',
   notFoundTitle: 'Not found',

@@ -96,9 +96,7 @@ export function helpPages(app: App, kb: KnowledgeService) {
     }
     const { items, corrected } = await kb.find(q, { audience: 'public', limit: 20, prefix: false });
     const fixed = Object.keys(corrected).length
-      ? `<p>${fill(m.showingResultsFor, {
-          terms: `<strong data-i18n-skip>${esc(Object.entries(corrected).reduce((s, [a, b]) => s.replace(a, b), q.toLowerCase()))}</strong>`,
-        })}</p>`
+      ? `<p>${fill(m.showingBefore)}<strong data-i18n-skip>${esc(Object.entries(corrected).reduce((s, [a, b]) => s.replace(a, b), q.toLowerCase()))}</strong>${fill(m.showingAfter)}</p>`
       : '';
     const list = items.length
       ? `<ol>${items
@@ -112,7 +110,7 @@ export function helpPages(app: App, kb: KnowledgeService) {
       reply,
       l,
       m.searchTitle.replace('{{q}}', () => q),
-      `<h1>${fill(m.resultsFor, { q: `<span data-i18n-skip>${esc(q)}</span>` })}</h1>${fixed}${list}`,
+      `<h1>${fill(m.resultsBefore)}<span data-i18n-skip>${esc(q)}</span>${fill(m.resultsAfter)}</h1>${fixed}${list}`,
       q,
     );
   });

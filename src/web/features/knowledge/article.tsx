@@ -440,12 +440,13 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
       </div>
       <label>
         {t('kbEditor.body')}
-        <textarea rows={14} value={form.body} onChange={set('body')} />
+        <textarea data-i18n-skip rows={14} value={form.body} onChange={set('body')} />
       </label>
       <FieldMessage error={error} name="body" label={t('kbEditor.bodyField')} />
       <label>
         {t('kbEditor.answer')}
         <textarea
+          data-i18n-skip
           rows={3}
           value={form.answer}
           onChange={(e) => {

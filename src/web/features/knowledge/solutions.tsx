@@ -83,12 +83,12 @@ export function ProposeSolution() {
       <h2>{t('kbSolutions.proposeTitle')}</h2>
       <label>
         {t('kbSolutions.problem')}
-        <textarea rows={3} value={problem} onChange={(e) => setProblem(e.target.value)} />
+        <textarea data-i18n-skip rows={3} value={problem} onChange={(e) => setProblem(e.target.value)} />
       </label>
       <FieldMessage error={error} name="problem" label={t('kbSolutions.problemField')} />
       <label>
         {t('kbSolutions.solution')}
-        <textarea rows={6} value={solution} onChange={(e) => setSolution(e.target.value)} />
+        <textarea data-i18n-skip rows={6} value={solution} onChange={(e) => setSolution(e.target.value)} />
       </label>
       <FieldMessage error={error} name="solution" label={t('kbSolutions.solutionField')} />
       <button type="button" disabled={proposing.busy} aria-busy={proposing.busy} onClick={() => void save()}>
@@ -180,7 +180,12 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
           <>
             <label>
               {t('kbSolutions.comment')}
-              <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+              <textarea
+                data-i18n-skip
+                rows={2}
+                value={comment}
+                onChange={(e) => setComment(e.target.value)}
+              />
             </label>
             <button
               type="button"

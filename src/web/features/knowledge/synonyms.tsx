@@ -74,6 +74,7 @@ export function SynonymsEditor() {
       <label>
         {t('kbSynonyms.groups')}
         <textarea
+          data-i18n-skip
           rows={12}
           value={text}
           aria-describedby={hintId}

@@ -102,6 +102,7 @@ export function StepEditor({
       <label>
         {t('stepEditor.text', { n })}
         <textarea
+          data-i18n-skip
           ref={textRef}
           rows={3}
           value={step.text}

@@ -192,6 +192,7 @@ export function TemplatesAdmin() {
         )}
         <Field label={t('templatesAdmin.text')} name="body" error={error}>
           <textarea
+            data-i18n-skip
             ref={bodyRef}
             rows={6}
             value={form.body}
