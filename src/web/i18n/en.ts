@@ -193,6 +193,22 @@ export const en = {
       escalation_rule: { created: 'Added an escalation rule', updated: 'Changed an escalation rule' },
       template: { created: 'Added a template', updated: 'Changed a template' },
       script: { created: 'Added a call script', updated: 'Changed a call script' },
+      // Knowledge, solutions, disseminations and policy questions name the verb alone (the record says what).
+      create: 'Created',
+      update: 'Changed',
+      edit_draft: 'Edited the draft',
+      submit: 'Submitted for review',
+      publish: 'Published',
+      reject: 'Sent back',
+      archive: 'Archived',
+      attach: 'Attached to a case',
+      propose: 'Proposed a solution',
+      agreed: 'Solution agreed',
+      declined: 'Solution declined',
+      acknowledge: 'Acknowledged',
+      remind: 'Sent a reminder',
+      raise: 'Raised a policy question',
+      answer: 'Answered a policy question',
     },
     /** A kind of record in the audit trail (its `entityType`). */
     entityType: {

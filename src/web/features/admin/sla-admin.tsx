@@ -209,6 +209,7 @@ function SettingsForm({ onSaved }: { onSaved(text: string): void }) {
         {(p) => (
           <textarea
             {...p}
+            data-i18n-skip
             rows={6}
             value={s.progressUpdateTemplate}
             onChange={(e) => setS({ ...s, progressUpdateTemplate: e.target.value })}

@@ -127,6 +127,7 @@ export function SlaPreview({ categories }: { categories: Category[] }) {
   );
 }
 
+// Instants are Intl's, with the weekday, in the calendar's zone: marked as data, not catalogue words.
 function PreviewResult({ r }: { r: PolicyPreviewDto }) {
   const t = useT();
   const zone = r.calendar?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -169,9 +170,11 @@ function PreviewResult({ r }: { r: PolicyPreviewDto }) {
               <tr key={c.kind} data-clock={c.kind}>
                 <th scope="row">{clockLabel(c.kind)}</th>
                 <td>{minutesInWords(c.targetMinutes)}</td>
-                <td>{c.warnAt ? atInZone(c.warnAt, zone) : '—'}</td>
+                <td>{c.warnAt ? <span data-i18n-skip>{atInZone(c.warnAt, zone)}</span> : '—'}</td>
                 <td>
-                  <time dateTime={c.dueAt}>{atInZone(c.dueAt, zone)}</time>
+                  <time dateTime={c.dueAt} data-i18n-skip>
+                    {atInZone(c.dueAt, zone)}
+                  </time>
                 </td>
               </tr>
             ))}
@@ -195,7 +198,7 @@ function PreviewResult({ r }: { r: PolicyPreviewDto }) {
                 <a href={`#/admin/sla/rules/${x.id}`} data-i18n-skip>
                   {x.name}
                 </a>{' '}
-                — {atInZone(x.at, zone)}
+                — <span data-i18n-skip>{atInZone(x.at, zone)}</span>
               </li>
             ))}
           </ul>
