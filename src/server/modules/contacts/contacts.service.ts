@@ -207,16 +207,30 @@ export class ContactsService {
     return this.present(this.db, await this.getRow(this.db, id), actor);
   }
 
-  /** Several contacts by id (a case's thread), in the order asked; unknown ids are left out. */
-  async getMany(actor: Actor, ids: readonly string[]): Promise<ContactDto[]> {
-    if (!ids.length) return [];
-    const rows = await this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return this.presentMany(
-      this.db,
-      ids.flatMap((id) => byId.get(id) ?? []),
-      actor,
-    );
+  /**
+   * A case's contacts (in the order asked) and its customer's most recent ones, presented together:
+   * they overlap, and each contact is presented once.
+   */
+  async forCase(actor: Actor, ids: readonly string[], customerId: string | null, recentLimit: number) {
+    const [own, recent] = await Promise.all([
+      ids.length ? this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute() : [],
+      customerId
+        ? this.db
+            .selectFrom('contacts')
+            .selectAll()
+            .where('customer_id', '=', customerId)
+            .orderBy('started_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(recentLimit)
+            .execute()
+        : [],
+    ]);
+    const rows = new Map([...own, ...recent].map((r) => [r.id, r]));
+    const shown = new Map((await this.presentMany(this.db, [...rows.values()], actor)).map((c) => [c.id, c]));
+    return {
+      contacts: ids.flatMap((id) => shown.get(id) ?? []),
+      recent: recent.map((r) => shown.get(r.id)!),
+    };
   }
 
   /** The caller's contact in progress (their latest open one), so a reload resumes it. */

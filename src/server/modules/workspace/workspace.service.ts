@@ -30,9 +30,9 @@ export class WorkspaceService {
   async forCase(actor: Actor, id: string): Promise<CaseWorkspaceDto> {
     const c = await this.s.cases.get(id);
     const customerId = c.customerId;
-    const [customer, contacts, openCases, recent, commitments, draft, mergedFrom] = await Promise.all([
+    const [customer, seen, openCases, commitments, draft, mergedFrom] = await Promise.all([
       customerId ? this.s.customers.summary(customerId) : null,
-      this.s.contacts.getMany(actor, c.contactIds),
+      this.s.contacts.forCase(actor, c.contactIds, customerId, 5),
       customerId
         ? this.s.cases.list({
             customerId,
@@ -41,7 +41,6 @@ export class WorkspaceService {
             limit: 11,
           })
         : null,
-      customerId ? this.s.contacts.list(actor, { customerId, limit: 5 }) : null,
       this.s.commitments.list(actor, { caseId: id, state: 'all' }),
       this.s.caseDrafts.get(actor.userId, id),
       this.s.cases.mergedInto(id),
@@ -51,7 +50,7 @@ export class WorkspaceService {
     return {
       case: c,
       customer,
-      contacts: contacts.map(lite),
+      contacts: seen.contacts.map(lite),
       openCases: (openCases?.items ?? [])
         .filter((o) => o.id !== id)
         .slice(0, 10)
@@ -63,7 +62,7 @@ export class WorkspaceService {
           priority: o.priority,
           updatedAt: o.updatedAt,
         })),
-      recentContacts: (recent?.items ?? []).map(lite),
+      recentContacts: seen.recent.map(lite),
       commitments,
       draft,
       mergedFrom,
