@@ -85,6 +85,11 @@ describe('pseudo-locale en-XA: administration, audit and customers skip no strin
     await page.locator('.sla-admin form table.hours').waitFor();
     await assertAllTranslated(page, 'div.sla-admin', { allow });
     await sla('calendars/new', '.sla-admin form table.hours');
+    // A refused save: the form's problem and each field's label are words; the server's reasons are data.
+    await page.locator('.sla-admin form input').first().fill('');
+    await page.locator('.sla-admin form button[type="submit"]').click();
+    await page.locator('#sla-form-problem').waitFor();
+    await assertAllTranslated(page, 'div.sla-admin', { allow });
     await sla('policies', '.sla-list li');
     await page.locator('.sla-list li a').first().click();
     await page.locator('.sla-admin form fieldset.conditions').waitFor();
@@ -103,6 +108,11 @@ describe('pseudo-locale en-XA: administration, audit and customers skip no strin
     await page.locator('.preview-result ol.considered li').first().waitFor();
     await assertAllTranslated(page, 'div.sla-admin', { allow });
     await page.screenshot({ path: `${SHOTS}/pseudo-sla-preview.png` });
+
+    // A record's history on its own page.
+    await page.goto(`${desktop.url}/#/admin/history/customer/${customerId}`);
+    await page.locator('table.history tbody tr').first().waitFor();
+    await assertAllTranslated(page, 'div.admin', { allow });
     await page.close();
   });
 
