@@ -103,6 +103,23 @@ for (const dialect of await dialects()) {
       );
     });
 
+    test('more namesakes than a page holds: the page is all namesakes and says more match', async () => {
+      const officer = { userId: t.users.officer.id, role: 'officer', via: 'token' } as const;
+      const name = 'Dinesh Quorvan Chandran';
+      for (let k = 0; k < 12; k++) await t.services.customers.create(officer, { displayName: name });
+      const page = await t.services.customers.searchPage(officer, name, 10);
+      assert.equal(page.items.length, 10);
+      assert.ok(page.items.every((h) => h.displayName === name));
+      assert.equal(page.more, true);
+      const all = await t.services.customers.searchPage(officer, name, 20);
+      assert.equal(all.items.length, 12);
+      assert.equal(all.more, false);
+      const api = await t.call('officer', 'GET', `/api/v1/customers?q=${encodeURIComponent(name)}&limit=10`);
+      assert.equal(api.statusCode, 200, api.body);
+      assert.equal(api.data.items.length, 10);
+      assert.equal(api.data.more, true);
+    });
+
     test('a word nobody has finds nobody', async () => {
       assert.deepEqual(await search('Fernandez Quixotic'), []);
     });

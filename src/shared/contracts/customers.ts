@@ -181,6 +181,18 @@ export const CustomerSearchHit = Type.Object({
   matchedOn: Nullable(StringEnum(MATCH_KINDS)),
   score: Nullable(Type.Number()),
 });
+/** GET /customers: a page of the list, or a search's best matches with whether more match. */
+export const CustomerSearchPage = Type.Object({
+  items: Type.Array(CustomerSearchHit),
+  nextCursor: Nullable(Type.String()),
+  more: Type.Optional(
+    Type.Boolean({
+      description:
+        'A search only: more customers match than the page holds (narrow it by ID, phone, account or e-mail).',
+    }),
+  ),
+});
+
 export const CustomerListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

@@ -45,9 +45,16 @@ export const Colleague = Type.Object({
 });
 export type ColleagueDto = Static<typeof Colleague>;
 
+/**
+ * A case as a queue line shows it: everything but the long texts (the enquiry runs to 5,000
+ * characters and was most of a page's bytes; the line shows the subject, the workspace the rest).
+ */
+export const QueueCase = Type.Omit(Case, ['description', 'resolutionSummary']);
+export type QueueCaseDto = Static<typeof QueueCase>;
+
 /** A queue page: the cases, and the names of their customers (for a role that may read customers). */
 export const QueuePage = Type.Object({
-  items: Type.Array(Case),
+  items: Type.Array(QueueCase),
   nextCursor: Nullable(Type.String()),
   customerNames: Type.Record(Type.String(), Type.String()),
 });

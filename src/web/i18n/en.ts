@@ -861,6 +861,7 @@ export const en = {
       matches: 'Matching customers',
       id: 'ID {{id}}',
       matchedOn: ' matched on {{what}}',
+      more: 'More customers match than are shown: add an ID number, phone, account or e-mail to narrow it.',
     },
   },
 } as const;

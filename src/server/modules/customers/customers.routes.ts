@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { IdParams, Page, Uuid } from '../../../shared/contracts/common.ts';
+import { IdParams, Uuid } from '../../../shared/contracts/common.ts';
 import {
   Account,
   AccountCreate,
@@ -12,7 +12,7 @@ import {
   CustomerMerge,
   CustomerMergeResult,
   CustomerPatch,
-  CustomerSearchHit,
+  CustomerSearchPage,
   DuplicateCheck,
   DuplicateCheckResult,
 } from '../../../shared/contracts/customers.ts';
@@ -30,13 +30,13 @@ export function customersRoutes(app: App, s: { customers: CustomersService }) {
         description:
           'With `q`: one search box over name (word prefixes), ID number, mobile or line number (any format), e-mail and account number, best match first. Without: newest first, paginated.',
         querystring: CustomerListQuery,
-        response: { 200: Page(CustomerSearchHit) },
+        response: { 200: CustomerSearchPage },
       },
     },
     async (req) => {
       const limit = req.query.limit ?? 20;
       if (req.query.q)
-        return { items: await s.customers.search(actorOf(req), req.query.q, limit), nextCursor: null };
+        return { ...(await s.customers.searchPage(actorOf(req), req.query.q, limit)), nextCursor: null };
       return s.customers.list(actorOf(req), limit, req.query.cursor);
     },
   );

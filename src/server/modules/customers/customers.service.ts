@@ -392,6 +392,16 @@ export class CustomersService {
   }
 
   async search(actor: Actor, q: string, limit: number): Promise<Hit[]> {
+    return (await this.searchPage(actor, q, limit)).items;
+  }
+
+  /**
+   * The best `limit` matches, and whether more match than that (twelve customers named Dinesh
+   * Chandran among 250,000: the page holds ten, and the officer is told to narrow it by an ID, a
+   * phone, an account or an e-mail rather than left to think the other two do not exist). Only the
+   * customers shown count as seen in the audit trail.
+   */
+  async searchPage(actor: Actor, q: string, limit: number): Promise<{ items: Hit[]; more: boolean }> {
     const trimmed = q.trim();
     const scores = new Map<string, { score: number; matchedOn: Hit['matchedOn'] }>();
     const bump = (id: string, score: number, matchedOn: Hit['matchedOn']) => {
@@ -415,7 +425,7 @@ export class CustomersService {
       for (const id of await this.searchNames(tokens, normalizeName(trimmed))) bump(id, 50, 'name');
     }
 
-    if (!scores.size) return [];
+    if (!scores.size) return { items: [], more: false };
     const ids = [...scores.keys()];
     const customers = await this.db
       .selectFrom('customers')
@@ -445,14 +455,14 @@ export class CustomersService {
         }
         return presentHit(c, unmasked, s.matchedOn, score);
       })
-      .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName))
-      .slice(0, limit);
+      .sort((a, b) => b.score! - a.score! || a.displayName.localeCompare(b.displayName));
+    const shown = hits.slice(0, limit);
     if (unmasked)
       await this.auditListed(
         actor,
-        hits.map((h) => h.id),
+        shown.map((h) => h.id),
       );
-    return hits;
+    return { items: shown, more: hits.length > limit || ids.length > customers.length };
   }
 
   /** A list that shows ID numbers and phones unmasked (a role that sees particulars) is a view of each. */

@@ -39,8 +39,10 @@ export class SearchService {
             limit,
           )
         : null,
+      want('customers') && can(role, 'customers.read')
+        ? this.customers.searchPage(actor, q.q, limit)
+        : { items: [], more: false },
       // One more than shown: whether there are more is then known, not guessed.
-      want('customers') && can(role, 'customers.read') ? this.customers.search(actor, q.q, limit + 1) : [],
       want('articles') && can(role, 'kb.read')
         ? this.knowledge.find(q.q, { audience: 'internal', limit: limit + 1, prefix: false })
         : { items: [] },
@@ -58,7 +60,7 @@ export class SearchService {
             order: cases.order,
           }
         : { items: [], total: 0, exact: true, more: false, window: null, order: 'relevance' },
-      customers: { items: customers.slice(0, limit), more: customers.length > limit },
+      customers,
       articles: { items: articles.items.slice(0, limit), more: articles.items.length > limit },
     };
   }

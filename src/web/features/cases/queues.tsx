@@ -7,12 +7,13 @@ import {
   CRITICALITIES,
   PRIORITIES,
 } from '../../../shared/contracts/cases.ts';
+import type { QueueCaseDto } from '../../../shared/contracts/workspace.ts';
 import { can } from '../../../shared/permissions.ts';
 import { CASE_TYPES } from '../../../shared/vocabulary.ts';
 import { ApiError, api } from '../../app/api.ts';
 import { useInvalidation, useLive } from '../../app/live.tsx';
 import { go } from '../../app/router.ts';
-import type { CaseDto, UserDto } from '../../app/types.ts';
+import type { UserDto } from '../../app/types.ts';
 import { nameOf, useColleagues, useTeams } from '../../app/use-directory.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, term, useT } from '../../i18n/index.ts';
@@ -31,7 +32,7 @@ type Counts = {
   dueSoon: number;
   breached: number;
 };
-type Row = CaseDto & { gone?: boolean };
+type Row = QueueCaseDto & { gone?: boolean };
 type Result = { ok: boolean; message?: string };
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
 
@@ -106,7 +107,7 @@ export function Queues({ user }: { user: UserDto }) {
   const fetchTop = useCallback(
     async (n: number) => {
       const r = await api<{
-        items: CaseDto[];
+        items: QueueCaseDto[];
         nextCursor: string | null;
         customerNames: Record<string, string>;
       }>('GET', `/queue?${key}&limit=${Math.min(200, Math.max(50, n))}`);
@@ -200,7 +201,7 @@ export function Queues({ user }: { user: UserDto }) {
   const more = async () => {
     if (!next) return;
     const r = await api<{
-      items: CaseDto[];
+      items: QueueCaseDto[];
       nextCursor: string | null;
       customerNames: Record<string, string>;
     }>('GET', `/queue?${key}&limit=50&cursor=${next}`);

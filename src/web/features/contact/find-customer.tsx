@@ -8,10 +8,16 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
   const t = useT();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<HitDto[] | null>(null);
+  const [more, setMore] = useState(false);
   const search = async (e: FormEvent) => {
     e.preventDefault();
     if (!q.trim()) return;
-    setHits((await api<Page<HitDto>>('GET', `/customers?q=${encodeURIComponent(q.trim())}&limit=10`)).items);
+    const page = await api<Page<HitDto> & { more?: boolean }>(
+      'GET',
+      `/customers?q=${encodeURIComponent(q.trim())}&limit=10`,
+    );
+    setHits(page.items);
+    setMore(page.more === true);
   };
   return (
     <div>
@@ -50,6 +56,7 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
           ))}
         </ul>
       )}
+      {hits && more && <p className="muted">{t('contact.find.more')}</p>}
     </div>
   );
 }
