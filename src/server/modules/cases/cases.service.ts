@@ -905,8 +905,11 @@ export class CasesService {
     return { results };
   }
 
-  /** A page of cases in one order, after a cursor: see case-list.ts for why it stays flat with volume. */
-  async list(q: CaseListQueryDto & { limit: number }) {
+  /**
+   * A page of cases in one order, after a cursor: see case-list.ts for why it stays flat with volume.
+   * `lines`: without the long texts (a queue's lines), which come back null.
+   */
+  async list(q: CaseListQueryDto & { limit: number }, opts: { lines?: boolean } = {}) {
     const now = nowIso(this.ctx);
     const { sort = 'newest', cursor, limit, status, ...filters } = q;
     const page = await listPage(
@@ -916,6 +919,7 @@ export class CasesService {
       cursor,
       limit,
       now,
+      opts.lines,
     );
     return { items: page.rows.map((r) => presentCase(r, now)), nextCursor: page.nextCursor };
   }

@@ -34,12 +34,15 @@ export class WorkspaceService {
       customerId ? this.s.customers.summary(customerId) : null,
       this.s.contacts.forCase(actor, c.contactIds, customerId, 5),
       customerId
-        ? this.s.cases.list({
-            customerId,
-            status: OPEN_STATUSES.join(','),
-            sort: 'updated',
-            limit: 11,
-          })
+        ? this.s.cases.list(
+            {
+              customerId,
+              status: OPEN_STATUSES.join(','),
+              sort: 'updated',
+              limit: 11,
+            },
+            { lines: true },
+          )
         : null,
       this.s.commitments.list(actor, { caseId: id, state: 'all' }),
       this.s.caseDrafts.get(actor.userId, id),
@@ -71,7 +74,7 @@ export class WorkspaceService {
 
   /** A queue page with its customers' names: one request per page, whatever the page holds. */
   async queue(actor: Actor, q: CaseListQueryDto & { limit: number }) {
-    const page = await this.s.cases.list(q);
+    const page = await this.s.cases.list(q, { lines: true });
     const ids = page.items.flatMap((c) => (c.customerId ? [c.customerId] : []));
     const customerNames = can(actor.role, 'customers.read') ? await this.s.customers.names(ids) : {};
     const items = can(actor.role, 'cases.write')
