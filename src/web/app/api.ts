@@ -19,28 +19,50 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * How long the desktop waits for an answer. The server gives up on a statement after 15 s and on
+ * the database after 17 s, so an answer later than this is not coming: say so rather than spin.
+ */
+export const API_TIMEOUT_MS = 30_000;
+
+const timedOut = () =>
+  new ApiError({
+    type: 'about:blank',
+    title: t('api.timeout', { seconds: Math.round(API_TIMEOUT_MS / 1000) }),
+    status: 0,
+    code: 'timeout',
+  });
+
 export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   /** Extra request headers, e.g. `If-Match` with the version of the record being changed. */
-  opts: { headers?: Record<string, string>; keepalive?: boolean } = {},
+  opts: { headers?: Record<string, string>; keepalive?: boolean; timeoutMs?: number } = {},
 ): Promise<T> {
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? API_TIMEOUT_MS);
   let res: Response;
   try {
-    res = await request(method, path, body, opts);
+    res = await request(method, path, body, opts, signal);
   } catch {
+    if (signal.aborted) throw timedOut();
     // No answer at all (offline, the server down): said in the reader's language, as a problem like the others.
     throw new ApiError({ type: 'about:blank', title: t('api.unreachable'), status: 0, code: 'network' });
   }
   if (res.status === 204) return undefined as T;
-  const data = await res.json().catch(() => ({
+  let data: unknown;
+  try {
+    data = await res.json();
+  } catch {
+    if (signal.aborted) throw timedOut();
     // An answer that is not the API's (a proxy's error page): only its status is known.
-    type: 'about:blank',
-    title: t('api.noProblem', { status: res.status }),
-    status: res.status,
-    code: 'internal',
-  }));
+    throw new ApiError({
+      type: 'about:blank',
+      title: t('api.noProblem', { status: res.status }),
+      status: res.status,
+      code: 'internal',
+    });
+  }
   if (!res.ok) throw new ApiError(data as ProblemDto);
   return data as T;
 }
@@ -50,9 +72,11 @@ function request(
   path: string,
   body: unknown,
   opts: { headers?: Record<string, string>; keepalive?: boolean },
+  signal: AbortSignal,
 ): Promise<Response> {
   return fetch(`/api/v1${path}`, {
     method,
+    signal,
     credentials: 'same-origin',
     headers: {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),

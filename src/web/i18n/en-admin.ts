@@ -395,6 +395,8 @@ export const enAdmin = {
   api: {
     unreachable: 'Could not reach the server',
     noProblem: 'The server answered {{status}} without saying why',
+    timeout:
+      'The server did not answer within {{seconds}} s: check whether the change was made before trying again',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',
