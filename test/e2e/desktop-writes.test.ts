@@ -129,7 +129,8 @@ describe('repeatable writes and live queues in Chromium', { skip: !haveChromium 
     await page.getByRole('button', { name: 'Add note', exact: true }).click();
     await page
       .getByRole('alert')
-      .filter({ hasText: /fetch|network/i })
+      // No answer: the desktop's own words for it (api.unreachable), not the browser's "Failed to fetch".
+      .filter({ hasText: /Could not reach the server/ })
       .waitFor();
     assert.equal(await count('case_notes', c.id), 1, 'the lost request was saved');
     // The text is still there; the officer tries again.

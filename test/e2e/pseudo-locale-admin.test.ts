@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated } from '../helpers/pseudo.ts';
+import { assertAllTranslated, namesOnScreen } from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready, the second half of the desktop: under the pseudo-locale `en-XA`
@@ -24,18 +24,7 @@ describe('pseudo-locale en-XA: administration, audit and customers skip no strin
   before(async () => {
     desktop = await startDesktop({ customers: 6 });
     const db = desktop.ctx.store.db;
-    // The data on these screens: people, customers, teams, departments, categories, calendars, policies, rules.
-    const names = await Promise.all([
-      db.selectFrom('users').select('display_name as n').execute(),
-      db.selectFrom('customers').select('display_name as n').execute(),
-      db.selectFrom('teams').select('name as n').execute(),
-      db.selectFrom('departments').select('name as n').execute(),
-      db.selectFrom('case_categories').select('name as n').execute(),
-      db.selectFrom('business_calendars').select('name as n').execute(),
-      db.selectFrom('sla_policies').select('name as n').execute(),
-      db.selectFrom('escalation_rules').select('name as n').execute(),
-    ]);
-    allow = names.flat().map((r) => r.n);
+    allow = await namesOnScreen(db);
     const customers = await db
       .selectFrom('customers')
       .select(['id', 'display_name'])

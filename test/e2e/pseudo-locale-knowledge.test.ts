@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { Actor } from '../../src/server/platform/audit.ts';
 import { haveChromium } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated, untranslated } from '../helpers/pseudo.ts';
+import { assertAllTranslated, demoActors, namesOnScreen, untranslated } from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready, for the knowledge base, the templates & scripts editors and the
@@ -22,16 +21,8 @@ describe('pseudo-locale en-XA: knowledge, scripts and help pages', { skip: !have
   before(async () => {
     desktop = await startDesktop({ customers: 2 });
     const db = desktop.ctx.store.db;
-    const names = await Promise.all([
-      db.selectFrom('users').select('display_name as n').execute(),
-      db.selectFrom('teams').select('name as n').execute(),
-    ]);
-    allow = names.flat().map((r) => r.n);
-    const users = await db.selectFrom('users').select(['id', 'username', 'role']).execute();
-    const actor = (username: string): Actor => {
-      const u = users.find((x) => x.username === username)!;
-      return { userId: u.id, role: u.role as Actor['role'], via: 'session' };
-    };
+    allow = await namesOnScreen(db);
+    const actor = await demoActors(db);
     const s = desktop.services;
     // An article published (v1), then a second version in review with a changed kind, a review
     // date and a file waiting for approval: the view shows the draft, the versions and their diff.

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { Actor } from '../../src/server/platform/audit.ts';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated, untranslated } from '../helpers/pseudo.ts';
+import { assertAllTranslated, demoActors, namesOnScreen, untranslated } from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready: under the pseudo-locale `en-XA` every string of the converted
@@ -22,21 +21,8 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
   before(async () => {
     desktop = await startDesktop({ customers: 6 });
     const db = desktop.ctx.store.db;
-    // The data on these screens: people, customers, teams, departments, categories, policies.
-    const names = await Promise.all([
-      db.selectFrom('users').select('display_name as n').execute(),
-      db.selectFrom('customers').select('display_name as n').execute(),
-      db.selectFrom('teams').select('name as n').execute(),
-      db.selectFrom('departments').select('name as n').execute(),
-      db.selectFrom('case_categories').select('name as n').execute(),
-      db.selectFrom('sla_policies').select('name as n').execute(),
-    ]);
-    allow = names.flat().map((r) => r.n);
-    const users = await db.selectFrom('users').select(['id', 'username', 'role']).execute();
-    const actor = (username: string): Actor => {
-      const u = users.find((x) => x.username === username)!;
-      return { userId: u.id, role: u.role as Actor['role'], via: 'session' };
-    };
+    allow = await namesOnScreen(db);
+    const actor = await demoActors(db);
     const customer = await db
       .selectFrom('customers')
       .select('id')

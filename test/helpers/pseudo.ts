@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import type { Actor } from '../../src/server/platform/audit.ts';
+import type { Executor } from '../../src/server/platform/db/index.ts';
 
 /**
  * Under the pseudo-locale `en-XA` (src/web/i18n/pseudo.ts) every catalogue string shows inside
@@ -94,4 +96,32 @@ export async function assertAllTranslated(page: Page, root: string, opts: Pseudo
     [],
     `strings outside the catalogue in ${root}:\n${bad.map((b) => `  ${b.where}: ${JSON.stringify(b.text)}`).join('\n')}`,
   );
+}
+
+/**
+ * The names the seeded centre shows as data on its screens (people, customers, teams, departments,
+ * categories, calendars, policies, rules): allowed through `assertAllTranslated` as they are.
+ */
+export async function namesOnScreen(db: Executor): Promise<string[]> {
+  const names = await Promise.all([
+    db.selectFrom('users').select('display_name as n').execute(),
+    db.selectFrom('customers').select('display_name as n').execute(),
+    db.selectFrom('teams').select('name as n').execute(),
+    db.selectFrom('departments').select('name as n').execute(),
+    db.selectFrom('case_categories').select('name as n').execute(),
+    db.selectFrom('business_calendars').select('name as n').execute(),
+    db.selectFrom('sla_policies').select('name as n').execute(),
+    db.selectFrom('escalation_rules').select('name as n').execute(),
+  ]);
+  return names.flat().map((r) => r.n);
+}
+
+/** The seeded centre's people as actors by username, to set up what a screen shows through the services. */
+export async function demoActors(db: Executor): Promise<(username: string) => Actor> {
+  const users = await db.selectFrom('users').select(['id', 'username', 'role']).execute();
+  return (username) => {
+    const u = users.find((x) => x.username === username);
+    if (!u) throw new Error(`no demo user ${username}`);
+    return { userId: u.id, role: u.role as Actor['role'], via: 'session' };
+  };
 }
