@@ -262,4 +262,44 @@ describe('case workspace and queues in Chromium', { skip: !haveChromium }, () =>
     assert.equal(await page.getByTestId('case-status').innerText(), 'closed');
     await page.close();
   });
+
+  test('a duplicate logged on a second record of the same person is merged by the reference of the case kept', async () => {
+    const s = desktop.services;
+    const logged = async (displayName: string, subject: string) => {
+      const customer = await s.customers.create(actors.olivia!, { displayName });
+      const contact = await s.contacts.create(actors.olivia!, {
+        channel: 'phone',
+        direction: 'inbound',
+        customerId: customer.id,
+      });
+      const c = await s.cases.create(actors.olivia!, { contactId: contact.id, type: 'complaint', subject });
+      await s.contacts.update(actors.olivia!, contact.id, { end: true });
+      return c;
+    };
+    const kept = await logged('Harith Bin Osman', 'Router keeps rebooting');
+    const dup = await logged('Harith Osman', 'Router reboots every hour');
+    const page = await desktop.signIn('olivia');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${desktop.url}/#/cases/${dup.id}`);
+    await page.getByTestId('case-status').waitFor();
+    await page.locator('summary', { hasText: 'Merge as a duplicate' }).click();
+    // Nothing else open on this record: the reference is the way in.
+    assert.equal(await page.getByLabel('Keep this case instead').count(), 0);
+    const reference = page.getByLabel('Reference of the case to keep');
+    await reference.fill('CS-999999');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'No other case has the reference' }).waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Merge into it' }).isDisabled());
+    await reference.fill(kept.reference);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    const found = page.getByTestId('merge-found');
+    await found.waitFor();
+    assert.match(await found.innerText(), new RegExp(`${kept.reference} Router keeps rebooting`));
+    assert.match(await found.innerText(), /another customer record/);
+    await assertAccessible(page, 'merge by reference');
+    await page.getByRole('button', { name: 'Merge into it' }).click();
+    await page.getByTestId('merged-from').getByRole('link', { name: dup.reference }).waitFor();
+    assert.match(page.url(), new RegExp(`#/cases/${kept.id}$`));
+    await page.close();
+  });
 });

@@ -441,6 +441,11 @@ export const en = {
       explain:
         'This case closes as merged; its notes, contacts, referrals, timeline and follow-ups move to the case kept.',
       button: 'Merge into it',
+      orReference: 'Or the reference of the case to keep',
+      reference: 'Reference of the case to keep',
+      find: 'Find',
+      noSuch: 'No other case has the reference “{{ref}}”.',
+      otherCustomer: 'It is on another customer record: check it is the same person before merging.',
     },
   },
   thread: {

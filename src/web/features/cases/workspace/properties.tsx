@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { CRITICALITIES, PRIORITIES } from '../../../../shared/contracts/cases.ts';
+import type { SearchResultDto } from '../../../../shared/contracts/search.ts';
 import { CASE_TYPES } from '../../../../shared/vocabulary.ts';
-import { ApiError } from '../../../app/api.ts';
+import { ApiError, api } from '../../../app/api.ts';
 import { go } from '../../../app/router.ts';
+import type { CaseDto } from '../../../app/types.ts';
 import { useDepartments } from '../../../app/use-departments.ts';
 import { nameOf, useCategories, useColleagues, useTeams } from '../../../app/use-directory.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
@@ -302,23 +304,44 @@ export function Properties({ view }: { view: CaseView }) {
           ))}
         </p>
       )}
-      {writer && !c.mergedIntoId && c.status !== 'closed' && ws.openCases.length > 0 && (
-        <MergeForm view={view} />
-      )}
+      {writer && !c.mergedIntoId && c.status !== 'closed' && <MergeForm view={view} />}
     </aside>
   );
 }
 
 /**
- * Merge this case into another of the customer's open cases as its duplicate: this one closes,
+ * Merge this case into another as its duplicate: one of the customer's open cases, or any case by
+ * its reference (a duplicate logged on a second record of the same person): this one closes,
  * everything on it moves to the case kept, which then opens.
  */
 function MergeForm({ view }: { view: CaseView }) {
   const t = useT();
   const { ws, ifMatch, onConflict } = view;
   const [into, setInto] = useState('');
+  const [ref, setRef] = useState('');
+  const [found, setFound] = useState<CaseDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const merging = useSubmit();
+  const find = async () => {
+    setError(null);
+    setFound(null);
+    setInto('');
+    try {
+      const r = await api<SearchResultDto>(
+        'GET',
+        `/search?q=${encodeURIComponent(ref.trim())}&kind=cases&limit=1`,
+      );
+      if (!r.reference || r.reference === ws.case.id) {
+        setError(t('props.merge.noSuch', { ref: ref.trim() }));
+        return;
+      }
+      const c = await api<CaseDto>('GET', `/cases/${r.reference}`);
+      setFound(c);
+      setInto(c.id);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
   const merge = async () => {
     setError(null);
     try {
@@ -334,17 +357,51 @@ function MergeForm({ view }: { view: CaseView }) {
   return (
     <details className="refer">
       <summary>{t('props.merge.summary')}</summary>
-      <label>
-        {t('props.merge.keep')}
-        <select value={into} onChange={(e) => setInto(e.target.value)}>
-          <option value="">{t('props.merge.choose')}</option>
-          {ws.openCases.map((o) => (
-            <option key={o.id} value={o.id} data-i18n-skip>
-              {o.reference} {o.subject}
-            </option>
-          ))}
-        </select>
-      </label>
+      {ws.openCases.length > 0 && (
+        <label>
+          {t('props.merge.keep')}
+          <select
+            value={found ? '' : into}
+            onChange={(e) => {
+              setFound(null);
+              setInto(e.target.value);
+            }}
+          >
+            <option value="">{t('props.merge.choose')}</option>
+            {ws.openCases.map((o) => (
+              <option key={o.id} value={o.id} data-i18n-skip>
+                {o.reference} {o.subject}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ref.trim()) void find();
+        }}
+      >
+        <label className="grow">
+          {ws.openCases.length > 0 ? t('props.merge.orReference') : t('props.merge.reference')}
+          <input value={ref} placeholder="CS-000123" onChange={(e) => setRef(e.target.value)} />
+        </label>
+        <button type="submit" className="secondary small" disabled={!ref.trim()}>
+          {t('props.merge.find')}
+        </button>
+      </form>
+      {found && (
+        <p className="small" data-testid="merge-found">
+          <span data-i18n-skip>
+            {found.reference} {found.subject}
+          </span>{' '}
+          · {term('status', found.status)}
+          {found.customerId !== ws.case.customerId && (
+            <strong className="warn"> {t('props.merge.otherCustomer')}</strong>
+          )}
+        </p>
+      )}
       <p className="muted small">{t('props.merge.explain')}</p>
       <button type="button" className="small" disabled={!into || merging.busy} onClick={() => void merge()}>
         {t('props.merge.button')}
