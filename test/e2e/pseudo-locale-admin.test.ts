@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated, namesOnScreen } from '../helpers/pseudo.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { assertAllTranslated, namesOnScreen, signInPseudo } from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready, the second half of the desktop: under the pseudo-locale `en-XA`
@@ -37,12 +37,7 @@ describe('pseudo-locale en-XA: administration, audit and customers skip no strin
   after(() => desktop.close());
 
   const signIn = async (username: string): Promise<Page> => {
-    const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${desktop.url}/?lang=en-XA`);
-    await page.locator('input[name="username"]').fill(username);
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-    await page.locator('button[type="submit"]').click();
-    await page.locator('header.topbar').waitFor();
+    const page = await signInPseudo(desktop, username);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-XA');
     return page;
   };

@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { haveChromium } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated, demoActors, namesOnScreen, untranslated } from '../helpers/pseudo.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+import {
+  assertAllTranslated,
+  demoActors,
+  namesOnScreen,
+  signInPseudo,
+  untranslated,
+} from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready, for the knowledge base, the templates & scripts editors and the
@@ -89,15 +95,7 @@ describe('pseudo-locale en-XA: knowledge, scripts and help pages', { skip: !have
   afterEach(() => desktop.assertNoPageErrors());
   after(() => desktop.close());
 
-  const signIn = async (username: string): Promise<Page> => {
-    const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${desktop.url}/?lang=en-XA`);
-    await page.locator('input[name="username"]').fill(username);
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-    await page.locator('button[type="submit"]').click();
-    await page.locator('header.topbar').waitFor();
-    return page;
-  };
+  const signIn = (username: string): Promise<Page> => signInPseudo(desktop, username);
 
   test('an officer: knowledge search, results, the editor, To read and solutions', async () => {
     const page = await signIn('olivia');

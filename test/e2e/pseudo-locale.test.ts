@@ -3,7 +3,13 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
-import { assertAllTranslated, demoActors, namesOnScreen, untranslated } from '../helpers/pseudo.ts';
+import {
+  assertAllTranslated,
+  demoActors,
+  namesOnScreen,
+  signInPseudo,
+  untranslated,
+} from '../helpers/pseudo.ts';
 
 /**
  * Issue 12.8, translation-ready: under the pseudo-locale `en-XA` every string of the converted
@@ -158,12 +164,7 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
   });
 
   test('a team leader: the wider navigation and Due soon, every string from the catalogue', async () => {
-    const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${desktop.url}/?lang=en-XA`);
-    await page.locator('input[name="username"]').fill('lena');
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-    await page.locator('button[type="submit"]').click();
-    await page.locator('header.topbar').waitFor();
+    const page = await signInPseudo(desktop, 'lena');
     await assertAllTranslated(page, 'header.topbar', { allow, skip: NOT_YET });
     await fits(page, 'team leader start page');
     await page.goto(`${desktop.url}/#/at-risk`);

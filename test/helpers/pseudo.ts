@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/server/platform/audit.ts';
 import type { Executor } from '../../src/server/platform/db/index.ts';
+import { DEMO_PASSWORD, type Desktop } from './desktop.ts';
 
 /**
  * Under the pseudo-locale `en-XA` (src/web/i18n/pseudo.ts) every catalogue string shows inside
@@ -124,4 +125,15 @@ export async function demoActors(db: Executor): Promise<(username: string) => Ac
     if (!u) throw new Error(`no demo user ${username}`);
     return { userId: u.id, role: u.role as Actor['role'], via: 'session' };
   };
+}
+
+/** Sign in under en-XA at 1280×720 (by the form's field names: the labels are pseudo-text). */
+export async function signInPseudo(desktop: Desktop, username: string): Promise<Page> {
+  const page = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${desktop.url}/?lang=en-XA`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await page.locator('header.topbar').waitFor();
+  return page;
 }

@@ -8,15 +8,6 @@ export const KB_STATUSES = ['draft', 'in_review', 'published', 'archived'] as co
 export const KB_VERSION_STATES = ['draft', 'in_review', 'published', 'superseded', 'rejected'] as const;
 export const KB_USAGE_ACTIONS = ['viewed', 'linked', 'answered'] as const;
 
-export const KB_KIND_LABELS: Record<(typeof KB_KINDS)[number], string> = {
-  faq: 'FAQ',
-  sop: 'SOP',
-  policy: 'Policy',
-  product: 'Product / service',
-  billing: 'Billing procedure',
-  troubleshooting: 'Troubleshooting',
-};
-
 const Slug = Type.String({ minLength: 2, maxLength: 120, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' });
 const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' });
 const Title = Type.String({ minLength: 3, maxLength: 200, pattern: '\\S' });
