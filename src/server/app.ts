@@ -10,6 +10,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
+import { emailAdapter } from './channels/email/adapter.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -30,6 +31,11 @@ import { helpPages } from './modules/knowledge/help.ts';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
 import { KnowledgeService } from './modules/knowledge/knowledge.service.ts';
 import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
+import { InboundService } from './modules/messages/inbound.service.ts';
+import { MailboxesService } from './modules/messages/mailboxes.service.ts';
+import { messagesRoutes } from './modules/messages/messages.routes.ts';
+import { MessagesService } from './modules/messages/messages.service.ts';
+import { OutboundService } from './modules/messages/outbound.service.ts';
 import { Mailer } from './modules/notifications/mailer.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
@@ -72,6 +78,7 @@ import { repeat } from './platform/loop.ts';
 import { type Bus, LocalBus, PgBus } from './platform/realtime/bus.ts';
 import { Dispatcher } from './platform/realtime/dispatcher.ts';
 import { RealtimeHub } from './platform/realtime/hub.ts';
+import { Secrets } from './platform/secrets.ts';
 import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
 
@@ -116,6 +123,7 @@ export function buildServices(ctx: Ctx) {
   const caseSearch = new CaseSearch(ctx);
   events.on('case.changed', (trx, e) => caseSearch.onCaseChanged(trx, e.before, e.after));
   events.on('case.note_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
+  events.on('case.message_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
   events.on('sla.breached', (trx, e) => escalations.breached(trx, e.clocks, e.at));
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
@@ -140,9 +148,30 @@ export function buildServices(ctx: Ctx) {
   const solutions = new SolutionsService(ctx, { cases, knowledge, notifications, disseminations });
   const policyFlags = new PolicyFlagsService(ctx, { cases, notifications, timers });
   const mailer = new Mailer(ctx);
+  // Messaging (issue 13): mailboxes and the inbound chain every channel feeds.
+  const secrets = new Secrets(ctx.config);
+  const mailboxes = new MailboxesService(ctx, { secrets });
+  const messages = new MessagesService(ctx);
   const caseDrafts = new CaseDrafts(ctx);
+  const outbound = new OutboundService(ctx, {
+    cases,
+    caseDrafts,
+    mailboxes,
+    notifications,
+    adapter: emailAdapter,
+  });
+  const inbound = new InboundService(ctx, {
+    cases,
+    customers,
+    contacts,
+    notifications,
+    mailboxes,
+    events,
+    parsers: { email: emailAdapter.parseInbound },
+    outbound,
+  });
   const caseViews = new CaseViews(ctx);
-  const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments });
+  const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments, messages });
   const search = new SearchService({ caseSearch, customers, knowledge });
   const audit = new AuditService(ctx, { cases, customers });
   // Realtime: the dispatcher publishes the outbox to rooms, across nodes through PostgreSQL.
@@ -153,7 +182,7 @@ export function buildServices(ctx: Ctx) {
       : new LocalBus(hub);
   const dispatcher: Dispatcher = new Dispatcher(ctx, bus);
   const stream = new Stream(ctx, hub);
-  const background = new Background(timers, mailer, dispatcher, hub);
+  const background = new Background(timers, mailer, dispatcher, hub, inbound, outbound);
   return {
     people,
     auth,
@@ -182,6 +211,10 @@ export function buildServices(ctx: Ctx) {
     notifications,
     timers,
     mailer,
+    mailboxes,
+    messages,
+    inbound,
+    outbound,
     audit,
     hub,
     dispatcher,
@@ -200,12 +233,23 @@ export class Background {
   private readonly mailer: Mailer;
   private readonly dispatcher: Dispatcher;
   private readonly hub: RealtimeHub;
+  private readonly inbound: InboundService;
+  private readonly outbound: OutboundService;
   private loops: { stop(): Promise<void> }[] = [];
-  constructor(timers: Timers, mailer: Mailer, dispatcher: Dispatcher, hub: RealtimeHub) {
+  constructor(
+    timers: Timers,
+    mailer: Mailer,
+    dispatcher: Dispatcher,
+    hub: RealtimeHub,
+    inbound: InboundService,
+    outbound: OutboundService,
+  ) {
+    this.outbound = outbound;
     this.timers = timers;
     this.mailer = mailer;
     this.dispatcher = dispatcher;
     this.hub = hub;
+    this.inbound = inbound;
   }
 
   private async fire() {
@@ -218,7 +262,9 @@ export class Background {
   async tick() {
     const fired = await this.fire();
     const mailed = await this.mailer.drain();
-    return { ...fired, mailed };
+    const inbound = await this.inbound.processPending();
+    const sent = await this.outbound.drain();
+    return { ...fired, mailed, inbound, sent };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -226,6 +272,10 @@ export class Background {
     this.loops = [
       repeat(() => this.fire(), intervalMs, onError, 0),
       repeat(() => this.mailer.drain(), intervalMs, onError, 0),
+      // Customers' mail leaves in its own loop: a slow mail server never holds staff notifications.
+      repeat(() => this.outbound.drain(), intervalMs, onError, 0),
+      // What was stored and not yet made a message (a crash, a database error) is taken up again.
+      repeat(() => this.inbound.processPending(), Math.max(intervalMs, 10_000), onError, 0),
     ];
   }
 
@@ -329,7 +379,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
         title: 'Frontline API',
         version: '1',
         description:
-          'Contact-centre platform API. Errors are RFC 9457 application/problem+json with a stable `code` and, for validation, an `errors` list of `{field, message}`.',
+          'Contact-centre platform API. Errors are RFC 9457 application/problem+json with a stable `code` and, for validation, an `errors` list of `{field, message, rule, params}`: `rule` names what is wrong (a JSON Schema keyword or a named check) and `params` its values, for a client that shows the problem in its own words; `message` says it in English.',
       },
       components: {
         securitySchemes: {
@@ -383,6 +433,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       searchRoutes(a, services);
       workspaceRoutes(a, services);
       auditRoutes(a, services);
+      messagesRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Role } from '../shared/contracts/people.ts';
 import { ROLES } from '../shared/contracts/people.ts';
 import { buildApp, buildServices } from './app.ts';
+import { SmtpReceiver } from './channels/email/smtp-receiver.ts';
 import { passwordProblem } from './modules/people/password-policy.ts';
 import { SYSTEM_ACTOR } from './platform/audit.ts';
 import { openContext } from './platform/boot.ts';
@@ -174,6 +175,17 @@ async function main(argv: string[]): Promise<number> {
     // The scheduler: SLA breaches, escalation rules, unacknowledged urgent cases, reminders, e-mail.
     if (config.scheduler)
       services.background.start(config.tickMs, (err) => app.log.error({ err }, 'scheduler tick failed'));
+    // Mail for the centre's SMTP mailboxes, when a port is configured (issue 13).
+    const smtp =
+      config.smtpIn.port !== undefined
+        ? new SmtpReceiver(ctx, services.inbound, {
+            onError: (err) => app.log.error({ err }, 'SMTP receiver'),
+          })
+        : null;
+    if (smtp) {
+      const port = await smtp.listen(config.smtpIn.port!, config.smtpIn.host);
+      console.log(`SMTP receiver on ${config.smtpIn.host}:${port}`);
+    }
     // The bound port, not the configured one: PORT=0 asks the system for a free port.
     const bound = app.server.address();
     const url = `http://localhost:${typeof bound === 'object' && bound ? bound.port : config.port}`;
@@ -188,6 +200,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     const stop = async () => {
+      await smtp?.close();
       await app.close();
       await ctx.store.close();
       process.exit(0);

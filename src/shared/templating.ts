@@ -4,6 +4,8 @@
 // case calendar's zone). No dependencies, so the web bundle imports it for the editors and the
 // greeting while the server validates and renders with it.
 
+import type { FieldProblem } from './field-rules.ts';
+
 export const TEMPLATE_KINDS = ['phrase', 'email', 'sms'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
@@ -107,7 +109,7 @@ export function upgradeLegacyPlaceholders(text: string): string {
 export function prepareTemplate(
   text: string,
   only?: readonly string[],
-): { text: string; problems: string[] } {
+): { text: string; problems: FieldProblem[] } {
   const upgraded = upgradeLegacyPlaceholders(text);
   return { text: upgraded, problems: scanTemplate(upgraded, only).problems };
 }
@@ -115,8 +117,8 @@ export function prepareTemplate(
 export interface Scan {
   /** Known variables used, in order of first use. */
   used: string[];
-  /** Problems to report against the field, e.g. `uses an unknown variable {{customer.nickname}}`. */
-  problems: string[];
+  /** Problems to report against the field, e.g. `uses an unknown variable {{customer.nickname}}`, each with its rule. */
+  problems: FieldProblem[];
 }
 
 /**
@@ -133,18 +135,43 @@ export function scanTemplate(text: string, only?: readonly string[]): Scan {
       if (!used.includes(name)) used.push(name);
     } else if (!unknown.includes(name)) unknown.push(name);
   }
-  const problems = unknown.map((n) =>
-    n ? `uses an unknown variable {{${n}}}` : 'has an empty placeholder {{}}',
+  // The braces travel in `params`, so a translation's own `{{…}}` stays its interpolation.
+  const problems: FieldProblem[] = unknown.map((n) =>
+    n
+      ? {
+          rule: 'unknownVariable',
+          params: { placeholder: `{{${n}}}` },
+          message: `uses an unknown variable {{${n}}}`,
+        }
+      : {
+          rule: 'emptyPlaceholder',
+          params: { placeholder: '{{}}' },
+          message: 'has an empty placeholder {{}}',
+        },
   );
   if (only) {
     for (const n of used.filter((u) => !only.includes(u)))
-      problems.push(`uses {{${n}}}, which is not available here`);
+      problems.push({
+        rule: 'unavailableVariable',
+        params: { placeholder: `{{${n}}}` },
+        message: `uses {{${n}}}, which is not available here`,
+      });
   }
   const rest = text.replace(TOKEN, '');
-  if (rest.includes('{{') || rest.includes('}}')) problems.push('has a {{ or }} without its pair');
+  if (rest.includes('{{') || rest.includes('}}'))
+    problems.push({
+      rule: 'unpairedBraces',
+      params: { open: '{{', close: '}}' },
+      message: 'has a {{ or }} without its pair',
+    });
   for (const m of rest.matchAll(SINGLE)) {
-    const problem = `uses {${m[1]}}: a placeholder is written {{variable}}`;
-    if (!problems.includes(problem)) problems.push(problem);
+    const message = `uses {${m[1]}}: a placeholder is written {{variable}}`;
+    if (!problems.some((p) => p.message === message))
+      problems.push({
+        rule: 'singleBraces',
+        params: { written: `{${m[1]}}`, placeholder: '{{variable}}' },
+        message,
+      });
   }
   return { used, problems };
 }

@@ -13,6 +13,7 @@ import { customersMatrix } from './fixtures/customers.ts';
 import { followupsMatrix } from './fixtures/followups.ts';
 import { knowledgeMatrix } from './fixtures/knowledge.ts';
 import { buildMatrixEnv, type Caller, type MatrixEnv, type Req } from './fixtures/matrix.ts';
+import { messagesMatrix } from './fixtures/messages.ts';
 import { notificationsMatrix } from './fixtures/notifications.ts';
 import { peopleMatrix } from './fixtures/people.ts';
 import { platformMatrix } from './fixtures/platform.ts';
@@ -51,7 +52,8 @@ import { slaMatrix } from './fixtures/sla.ts';
  * everyone uses them, leaders and up write them. Anyone handling a case may raise a policy
  * inconsistency on it; only leaders can be the named authority who answers, and see every flag.
  * Only supervisors (and administrators) read the audit trail and see particulars unmasked without
- * a verified contact.
+ * a verified contact. Mailboxes (their passwords, where cases go) and the mail that failed or was
+ * ignored are the administrator's, the IT officer of the design (channels.manage).
  */
 const TABLE = `
   permission                off trn tl  sup trr adm
@@ -86,6 +88,7 @@ const TABLE = `
   templates.manage          .   .   Y   Y   .   Y
   pii.unmasked              .   .   .   Y   .   Y
   customers.merge           .   .   .   Y   .   Y
+  channels.manage           .   .   .   .   .   Y
 `;
 
 /** The routes anyone may call, with or without credentials. */
@@ -123,6 +126,7 @@ const MODULES = [
   scriptsMatrix,
   auditMatrix,
   searchMatrix,
+  messagesMatrix,
 ];
 
 /** Column order of the table above. */

@@ -17,6 +17,7 @@ import { casesValidation } from '../store/cases.validation.cases.ts';
 import { contactsValidation } from '../store/contacts.validation.cases.ts';
 import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
+import { messagesValidation } from '../store/messages.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
 
@@ -41,6 +42,7 @@ const MODULES = [
   notificationsValidation,
   auditValidation,
   searchValidation,
+  messagesValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */
@@ -54,6 +56,7 @@ const BODILESS = [
   'POST /api/v1/kb/articles/:id/archive',
   'POST /api/v1/disseminations/:id/remind',
   'POST /api/v1/disseminations/:id/acknowledge',
+  'POST /api/v1/messages/:id/retry',
 ];
 
 const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { ERRORS } from '../../src/server/platform/errors.ts';
+import { en } from '../../src/web/i18n/en.ts';
+import { pseudoString } from '../../src/web/i18n/pseudo.ts';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
 import {
@@ -23,6 +26,7 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
   let desktop: Desktop;
   let allow: string[];
   let caseId: string;
+  let closedRef: string;
 
   before(async () => {
     desktop = await startDesktop({ customers: 6 });
@@ -56,6 +60,24 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
       note: 'Call after the refund.',
     });
     caseId = c.id;
+    // An earlier case of the same customer, closed: merging into it is refused (409).
+    const earlier = await s.contacts.create(actor('tom'), {
+      channel: 'phone',
+      direction: 'inbound',
+      customerId: customer.id,
+    });
+    const closed = await s.cases.create(actor('tom'), {
+      contactId: earlier.id,
+      type: 'complaint',
+      subject: 'Bill sent to the old address',
+    });
+    await s.contacts.update(actor('tom'), earlier.id, { end: true });
+    await s.cases.transition(actor('tom'), closed.id, {
+      action: 'resolve',
+      resolutionSummary: 'Address updated.',
+    });
+    await s.cases.transition(actor('tom'), closed.id, { action: 'close' });
+    closedRef = closed.reference;
   });
   afterEach(() => desktop.assertNoPageErrors());
   after(() => desktop.close());
@@ -172,6 +194,75 @@ describe('pseudo-locale en-XA: no string skips the catalogue', { skip: !haveChro
     await page.locator('main section p').last().waitFor();
     await assertAllTranslated(page, 'main', { allow, skip: NOT_YET });
     await fits(page, 'due soon');
+    await page.close();
+  });
+
+  /** What an element says outside `[data-i18n-skip]`: the words, not the data. */
+  const wordsIn = (el: Locator) =>
+    el.evaluate((node) => {
+      const copy = node.cloneNode(true) as Element;
+      for (const data of copy.querySelectorAll('[data-i18n-skip]')) data.remove();
+      return copy.textContent ?? '';
+    });
+
+  test('problems the server sends — a refused sign-in, a field refused, a 409 — are said in the catalogue’s words', async () => {
+    // 401: the code's words, not the server's English title.
+    const login = await desktop.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await login.goto(`${desktop.url}/?lang=en-XA`);
+    await login.locator('input[name="username"]').fill('nobody-at-all');
+    await login.locator('input[name="password"]').fill('not the password');
+    await login.locator('button[type="submit"]').click();
+    const refused = login.locator('main.login [role="alert"]');
+    await refused.waitFor();
+    const refusedWords = await wordsIn(refused);
+    assert.ok(
+      refusedWords.includes(pseudoString(en.problem.auth.invalid_credentials)),
+      `the refusal in the catalogue's words: ${refusedWords}`,
+    );
+    assert.doesNotMatch(await refused.innerText(), new RegExp(ERRORS['auth.invalid_credentials'].title));
+    await assertAllTranslated(login, 'main.login', { allow });
+    await login.close();
+
+    const page = await signInPseudo(desktop, 'olivia');
+    await page.goto(`${desktop.url}/#/cases/${caseId}`);
+    await page.getByTestId('case-status').waitFor();
+
+    // 400 with a field error: a transfer with no department. The rule's words, beside the field.
+    const refer = page.locator('details.refer', { has: page.locator('fieldset') });
+    await refer.locator('summary').click();
+    await refer.locator('fieldset input:not([type])').fill('Billing handles refunds');
+    await refer.locator('fieldset button[type="button"]').click();
+    const department = refer.locator('span.error');
+    await department.waitFor();
+    const departmentWords = await wordsIn(department);
+    assert.ok(
+      departmentWords.includes(pseudoString(en.fieldRule.requiredForTransfer)),
+      `the field's problem in the catalogue's words: ${departmentWords}`,
+    );
+    assert.doesNotMatch(await department.innerText(), /is required for a transfer/);
+    await assertAllTranslated(page, 'div.ws', { allow, skip: NOT_YET });
+
+    // 409: merging into a closed case. The code's words, then the field's rule; the field's name is data.
+    const merge = page.locator('details.refer', { has: page.locator('input[placeholder="CS-000123"]') });
+    await merge.locator('summary').click();
+    await merge.locator('input[placeholder="CS-000123"]').fill(closedRef);
+    await merge.locator('button[type="submit"]').click();
+    await merge.getByTestId('merge-found').waitFor();
+    await merge.locator('button.small:not(.secondary)').click();
+    const conflict = merge.locator('[role="alert"]');
+    await conflict.waitFor();
+    const conflictWords = await wordsIn(conflict);
+    for (const words of [en.problem.case.merge_invalid, en.fieldRule.caseClosed])
+      assert.ok(
+        conflictWords.includes(pseudoString(words)),
+        `"${words}" in the catalogue's words: ${conflictWords}`,
+      );
+    assert.doesNotMatch(
+      await conflict.innerText(),
+      new RegExp(`${ERRORS['case.merge_invalid'].title}|is closed`),
+    );
+    await assertAllTranslated(page, 'div.ws', { allow, skip: NOT_YET });
+    await page.screenshot({ path: `${SHOTS}/pseudo-problems.png` });
     await page.close();
   });
 });

@@ -54,9 +54,17 @@ describe('template language (pure)', () => {
       problems: [],
     });
     assert.deepEqual(scanTemplate('{{customer.nickname}} {{}} {{case.reference').problems, [
-      'uses an unknown variable {{customer.nickname}}',
-      'has an empty placeholder {{}}',
-      'has a {{ or }} without its pair',
+      {
+        rule: 'unknownVariable',
+        params: { placeholder: '{{customer.nickname}}' },
+        message: 'uses an unknown variable {{customer.nickname}}',
+      },
+      { rule: 'emptyPlaceholder', params: { placeholder: '{{}}' }, message: 'has an empty placeholder {{}}' },
+      {
+        rule: 'unpairedBraces',
+        params: { open: '{{', close: '}}' },
+        message: 'has a {{ or }} without its pair',
+      },
     ]);
   });
 
@@ -92,7 +100,12 @@ describe('template language (pure)', () => {
     const dangling = structuredClone(steps);
     dangling[0]!.choices![1]!.next = 'zz';
     assert.deepEqual(scriptProblems(dangling), [
-      { field: '/body/steps/0/choices/1/next', message: 'names no step: "zz"' },
+      {
+        field: '/body/steps/0/choices/1/next',
+        message: 'names no step: "zz"',
+        rule: 'noSuchStep',
+        params: { id: 'zz' },
+      },
     ]);
     assert.deepEqual(scriptProblems(EXTENSION.steps), []);
   });
@@ -231,7 +244,12 @@ for (const dialect of await dialects()) {
       assert.equal(r.statusCode, 400);
       assert.equal(r.headers['content-type'], 'application/problem+json; charset=utf-8');
       assert.deepEqual(r.data.errors, [
-        { field: '/body/body', message: 'uses an unknown variable {{customer.fullName}}' },
+        {
+          field: '/body/body',
+          message: 'uses an unknown variable {{customer.fullName}}',
+          rule: 'unknownVariable',
+          params: { placeholder: '{{customer.fullName}}' },
+        },
       ]);
       assert.equal(await count(t, 'templates'), templates0);
       assert.equal(await count(t, 'audit_log'), audit0);
@@ -359,7 +377,12 @@ for (const dialect of await dialects()) {
       const r1 = await t.call('supervisor', 'POST', '/api/v1/scripts', dangling);
       assert.equal(r1.statusCode, 400);
       assert.deepEqual(r1.data.errors, [
-        { field: '/body/steps/1/choices/1/next', message: 'names no step: "refund"' },
+        {
+          field: '/body/steps/1/choices/1/next',
+          message: 'names no step: "refund"',
+          rule: 'noSuchStep',
+          params: { id: 'refund' },
+        },
       ]);
       const orphan = structuredClone(EXTENSION);
       orphan.name = 'Orphan';
@@ -367,7 +390,7 @@ for (const dialect of await dialects()) {
       const r2 = await t.call('supervisor', 'POST', '/api/v1/scripts', orphan);
       assert.equal(r2.statusCode, 400);
       assert.deepEqual(r2.data.errors, [
-        { field: '/body/steps/4', message: 'cannot be reached from the first step' },
+        { field: '/body/steps/4', message: 'cannot be reached from the first step', rule: 'unreachableStep' },
       ]);
       const officer = await t.call('officer', 'POST', '/api/v1/scripts', { ...EXTENSION, name: 'Mine' });
       assert.equal(officer.statusCode, 403);

@@ -141,7 +141,7 @@ describe('business calendars are validated', () => {
     const fields = bad.map((p) => p.field).sort();
     assert.deepEqual(fields, ['/body/holidays/0', '/body/hours/1/1', '/body/hours/2/0', '/body/timeZone']);
     assert.deepEqual(calendarProblems({ timeZone: 'UTC', hours: {}, holidays: [] }), [
-      { field: '/body/hours', message: 'the calendar is never open' },
+      { field: '/body/hours', message: 'the calendar is never open', rule: 'neverOpen' },
     ]);
   });
 });

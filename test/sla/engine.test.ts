@@ -573,7 +573,12 @@ for (const dialect of await dialects()) {
         });
         assert.equal(unknown.statusCode, 400);
         assert.deepEqual(unknown.data.errors, [
-          { field: '/body/progressUpdateTemplate', message: 'uses an unknown variable {{unknown}}' },
+          {
+            field: '/body/progressUpdateTemplate',
+            message: 'uses an unknown variable {{unknown}}',
+            rule: 'unknownVariable',
+            params: { placeholder: '{{unknown}}' },
+          },
         ]);
       } finally {
         await t.close();

@@ -176,7 +176,12 @@ for (const dialect of await dialects()) {
           closing: 'Bye',
         });
         assert.deepEqual(phrases.data.errors, [
-          { field: '/body/greeting', message: 'uses {{customer.name}}, which is not available here' },
+          {
+            field: '/body/greeting',
+            message: 'uses {{customer.name}}, which is not available here',
+            rule: 'unavailableVariable',
+            params: { placeholder: '{{customer.name}}' },
+          },
         ]);
         // Nothing was stored by any refusal.
         assert.equal(

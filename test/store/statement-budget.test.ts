@@ -24,7 +24,8 @@ const BUDGET: Record<string, Record<Dialect, number>> = {
   'POST /contacts': { sqlite: 7, postgres: 6 },
   'PATCH /contacts/:id (customer found)': { sqlite: 10, postgres: 10 },
   'POST /cases (with an SLA and an Idempotency-Key)': { sqlite: 19, postgres: 18 },
-  'GET /cases/:id/workspace': { sqlite: 18, postgres: 18 },
+  // 19: the case's messages (issue 13) are one more read; their attachments one more when there are any.
+  'GET /cases/:id/workspace': { sqlite: 19, postgres: 19 },
   'GET /queue (team, queue order)': { sqlite: 2, postgres: 2 },
   'GET /cases/counts (team)': { sqlite: 1, postgres: 1 },
   'GET /customers?q= (full name)': { sqlite: 4, postgres: 4 },

@@ -10,7 +10,9 @@ export interface Actor {
   teamId?: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = { userId: 'system', role: 'administrator', via: 'system' };
+/** The users row (migration 202612041000) that what the system records in someone's name points to. */
+export const SYSTEM_USER_ID = 'system';
+export const SYSTEM_ACTOR: Actor = { userId: SYSTEM_USER_ID, role: 'administrator', via: 'system' };
 
 /**
  * Append one row to the audit trail. Call it with the transaction that makes the change, so the

@@ -19,6 +19,17 @@ export interface Config {
   /** smtp(s)://user:pass@host:port; unset: e-mail is written to <data dir>/mail/ instead. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /**
+   * Mail the centre receives itself (issue 13): FRONTLINE_SMTP_PORT starts an SMTP receiver on
+   * FRONTLINE_SMTP_HOST (default 127.0.0.1 — put a real MTA or a proxy in front for the internet).
+   * It accepts mail only for the addresses of active mailboxes.
+   */
+  smtpIn: { port: number | undefined; host: string };
+  /**
+   * FRONTLINE_SECRET_KEY: 32 bytes (base64 or hex) that encrypt mailbox passwords at rest. Unset,
+   * a key is made once and kept in <data dir>/secret.key (readable by the owner only).
+   */
+  secretKey: string | undefined;
   /** How often the scheduler fires due timers (SLA breaches, escalations, reminders). */
   tickMs: number;
   /** FRONTLINE_SCHEDULER=0 runs an app process without the scheduler (e.g. web-only nodes). */
@@ -69,6 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Frontline <frontline@localhost>',
+    smtpIn: {
+      port: env.FRONTLINE_SMTP_PORT ? int('FRONTLINE_SMTP_PORT', 0) : undefined,
+      host: env.FRONTLINE_SMTP_HOST ?? '127.0.0.1',
+    },
+    secretKey: env.FRONTLINE_SECRET_KEY || undefined,
     tickMs: int('FRONTLINE_TICK_MS', 2000),
     scheduler: env.FRONTLINE_SCHEDULER !== '0',
     db: dbTimeouts(int),

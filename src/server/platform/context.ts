@@ -24,9 +24,12 @@ export const MAX_INSTANT_MS = Date.UTC(10000, 0, 1) - 1;
 /** An RFC 3339 date-time from the wire as a canonical ISO instant; one JS cannot represent (e.g. a leap second) or outside 1900–9999 is a 400. */
 export function parseInstant(value: string, field: string): string {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw invalid(field, 'is not a representable date-time');
+  if (Number.isNaN(ms)) throw invalid(field, 'dateTime', 'is not a representable date-time');
   if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS)
-    throw invalid(field, 'must be between the years 1900 and 9999 (UTC)');
+    throw invalid(field, 'yearRange', 'must be between the years 1900 and 9999 (UTC)', {
+      min: 1900,
+      max: 9999,
+    });
   return new Date(ms).toISOString();
 }
 
@@ -87,5 +90,5 @@ export function decodeCursor(cursor: string | undefined): [string, string] | nul
   } catch {
     // fall through to the error below
   }
-  throw invalid('/query/cursor', 'is not a cursor this server issued');
+  throw invalid('/query/cursor', 'cursor', 'is not a cursor this server issued');
 }

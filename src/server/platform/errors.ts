@@ -1,3 +1,5 @@
+import type { FieldParams, FieldProblem, FieldRule } from '../../shared/field-rules.ts';
+
 /**
  * Stable error codes. The domain throws AppError with one of these; the HTTP edge maps it to an
  * RFC 9457 problem. A test checks that every code here has a title and is used.
@@ -50,6 +52,10 @@ export const ERRORS = {
   'case.resolution_required': { status: 422, title: 'A resolution summary is required to resolve a case' },
   'case.merge_invalid': { status: 409, title: 'These cases cannot be merged' },
   'view.not_found': { status: 404, title: 'No such saved view' },
+  'mailbox.not_found': { status: 404, title: 'No such mailbox' },
+  'mailbox.address_taken': { status: 409, title: 'That address is already a mailbox' },
+  'message.not_found': { status: 404, title: 'No such message' },
+  'message.not_failed': { status: 409, title: 'Only a message that failed can be sent again' },
   'view.not_yours': {
     status: 403,
     title: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',
@@ -102,10 +108,13 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export interface FieldError {
+/**
+ * One failing field: where (`field`), what is wrong as a stable `rule` with its `params` (which a
+ * client translates, src/shared/field-rules.ts), and the same in English (`message`).
+ */
+export interface FieldError extends FieldProblem {
   /** JSON Pointer into the request, e.g. `/body/mobile` or `/query/limit`. */
   field: string;
-  message: string;
 }
 
 export class AppError extends Error {
@@ -133,8 +142,23 @@ export class AppError extends Error {
 export const notFound = (code: ErrorCode & `${string}.not_found`, id?: string): AppError =>
   new AppError(code, id ? `${ERRORS[code].title}: ${id}` : undefined);
 
-export const invalid = (field: string, message: string): AppError =>
-  new AppError('request.invalid', `${field}: ${message}`, { errors: [{ field, message }] });
+/** A 400 for one field: `invalid('/body/x', 'taken', 'is taken')`, `params` for the rule's words. */
+export const invalid = (field: string, rule: FieldRule, message: string, params?: FieldParams): AppError =>
+  new AppError('request.invalid', `${field}: ${message}`, {
+    errors: [fieldError(field, rule, message, params)],
+  });
+
+/** A field error, `params` left out when there are none. */
+export const fieldError = (
+  field: string,
+  rule: FieldRule,
+  message: string,
+  params?: FieldParams,
+): FieldError => (params ? { field, message, rule, params } : { field, message, rule });
+
+/** A problem found by a check (a template scan, the password policy) placed at a field. */
+export const problemAt = (field: string, p: FieldProblem): FieldError =>
+  fieldError(field, p.rule, p.message, p.params);
 
 /** A 400 listing every failing field at once. */
 export const invalidFields = (problems: FieldError[]): AppError =>

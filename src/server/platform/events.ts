@@ -26,6 +26,8 @@ export interface DomainEvents {
   'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable> };
   /** A note or customer-visible reply was added to a case (the case's search document follows). */
   'case.note_added': { caseId: string; noteId: string; visibility: string };
+  /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
+  'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */
   'sla.breached': { clocks: ClockDue[]; at: string };
   /** Resolution clocks that just turned amber: time to keep the customer informed. */

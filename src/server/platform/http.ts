@@ -10,8 +10,14 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
+import {
+  type FieldParams,
+  type FieldProblem,
+  SCHEMA_RULES,
+  type SchemaRule,
+} from '../../shared/field-rules.ts';
 import { classifyDbError, RETRY_AFTER_SECONDS } from './db/errors.ts';
-import { AppError, type ErrorCode, type FieldError, invalid, toProblem } from './errors.ts';
+import { AppError, type ErrorCode, type FieldError, fieldError, invalid, toProblem } from './errors.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = (addFormatsModule as unknown as { default: { default: (ajv: Ajv) => Ajv } }).default
@@ -40,6 +46,19 @@ const LENGTH_WORDS = {
   maxItems: ['at most', 'item'],
 } as const;
 
+const SCHEMA_RULE_SET: ReadonlySet<string> = new Set(SCHEMA_RULES);
+
+/** Ajv's params as a rule's values: numbers, strings and lists of them (none for the unions' branch counts). */
+function ruleParams(e: ErrorObject): FieldParams | undefined {
+  if (e.keyword === 'anyOf' || e.keyword === 'oneOf') return undefined;
+  const out: Record<string, FieldParams[string]> = {};
+  for (const [k, v] of Object.entries(e.params as Record<string, unknown>)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Ajv errors → one entry per failing field, as JSON Pointers into the request. */
 export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   // anyOf/oneOf report every branch; keep only the summary for that path.
@@ -52,6 +71,10 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
     if ([...unionPaths].some((p) => e.schemaPath.startsWith(`${p}/`))) continue;
     let field = `/${part === 'querystring' ? 'query' : part}${e.instancePath}`;
     let message = e.message ?? 'is not valid';
+    // The keyword is the rule; one the list lacks (a test keeps the route schemas to the list) is `invalid`.
+    const known = SCHEMA_RULE_SET.has(e.keyword);
+    const rule = known ? (e.keyword as SchemaRule) : 'invalid';
+    const params = known ? ruleParams(e) : { keyword: e.keyword };
     if (e.keyword === 'required') {
       field += `/${(e.params as { missingProperty: string }).missingProperty}`;
       message = 'is required';
@@ -74,7 +97,7 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
     const key = `${field}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ field, message });
+    out.push(fieldError(field, rule, message, params));
   }
   return out;
 }
@@ -92,15 +115,25 @@ const pointerTo = (pointer: string, key: string): string =>
  * Text no field may hold: NUL (PostgreSQL cannot store it in text) and unpaired UTF-16
  * surrogates (PostgreSQL refuses them in JSON columns, and they are not Unicode text anywhere).
  */
-function textProblem(value: string): string | undefined {
-  if (value.includes('\u0000')) return 'must not contain NUL characters';
-  if (!value.isWellFormed()) return 'must not contain unpaired surrogate characters (invalid Unicode)';
+function textProblem(value: string, name = false): FieldProblem | undefined {
+  // A field's name is checked too, and said to be the name.
+  const prefix = name ? 'field name ' : '';
+  if (value.includes('\u0000'))
+    return {
+      rule: name ? 'fieldNameNulCharacter' : 'nulCharacter',
+      message: `${prefix}must not contain NUL characters`,
+    };
+  if (!value.isWellFormed())
+    return {
+      rule: name ? 'fieldNameUnpairedSurrogate' : 'unpairedSurrogate',
+      message: `${prefix}must not contain unpaired surrogate characters (invalid Unicode)`,
+    };
   return undefined;
 }
 
 function cleanText(value: string, pointer: string): string {
   const problem = textProblem(value);
-  if (problem) throw invalid(pointer, problem);
+  if (problem) throw invalid(pointer, problem.rule, problem.message);
   return UUID_ANY_CASE.test(value) ? value.toLowerCase() : value;
 }
 
@@ -117,13 +150,16 @@ export function cleanInput(root: unknown, rootPointer: string): unknown {
   ];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const { node, pointer, depth } = top;
-    if (depth > MAX_INPUT_DEPTH) throw invalid(pointer, `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    if (depth > MAX_INPUT_DEPTH)
+      throw invalid(pointer, 'nestedTooDeep', `is nested more than ${MAX_INPUT_DEPTH} levels deep`, {
+        limit: MAX_INPUT_DEPTH,
+      });
     const isArray = Array.isArray(node);
     for (const key of Object.keys(node)) {
       const at = pointerTo(pointer, key);
       if (!isArray) {
-        const problem = textProblem(key);
-        if (problem) throw invalid(at, `field name ${problem}`);
+        const problem = textProblem(key, true);
+        if (problem) throw invalid(at, problem.rule, problem.message);
       }
       const child = node[key];
       if (typeof child === 'string') node[key] = cleanText(child, at);
@@ -194,7 +230,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? new AppError('request.param_too_long', 'A path parameter is longer than the server accepts')
       : error.code === 'FST_ERR_BAD_URL'
-        ? invalid('/params', 'is not a valid URL component (bad percent-encoding)')
+        ? invalid('/params', 'urlEncoding', 'is not a valid URL component (bad percent-encoding)')
         : new AppError('internal');
   if (err.code === 'internal') request.log.error({ err: error }, 'router error');
   reply.code(err.status).type('application/problem+json').send(toProblem(err, path));

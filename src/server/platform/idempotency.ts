@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from './context.ts';
 import type { Executor } from './db/index.ts';
-import { AppError, invalid } from './errors.ts';
+import { AppError, fieldError, invalid } from './errors.ts';
 
 /**
  * `Idempotency-Key` on every POST, as Stripe's API does: the first successful response is stored
@@ -155,7 +155,9 @@ async function replay(ctx: Ctx, claim: Claim, reply: FastifyReply): Promise<Fast
 
 const reused = () =>
   new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request', {
-    errors: [{ field: '/headers/idempotency-key', message: 'was used with a different request' }],
+    errors: [
+      fieldError('/headers/idempotency-key', 'idempotencyKeyReused', 'was used with a different request'),
+    ],
   });
 
 /**
@@ -190,7 +192,11 @@ export function installIdempotency(app: FastifyInstance, ctx: Ctx): void {
         if (raw === undefined || !req.actor) return;
         const key = Array.isArray(raw) ? raw[0]! : raw;
         if (!KEY.test(key))
-          throw invalid('/headers/idempotency-key', 'must be 1–255 printable ASCII characters');
+          throw invalid(
+            '/headers/idempotency-key',
+            'idempotencyKey',
+            'must be 1–255 printable ASCII characters',
+          );
         const path = req.url.split('?')[0]!;
         const hash = createHash('sha256')
           .update(`POST ${path}\n${canonical(req.body ?? null)}`)

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { FIELD_RULES } from '../field-rules.ts';
 
 /** A string enum as plain `{type: string, enum}` JSON Schema, so validation errors read cleanly. */
 export function StringEnum<const T extends readonly string[]>(values: T, opts: Record<string, unknown> = {}) {
@@ -24,7 +25,21 @@ export function Page<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 }
 
-export const FieldError = Type.Object({ field: Type.String(), message: Type.String() });
+/**
+ * One failing field: a JSON Pointer into the request, what is wrong as a stable `rule` with the
+ * values its words need (`params`, e.g. `{limit: 200}`; src/shared/field-rules.ts lists the rules),
+ * and the same in English for people reading the answer directly.
+ */
+export const FieldError = Type.Object({
+  field: Type.String({ description: 'JSON Pointer into the request, e.g. /body/mobile or /query/limit' }),
+  message: Type.String({ description: 'What is wrong, in English' }),
+  rule: StringEnum(FIELD_RULES, {
+    description: 'What is wrong, as a stable name: a JSON Schema keyword or a named check',
+  }),
+  params: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'The rule\'s values, e.g. {"limit": 200}' }),
+  ),
+});
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

@@ -4,6 +4,7 @@ import { Nullable, Timestamp, Uuid } from './common.ts';
 import { Contact } from './contacts.ts';
 import { Customer } from './customers.ts';
 import { Commitment } from './followups.ts';
+import { Message } from './messages.ts';
 
 /** Another open case of the same customer, for the context pane. */
 export const CaseGlance = Type.Object({
@@ -32,6 +33,8 @@ export const CaseWorkspace = Type.Object({
   mergedFrom: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), subject: Type.String() })),
   /** The note or reply the caller was writing on this case, if any. */
   draft: Nullable(CaseDraft),
+  /** The case's messages (e-mail now), oldest first, the newest 200. */
+  messages: Type.Array(Message),
 });
 export type CaseWorkspaceDto = Static<typeof CaseWorkspace>;
 

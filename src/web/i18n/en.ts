@@ -6,10 +6,12 @@
  */
 import { enAdmin } from './en-admin.ts';
 import { enKnowledge } from './en-knowledge.ts';
+import { enProblems } from './en-problems.ts';
 
 export const en = {
   ...enKnowledge,
   ...enAdmin,
+  ...enProblems,
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',

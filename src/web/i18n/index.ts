@@ -72,3 +72,32 @@ export function term(group: keyof typeof en.terms, code: string): string {
   const key = `terms.${group}.${code}`;
   return i18next.exists(key) ? (i18next.t(key) as string) : code.replaceAll('_', ' ');
 }
+
+/**
+ * The catalogue's words for a problem code from the server (`problem.<code>`), or undefined for a
+ * code it does not know (a newer server's): the caller then shows the server's English as data.
+ */
+export function problemWords(code: string): string | undefined {
+  const key = `problem.${code}`;
+  return i18next.exists(key) ? (i18next.t(key) as string) : undefined;
+}
+
+/**
+ * The catalogue's words for a field rule (`fieldRule.<rule>`) with its params put in — a list as
+ * "a, b", a `limit` as the plural's `count` — or undefined for a rule it does not know.
+ */
+export function ruleWords(rule: string, params: Record<string, unknown> = {}): string | undefined {
+  const values: Values = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'string' || typeof v === 'number') values[k] = v;
+    else if (Array.isArray(v)) values[k] = v.join(', ');
+    else if (v !== undefined && v !== null) values[k] = String(v);
+  }
+  const key = `fieldRule.${rule}`;
+  // Values go under `replace`, so a param never collides with one of i18next's own options.
+  const opts =
+    typeof values.limit === 'number'
+      ? { count: values.limit, replace: { ...values, count: values.limit } }
+      : { replace: values };
+  return i18next.exists(key, opts) ? (i18next.t(key, opts) as string) : undefined;
+}

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../app/api.ts';
+import { FieldWords } from './problem.tsx';
 
-/** A labelled control with the API's message for that field shown right under it. */
+/** A labelled control with the problem the API found with that field shown right under it. */
 export function Field({
   label,
   name,
@@ -23,7 +24,7 @@ export function Field({
   );
 }
 
-/** The API's message for one field, to place right under its control. */
+/** The problem with one field in the reader's words (its rule's), to place right under its control. */
 export function FieldMessage({
   error,
   name,
@@ -33,10 +34,10 @@ export function FieldMessage({
   name: string;
   label: string;
 }) {
-  const message = error?.fieldMessage(name);
-  return message ? (
+  const field = error?.field(name);
+  return field ? (
     <span className="error" role="alert">
-      {label} <span data-i18n-skip>{message}</span>
+      {label} <FieldWords error={field} />
     </span>
   ) : null;
 }

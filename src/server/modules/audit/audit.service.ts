@@ -3,7 +3,7 @@ import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { type FieldError, invalidFields } from '../../platform/errors.ts';
+import { type FieldError, fieldError, invalidFields } from '../../platform/errors.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import { type AuditRow, presentEntry, showsParticulars } from './audit.present.ts';
@@ -31,7 +31,7 @@ function instant(field: string, v: string | undefined, errors: FieldError[]): st
   if (v === undefined) return undefined;
   const ms = Date.parse(v);
   if (Number.isNaN(ms)) {
-    errors.push({ field, message: 'is not a date-time' });
+    errors.push(fieldError(field, 'dateTime', 'is not a date-time'));
     return undefined;
   }
   return new Date(ms).toISOString();
@@ -109,12 +109,17 @@ export class AuditService {
   async list(actor: Actor, q: AuditQueryDto): Promise<AuditPage> {
     const errors: FieldError[] = [];
     if (q.entityId !== undefined && q.entityType === undefined)
-      errors.push({ field: '/query/entityType', message: 'is required with entityId' });
+      errors.push(
+        fieldError('/query/entityType', 'requiredWith', 'is required with entityId', { other: 'entityId' }),
+      );
     if (q.entityType !== undefined && q.entityId === undefined)
-      errors.push({ field: '/query/entityId', message: 'is required with entityType' });
+      errors.push(
+        fieldError('/query/entityId', 'requiredWith', 'is required with entityType', { other: 'entityType' }),
+      );
     const from = instant('/query/from', q.from, errors);
     const to = instant('/query/to', q.to, errors);
-    if (from && to && to <= from) errors.push({ field: '/query/to', message: 'must be after from' });
+    if (from && to && to <= from)
+      errors.push(fieldError('/query/to', 'after', 'must be after from', { other: 'from' }));
     if (errors.length) throw invalidFields(errors);
     const after = decodeCursor(q.cursor);
     const limit = q.limit ?? 50;

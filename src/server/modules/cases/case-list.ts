@@ -38,7 +38,7 @@ function decodeCaseCursor(sort: CaseSort, cursor: string): Key {
   } catch {
     parts = null;
   }
-  const bad = () => invalid('/query/cursor', 'is not a cursor this server issued for this order');
+  const bad = () => invalid('/query/cursor', 'cursor', 'is not a cursor this server issued for this order');
   if (!Array.isArray(parts) || parts[0] !== sort) throw bad();
   const k = parts.slice(1) as unknown[];
   const id = k.at(-1);

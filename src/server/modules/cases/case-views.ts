@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/audit.ts';
 import { type Ctx, nowIso } from '../../platform/context.ts';
 import type { CaseViewsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { filtered } from './case-list.ts';
 
@@ -105,7 +105,7 @@ export class CaseViews {
       teamId = await this.teamOf(actor);
       if (!teamId)
         throw new AppError('view.no_team', undefined, {
-          errors: [{ field: '/body/shared', message: 'you are in no team' }],
+          errors: [fieldError('/body/shared', 'inNoTeam', 'you are in no team')],
         });
     }
     const at = nowIso(this.ctx);

@@ -56,7 +56,8 @@ function forRole<T extends { allowedActions: unknown[] }>(role: string, c: T): T
 function parseIfMatch(h: string | undefined): number | undefined {
   if (h === undefined) return undefined;
   const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw invalid('/headers/if-match', 'must be the case version, e.g. "3"');
+  if (!Number.isInteger(n) || n < 1)
+    throw invalid('/headers/if-match', 'caseVersion', 'must be the case version, e.g. "3"');
   return n;
 }
 

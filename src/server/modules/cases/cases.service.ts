@@ -9,11 +9,12 @@ import type {
   NoteCreateDto,
   ReferralCreateDto,
 } from '../../../shared/contracts/cases.ts';
+import type { FieldRule } from '../../../shared/field-rules.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
@@ -31,12 +32,14 @@ const DERIVED = new Set<string>(['version', 'updated_at', 'is_open', 'queue_rank
 
 type CaseRow = Selectable<CasesTable>;
 
-const fieldError = (
+/** A referenced record that does not exist, as its not-found problem naming the field. */
+const refNotFound = (
   code: ConstructorParameters<typeof AppError>[0],
   field: string,
+  rule: FieldRule,
   message: string,
   id: string,
-) => new AppError(code, id, { errors: [{ field, message }] });
+) => new AppError(code, id, { errors: [fieldError(field, rule, message)] });
 
 /** Cases (queries): created from a contact, moved through the transition table, referred, resolved. */
 export class CasesService {
@@ -168,7 +171,13 @@ export class CasesService {
         .where('id', '=', r.categoryId)
         .executeTakeFirst())
     ) {
-      throw fieldError('category.not_found', '/body/categoryId', 'no such category', r.categoryId);
+      throw refNotFound(
+        'category.not_found',
+        '/body/categoryId',
+        'noSuchCategory',
+        'no such category',
+        r.categoryId,
+      );
     }
     if (r.assigneeId) {
       const u = await trx
@@ -177,107 +186,128 @@ export class CasesService {
         .where('id', '=', r.assigneeId)
         .executeTakeFirst();
       if (!u?.active)
-        throw fieldError('user.not_found', '/body/assigneeId', 'no such active user', r.assigneeId);
+        throw refNotFound(
+          'user.not_found',
+          '/body/assigneeId',
+          'noSuchActiveUser',
+          'no such active user',
+          r.assigneeId,
+        );
     }
     if (
       r.teamId &&
       !(await trx.selectFrom('teams').select('id').where('id', '=', r.teamId).executeTakeFirst())
     ) {
-      throw fieldError('team.not_found', '/body/teamId', 'no such team', r.teamId);
+      throw refNotFound('team.not_found', '/body/teamId', 'noSuchTeam', 'no such team', r.teamId);
     }
     if (r.departmentId && !(await this.people.departmentExists(trx, r.departmentId))) {
-      throw fieldError('department.not_found', '/body/departmentId', 'no such department', r.departmentId);
+      throw refNotFound(
+        'department.not_found',
+        '/body/departmentId',
+        'noSuchDepartment',
+        'no such department',
+        r.departmentId,
+      );
     }
   }
 
   async create(actor: Actor, input: CaseCreateDto) {
-    return tx(this.ctx, async (trx) => {
-      const contact = await trx
-        .selectFrom('contacts')
-        .select(['id', 'customer_id', 'channel'])
-        .where('id', '=', input.contactId)
-        .executeTakeFirst();
-      if (!contact)
-        throw fieldError('contact.not_found', '/body/contactId', 'no such contact', input.contactId);
-      await this.assertRefs(trx, input);
-      const at = nowIso(this.ctx);
-      // The caller's team comes with the authentication; look it up only when it did not.
-      const myTeam =
-        actor.via === 'system'
-          ? null
-          : actor.teamId !== undefined
-            ? actor.teamId
-            : ((
-                await trx
-                  .selectFrom('users')
-                  .select(['team_id'])
-                  .where('id', '=', actor.userId)
-                  .executeTakeFirst()
-              )?.team_id ?? null);
-      // Whoever logs a case owns it unless it is sent straight to a department's queue.
-      const assignee =
-        input.assigneeId !== undefined
-          ? input.assigneeId
-          : input.departmentId
-            ? null
-            : actor.via === 'system'
-              ? null
-              : actor.userId;
-      const row: CaseRow = {
-        id: newId(),
-        reference: await this.nextReference(trx),
-        type: input.type,
-        category_id: input.categoryId ?? null,
-        criticality: input.criticality ?? 'not_highly_critical',
-        priority: input.priority ?? (input.criticality === 'highly_critical' ? 'urgent' : 'normal'),
-        status: assignee ? 'open' : 'new',
-        subject: input.subject,
-        description: input.description ?? null,
-        customer_id: contact.customer_id,
-        assignee_id: assignee,
-        team_id: input.teamId !== undefined ? input.teamId : myTeam,
-        department_id: input.departmentId ?? null,
-        created_by: actor.userId,
-        created_at: at,
-        updated_at: at,
-        resolved_at: null,
-        closed_at: null,
-        resolution_summary: null,
-        customer_confirmed: null,
-        version: 1,
-        ...NO_SLA,
-        is_open: 1,
-        queue_rank: 0,
-        merged_into_id: null,
-      };
-      const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
-        this.facts(trx, row, contact.channel),
+    return tx(this.ctx, (trx) => this.createIn(trx, actor, input));
+  }
+
+  /** Create a case inside the caller's transaction (an inbound e-mail opens one with its message). */
+  async createIn(trx: Executor, actor: Actor, input: CaseCreateDto) {
+    const contact = await trx
+      .selectFrom('contacts')
+      .select(['id', 'customer_id', 'channel'])
+      .where('id', '=', input.contactId)
+      .executeTakeFirst();
+    if (!contact)
+      throw refNotFound(
+        'contact.not_found',
+        '/body/contactId',
+        'noSuchContact',
+        'no such contact',
+        input.contactId,
       );
-      Object.assign(row, plan.columns, caseDerived(row));
-      await trx
-        .insertInto('cases')
-        .values(row as never)
-        .execute();
-      await plan.write();
-      await this.contacts.linkCase(trx, contact.id, row.id, at);
-      const presented = presentCase(row, at);
-      await this.event(trx, row.id, at, actor, 'case.created', {
-        contactId: contact.id,
-        status: row.status,
-        type: row.type,
-      });
-      await audit(trx, {
-        at,
-        actor,
-        entityType: 'case',
-        entityId: row.id,
-        action: 'case.created',
-        after: presented,
-      });
-      await emit(trx, at, 'case.created', { id: row.id, version: 1 });
-      await this.eventBus.publish(trx, 'case.changed', { before: null, after: row });
-      return presented;
+    await this.assertRefs(trx, input);
+    const at = nowIso(this.ctx);
+    // The caller's team comes with the authentication; look it up only when it did not.
+    const myTeam =
+      actor.via === 'system'
+        ? null
+        : actor.teamId !== undefined
+          ? actor.teamId
+          : ((
+              await trx
+                .selectFrom('users')
+                .select(['team_id'])
+                .where('id', '=', actor.userId)
+                .executeTakeFirst()
+            )?.team_id ?? null);
+    // Whoever logs a case owns it unless it is sent straight to a department's queue.
+    const assignee =
+      input.assigneeId !== undefined
+        ? input.assigneeId
+        : input.departmentId
+          ? null
+          : actor.via === 'system'
+            ? null
+            : actor.userId;
+    const row: CaseRow = {
+      id: newId(),
+      reference: await this.nextReference(trx),
+      type: input.type,
+      category_id: input.categoryId ?? null,
+      criticality: input.criticality ?? 'not_highly_critical',
+      priority: input.priority ?? (input.criticality === 'highly_critical' ? 'urgent' : 'normal'),
+      status: assignee ? 'open' : 'new',
+      subject: input.subject,
+      description: input.description ?? null,
+      customer_id: contact.customer_id,
+      assignee_id: assignee,
+      team_id: input.teamId !== undefined ? input.teamId : myTeam,
+      department_id: input.departmentId ?? null,
+      created_by: actor.userId,
+      created_at: at,
+      updated_at: at,
+      resolved_at: null,
+      closed_at: null,
+      resolution_summary: null,
+      customer_confirmed: null,
+      version: 1,
+      ...NO_SLA,
+      is_open: 1,
+      queue_rank: 0,
+      merged_into_id: null,
+    };
+    const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
+      this.facts(trx, row, contact.channel),
+    );
+    Object.assign(row, plan.columns, caseDerived(row));
+    await trx
+      .insertInto('cases')
+      .values(row as never)
+      .execute();
+    await plan.write();
+    await this.contacts.linkCase(trx, contact.id, row.id, at);
+    const presented = presentCase(row, at);
+    await this.event(trx, row.id, at, actor, 'case.created', {
+      contactId: contact.id,
+      status: row.status,
+      type: row.type,
     });
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'case',
+      entityId: row.id,
+      action: 'case.created',
+      after: presented,
+    });
+    await emit(trx, at, 'case.created', { id: row.id, version: 1 });
+    await this.eventBus.publish(trx, 'case.changed', { before: null, after: row });
+    return presented;
   }
 
   /** Plan an SLA change and put its columns on the row about to be saved. */
@@ -510,60 +540,86 @@ export class CasesService {
   }
 
   async transition(actor: Actor, id: string, input: CaseTransitionDto, ifMatch?: number) {
-    return tx(this.ctx, async (trx) => {
-      const before = await this.getRow(trx, id);
-      await this.checkVersion(trx, before, ifMatch);
-      const t = transition(before.status as CaseStatus, input.action);
-      if (!t.ok) {
-        throw new AppError(
-          'case.transition_not_allowed',
-          `Cannot ${input.action} a case that is ${before.status}`,
-          {
-            extra: { from: before.status, action: input.action },
-          },
-        );
-      }
-      if (input.action === 'resolve' && !input.resolutionSummary && !before.resolution_summary) {
-        throw new AppError('case.resolution_required', undefined, {
-          errors: [{ field: '/body/resolutionSummary', message: 'is required to resolve a case' }],
-        });
-      }
-      const at = nowIso(this.ctx);
-      const next: CaseRow = { ...before, status: t.to, updated_at: at };
-      if (input.resolutionSummary) next.resolution_summary = input.resolutionSummary;
-      if (input.customerConfirmed !== undefined) next.customer_confirmed = input.customerConfirmed;
-      if (t.to === 'resolved') next.resolved_at = at;
-      if (t.to === 'closed') next.closed_at = at;
-      if (input.action === 'reopen') {
-        next.resolved_at = null;
-        next.closed_at = null;
-        next.customer_confirmed = null;
-      }
-      const plan = await this.slaPlan(trx, next, {
-        type: 'status',
-        from: before.status,
-        to: t.to,
-        action: input.action,
-      });
-      await this.save(
-        trx,
-        before,
-        next,
-        actor,
-        `case.${input.action === 'reopen' ? 'reopened' : 'status_changed'}`,
+    return tx(this.ctx, (trx) => this.transitionIn(trx, actor, id, input, ifMatch));
+  }
+
+  /** A status change inside the caller's transaction (a customer's e-mail reopens or resumes a case). */
+  async transitionIn(trx: Executor, actor: Actor, id: string, input: CaseTransitionDto, ifMatch?: number) {
+    const before = await this.getRow(trx, id);
+    await this.checkVersion(trx, before, ifMatch);
+    const t = transition(before.status as CaseStatus, input.action);
+    if (!t.ok) {
+      throw new AppError(
+        'case.transition_not_allowed',
+        `Cannot ${input.action} a case that is ${before.status}`,
+        {
+          extra: { from: before.status, action: input.action },
+        },
       );
-      await this.event(trx, id, at, actor, 'case.status_changed', {
-        from: before.status,
-        to: t.to,
-        action: input.action,
-        ...(input.reason ? { reason: input.reason } : {}),
-        ...(input.resolutionSummary ? { resolutionSummary: input.resolutionSummary } : {}),
-        ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
+    }
+    if (input.action === 'resolve' && !input.resolutionSummary && !before.resolution_summary) {
+      throw new AppError('case.resolution_required', undefined, {
+        errors: [fieldError('/body/resolutionSummary', 'requiredToResolve', 'is required to resolve a case')],
       });
-      await plan.write();
-      await this.eventBus.publish(trx, 'case.changed', { before, after: next });
-      return presentCase(next, at);
+    }
+    const at = nowIso(this.ctx);
+    const next: CaseRow = { ...before, status: t.to, updated_at: at };
+    if (input.resolutionSummary) next.resolution_summary = input.resolutionSummary;
+    if (input.customerConfirmed !== undefined) next.customer_confirmed = input.customerConfirmed;
+    if (t.to === 'resolved') next.resolved_at = at;
+    if (t.to === 'closed') next.closed_at = at;
+    if (input.action === 'reopen') {
+      next.resolved_at = null;
+      next.closed_at = null;
+      next.customer_confirmed = null;
+    }
+    const plan = await this.slaPlan(trx, next, {
+      type: 'status',
+      from: before.status,
+      to: t.to,
+      action: input.action,
     });
+    await this.save(
+      trx,
+      before,
+      next,
+      actor,
+      `case.${input.action === 'reopen' ? 'reopened' : 'status_changed'}`,
+    );
+    await this.event(trx, id, at, actor, 'case.status_changed', {
+      from: before.status,
+      to: t.to,
+      action: input.action,
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.resolutionSummary ? { resolutionSummary: input.resolutionSummary } : {}),
+      ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
+    });
+    await plan.write();
+    await this.eventBus.publish(trx, 'case.changed', { before, after: next });
+    return presentCase(next, at);
+  }
+
+  /**
+   * Something joined the case's conversation (a message): its queues sort it by the new activity.
+   * Not a change to the case itself, so its version stays (an officer's open edit is not stale).
+   */
+  async touch(trx: Executor, id: string, at: string): Promise<void> {
+    await trx.updateTable('cases').set({ updated_at: at }).where('id', '=', id).execute();
+  }
+
+  /**
+   * A reply reached the customer (an e-mail the server accepted): the first response is met and the
+   * update cycle restarts, at the moment it was sent — not when it was written or queued.
+   */
+  async recordCustomerResponse(trx: Executor, id: string, at: string): Promise<void> {
+    const c = await this.getRow(trx, id);
+    const plan = await this.slaPlan(trx, c, { type: 'public_response' });
+    await trx
+      .updateTable('cases')
+      .set({ updated_at: at, ...plan.columns })
+      .where('id', '=', id)
+      .execute();
+    await plan.write();
   }
 
   async addNote(actor: Actor, id: string, input: NoteCreateDto) {
@@ -662,12 +718,14 @@ export class CasesService {
   async refer(actor: Actor, id: string, input: ReferralCreateDto, ifMatch?: number) {
     if (input.mode === 'transfer' && !input.departmentId) {
       throw new AppError('request.invalid', 'A transfer needs a department', {
-        errors: [{ field: '/body/departmentId', message: 'is required for a transfer' }],
+        errors: [fieldError('/body/departmentId', 'requiredForTransfer', 'is required for a transfer')],
       });
     }
     if (input.mode === 'signpost' && !input.departmentId && !input.partyName) {
       throw new AppError('request.invalid', 'Name the department or party the customer was referred to', {
-        errors: [{ field: '/body/departmentId', message: 'departmentId or partyName is required' }],
+        errors: [
+          fieldError('/body/departmentId', 'departmentOrParty', 'departmentId or partyName is required'),
+        ],
       });
     }
     return tx(this.ctx, async (trx) => {
@@ -681,9 +739,10 @@ export class CasesService {
             .executeTakeFirst()
         : undefined;
       if (input.departmentId && !dept)
-        throw fieldError(
+        throw refNotFound(
           'department.not_found',
           '/body/departmentId',
+          'noSuchDepartment',
           'no such department',
           input.departmentId,
         );
@@ -692,7 +751,7 @@ export class CasesService {
           'request.invalid',
           'Cases transfer only to internal departments; signpost outside parties',
           {
-            errors: [{ field: '/body/departmentId', message: 'is an outside party' }],
+            errors: [fieldError('/body/departmentId', 'outsideParty', 'is an outside party')],
           },
         );
       }
@@ -701,10 +760,11 @@ export class CasesService {
       if (input.mode === 'signpost' && !numberGiven) {
         throw new AppError('request.invalid', 'Record the number given to the customer', {
           errors: [
-            {
-              field: '/body/contactNumberGiven',
-              message: 'is required when the party has no number on file',
-            },
+            fieldError(
+              '/body/contactNumberGiven',
+              'requiredWithoutNumber',
+              'is required when the party has no number on file',
+            ),
           ],
         });
       }
@@ -801,19 +861,23 @@ export class CasesService {
       await this.checkVersion(trx, from, ifMatch);
       if (fromId === intoId)
         throw new AppError('case.merge_invalid', 'A case cannot be merged into itself', {
-          errors: [{ field: '/body/intoId', message: 'is this case' }],
+          errors: [fieldError('/body/intoId', 'sameCase', 'is this case')],
         });
       const into = await trx.selectFrom('cases').selectAll().where('id', '=', intoId).executeTakeFirst();
-      if (!into) throw fieldError('case.not_found', '/body/intoId', 'no such case', intoId);
+      if (!into) throw refNotFound('case.not_found', '/body/intoId', 'noSuchCase', 'no such case', intoId);
       if (from.merged_into_id || into.merged_into_id)
         throw new AppError('case.merge_invalid', 'One of these cases was already merged into another', {
           errors: [
-            { field: from.merged_into_id ? '/params/id' : '/body/intoId', message: 'was already merged' },
+            fieldError(
+              from.merged_into_id ? '/params/id' : '/body/intoId',
+              'caseAlreadyMerged',
+              'was already merged',
+            ),
           ],
         });
       if (into.status === 'closed')
         throw new AppError('case.merge_invalid', 'The case to keep is closed: reopen it first', {
-          errors: [{ field: '/body/intoId', message: 'is closed' }],
+          errors: [fieldError('/body/intoId', 'caseClosed', 'is closed')],
         });
       const at = nowIso(this.ctx);
       await trx.updateTable('case_notes').set({ case_id: intoId }).where('case_id', '=', fromId).execute();

@@ -4,7 +4,7 @@ import type { Category, CategoryCreate, CategoryPatch } from '../../../shared/co
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { CaseCategoriesTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 
 type Row = Selectable<CaseCategoriesTable>;
@@ -55,7 +55,7 @@ export class CategoriesService {
           .executeTakeFirst())
       ) {
         throw new AppError('category.not_found', input.parentId, {
-          errors: [{ field: '/body/parentId', message: 'no such category' }],
+          errors: [fieldError('/body/parentId', 'noSuchCategory', 'no such category')],
         });
       }
       const at = nowIso(this.ctx);
@@ -98,13 +98,13 @@ export class CategoriesService {
         const byId = new Map(rows.map((r) => [r.id, r]));
         if (!byId.has(next.parent_id)) {
           throw new AppError('category.not_found', next.parent_id, {
-            errors: [{ field: '/body/parentId', message: 'no such category' }],
+            errors: [fieldError('/body/parentId', 'noSuchCategory', 'no such category')],
           });
         }
         for (let p: string | null = next.parent_id; p; p = byId.get(p)?.parent_id ?? null) {
           if (p === id) {
             throw new AppError('request.invalid', 'A category cannot sit under itself', {
-              errors: [{ field: '/body/parentId', message: 'would make a cycle' }],
+              errors: [fieldError('/body/parentId', 'categoryCycle', 'would make a cycle')],
             });
           }
         }

@@ -12,12 +12,12 @@ import type {
 } from '../../../shared/contracts/contacts.ts';
 import { can } from '../../../shared/permissions.ts';
 import { prepareTemplate } from '../../../shared/templating.ts';
-import { type Actor, audit, diff } from '../../platform/audit.ts';
+import { type Actor, audit, diff, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, invalid, invalidFields, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalid, invalidFields, notFound, problemAt } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
@@ -135,8 +135,8 @@ export class ContactsService {
       prepareTemplate(input.closing, PHRASE_VARIABLES),
     ];
     const problems = [
-      ...greeting.problems.map((message) => ({ field: '/body/greeting', message })),
-      ...closing.problems.map((message) => ({ field: '/body/closing', message })),
+      ...greeting.problems.map((p) => problemAt('/body/greeting', p)),
+      ...closing.problems.map((p) => problemAt('/body/closing', p)),
     ];
     if (problems.length) throw invalidFields(problems);
     const phrases = { greeting: greeting.text, closing: closing.text };
@@ -257,7 +257,7 @@ export class ContactsService {
   private async assertCustomer(trx: Executor, customerId: string | null | undefined) {
     if (customerId && !(await this.customers.exists(trx, customerId))) {
       throw new AppError('customer.not_found', customerId, {
-        errors: [{ field: '/body/customerId', message: 'no such customer' }],
+        errors: [fieldError('/body/customerId', 'noSuchCustomer', 'no such customer')],
       });
     }
   }
@@ -316,7 +316,13 @@ export class ContactsService {
           .executeTakeFirst();
         if (logged) {
           throw new AppError('contact.has_cases', undefined, {
-            errors: [{ field: '/body/customerId', message: 'a case is already logged for this customer' }],
+            errors: [
+              fieldError(
+                '/body/customerId',
+                'caseAlreadyLogged',
+                'a case is already logged for this customer',
+              ),
+            ],
           });
         }
       }
@@ -354,7 +360,8 @@ export class ContactsService {
   /** Keep the unsaved parts of the handler's form, so navigation or a reload brings them back. */
   async saveDraft(actor: Actor, id: string, data: Record<string, unknown>): Promise<void> {
     const json = JSON.stringify(data);
-    if (Buffer.byteLength(json) > DRAFT_MAX_BYTES) throw invalid('/body/data', 'is larger than 32 KB');
+    if (Buffer.byteLength(json) > DRAFT_MAX_BYTES)
+      throw invalid('/body/data', 'tooLarge', 'is larger than 32 KB', { limitKb: 32 });
     await tx(this.ctx, async (trx) => {
       const c = await this.getRow(trx, id);
       this.assertHandler(actor, c);
@@ -513,6 +520,32 @@ export class ContactsService {
       action: 'contact.created',
       after: row,
     });
+    return row.id;
+  }
+
+  /**
+   * A contact the customer started on a written channel (an e-mail, later an SMS or chat): nobody
+   * took it, so it is the system's until an officer answers; it lasted no time.
+   */
+  async logInbound(
+    trx: Executor,
+    c: { channel: string; customerId: string; fromAddress: string | null; caseId: string | null; at: string },
+  ): Promise<string> {
+    const row: ContactRow = {
+      id: newId(),
+      channel: c.channel,
+      direction: 'inbound',
+      customer_id: c.customerId,
+      officer_id: SYSTEM_ACTOR.userId,
+      started_at: c.at,
+      ended_at: c.at,
+      notes: null,
+      from_address: c.fromAddress,
+      created_at: c.at,
+      updated_at: c.at,
+    };
+    await trx.insertInto('contacts').values(row).execute();
+    if (c.caseId) await this.linkCase(trx, row.id, c.caseId, c.at);
     return row.id;
   }
 

@@ -3,6 +3,7 @@ import type {
   VerificationPolicyDto,
   VerificationStateDto,
 } from '../../../shared/contracts/contacts.ts';
+import { type FieldError, fieldError } from '../../platform/errors.ts';
 
 export const DEFAULT_POLICY: VerificationPolicyDto = {
   required: ['name'],
@@ -35,15 +36,22 @@ export function evaluate(
 }
 
 /** A policy that demands nothing would switch masking off by accident; refuse it. */
-export function policyProblems(p: VerificationPolicyDto): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+export function policyProblems(p: VerificationPolicyDto): FieldError[] {
+  const out: FieldError[] = [];
   if (p.anyOfCount > p.anyOf.length)
-    out.push({ field: '/body/anyOfCount', message: 'exceeds the number of anyOf particulars' });
+    out.push(fieldError('/body/anyOfCount', 'anyOfCountExceeds', 'exceeds the number of anyOf particulars'));
   if (p.required.length + p.anyOfCount === 0) {
-    out.push({ field: '/body/required', message: 'the policy must require at least one particular' });
+    out.push(
+      fieldError('/body/required', 'requiresNothing', 'the policy must require at least one particular'),
+    );
   }
   const overlap = p.required.filter((x) => p.anyOf.includes(x));
-  if (overlap.length) out.push({ field: '/body/anyOf', message: `already required: ${overlap.join(', ')}` });
+  if (overlap.length)
+    out.push(
+      fieldError('/body/anyOf', 'alreadyRequired', `already required: ${overlap.join(', ')}`, {
+        particulars: overlap,
+      }),
+    );
   return out;
 }
 

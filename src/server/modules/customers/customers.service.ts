@@ -17,7 +17,7 @@ import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CustomersTable } from '../../platform/db/schema.ts';
-import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalid, notFound } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
@@ -100,7 +100,9 @@ export class CustomersService {
     if (!strict && can(actor.role, 'pii.unmasked')) return;
     if (!contactId) {
       throw new AppError('contact.not_verified', 'Pass the contactId on which the customer was verified', {
-        errors: [{ field: '/body/contactId', message: 'is required to change this customer' }],
+        errors: [
+          fieldError('/body/contactId', 'requiredToChangeCustomer', 'is required to change this customer'),
+        ],
       });
     }
     if (!(await this.isVerified(contactId, customerId, actor))) {
@@ -235,10 +237,16 @@ export class CustomersService {
         .executeTakeFirst();
       throw new AppError('customer.identifier_taken', undefined, {
         errors: [
-          {
-            field: '/body/idNumber',
-            message: `belongs to another customer${holder ? `: ${holder.display_name}` : ''}`,
-          },
+          holder
+            ? fieldError(
+                '/body/idNumber',
+                'identifierTakenBy',
+                `belongs to another customer: ${holder.display_name}`,
+                {
+                  holder: holder.display_name,
+                },
+              )
+            : fieldError('/body/idNumber', 'identifierTaken', 'belongs to another customer'),
         ],
         extra: { holderId: other.customer_id },
       });
@@ -312,9 +320,77 @@ export class CustomersService {
     });
   }
 
+  /**
+   * The customer who writes from this address (issue 13: matched by a known address). Several
+   * records may hold one address (a shared family mailbox, a duplicate not merged yet): the one
+   * with the latest activity answers, and the caller is told how many there were.
+   */
+  async findByEmail(trx: Executor, address: string): Promise<{ id: string; matches: number } | null> {
+    const rows = await trx
+      .selectFrom('customer_lookup as l')
+      .innerJoin('customers as c', 'c.id', 'l.customer_id')
+      .select(['c.id', 'c.updated_at'])
+      .where('l.kind', '=', 'email')
+      .where('l.key', '=', emailKey(address))
+      .where('c.merged_into_id', 'is', null)
+      .orderBy('c.updated_at', 'desc')
+      .limit(20)
+      .execute();
+    return rows[0] ? { id: rows[0].id, matches: rows.length } : null;
+  }
+
+  /**
+   * A new customer from an unknown sender (issue 13): the name they wrote under (or the address),
+   * the address, nothing else. Unverified by nature — nothing they wrote proves who they are.
+   */
+  async createFromSender(
+    trx: Executor,
+    actor: Actor,
+    sender: { address: string; name: string | null; channel: string },
+  ): Promise<string> {
+    const at = nowIso(this.ctx);
+    const displayName = (sender.name?.replace(/["']/g, '').trim() || sender.address).slice(0, 200);
+    const row: Selectable<CustomersTable> = {
+      id: newId(),
+      display_name: displayName,
+      name_norm: normalizeName(displayName),
+      id_type: null,
+      id_number: null,
+      date_of_birth: null,
+      phones: '[]',
+      emails: JSON.stringify([sender.address]),
+      address: null,
+      preferred_language: null,
+      preferred_channel: sender.channel,
+      particular_needs: '[]',
+      consent: JSON.stringify({ marketing: false, sms: false, email: false, callRecording: false }),
+      segment: null,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      merged_into_id: null,
+      merged_at: null,
+    };
+    await trx
+      .insertInto('customers')
+      .values(row as never)
+      .execute();
+    await reindexCustomer(trx, row.id, this.ctx.config.phoneCountryCode);
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'customer',
+      entityId: row.id,
+      action: 'customer.created',
+      after: auditShape(row),
+    });
+    await emit(trx, at, 'customer.created', { id: row.id });
+    return row.id;
+  }
+
   async update(actor: Actor, id: string, input: CustomerPatchDto): Promise<CustomerDto> {
     if (Object.keys(input).every((k) => k === 'contactId'))
-      throw invalid('/body', 'must contain at least one field to change');
+      throw invalid('/body', 'nothingToChange', 'must contain at least one field to change');
     await this.requireVerified(actor, id, input.contactId, false);
     return tx(this.ctx, async (trx) => {
       const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -531,7 +607,7 @@ export class CustomersService {
         await trx.selectFrom('accounts').select('id').where('account_number', '=', number).executeTakeFirst()
       ) {
         throw new AppError('account.number_taken', number, {
-          errors: [{ field: '/body/accountNumber', message: 'is in use' }],
+          errors: [fieldError('/body/accountNumber', 'inUse', 'is in use')],
         });
       }
       const account = {
@@ -576,7 +652,14 @@ export class CustomersService {
   /** An account-changing action: always needs a contact on which the customer passed verification. */
   async updateAccount(actor: Actor, accountId: string, input: Static<typeof AccountPatch>) {
     if (input.status === undefined && input.billingAddress === undefined && !input.addServices?.length) {
-      throw invalid('/body', 'must contain at least one change: status, billingAddress or addServices');
+      throw invalid(
+        '/body',
+        'nothingToChangeOf',
+        'must contain at least one change: status, billingAddress or addServices',
+        {
+          fields: ['status', 'billingAddress', 'addServices'],
+        },
+      );
     }
     const account = await this.db
       .selectFrom('accounts')
@@ -645,7 +728,11 @@ export class CustomersService {
    */
   async merge(actor: Actor, id: string, input: CustomerMergeDto): Promise<CustomerMergeResultDto> {
     if (input.otherCustomerId === id)
-      throw invalid('/body/otherCustomerId', 'must be another customer than the one in the path');
+      throw invalid(
+        '/body/otherCustomerId',
+        'otherCustomer',
+        'must be another customer than the one in the path',
+      );
     const [winnerId, loserId] =
       input.winner === 'this' ? [id, input.otherCustomerId] : [input.otherCustomerId, id];
     return tx(this.ctx, async (trx) => {

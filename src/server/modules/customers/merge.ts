@@ -3,7 +3,7 @@ import { type Actor, audit } from '../../platform/audit.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CustomersTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/outbox.ts';
 import { reindexCustomer } from './customers.repo.ts';
 import { emailKey, phoneKeys } from './normalize.ts';
@@ -40,7 +40,7 @@ export async function mergeRecords(
   ] as const) {
     if (!row)
       throw new AppError('customer.not_found', `No such customer: ${rid}`, {
-        errors: [{ field: field(rid), message: 'no such customer' }],
+        errors: [fieldError(field(rid), 'noSuchCustomer', 'no such customer')],
       });
   }
   if (!winner || !loser) throw notFound('customer.not_found');
@@ -49,7 +49,11 @@ export async function mergeRecords(
   for (const row of [winner, loser])
     if (row.merged_into_id)
       throw new AppError('customer.merged', `${row.display_name} was already merged into another record`, {
-        errors: [{ field: field(row.id), message: `was merged into ${row.merged_into_id}` }],
+        errors: [
+          fieldError(field(row.id), 'customerMergedInto', `was merged into ${row.merged_into_id}`, {
+            id: String(row.merged_into_id),
+          }),
+        ],
         extra: { mergedIntoId: row.merged_into_id },
       });
 

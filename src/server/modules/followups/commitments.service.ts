@@ -8,7 +8,7 @@ import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CommitmentsTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
@@ -130,7 +130,7 @@ export class CommitmentsService {
     const dueAt = parseInstant(input.dueAt, '/body/dueAt');
     if (dueAt <= at)
       throw new AppError('commitment.in_past', undefined, {
-        errors: [{ field: '/body/dueAt', message: 'must be in the future' }],
+        errors: [fieldError('/body/dueAt', 'inFuture', 'must be in the future')],
       });
     return tx(this.ctx, async (trx) => {
       const c = await this.cases.row(trx, caseId);
@@ -192,7 +192,7 @@ export class CommitmentsService {
     const dueAt = input.dueAt ? parseInstant(input.dueAt, '/body/dueAt') : undefined;
     if (dueAt && dueAt <= at)
       throw new AppError('commitment.in_past', undefined, {
-        errors: [{ field: '/body/dueAt', message: 'must be in the future' }],
+        errors: [fieldError('/body/dueAt', 'inFuture', 'must be in the future')],
       });
     return tx(this.ctx, async (trx) => {
       const before = await this.getJoined(trx, id);

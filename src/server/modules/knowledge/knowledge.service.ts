@@ -835,9 +835,11 @@ export class KnowledgeService {
   async setSynonyms(actor: Actor, input: KbSynonymsDto): Promise<KbSynonymsDto> {
     const groups = input.groups.map((g) => [...new Set(g.map((t) => t.trim().toLowerCase()))]);
     groups.forEach((g, i) => {
-      if (g.length < 2) throw invalid(`/body/groups/${i}`, 'needs two different words or phrases');
+      if (g.length < 2)
+        throw invalid(`/body/groups/${i}`, 'needsTwoTerms', 'needs two different words or phrases');
       g.forEach((t, k) => {
-        if (!words(t).length) throw invalid(`/body/groups/${i}/${k}`, 'has no letters or digits');
+        if (!words(t).length)
+          throw invalid(`/body/groups/${i}/${k}`, 'noLettersOrDigits', 'has no letters or digits');
       });
     });
     return tx(this.ctx, async (trx) => {
@@ -871,7 +873,7 @@ export class KnowledgeService {
   ): Promise<KbAttachmentDto> {
     const data = Buffer.from(input.dataBase64, 'base64');
     if (data.length > MAX_ATTACHMENT) throw new AppError('kb_attachment.too_large');
-    if (!data.length) throw invalid('/body/dataBase64', 'is empty');
+    if (!data.length) throw invalid('/body/dataBase64', 'empty', 'is empty');
     return tx(this.ctx, async (trx) => {
       const at = nowIso(this.ctx);
       const a = await this.articleRow(trx, id);

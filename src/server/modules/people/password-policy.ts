@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { FieldProblem } from '../../../shared/field-rules.ts';
 import { invalid } from '../../platform/errors.ts';
 
 /**
@@ -46,31 +47,54 @@ export interface PasswordContext {
   displayName?: string | undefined;
 }
 
-/** Why the password is refused, in words for the person choosing it, or null when it is fine. */
-export function passwordProblem(password: string, who: PasswordContext = {}): string | null {
+/** Why the password is refused, as a rule and in words for the person choosing it, or null when it is fine. */
+export function passwordRule(password: string, who: PasswordContext = {}): FieldProblem | null {
   const normal = password.normalize('NFKC');
   const length = [...normal].length;
-  if (length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters long`;
-  if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters long`;
+  if (length < PASSWORD_MIN)
+    return {
+      rule: 'passwordTooShort',
+      params: { limit: PASSWORD_MIN },
+      message: `must be at least ${PASSWORD_MIN} characters long`,
+    };
+  if (length > PASSWORD_MAX)
+    return {
+      rule: 'passwordTooLong',
+      params: { limit: PASSWORD_MAX },
+      message: `must be at most ${PASSWORD_MAX} characters long`,
+    };
   const lower = normal.toLowerCase();
   const letters = squash(normal);
   const username = who.username ? squash(who.username) : '';
-  if (username.length >= 3 && letters.includes(username)) return 'must not contain the username';
+  if (username.length >= 3 && letters.includes(username))
+    return { rule: 'passwordHasUsername', message: 'must not contain the username' };
   const name = who.displayName ? squash(who.displayName) : '';
   const nameParts = (who.displayName ?? '')
     .split(/\s+/)
     .map(squash)
     .filter((p) => p.length >= 4);
   if ((name.length >= 4 && letters.includes(name)) || nameParts.some((p) => letters.includes(p)))
-    return "must not contain the person's name";
-  if (SERVICE_WORDS.some((w) => letters.includes(w))) return 'must not contain the name of this service';
+    return { rule: 'passwordHasName', message: "must not contain the person's name" };
+  if (SERVICE_WORDS.some((w) => letters.includes(w)))
+    return { rule: 'passwordHasServiceName', message: 'must not contain the name of this service' };
   if (/^(.+?)\1+$/su.test(lower) || new Set(lower).size < 4)
-    return 'must not be one character or a short pattern repeated';
+    return { rule: 'passwordRepeats', message: 'must not be one character or a short pattern repeated' };
   if (letters.length >= PASSWORD_MIN - 2 && ALL_RUNS.some((run) => run.includes(letters)))
-    return 'must not be a run of consecutive letters, digits or keyboard keys';
+    return {
+      rule: 'passwordRun',
+      message: 'must not be a run of consecutive letters, digits or keyboard keys',
+    };
   if (COMMON.has(lower) || COMMON.has(letters))
-    return 'is one of the most commonly used passwords: choose one that is not';
+    return {
+      rule: 'passwordCommon',
+      message: 'is one of the most commonly used passwords: choose one that is not',
+    };
   return null;
+}
+
+/** Why the password is refused, in words for the person choosing it, or null when it is fine. */
+export function passwordProblem(password: string, who: PasswordContext = {}): string | null {
+  return passwordRule(password, who)?.message ?? null;
 }
 
 /** Throws a 400 naming `field` (a JSON Pointer such as /body/password) when the rule refuses it. */
@@ -79,6 +103,6 @@ export function assertPasswordAcceptable(
   who: PasswordContext,
   field = '/body/password',
 ): void {
-  const problem = passwordProblem(password, who);
-  if (problem) throw invalid(field, problem);
+  const problem = passwordRule(password, who);
+  if (problem) throw invalid(field, problem.rule, problem.message, problem.params);
 }

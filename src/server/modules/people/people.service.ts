@@ -6,7 +6,7 @@ import type {
   UserCreate,
   UserPatch,
 } from '../../../shared/contracts/people.ts';
-import { type Actor, audit, diff } from '../../platform/audit.ts';
+import { type Actor, audit, diff, SYSTEM_USER_ID } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -29,13 +29,19 @@ export class PeopleService {
     return this.ctx.store.db;
   }
 
+  /** People, not the `system` row that inbound contacts and automatic cases point to: nobody manages it. */
   listUsers() {
-    return this.db.selectFrom('users').selectAll().orderBy('display_name').execute();
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '!=', SYSTEM_USER_ID)
+      .orderBy('display_name')
+      .execute();
   }
 
   async getUser(id: string) {
     const u = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!u) throw notFound('user.not_found', id);
+    if (!u || u.id === SYSTEM_USER_ID) throw notFound('user.not_found', id);
     return u;
   }
 
@@ -204,12 +210,12 @@ export class PeopleService {
   private async assertRefs(trx: Executor, teamId: string | null, departmentId: string | null) {
     if (teamId && !(await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst())) {
       throw new AppError('team.not_found', teamId, {
-        errors: [{ field: '/body/teamId', message: 'no such team' }],
+        errors: [{ field: '/body/teamId', message: 'no such team', rule: 'noSuchTeam' }],
       });
     }
     if (departmentId && !(await this.departmentExists(trx, departmentId))) {
       throw new AppError('department.not_found', departmentId, {
-        errors: [{ field: '/body/departmentId', message: 'no such department' }],
+        errors: [{ field: '/body/departmentId', message: 'no such department', rule: 'noSuchDepartment' }],
       });
     }
   }
@@ -248,7 +254,10 @@ export class PeopleService {
 
   private async getUserIn(trx: Executor, id: string, field: string) {
     const u = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!u) throw new AppError('user.not_found', id, { errors: [{ field, message: 'no such user' }] });
+    if (!u)
+      throw new AppError('user.not_found', id, {
+        errors: [{ field, message: 'no such user', rule: 'noSuchUser' }],
+      });
     return u;
   }
 

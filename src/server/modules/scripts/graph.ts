@@ -1,6 +1,6 @@
 import type { ScriptStepInputDto } from '../../../shared/contracts/scripts.ts';
 import { scanTemplate } from '../../../shared/templating.ts';
-import type { FieldError } from '../../platform/errors.ts';
+import { type FieldError, fieldError, problemAt } from '../../platform/errors.ts';
 
 /** The targets a step may go on to: its `next`, or each choice's. */
 export const targetsOf = (s: ScriptStepInputDto): string[] =>
@@ -17,29 +17,34 @@ export function scriptProblems(steps: ScriptStepInputDto[], at = '/body/steps'):
   const text: FieldError[] = [];
   const index = new Map<string, number>();
   steps.forEach((s, i) => {
-    if (index.has(s.id)) out.push({ field: `${at}/${i}/id`, message: `repeats the step id "${s.id}"` });
+    if (index.has(s.id))
+      out.push(fieldError(`${at}/${i}/id`, 'repeatsStepId', `repeats the step id "${s.id}"`, { id: s.id }));
     else index.set(s.id, i);
   });
   steps.forEach((s, i) => {
     const here = `${at}/${i}`;
-    for (const p of scanTemplate(s.text).problems) text.push({ field: `${here}/text`, message: p });
+    for (const p of scanTemplate(s.text).problems) text.push(problemAt(`${here}/text`, p));
     if (s.choices && s.next) {
-      out.push({ field: here, message: 'has both next and choices: a step does one or the other' });
+      out.push(fieldError(here, 'nextAndChoices', 'has both next and choices: a step does one or the other'));
     }
     if (!s.choices && s.next) {
-      if (!index.has(s.next)) out.push({ field: `${here}/next`, message: `names no step: "${s.next}"` });
-      else if (s.next === s.id) out.push({ field: `${here}/next`, message: 'points at the step itself' });
+      if (!index.has(s.next))
+        out.push(fieldError(`${here}/next`, 'noSuchStep', `names no step: "${s.next}"`, { id: s.next }));
+      else if (s.next === s.id)
+        out.push(fieldError(`${here}/next`, 'pointsAtItself', 'points at the step itself'));
     }
     const labels = new Set<string>();
     s.choices?.forEach((c, j) => {
       const label = c.label.trim().toLowerCase();
       if (labels.has(label))
-        out.push({ field: `${here}/choices/${j}/label`, message: 'repeats another choice' });
+        out.push(fieldError(`${here}/choices/${j}/label`, 'repeatsChoice', 'repeats another choice'));
       labels.add(label);
       if (!index.has(c.next)) {
-        out.push({ field: `${here}/choices/${j}/next`, message: `names no step: "${c.next}"` });
+        out.push(
+          fieldError(`${here}/choices/${j}/next`, 'noSuchStep', `names no step: "${c.next}"`, { id: c.next }),
+        );
       } else if (c.next === s.id) {
-        out.push({ field: `${here}/choices/${j}/next`, message: 'points at the step itself' });
+        out.push(fieldError(`${here}/choices/${j}/next`, 'pointsAtItself', 'points at the step itself'));
       }
     });
   });
@@ -49,7 +54,7 @@ export function scriptProblems(steps: ScriptStepInputDto[], at = '/body/steps'):
 
   const ends = steps.filter((s) => targetsOf(s).length === 0).map((s) => s.id);
   if (!ends.length) {
-    return [...out, { field: at, message: 'needs an end step (one with neither next nor choices)' }];
+    return [...out, fieldError(at, 'needsEndStep', 'needs an end step (one with neither next nor choices)')];
   }
   const reached = new Set<string>([steps[0]!.id]);
   const queue = [steps[0]!.id];
@@ -75,9 +80,11 @@ export function scriptProblems(steps: ScriptStepInputDto[], at = '/body/steps'):
   }
   steps.forEach((s, i) => {
     if (!reached.has(s.id)) {
-      out.push({ field: `${at}/${i}`, message: 'cannot be reached from the first step' });
+      out.push(fieldError(`${at}/${i}`, 'unreachableStep', 'cannot be reached from the first step'));
     } else if (!finishes.has(s.id)) {
-      out.push({ field: `${at}/${i}`, message: 'leads only round in a loop: no end step can be reached' });
+      out.push(
+        fieldError(`${at}/${i}`, 'endlessLoop', 'leads only round in a loop: no end step can be reached'),
+      );
     }
   });
   return out;

@@ -68,7 +68,7 @@ export class MergeData {
         .executeTakeFirst(),
     ]);
     if (req.customerId && c?.customer_id && c.customer_id !== req.customerId) {
-      throw invalid('/body/customerId', 'is not the customer of the case');
+      throw invalid('/body/customerId', 'notCaseCustomer', 'is not the customer of the case');
     }
     const customerId = req.customerId ?? c?.customer_id ?? contact?.customer_id ?? null;
     const needsParticulars = !used || used.some((n) => PARTICULARS.has(n));

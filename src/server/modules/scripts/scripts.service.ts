@@ -13,7 +13,7 @@ import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CallScriptsTable } from '../../platform/db/schema.ts';
-import { AppError, invalid, invalidFields, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalid, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { scriptProblems } from './graph.ts';
 import type { MergeData } from './merge-data.ts';
@@ -87,7 +87,7 @@ export class ScriptsService {
       .executeTakeFirst();
     if (other && other.id !== exceptId) {
       throw new AppError('script.name_taken', name.trim(), {
-        errors: [{ field: '/body/name', message: 'is taken by another call script' }],
+        errors: [fieldError('/body/name', 'takenByScript', 'is taken by another call script')],
       });
     }
   }
@@ -185,7 +185,8 @@ export class ScriptsService {
     let steps = stepsOf(s);
     if (req.stepId) {
       steps = steps.filter((x) => x.id === req.stepId);
-      if (!steps.length) throw invalid('/body/stepId', 'names no step of this call script');
+      if (!steps.length)
+        throw invalid('/body/stepId', 'noSuchStepInScript', 'names no step of this call script');
     }
     const { stepId: _, ...data } = req;
     const values = await this.merge.values(actor, data);

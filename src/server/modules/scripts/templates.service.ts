@@ -11,7 +11,14 @@ import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { TemplatesTable } from '../../platform/db/schema.ts';
-import { AppError, type FieldError, invalidFields, notFound } from '../../platform/errors.ts';
+import {
+  AppError,
+  type FieldError,
+  fieldError,
+  invalidFields,
+  notFound,
+  problemAt,
+} from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { MergeData } from './merge-data.ts';
 import { presentTemplate } from './scripts.present.ts';
@@ -29,11 +36,11 @@ export const nameMatches = (key: string, q: string | undefined): boolean =>
 function templateProblems(kind: TemplateKind, subject: string | null, body: string): FieldError[] {
   const out: FieldError[] = [];
   if (kind === 'email' && !subject)
-    out.push({ field: '/body/subject', message: 'is required for an e-mail template' });
+    out.push(fieldError('/body/subject', 'requiredForEmail', 'is required for an e-mail template'));
   if (kind !== 'email' && subject)
-    out.push({ field: '/body/subject', message: 'is only for e-mail templates' });
-  for (const message of scanTemplate(subject ?? '').problems) out.push({ field: '/body/subject', message });
-  for (const message of scanTemplate(body).problems) out.push({ field: '/body/body', message });
+    out.push(fieldError('/body/subject', 'onlyForEmail', 'is only for e-mail templates'));
+  for (const p of scanTemplate(subject ?? '').problems) out.push(problemAt('/body/subject', p));
+  for (const p of scanTemplate(body).problems) out.push(problemAt('/body/body', p));
   return out;
 }
 
@@ -96,7 +103,7 @@ export class TemplatesService {
       .executeTakeFirst();
     if (other && other.id !== exceptId) {
       throw new AppError('template.name_taken', name.trim(), {
-        errors: [{ field: '/body/name', message: 'is taken by another template of this kind' }],
+        errors: [fieldError('/body/name', 'takenByTemplate', 'is taken by another template of this kind')],
       });
     }
   }

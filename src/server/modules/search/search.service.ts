@@ -22,7 +22,8 @@ export class SearchService {
 
   async search(actor: Actor, q: SearchQueryDto): Promise<SearchResultDto> {
     const limit = q.limit ?? 10;
-    if (q.from && q.to && q.from > q.to) throw invalid('/query/to', 'must not be before from');
+    if (q.from && q.to && q.from > q.to)
+      throw invalid('/query/to', 'notBefore', 'must not be before from', { other: 'from' });
     const want = (k: 'cases' | 'customers' | 'articles') => !q.kind || q.kind === k;
     const role = actor.role;
     const [cases, customers, articles] = await Promise.all([

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { type FieldError, fieldError } from '../../platform/errors.ts';
 
 /**
  * A business calendar: when a team is open, in its own time zone. Billing keeps office hours, the
@@ -27,28 +28,29 @@ const minutesOf = (hhmm: string): number => {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 /** What is wrong with a calendar, as field problems (empty when it is usable). */
-export function calendarProblems(cal: BusinessCalendar): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+export function calendarProblems(cal: BusinessCalendar): FieldError[] {
+  const out: FieldError[] = [];
   if (!IANAZone.isValidZone(cal.timeZone))
-    out.push({ field: '/body/timeZone', message: 'is not an IANA time zone' });
+    out.push(fieldError('/body/timeZone', 'timeZone', 'is not an IANA time zone'));
   let open = 0;
   for (const [day, intervals] of Object.entries(cal.hours)) {
     const sorted = [...(intervals ?? [])].sort((a, b) => minutesOf(a[0]) - minutesOf(b[0]));
     sorted.forEach(([from, to], i) => {
       const field = `/body/hours/${day}/${i}`;
       if (!HHMM.test(from) || !HHMM.test(to) || from === '24:00')
-        out.push({ field, message: 'must be "HH:mm"–"HH:mm"' });
-      else if (minutesOf(from) >= minutesOf(to)) out.push({ field, message: 'must end after it starts' });
+        out.push(fieldError(field, 'intervalFormat', 'must be "HH:mm"–"HH:mm"'));
+      else if (minutesOf(from) >= minutesOf(to))
+        out.push(fieldError(field, 'endsAfterStart', 'must end after it starts'));
       else open += minutesOf(to) - minutesOf(from);
       const prev = sorted[i - 1];
       if (prev && minutesOf(from) < minutesOf(prev[1]))
-        out.push({ field, message: 'overlaps the interval before it' });
+        out.push(fieldError(field, 'overlapsPrevious', 'overlaps the interval before it'));
     });
   }
-  if (open === 0) out.push({ field: '/body/hours', message: 'the calendar is never open' });
+  if (open === 0) out.push(fieldError('/body/hours', 'neverOpen', 'the calendar is never open'));
   for (const [i, h] of cal.holidays.entries()) {
     if (!DateTime.fromISO(h, { zone: cal.timeZone }).isValid)
-      out.push({ field: `/body/holidays/${i}`, message: 'is not a date' });
+      out.push(fieldError(`/body/holidays/${i}`, 'date', 'is not a date'));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { BusinessCalendarsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, invalidFields, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { type BusinessCalendar, calendarProblems } from './business-time.ts';
 
@@ -95,7 +95,7 @@ export class CalendarsService {
           .executeTakeFirst()
       ) {
         throw new AppError('calendar.name_taken', row.name, {
-          errors: [{ field: '/body/name', message: 'is taken' }],
+          errors: [fieldError('/body/name', 'taken', 'is taken')],
         });
       }
       await trx.insertInto('business_calendars').values(row).execute();
@@ -137,7 +137,7 @@ export class CalendarsService {
           .executeTakeFirst())
       ) {
         throw new AppError('calendar.name_taken', next.name, {
-          errors: [{ field: '/body/name', message: 'is taken' }],
+          errors: [fieldError('/body/name', 'taken', 'is taken')],
         });
       }
       const updated: Row = {

@@ -14,7 +14,14 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, EscalationRulesTable, EscalationsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError, type FieldError, invalidFields, notFound } from '../../platform/errors.ts';
+import {
+  AppError,
+  type FieldError,
+  fieldError,
+  invalidFields,
+  notFound,
+  problemAt,
+} from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
@@ -141,7 +148,7 @@ export class EscalationsService {
     // The progress update is text sent to customers: the one template syntax, checked as templates are.
     const t = prepareTemplate(input.progressUpdateTemplate);
     if (t.problems.length)
-      throw invalidFields(t.problems.map((message) => ({ field: '/body/progressUpdateTemplate', message })));
+      throw invalidFields(t.problems.map((p) => problemAt('/body/progressUpdateTemplate', p)));
     const s = { ...input, progressUpdateTemplate: t.text };
     await tx(this.ctx, (trx) =>
       writeSetting(trx, SETTINGS_KEY, s, DEFAULT_SLA_SETTINGS, actor, nowIso(this.ctx)),
@@ -163,15 +170,21 @@ export class EscalationsService {
     const out: FieldError[] = [];
     const a = r.actions;
     if (!a.notify?.length && !a.reassignTo && !a.raisePriority)
-      out.push({
-        field: '/body/actions',
-        message: 'a rule needs at least one action: notify, reassignTo or raisePriority',
-      });
+      out.push(
+        fieldError(
+          '/body/actions',
+          'needsAction',
+          'a rule needs at least one action: notify, reassignTo or raisePriority',
+        ),
+      );
     if (a.email && !a.notify?.length)
-      out.push({
-        field: '/body/actions/email',
-        message: 'e-mail goes to whoever is notified: name them in notify',
-      });
+      out.push(
+        fieldError(
+          '/body/actions/email',
+          'emailNeedsNotify',
+          'e-mail goes to whoever is notified: name them in notify',
+        ),
+      );
     out.push(...(await conditionProblems(trx, r.conditions as PolicyConditionsDto)));
     return out;
   }
@@ -198,7 +211,7 @@ export class EscalationsService {
         await trx.selectFrom('escalation_rules').select('id').where('name', '=', row.name).executeTakeFirst()
       )
         throw new AppError('escalation_rule.name_taken', row.name, {
-          errors: [{ field: '/body/name', message: 'is taken' }],
+          errors: [fieldError('/body/name', 'taken', 'is taken')],
         });
       await trx
         .insertInto('escalation_rules')
@@ -243,7 +256,7 @@ export class EscalationsService {
           .executeTakeFirst())
       )
         throw new AppError('escalation_rule.name_taken', next.name, {
-          errors: [{ field: '/body/name', message: 'is taken' }],
+          errors: [fieldError('/body/name', 'taken', 'is taken')],
         });
       await trx
         .updateTable('escalation_rules')

@@ -10,7 +10,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { SlaPoliciesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { type FieldError, invalidFields, notFound } from '../../platform/errors.ts';
+import { type FieldError, fieldError, invalidFields, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 
 type Row = Selectable<SlaPoliciesTable>;
@@ -73,10 +73,11 @@ export async function conditionProblems(
   return found.length === ids.length
     ? []
     : [
-        {
-          field: '/body/conditions/categoryIds',
-          message: 'names a category that does not exist, so the rule can never match',
-        },
+        fieldError(
+          '/body/conditions/categoryIds',
+          'unknownCategories',
+          'names a category that does not exist, so the rule can never match',
+        ),
       ];
 }
 
@@ -110,11 +111,11 @@ export class PoliciesService {
         .where('id', '=', p.calendarId)
         .executeTakeFirst())
     ) {
-      out.push({ field: '/body/calendarId', message: 'no such calendar' });
+      out.push(fieldError('/body/calendarId', 'noSuchCalendar', 'no such calendar'));
     }
     out.push(...(await conditionProblems(trx, p.conditions)));
     if (p.firstResponseMinutes === null && p.nextUpdateMinutes === null && p.resolutionMinutes === null) {
-      out.push({ field: '/body/resolutionMinutes', message: 'a policy needs at least one target' });
+      out.push(fieldError('/body/resolutionMinutes', 'needsTarget', 'a policy needs at least one target'));
     }
     return out;
   }
@@ -139,7 +140,7 @@ export class PoliciesService {
       const out = present(row);
       const problems = await this.problems(trx, out);
       if (await trx.selectFrom('sla_policies').select('id').where('name', '=', row.name).executeTakeFirst()) {
-        problems.push({ field: '/body/name', message: 'is taken' });
+        problems.push(fieldError('/body/name', 'taken', 'is taken'));
       }
       if (problems.length) throw invalidFields(problems);
       await trx.insertInto('sla_policies').values(row).execute();
@@ -185,7 +186,7 @@ export class PoliciesService {
         next.name !== before.name &&
         (await trx.selectFrom('sla_policies').select('id').where('name', '=', next.name).executeTakeFirst())
       ) {
-        problems.push({ field: '/body/name', message: 'is taken' });
+        problems.push(fieldError('/body/name', 'taken', 'is taken'));
       }
       if (problems.length) throw invalidFields(problems);
       await trx

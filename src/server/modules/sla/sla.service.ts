@@ -11,7 +11,7 @@ import { type Ctx, nowIso } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable, SlaClocksTable, SlaEventsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { invalidFields, notFound } from '../../platform/errors.ts';
+import { fieldError, invalidFields, notFound } from '../../platform/errors.ts';
 import type { ClockDue, DomainEventBus, RuleDue } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TimerRow, TimerSpec, Timers } from '../../platform/timers.ts';
@@ -506,7 +506,8 @@ export class SlaService {
       segment: input.segment ?? null,
     };
     const problems = await conditionProblems(db, { categoryIds: facts.categoryId ? [facts.categoryId] : [] });
-    if (problems.length) throw invalidFields([{ field: '/body/categoryId', message: 'no such category' }]);
+    if (problems.length)
+      throw invalidFields([fieldError('/body/categoryId', 'noSuchCategory', 'no such category')]);
     // A highly critical case escalates at once, whatever its policy (EscalationsService.onCaseChanged).
     const urgent =
       facts.criticality === 'highly_critical'

@@ -61,7 +61,7 @@ export class DisseminationsService {
     const teams = await trx.selectFrom('teams').select('id').where('id', 'in', input.teamIds).execute();
     const known = new Set(teams.map((t) => t.id));
     const missing = input.teamIds.findIndex((t) => !known.has(t));
-    if (missing >= 0) throw invalid(`/body/teamIds/${missing}`, 'no such team');
+    if (missing >= 0) throw invalid(`/body/teamIds/${missing}`, 'noSuchTeam', 'no such team');
     const members = await trx
       .selectFrom('users')
       .select(['id', 'team_id'])
@@ -69,7 +69,8 @@ export class DisseminationsService {
       .where('active', '=', true)
       .where('id', '!=', actor.userId)
       .execute();
-    if (!members.length) throw invalid('/body/teamIds', 'the chosen teams have no other active members');
+    if (!members.length)
+      throw invalid('/body/teamIds', 'noOtherMembers', 'the chosen teams have no other active members');
     const id = newId();
     const dueAt = addDays(at, input.acknowledgeWithinDays ?? 3);
     await trx

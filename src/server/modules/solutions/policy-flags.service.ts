@@ -43,6 +43,7 @@ export class PolicyFlagsService {
       if (!authority?.active || !AUTHORITIES.has(authority.role) || authority.id === actor.userId)
         throw invalid(
           '/body/authorityId',
+          'notAnAuthority',
           'must be an active team leader, supervisor or administrator other than you',
         );
       const at = nowIso(this.ctx);

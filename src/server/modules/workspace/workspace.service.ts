@@ -9,6 +9,7 @@ import { OPEN_STATUSES } from '../cases/queue-order.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import type { CommitmentsService } from '../followups/commitments.service.ts';
+import type { MessagesService } from '../messages/messages.service.ts';
 
 /**
  * The case workspace's one answer, composed from the modules that own each part. It reads only:
@@ -22,6 +23,7 @@ export class WorkspaceService {
     customers: CustomersService;
     contacts: ContactsService;
     commitments: CommitmentsService;
+    messages: MessagesService;
   };
   constructor(s: WorkspaceService['s']) {
     this.s = s;
@@ -30,7 +32,7 @@ export class WorkspaceService {
   async forCase(actor: Actor, id: string): Promise<CaseWorkspaceDto> {
     const c = await this.s.cases.get(id);
     const customerId = c.customerId;
-    const [customer, seen, openCases, commitments, draft, mergedFrom] = await Promise.all([
+    const [customer, seen, openCases, commitments, draft, mergedFrom, messages] = await Promise.all([
       customerId ? this.s.customers.summary(customerId) : null,
       this.s.contacts.forCase(actor, c.contactIds, customerId, 5),
       customerId
@@ -47,6 +49,7 @@ export class WorkspaceService {
       this.s.commitments.list(actor, { caseId: id, state: 'all' }),
       this.s.caseDrafts.get(actor.userId, id),
       this.s.cases.mergedInto(id),
+      this.s.messages.forCase(id),
     ]);
     // The draft of a contact is its handler's business only, and not the workspace's.
     const lite = (x: ContactDto): ContactDto => ({ ...x, draft: null });
@@ -69,6 +72,7 @@ export class WorkspaceService {
       commitments,
       draft,
       mergedFrom,
+      messages,
     };
   }
 

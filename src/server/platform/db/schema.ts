@@ -621,6 +621,106 @@ export interface PolicyFlagsTable {
   created_at: Instant;
 }
 
+// messages module (issue 13): the messaging core and the e-mail channel
+export interface MailboxesTable {
+  id: string;
+  address: string;
+  display_name: string;
+  signature: string | null;
+  team_id: string | null;
+  department_id: string | null;
+  category_id: string | null;
+  first_response_minutes: number | null;
+  /** How mail reaches it: 'smtp' (Frontline receives for the address), 'imap' (fetched), 'none'. */
+  inbound: string;
+  imap: Json | null;
+  smtp: Json | null;
+  /** The IMAP and SMTP passwords, encrypted (AES-256-GCM) with the key from the environment. */
+  secrets: string | null;
+  options: Json;
+  active: Bool;
+  health: string;
+  last_fetch_at: Instant | null;
+  last_error: string | null;
+  last_error_at: Instant | null;
+  imap_state: Json | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface InboundRawTable {
+  id: string;
+  channel: string;
+  endpoint_id: string | null;
+  source_key: string;
+  transport: string;
+  sender: string | null;
+  envelope: Json | null;
+  raw: Uint8Array;
+  size: number;
+  /** received → done | ignored | failed */
+  state: string;
+  outcome: Json | null;
+  attempts: number;
+  last_error: string | null;
+  received_at: Instant;
+  processed_at: Instant | null;
+}
+export interface MessagesTable {
+  id: string;
+  case_id: string;
+  contact_id: string | null;
+  channel: string;
+  direction: string;
+  kind: string;
+  endpoint_id: string | null;
+  raw_id: string | null;
+  source_key: string | null;
+  in_reply_to: string | null;
+  refs: Json;
+  from_address: string | null;
+  from_name: string | null;
+  to_addresses: Json;
+  cc_addresses: Json;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  remote_images: Bool;
+  author_id: string | null;
+  state: string;
+  state_reason: string | null;
+  attempts: number;
+  next_attempt_at: Instant | null;
+  lease_until: Instant | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+  updated_at: Instant;
+}
+export interface MessageAttachmentsTable {
+  id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content_id: string | null;
+  inline: Bool;
+  sha256: string;
+  data: Uint8Array | null;
+  created_at: Instant;
+}
+export interface CaseFollowersTable {
+  case_id: string;
+  address: string;
+  name: string | null;
+  added_at: Instant;
+}
+export interface SenderBlocksTable {
+  pattern: string;
+  reason: string | null;
+  created_by: string | null;
+  created_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -673,6 +773,12 @@ export interface Database {
   contact_drafts: ContactDraftsTable;
   counters: CountersTable;
   settings: SettingsTable;
+  mailboxes: MailboxesTable;
+  inbound_raw: InboundRawTable;
+  messages: MessagesTable;
+  message_attachments: MessageAttachmentsTable;
+  case_followers: CaseFollowersTable;
+  sender_blocks: SenderBlocksTable;
 }
 
 export function parseJson<T>(v: unknown, fallback: T): T {

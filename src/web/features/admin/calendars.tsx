@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../app/api.ts';
+import { ApiError, type ShownFieldError } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { t as translate, useT } from '../../i18n/index.ts';
@@ -359,16 +359,15 @@ function Holidays({ d, setD, error }: { d: Draft; setD(d: Draft): void; error: A
 const byLine = (e: ApiError) =>
   new ApiError({
     ...e.problem,
-    errors: e.problem.errors?.map((x) => {
+    errors: e.problem.errors?.map((x): ShownFieldError => {
       const m = /^\/body\/holidays\/(\d+)(?:\/(\w+))?/.exec(x.field);
       return m
         ? {
+            ...x,
             field: '/body/holidays',
-            message: `${
-              m[2]
-                ? translate('calendars.lineField', { n: Number(m[1]) + 1, field: m[2] })
-                : translate('calendars.line', { n: Number(m[1]) + 1 })
-            }: ${x.message}`,
+            where: m[2]
+              ? translate('calendars.lineField', { n: Number(m[1]) + 1, field: m[2] })
+              : translate('calendars.line', { n: Number(m[1]) + 1 }),
           }
         : x;
     }),

@@ -7,6 +7,7 @@ import type { CategoryDto, VerificationPolicyDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { FieldsWords, ProblemText } from '../../ui/problem.tsx';
 
 type Team = { id: string; name: string; departmentId: string | null };
 
@@ -197,8 +198,12 @@ export function PolicyAdmin() {
           />
         </Field>
         {error && !error.fieldMessage('anyOfCount') && (
-          <p className="error" role="alert" data-i18n-skip>
-            {error.problem.errors?.map((x) => x.message).join('; ') ?? error.message}
+          <p className="error" role="alert">
+            {error.problem.errors ? (
+              <FieldsWords errors={error.problem.errors} />
+            ) : (
+              <ProblemText error={error} />
+            )}
           </p>
         )}
         {may && <button type="submit">{t('adminReference.savePolicy')}</button>}

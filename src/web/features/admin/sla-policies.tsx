@@ -4,6 +4,7 @@ import { go } from '../../app/router.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
+import { ProblemText } from '../../ui/problem.tsx';
 import { ConditionsEditor } from './sla-conditions.tsx';
 import {
   type CalendarDto,
@@ -120,8 +121,8 @@ export function PolicyList({
         ))}
       </ol>
       {error && (
-        <p className="error" role="alert" data-i18n-skip>
-          {error.message}
+        <p className="error" role="alert">
+          <ProblemText error={error} />
         </p>
       )}
       <a

@@ -11,8 +11,10 @@ import type {
   SlaSettingsDto,
 } from '../../../shared/contracts/sla.ts';
 import type { ApiError } from '../../app/api.ts';
+import type { FieldErrorDto } from '../../app/types.ts';
 import { t } from '../../i18n/index.ts';
 import { focusSoon } from '../../ui/focus.ts';
+import { FieldsWords, FieldWords, ProblemText } from '../../ui/problem.tsx';
 
 export type {
   CalendarDto,
@@ -109,11 +111,11 @@ export function atInZone(iso: string, timeZone: string): string {
   }).format(new Date(iso));
 }
 
-/** The API's messages for a JSON pointer and everything under it (`/body/hours/1` covers `/body/hours/1/0/0`). */
-export function messagesAt(error: ApiError | null, pointer: string, exact = false): string[] {
-  return (error?.problem.errors ?? [])
-    .filter((e) => e.field === pointer || (!exact && e.field.startsWith(`${pointer}/`)))
-    .map((e) => e.message);
+/** The API's field errors at a JSON pointer and everything under it (`/body/hours/1` covers `/body/hours/1/0/0`). */
+export function messagesAt(error: ApiError | null, pointer: string, exact = false): FieldErrorDto[] {
+  return (error?.problem.errors ?? []).filter(
+    (e) => e.field === pointer || (!exact && e.field.startsWith(`${pointer}/`)),
+  );
 }
 
 /** The API's message beside the control it names; its id goes in the control's aria-describedby. */
@@ -134,7 +136,7 @@ export function ErrorAt({
   const messages = messagesAt(error, at, exact);
   return messages.length ? (
     <span className="error" id={id} role="alert">
-      {label} <span data-i18n-skip>{messages.join('; ')}</span>
+      {label} <FieldsWords errors={messages} />
     </span>
   ) : null;
 }
@@ -151,12 +153,13 @@ export function FormProblem({ error, placed }: { error: ApiError | null; placed:
   return (
     <p className="error" role="alert" id="sla-form-problem" tabIndex={-1}>
       {t('slaAdmin.notSaved')}
-      {error.problem.errors?.length ? t('slaAdmin.seeFields') : <span data-i18n-skip>{error.message}</span>}
-      {stray.length > 0 && (
-        <span data-i18n-skip>
-          {stray.map((e) => ` ${e.field.replace('/body/', '')} ${e.message}.`).join('')}
+      {error.problem.errors?.length ? t('slaAdmin.seeFields') : <ProblemText error={error} />}
+      {stray.map((e) => (
+        <span key={`${e.field} ${e.rule}`}>
+          {' '}
+          <span data-i18n-skip>{e.field.replace('/body/', '')}</span> <FieldWords error={e} />.
         </span>
-      )}
+      ))}
     </p>
   );
 }

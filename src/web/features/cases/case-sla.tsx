@@ -6,6 +6,7 @@ import type { CaseSlaDto, CommitmentDto, ProgressDraftDto } from '../../app/type
 import { useSubmit } from '../../app/use-submit.ts';
 import { term, t as translate, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { CommitmentRow } from '../followups/followups-page.tsx';
 
 const CLOCKS = new Set(['first_response', 'next_update', 'resolution']);
@@ -39,7 +40,7 @@ export function CaseSla({
   const [due, setDue] = useState('');
   const [method, setMethod] = useState('call');
   const [promise, setPromise] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const updating = useSubmit();
   const committing = useSubmit();
   const load = useCallback(async () => {
@@ -67,7 +68,7 @@ export function CaseSla({
         onChange();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   const commit = async () => {
@@ -85,13 +86,8 @@ export function CaseSla({
         onChange();
       });
     } catch (e) {
-      setError(
-        e instanceof ApiError
-          ? e.fieldMessage('dueAt')
-            ? t('caseSla.dueError', { message: e.fieldMessage('dueAt') ?? '' })
-            : e.message
-          : String(e),
-      );
+      const due = e instanceof ApiError ? e.fieldMessage('dueAt') : undefined;
+      setError(due ? t('caseSla.dueError', { message: due }) : e);
     }
   };
   return (
@@ -189,11 +185,11 @@ export function CaseSla({
           </button>
         </div>
       )}
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
       <details>
         <summary>{t('caseSla.history')}</summary>
         <ol aria-label={t('caseSla.history')}>

@@ -10,17 +10,18 @@ import {
 import type { QueueCaseDto } from '../../../shared/contracts/workspace.ts';
 import { can } from '../../../shared/permissions.ts';
 import { CASE_TYPES } from '../../../shared/vocabulary.ts';
-import { ApiError, api } from '../../app/api.ts';
+import { api, problemMessage } from '../../app/api.ts';
 import { useInvalidation, useLive } from '../../app/live.tsx';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { nameOf, useColleagues, useTeams } from '../../app/use-directory.ts';
 import { useSubmit } from '../../app/use-submit.ts';
-import { type Key, term, useT } from '../../i18n/index.ts';
+import { type Key, problemWords, term, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { SlaBadge } from './sla-badge.tsx';
 import './cases.css';
+import { ProblemText } from '../../ui/problem.tsx';
 
 const OPEN = 'new,open,pending_customer,pending_action_party';
 type Scope = 'mine' | 'team' | 'department' | 'view';
@@ -639,20 +640,16 @@ function SaveView({
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [shared, setShared] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = useSubmit();
   if (view)
     return (
       <button
         type="button"
         className="secondary small"
-        onClick={() =>
-          void api('DELETE', `/views/${view.id}`).then(onDeleted, (e: unknown) =>
-            setError(e instanceof ApiError ? e.message : String(e)),
-          )
-        }
+        onClick={() => void api('DELETE', `/views/${view.id}`).then(onDeleted, (e: unknown) => setError(e))}
       >
-        {error ? t('queues.save.deleteError', { message: error }) : t('queues.save.delete')}
+        {error ? t('queues.save.deleteError', { message: problemMessage(error) }) : t('queues.save.delete')}
       </button>
     );
   if (!open)
@@ -671,7 +668,7 @@ function SaveView({
         onSaved();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -694,11 +691,11 @@ function SaveView({
       >
         {t('queues.save.save')}
       </button>
-      {error && (
-        <span role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <span role="alert" className="error">
+          <ProblemText error={error} />
         </span>
-      )}
+      ) : null}
     </span>
   );
 }
@@ -719,13 +716,13 @@ function Bulk({
   const [assignee, setAssignee] = useState('');
   const [priority, setPriority] = useState('');
   const [action, setAction] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = useSubmit();
   const apply = async (change: Record<string, unknown>) => {
     setError(null);
     try {
       await submit.run(async (send) => {
-        const r = await send<{ results: { id: string; ok: boolean; message?: string }[] }>(
+        const r = await send<{ results: { id: string; ok: boolean; code?: string; message?: string }[] }>(
           'POST',
           '/cases/bulk',
           {
@@ -735,12 +732,16 @@ function Bulk({
         );
         onDone(
           Object.fromEntries(
-            r.results.map((x) => [x.id, { ok: x.ok, ...(x.message ? { message: x.message } : {}) }]),
+            r.results.map((x) => {
+              // The reason in the reader's words when the catalogue knows its code.
+              const message = (x.code && problemWords(x.code)) || x.message;
+              return [x.id, { ok: x.ok, ...(message ? { message } : {}) }];
+            }),
           ),
         );
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -806,11 +807,11 @@ function Bulk({
       >
         {t('queues.bulk.move')}
       </button>
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
     </fieldset>
   );
 }

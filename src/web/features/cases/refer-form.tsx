@@ -3,6 +3,7 @@ import { ApiError } from '../../app/api.ts';
 import type { ProblemDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { isConflict } from './conflict.tsx';
 
@@ -77,8 +78,8 @@ export function ReferForm({
         </button>
       </div>
       {error && !error.problem.errors && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error.message}
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
       )}
     </fieldset>

@@ -4,6 +4,7 @@ import type { CaseDto, CategoryDto } from '../../app/types.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { useT } from '../../i18n/index.ts';
 import { FieldMessage } from '../../ui/field.tsx';
+import { ProblemText } from '../../ui/problem.tsx';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import type { ContactDraft } from './use-contact.ts';
 
@@ -46,12 +47,13 @@ export function OutcomePanel({
     setError(null);
     if ((outcome === 'refer' || outcome === 'signpost') && !departmentId) {
       setError(
+        // Checked before sending, in the server's terms, so it shows beside the field like the server's own.
         new ApiError({
           type: 'about:blank',
-          title: 'Choose where to refer the customer',
+          title: 'The request is not valid',
           status: 400,
           code: 'request.invalid',
-          errors: [{ field: '/body/departmentId', message: 'is required' }],
+          errors: [{ field: '/body/departmentId', message: 'is required', rule: 'required' }],
         }),
       );
       return;
@@ -233,8 +235,8 @@ export function OutcomePanel({
         </button>
         {draft.savingCaseId && <p className="hint">{t('contact.outcome.savedOnce')}</p>}
         {error && !error.problem.errors?.length && (
-          <p role="alert" className="error" data-i18n-skip>
-            {error.message}
+          <p role="alert" className="error">
+            <ProblemText error={error} />
           </p>
         )}
       </div>

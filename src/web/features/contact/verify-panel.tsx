@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import type { ContactDto, CustomerDto, VerificationDto, VerificationPolicyDto } from '../../app/types.ts';
 import { type Key, t, useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 
 /** A particular asked for, in the catalogue's words (`contact.verify.particular`). */
 const PARTICULAR: Record<string, Key> = {
@@ -39,7 +40,7 @@ export function VerifyPanel({
   const [policy, setPolicy] = useState<VerificationPolicyDto | null>(null);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     void api<VerificationPolicyDto>('GET', '/settings/verification-policy').then(setPolicy);
   }, []);
@@ -62,7 +63,7 @@ export function VerifyPanel({
       setAnswers({});
       onVerified(v);
     } catch (err) {
-      if (err instanceof ApiError) setError(err.message);
+      if (err instanceof ApiError) setError(err);
       else throw err;
     } finally {
       setBusy(false);
@@ -106,11 +107,11 @@ export function VerifyPanel({
           {t('contact.verify.check')}
         </button>
       </fieldset>
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
       {state && (state.checks.length > 0 || state.locked) && (
         <p id="verify-status" tabIndex={-1} role="status" className={contact.verified ? 'ok' : 'warn'}>
           {state.locked

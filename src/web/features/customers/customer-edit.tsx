@@ -5,6 +5,7 @@ import type { CustomerDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { term, t as translate, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { ProblemText } from '../../ui/problem.tsx';
 
 /**
  * What the server's verification gate allows this person here, said before they try: back-office
@@ -83,8 +84,8 @@ export function EditParticulars({
         </Field>
       </div>
       {error && !error.problem.errors?.length && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error.message}
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
       )}
       <p className="row">
@@ -179,9 +180,8 @@ export function AddAccount({
         </label>
       </div>
       {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error.problem.errors?.map((x) => `${x.field.split('/').pop()} ${x.message}`).join('; ') ||
-            error.message}
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
       )}
       <p className="row">

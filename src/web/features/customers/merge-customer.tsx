@@ -7,6 +7,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
 import { date } from '../../ui/format.ts';
+import { FieldsWords, ProblemText } from '../../ui/problem.tsx';
 import { FindCustomer } from '../contact/find-customer.tsx';
 
 type Side = { customer: CustomerDto; cases: number; contacts: number; more: boolean };
@@ -130,8 +131,12 @@ export function MergeCustomer({
         })}
       </p>
       {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error.problem.errors?.map((x) => x.message).join('; ') || error.message}
+        <p role="alert" className="error">
+          {error.problem.errors?.length ? (
+            <FieldsWords errors={error.problem.errors} />
+          ) : (
+            <ProblemText error={error} />
+          )}
         </p>
       )}
       <p className="row">

@@ -5,6 +5,7 @@ import type { CustomerDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { ProblemText } from '../../ui/problem.tsx';
 
 const FIELD_LABEL: Record<DuplicateHolderDto['field'], Key> = {
   idNumber: 'customers.register.idNumber',
@@ -128,8 +129,8 @@ export function RegisterCustomer({
         </div>
       )}
       {error && !error.problem.errors?.length && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error.message}
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
       )}
       <p className="row">

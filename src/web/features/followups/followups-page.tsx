@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../../app/api.ts';
+import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { CommitmentDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { whenFull } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 
 /** A commitment with its due time and, for a role that may change cases, the buttons to close it. */
 export function CommitmentRow({
@@ -18,7 +19,7 @@ export function CommitmentRow({
 }) {
   const t = useT();
   const closing = useSubmit();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const close = async (state: 'kept' | 'cancelled') => {
     setError(null);
     try {
@@ -27,7 +28,7 @@ export function CommitmentRow({
         onChange();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -65,11 +66,11 @@ export function CommitmentRow({
           >
             {t('followups.cancel')}
           </button>
-          {error && (
-            <span role="alert" className="error" data-i18n-skip>
-              {error}
+          {error ? (
+            <span role="alert" className="error">
+              <ProblemText error={error} />
             </span>
-          )}
+          ) : null}
         </span>
       ) : (
         <span className="badge">{term('commitmentState', c.state)}</span>

@@ -3,6 +3,7 @@ import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { Field } from '../../ui/field.tsx';
+import { ProblemText } from '../../ui/problem.tsx';
 import { AuditTable, actionLabel, usePages } from './history.tsx';
 
 /** Records the trail names most; any other type is typed as it is stored. */
@@ -148,8 +149,8 @@ export function AuditScreen() {
       <section aria-labelledby="audit-results-h">
         <h2 id="audit-results-h">{t('audit.entries')}</h2>
         {error && !error.problem.errors?.length && (
-          <p className="error" role="alert" data-i18n-skip>
-            {error.message}
+          <p className="error" role="alert">
+            <ProblemText error={error} />
           </p>
         )}
         {!items.length && !loading && !error && <p className="muted">{t('audit.nothing')}</p>}

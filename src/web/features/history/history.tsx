@@ -6,6 +6,7 @@ import type { Page } from '../../app/types.ts';
 import { t, term, useT } from '../../i18n/index.ts';
 import { whenFull, whenLong } from '../../ui/format.ts';
 import './history.css';
+import { ProblemText } from '../../ui/problem.tsx';
 
 export type AuditEntryDto = Static<typeof AuditEntry>;
 
@@ -213,8 +214,8 @@ export function History({ entity, id }: { entity: 'case' | 'customer'; id: strin
   return (
     <section className="history-panel" aria-label={title}>
       {error && (
-        <p className="error" role="alert" data-i18n-skip>
-          {error.message}
+        <p className="error" role="alert">
+          <ProblemText error={error} />
         </p>
       )}
       {!items.length && !loading && !error && <p className="muted">{t('history.none')}</p>}

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { can } from '../../../shared/permissions.ts';
-import { ApiError, api } from '../../app/api.ts';
+import { type ApiError, api } from '../../app/api.ts';
 import { go } from '../../app/router.ts';
 import type { UserDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
 import { date } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { Attachments } from './attachments.tsx';
 import { TeamPicker } from './teams.tsx';
 import {
@@ -43,7 +44,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
   const [versions, setVersions] = useState<VersionSummaryDto[]>([]);
   const [diff, setDiff] = useState<DiffDto | null>(null);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
   const acting = useSubmit();
   const writer = can(user.role, 'kb.write');
@@ -71,7 +72,7 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
         await load();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   const compare = async (from: number, to: number) =>
@@ -184,11 +185,11 @@ export function ArticleView({ id, user }: { id: string; user: UserDto }) {
           {t('kbArticle.newVersion')}
         </button>
       )}
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
       {publisher && a.published && a.status !== 'archived' && (
         <details>
           <summary>{t('kbArticle.sendToTeams')}</summary>
@@ -315,8 +316,8 @@ function Disseminate({ articleId, onSent }: { articleId: string; onSent(): void 
         <input value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       {error && !error.problem.errors?.length && (
-        <p className="error" data-i18n-skip>
-          {error.message}
+        <p className="error">
+          <ProblemText error={error} />
         </p>
       )}
       <button type="button" disabled={sending.busy} aria-busy={sending.busy} onClick={() => void send()}>
@@ -460,8 +461,8 @@ export function ArticleEditor({ id }: { id?: string | undefined }) {
         <input value={form.changeNote} onChange={set('changeNote')} />
       </label>
       {error && !error.problem.errors?.length && (
-        <p className="error" data-i18n-skip>
-          {error.message}
+        <p className="error">
+          <ProblemText error={error} />
         </p>
       )}
       <div className="row">

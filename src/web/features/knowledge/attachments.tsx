@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
-import { ApiError } from '../../app/api.ts';
+import { ApiError, fieldWords } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import type { AttachmentDto } from './types.ts';
 
 /** The server refuses larger files (kb_attachment.too_large); checked here first to spare the upload. */
@@ -19,9 +20,10 @@ async function base64Of(file: Blob): Promise<string> {
   return btoa(binary);
 }
 
+/** The problem in the reader's words, to go inside the catalogue's sentence about the file. */
 const problemText = (e: ApiError) =>
   e.problem.errors?.length
-    ? e.problem.errors.map((f) => `${f.field.split('/').pop()} ${f.message}`).join('; ')
+    ? e.problem.errors.map((f) => `${f.field.split('/').pop()} ${fieldWords(f).text}`).join('; ')
     : e.message;
 
 /**
@@ -41,7 +43,7 @@ export function Attachments({
   onAdded(a: AttachmentDto): void;
 }) {
   const t = useT();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const uploading = useSubmit();
   const hintId = useId();
@@ -68,9 +70,7 @@ export function Attachments({
       });
     } catch (e) {
       setError(
-        e instanceof ApiError
-          ? t('kbAttachments.failed', { name: file.name, problem: problemText(e) })
-          : String(e),
+        e instanceof ApiError ? t('kbAttachments.failed', { name: file.name, problem: problemText(e) }) : e,
       );
     } finally {
       setBusy(null);
@@ -115,12 +115,12 @@ export function Attachments({
               {t('kbAttachments.uploading', { name: busy })}
             </p>
           )}
-          {error && (
-            // The file's name and the server's problem are data; the words around them are the catalogue's.
-            <p role="alert" className="error" data-i18n-skip>
-              {error}
+          {error ? (
+            // The catalogue's sentence, with the file's name and the problem (in the reader's words) put in.
+            <p role="alert" className="error">
+              <ProblemText error={error} />
             </p>
-          )}
+          ) : null}
         </>
       )}
     </section>

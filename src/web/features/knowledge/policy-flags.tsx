@@ -4,6 +4,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
 import { date } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import type { PolicyFlagDto } from './types.ts';
 
 function FlagItem({
@@ -59,8 +60,8 @@ function FlagItem({
           </label>
           <FieldMessage error={error} name="answer" label={t('policyFlags.answerField')} />
           {error && !error.problem.errors?.length && (
-            <p className="error" data-i18n-skip>
-              {error.message}
+            <p className="error">
+              <ProblemText error={error} />
             </p>
           )}
           <button

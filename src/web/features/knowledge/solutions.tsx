@@ -7,6 +7,7 @@ import { type Send, useSubmit } from '../../app/use-submit.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { attempt, FieldMessage } from '../../ui/field.tsx';
 import { date, when, whenFull } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { TeamPicker } from './teams.tsx';
 import { type DisseminationDto, KIND_LABELS, type ReadingDto, type SolutionDto } from './types.ts';
 
@@ -260,8 +261,8 @@ export function SolutionView({ id, user }: { id: string; user: UserDto }) {
             {t('kbSolutions.decline')}
           </button>
           {error && !error.problem.errors?.length && (
-            <p className="error" data-i18n-skip>
-              {error.message}
+            <p className="error">
+              <ProblemText error={error} />
             </p>
           )}
         </section>

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../../app/api.ts';
 import { t as translate, useT } from '../../i18n/index.ts';
+import { FieldWords, ProblemText } from '../../ui/problem.tsx';
 import type { SynonymsDto } from './types.ts';
 
 const toText = (s: SynonymsDto) => s.groups.map((g) => g.join(', ')).join('\n');
@@ -89,13 +90,15 @@ export function SynonymsEditor() {
           {error.problem.errors?.length ? (
             <ul>
               {error.problem.errors.map((f) => (
-                <li key={`${f.field} ${f.message}`}>
-                  {where(f.field)}: <span data-i18n-skip>{f.message}</span>
+                <li key={`${f.field} ${f.rule}`}>
+                  {where(f.field)}: <FieldWords error={f} />
                 </li>
               ))}
             </ul>
           ) : (
-            <p data-i18n-skip>{error.message}</p>
+            <p>
+              <ProblemText error={error} />
+            </p>
           )}
         </div>
       )}

@@ -2,13 +2,14 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
 import { useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 
 export function LoginPage() {
   const { login } = useSession();
   const t = useT();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -17,8 +18,8 @@ export function LoginPage() {
     try {
       await login(username, password);
     } catch (err) {
-      // The detail, where there is one, says more than the title (a lock says for how long).
-      setError(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : t('login.unreachable'));
+      // The title in the reader's words, then the server's detail (a lock says for how long).
+      setError(err instanceof ApiError ? err : t('login.unreachable'));
     } finally {
       setBusy(false);
     }
@@ -48,12 +49,11 @@ export function LoginPage() {
             required
           />
         </label>
-        {error && (
-          // The server's problem detail is not in the catalogue (yet): the server speaks English.
-          <p role="alert" className="error" data-i18n-skip>
-            {error}
+        {error ? (
+          <p role="alert" className="error">
+            <ProblemText error={error} />
           </p>
-        )}
+        ) : null}
         <button type="submit" disabled={busy}>
           {t('login.signIn')}
         </button>

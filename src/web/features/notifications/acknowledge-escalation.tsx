@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EscalationDto } from '../../../shared/contracts/sla.ts';
 import { can } from '../../../shared/permissions.ts';
-import { ApiError, api } from '../../app/api.ts';
+import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
 import { clock } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 
 /**
  * On the case page: an urgent escalation of this case still waiting for acknowledgement and
@@ -29,7 +30,7 @@ export function AcknowledgeEscalation({
   const allowed = can(role, 'escalations.acknowledge');
   const { notifications } = useLive();
   const [open, setOpen] = useState<EscalationDto[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = useSubmit();
   const load = useCallback(async () => {
     if (!allowed) return;
@@ -53,7 +54,7 @@ export function AcknowledgeEscalation({
         await onDone();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -70,11 +71,11 @@ export function AcknowledgeEscalation({
       <button type="button" disabled={submit.busy} aria-busy={submit.busy} onClick={() => void acknowledge()}>
         {t('escalation.acknowledge')}
       </button>
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { can } from '../../../shared/permissions.ts';
-import { ApiError, api } from '../../app/api.ts';
+import { api } from '../../app/api.ts';
 import { useLive } from '../../app/live.tsx';
 import type { NotificationDto } from '../../app/types.ts';
 import { type Key, t, useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 
 const MIN = 60_000;
 
@@ -76,7 +77,7 @@ export function NotificationBell({ role }: { role: string }) {
   const t = useT();
   const { notifications, loaded, unread, urgent, markRead, markAllRead, connected } = useLive();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [now, setNow] = useState(() => Date.now());
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -114,7 +115,7 @@ export function NotificationBell({ role }: { role: string }) {
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   const acknowledge = (escalationId: string, id: string) =>
@@ -145,11 +146,11 @@ export function NotificationBell({ role }: { role: string }) {
       </div>
       {open && (
         <section id="notification-list" className="popover" aria-label={t('bell.region')}>
-          {error && (
-            <p role="alert" className="error" data-i18n-skip>
-              {error}
+          {error ? (
+            <p role="alert" className="error">
+              <ProblemText error={error} />
             </p>
-          )}
+          ) : null}
           {notifications.length === 0 ? (
             <p>{t('bell.nothing')}</p>
           ) : (

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { api } from '../../app/api.ts';
 import { useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { RenderNotes } from './render-notes.tsx';
 import { previewBody, type RenderedStepDto, type ScriptDto, type ScriptSummaryDto } from './types.ts';
 
@@ -24,7 +25,7 @@ export function ScriptPanel({
   const [script, setScript] = useState<ScriptDto | null>(null);
   const [path, setPath] = useState<string[]>([]);
   const [rendered, setRendered] = useState<RenderedStepDto | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
   useEffect(() => {
     void api<{ items: ScriptSummaryDto[] }>('GET', '/scripts').then((r) => setScripts(r.items));
   }, []);
@@ -39,7 +40,7 @@ export function ScriptPanel({
       stepId: current.id,
     })
       .then((r) => live && setRendered(r.steps[0] ?? null))
-      .catch((e: Error) => live && setFailed(e.message));
+      .catch((e: unknown) => live && setFailed(e));
     return () => {
       live = false;
     };
@@ -83,9 +84,7 @@ export function ScriptPanel({
                 {shown.text}
               </p>
             ) : (
-              <p className="hint">
-                {failed ? <span data-i18n-skip>{failed}</span> : t('scripts.panel.filling')}
-              </p>
+              <p className="hint">{failed ? <ProblemText error={failed} /> : t('scripts.panel.filling')}</p>
             )}
           </div>
           {shown && <RenderNotes missing={shown.missing} masked={shown.masked} />}

@@ -3,6 +3,7 @@ import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { FieldsWords } from '../../ui/problem.tsx';
 import { type DraftStep, messagesAt, StepEditor } from './step-editor.tsx';
 import type { ScriptDto, ScriptSummaryDto } from './types.ts';
 
@@ -157,9 +158,9 @@ export function ScriptsAdmin() {
             <input value={description} onChange={(e) => setDescription(e.target.value)} />
           </Field>
           {general.length > 0 && (
-            // The server's own messages about the steps as a whole.
-            <p className="error" role="alert" data-i18n-skip>
-              {general.join(t('scriptsAdmin.problems'))}
+            // What the server found wrong with the steps as a whole.
+            <p className="error" role="alert">
+              <FieldsWords errors={general} separator={t('scriptsAdmin.problems')} />
             </p>
           )}
           {steps.map((s, i) => (

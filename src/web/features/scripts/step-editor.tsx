@@ -1,6 +1,8 @@
 import { useRef } from 'react';
 import type { ApiError } from '../../app/api.ts';
+import type { FieldErrorDto } from '../../app/types.ts';
 import { t as translate, useT } from '../../i18n/index.ts';
+import { FieldsWords } from '../../ui/problem.tsx';
 import { insertAt, VariablePicker } from './templates-admin.tsx';
 
 /** A step as the editor holds it; `after` says what follows. */
@@ -13,11 +15,11 @@ export type DraftStep = {
   choices: { label: string; next: string }[];
 };
 
-/** The API's messages for this exact pointer or anything under it (e.g. a step's choices). */
-export function messagesAt(error: ApiError | null, pointer: string, exact = false): string[] {
-  return (error?.problem.errors ?? [])
-    .filter((e) => e.field === pointer || (!exact && e.field.startsWith(`${pointer}/`)))
-    .map((e) => e.message);
+/** The API's field errors at this exact pointer or anything under it (e.g. a step's choices). */
+export function messagesAt(error: ApiError | null, pointer: string, exact = false): FieldErrorDto[] {
+  return (error?.problem.errors ?? []).filter(
+    (e) => e.field === pointer || (!exact && e.field.startsWith(`${pointer}/`)),
+  );
 }
 
 function TargetSelect({
@@ -48,11 +50,11 @@ function TargetSelect({
   );
 }
 
-/** The server's own messages for a field, shown as they come. */
-function Problems({ messages }: { messages: string[] }) {
+/** The problems the server found with a field, in their rules' words. */
+function Problems({ messages }: { messages: FieldErrorDto[] }) {
   return messages.length ? (
-    <span className="error" role="alert" data-i18n-skip>
-      {messages.join(translate('stepEditor.problems'))}
+    <span className="error" role="alert">
+      <FieldsWords errors={messages} separator={translate('stepEditor.problems')} />
     </span>
   ) : null;
 }

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { TEMPLATE_KINDS } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import { term, useT } from '../../i18n/index.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { RenderNotes } from './render-notes.tsx';
 import { type MergeTarget, previewBody, type TemplateDto, type TemplatePreviewDto } from './types.ts';
 
@@ -21,7 +22,7 @@ export function TemplatePicker({
   const [templates, setTemplates] = useState<TemplateDto[]>([]);
   const [chosen, setChosen] = useState('');
   const [preview, setPreview] = useState<TemplatePreviewDto | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
   useEffect(() => {
     void api<{ items: TemplateDto[] }>('GET', '/templates').then((r) => setTemplates(r.items));
   }, []);
@@ -37,7 +38,7 @@ export function TemplatePicker({
       previewBody({ caseId, customerId, contactId }),
     )
       .then((p) => live && setPreview(p))
-      .catch((e: Error) => live && setFailed(e.message));
+      .catch((e: unknown) => live && setFailed(e));
     return () => {
       live = false;
     };
@@ -74,11 +75,11 @@ export function TemplatePicker({
           {t('templates.insert')}
         </button>
       </div>
-      {failed && (
-        <p className="error" role="alert" data-i18n-skip>
-          {failed}
+      {failed ? (
+        <p className="error" role="alert">
+          <ProblemText error={failed} />
         </p>
-      )}
+      ) : null}
       {preview && (
         <figure className="template-preview" aria-label={t('templates.preview')}>
           {preview.subject && (

@@ -10,6 +10,7 @@ import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, t as translate, useT } from '../../i18n/index.ts';
 import { attempt, Field } from '../../ui/field.tsx';
+import { FieldsWords } from '../../ui/problem.tsx';
 import type { TemplateDto } from './types.ts';
 
 const EMPTY = { kind: 'phrase' as TemplateKind, name: '', description: '', subject: '', body: '' };
@@ -205,7 +206,7 @@ export function TemplatesAdmin() {
         {warnings.length > 0 && (
           <p className="warn">
             {t('templatesAdmin.checkBefore')}
-            <span data-i18n-skip>{warnings.join(t('templatesAdmin.problems'))}</span>
+            <FieldsWords errors={warnings} separator={t('templatesAdmin.problems')} />
             {t('templatesAdmin.checkAfter')}
           </p>
         )}

@@ -6,6 +6,7 @@ import { go, useRoute } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
 import { term, useT } from '../../i18n/index.ts';
 import { date } from '../../ui/format.ts';
+import { ProblemText } from '../../ui/problem.tsx';
 import { apiQuery, readSearch, type SearchParams, searchHash } from './search-url.ts';
 
 const LIMIT = 20;
@@ -39,7 +40,7 @@ export function SearchPage() {
   const key = apiQuery(params, LIMIT);
   const q = params.q;
   const [data, setData] = useState<SearchResultDto | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     if (!q.trim()) return;
     let live = true;
@@ -51,7 +52,7 @@ export function SearchPage() {
         if (r.reference && REFERENCE.test(q)) window.location.replace(`#/cases/${r.reference}`);
         else setData(r);
       })
-      .catch((e: Error) => live && setError(e.message));
+      .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -128,18 +129,20 @@ export function SearchPage() {
       {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move between the links inside */}
       <div className="search-results" onKeyDown={onArrows}>
         <p role="status" className="muted">
-          {!params.q.trim()
-            ? t('search.page.prompt')
-            : error
-              ? error
-              : shown
-                ? t('search.page.found', {
-                    cases: t('search.page.nCases', { count: n(caseCount), n: caseCount }),
-                    customers: t('search.page.nCustomers', { count: n(customerCount), n: customerCount }),
-                    articles: t('search.page.nArticles', { count: n(articleCount), n: articleCount }),
-                    q: shown.q,
-                  })
-                : t('search.page.searching')}
+          {!params.q.trim() ? (
+            t('search.page.prompt')
+          ) : error ? (
+            <ProblemText error={error} />
+          ) : shown ? (
+            t('search.page.found', {
+              cases: t('search.page.nCases', { count: n(caseCount), n: caseCount }),
+              customers: t('search.page.nCustomers', { count: n(customerCount), n: customerCount }),
+              articles: t('search.page.nArticles', { count: n(articleCount), n: articleCount }),
+              q: shown.q,
+            })
+          ) : (
+            t('search.page.searching')
+          )}
         </p>
         {shown && (
           <>

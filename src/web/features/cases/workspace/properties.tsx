@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { CRITICALITIES, PRIORITIES } from '../../../../shared/contracts/cases.ts';
 import type { SearchResultDto } from '../../../../shared/contracts/search.ts';
 import { CASE_TYPES } from '../../../../shared/vocabulary.ts';
-import { ApiError, api } from '../../../app/api.ts';
+import { api } from '../../../app/api.ts';
 import { go } from '../../../app/router.ts';
 import type { CaseDto } from '../../../app/types.ts';
 import { useDepartments } from '../../../app/use-departments.ts';
@@ -10,6 +10,7 @@ import { nameOf, useCategories, useColleagues, useTeams } from '../../../app/use
 import { useSubmit } from '../../../app/use-submit.ts';
 import { term, useT } from '../../../i18n/index.ts';
 import { when, whenFull } from '../../../ui/format.ts';
+import { ProblemText } from '../../../ui/problem.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { CaseSla } from '../case-sla.tsx';
 import { isConflict } from '../conflict.tsx';
@@ -33,13 +34,13 @@ export function Properties({ view }: { view: CaseView }) {
   const departments = useDepartments(true);
   const saving = useSubmit();
   const moving = useSubmit();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [resolving, setResolving] = useState(false);
   const [summary, setSummary] = useState('');
 
   const fail = (e: unknown) => {
     if (isConflict(e)) onConflict(e.problem);
-    else setError(e instanceof ApiError ? e.message : String(e));
+    else setError(e);
   };
   const patch = async (body: Record<string, unknown>) => {
     setError(null);
@@ -266,11 +267,11 @@ export function Properties({ view }: { view: CaseView }) {
           {t('props.teamIs', { team: teams.find((x) => x.id === c.teamId)?.name ?? '—' })}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
       <p className="muted small" title={whenFull(c.createdAt)}>
         {t('props.opened', {
           when: when(c.createdAt),
@@ -320,7 +321,7 @@ function MergeForm({ view }: { view: CaseView }) {
   const [into, setInto] = useState('');
   const [ref, setRef] = useState('');
   const [found, setFound] = useState<CaseDto | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const merging = useSubmit();
   const find = async () => {
     setError(null);
@@ -339,7 +340,7 @@ function MergeForm({ view }: { view: CaseView }) {
       setFound(c);
       setInto(c.id);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   const merge = async () => {
@@ -351,7 +352,7 @@ function MergeForm({ view }: { view: CaseView }) {
       });
     } catch (e) {
       if (isConflict(e)) onConflict(e.problem);
-      else setError(e instanceof ApiError ? e.message : String(e));
+      else setError(e);
     }
   };
   return (
@@ -406,11 +407,11 @@ function MergeForm({ view }: { view: CaseView }) {
       <button type="button" className="small" disabled={!into || merging.busy} onClick={() => void merge()}>
         {t('props.merge.button')}
       </button>
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
     </details>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { can } from '../../../../shared/permissions.ts';
-import { ApiError, api } from '../../../app/api.ts';
+import { api } from '../../../app/api.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
 import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
+import { ProblemText } from '../../../ui/problem.tsx';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
@@ -139,7 +140,7 @@ function Composer({ view }: { view: CaseView }) {
   const c = ws.case;
   const [body, setBody] = useState(ws.draft?.body ?? '');
   const [visibility, setVisibility] = useState<'internal' | 'public'>(ws.draft?.visibility ?? 'internal');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<'saved' | 'saving' | 'failed' | null>(ws.draft ? 'saved' : null);
   const noting = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -196,7 +197,7 @@ function Composer({ view }: { view: CaseView }) {
         await reload();
       });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(e);
     }
   };
   const reply = visibility === 'public';
@@ -245,11 +246,11 @@ function Composer({ view }: { view: CaseView }) {
                 : ''}
         </span>
       </div>
-      {error && (
-        <p role="alert" className="error" data-i18n-skip>
-          {error}
+      {error ? (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
         </p>
-      )}
+      ) : null}
     </div>
   );
 }

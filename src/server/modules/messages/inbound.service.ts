@@ -1,0 +1,624 @@
+import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { InboundMessage } from '../../channels/contract.ts';
+import { normaliseMessageId } from '../../channels/email/parse.ts';
+import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import { type InboundRawTable, parseJson } from '../../platform/db/schema.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { type MailboxesService, type MailboxRow, mailboxOptions } from './mailboxes.service.ts';
+import type { OutboundService } from './outbound.service.ts';
+import { findThread, type ThreadMatch } from './threading.ts';
+
+type RawRow = Selectable<InboundRawTable>;
+
+/** Parses one channel's raw bytes (the adapter's parseInbound). */
+export type Parser = (raw: Uint8Array) => Promise<InboundMessage>;
+
+export interface StoreInput {
+  channel: 'email';
+  raw: Uint8Array;
+  transport: 'smtp' | 'imap' | 'api';
+  /** The mailbox it was received for, when the transport knows (IMAP, SMTP recipient). */
+  endpointId: string | null;
+  /** Envelope facts kept with the raw item (SMTP MAIL FROM / RCPT TO, IMAP uid). */
+  envelope?: Record<string, unknown>;
+}
+
+/** What became of an inbound item, kept on its raw row. */
+export type Outcome =
+  | {
+      result: 'message';
+      caseId: string;
+      messageId: string;
+      /** The acknowledgement queued to the sender, if one was (a new case, a person writing, not a loop). */
+      acknowledgementId: string | null;
+      threadedBy: NonNullable<ThreadMatch>['by'] | null;
+      caseCreated: boolean;
+      customerCreated: boolean;
+      reopened: boolean;
+      followUpOf: string | null;
+    }
+  | { result: 'bounce'; messageId: string | null; recipient: string | null; status: string | null }
+  | { result: 'ignored'; reason: string; detail?: string };
+
+/** After this many failed attempts an item is `failed`: kept, listed for an administrator, not retried. */
+const MAX_ATTEMPTS = 8;
+const RATE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The key the same item arrives under every time: its Message-ID, or for a message without one the
+ * hash of its bytes. Read from the header block only (cheap, before any parsing), so the raw row
+ * can be stored and deduplicated before anything else happens.
+ */
+export function sourceKeyOf(raw: Uint8Array): string {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const end = buf.indexOf('\n\n') >= 0 ? buf.indexOf('\n\n') : buf.indexOf('\r\n\r\n');
+  const head = buf
+    .subarray(0, end >= 0 ? Math.min(end, 256 * 1024) : Math.min(buf.length, 256 * 1024))
+    .toString('latin1');
+  const m = /^Message-ID:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(head);
+  const id = normaliseMessageId(m?.[1]?.replace(/\r?\n[ \t]+/g, ' '));
+  return id ? `mid:${id}` : `sha256:${createHash('sha256').update(buf).digest('hex')}`;
+}
+
+/**
+ * The inbound chain (issue 13, point 1), the same for every channel:
+ *
+ *   store raw → verify → dedupe on the source id → identify the customer → thread → persist → emit
+ *
+ * `store` commits the raw bytes first — only then does the transport say "accepted" (SMTP 250, the
+ * IMAP move) — so a crash at any later step loses nothing: `processPending` finds what was stored
+ * and not yet processed. Everything after parsing happens in one transaction that also marks the
+ * raw row done, so an item becomes exactly one message however often it is stored or processed.
+ */
+export class InboundService {
+  private readonly ctx: Ctx;
+  private readonly cases: CasesService;
+  private readonly customers: CustomersService;
+  private readonly contacts: ContactsService;
+  private readonly notifications: NotificationsService;
+  private readonly mailboxes: MailboxesService;
+  private readonly eventBus: DomainEventBus;
+  private readonly parsers: Record<string, Parser>;
+  private readonly outbound: OutboundService;
+
+  constructor(
+    ctx: Ctx,
+    deps: {
+      cases: CasesService;
+      customers: CustomersService;
+      contacts: ContactsService;
+      notifications: NotificationsService;
+      mailboxes: MailboxesService;
+      events: DomainEventBus;
+      parsers: Record<string, Parser>;
+      outbound: OutboundService;
+    },
+  ) {
+    this.outbound = deps.outbound;
+    this.ctx = ctx;
+    this.cases = deps.cases;
+    this.customers = deps.customers;
+    this.contacts = deps.contacts;
+    this.notifications = deps.notifications;
+    this.mailboxes = deps.mailboxes;
+    this.eventBus = deps.events;
+    this.parsers = deps.parsers;
+  }
+
+  /** Store the raw item (committed when this returns). The same item again is the same row. */
+  async store(input: StoreInput): Promise<{ rawId: string; duplicate: boolean }> {
+    const key = sourceKeyOf(input.raw);
+    const at = nowIso(this.ctx);
+    const sender = fromHeader(input.raw);
+    const id = newId();
+    const inserted = await this.ctx.store.db
+      .insertInto('inbound_raw')
+      .values({
+        id,
+        channel: input.channel,
+        endpoint_id: input.endpointId,
+        source_key: key,
+        transport: input.transport,
+        sender,
+        envelope: input.envelope ? JSON.stringify(input.envelope) : null,
+        raw: input.raw,
+        size: input.raw.byteLength,
+        state: 'received',
+        outcome: null,
+        attempts: 0,
+        last_error: null,
+        received_at: at,
+        processed_at: null,
+      })
+      .onConflict((oc) => oc.columns(['channel', 'source_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { rawId: id, duplicate: false };
+    const existing = await this.ctx.store.db
+      .selectFrom('inbound_raw')
+      .select('id')
+      .where('channel', '=', input.channel)
+      .where('source_key', '=', key)
+      .executeTakeFirstOrThrow();
+    return { rawId: existing.id, duplicate: true };
+  }
+
+  /** Store, then process at once; what fails here is left for `processPending`. */
+  async receive(input: StoreInput): Promise<{ rawId: string; duplicate: boolean; outcome: Outcome | null }> {
+    const stored = await this.store(input);
+    const outcome = await this.process(stored.rawId).catch(() => null);
+    return { ...stored, outcome };
+  }
+
+  /** Items stored and not processed (a crash, a database error), oldest first. Returns how many were done. */
+  async processPending(limit = 50): Promise<number> {
+    const rows = await this.ctx.store.db
+      .selectFrom('inbound_raw')
+      .select('id')
+      .where('state', '=', 'received')
+      .orderBy('received_at')
+      .limit(limit)
+      .execute();
+    let done = 0;
+    for (const r of rows) {
+      if (await this.process(r.id).catch(() => null)) done++;
+    }
+    return done;
+  }
+
+  /** Make one stored item into what it is. Idempotent: an item already processed returns its outcome. */
+  async process(rawId: string): Promise<Outcome | null> {
+    const raw = await this.ctx.store.db
+      .selectFrom('inbound_raw')
+      .selectAll()
+      .where('id', '=', rawId)
+      .executeTakeFirst();
+    if (!raw) return null;
+    if (raw.state !== 'received') return parseJson<Outcome | null>(raw.outcome, null);
+    const parse = this.parsers[raw.channel];
+    if (!parse) return this.failed(raw, `no parser for channel ${raw.channel}`);
+    let msg: InboundMessage;
+    try {
+      msg = await parse(raw.raw);
+    } catch (err) {
+      return this.failed(raw, err instanceof Error ? err.message : String(err));
+    }
+    try {
+      return await tx(this.ctx, async (trx) => {
+        // Claim: of two processes given the same item, the second finds it done and stops here.
+        const claimed = await trx
+          .updateTable('inbound_raw')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+          .where('id', '=', raw.id)
+          .where('state', '=', 'received')
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) === 0) return null;
+        const at = nowIso(this.ctx);
+        const outcome = await this.chain(trx, raw, msg, at);
+        await trx
+          .updateTable('inbound_raw')
+          .set({
+            state: outcome.result === 'ignored' ? 'ignored' : 'done',
+            outcome: JSON.stringify(outcome),
+            processed_at: at,
+            last_error: null,
+          })
+          .where('id', '=', raw.id)
+          .execute();
+        return outcome;
+      });
+    } catch (err) {
+      await this.failed(raw, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  private async failed(raw: RawRow, error: string): Promise<null> {
+    const attempts = raw.attempts + 1;
+    await this.ctx.store.db
+      .updateTable('inbound_raw')
+      .set({
+        attempts,
+        last_error: error.slice(0, 2000),
+        ...(attempts >= MAX_ATTEMPTS ? { state: 'failed' } : {}),
+      })
+      .where('id', '=', raw.id)
+      .where('state', '=', 'received')
+      .execute();
+    return null;
+  }
+
+  /** verify → dedupe → bounce → thread → identify → persist → emit, in the caller's transaction. */
+  private async chain(trx: Executor, raw: RawRow, msg: InboundMessage, at: string): Promise<Outcome> {
+    const mailbox = raw.endpoint_id
+      ? ((await trx
+          .selectFrom('mailboxes')
+          .selectAll()
+          .where('id', '=', raw.endpoint_id)
+          .executeTakeFirst()) ?? null)
+      : await this.mailboxes.forAddresses(
+          trx,
+          [...msg.to, ...msg.cc].map((a) => a.address),
+        );
+    const refused = await this.verify(trx, msg, mailbox);
+    if (refused) return refused;
+    if (msg.kind === 'bounce') return this.bounce(trx, msg, at);
+    // The same message under another key (our own sent mail coming back, a copy to a second mailbox).
+    if (msg.sourceId) {
+      const seen = await trx
+        .selectFrom('messages')
+        .select(['id', 'case_id'])
+        .where('channel', '=', msg.channel)
+        .where('source_key', '=', msg.sourceId)
+        .executeTakeFirst();
+      if (seen) return { result: 'ignored', reason: 'duplicate', detail: seen.id };
+    }
+    const options = mailbox ? mailboxOptions(mailbox) : null;
+    const sender = msg.replyTo && !msg.from ? msg.replyTo : msg.from!;
+    const thread = await findThread(trx, {
+      channel: msg.channel,
+      ancestors: [...(msg.inReplyTo ? [msg.inReplyTo] : []), ...[...msg.references].reverse()],
+      subject: msg.subject,
+      fromAddress: sender.address,
+      subjectWindowDays: options ? options.threadBySubjectDays : 7,
+      now: at,
+    });
+    // An automatic answer that continues nothing is not a customer's enquiry: kept, never a case.
+    if (!thread && msg.kind === 'auto_reply')
+      return { result: 'ignored', reason: 'auto_reply', detail: msg.kindReason ?? '' };
+
+    let caseId: string | null = thread?.caseId ?? null;
+    let customerId: string;
+    let customerCreated = false;
+    let reopened = false;
+    let followUpOf: string | null = null;
+    if (caseId) {
+      const c = await this.cases.row(trx, caseId);
+      customerId = c.customer_id ?? (await this.identify(trx, sender)).id;
+      if (msg.kind === 'message' || msg.kind === 'bulk') {
+        if (c.status === 'closed' && (options?.closedReply ?? 'follow_up') === 'follow_up') {
+          followUpOf = c.id;
+          caseId = null;
+        } else if (c.status === 'closed' || c.status === 'resolved') {
+          await this.cases.transitionIn(trx, SYSTEM_ACTOR, c.id, {
+            action: 'reopen',
+            reason: 'The customer wrote again',
+          });
+          reopened = true;
+        } else if (c.status === 'pending_customer') {
+          await this.cases.transitionIn(trx, SYSTEM_ACTOR, c.id, {
+            action: 'resume',
+            reason: 'The customer answered',
+          });
+        }
+      }
+    } else {
+      const who = await this.identify(trx, sender);
+      customerId = who.id;
+      customerCreated = who.created;
+    }
+
+    const contactId = await this.contacts.logInbound(trx, {
+      channel: msg.channel,
+      customerId,
+      fromAddress: sender.address,
+      caseId: null,
+      at,
+    });
+    let caseCreated = false;
+    if (!caseId) {
+      const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
+        contactId,
+        type: options?.caseType ?? 'general_enquiry',
+        subject: (msg.subject ?? '(no subject)').slice(0, 300) || '(no subject)',
+        description: msg.text.slice(0, 20000) || null,
+        teamId: mailbox?.team_id ?? null,
+        ...(mailbox?.department_id ? { departmentId: mailbox.department_id } : {}),
+        ...(mailbox?.category_id ? { categoryId: mailbox.category_id } : {}),
+        assigneeId: null,
+      });
+      caseId = created.id;
+      caseCreated = true;
+      if (followUpOf) {
+        await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'case.follow_up_of', { caseId: followUpOf });
+        await this.cases.event(trx, followUpOf, at, SYSTEM_ACTOR, 'case.followed_up', { caseId });
+      }
+    } else {
+      await this.contacts.linkCase(trx, contactId, caseId, at);
+    }
+
+    const messageId = await this.persist(trx, { raw, msg, caseId, contactId, mailbox, sender, at });
+    await this.addFollowers(trx, caseId, msg, sender.address, thread?.by ?? null, at);
+    await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'message.received', {
+      messageId,
+      channel: msg.channel,
+      from: sender.address,
+      kind: msg.kind,
+      ...(thread ? { threadedBy: thread.by } : {}),
+    });
+    await this.cases.touch(trx, caseId, at);
+    await audit(trx, {
+      at,
+      actor: SYSTEM_ACTOR,
+      entityType: 'case',
+      entityId: caseId,
+      action: 'message.received',
+      after: { messageId, channel: msg.channel, from: sender.address, contactId },
+    });
+    // An acknowledgement with the reference and when to expect an answer: for a person writing
+    // about something new, to a mailbox that sends them, and never to a sender writing in a loop.
+    let acknowledgementId: string | null = null;
+    if (caseCreated && msg.kind === 'message' && mailbox && options?.acknowledge) {
+      const recent = await this.recentFrom(trx, sender.address, at);
+      if (recent <= options.senderRateLimit) {
+        const c = await this.cases.row(trx, caseId);
+        const ack = await this.outbound.queueIn(trx, SYSTEM_ACTOR, c, {
+          kind: 'acknowledgement',
+          body: acknowledgementText(c.reference, c.first_response_due_at),
+          cc: [],
+        });
+        acknowledgementId = ack.id;
+      }
+    }
+    await emit(trx, at, 'case.message_received', { id: caseId, messageId });
+    await this.eventBus.publish(trx, 'case.message_added', { caseId, messageId, direction: 'inbound' });
+    return {
+      result: 'message',
+      caseId,
+      messageId,
+      acknowledgementId,
+      threadedBy: thread?.by ?? null,
+      caseCreated,
+      customerCreated,
+      reopened,
+      followUpOf,
+    };
+  }
+
+  /** Spam, our own mail coming back, a blocked sender, a message with no sender at all. */
+  private async verify(
+    trx: Executor,
+    msg: InboundMessage,
+    _mailbox: MailboxRow | null,
+  ): Promise<Outcome | null> {
+    if (msg.kind === 'spam') return { result: 'ignored', reason: 'spam', detail: msg.kindReason ?? '' };
+    const sender = msg.from ?? msg.replyTo;
+    if (!sender) return { result: 'ignored', reason: 'no_sender' };
+    if (msg.kind !== 'bounce') {
+      const own = await this.mailboxes.ownAddresses(trx);
+      if (own.has(sender.address))
+        return { result: 'ignored', reason: 'own_address', detail: sender.address };
+    }
+    const domain = `@${sender.address.split('@')[1] ?? ''}`;
+    const blocked = await trx
+      .selectFrom('sender_blocks')
+      .select('pattern')
+      .where('pattern', 'in', [sender.address, domain])
+      .executeTakeFirst();
+    if (blocked) return { result: 'ignored', reason: 'blocked', detail: blocked.pattern };
+    return null;
+  }
+
+  /**
+   * A delivery failure: the message it reports on is marked (failed, or still sending when only
+   * delayed) with the reason, and its case's owner is told. Never a case of its own.
+   */
+  private async bounce(trx: Executor, msg: InboundMessage, at: string): Promise<Outcome> {
+    const b = msg.bounce!;
+    const ids = [b.originalMessageId, msg.inReplyTo, ...msg.references].filter((x): x is string =>
+      Boolean(x),
+    );
+    const original = ids.length
+      ? await trx
+          .selectFrom('messages')
+          .select(['id', 'case_id', 'state'])
+          .where('channel', '=', 'email')
+          .where('direction', '=', 'outbound')
+          .where('source_key', 'in', ids)
+          .executeTakeFirst()
+      : undefined;
+    if (!original) return { result: 'ignored', reason: 'bounce_unmatched', detail: b.recipient ?? '' };
+    const reason =
+      [b.status, b.diagnostic].filter(Boolean).join(' ') || 'The receiving server refused the message';
+    if (b.permanent) {
+      await trx
+        .updateTable('messages')
+        .set({
+          state: 'bounced',
+          state_reason: `${b.recipient ?? ''}: ${reason}`.slice(0, 1000),
+          updated_at: at,
+        })
+        .where('id', '=', original.id)
+        .execute();
+      const c = await this.cases.row(trx, original.case_id);
+      await this.cases.event(trx, c.id, at, SYSTEM_ACTOR, 'message.bounced', {
+        messageId: original.id,
+        recipient: b.recipient,
+        status: b.status,
+        diagnostic: b.diagnostic,
+      });
+      if (c.assignee_id)
+        await this.notifications.notify(trx, {
+          userIds: [c.assignee_id],
+          kind: 'message.bounced',
+          topic: `message.bounced:${original.id}`,
+          title: `${c.reference}: e-mail to ${b.recipient ?? 'the customer'} bounced`,
+          body: reason,
+          caseId: c.id,
+        });
+      await emit(trx, at, 'case.message_bounced', { id: c.id, messageId: original.id });
+    }
+    return { result: 'bounce', messageId: original.id, recipient: b.recipient, status: b.status };
+  }
+
+  /** The sender's customer record, or a new unverified one for an address nobody holds. */
+  private async identify(trx: Executor, sender: { address: string; name: string | null }) {
+    const found = await this.customers.findByEmail(trx, sender.address);
+    if (found) return { id: found.id, created: false };
+    return {
+      id: await this.customers.createFromSender(trx, SYSTEM_ACTOR, { ...sender, channel: 'email' }),
+      created: true,
+    };
+  }
+
+  private async persist(
+    trx: Executor,
+    m: {
+      raw: RawRow;
+      msg: InboundMessage;
+      caseId: string;
+      contactId: string;
+      mailbox: MailboxRow | null;
+      sender: { address: string; name: string | null };
+      at: string;
+    },
+  ): Promise<string> {
+    const id = newId();
+    await trx
+      .insertInto('messages')
+      .values({
+        id,
+        case_id: m.caseId,
+        contact_id: m.contactId,
+        channel: m.msg.channel,
+        direction: 'inbound',
+        kind: m.msg.kind,
+        endpoint_id: m.mailbox?.id ?? null,
+        raw_id: m.raw.id,
+        source_key: m.msg.sourceId,
+        in_reply_to: m.msg.inReplyTo,
+        refs: JSON.stringify(m.msg.references),
+        from_address: m.sender.address,
+        from_name: m.sender.name,
+        to_addresses: JSON.stringify(m.msg.to),
+        cc_addresses: JSON.stringify(m.msg.cc),
+        subject: m.msg.subject,
+        body_text: m.msg.text,
+        body_html: m.msg.html,
+        remote_images: m.msg.remoteImages,
+        author_id: null,
+        state: 'received',
+        state_reason: m.msg.malformed ? 'malformed' : null,
+        attempts: 0,
+        next_attempt_at: null,
+        lease_until: null,
+        created_at: m.at,
+        sent_at: m.msg.date,
+        updated_at: m.at,
+      })
+      .execute();
+    if (m.msg.attachments.length)
+      await trx
+        .insertInto('message_attachments')
+        .values(
+          m.msg.attachments.map((a) => ({
+            id: newId(),
+            message_id: id,
+            filename: a.filename,
+            content_type: a.contentType,
+            size: a.size,
+            content_id: a.contentId,
+            inline: a.inline,
+            sha256: a.sha256,
+            data: a.data,
+            created_at: m.at,
+          })),
+        )
+        .execute();
+    return id;
+  }
+
+  /**
+   * People copied on a reply that continues the case by its headers become followers (they receive
+   * its replies). Someone who only typed a reference into a subject does not: knowing a reference
+   * must not be enough to receive a customer's case by mail.
+   */
+  private async addFollowers(
+    trx: Executor,
+    caseId: string,
+    msg: InboundMessage,
+    sender: string,
+    threadedBy: string | null,
+    at: string,
+  ) {
+    if (msg.kind !== 'message' || (threadedBy !== null && threadedBy !== 'headers')) return;
+    const own = await this.mailboxes.ownAddresses(trx);
+    const requester = await this.requesterAddress(trx, caseId);
+    const people = [...msg.cc, ...msg.to].filter(
+      (a) => !own.has(a.address) && a.address !== requester && a.address !== sender,
+    );
+    if (threadedBy === 'headers' && sender !== requester)
+      people.push({ address: sender, name: msg.from?.name ?? null });
+    const unique = [...new Map(people.map((p) => [p.address, p])).values()].slice(0, 20);
+    if (!unique.length) return;
+    await trx
+      .insertInto('case_followers')
+      .values(unique.map((p) => ({ case_id: caseId, address: p.address, name: p.name, added_at: at })))
+      .onConflict((oc) => oc.columns(['case_id', 'address']).doNothing())
+      .execute();
+  }
+
+  /** The address the case's requester writes from: the first inbound message's sender. */
+  async requesterAddress(trx: Executor, caseId: string): Promise<string | null> {
+    const first = await trx
+      .selectFrom('messages')
+      .select('from_address')
+      .where('case_id', '=', caseId)
+      .where('direction', '=', 'inbound')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return first?.from_address ?? null;
+  }
+
+  /** How many items this sender sent within the window (loop protection for automatic mail). */
+  async recentFrom(trx: Executor, sender: string, at: string): Promise<number> {
+    const since = new Date(Date.parse(at) - RATE_WINDOW_MS).toISOString();
+    const r = await trx
+      .selectFrom('inbound_raw')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sender', '=', sender)
+      .where('received_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** For tests and the administrator's list: the raw row of an item. */
+  rawRow(id: string) {
+    return this.ctx.store.db.selectFrom('inbound_raw').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The actor inbound work is recorded under (exported for the channel receivers' logs). */
+  static readonly actor: Actor = SYSTEM_ACTOR;
+}
+
+/** The acknowledgement's words: the reference to quote, and when an answer is due (in UTC, said so). */
+export function acknowledgementText(reference: string, dueAt: string | null): string {
+  const due = dueAt
+    ? `We aim to reply by ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(dueAt))} (UTC).`
+    : 'We will reply as soon as we can.';
+  return [
+    'Thank you for your message. We have received it and logged it under the reference ' + `${reference}.`,
+    due,
+    `To add anything, reply to this e-mail and keep ${reference} in the subject.`,
+  ].join('\n\n');
+}
+
+/** The From address from the header block, for the per-sender rate limit (before parsing). */
+function fromHeader(raw: Uint8Array): string | null {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 64 * 1024));
+  const head = buf.toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const m = /^From:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(end >= 0 ? head.slice(0, end) : head);
+  const addr = m?.[1]?.match(/<([^<>\s]+@[^<>\s]+)>/)?.[1] ?? m?.[1]?.match(/([^\s<>"]+@[^\s<>"]+)/)?.[1];
+  return addr ? addr.toLowerCase() : null;
+}

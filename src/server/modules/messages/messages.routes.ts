@@ -1,0 +1,206 @@
+import { Type } from 'typebox';
+import { IdParams } from '../../../shared/contracts/common.ts';
+import { Mailbox, MailboxCreate, MailboxPatch } from '../../../shared/contracts/mailboxes.ts';
+import { InboundItem, InboundQuery, Message, ReplyCreate } from '../../../shared/contracts/messages.ts';
+import { invalid } from '../../platform/errors.ts';
+import { type App, actorOf } from '../../platform/types.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { MailboxesService } from './mailboxes.service.ts';
+import { presentMessage } from './messages.present.ts';
+import type { MessagesService } from './messages.service.ts';
+import type { OutboundService } from './outbound.service.ts';
+
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) });
+
+function version(h: string | undefined): number | undefined {
+  if (h === undefined) return undefined;
+  const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw invalid('/headers/if-match', 'caseVersion', 'must be the version, e.g. "3"');
+  return n;
+}
+
+/** Types a browser may show in place; anything else is downloaded (an HTML attachment never runs as our page). */
+const SHOWN_INLINE = /^image\/(png|gif|jpeg|webp)$/;
+
+/** Messages on cases (issue 13): a case's conversation, replies by e-mail, attachments; mailboxes; dead letters. */
+export function messagesRoutes(
+  app: App,
+  s: {
+    messages: MessagesService;
+    outbound: OutboundService;
+    mailboxes: MailboxesService;
+    cases: CasesService;
+  },
+) {
+  const tags = ['messages'];
+  app.get(
+    '/cases/:id/messages',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags,
+        description:
+          "The case's conversation by message (e-mail now; chat and SMS later), oldest first, the newest 200.",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Message) }) },
+      },
+    },
+    async (req) => {
+      await s.cases.get(req.params.id);
+      return { items: await s.messages.forCase(req.params.id) };
+    },
+  );
+  app.post(
+    '/cases/:id/messages',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          "Reply to the customer by e-mail: to the requester, copied to the case's followers and any `cc`, threaded under the last mail received, from the mailbox the customer wrote to. Queued at once (201) and sent by the sender loop; the first-response clock is met when it is sent. Send an Idempotency-Key to make a retried request one reply.",
+        params: IdParams,
+        body: ReplyCreate,
+        response: { 201: Message },
+      },
+    },
+    async (req, reply) => {
+      const row = await s.outbound.reply(actorOf(req), req.params.id, req.body);
+      reply.code(201);
+      return presentMessage(row, []);
+    },
+  );
+  app.get(
+    '/message-attachments/:id',
+    {
+      config: { access: 'cases.read' },
+      schema: {
+        tags,
+        description:
+          'An attachment of a message, as received. Images are shown inline; anything else downloads.',
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      const a = await s.messages.attachment(req.params.id);
+      const inline = SHOWN_INLINE.test(a.content_type);
+      reply
+        .header('content-type', inline ? a.content_type : 'application/octet-stream')
+        .header(
+          'content-disposition',
+          `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=3600');
+      return reply.send(Buffer.from(a.data!));
+    },
+  );
+
+  app.get(
+    '/mailboxes',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description: 'The mailboxes the centre answers, with their health. Passwords are never returned.',
+        response: { 200: Type.Object({ items: Type.Array(Mailbox) }) },
+      },
+    },
+    async () => ({ items: await s.mailboxes.list() }),
+  );
+  app.post(
+    '/mailboxes',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description:
+          'Set up a mailbox: its address, where its cases go, how mail reaches it (SMTP or IMAP) and leaves it. Passwords are stored encrypted.',
+        body: MailboxCreate,
+        response: { 201: Mailbox },
+      },
+    },
+    async (req, reply) => {
+      const m = await s.mailboxes.create(actorOf(req), req.body);
+      reply.code(201).header('etag', `"${m.version}"`);
+      return m;
+    },
+  );
+  app.get(
+    '/mailboxes/:id',
+    {
+      config: { access: 'channels.manage' },
+      schema: { tags, params: IdParams, response: { 200: Mailbox } },
+    },
+    async (req, reply) => {
+      const m = await s.mailboxes.get(req.params.id);
+      reply.header('etag', `"${m.version}"`);
+      return m;
+    },
+  );
+  app.patch(
+    '/mailboxes/:id',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description:
+          'Change a mailbox. A password left out is kept; new connection settings reset its health until the next fetch or send.',
+        params: IdParams,
+        headers: IfMatch,
+        body: MailboxPatch,
+        response: { 200: Mailbox },
+      },
+    },
+    async (req, reply) => {
+      const m = await s.mailboxes.update(
+        actorOf(req),
+        req.params.id,
+        req.body,
+        version(req.headers['if-match']),
+      );
+      reply.header('etag', `"${m.version}"`);
+      return m;
+    },
+  );
+  app.get(
+    '/messages/failed',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description: 'Outbound messages that gave up (the dead letters), newest first.',
+        response: { 200: Type.Object({ items: Type.Array(Message) }) },
+      },
+    },
+    async () => ({ items: (await s.outbound.failed()).map((m) => presentMessage(m, [])) }),
+  );
+  app.post(
+    '/messages/:id/retry',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description: 'Send a failed message again.',
+        params: IdParams,
+        response: { 200: Message },
+      },
+    },
+    async (req) => presentMessage(await s.outbound.retry(actorOf(req), req.params.id), []),
+  );
+  app.get(
+    '/inbound',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description:
+          'Inbound items that did not become messages (ignored: spam, loops, blocked senders, unmatched bounces, lone auto-replies — with the reason) or failed to be processed.',
+        querystring: InboundQuery,
+        response: { 200: Type.Object({ items: Type.Array(InboundItem) }) },
+      },
+    },
+    async (req) => ({ items: await s.messages.inbound(req.query.state) }),
+  );
+}

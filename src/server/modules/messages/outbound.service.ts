@@ -1,0 +1,485 @@
+import path from 'node:path';
+import type { Selectable } from 'kysely';
+import type { ChannelAdapter, OutboundMessage } from '../../channels/contract.ts';
+import { ChannelError } from '../../channels/contract.ts';
+import type { SmtpTarget } from '../../channels/email/adapter.ts';
+import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import { type MessagesTable, parseJson } from '../../platform/db/schema.ts';
+import { AppError, fieldError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { CaseDrafts } from '../cases/case-drafts.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
+import type { MailboxesService, MailboxRow } from './mailboxes.service.ts';
+
+type MessageRow = Selectable<MessagesTable>;
+
+/** A claimed message is the claimer's for this long; past it (the sender died) it is claimed again. */
+const LEASE_MS = 5 * 60_000;
+const BATCH = 20;
+/** After this many failed tries a message is dead-lettered (state `failed`), for an administrator to retry. */
+export const MAX_SEND_ATTEMPTS = 8;
+/** Wait before try n+1: 30 s, 1 min, 2 min … capped at an hour. */
+export const sendBackoffMs = (attempts: number) =>
+  Math.min(30_000 * 2 ** Math.max(attempts - 1, 0), 3_600_000);
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Plain text as HTML paragraphs: the reply is sent as HTML with the text as its alternative. */
+export function textToHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+/** The subject a reply carries: the case's, once "Re:", with its reference so any reply threads. */
+export function replySubject(subject: string, reference: string): string {
+  const base = subject.replace(/\s*\[CS-\d+\]\s*/gi, ' ').trim();
+  const re = /^re:/i.test(base) ? base : `Re: ${base}`;
+  return `${re} [${reference}]`;
+}
+
+export interface ReplyInput {
+  body: string;
+  cc?: string[] | undefined;
+}
+
+/**
+ * What leaves for customers (issue 13, point 7): replies written in the workspace and automatic
+ * acknowledgements are queued as messages in the case's transaction, then sent by `drain()` with
+ * no transaction open — claim, commit, send, record — with retries, back-off and a dead-letter
+ * state an administrator can retry. A reply meets the first-response clock when it is sent.
+ * Delivery is at least once: a crash between the SMTP answer and the record sends it again, with
+ * the same Message-ID (which receivers deduplicate).
+ */
+export class OutboundService {
+  private readonly ctx: Ctx;
+  private readonly cases: CasesService;
+  private readonly caseDrafts: CaseDrafts;
+  private readonly mailboxes: MailboxesService;
+  private readonly notifications: NotificationsService;
+  private readonly adapter: ChannelAdapter<SmtpTarget>;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    ctx: Ctx,
+    deps: {
+      cases: CasesService;
+      caseDrafts: CaseDrafts;
+      mailboxes: MailboxesService;
+      notifications: NotificationsService;
+      adapter: ChannelAdapter<SmtpTarget>;
+    },
+  ) {
+    this.ctx = ctx;
+    this.cases = deps.cases;
+    this.caseDrafts = deps.caseDrafts;
+    this.mailboxes = deps.mailboxes;
+    this.notifications = deps.notifications;
+    this.adapter = deps.adapter;
+  }
+
+  /** An officer's reply by e-mail from the workspace: queued now, sent by the sender loop. */
+  async reply(actor: Actor, caseId: string, input: ReplyInput): Promise<MessageRow> {
+    return tx(this.ctx, async (trx) => {
+      const c = await this.cases.row(trx, caseId);
+      if (c.status === 'closed') throw new AppError('case.closed');
+      const msg = await this.queueIn(trx, actor, c, { kind: 'reply', body: input.body, cc: input.cc ?? [] });
+      await this.caseDrafts.clear(trx, actor.userId, caseId);
+      return msg;
+    });
+  }
+
+  /**
+   * Queue one message on a case in the caller's transaction. To: the requester (the address the
+   * case's first mail came from, else the customer's first address); Cc: the case's followers and
+   * any given; threaded under the latest message we received.
+   */
+  async queueIn(
+    trx: Executor,
+    actor: Actor,
+    c: { id: string; reference: string; subject: string; customer_id: string | null },
+    m: { kind: 'reply' | 'acknowledgement' | 'progress_update'; body: string; cc: string[] },
+  ): Promise<MessageRow> {
+    const at = nowIso(this.ctx);
+    const last = await trx
+      .selectFrom('messages')
+      .select(['source_key', 'refs', 'in_reply_to', 'endpoint_id', 'from_address'])
+      .where('case_id', '=', c.id)
+      .where('channel', '=', 'email')
+      .where('direction', '=', 'inbound')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const mailbox = await this.mailboxFor(trx, c.id, last?.endpoint_id ?? null);
+    const to = await this.requester(trx, c.id, c.customer_id);
+    if (!to)
+      throw new AppError('request.invalid', 'The customer has no e-mail address to reply to', {
+        errors: [fieldError('/body/body', 'noRecipient', 'the customer has no e-mail address')],
+      });
+    const followers = await trx
+      .selectFrom('case_followers')
+      .select(['address', 'name'])
+      .where('case_id', '=', c.id)
+      .execute();
+    const own = await this.mailboxes.ownAddresses(trx);
+    const cc = [
+      ...new Map(
+        [
+          ...followers.map((f) => ({ address: f.address, name: f.name })),
+          ...m.cc.map((a) => ({ address: a.toLowerCase(), name: null })),
+        ]
+          .filter((a) => a.address !== to && !own.has(a.address))
+          .map((a) => [a.address, a]),
+      ).values(),
+    ];
+    const id = newId();
+    const domain =
+      (mailbox?.address ?? this.ctx.config.mailFrom).split('@')[1]?.replace(/>.*$/, '') || 'frontline.local';
+    // RFC 5322 3.6.4: the parent's References (or, lacking them, its In-Reply-To), then the parent.
+    const parentRefs = last ? parseJson<string[]>(last.refs, []) : [];
+    const refs = last
+      ? [
+          ...(parentRefs.length ? parentRefs : last.in_reply_to ? [last.in_reply_to] : []),
+          ...(last.source_key ? [last.source_key] : []),
+        ].slice(-20)
+      : [];
+    const signature = mailbox?.signature ? `\n\n-- \n${mailbox.signature}` : '';
+    const row: MessageRow = {
+      id,
+      case_id: c.id,
+      contact_id: null,
+      channel: 'email',
+      direction: 'outbound',
+      kind: m.kind,
+      endpoint_id: mailbox?.id ?? null,
+      raw_id: null,
+      source_key: `${id}.${c.reference.toLowerCase()}@${domain}`,
+      in_reply_to: last?.source_key ?? null,
+      refs: JSON.stringify(refs),
+      from_address: mailbox?.address ?? null,
+      from_name: mailbox?.display_name ?? null,
+      to_addresses: JSON.stringify([{ address: to, name: null }]),
+      cc_addresses: JSON.stringify(m.kind === 'reply' ? cc : []),
+      subject: replySubject(c.subject, c.reference),
+      body_text: `${m.body}${signature}`,
+      body_html: null,
+      remote_images: false,
+      author_id: actor.via === 'system' ? null : actor.userId,
+      state: 'queued',
+      state_reason: null,
+      attempts: 0,
+      next_attempt_at: at,
+      lease_until: null,
+      created_at: at,
+      sent_at: null,
+      updated_at: at,
+    };
+    await trx
+      .insertInto('messages')
+      .values(row as never)
+      .execute();
+    await this.cases.event(trx, c.id, at, actor, 'message.queued', {
+      messageId: id,
+      channel: 'email',
+      to,
+      kind: m.kind,
+    });
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'case',
+      entityId: c.id,
+      action: 'message.queued',
+      after: { messageId: id, to, kind: m.kind },
+    });
+    await emit(trx, at, 'case.message_queued', { id: c.id, messageId: id });
+    return row;
+  }
+
+  /** The mailbox a case's mail leaves from: the one its customer wrote to, else its team's, else any. */
+  private async mailboxFor(
+    trx: Executor,
+    caseId: string,
+    endpointId: string | null,
+  ): Promise<MailboxRow | null> {
+    if (endpointId) {
+      const r = await trx.selectFrom('mailboxes').selectAll().where('id', '=', endpointId).executeTakeFirst();
+      if (r) return r;
+    }
+    const c = await trx.selectFrom('cases').select('team_id').where('id', '=', caseId).executeTakeFirst();
+    let q = trx.selectFrom('mailboxes').selectAll().where('active', '=', true).orderBy('created_at').limit(1);
+    if (c?.team_id) {
+      const team = await q.where('team_id', '=', c.team_id).executeTakeFirst();
+      if (team) return team;
+    }
+    q = trx.selectFrom('mailboxes').selectAll().where('active', '=', true).orderBy('created_at').limit(1);
+    return (await q.executeTakeFirst()) ?? null;
+  }
+
+  private async requester(trx: Executor, caseId: string, customerId: string | null): Promise<string | null> {
+    const first = await trx
+      .selectFrom('messages')
+      .select('from_address')
+      .where('case_id', '=', caseId)
+      .where('direction', '=', 'inbound')
+      .where('kind', '=', 'message')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (first?.from_address) return first.from_address;
+    if (!customerId) return null;
+    const cu = await trx
+      .selectFrom('customers')
+      .select('emails')
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    return parseJson<string[]>(cu?.emails, [])[0]?.toLowerCase() ?? null;
+  }
+
+  /** Send what is due; one run at a time per process. Returns the number sent. */
+  drain(): Promise<number> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.claim();
+      for (const m of batch) if (await this.deliver(m)) total++;
+      if (batch.length < BATCH) return total;
+    }
+  }
+
+  private claim(): Promise<MessageRow[]> {
+    const now = nowIso(this.ctx);
+    const lease = new Date(Date.parse(now) + LEASE_MS).toISOString();
+    return tx(this.ctx, async (trx) => {
+      let q = trx
+        .selectFrom('messages')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+            // A sender that died mid-send: its lease ran out.
+            eb.and([eb('state', '=', 'sending'), eb('next_attempt_at', '<=', now)]),
+          ]),
+        )
+        .orderBy('next_attempt_at')
+        .limit(BATCH);
+      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      const rows = await q.execute();
+      if (rows.length)
+        await trx
+          .updateTable('messages')
+          .set((eb) => ({
+            state: 'sending',
+            next_attempt_at: lease,
+            lease_until: lease,
+            attempts: eb('attempts', '+', 1),
+          }))
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+      return rows.map((r) => ({
+        ...r,
+        state: 'sending',
+        attempts: r.attempts + 1,
+        next_attempt_at: lease,
+        lease_until: lease,
+      }));
+    });
+  }
+
+  private async target(m: MessageRow): Promise<SmtpTarget> {
+    const box = m.endpoint_id
+      ? await this.mailboxes.row(this.ctx.store.db, m.endpoint_id).catch(() => null)
+      : null;
+    const conn = box ? this.mailboxes.connection(box).smtp : null;
+    if (conn)
+      return {
+        kind: 'smtp',
+        host: conn.host,
+        port: conn.port,
+        tls: conn.tls,
+        user: conn.user,
+        password: conn.password,
+      };
+    if (this.ctx.config.smtpUrl) return { kind: 'url', url: this.ctx.config.smtpUrl };
+    return { kind: 'folder', dir: path.join(this.ctx.config.dataDir, 'mail', 'outbound') };
+  }
+
+  /** Send one claimed message with no transaction open, then record what happened. */
+  private async deliver(m: MessageRow): Promise<boolean> {
+    const attachments = await this.ctx.store.db
+      .selectFrom('message_attachments')
+      .select(['filename', 'content_type', 'data', 'content_id'])
+      .where('message_id', '=', m.id)
+      .execute();
+    const out: OutboundMessage = {
+      id: m.id,
+      from: { address: m.from_address ?? this.ctx.config.mailFrom, name: m.from_name },
+      to: parseJson(m.to_addresses, []),
+      cc: parseJson(m.cc_addresses, []),
+      subject: m.subject ?? '',
+      text: m.body_text,
+      html: m.body_html ?? textToHtml(m.body_text),
+      inReplyTo: m.in_reply_to,
+      references: parseJson<string[]>(m.refs, []),
+      messageId: m.source_key!,
+      // RFC 3834: an acknowledgement is an automatic answer; no one should auto-reply to it.
+      headers:
+        m.kind === 'reply'
+          ? { 'X-Frontline-Case': m.case_id }
+          : {
+              'Auto-Submitted': 'auto-replied',
+              'X-Auto-Response-Suppress': 'All',
+              'X-Frontline-Case': m.case_id,
+            },
+      attachments: attachments
+        .filter((a) => a.data)
+        .map((a) => ({
+          filename: a.filename,
+          contentType: a.content_type,
+          data: a.data!,
+          ...(a.content_id ? { contentId: a.content_id } : {}),
+        })),
+    };
+    let failure: ChannelError | null = null;
+    let response: string | null = null;
+    try {
+      response = (await this.adapter.send(out, await this.target(m))).response;
+    } catch (err) {
+      failure = err instanceof ChannelError ? err : new ChannelError('retryable', String(err));
+    }
+    const at = nowIso(this.ctx);
+    if (m.endpoint_id)
+      await this.mailboxes.recordHealth(
+        m.endpoint_id,
+        failure ? { ok: false, failure: failure.failure, error: failure.message } : { ok: true },
+      );
+    await tx(this.ctx, async (trx) => {
+      const current = await trx
+        .selectFrom('messages')
+        .select(['state', 'lease_until'])
+        .where('id', '=', m.id)
+        .executeTakeFirst();
+      // Someone else took it over (our lease ran out mid-send): theirs to record.
+      const ours =
+        current?.lease_until &&
+        m.lease_until &&
+        Date.parse(current.lease_until) === Date.parse(m.lease_until);
+      if (!current || current.state !== 'sending' || !ours) return;
+      if (!failure) {
+        await trx
+          .updateTable('messages')
+          .set({
+            state: 'sent',
+            sent_at: at,
+            state_reason: response?.slice(0, 500) ?? null,
+            next_attempt_at: null,
+            lease_until: null,
+            updated_at: at,
+          })
+          .where('id', '=', m.id)
+          .execute();
+        if (m.kind === 'reply' || m.kind === 'progress_update')
+          await this.cases.recordCustomerResponse(trx, m.case_id, at);
+        await this.cases.event(trx, m.case_id, at, SYSTEM_ACTOR, 'message.sent', {
+          messageId: m.id,
+          kind: m.kind,
+        });
+        await emit(trx, at, 'case.message_sent', { id: m.case_id, messageId: m.id });
+        return;
+      }
+      const giveUp = failure.failure === 'permanent' || m.attempts >= MAX_SEND_ATTEMPTS;
+      await trx
+        .updateTable('messages')
+        .set({
+          state: giveUp ? 'failed' : 'queued',
+          state_reason: `${failure.failure}: ${failure.message}`.slice(0, 1000),
+          next_attempt_at: giveUp ? null : new Date(Date.parse(at) + sendBackoffMs(m.attempts)).toISOString(),
+          lease_until: null,
+          updated_at: at,
+        })
+        .where('id', '=', m.id)
+        .execute();
+      if (giveUp) {
+        await this.cases.event(trx, m.case_id, at, SYSTEM_ACTOR, 'message.failed', {
+          messageId: m.id,
+          reason: failure.message.slice(0, 300),
+        });
+        const c = await this.cases.row(trx, m.case_id);
+        await this.notifications.notify(trx, {
+          userIds: [m.author_id, c.assignee_id],
+          kind: 'message.failed',
+          topic: `message.failed:${m.id}`,
+          title: `${c.reference}: e-mail could not be sent`,
+          body: failure.message.slice(0, 300),
+          caseId: c.id,
+        });
+        await emit(trx, at, 'case.message_failed', { id: m.case_id, messageId: m.id });
+      }
+    });
+    return failure === null;
+  }
+
+  /** Messages that gave up (the dead letters), newest first, for an administrator. */
+  async failed(limit = 50): Promise<MessageRow[]> {
+    return this.ctx.store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('state', '=', 'failed')
+      .orderBy('updated_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Send a dead-lettered message again (after the administrator fixed its mailbox). */
+  async retry(actor: Actor, id: string): Promise<MessageRow> {
+    return tx(this.ctx, async (trx) => {
+      const m = await trx.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!m || m.direction !== 'outbound')
+        throw new AppError('message.not_found', `No such outbound message: ${id}`);
+      if (m.state !== 'failed')
+        throw new AppError('message.not_failed', `The message is ${m.state}, not failed`, {
+          extra: { state: m.state },
+        });
+      const at = nowIso(this.ctx);
+      const next = {
+        ...m,
+        state: 'queued',
+        attempts: 0,
+        next_attempt_at: at,
+        state_reason: null,
+        updated_at: at,
+      };
+      await trx
+        .updateTable('messages')
+        .set({ state: 'queued', attempts: 0, next_attempt_at: at, state_reason: null, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'case',
+        entityId: m.case_id,
+        action: 'message.retried',
+        after: { messageId: id },
+      });
+      await emit(trx, at, 'case.message_queued', { id: m.case_id, messageId: id });
+      return next;
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import type { BodyRoute, Env, IdRoute, QueryCase, ValidationCases } from '../helpers/validation.ts';
+
+/** The mailbox of the database being run (setup makes it). */
+let boxId = '';
+
+/**
+ * Messages and mailboxes (issue 13): the bad input each route must refuse. Run by
+ * messages.validation.test.ts beside this file; test/api/validation.test.ts checks that, with the
+ * other modules' lists, every route with a body or a path id is covered.
+ */
+export const messagesValidation: ValidationCases = {
+  setup: async (v) => {
+    boxId = (
+      await v.t.services.mailboxes.create(SYSTEM_ACTOR, {
+        address: 'validation@centre.example',
+        displayName: 'Validation',
+        inbound: 'none',
+      })
+    ).id;
+  },
+  body: (v: Env): BodyRoute[] => [
+    {
+      route: 'POST /api/v1/cases/:id/messages',
+      role: 'officer',
+      id: () => v.fx.caseId,
+      valid: () => ({ body: 'Thank you, we are on it.' }),
+      cases: [
+        { name: 'missing body', body: {}, fields: ['/body/body'] },
+        { name: 'an empty body', body: { body: '' }, fields: ['/body/body'] },
+        {
+          name: 'a cc that is not an address',
+          body: { body: 'x', cc: ['not-an-address'] },
+          fields: ['/body/cc/0'],
+        },
+        { name: 'a body over 50,000 characters', body: { body: 'x'.repeat(50_001) }, fields: ['/body/body'] },
+      ],
+    },
+    {
+      route: 'POST /api/v1/mailboxes',
+      role: 'administrator',
+      valid: () => ({
+        address: `new${Math.random().toString(36).slice(2)}@centre.example`,
+        displayName: 'New',
+        inbound: 'none',
+      }),
+      cases: [
+        {
+          name: 'missing address, name and inbound',
+          body: {},
+          fields: ['/body/address', '/body/displayName', '/body/inbound'],
+        },
+        {
+          name: 'an address that is not one',
+          body: { address: 'billing', displayName: 'B', inbound: 'none' },
+          fields: ['/body/address'],
+        },
+        {
+          name: 'an unknown inbound',
+          body: { address: 'b@centre.example', displayName: 'B', inbound: 'pop3' },
+          fields: ['/body/inbound'],
+        },
+        {
+          name: 'IMAP without its settings',
+          body: { address: 'imapless@centre.example', displayName: 'B', inbound: 'imap' },
+          fields: ['/body/imap'],
+        },
+        {
+          name: 'an IMAP port out of range and a host with a slash',
+          body: {
+            address: 'imap@centre.example',
+            displayName: 'B',
+            inbound: 'imap',
+            imap: { host: 'mail/x', port: 70000, tls: true, user: 'u' },
+          },
+          fields: ['/body/imap/host', '/body/imap/port'],
+        },
+        {
+          name: 'options out of range',
+          body: {
+            address: 'o@centre.example',
+            displayName: 'B',
+            inbound: 'none',
+            options: { threadBySubjectDays: 0, closedReply: 'ignore', senderRateLimit: 0 },
+          },
+          fields: [
+            '/body/options/threadBySubjectDays',
+            '/body/options/closedReply',
+            '/body/options/senderRateLimit',
+          ],
+        },
+        {
+          name: 'the address of another mailbox',
+          body: { address: 'validation@centre.example', displayName: 'B', inbound: 'none' },
+          status: 409,
+          code: 'mailbox.address_taken',
+          fields: ['/body/address'],
+        },
+      ],
+    },
+    {
+      route: 'PATCH /api/v1/mailboxes/:id',
+      role: 'administrator',
+      id: () => boxId,
+      valid: () => ({ displayName: 'Renamed' }),
+      cases: [
+        { name: 'an empty patch', body: {}, fields: ['/body'] },
+        { name: 'an empty display name', body: { displayName: '' }, fields: ['/body/displayName'] },
+        {
+          name: 'a password that is empty',
+          body: { smtp: { host: 'smtp.example', port: 587, tls: false, password: '' } },
+          fields: ['/body/smtp/password'],
+        },
+      ],
+    },
+  ],
+  ids: (): IdRoute[] => [
+    { route: 'GET /api/v1/cases/:id/messages', role: 'officer', notFound: 'case.not_found' },
+    {
+      route: 'POST /api/v1/cases/:id/messages',
+      role: 'officer',
+      body: () => ({ body: 'x' }),
+      notFound: 'case.not_found',
+    },
+    { route: 'GET /api/v1/message-attachments/:id', role: 'officer', notFound: 'message.not_found' },
+    { route: 'GET /api/v1/mailboxes/:id', role: 'administrator', notFound: 'mailbox.not_found' },
+    {
+      route: 'PATCH /api/v1/mailboxes/:id',
+      role: 'administrator',
+      body: () => ({ displayName: 'x' }),
+      notFound: 'mailbox.not_found',
+    },
+    { route: 'POST /api/v1/messages/:id/retry', role: 'administrator', notFound: 'message.not_found' },
+  ],
+  queries: (): QueryCase[] => [
+    {
+      name: '/api/v1/inbound without a state',
+      role: 'administrator',
+      url: () => '/api/v1/inbound',
+      fields: ['/query/state'],
+    },
+    {
+      name: '/api/v1/inbound state=done',
+      role: 'administrator',
+      url: () => '/api/v1/inbound?state=done',
+      fields: ['/query/state'],
+    },
+  ],
+};
