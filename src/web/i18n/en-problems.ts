@@ -84,6 +84,7 @@ export const enProblems = {
     },
     message: {
       not_found: 'No such message',
+      not_failed: 'Only a message that failed can be sent again',
     },
     category: {
       not_found: 'No such case category',
@@ -241,6 +242,7 @@ export const enProblems = {
     otherCustomer: 'must be another customer than the one in the path',
     customerMergedInto: 'was merged into {{id}}',
     caseAlreadyLogged: 'a case is already logged for this customer',
+    noRecipient: 'the customer has no e-mail address',
     notCaseCustomer: 'is not the customer of the case',
     anyOfCountExceeds: 'exceeds the number of anyOf particulars',
     requiresNothing: 'the policy must require at least one particular',
