@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
 import { emailAdapter } from './channels/email/adapter.ts';
+import { ImapFetchers } from './channels/email/imap-fetcher.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -182,7 +183,8 @@ export function buildServices(ctx: Ctx) {
       : new LocalBus(hub);
   const dispatcher: Dispatcher = new Dispatcher(ctx, bus);
   const stream = new Stream(ctx, hub);
-  const background = new Background(timers, mailer, dispatcher, hub, inbound, outbound);
+  const imap = new ImapFetchers({ inbound, mailboxes, onError: (err) => background.onImapError(err) });
+  const background: Background = new Background(timers, mailer, dispatcher, hub, inbound, outbound, imap);
   return {
     people,
     auth,
@@ -235,7 +237,10 @@ export class Background {
   private readonly hub: RealtimeHub;
   private readonly inbound: InboundService;
   private readonly outbound: OutboundService;
+  private readonly imap: ImapFetchers;
   private loops: { stop(): Promise<void> }[] = [];
+  /** Where IMAP errors are reported once the loops run (the app's logger). */
+  onImapError: (err: unknown) => void = () => {};
   constructor(
     timers: Timers,
     mailer: Mailer,
@@ -243,8 +248,10 @@ export class Background {
     hub: RealtimeHub,
     inbound: InboundService,
     outbound: OutboundService,
+    imap: ImapFetchers,
   ) {
     this.outbound = outbound;
+    this.imap = imap;
     this.timers = timers;
     this.mailer = mailer;
     this.dispatcher = dispatcher;
@@ -269,6 +276,7 @@ export class Background {
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
     if (this.loops.length) return;
+    this.onImapError = onError;
     this.loops = [
       repeat(() => this.fire(), intervalMs, onError, 0),
       repeat(() => this.mailer.drain(), intervalMs, onError, 0),
@@ -276,6 +284,8 @@ export class Background {
       repeat(() => this.outbound.drain(), intervalMs, onError, 0),
       // What was stored and not yet made a message (a crash, a database error) is taken up again.
       repeat(() => this.inbound.processPending(), Math.max(intervalMs, 10_000), onError, 0),
+      // IMAP mailboxes: a fetcher each (IDLE), following the mailboxes' settings as they change.
+      repeat(() => this.imap.sync(), Math.max(intervalMs, 30_000), onError, 0),
     ];
   }
 
@@ -284,6 +294,7 @@ export class Background {
     const ls = this.loops;
     this.loops = [];
     await Promise.all(ls.map((l) => l.stop()));
+    await this.imap.stop();
   }
 
   /** Stop for good: the loops, the dispatcher, the sockets, the mail transport. */

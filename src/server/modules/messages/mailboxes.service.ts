@@ -120,6 +120,16 @@ export class MailboxesService {
     return null;
   }
 
+  /** Active mailboxes fetched by IMAP (the fetchers follow this list). */
+  imapMailboxes(): Promise<MailboxRow[]> {
+    return this.ctx.store.db
+      .selectFrom('mailboxes')
+      .selectAll()
+      .where('inbound', '=', 'imap')
+      .where('active', '=', true)
+      .execute();
+  }
+
   /** Every address the centre sends from: mail from one of them is our own coming back (loop protection). */
   async ownAddresses(trx: Executor): Promise<Set<string>> {
     const rows = await trx.selectFrom('mailboxes').select('address').execute();
