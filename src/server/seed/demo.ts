@@ -264,6 +264,15 @@ async function seedAll(
   await user('admin', 'Alex Admin', 'administrator', null, null);
   const billingLead = await user('bella', 'Bella Ong', 'team_leader', billing.id, null);
   await base.store.db.updateTable('teams').set({ leader_id: lena.id }).where('id', '=', team.id).execute();
+  // The centre's mailbox (issue 13): mail to it (FRONTLINE_SMTP_PORT) opens cases in the hotline team's
+  // queue; replies leave through SMTP_URL, or without one are written under <data dir>/mail/outbound.
+  await s.mailboxes.create(sys, {
+    address: 'support@frontline.demo',
+    displayName: 'Frontline Demo Support',
+    signature: 'Frontline Demo Support · +65 6100 1000',
+    inbound: 'smtp',
+    teamId: team.id,
+  });
 
   // Business calendars: the hotline never closes; Billing keeps office hours and public holidays.
   const weekdays = Object.fromEntries(

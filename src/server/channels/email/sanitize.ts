@@ -101,19 +101,24 @@ export function sanitizeMailHtml(dirty: string): SanitisedHtml {
     allowProtocolRelative: false,
     // Whatever is inside these is not text the customer wrote.
     nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'head', 'xml'],
+    // An image left with nothing to show (its source refused) is dropped rather than kept empty.
+    exclusiveFilter: (frame) =>
+      frame.tag === 'img' && !frame.attribs.src && !frame.attribs['data-remote-src'],
     transformTags: {
       a: sanitizeHtml.simpleTransform('a', { target: '_blank', rel: 'noopener noreferrer nofollow' }),
       img: (tagName, attribs) => {
         const src = (attribs.src ?? '').trim();
+        // Every image says what it is to a screen reader: its own alt, else empty (decorative).
+        const alt = attribs.alt ?? '';
         if (/^cid:/i.test(src) || /^data:image\/(png|gif|jpe?g|webp);/i.test(src)) {
-          return { tagName, attribs: { ...attribs, src } };
+          return { tagName, attribs: { ...attribs, src, alt } };
         }
         const { src: _dropped, ...rest } = attribs;
         if (/^https?:\/\//i.test(src)) {
           remoteImages = true;
-          return { tagName, attribs: { ...rest, 'data-remote-src': src } };
+          return { tagName, attribs: { ...rest, alt, 'data-remote-src': src } };
         }
-        return { tagName, attribs: rest };
+        return { tagName, attribs: { ...rest, alt } };
       },
     },
   });

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { MessageDto } from '../../../../shared/contracts/messages.ts';
 import { can } from '../../../../shared/permissions.ts';
 import { api } from '../../../app/api.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
@@ -9,15 +10,24 @@ import { ProblemText } from '../../../ui/problem.tsx';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
+import { MessageItem } from './message-item.tsx';
 
 type Item =
   | { kind: 'enquiry'; at: string; who: string | null; text: string }
   | { kind: 'note'; at: string; who: string | null; text: string; public: boolean; id: string }
   | { kind: 'contact'; at: string; who: string | null; text: string; id: string }
-  | { kind: 'event'; at: string; who: string | null; text: string; id: string; automatic: boolean };
+  | { kind: 'event'; at: string; who: string | null; text: string; id: string; automatic: boolean }
+  | { kind: 'message'; at: string; who: string | null; id: string; m: MessageDto };
 
-/** Events the thread shows as items of their own (the enquiry, notes and replies), not as lines. */
-const SHOWN_AS_ITEMS = new Set(['case.created', 'note.added', 'reply.added']);
+/** Events the thread shows as items of their own (the enquiry, notes, replies, messages), not as lines. */
+const SHOWN_AS_ITEMS = new Set([
+  'case.created',
+  'note.added',
+  'reply.added',
+  'message.received',
+  'message.queued',
+  'message.sent',
+]);
 const CHANNELS = new Set(['phone', 'walk_in', 'email', 'chat', 'sms']);
 /** A contact's channel as the thread names it ("Phone call"); a newer channel in plain words. */
 const channelName = (ch: string) =>
@@ -33,23 +43,42 @@ export function Thread({ view }: { view: CaseView }) {
   const { ws } = view;
   const c = ws.case;
   const people = useColleagues();
+  // A case opened by an e-mail: the mail is the enquiry, shown once (as the message).
+  const byMail = ws.messages.some((m) => m.direction === 'inbound' && m.createdAt === c.createdAt);
   const items: Item[] = [
-    { kind: 'enquiry' as const, at: c.createdAt, who: c.createdBy, text: c.description?.trim() || c.subject },
-    ...ws.contacts.map(
-      (x): Item => ({
-        kind: 'contact',
-        id: x.id,
-        at: x.startedAt,
-        who: x.officerId,
-        text: [
-          channelName(x.channel),
-          term('direction', x.direction),
-          x.durationSeconds != null ? seconds(x.durationSeconds) : x.endedAt ? null : t('thread.inProgress'),
-        ]
-          .filter(Boolean)
-          .join(' · '),
-      }),
-    ),
+    ...(byMail
+      ? []
+      : [
+          {
+            kind: 'enquiry' as const,
+            at: c.createdAt,
+            who: c.createdBy,
+            text: c.description?.trim() || c.subject,
+          },
+        ]),
+    ...ws.messages.map((m): Item => ({ kind: 'message', id: m.id, at: m.createdAt, who: m.authorId, m })),
+    // An e-mail that came in is shown as its message, not again as a contact line.
+    ...ws.contacts
+      .filter((x) => !(x.channel === 'email' && x.direction === 'inbound' && ws.messages.length))
+      .map(
+        (x): Item => ({
+          kind: 'contact',
+          id: x.id,
+          at: x.startedAt,
+          who: x.officerId,
+          text: [
+            channelName(x.channel),
+            term('direction', x.direction),
+            x.durationSeconds != null
+              ? seconds(x.durationSeconds)
+              : x.endedAt
+                ? null
+                : t('thread.inProgress'),
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        }),
+      ),
     ...c.notes.map(
       (n): Item => ({
         kind: 'note',
@@ -102,6 +131,8 @@ export function Thread({ view }: { view: CaseView }) {
                 <span className="what">{it.text}</span> · {who(it.who)} · {time}
               </li>
             );
+          if (it.kind === 'message')
+            return <MessageItem key={it.id} m={it.m} who={who(it.who)} time={time} />;
           if (it.kind === 'contact')
             return (
               <li key={it.id} className="t-contact">
@@ -191,7 +222,9 @@ function Composer({ view }: { view: CaseView }) {
       await noting.run(async (post) => {
         clearTimeout(timer.current);
         timer.current = undefined;
-        await post('POST', `/cases/${c.id}/notes`, { body, visibility });
+        // A reply to a customer who can be written to is sent (by e-mail); otherwise it is recorded.
+        if (visibility === 'public' && mailable) await post('POST', `/cases/${c.id}/messages`, { body });
+        else await post('POST', `/cases/${c.id}/notes`, { body, visibility });
         setBody('');
         setSaved(null);
         await reload();
@@ -201,6 +234,9 @@ function Composer({ view }: { view: CaseView }) {
     }
   };
   const reply = visibility === 'public';
+  // A case that came by e-mail is answered by e-mail. (A phone case's reply records what the customer
+  // was told; sending it by e-mail as well is a later choice of the composer's.)
+  const mailable = ws.messages.some((m) => m.channel === 'email');
   return (
     <div className={`composer ${reply ? 'reply' : 'internal'}`}>
       <div className="row">
@@ -224,7 +260,7 @@ function Composer({ view }: { view: CaseView }) {
         )}
       </div>
       <label>
-        {reply ? t('thread.replyLabel') : t('thread.noteLabel')}
+        {reply ? (mailable ? t('thread.mail.replyLabel') : t('thread.replyLabel')) : t('thread.noteLabel')}
         <textarea rows={3} value={body} onChange={(e) => change(e.target.value)} />
       </label>
       <div className="row">
@@ -234,7 +270,7 @@ function Composer({ view }: { view: CaseView }) {
           aria-busy={noting.busy}
           onClick={() => void send()}
         >
-          {reply ? t('thread.addReply') : t('thread.addNote')}
+          {reply ? (mailable ? t('thread.mail.send') : t('thread.addReply')) : t('thread.addNote')}
         </button>
         <span className="muted small" aria-live="polite">
           {saved === 'saving'
