@@ -121,7 +121,9 @@ export function buildServices(ctx: Ctx) {
       await notifications.withdrawForCase(trx, after.id);
   });
   // A case's search document is rewritten with its words, in the same transaction.
-  const caseSearch = new CaseSearch(ctx);
+  // The e-mails of a case are words of its document too (issue 13); messages read only their own table.
+  const messages = new MessagesService(ctx);
+  const caseSearch = new CaseSearch(ctx, (trx, ids) => messages.searchTexts(trx, ids));
   events.on('case.changed', (trx, e) => caseSearch.onCaseChanged(trx, e.before, e.after));
   events.on('case.note_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
   events.on('case.message_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
@@ -141,7 +143,7 @@ export function buildServices(ctx: Ctx) {
   events.on('customer.merged', (trx, e) => commitments.onCustomerMerged(trx, e.loserId, e.winnerId));
   const knowledge = new KnowledgeService(ctx, { timers, notifications });
   const kbTransfer = new KnowledgeTransfer(ctx, knowledge);
-  const merge = new MergeData(ctx, { cases, customers, contacts });
+  const merge = new MergeData(ctx, { cases, customers, contacts, byEmail: (id) => messages.byEmail(id) });
   const progress = new ProgressService(ctx, { cases, escalations, sla, merge });
   const templates = new TemplatesService(ctx, { merge });
   const scripts = new ScriptsService(ctx, { merge });
@@ -152,7 +154,6 @@ export function buildServices(ctx: Ctx) {
   // Messaging (issue 13): mailboxes and the inbound chain every channel feeds.
   const secrets = new Secrets(ctx.config);
   const mailboxes = new MailboxesService(ctx, { secrets });
-  const messages = new MessagesService(ctx);
   const caseDrafts = new CaseDrafts(ctx);
   const outbound = new OutboundService(ctx, {
     cases,
@@ -160,6 +161,7 @@ export function buildServices(ctx: Ctx) {
     mailboxes,
     notifications,
     adapter: emailAdapter,
+    events,
   });
   const inbound = new InboundService(ctx, {
     cases,

@@ -7,7 +7,7 @@
 
 /**
  * The JSON Schema keywords request validation can fail on (platform/http.ts `fieldErrors`), with
- * Ajv's `params` (`{limit}`, `{format}`, `{allowedValues}`…). A test checks every keyword the route
+ * Ajv's `params` (params.limit, params.format, params.allowedValues…). A test checks every keyword the route
  * schemas use is here; a keyword that is not comes out as `invalid`.
  */
 export const SCHEMA_RULES = [
@@ -38,14 +38,14 @@ export const SCHEMA_RULES = [
 
 /** The checks written by hand, in the platform and the services; `params` as noted. */
 export const CHECK_RULES = [
-  /** A schema keyword with no rule of its own: `{keyword}`. */
+  /** A schema keyword with no rule of its own: params.keyword. */
   'invalid',
   // platform: input hygiene, instants, cursors, headers
   'nulCharacter',
   'unpairedSurrogate',
   'fieldNameNulCharacter',
   'fieldNameUnpairedSurrogate',
-  /** `{limit}` levels. */
+  /** params.limit levels. */
   'nestedTooDeep',
   'urlEncoding',
   'dateTime',
@@ -55,18 +55,18 @@ export const CHECK_RULES = [
   'idempotencyKey',
   'idempotencyKeyReused',
   'caseVersion',
-  /** `{other}`: the field it goes with. */
+  /** params.other: the field it goes with. */
   'requiredWith',
-  /** `{other}`: the field it must follow. */
+  /** params.other: the field it must follow. */
   'after',
-  /** `{other}`: the field it must not precede. */
+  /** params.other: the field it must not precede. */
   'notBefore',
   'inFuture',
-  /** `{limitKb}`. */
+  /** params.limitKb. */
   'tooLarge',
   'empty',
   'nothingToChange',
-  /** `{fields}`: the fields one of which is needed. */
+  /** params.fields: the fields one of which is needed. */
   'nothingToChangeOf',
   // references to other records
   'noSuchCategory',
@@ -86,7 +86,7 @@ export const CHECK_RULES = [
   'takenByScript',
   'takenByTemplate',
   'inUse',
-  /** `{holder}` when the reader may see who: the customer's name. */
+  /** params.holder when the reader may see who: the customer's name. */
   'identifierTaken',
   'identifierTakenBy',
   // cases and customers
@@ -102,16 +102,16 @@ export const CHECK_RULES = [
   'inNoTeam',
   'requiredToChangeCustomer',
   'otherCustomer',
-  /** `{id}`: the record it was merged into. */
+  /** params.id: the record it was merged into. */
   'customerMergedInto',
   'caseAlreadyLogged',
   'notCaseCustomer',
   // verification policy
   'anyOfCountExceeds',
   'requiresNothing',
-  /** `{particulars}`. */
+  /** params.particulars. */
   'alreadyRequired',
-  // templates and scripts: `{placeholder}` is the placeholder as written
+  // templates and scripts: params.placeholder is the placeholder as written
   'unknownVariable',
   'emptyPlaceholder',
   'unavailableVariable',
@@ -121,10 +121,10 @@ export const CHECK_RULES = [
   'singleBraces',
   'requiredForEmail',
   'onlyForEmail',
-  /** `{id}` of the step. */
+  /** params.id of the step. */
   'repeatsStepId',
   'nextAndChoices',
-  /** `{id}` it names. */
+  /** params.id it names. */
   'noSuchStep',
   'pointsAtItself',
   'repeatsChoice',
@@ -147,7 +147,7 @@ export const CHECK_RULES = [
   'overlapsPrevious',
   'neverOpen',
   'date',
-  // passwords: `{limit}` characters
+  // passwords: params.limit characters
   'passwordTooShort',
   'passwordTooLong',
   'passwordHasUsername',

@@ -548,3 +548,40 @@ function outbound(caseId: string, messageId: string) {
     updated_at: at,
   };
 }
+
+for (const dialect of await dialects()) {
+  describe(`e-mail words in the search box on ${dialect}`, () => {
+    test('a word only in an e-mail body (and one only in a reply we sent) finds the case', async () => {
+      const t = await makeTestApp(dialect);
+      try {
+        const { receive } = await setup(t);
+        const first = await receive(mail({ from: 'ana@customer.example', messageId: 's1@customer.example' }));
+        assert.ok(first.outcome?.result === 'message');
+        await receive(
+          mail({
+            from: 'ana@customer.example',
+            subject: 'Re: x',
+            inReplyTo: 's1@customer.example',
+            body: 'My meter number is ZEBRAFINCH.',
+          }),
+        );
+        const r = await t.call('officer', 'POST', `/api/v1/cases/${first.outcome.caseId}/messages`, {
+          body: 'We checked the KINGFISHER tariff.',
+        });
+        assert.equal(r.statusCode, 201, r.body);
+        for (const word of ['zebrafinch', 'kingfisher']) {
+          const found = await t.call('officer', 'GET', `/api/v1/search?q=${word}`);
+          assert.equal(found.statusCode, 200, found.body);
+          const hits = found.data.cases.items as { caseId: string; matchedIn: string }[];
+          assert.deepEqual(
+            hits.map((h) => [h.caseId, h.matchedIn]),
+            [[first.outcome.caseId, 'email']],
+            word,
+          );
+        }
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

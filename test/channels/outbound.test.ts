@@ -250,3 +250,42 @@ for (const dialect of await dialects()) {
     });
   });
 }
+
+for (const dialect of await dialects()) {
+  describe(`templates for an e-mail case on ${dialect}`, () => {
+    test('a template never fills a particular into a reply to an unverified e-mail sender, whatever the writer may see', async () => {
+      const t = await makeTestApp(dialect);
+      const s = await sink();
+      try {
+        const { receive } = await setup(t, s.port, { acknowledge: false });
+        // A known customer writes from their address; the mail proves nothing about who holds it.
+        const cu = await t.call('supervisor', 'POST', '/api/v1/customers', {
+          displayName: 'Ana Lim',
+          phones: [{ kind: 'mobile', number: '+65 9123 4567' }],
+          emails: ['ana@customer.example'],
+        });
+        assert.equal(cu.statusCode, 201, cu.body);
+        const r = await receive(mail({ from: 'ana@customer.example' }));
+        assert.ok(r.outcome?.result === 'message');
+        assert.equal(r.outcome.customerCreated, false);
+        const tpl = await t.call('team_leader', 'POST', '/api/v1/templates', {
+          kind: 'email',
+          name: 'With particulars',
+          subject: 'Your case {{case.reference}}',
+          body: 'Dear {{customer.name}}, we will call you on {{customer.mobile}}.',
+        });
+        assert.equal(tpl.statusCode, 201, tpl.body);
+        const preview = await t.call('supervisor', 'POST', `/api/v1/templates/${tpl.data.id}/preview`, {
+          caseId: r.outcome.caseId,
+        });
+        assert.equal(preview.statusCode, 200, preview.body);
+        assert.doesNotMatch(preview.data.text, /9123/, 'the mobile number is withheld');
+        assert.match(preview.data.text, /Dear Ana Lim/);
+        assert.deepEqual(preview.data.masked, ['customer.mobile']);
+      } finally {
+        await s.close();
+        await t.close();
+      }
+    });
+  });
+}

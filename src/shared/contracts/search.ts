@@ -39,7 +39,7 @@ export const CaseSearchHit = Type.Object({
   createdAt: Timestamp,
   subjectHtml: Type.String({ description: 'Escaped, with <mark> around matches' }),
   snippetHtml: Type.String({ description: 'Escaped, with <mark> around matches' }),
-  matchedIn: StringEnum(['reference', 'subject', 'enquiry', 'note', 'reply'] as const),
+  matchedIn: StringEnum(['reference', 'subject', 'enquiry', 'note', 'reply', 'email'] as const),
 });
 
 const more = Type.Boolean({ description: 'More match than the items listed' });

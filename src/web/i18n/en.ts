@@ -249,6 +249,7 @@ export const en = {
       enquiry: 'enquiry',
       note: 'note',
       reply: 'reply',
+      email: 'an e-mail',
     },
     policyFlagStatus: { open: 'open', answered: 'answered' },
     kbStatus: { draft: 'draft', in_review: 'in review', published: 'published', archived: 'archived' },

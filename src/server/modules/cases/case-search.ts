@@ -44,7 +44,10 @@ export interface CaseSearchFilters {
   assigneeId?: string | undefined;
 }
 
-export type MatchedIn = 'reference' | 'subject' | 'enquiry' | 'note' | 'reply';
+export type MatchedIn = 'reference' | 'subject' | 'enquiry' | 'note' | 'reply' | 'email';
+
+/** Other words that belong to a case's document (its e-mails, issue 13), per case, oldest first. */
+export type MoreText = (trx: Executor, caseIds: string[]) => Promise<Map<string, string[]>>;
 
 export interface CaseHit {
   caseId: string;
@@ -104,8 +107,11 @@ export class CaseSearch {
   /** What the last search asked the engine: its queries and the order it chose (tests hold it to it). */
   lastWork = { engineQueries: 0, order: 'relevance' as Order };
 
-  constructor(ctx: Ctx) {
+  private readonly moreText: MoreText;
+
+  constructor(ctx: Ctx, moreText: MoreText = async () => new Map()) {
     this.ctx = ctx;
+    this.moreText = moreText;
   }
 
   private get dialect() {
@@ -157,8 +163,9 @@ export class CaseSearch {
       .where('case_id', '=', caseId)
       .orderBy('created_at')
       .execute();
+    const more = (await this.moreText(trx, [caseId])).get(caseId) ?? [];
     const subject = fold(c.subject).join(' ');
-    const body = fold([c.description ?? '', ...notes.map((n) => n.body)].join(' ')).join(' ');
+    const body = fold([c.description ?? '', ...notes.map((n) => n.body), ...more].join(' ')).join(' ');
     if (this.dialect === 'postgres') {
       await sql`INSERT INTO case_search (case_id, tsv) VALUES (${caseId}, ${tsv(subject, body)})
         ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(trx);
@@ -211,6 +218,11 @@ export class CaseSearch {
         .execute();
       const bodies = new Map<string, string[]>();
       for (const x of notes) bodies.set(x.case_id, [...(bodies.get(x.case_id) ?? []), x.body]);
+      const more = await this.moreText(
+        db,
+        cases.map((c) => c.id),
+      );
+      for (const [id, texts] of more) bodies.set(id, [...(bodies.get(id) ?? []), ...texts]);
       const docs = cases.map((c) => ({
         caseId: c.id,
         subject: fold(c.subject).join(' '),
@@ -462,7 +474,7 @@ export class CaseSearch {
   private async hits(ids: string[], words: string[]): Promise<CaseHit[]> {
     if (!ids.length) return [];
     const db = this.ctx.store.db;
-    const [cases, notes] = await Promise.all([
+    const [cases, notes, more] = await Promise.all([
       db.selectFrom('cases').selectAll().where('id', 'in', ids).execute(),
       db
         .selectFrom('case_notes')
@@ -471,6 +483,7 @@ export class CaseSearch {
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute(),
+      this.moreText(db, ids),
     ]);
     const byId = new Map(cases.map((c) => [c.id, c]));
     const notesOf = new Map<string, { visibility: string; body: string }[]>();
@@ -487,6 +500,7 @@ export class CaseSearch {
           text: n.body,
           where: (n.visibility === 'public' ? 'reply' : 'note') as MatchedIn,
         })),
+        ...[...(more.get(id) ?? [])].reverse().map((text) => ({ text, where: 'email' as MatchedIn })),
       ];
       const piece = pieces.find((p) => fold(p.text).some((w) => want.has(w)));
       out.push({

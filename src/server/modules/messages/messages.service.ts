@@ -1,5 +1,6 @@
 import type { MessageDto } from '../../../shared/contracts/messages.ts';
 import type { Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { presentMessage } from './messages.present.ts';
@@ -43,6 +44,42 @@ export class MessagesService {
         attachments.map((a) => ({ ...a, stored: Boolean(a.stored) })),
       ),
     );
+  }
+
+  /**
+   * The words of cases' e-mails for their search documents (issue 13, point 9): subject and text of
+   * the newest 50 messages of each case, each cut at 20,000 characters, oldest first.
+   */
+  async searchTexts(trx: Executor, caseIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!caseIds.length) return out;
+    const rows = await trx
+      .selectFrom('messages')
+      .select(['case_id', 'subject', 'body_text'])
+      .where('case_id', 'in', caseIds)
+      .where('kind', 'not in', ['acknowledgement', 'auto_reply'])
+      .orderBy('created_at', 'desc')
+      .limit(50 * caseIds.length)
+      .execute();
+    for (const r of rows.reverse()) {
+      const list = out.get(r.case_id) ?? [];
+      if (list.length < 50) list.push(`${r.subject ?? ''}\n${r.body_text.slice(0, 20_000)}`);
+      out.set(r.case_id, list);
+    }
+    return out;
+  }
+
+  /** The case came in by e-mail (its replies go by e-mail). */
+  async byEmail(caseId: string): Promise<boolean> {
+    const r = await this.ctx.store.db
+      .selectFrom('messages')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('channel', '=', 'email')
+      .where('direction', '=', 'inbound')
+      .limit(1)
+      .executeTakeFirst();
+    return Boolean(r);
   }
 
   /** One attachment's bytes, with the case it belongs to (for the caller's authorization). */

@@ -8,6 +8,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type MessagesTable, parseJson } from '../../platform/db/schema.ts';
 import { AppError, fieldError } from '../../platform/errors.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { CaseDrafts } from '../cases/case-drafts.ts';
@@ -65,6 +66,7 @@ export class OutboundService {
   private readonly notifications: NotificationsService;
   private readonly adapter: ChannelAdapter<SmtpTarget>;
   private running: Promise<number> | undefined;
+  private readonly eventBus: DomainEventBus;
 
   constructor(
     ctx: Ctx,
@@ -74,8 +76,10 @@ export class OutboundService {
       mailboxes: MailboxesService;
       notifications: NotificationsService;
       adapter: ChannelAdapter<SmtpTarget>;
+      events: DomainEventBus;
     },
   ) {
+    this.eventBus = deps.events;
     this.ctx = ctx;
     this.cases = deps.cases;
     this.caseDrafts = deps.caseDrafts;
@@ -199,6 +203,11 @@ export class OutboundService {
       after: { messageId: id, to, kind: m.kind },
     });
     await emit(trx, at, 'case.message_queued', { id: c.id, messageId: id });
+    await this.eventBus.publish(trx, 'case.message_added', {
+      caseId: c.id,
+      messageId: id,
+      direction: 'outbound',
+    });
     return row;
   }
 

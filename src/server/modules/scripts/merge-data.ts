@@ -42,11 +42,14 @@ export function formatDate(iso: string, timeZone: string): string {
  */
 export class MergeData {
   private readonly ctx: Ctx;
-  private readonly deps: { cases: CasesService; customers: CustomersService; contacts: ContactsService };
-  constructor(
-    ctx: Ctx,
-    deps: { cases: CasesService; customers: CustomersService; contacts: ContactsService },
-  ) {
+  private readonly deps: {
+    cases: CasesService;
+    customers: CustomersService;
+    contacts: ContactsService;
+    /** The case is answered by e-mail (it came in by e-mail), from the messages module. */
+    byEmail?: (caseId: string) => Promise<boolean>;
+  };
+  constructor(ctx: Ctx, deps: MergeData['deps']) {
     this.ctx = ctx;
     this.deps = deps;
   }
@@ -90,10 +93,14 @@ export class MergeData {
     ]);
 
     const v = (value: string | null | undefined): VariableValue => ({ value: value || null });
-    const masked = customer?.masked ?? false;
+    // Issue 13: a text for a case answered by e-mail goes to whoever holds that mailbox, who proved
+    // nothing: without a contact on which the customer was verified, particulars are withheld
+    // whatever the writer's own role may see.
+    const unprovenReader = !req.contactId && c ? ((await this.deps.byEmail?.(c.id)) ?? false) : false;
+    const masked = unprovenReader || (customer?.masked ?? false);
     /** A particular: withheld (or shown masked) while the customer is unverified, missing when absent. */
     const particular = (exists: boolean, value: string | null | undefined): VariableValue =>
-      exists ? { value: value || null, masked } : { value: null };
+      exists ? { value: unprovenReader ? null : value || null, masked } : { value: null };
     const account = customer?.accounts[0];
     const phone = customer?.phones[0]?.number;
     const email = customer?.emails[0];
