@@ -163,6 +163,12 @@ export function buildServices(ctx: Ctx) {
     adapter: emailAdapter,
     events,
   });
+  // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
+  events.on('case.progress_update_sent', async (trx, e) => {
+    if (e.channel !== 'email') return;
+    const c = await cases.row(trx, e.caseId);
+    await outbound.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body, cc: [] });
+  });
   const inbound = new InboundService(ctx, {
     cases,
     customers,

@@ -289,3 +289,45 @@ for (const dialect of await dialects()) {
     });
   });
 }
+
+for (const dialect of await dialects()) {
+  describe(`progress updates by e-mail on ${dialect}`, () => {
+    test('a progress update sent by e-mail is an e-mail that leaves; by SMS it is not an e-mail', async () => {
+      const t = await makeTestApp(dialect);
+      const s = await sink();
+      try {
+        const { receive } = await setup(t, s.port, { acknowledge: false });
+        const r = await receive(
+          mail({ from: 'Ana <ana@customer.example>', messageId: 'p1@customer.example' }),
+        );
+        assert.ok(r.outcome?.result === 'message');
+        const caseId = r.outcome.caseId;
+        const sent = await t.call('officer', 'POST', `/api/v1/cases/${caseId}/progress-updates`, {
+          channel: 'email',
+          body: 'We have asked Billing to reverse the second charge. PROGRESS-MARKER',
+        });
+        assert.equal(sent.statusCode, 201, sent.body);
+        await t.call('officer', 'POST', `/api/v1/cases/${caseId}/progress-updates`, {
+          channel: 'sms',
+          body: 'By text',
+        });
+        assert.equal(await t.services.outbound.drain(), 1);
+        const m = await simpleParser(s.received[0]!);
+        assert.match(m.text ?? '', /PROGRESS-MARKER/);
+        assert.equal(m.inReplyTo, '<p1@customer.example>');
+        const kinds = await t.ctx.store.db
+          .selectFrom('messages')
+          .select(['kind', 'state'])
+          .where('direction', '=', 'outbound')
+          .execute();
+        assert.deepEqual(
+          kinds.map((k) => [k.kind, k.state]),
+          [['progress_update', 'sent']],
+        );
+      } finally {
+        await s.close();
+        await t.close();
+      }
+    });
+  });
+}

@@ -26,6 +26,16 @@ export interface DomainEvents {
   'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable> };
   /** A note or customer-visible reply was added to a case (the case's search document follows). */
   'case.note_added': { caseId: string; noteId: string; visibility: string };
+  /**
+   * An officer sent the customer a progress update on a channel (issue 13: on e-mail it is really
+   * sent — the messages module queues it in this transaction).
+   */
+  'case.progress_update_sent': {
+    caseId: string;
+    channel: string;
+    body: string;
+    actor: import('./audit.ts').Actor;
+  };
   /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
   'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */

@@ -707,6 +707,13 @@ export class CasesService {
         noteId: note.id,
         channel: input.channel,
       });
+      // The channel's own module delivers it (an e-mail is queued in this transaction).
+      await this.eventBus.publish(trx, 'case.progress_update_sent', {
+        caseId: id,
+        channel: input.channel,
+        body: input.body,
+        actor,
+      });
       return { contactId, noteId: note.id, sentAt: note.createdAt };
     });
   }
