@@ -1,3 +1,4 @@
+import { test } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import type { BodyRoute, Env, IdRoute, QueryCase, ValidationCases } from '../helpers/validation.ts';
 
@@ -99,6 +100,25 @@ export const messagesValidation: ValidationCases = {
       ],
     },
     {
+      route: 'POST /api/v1/sender-blocks',
+      role: 'administrator',
+      valid: () => ({ pattern: `@valid${Math.random().toString(36).slice(2)}.example` }),
+      cases: [
+        { name: 'missing pattern', body: {}, fields: ['/body/pattern'] },
+        {
+          name: 'a pattern that is neither an address nor @domain',
+          body: { pattern: 'spam' },
+          fields: ['/body/pattern'],
+        },
+        { name: 'a domain without a dot', body: { pattern: '@localhost' }, fields: ['/body/pattern'] },
+        {
+          name: 'a reason over 500 characters',
+          body: { pattern: '@x.example', reason: 'r'.repeat(501) },
+          fields: ['/body/reason'],
+        },
+      ],
+    },
+    {
       route: 'PATCH /api/v1/mailboxes/:id',
       role: 'administrator',
       id: () => boxId,
@@ -132,6 +152,33 @@ export const messagesValidation: ValidationCases = {
     },
     { route: 'POST /api/v1/messages/:id/retry', role: 'administrator', notFound: 'message.not_found' },
   ],
+  extra: (v) => {
+    test('DELETE /sender-blocks: a pattern that is not one is refused; one not blocked is 404', async () => {
+      await v.rejected(
+        'bad pattern',
+        'administrator',
+        'DELETE',
+        '/api/v1/sender-blocks?pattern=nope',
+        {},
+        {
+          status: 400,
+          code: 'request.invalid',
+          fields: ['/query/pattern'],
+        },
+      );
+      await v.rejected(
+        'not blocked',
+        'administrator',
+        'DELETE',
+        '/api/v1/sender-blocks?pattern=%40never.example',
+        {},
+        {
+          status: 404,
+          code: 'sender_block.not_found',
+        },
+      );
+    });
+  },
   queries: (): QueryCase[] => [
     {
       name: '/api/v1/inbound without a state',

@@ -56,6 +56,7 @@ export const ERRORS = {
   'mailbox.address_taken': { status: 409, title: 'That address is already a mailbox' },
   'message.not_found': { status: 404, title: 'No such message' },
   'message.not_failed': { status: 409, title: 'Only a message that failed can be sent again' },
+  'sender_block.not_found': { status: 404, title: 'That sender is not blocked' },
   'view.not_yours': {
     status: 403,
     title: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',

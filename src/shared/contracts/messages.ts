@@ -76,3 +76,22 @@ export const InboundQuery = Type.Object(
   { state: Type.Union([Type.Literal('ignored'), Type.Literal('failed'), Type.Literal('received')]) },
   { additionalProperties: false },
 );
+
+/** An address (`someone@example.com`) or a whole domain (`@example.com`) whose mail is kept but never made a case. */
+export const SenderPattern = Type.String({
+  minLength: 3,
+  maxLength: 254,
+  pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$',
+  description: 'someone@example.com, or @example.com for a whole domain',
+});
+export const SenderBlock = Type.Object({
+  pattern: Type.String(),
+  reason: Nullable(Type.String()),
+  createdBy: Nullable(Type.String()),
+  createdAt: Timestamp,
+});
+export const SenderBlockCreate = Type.Object(
+  { pattern: SenderPattern, reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export const SenderBlockQuery = Type.Object({ pattern: SenderPattern }, { additionalProperties: false });

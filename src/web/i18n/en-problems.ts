@@ -86,6 +86,9 @@ export const enProblems = {
       not_found: 'No such message',
       not_failed: 'Only a message that failed can be sent again',
     },
+    sender_block: {
+      not_found: 'That sender is not blocked',
+    },
     category: {
       not_found: 'No such case category',
     },

@@ -248,6 +248,70 @@ export class MailboxesService {
     });
   }
 
+  /** The sender block list (issue 13, point 5): mail from these is kept and never made a case. */
+  async blocks() {
+    const rows = await this.ctx.store.db.selectFrom('sender_blocks').selectAll().orderBy('pattern').execute();
+    return rows.map((r) => ({
+      pattern: r.pattern,
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Block an address or a domain; blocking it again changes nothing (the first reason stays). */
+  async block(actor: Actor, input: { pattern: string; reason?: string | undefined }) {
+    const at = nowIso(this.ctx);
+    const pattern = input.pattern.trim().toLowerCase();
+    return tx(this.ctx, async (trx) => {
+      const inserted = await trx
+        .insertInto('sender_blocks')
+        .values({
+          pattern,
+          reason: input.reason ?? null,
+          created_by: actor.via === 'system' ? null : actor.userId,
+          created_at: at,
+        })
+        .onConflict((oc) => oc.column('pattern').doNothing())
+        .returning('pattern')
+        .executeTakeFirst();
+      if (inserted)
+        await audit(trx, {
+          at,
+          actor,
+          entityType: 'sender_block',
+          entityId: pattern,
+          action: 'sender_block.created',
+          after: { pattern, reason: input.reason ?? null },
+        });
+      const r = await trx
+        .selectFrom('sender_blocks')
+        .selectAll()
+        .where('pattern', '=', pattern)
+        .executeTakeFirstOrThrow();
+      return {
+        created: Boolean(inserted),
+        block: { pattern: r.pattern, reason: r.reason, createdBy: r.created_by, createdAt: r.created_at },
+      };
+    });
+  }
+
+  async unblock(actor: Actor, pattern: string): Promise<void> {
+    const p = pattern.trim().toLowerCase();
+    await tx(this.ctx, async (trx) => {
+      const r = await trx.deleteFrom('sender_blocks').where('pattern', '=', p).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw new AppError('sender_block.not_found', `Not blocked: ${p}`);
+      await audit(trx, {
+        at: nowIso(this.ctx),
+        actor,
+        entityType: 'sender_block',
+        entityId: p,
+        action: 'sender_block.deleted',
+        before: { pattern: p },
+      });
+    });
+  }
+
   /** Health after a fetch or a send: `ok`, or the class of the failure with what went wrong. */
   async recordHealth(
     id: string,

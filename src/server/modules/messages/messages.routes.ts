@@ -1,7 +1,15 @@
 import { Type } from 'typebox';
 import { IdParams } from '../../../shared/contracts/common.ts';
 import { Mailbox, MailboxCreate, MailboxPatch } from '../../../shared/contracts/mailboxes.ts';
-import { InboundItem, InboundQuery, Message, ReplyCreate } from '../../../shared/contracts/messages.ts';
+import {
+  InboundItem,
+  InboundQuery,
+  Message,
+  ReplyCreate,
+  SenderBlock,
+  SenderBlockCreate,
+  SenderBlockQuery,
+} from '../../../shared/contracts/messages.ts';
 import { invalid } from '../../platform/errors.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CasesService } from '../cases/cases.service.ts';
@@ -188,6 +196,47 @@ export function messagesRoutes(
       },
     },
     async (req) => presentMessage(await s.outbound.retry(actorOf(req), req.params.id), []),
+  );
+  app.get(
+    '/sender-blocks',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description:
+          'Senders whose mail is kept but never made a case: addresses, or @domain for a whole domain.',
+        response: { 200: Type.Object({ items: Type.Array(SenderBlock) }) },
+      },
+    },
+    async () => ({ items: await s.mailboxes.blocks() }),
+  );
+  app.post(
+    '/sender-blocks',
+    {
+      config: { access: 'channels.manage' },
+      schema: {
+        tags,
+        description: 'Block an address or a domain (201; 200 when it was already blocked — nothing changes).',
+        body: SenderBlockCreate,
+        response: { 200: SenderBlock, 201: SenderBlock },
+      },
+    },
+    async (req, reply) => {
+      const r = await s.mailboxes.block(actorOf(req), req.body);
+      reply.code(r.created ? 201 : 200);
+      return r.block;
+    },
+  );
+  app.delete(
+    '/sender-blocks',
+    {
+      config: { access: 'channels.manage' },
+      schema: { tags, description: 'Unblock an address or a domain.', querystring: SenderBlockQuery },
+    },
+    async (req, reply) => {
+      await s.mailboxes.unblock(actorOf(req), req.query.pattern);
+      reply.code(204);
+    },
   );
   app.get(
     '/inbound',
