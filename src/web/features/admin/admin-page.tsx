@@ -7,6 +7,7 @@ import { useT } from '../../i18n/index.ts';
 import { AuditScreen } from '../history/audit-screen.tsx';
 import { History } from '../history/history.tsx';
 import { DirectoryAdmin } from './directory.tsx';
+import { MailAdmin } from './mailboxes.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
 import { UsersAdmin } from './users.tsx';
 
@@ -23,6 +24,7 @@ export function AdminPage({ user }: { user: UserDto }) {
     void loadTeams();
   }, [loadTeams]);
   if (sub === 'audit' && can(user.role, 'audit.read')) return <AuditScreen />;
+  if (sub === 'mail' && can(user.role, 'channels.manage')) return <MailAdmin teams={teams} />;
   // A record's history on its own (#/admin/history/case/<id>), as the case and customer pages show it.
   if (sub === 'history' && (kind === 'case' || kind === 'customer') && recordId)
     return (
@@ -44,6 +46,12 @@ export function AdminPage({ user }: { user: UserDto }) {
         <p>
           <a href="#/admin/sla">{t('admin.slaLink')}</a>
           {t('admin.slaRest')}
+        </p>
+      )}
+      {can(user.role, 'channels.manage') && (
+        <p>
+          <a href="#/admin/mail">{t('mailboxes.adminLink')}</a>
+          {t('mailboxes.adminRest')}
         </p>
       )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}
