@@ -59,6 +59,9 @@ import { DisseminationsService } from './modules/solutions/disseminations.servic
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
 import { SolutionsService } from './modules/solutions/solutions.service.ts';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { WebhookSender } from './modules/webhooks/webhooks.sender.ts';
+import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
 import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import type { Ctx } from './platform/context.ts';
@@ -190,9 +193,22 @@ export function buildServices(ctx: Ctx) {
       ? new PgBus(ctx.store, hub, (err) => dispatcher.onError(err))
       : new LocalBus(hub);
   const dispatcher: Dispatcher = new Dispatcher(ctx, bus);
+  // Webhooks (issue 13.8): the fan-out runs in the dispatcher's claim, so each event is seen once.
+  const webhooks = new WebhooksService(ctx, { secrets });
+  const webhookSender = new WebhookSender(ctx, { webhooks, notifications });
+  dispatcher.consume((trx, events) => webhooks.fanOut(trx, events));
   const stream = new Stream(ctx, hub);
   const imap = new ImapFetchers({ inbound, mailboxes, onError: (err) => background.onImapError(err) });
-  const background: Background = new Background(timers, mailer, dispatcher, hub, inbound, outbound, imap);
+  const background: Background = new Background(
+    timers,
+    mailer,
+    dispatcher,
+    hub,
+    inbound,
+    outbound,
+    imap,
+    webhookSender,
+  );
   return {
     people,
     auth,
@@ -229,6 +245,8 @@ export function buildServices(ctx: Ctx) {
     hub,
     dispatcher,
     stream,
+    webhooks,
+    webhookSender,
     background,
   };
 }
@@ -246,6 +264,7 @@ export class Background {
   private readonly inbound: InboundService;
   private readonly outbound: OutboundService;
   private readonly imap: ImapFetchers;
+  private readonly webhooks: WebhookSender;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -257,7 +276,9 @@ export class Background {
     inbound: InboundService,
     outbound: OutboundService,
     imap: ImapFetchers,
+    webhooks: WebhookSender,
   ) {
+    this.webhooks = webhooks;
     this.outbound = outbound;
     this.imap = imap;
     this.timers = timers;
@@ -279,7 +300,8 @@ export class Background {
     const mailed = await this.mailer.drain();
     const inbound = await this.inbound.processPending();
     const sent = await this.outbound.drain();
-    return { ...fired, mailed, inbound, sent };
+    const webhooks = await this.webhooks.drain();
+    return { ...fired, mailed, inbound, sent, webhooks };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -294,6 +316,8 @@ export class Background {
       repeat(() => this.inbound.processPending(), Math.max(intervalMs, 10_000), onError, 0),
       // IMAP mailboxes: a fetcher each (IDLE), following the mailboxes' settings as they change.
       repeat(() => this.imap.sync(), Math.max(intervalMs, 30_000), onError, 0),
+      // Webhooks in their own loop: a receiver that hangs until the timeout holds up nothing else.
+      repeat(() => this.webhooks.drain(), intervalMs, onError, 0),
     ];
   }
 
@@ -453,6 +477,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       workspaceRoutes(a, services);
       auditRoutes(a, services);
       messagesRoutes(a, services);
+      webhooksRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

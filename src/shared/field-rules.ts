@@ -83,6 +83,11 @@ export const CHECK_RULES = [
   'taken',
   /** A reply by e-mail to a customer with no e-mail address. */
   'noRecipient',
+  // webhooks
+  /** Not an http:// or https:// URL with a host, or one carrying a user name or password. */
+  'httpUrl',
+  /** `{host}`: a loopback, private, link-local or otherwise internal address (SSRF defence). */
+  'privateAddress',
   'takenByScript',
   'takenByTemplate',
   'inUse',

@@ -50,7 +50,10 @@ export const PERMISSIONS = [
   'pii.unmasked',
   /** Merge two records of one customer (contacts, cases and accounts move to the one kept). */
   'customers.merge',
-  /** Set up mailboxes (and later chat and SMS channels), see their health, retry dead-lettered mail. */
+  /**
+   * Set up mailboxes (and later chat and SMS channels), see their health, retry dead-lettered mail;
+   * webhooks for integrators and their delivery log.
+   */
   'channels.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

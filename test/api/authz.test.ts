@@ -20,6 +20,7 @@ import { platformMatrix } from './fixtures/platform.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
+import { webhooksMatrix } from './fixtures/webhooks.ts';
 
 /**
  * What each ROLE may do, per PERMISSION, written by hand from what a contact centre needs. It is
@@ -52,8 +53,9 @@ import { slaMatrix } from './fixtures/sla.ts';
  * everyone uses them, leaders and up write them. Anyone handling a case may raise a policy
  * inconsistency on it; only leaders can be the named authority who answers, and see every flag.
  * Only supervisors (and administrators) read the audit trail and see particulars unmasked without
- * a verified contact. Mailboxes (their passwords, where cases go) and the mail that failed or was
- * ignored are the administrator's, the IT officer of the design (channels.manage).
+ * a verified contact. Mailboxes (their passwords, where cases go), webhooks for integrators and the
+ * mail that failed or was ignored are the administrator's, the IT officer of the design
+ * (channels.manage).
  */
 const TABLE = `
   permission                off trn tl  sup trr adm
@@ -127,6 +129,7 @@ const MODULES = [
   auditMatrix,
   searchMatrix,
   messagesMatrix,
+  webhooksMatrix,
 ];
 
 /** Column order of the table above. */

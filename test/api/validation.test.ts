@@ -19,6 +19,7 @@ import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
 import { messagesValidation } from '../store/messages.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
+import { webhooksValidation } from '../store/webhooks.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
 
 /**
@@ -43,6 +44,7 @@ const MODULES = [
   auditValidation,
   searchValidation,
   messagesValidation,
+  webhooksValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */
@@ -57,6 +59,9 @@ const BODILESS = [
   'POST /api/v1/disseminations/:id/remind',
   'POST /api/v1/disseminations/:id/acknowledge',
   'POST /api/v1/messages/:id/retry',
+  'POST /api/v1/webhooks/:id/rotate-secret',
+  'POST /api/v1/webhooks/:id/test',
+  'POST /api/v1/webhook-deliveries/:id/retry',
 ];
 
 const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');

@@ -87,6 +87,9 @@ const ALL_TABLES: Record<keyof Database, true> = {
   message_attachments: true,
   case_followers: true,
   sender_blocks: true,
+  webhook_endpoints: true,
+  webhook_deliveries: true,
+  webhook_attempts: true,
 };
 const TABLES = Object.keys(ALL_TABLES) as (keyof Database)[];
 

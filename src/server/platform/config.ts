@@ -30,6 +30,11 @@ export interface Config {
    * a key is made once and kept in <data dir>/secret.key (readable by the owner only).
    */
   secretKey: string | undefined;
+  /**
+   * FRONTLINE_WEBHOOKS_ALLOW_PRIVATE=1 lets webhooks go to loopback, private and link-local addresses
+   * (a receiver on the same machine or network, and the tests). Off, such URLs are refused (SSRF).
+   */
+  webhooksAllowPrivate: boolean;
   /** How often the scheduler fires due timers (SLA breaches, escalations, reminders). */
   tickMs: number;
   /** FRONTLINE_SCHEDULER=0 runs an app process without the scheduler (e.g. web-only nodes). */
@@ -85,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: env.FRONTLINE_SMTP_HOST ?? '127.0.0.1',
     },
     secretKey: env.FRONTLINE_SECRET_KEY || undefined,
+    webhooksAllowPrivate: env.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE === '1',
     tickMs: int('FRONTLINE_TICK_MS', 2000),
     scheduler: env.FRONTLINE_SCHEDULER !== '0',
     db: dbTimeouts(int),

@@ -57,6 +57,9 @@ export const ERRORS = {
   'message.not_found': { status: 404, title: 'No such message' },
   'message.not_failed': { status: 409, title: 'Only a message that failed can be sent again' },
   'sender_block.not_found': { status: 404, title: 'That sender is not blocked' },
+  'webhook.not_found': { status: 404, title: 'No such webhook' },
+  'webhook_delivery.not_found': { status: 404, title: 'No such webhook delivery' },
+  'webhook_delivery.pending': { status: 409, title: 'The delivery is still being attempted' },
   'view.not_yours': {
     status: 403,
     title: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',

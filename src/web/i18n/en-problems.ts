@@ -89,6 +89,13 @@ export const enProblems = {
     sender_block: {
       not_found: 'That sender is not blocked',
     },
+    webhook: {
+      not_found: 'No such webhook',
+    },
+    webhook_delivery: {
+      not_found: 'No such webhook delivery',
+      pending: 'The delivery is still being attempted',
+    },
     category: {
       not_found: 'No such case category',
     },
@@ -246,6 +253,8 @@ export const enProblems = {
     customerMergedInto: 'was merged into {{id}}',
     caseAlreadyLogged: 'a case is already logged for this customer',
     noRecipient: 'the customer has no e-mail address',
+    httpUrl: 'must be an http:// or https:// address, without a user name or password',
+    privateAddress: 'points at an internal address ({{host}}): webhooks go to public addresses only',
     notCaseCustomer: 'is not the customer of the case',
     anyOfCountExceeds: 'exceeds the number of anyOf particulars',
     requiresNothing: 'the policy must require at least one particular',

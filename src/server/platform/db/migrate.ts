@@ -24,6 +24,7 @@ import * as m202612031200 from './migrations/202612031200_audit_read.ts';
 import * as m202612031400 from './migrations/202612031400_case_search.ts';
 import * as m202612031500 from './migrations/202612031500_customer_open_cases.ts';
 import * as m202612041000 from './migrations/202612041000_messaging.ts';
+import * as m202612041100 from './migrations/202612041100_webhooks.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612031400_case_search': m202612031400,
   '202612031500_customer_open_cases': m202612031500,
   '202612041000_messaging': m202612041000,
+  '202612041100_webhooks': m202612041100,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -721,6 +721,61 @@ export interface SenderBlocksTable {
   created_at: Instant;
 }
 
+// webhooks module (issue 13, point 8): subscriptions for integrators and what was sent to them
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** Event names, or ['*'] for every event of the catalogue. */
+  events: Json;
+  /** The signing key (`whsec_…`), sealed with the server's key. */
+  secret: string;
+  /** The key before the last rotation, still signed with until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: Instant | null;
+  /** The administrator's switch. */
+  active: Bool;
+  /** Set by the sender after repeated failure (or a 410 Gone); cleared when re-enabled. */
+  disabled_at: Instant | null;
+  disabled_reason: string | null;
+  consecutive_failures: number;
+  failing_since: Instant | null;
+  last_success_at: Instant | null;
+  created_by: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  /** The outbox event's id (or the delivery's own for a test ping). */
+  event_id: string;
+  event_name: string;
+  event_at: Instant;
+  payload: Json;
+  /** pending → succeeded | failed */
+  state: string;
+  attempts: number;
+  next_attempt_at: Instant | null;
+  lease_until: Instant | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_attempt_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  at: Instant;
+  status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -779,6 +834,9 @@ export interface Database {
   message_attachments: MessageAttachmentsTable;
   case_followers: CaseFollowersTable;
   sender_blocks: SenderBlocksTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export function parseJson<T>(v: unknown, fallback: T): T {

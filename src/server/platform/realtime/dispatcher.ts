@@ -1,8 +1,14 @@
 import { type Ctx, nowIso, tx } from '../context.ts';
+import type { Executor } from '../db/index.ts';
 import { repeat } from '../loop.ts';
 import type { Bus } from './bus.ts';
 import type { Invalidation } from './hub.ts';
-import { invalidationsFor } from './rooms.ts';
+import { invalidationsFor, type OutboxEvent } from './rooms.ts';
+
+/** An outbox row as claimed, with the instant it was written. */
+export type ClaimedEvent = OutboxEvent & { created_at: string };
+/** Work that must see every event once, in the transaction that marks it published. */
+export type OutboxConsumer = (trx: Executor, events: ClaimedEvent[]) => Promise<unknown>;
 
 export interface DispatcherOptions {
   /** Events claimed per transaction. */
@@ -40,6 +46,7 @@ export class Dispatcher {
   onError: (err: unknown) => void = () => {};
   /** Invalidations this process has published (tests and the console). */
   published = 0;
+  private readonly consumers: OutboxConsumer[] = [];
 
   constructor(ctx: Ctx, bus: Bus, opts: DispatcherOptions = {}) {
     this.ctx = ctx;
@@ -48,6 +55,14 @@ export class Dispatcher {
     this.pollMs = opts.pollMs ?? 2000;
     this.retainMs = opts.retainMs ?? 86_400_000;
     this.pruneEveryMs = opts.pruneEveryMs ?? 3_600_000;
+  }
+
+  /**
+   * Run `fn` on each claimed batch inside the claim's transaction (the webhooks' fan-out): it sees
+   * each event exactly once, and an event it fails on stays unpublished and is claimed again.
+   */
+  consume(fn: OutboxConsumer): void {
+    this.consumers.push(fn);
   }
 
   /** Listen on the bus and run the safety poll. */
@@ -101,7 +116,7 @@ export class Dispatcher {
     return tx(this.ctx, async (trx) => {
       let q = trx
         .selectFrom('outbox')
-        .select(['id', 'name', 'payload'])
+        .select(['id', 'name', 'payload', 'created_at'])
         .where('published_at', 'is', null)
         .orderBy('id')
         .limit(this.batch);
@@ -117,6 +132,7 @@ export class Dispatcher {
           events.map((e) => e.id),
         )
         .execute();
+      for (const consume of this.consumers) await consume(trx, events);
       const invs = await invalidationsFor(trx, events);
       await this.bus.publishInTx(trx, invs);
       return { claimed: events.length, invs };
