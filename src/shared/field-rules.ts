@@ -86,7 +86,7 @@ export const CHECK_RULES = [
   // webhooks
   /** Not an http:// or https:// URL with a host, or one carrying a user name or password. */
   'httpUrl',
-  /** `{host}`: a loopback, private, link-local or otherwise internal address (SSRF defence). */
+  /** params.host: a loopback, private, link-local or otherwise internal address (SSRF defence). */
   'privateAddress',
   'takenByScript',
   'takenByTemplate',

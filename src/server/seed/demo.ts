@@ -7,7 +7,7 @@ import type { Role } from '../../shared/contracts/people.ts';
 import { buildServices } from '../app.ts';
 import { seedTemplatesAndScripts } from '../modules/scripts/demo-content.ts';
 import type { Actor } from '../platform/audit.ts';
-import { SYSTEM_ACTOR } from '../platform/audit.ts';
+import { SYSTEM_ACTOR, SYSTEM_USER_ID } from '../platform/audit.ts';
 import { fixedClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -17,9 +17,11 @@ import { seedKnowledge } from './knowledge.ts';
 export const demoPasswordFile = (config: Config) => path.join(config.dataDir, 'demo-password.txt');
 
 export async function isEmpty(ctx: Ctx): Promise<boolean> {
+  // The `system` row (migration 202612041000) is not a person: a database with only it is empty.
   const row = await ctx.store.db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('id', '!=', SYSTEM_USER_ID)
     .executeTakeFirstOrThrow();
   return Number(row.n) === 0;
 }

@@ -89,6 +89,7 @@ export class InboundService {
   private readonly eventBus: DomainEventBus;
   private readonly parsers: Record<string, Parser>;
   private readonly outbound: OutboundService;
+  private readonly onCommitted: () => void;
 
   constructor(
     ctx: Ctx,
@@ -101,9 +102,12 @@ export class InboundService {
       events: DomainEventBus;
       parsers: Record<string, Parser>;
       outbound: OutboundService;
+      /** After an item's transaction commits: publish its events now (an HTTP write does this on its response). */
+      onCommitted?: () => void;
     },
   ) {
     this.outbound = deps.outbound;
+    this.onCommitted = deps.onCommitted ?? (() => {});
     this.ctx = ctx;
     this.cases = deps.cases;
     this.customers = deps.customers;
@@ -193,7 +197,7 @@ export class InboundService {
       return this.failed(raw, err instanceof Error ? err.message : String(err));
     }
     try {
-      return await tx(this.ctx, async (trx) => {
+      const outcome = await tx(this.ctx, async (trx) => {
         // Claim: of two processes given the same item, the second finds it done and stops here.
         const claimed = await trx
           .updateTable('inbound_raw')
@@ -216,6 +220,8 @@ export class InboundService {
           .execute();
         return outcome;
       });
+      if (outcome) this.onCommitted();
+      return outcome;
     } catch (err) {
       await this.failed(raw, err instanceof Error ? err.message : String(err));
       throw err;

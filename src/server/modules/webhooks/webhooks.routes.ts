@@ -24,7 +24,7 @@ function version(h: string | undefined): number | undefined {
 }
 
 const ABOUT =
-  'Each delivery is an HTTP POST of `{type, timestamp, data}` signed as Standard Webhooks describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`). `data` names the record (`id`, `version`, related ids), not its content: fetch it by id with an API token. docs/webhooks.md tells integrators more.';
+  'Each delivery is an HTTP POST of a JSON object with `type`, `timestamp` and `data`, signed as Standard Webhooks describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of the id, the timestamp and the body joined by dots>`). `data` names the record (`id`, `version`, related ids), not its content: fetch it by id with an API token. docs/webhooks.md tells integrators more.';
 
 /** Webhooks for integrators (issue 13, point 8): the administrator's (channels.manage). */
 export function webhooksRoutes(app: App, s: { webhooks: WebhooksService }) {

@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 /**
  * Standard Webhooks signatures (standardwebhooks.com, symmetric scheme): the key is `whsec_` and the
  * base64 of random bytes (24 at least; we make 32); the signature is `v1,` and the base64 of
- * HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{body}`); several keys (during a rotation) give
+ * HMAC-SHA256(key, webhook-id + '.' + webhook-timestamp + '.' + body); several keys (during a rotation) give
  * several signatures, space-delimited, any one of which verifies.
  */
 export const SECRET_PREFIX = 'whsec_';
