@@ -10,23 +10,13 @@ import {
   SenderBlockCreate,
   SenderBlockQuery,
 } from '../../../shared/contracts/messages.ts';
-import { invalid } from '../../platform/errors.ts';
+import { IfMatchHeader, ifMatchVersion } from '../../platform/if-match.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { MailboxesService } from './mailboxes.service.ts';
 import { presentMessage } from './messages.present.ts';
 import type { MessagesService } from './messages.service.ts';
 import type { OutboundService } from './outbound.service.ts';
-
-const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) });
-
-function version(h: string | undefined): number | undefined {
-  if (h === undefined) return undefined;
-  const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(n) || n < 1)
-    throw invalid('/headers/if-match', 'caseVersion', 'must be the version, e.g. "3"');
-  return n;
-}
 
 /** Types a browser may show in place; anything else is downloaded (an HTML attachment never runs as our page). */
 const SHOWN_INLINE = /^image\/(png|gif|jpeg|webp)$/;
@@ -156,7 +146,7 @@ export function messagesRoutes(
         description:
           'Change a mailbox. A password left out is kept; new connection settings reset its health until the next fetch or send.',
         params: IdParams,
-        headers: IfMatch,
+        headers: IfMatchHeader,
         body: MailboxPatch,
         response: { 200: Mailbox },
       },
@@ -166,7 +156,7 @@ export function messagesRoutes(
         actorOf(req),
         req.params.id,
         req.body,
-        version(req.headers['if-match']),
+        ifMatchVersion(req.headers['if-match']),
       );
       reply.header('etag', `"${m.version}"`);
       return m;

@@ -9,19 +9,9 @@ import {
   WebhookSecret,
   WebhookWithSecret,
 } from '../../../shared/contracts/webhooks.ts';
-import { invalid } from '../../platform/errors.ts';
+import { IfMatchHeader, ifMatchVersion } from '../../platform/if-match.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { WebhooksService } from './webhooks.service.ts';
-
-const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 20 })) });
-
-function version(h: string | undefined): number | undefined {
-  if (h === undefined) return undefined;
-  const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(n) || n < 1)
-    throw invalid('/headers/if-match', 'caseVersion', 'must be the version, e.g. "3"');
-  return n;
-}
 
 const ABOUT =
   'Each delivery is an HTTP POST of a JSON object with `type`, `timestamp` and `data`, signed as Standard Webhooks describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of the id, the timestamp and the body joined by dots>`). `data` names the record (`id`, `version`, related ids), not its content: fetch it by id with an API token. docs/webhooks.md tells integrators more.';
@@ -77,7 +67,7 @@ export function webhooksRoutes(app: App, s: { webhooks: WebhooksService }) {
         description:
           'Change an endpoint. `active: true` also switches on an endpoint the sender disabled after repeated failure, and clears its count of failures; its waiting deliveries then go.',
         params: IdParams,
-        headers: IfMatch,
+        headers: IfMatchHeader,
         body: WebhookPatch,
         response: { 200: Webhook },
       },
@@ -87,7 +77,7 @@ export function webhooksRoutes(app: App, s: { webhooks: WebhooksService }) {
         actorOf(req),
         req.params.id,
         req.body,
-        version(req.headers['if-match']),
+        ifMatchVersion(req.headers['if-match']),
       );
       reply.header('etag', `"${w.version}"`);
       return w;
