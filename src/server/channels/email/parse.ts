@@ -16,6 +16,21 @@ export const MAIL_LIMITS = {
   rawBytes: 40 * 1024 * 1024,
 };
 
+/** The header block of raw bytes (up to the first empty line, at most 256 KB) as Latin-1: cheap, before any parsing. */
+export function rawHeaderBlock(raw: Uint8Array): string {
+  const head = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 256 * 1024)).toString(
+    'latin1',
+  );
+  const end = head.search(/\r?\n\r?\n/);
+  return end >= 0 ? head.slice(0, end) : head;
+}
+
+/** One header's value from a header block, its folded lines joined; null when absent. */
+export function rawHeader(head: string, name: string): string | null {
+  const m = new RegExp(`^${name}:[ \\t]*((?:.*)(?:\\r?\\n[ \\t]+.*)*)`, 'im').exec(head);
+  return m ? m[1]!.replace(/\r?\n[ \t]+/g, ' ') : null;
+}
+
 /** A Message-ID as stored and compared: without angle brackets or surrounding space. */
 export function normaliseMessageId(v: string | null | undefined): string | null {
   if (!v) return null;
@@ -205,14 +220,14 @@ export function htmlToText(html: string): string {
  */
 function repairSubject(raw: Uint8Array, subject: string): string {
   if (!subject.includes('\uFFFD')) return subject;
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 256 * 1024));
-  const head = buf.toString('latin1');
-  const m = /^Subject:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(
-    head.slice(0, Math.max(head.search(/\r?\n\r?\n/), 0)),
+  const value = rawHeader(rawHeaderBlock(raw), 'Subject');
+  if (value === null) return subject;
+  const bytes = Buffer.from(value, 'latin1');
+  // The charsets declared anywhere in the first 256 KB (the parts' Content-Type lines).
+  const start = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 256 * 1024)).toString(
+    'latin1',
   );
-  if (!m) return subject;
-  const bytes = Buffer.from(m[1]!.replace(/\r?\n[ \t]+/g, ' '), 'latin1');
-  const declared = [...head.matchAll(/charset="?([\w.:-]+)"?/gi)].map((x) => x[1]!.toLowerCase());
+  const declared = [...start.matchAll(/charset="?([\w.:-]+)"?/gi)].map((x) => x[1]!.toLowerCase());
   for (const cs of [...new Set(declared)]) {
     try {
       return new TextDecoder(cs === 'gb2312' ? 'gbk' : cs, { fatal: true }).decode(bytes);
@@ -226,18 +241,21 @@ function repairSubject(raw: Uint8Array, subject: string): string {
 /** Bytes that are not a message mailparser can read: kept whole, as text, for a person to read. */
 function malformed(raw: Uint8Array): InboundMessage {
   const text = Buffer.from(raw).toString('latin1');
-  const head = text.slice(0, Math.max(text.search(/\r?\n\r?\n/), 0));
-  const from = /^From:.*?([^\s<>"]+@[^\s<>"]+)/im.exec(head)?.[1]?.toLowerCase() ?? null;
+  const head = rawHeaderBlock(raw);
+  const from =
+    rawHeader(head, 'From')
+      ?.match(/([^\s<>"]+@[^\s<>"]+)/)?.[1]
+      ?.toLowerCase() ?? null;
   return {
     channel: 'email',
-    sourceId: normaliseMessageId(/^Message-ID:\s*(.+)$/im.exec(head)?.[1]),
+    sourceId: normaliseMessageId(rawHeader(head, 'Message-ID')),
     kind: 'message',
     kindReason: 'unreadable MIME, kept as text',
     from: from ? { address: from, name: null } : null,
     replyTo: null,
     to: [],
     cc: [],
-    subject: /^Subject:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? null,
+    subject: rawHeader(head, 'Subject')?.trim() ?? null,
     text: cut(text),
     html: null,
     remoteImages: false,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { InboundMessage } from '../../channels/contract.ts';
-import { normaliseMessageId } from '../../channels/email/parse.ts';
-import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { normaliseMessageId, rawHeader, rawHeaderBlock } from '../../channels/email/parse.ts';
+import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type InboundRawTable, parseJson } from '../../platform/db/schema.ts';
@@ -59,14 +59,9 @@ const RATE_WINDOW_MS = 10 * 60_000;
  * can be stored and deduplicated before anything else happens.
  */
 export function sourceKeyOf(raw: Uint8Array): string {
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const end = buf.indexOf('\n\n') >= 0 ? buf.indexOf('\n\n') : buf.indexOf('\r\n\r\n');
-  const head = buf
-    .subarray(0, end >= 0 ? Math.min(end, 256 * 1024) : Math.min(buf.length, 256 * 1024))
-    .toString('latin1');
-  const m = /^Message-ID:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(head);
-  const id = normaliseMessageId(m?.[1]?.replace(/\r?\n[ \t]+/g, ' '));
-  return id ? `mid:${id}` : `sha256:${createHash('sha256').update(buf).digest('hex')}`;
+  const id = normaliseMessageId(rawHeader(rawHeaderBlock(raw), 'Message-ID'));
+  if (id) return `mid:${id}`;
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
 /**
@@ -255,7 +250,9 @@ export class InboundService {
           trx,
           [...msg.to, ...msg.cc].map((a) => a.address),
         );
-    const refused = await this.verify(trx, msg, mailbox);
+    // Our own addresses: a mail from one is a loop; a copy to one is not a follower.
+    const own = await this.mailboxes.ownAddresses(trx);
+    const refused = await this.verify(trx, msg, own);
     if (refused) return refused;
     if (msg.kind === 'bounce') return this.bounce(trx, msg, at);
     // The same message under another key (our own sent mail coming back, a copy to a second mailbox).
@@ -343,7 +340,7 @@ export class InboundService {
     }
 
     const messageId = await this.persist(trx, { raw, msg, caseId, contactId, mailbox, sender, at });
-    await this.addFollowers(trx, caseId, msg, sender.address, thread?.by ?? null, at);
+    await this.addFollowers(trx, caseId, msg, sender.address, thread?.by ?? null, own, at);
     await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'message.received', {
       messageId,
       channel: msg.channel,
@@ -391,16 +388,11 @@ export class InboundService {
   }
 
   /** Spam, our own mail coming back, a blocked sender, a message with no sender at all. */
-  private async verify(
-    trx: Executor,
-    msg: InboundMessage,
-    _mailbox: MailboxRow | null,
-  ): Promise<Outcome | null> {
+  private async verify(trx: Executor, msg: InboundMessage, own: Set<string>): Promise<Outcome | null> {
     if (msg.kind === 'spam') return { result: 'ignored', reason: 'spam', detail: msg.kindReason ?? '' };
     const sender = msg.from ?? msg.replyTo;
     if (!sender) return { result: 'ignored', reason: 'no_sender' };
     if (msg.kind !== 'bounce') {
-      const own = await this.mailboxes.ownAddresses(trx);
       if (own.has(sender.address))
         return { result: 'ignored', reason: 'own_address', detail: sender.address };
     }
@@ -554,10 +546,10 @@ export class InboundService {
     msg: InboundMessage,
     sender: string,
     threadedBy: string | null,
+    own: Set<string>,
     at: string,
   ) {
     if (msg.kind !== 'message' || (threadedBy !== null && threadedBy !== 'headers')) return;
-    const own = await this.mailboxes.ownAddresses(trx);
     const requester = await this.requesterAddress(trx, caseId);
     const people = [...msg.cc, ...msg.to].filter(
       (a) => !own.has(a.address) && a.address !== requester && a.address !== sender,
@@ -602,9 +594,6 @@ export class InboundService {
   rawRow(id: string) {
     return this.ctx.store.db.selectFrom('inbound_raw').selectAll().where('id', '=', id).executeTakeFirst();
   }
-
-  /** The actor inbound work is recorded under (exported for the channel receivers' logs). */
-  static readonly actor: Actor = SYSTEM_ACTOR;
 }
 
 /** The acknowledgement's words: the reference to quote, and when an answer is due (in UTC, said so). */
@@ -613,7 +602,7 @@ export function acknowledgementText(reference: string, dueAt: string | null): st
     ? `We aim to reply by ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(dueAt))} (UTC).`
     : 'We will reply as soon as we can.';
   return [
-    'Thank you for your message. We have received it and logged it under the reference ' + `${reference}.`,
+    `Thank you for your message. We have received it and logged it under the reference ${reference}.`,
     due,
     `To add anything, reply to this e-mail and keep ${reference} in the subject.`,
   ].join('\n\n');
@@ -621,10 +610,7 @@ export function acknowledgementText(reference: string, dueAt: string | null): st
 
 /** The From address from the header block, for the per-sender rate limit (before parsing). */
 function fromHeader(raw: Uint8Array): string | null {
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 64 * 1024));
-  const head = buf.toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const m = /^From:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(end >= 0 ? head.slice(0, end) : head);
-  const addr = m?.[1]?.match(/<([^<>\s]+@[^<>\s]+)>/)?.[1] ?? m?.[1]?.match(/([^\s<>"]+@[^\s<>"]+)/)?.[1];
+  const v = rawHeader(rawHeaderBlock(raw), 'From');
+  const addr = v?.match(/<([^<>\s]+@[^<>\s]+)>/)?.[1] ?? v?.match(/([^\s<>"]+@[^\s<>"]+)/)?.[1];
   return addr ? addr.toLowerCase() : null;
 }
