@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { SmtpReceiver } from '../../src/server/channels/email/smtp-receiver.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import { assertAccessible, haveChromium } from '../helpers/browser.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 
 /** Payloads that call window.__pwned() if anything in a mail's HTML ever runs in the workspace. */
@@ -185,6 +185,7 @@ describe('e-mail in the workspace, in Chromium', { skip: !haveChromium }, () => 
     assert.equal(new Set(rows.map((r) => r.case_id)).size, 1, 'one case');
     assert.equal(rows.length, 2);
     assert.deepEqual(pwned, []);
+    await page.screenshot({ path: `${SHOTS}/email-workspace-1280x720.png` });
     await page.close();
   });
 });

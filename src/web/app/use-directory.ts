@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { Category } from '../../shared/contracts/cases.ts';
 import type { Team } from '../../shared/contracts/people.ts';
 import type { ColleagueDto } from '../../shared/contracts/workspace.ts';
+import { t } from '../i18n/index.ts';
 import { api } from './api.ts';
 
 export type TeamDto = Static<typeof Team>;
@@ -51,5 +52,7 @@ export const useCategories = () => useList<CategoryDto>('/case-categories');
 /** id → display name, for authors and owners. */
 export function nameOf(people: ColleagueDto[], id: string | null | undefined): string {
   if (!id) return '—';
+  // What the system recorded (an e-mail that opened a case, its contact): no person did it.
+  if (id === 'system') return t('common.automatic');
   return people.find((p) => p.id === id)?.displayName ?? 'a colleague';
 }
