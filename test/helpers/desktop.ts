@@ -33,14 +33,19 @@ export interface Desktop {
  * The demo centre on a fresh SQLite file, served on a free port, with Chromium: what every browser
  * test stands on.
  */
-export async function startDesktop(opts: { customers: number; clock?: Clock }): Promise<Desktop> {
+export async function startDesktop(opts: {
+  customers: number;
+  clock?: Clock;
+  /** Server settings beyond the data directory (e.g. FRONTLINE_WEBHOOKS_ALLOW_PRIVATE). */
+  env?: Record<string, string>;
+}): Promise<Desktop> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
   const store = await openDb({ sqliteFile: path.join(dir, 'frontline.db') });
   await migrateToLatest(store);
   const ctx: Ctx = {
     store,
     clock: opts.clock ?? systemClock,
-    config: { ...loadConfig({ FRONTLINE_DATA_DIR: dir }), secureCookies: true },
+    config: { ...loadConfig({ ...opts.env, FRONTLINE_DATA_DIR: dir }), secureCookies: true },
   };
   await seedDemo(ctx, { customers: opts.customers, cases: 0, password: DEMO_PASSWORD });
   const { app, services } = await buildApp(ctx, { logger: false });

@@ -397,7 +397,7 @@ export const enAdmin = {
     adminRest:
       ': mailboxes, how mail comes in and goes out, their health, and mail that could not be sent or became no case.',
     title: 'E-mail',
-    tab: { mailboxes: 'Mailboxes', problems: 'Mail problems' },
+    tab: { mailboxes: 'Mailboxes', problems: 'Mail problems', blocked: 'Blocked senders' },
     loading: 'Loading…',
     list: 'Mailboxes',
     none: 'No mailbox yet.',

@@ -5,12 +5,14 @@
  * docs/i18n.md says how to add a string.
  */
 import { enAdmin } from './en-admin.ts';
+import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
 import { enProblems } from './en-problems.ts';
 
 export const en = {
   ...enKnowledge,
   ...enAdmin,
+  ...enIntegrations,
   ...enProblems,
   common: {
     loading: 'Loading…',

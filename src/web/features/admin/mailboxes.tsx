@@ -10,24 +10,26 @@ import { ProblemText } from '../../ui/problem.tsx';
 import { MailProblems } from './mail-problems.tsx';
 import type { Names, Team } from './mailbox-draft.ts';
 import { MailboxEditor } from './mailbox-form.tsx';
+import { SenderBlocks } from './sender-blocks.tsx';
 import type { Category } from './sla-shared.tsx';
 // The administration workspace's layout (panes that scroll on their own at 1280×720), then this screen's own.
 import './sla-admin.css';
 import './mailboxes.css';
 
-const TABS = ['mailboxes', 'problems'] as const;
+const TABS = ['mailboxes', 'problems', 'blocked'] as const;
 /** The list refreshes on its own this often, so a mailbox's health is current at a glance. */
 const HEALTH_REFRESH_MS = 30_000;
 
 /**
- * E-mail administration (`#/admin/mail/mailboxes/<id|new>`, `#/admin/mail/problems`): the mailboxes
- * with their health, each mailbox's settings, and the mail that went wrong. Administrators only
+ * E-mail administration (`#/admin/mail/mailboxes/<id|new>`, `#/admin/mail/problems`,
+ * `#/admin/mail/blocked`): the mailboxes with their health, each mailbox's settings, the mail that
+ * went wrong, and the senders whose mail never becomes a case. Administrators only
  * (channels.manage); the list and the editor scroll on their own, the page does not.
  */
 export function MailAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
   const route = useRoute();
-  const tab: (typeof TABS)[number] = route[2] === 'problems' ? 'problems' : 'mailboxes';
+  const tab: (typeof TABS)[number] = TABS.find((x) => x === route[2]) ?? 'mailboxes';
   const id = route[3];
   const path = `/admin/mail/${tab}${id ? `/${id}` : ''}`;
   const [items, setItems] = useState<MailboxDto[] | null>(null);
@@ -63,6 +65,7 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
   let list: ReactNode = null;
   let editor: ReactNode;
   if (tab === 'problems') editor = <MailProblems />;
+  else if (tab === 'blocked') editor = <SenderBlocks />;
   else if (!items)
     editor = loadError ? (
       <p className="error" role="alert">
