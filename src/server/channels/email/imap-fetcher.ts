@@ -167,6 +167,7 @@ export class ImapFetcher {
     }
     for (const m of batch) {
       if (this.stopped) break;
+      await this.inbound.admit();
       const stored = await this.inbound.store({
         channel: 'email',
         raw: m.source,

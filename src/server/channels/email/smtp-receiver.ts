@@ -102,6 +102,9 @@ export class SmtpReceiver {
       err.responseCode = 552;
       throw err;
     }
+    // Backpressure: while the chain is behind, the sender waits for its 250 (a burst queues at the
+    // senders, not here, and what is accepted reaches the screens in bounded time).
+    await this.inbound.admit();
     const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
     const box = await this.mailboxFor(recipients[0] ?? '');
     try {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { InboundMessage } from '../../channels/contract.ts';
 import { normaliseMessageId, rawHeader, rawHeaderBlock } from '../../channels/email/parse.ts';
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
@@ -51,6 +51,24 @@ export type Outcome =
 
 /** After this many failed attempts an item is `failed`: kept, listed for an administrator, not retried. */
 const MAX_ATTEMPTS = 8;
+/** Raw items written in one transaction at most (group commit of concurrent arrivals). */
+const STORE_BATCH = 64;
+/** Stored items made into messages in one transaction at most, and the time a batch may hold it. */
+const PROCESS_BATCH = 32;
+const BATCH_BUDGET_MS = 25;
+/** Items accepted and not yet processed above which the transports are asked to wait (see `admit`). */
+const MAX_BACKLOG = 64;
+
+interface Waiter {
+  id: string;
+  resolve: (o: Outcome | null) => void;
+  reject: (err: unknown) => void;
+}
+interface Storing {
+  input: StoreInput;
+  resolve: (r: { rawId: string; duplicate: boolean }) => void;
+  reject: (err: unknown) => void;
+}
 const RATE_WINDOW_MS = 10 * 60_000;
 
 /**
@@ -85,6 +103,12 @@ export class InboundService {
   private readonly parsers: Record<string, Parser>;
   private readonly outbound: OutboundService;
   private readonly onCommitted: () => void;
+  private readonly storing: Storing[] = [];
+  private readonly waiting: Waiter[] = [];
+  private pumping = false;
+  /** Items handed to `process` and not yet settled, and the transports waiting for it to fall. */
+  private backlog = 0;
+  private readonly admitting: (() => void)[] = [];
 
   constructor(
     ctx: Ctx,
@@ -113,13 +137,41 @@ export class InboundService {
     this.parsers = deps.parsers;
   }
 
-  /** Store the raw item (committed when this returns). The same item again is the same row. */
-  async store(input: StoreInput): Promise<{ rawId: string; duplicate: boolean }> {
+  /**
+   * Store the raw item (committed when this returns). The same item again is the same row.
+   *
+   * Group commit: items arriving together (several SMTP sessions, an IMAP batch) are written in one
+   * transaction, so one COMMIT — the dearest statement on either database — serves them all. Each
+   * caller still hears back only after the commit that holds its item.
+   */
+  store(input: StoreInput): Promise<{ rawId: string; duplicate: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.storing.push({ input, resolve, reject });
+      if (this.storing.length === 1) setImmediate(() => void this.flushStores());
+    });
+  }
+
+  private async flushStores(): Promise<void> {
+    const batch = this.storing.splice(0, STORE_BATCH);
+    if (this.storing.length) setImmediate(() => void this.flushStores());
+    try {
+      const results = await this.ctx.store.db.transaction().execute(async (trx) => {
+        const out: { rawId: string; duplicate: boolean }[] = [];
+        for (const { input } of batch) out.push(await this.insertRaw(trx, input));
+        return out;
+      });
+      for (const [i, b] of batch.entries()) b.resolve(results[i]!);
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
+  private async insertRaw(trx: Executor, input: StoreInput): Promise<{ rawId: string; duplicate: boolean }> {
     const key = sourceKeyOf(input.raw);
     const at = nowIso(this.ctx);
     const sender = fromHeader(input.raw);
     const id = newId();
-    const inserted = await this.ctx.store.db
+    const inserted = await trx
       .insertInto('inbound_raw')
       .values({
         id,
@@ -142,7 +194,7 @@ export class InboundService {
       .returning('id')
       .executeTakeFirst();
     if (inserted) return { rawId: id, duplicate: false };
-    const existing = await this.ctx.store.db
+    const existing = await trx
       .selectFrom('inbound_raw')
       .select('id')
       .where('channel', '=', input.channel)
@@ -167,60 +219,145 @@ export class InboundService {
       .orderBy('received_at')
       .limit(limit)
       .execute();
-    let done = 0;
-    for (const r of rows) {
-      if (await this.process(r.id).catch(() => null)) done++;
-    }
+    const outcomes = await Promise.all(rows.map((r) => this.process(r.id).catch(() => null)));
+    return outcomes.filter(Boolean).length;
+  }
+
+  /**
+   * Make one stored item into what it is. Idempotent: an item already processed returns its outcome.
+   *
+   * Items waiting together are made in one transaction (each in a savepoint of its own, so one that
+   * fails rolls back alone and is retried by the sweep): a burst costs one COMMIT per batch rather
+   * than one per message. A batch stops taking items after BATCH_BUDGET_MS, because on SQLite every
+   * other writer waits for it.
+   */
+  process(rawId: string): Promise<Outcome | null> {
+    this.backlog++;
+    const done = new Promise<Outcome | null>((resolve, reject) => {
+      this.waiting.push({ id: rawId, resolve, reject });
+      this.pump();
+    });
+    const release = () => {
+      this.backlog--;
+      while (this.admitting.length && this.backlog < MAX_BACKLOG) this.admitting.shift()!();
+    };
+    done.then(release, release);
     return done;
   }
 
-  /** Make one stored item into what it is. Idempotent: an item already processed returns its outcome. */
-  async process(rawId: string): Promise<Outcome | null> {
-    const raw = await this.ctx.store.db
-      .selectFrom('inbound_raw')
-      .selectAll()
-      .where('id', '=', rawId)
+  /**
+   * Backpressure for the transports: resolves when fewer than MAX_BACKLOG items wait to be processed.
+   * The SMTP receiver asks before it stores (the sender waits a moment for its 250 and keeps the
+   * message meanwhile), the IMAP fetcher before it fetches more, so a burst queues at the senders and
+   * what has been accepted reaches the officers' screens in a bounded time instead of a growing one.
+   */
+  admit(): Promise<void> {
+    if (this.backlog < MAX_BACKLOG) return Promise.resolve();
+    return new Promise((resolve) => this.admitting.push(resolve));
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    setImmediate(async () => {
+      try {
+        while (this.waiting.length) await this.runBatch(this.waiting.splice(0, PROCESS_BATCH));
+      } finally {
+        this.pumping = false;
+        if (this.waiting.length) this.pump();
+      }
+    });
+  }
+
+  private async runBatch(batch: Waiter[]): Promise<void> {
+    const byId = new Map<string, Waiter[]>();
+    for (const w of batch) byId.set(w.id, [...(byId.get(w.id) ?? []), w]);
+    const settle = (id: string, outcome: Outcome | null, err?: unknown) => {
+      for (const w of byId.get(id) ?? []) err === undefined ? w.resolve(outcome) : w.reject(err);
+      byId.delete(id);
+    };
+    try {
+      const rows = await this.ctx.store.db
+        .selectFrom('inbound_raw')
+        .selectAll()
+        .where('id', 'in', [...byId.keys()])
+        .execute();
+      const work: { raw: RawRow; msg: InboundMessage }[] = [];
+      for (const raw of rows) {
+        if (raw.state !== 'received') {
+          settle(raw.id, parseJson<Outcome | null>(raw.outcome, null));
+          continue;
+        }
+        const parse = this.parsers[raw.channel];
+        try {
+          if (!parse) throw new Error(`no parser for channel ${raw.channel}`);
+          work.push({ raw, msg: await parse(raw.raw) });
+        } catch (err) {
+          settle(raw.id, await this.failed(raw, err instanceof Error ? err.message : String(err)));
+        }
+      }
+      const done: { id: string; outcome: Outcome | null }[] = [];
+      const errors: { raw: RawRow; err: unknown }[] = [];
+      const later: Waiter[] = [];
+      if (work.length) {
+        const started = performance.now();
+        await tx(this.ctx, async (trx) => {
+          for (const [i, item] of work.entries()) {
+            if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) {
+              later.push(...(byId.get(item.raw.id) ?? []));
+              byId.delete(item.raw.id);
+              continue;
+            }
+            await sql`savepoint inbound_item`.execute(trx);
+            try {
+              done.push({ id: item.raw.id, outcome: await this.processIn(trx, item.raw, item.msg) });
+              await sql`release savepoint inbound_item`.execute(trx);
+            } catch (err) {
+              await sql`rollback to savepoint inbound_item`.execute(trx);
+              await sql`release savepoint inbound_item`.execute(trx);
+              errors.push({ raw: item.raw, err });
+            }
+          }
+        });
+        if (done.some((d) => d.outcome)) this.onCommitted();
+      }
+      for (const d of done) settle(d.id, d.outcome);
+      for (const e of errors) {
+        await this.failed(e.raw, e.err instanceof Error ? e.err.message : String(e.err));
+        settle(e.raw.id, null, e.err);
+      }
+      // Items the budget left out go first in the next batch.
+      if (later.length) this.waiting.unshift(...later);
+      for (const id of [...byId.keys()]) settle(id, null); // not found
+    } catch (err) {
+      // The batch's transaction itself failed (the database went away): every item is left to the sweep.
+      for (const id of [...byId.keys()]) settle(id, null, err);
+    }
+  }
+
+  /** One item inside the batch's transaction: claim it, run the chain, record the outcome. */
+  private async processIn(trx: Executor, raw: RawRow, msg: InboundMessage): Promise<Outcome | null> {
+    // Claim: of two processes given the same item, the second finds it done and stops here.
+    const claimed = await trx
+      .updateTable('inbound_raw')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', raw.id)
+      .where('state', '=', 'received')
       .executeTakeFirst();
-    if (!raw) return null;
-    if (raw.state !== 'received') return parseJson<Outcome | null>(raw.outcome, null);
-    const parse = this.parsers[raw.channel];
-    if (!parse) return this.failed(raw, `no parser for channel ${raw.channel}`);
-    let msg: InboundMessage;
-    try {
-      msg = await parse(raw.raw);
-    } catch (err) {
-      return this.failed(raw, err instanceof Error ? err.message : String(err));
-    }
-    try {
-      const outcome = await tx(this.ctx, async (trx) => {
-        // Claim: of two processes given the same item, the second finds it done and stops here.
-        const claimed = await trx
-          .updateTable('inbound_raw')
-          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-          .where('id', '=', raw.id)
-          .where('state', '=', 'received')
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) === 0) return null;
-        const at = nowIso(this.ctx);
-        const outcome = await this.chain(trx, raw, msg, at);
-        await trx
-          .updateTable('inbound_raw')
-          .set({
-            state: outcome.result === 'ignored' ? 'ignored' : 'done',
-            outcome: JSON.stringify(outcome),
-            processed_at: at,
-            last_error: null,
-          })
-          .where('id', '=', raw.id)
-          .execute();
-        return outcome;
-      });
-      if (outcome) this.onCommitted();
-      return outcome;
-    } catch (err) {
-      await this.failed(raw, err instanceof Error ? err.message : String(err));
-      throw err;
-    }
+    if (Number(claimed.numUpdatedRows) === 0) return null;
+    const at = nowIso(this.ctx);
+    const outcome = await this.chain(trx, raw, msg, at);
+    await trx
+      .updateTable('inbound_raw')
+      .set({
+        state: outcome.result === 'ignored' ? 'ignored' : 'done',
+        outcome: JSON.stringify(outcome),
+        processed_at: at,
+        last_error: null,
+      })
+      .where('id', '=', raw.id)
+      .execute();
+    return outcome;
   }
 
   private async failed(raw: RawRow, error: string): Promise<null> {
@@ -596,10 +733,17 @@ export class InboundService {
   }
 }
 
+// Built once: an Intl formatter costs far more to make than to use.
+const DUE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'full',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
 /** The acknowledgement's words: the reference to quote, and when an answer is due (in UTC, said so). */
 export function acknowledgementText(reference: string, dueAt: string | null): string {
   const due = dueAt
-    ? `We aim to reply by ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(dueAt))} (UTC).`
+    ? `We aim to reply by ${DUE_FORMAT.format(new Date(dueAt))} (UTC).`
     : 'We will reply as soon as we can.';
   return [
     `Thank you for your message. We have received it and logged it under the reference ${reference}.`,

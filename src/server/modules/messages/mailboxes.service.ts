@@ -326,6 +326,8 @@ export class MailboxesService {
           : { health: result.failure, last_error: result.error.slice(0, 1000), last_error_at: at },
       )
       .where('id', '=', id)
+      // A healthy mailbox sending again changes nothing: no write (every acknowledgement passes here).
+      .$if(result.ok && !result.fetched, (qb) => qb.where('health', '!=', 'ok'))
       .execute();
   }
 

@@ -72,19 +72,50 @@ function openPeriodsOfDay(cal: BusinessCalendar, day: DateTime): [number, number
   });
 }
 
+/** One local day of a calendar: its open periods (UTC ms) and the instant the next local day starts. */
+interface Day {
+  periods: [number, number][];
+  next: number;
+}
+
+/**
+ * Days already worked out, by calendar and the day's first instant. Every new case plans its clocks
+ * through the same few days, and the time-zone arithmetic (Intl offsets, in luxon) is most of an SLA
+ * plan's cost; a calendar's days never change, and an edited calendar is another key.
+ */
+const days = new Map<string, Day>();
+const DAYS_KEPT = 20_000;
+const calendarKey = (cal: BusinessCalendar): string =>
+  `${cal.timeZone}|${JSON.stringify(cal.hours)}|${cal.holidays.join(',')}`;
+
+function dayStarting(cal: BusinessCalendar, key: string, startMs: number): Day {
+  const k = `${key}|${startMs}`;
+  let d = days.get(k);
+  if (!d) {
+    const day = DateTime.fromMillis(startMs, { zone: cal.timeZone });
+    d = { periods: openPeriodsOfDay(cal, day), next: day.plus({ days: 1 }).toMillis() };
+    if (days.size >= DAYS_KEPT) days.clear();
+    days.set(k, d);
+  }
+  return d;
+}
+
 /** Open periods intersecting [fromMs, toMs), in order. */
 function* openPeriods(
   cal: BusinessCalendar,
   fromMs: number,
   toMs = Number.POSITIVE_INFINITY,
 ): Generator<[number, number]> {
-  let day = DateTime.fromMillis(fromMs, { zone: cal.timeZone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS && day.toMillis() < toMs; i++, day = day.plus({ days: 1 })) {
-    for (const [a, b] of openPeriodsOfDay(cal, day)) {
+  const key = calendarKey(cal);
+  let start = DateTime.fromMillis(fromMs, { zone: cal.timeZone }).startOf('day').toMillis();
+  for (let i = 0; i < MAX_DAYS && start < toMs; i++) {
+    const day = dayStarting(cal, key, start);
+    for (const [a, b] of day.periods) {
       const s = Math.max(a, fromMs);
       const e = Math.min(b, toMs);
       if (s < e) yield [s, e];
     }
+    start = day.next;
   }
 }
 
