@@ -37,6 +37,7 @@ import { MailboxesService } from './modules/messages/mailboxes.service.ts';
 import { messagesRoutes } from './modules/messages/messages.routes.ts';
 import { MessagesService } from './modules/messages/messages.service.ts';
 import { OutboundService } from './modules/messages/outbound.service.ts';
+import { MessageUploadsService } from './modules/messages/uploads.service.ts';
 import { Mailer } from './modules/notifications/mailer.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
@@ -166,6 +167,7 @@ export function buildServices(ctx: Ctx) {
     adapter: emailAdapter,
     events,
   });
+  const messageUploads = new MessageUploadsService(ctx, { cases, mailboxes, outbound });
   // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
   events.on('case.progress_update_sent', async (trx, e) => {
     if (e.channel !== 'email') return;
@@ -243,6 +245,7 @@ export function buildServices(ctx: Ctx) {
     messages,
     inbound,
     outbound,
+    messageUploads,
     audit,
     hub,
     dispatcher,

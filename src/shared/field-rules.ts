@@ -83,6 +83,8 @@ export const CHECK_RULES = [
   'taken',
   /** A reply by e-mail to a customer with no e-mail address. */
   'noRecipient',
+  /** An attachment id that is no upload of the caller's waiting on the case (never uploaded, sent already, or pruned). */
+  'noSuchUpload',
   // webhooks
   /** Not an http:// or https:// URL with a host, or one carrying a user name or password. */
   'httpUrl',

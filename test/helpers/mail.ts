@@ -30,3 +30,29 @@ export function mail(m: {
   ];
   return Buffer.from(lines.join('\r\n'), 'utf8');
 }
+
+/**
+ * An SMTP server a test reads: every message Frontline sent, raw, in `received`. Listens on a free
+ * loopback port; `close()` when done.
+ */
+export async function smtpSink() {
+  const { SMTPServer } = await import('smtp-server');
+  const received: Buffer[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 64 * 1024 * 1024,
+    onData(stream, _s, done) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (d: Buffer) => chunks.push(d));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        done();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.server.address() as import('node:net').AddressInfo).port;
+  return { received, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -85,6 +85,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   inbound_raw: true,
   messages: true,
   message_attachments: true,
+  message_uploads: true,
   case_followers: true,
   sender_blocks: true,
   webhook_endpoints: true,
@@ -191,6 +192,8 @@ export interface BodyRoute {
   /** A body the route accepts; generic cases add to it. It is never sent unchanged. */
   valid: () => Record<string, unknown>;
   cases: Case[];
+  /** The body is a file's bytes, not JSON (an upload): the generic JSON cases do not apply, its own do. */
+  raw?: true;
 }
 
 /** A route with a path id: a malformed one is 400 /params/id, an unknown one 404 notFound. */
@@ -198,6 +201,8 @@ export interface IdRoute {
   route: string;
   role: Role;
   body?: () => unknown;
+  /** Headers the route needs besides the id (an upload's file name and type). */
+  headers?: () => Record<string, string>;
   query?: string;
   notFound: string;
 }
@@ -388,7 +393,7 @@ function bodyRouteTests(v: Env, spec: BodyRoute): void {
       },
     ];
 
-    for (const c of [...generic, ...spec.cases]) {
+    for (const c of [...(spec.raw ? [] : generic), ...spec.cases]) {
       test(c.name, async () => {
         const role = c.role !== undefined ? c.role : spec.role;
         const body = typeof c.body === 'function' ? (c.body as () => unknown)() : c.body;
@@ -419,7 +424,7 @@ function idRouteTests(v: Env, r: IdRoute): void {
       r.role,
       methodOf(r.route),
       `${urlOf(r.route, 'not-a-uuid')}${suffix}`,
-      { body: r.body?.() },
+      { body: r.body?.(), ...(r.headers ? { headers: r.headers() } : {}) },
       { status: 400, code: 'request.invalid', fields: ['/params/id'] },
     );
   });
@@ -429,7 +434,7 @@ function idRouteTests(v: Env, r: IdRoute): void {
       r.role,
       methodOf(r.route),
       `${urlOf(r.route, UNKNOWN)}${suffix}`,
-      { body: r.body?.() },
+      { body: r.body?.(), ...(r.headers ? { headers: r.headers() } : {}) },
       { status: 404, code: r.notFound },
     );
   });

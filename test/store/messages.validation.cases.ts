@@ -1,9 +1,19 @@
 import { test } from 'node:test';
+import { UPLOAD_LIMITS } from '../../src/server/modules/messages/uploads.service.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import type { BodyRoute, Env, IdRoute, QueryCase, ValidationCases } from '../helpers/validation.ts';
+import {
+  type BodyRoute,
+  type Env,
+  type IdRoute,
+  type QueryCase,
+  UNKNOWN,
+  type ValidationCases,
+} from '../helpers/validation.ts';
 
 /** The mailbox of the database being run (setup makes it). */
 let boxId = '';
+/** A file a supervisor uploaded to the fixtures' case: no one else may send it. */
+let othersUpload = '';
 
 /**
  * Messages and mailboxes (issue 13): the bad input each route must refuse. Run by
@@ -12,6 +22,13 @@ let boxId = '';
  */
 export const messagesValidation: ValidationCases = {
   setup: async (v) => {
+    othersUpload = (
+      await v.t.services.messageUploads.upload(v.t.users.supervisor.actor, v.fx.caseId, {
+        filename: 'theirs.txt',
+        contentType: 'text/plain',
+        data: Buffer.from('not yours'),
+      })
+    ).upload.id;
     boxId = (
       await v.t.services.mailboxes.create(SYSTEM_ACTOR, {
         address: 'validation@centre.example',
@@ -35,6 +52,93 @@ export const messagesValidation: ValidationCases = {
           fields: ['/body/cc/0'],
         },
         { name: 'a body over 50,000 characters', body: { body: 'x'.repeat(50_001) }, fields: ['/body/body'] },
+        {
+          name: 'attachment ids that are not ids',
+          body: { body: 'x', attachmentIds: ['nope', 7] },
+          fields: ['/body/attachmentIds/0', '/body/attachmentIds/1'],
+        },
+        {
+          name: 'the same attachment twice',
+          body: { body: 'x', attachmentIds: [UNKNOWN, UNKNOWN] },
+          fields: ['/body/attachmentIds'],
+        },
+        {
+          name: 'more than 10 attachments',
+          body: {
+            body: 'x',
+            attachmentIds: Array.from({ length: 11 }, (_, i) => UNKNOWN.replace(/0000$/, String(1000 + i))),
+          },
+          fields: ['/body/attachmentIds'],
+        },
+        {
+          name: 'an attachment id that is no upload (the reply is not queued either)',
+          body: { body: 'x', attachmentIds: [UNKNOWN] },
+          fields: ['/body/attachmentIds/0'],
+          message: /no file of yours/,
+        },
+        {
+          name: "another officer's upload",
+          body: () => ({ body: 'x', attachmentIds: [othersUpload] }),
+          fields: ['/body/attachmentIds/0'],
+        },
+      ],
+    },
+    {
+      route: 'POST /api/v1/cases/:id/message-uploads',
+      role: 'officer',
+      id: () => v.fx.caseId,
+      raw: true,
+      valid: () => ({}),
+      cases: [
+        {
+          name: 'no file name',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a file name that is not percent-encoded UTF-8',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: { 'x-filename': 'bad%E0%A4%A.txt' },
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a file name that names no file (only a path)',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: { 'x-filename': encodeURIComponent('C:\\fakepath\\') },
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a file name over 255 characters',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: { 'x-filename': `${'n'.repeat(256)}.txt` },
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a media type that is not one → 415',
+          raw: () => ({ payload: 'hello', contentType: 'pdf' }),
+          headers: { 'x-filename': 'a.pdf' },
+          status: 415,
+          code: 'request.unsupported_media_type',
+        },
+        {
+          name: 'a media type over 200 characters',
+          raw: () => ({ payload: 'hello', contentType: `text/plain; name=${'n'.repeat(200)}` }),
+          headers: { 'x-filename': 'a.txt' },
+          fields: ['/headers/content-type'],
+        },
+        {
+          name: 'an empty file',
+          raw: () => ({ payload: '', contentType: 'text/plain' }),
+          headers: { 'x-filename': 'empty.txt' },
+          fields: ['/body'],
+        },
+        {
+          name: 'a file over the limit of one attachment → 413',
+          raw: () => ({ payload: 'x'.repeat(UPLOAD_LIMITS.fileBytes + 1), contentType: 'application/pdf' }),
+          headers: { 'x-filename': 'huge.pdf' },
+          status: 413,
+          code: 'request.too_large',
+        },
       ],
     },
     {
@@ -143,6 +247,14 @@ export const messagesValidation: ValidationCases = {
       notFound: 'case.not_found',
     },
     { route: 'GET /api/v1/message-attachments/:id', role: 'officer', notFound: 'message.not_found' },
+    { route: 'GET /api/v1/cases/:id/message-recipients', role: 'officer', notFound: 'case.not_found' },
+    {
+      route: 'POST /api/v1/cases/:id/message-uploads',
+      role: 'officer',
+      body: () => 'hello',
+      headers: () => ({ 'content-type': 'text/plain', 'x-filename': 'hello.txt' }),
+      notFound: 'case.not_found',
+    },
     { route: 'GET /api/v1/mailboxes/:id', role: 'administrator', notFound: 'mailbox.not_found' },
     {
       route: 'PATCH /api/v1/mailboxes/:id',

@@ -144,6 +144,8 @@ function cleanText(value: string, pointer: string): string {
  */
 export function cleanInput(root: unknown, rootPointer: string): unknown {
   if (typeof root === 'string') return cleanText(root, rootPointer);
+  // A file's bytes (an upload's raw body) are not text: nothing to clean, and not walked byte by byte.
+  if (root instanceof Uint8Array) return root;
   if (!root || typeof root !== 'object') return root;
   const stack: { node: Record<string, unknown>; pointer: string; depth: number }[] = [
     { node: root as Record<string, unknown>, pointer: rootPointer, depth: 1 },

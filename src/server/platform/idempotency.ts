@@ -61,6 +61,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 /** Canonical JSON (sorted keys) so the same request written twice hashes the same. */
 function canonical(v: unknown): string {
+  // An upload's raw bytes: their digest, not a JSON array of every byte.
+  if (v instanceof Uint8Array) return `"sha256:${createHash('sha256').update(v).digest('hex')}"`;
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)

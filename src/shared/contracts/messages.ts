@@ -50,14 +50,53 @@ export const Message = Type.Object({
 });
 export type MessageDto = Static<typeof Message>;
 
+/** The most files one reply carries (their bytes together are limited too: MAIL_LIMITS.totalBytes). */
+export const MAX_REPLY_ATTACHMENTS = 10;
+
 export const ReplyCreate = Type.Object(
   {
     body: Type.String({ minLength: 1, maxLength: 50_000 }),
     cc: Type.Optional(Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20 })),
+    /** Files uploaded for this reply (POST /cases/:id/message-uploads), by their ids. */
+    attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: MAX_REPLY_ATTACHMENTS, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
 export type ReplyCreateDto = Static<typeof ReplyCreate>;
+
+/** The headers of an upload: the file's name (percent-encoded UTF-8, as headers are Latin-1); its type is the Content-Type. */
+export const MessageUploadHeaders = Type.Object({
+  'x-filename': Type.String({ minLength: 1, maxLength: 1000 }),
+  'content-type': Type.String({ minLength: 3, maxLength: 200, pattern: '^[\\w.+-]+/[\\w.+-]+\\s*(;.*)?$' }),
+});
+
+/** A file uploaded in the composer, waiting for the reply that sends it. */
+export const MessageUpload = Type.Object({
+  id: Uuid,
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  createdAt: Timestamp,
+});
+export type MessageUploadDto = Static<typeof MessageUpload>;
+
+/** Who a reply by e-mail would go to now, for the composer to show before it is sent. */
+export const MessageRecipients = Type.Object({
+  /** The case came in by e-mail: its replies go by e-mail unless the officer says otherwise. */
+  byEmail: Type.Boolean(),
+  /** The requester; null when the customer has no e-mail address (the reply can only be recorded). Masked like the customer's particulars when it comes from their record. */
+  to: Nullable(Address),
+  /** The case's followers, copied on every reply. */
+  cc: Type.Array(Address),
+  from: Nullable(Address),
+  /** Limits on the files of one reply. */
+  limits: Type.Object({ files: Type.Integer(), fileBytes: Type.Integer(), totalBytes: Type.Integer() }),
+});
+export type MessageRecipientsDto = Static<typeof MessageRecipients>;
+
+/** A dead letter: the outbound message that gave up, with the reference of its case. */
+export const DeadLetter = Type.Object({ ...Message.properties, caseReference: Type.String() });
+export type DeadLetterDto = Static<typeof DeadLetter>;
 
 export const InboundItem = Type.Object({
   id: Uuid,

@@ -253,6 +253,8 @@ export const enProblems = {
     customerMergedInto: 'was merged into {{id}}',
     caseAlreadyLogged: 'a case is already logged for this customer',
     noRecipient: 'the customer has no e-mail address',
+    noSuchUpload:
+      'is no file of yours waiting to be sent on this case (sent already, or removed after a day): attach it again',
     httpUrl: 'must be an http:// or https:// address, without a user name or password',
     privateAddress: 'points at an internal address ({{host}}): webhooks go to public addresses only',
     notCaseCustomer: 'is not the customer of the case',

@@ -2,9 +2,13 @@ import { Type } from 'typebox';
 import { IdParams } from '../../../shared/contracts/common.ts';
 import { Mailbox, MailboxCreate, MailboxPatch } from '../../../shared/contracts/mailboxes.ts';
 import {
+  DeadLetter,
   InboundItem,
   InboundQuery,
   Message,
+  MessageRecipients,
+  MessageUpload,
+  MessageUploadHeaders,
   ReplyCreate,
   SenderBlock,
   SenderBlockCreate,
@@ -17,6 +21,7 @@ import type { MailboxesService } from './mailboxes.service.ts';
 import { presentMessage } from './messages.present.ts';
 import type { MessagesService } from './messages.service.ts';
 import type { OutboundService } from './outbound.service.ts';
+import { type MessageUploadsService, UPLOAD_LIMITS } from './uploads.service.ts';
 
 /** Types a browser may show in place; anything else is downloaded (an HTML attachment never runs as our page). */
 const SHOWN_INLINE = /^image\/(png|gif|jpeg|webp)$/;
@@ -29,6 +34,7 @@ export function messagesRoutes(
     outbound: OutboundService;
     mailboxes: MailboxesService;
     cases: CasesService;
+    messageUploads: MessageUploadsService;
   },
 ) {
   const tags = ['messages'];
@@ -56,7 +62,7 @@ export function messagesRoutes(
       schema: {
         tags,
         description:
-          "Reply to the customer by e-mail: to the requester, copied to the case's followers and any `cc`, threaded under the last mail received, from the mailbox the customer wrote to. Queued at once (201) and sent by the sender loop; the first-response clock is met when it is sent. Send an Idempotency-Key to make a retried request one reply.",
+          "Reply to the customer by e-mail: to the requester, copied to the case's followers and any `cc`, threaded under the last mail received, from the mailbox the customer wrote to, with the files uploaded for it (`attachmentIds`). Any case whose customer has an e-mail address may be answered so, a phone case too: posting here is the choice to send (a reply only recorded is a public note). Queued at once (201) and sent by the sender loop; the first-response clock is met when it is sent. Send an Idempotency-Key to make a retried request one reply.",
         params: IdParams,
         body: ReplyCreate,
         response: { 201: Message },
@@ -65,9 +71,55 @@ export function messagesRoutes(
     async (req, reply) => {
       const row = await s.outbound.reply(actorOf(req), req.params.id, req.body);
       reply.code(201);
-      return presentMessage(row, []);
+      return presentMessage(row, await s.messages.attachmentsOf(row.id));
     },
   );
+  app.get(
+    '/cases/:id/message-recipients',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          "Who a reply by e-mail would go to now (the requester; the followers copied), from which mailbox, whether the case came by e-mail, and the limits on a reply's files. The requester's address from the customer's record is masked for a role that does not see particulars.",
+        params: IdParams,
+        response: { 200: MessageRecipients },
+      },
+    },
+    async (req) => s.messageUploads.recipients(actorOf(req), req.params.id),
+  );
+  // Files come as their own bytes, not JSON: a context of their own takes any media type, up to the
+  // size of one attachment inbound mail may keep.
+  app.register(async (scope) => {
+    const raw = scope as unknown as App;
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    raw.post(
+      '/cases/:id/message-uploads',
+      {
+        config: { access: 'cases.write' },
+        bodyLimit: UPLOAD_LIMITS.fileBytes,
+        schema: {
+          tags,
+          description: `A file for a reply by e-mail: the body is the file's bytes, its Content-Type the file's type, and X-Filename its name (percent-encoded UTF-8). At most ${UPLOAD_LIMITS.fileBytes / 1024 / 1024} MB a file; a reply takes ${UPLOAD_LIMITS.files} files, ${UPLOAD_LIMITS.totalBytes / 1024 / 1024} MB together. 201 with its id (put it in the reply's attachmentIds); the same file uploaded again before it is sent answers 200 with the first. Kept for a day if no reply uses it.`,
+          params: IdParams,
+          headers: MessageUploadHeaders,
+          consumes: ['*/*'],
+          body: Type.Unsafe<Uint8Array>({ description: "The file's bytes" }),
+          response: { 200: MessageUpload, 201: MessageUpload },
+        },
+      },
+      async (req, reply) => {
+        const r = await s.messageUploads.upload(actorOf(req), req.params.id, {
+          filename: req.headers['x-filename'],
+          contentType: req.headers['content-type'],
+          data: req.body,
+        });
+        reply.code(r.created ? 201 : 200);
+        return r.upload;
+      },
+    );
+  });
   app.get(
     '/message-attachments/:id',
     {
@@ -168,11 +220,11 @@ export function messagesRoutes(
       config: { access: 'channels.manage' },
       schema: {
         tags,
-        description: 'Outbound messages that gave up (the dead letters), newest first.',
-        response: { 200: Type.Object({ items: Type.Array(Message) }) },
+        description: 'Outbound messages that gave up (the dead letters), newest first, each with its case.',
+        response: { 200: Type.Object({ items: Type.Array(DeadLetter) }) },
       },
     },
-    async () => ({ items: (await s.outbound.failed()).map((m) => presentMessage(m, [])) }),
+    async () => ({ items: await s.messages.deadLetters() }),
   );
   app.post(
     '/messages/:id/retry',

@@ -1,4 +1,4 @@
-import type { MessageDto } from '../../../shared/contracts/messages.ts';
+import type { DeadLetterDto, MessageDto } from '../../../shared/contracts/messages.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { parseJson } from '../../platform/db/schema.ts';
@@ -44,6 +44,17 @@ export class MessagesService {
         attachments.map((a) => ({ ...a, stored: Boolean(a.stored) })),
       ),
     );
+  }
+
+  /** A message's attachments as the conversation lists them (for a reply just queued). */
+  async attachmentsOf(messageId: string) {
+    const rows = await this.ctx.store.db
+      .selectFrom('message_attachments')
+      .select(['id', 'message_id', 'filename', 'content_type', 'size', 'content_id', 'inline'])
+      .select((eb) => eb('data', 'is not', null).as('stored'))
+      .where('message_id', '=', messageId)
+      .execute();
+    return rows.map((a) => ({ ...a, stored: Boolean(a.stored) }));
   }
 
   /**
@@ -92,6 +103,23 @@ export class MessagesService {
       .executeTakeFirst();
     if (!a || !a.data) throw new AppError('message.not_found', `No such attachment: ${attachmentId}`);
     return a;
+  }
+
+  /** The dead letters (outbound messages that gave up), newest first, each with its case's reference. */
+  async deadLetters(limit = 50): Promise<DeadLetterDto[]> {
+    const rows = await this.ctx.store.db
+      .selectFrom('messages as m')
+      .innerJoin('cases as c', 'c.id', 'm.case_id')
+      .selectAll('m')
+      .select('c.reference as case_reference')
+      .where('m.state', '=', 'failed')
+      .orderBy('m.updated_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(({ case_reference, ...m }) => ({
+      ...presentMessage(m, []),
+      caseReference: case_reference,
+    }));
   }
 
   /** Inbound items by state, newest first: what was ignored (and why) or failed, for an administrator. */

@@ -15,6 +15,7 @@ import type { CaseDrafts } from '../cases/case-drafts.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { MailboxesService, MailboxRow } from './mailboxes.service.ts';
+import { attachUploads } from './uploads.service.ts';
 
 type MessageRow = Selectable<MessagesTable>;
 
@@ -48,6 +49,8 @@ export function replySubject(subject: string, reference: string): string {
 export interface ReplyInput {
   body: string;
   cc?: string[] | undefined;
+  /** Files uploaded for it (uploads.service.ts), moved onto the reply in its transaction. */
+  attachmentIds?: string[] | undefined;
 }
 
 /**
@@ -94,6 +97,7 @@ export class OutboundService {
       const c = await this.cases.row(trx, caseId);
       if (c.status === 'closed') throw new AppError('case.closed');
       const msg = await this.queueIn(trx, actor, c, { kind: 'reply', body: input.body, cc: input.cc ?? [] });
+      await attachUploads(trx, actor, msg, input.attachmentIds ?? []);
       await this.caseDrafts.clear(trx, actor.userId, caseId);
       return msg;
     });
@@ -212,11 +216,7 @@ export class OutboundService {
   }
 
   /** The mailbox a case's mail leaves from: the one its customer wrote to, else its team's, else any. */
-  private async mailboxFor(
-    trx: Executor,
-    caseId: string,
-    endpointId: string | null,
-  ): Promise<MailboxRow | null> {
+  async mailboxFor(trx: Executor, caseId: string, endpointId: string | null): Promise<MailboxRow | null> {
     if (endpointId) {
       const r = await trx.selectFrom('mailboxes').selectAll().where('id', '=', endpointId).executeTakeFirst();
       if (r) return r;
@@ -231,7 +231,7 @@ export class OutboundService {
     return (await q.executeTakeFirst()) ?? null;
   }
 
-  private async requester(trx: Executor, caseId: string, customerId: string | null): Promise<string | null> {
+  async requester(trx: Executor, caseId: string, customerId: string | null): Promise<string | null> {
     const first = await trx
       .selectFrom('messages')
       .select('from_address')

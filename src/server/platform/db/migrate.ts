@@ -25,6 +25,7 @@ import * as m202612031400 from './migrations/202612031400_case_search.ts';
 import * as m202612031500 from './migrations/202612031500_customer_open_cases.ts';
 import * as m202612041000 from './migrations/202612041000_messaging.ts';
 import * as m202612041100 from './migrations/202612041100_webhooks.ts';
+import * as m202612051000 from './migrations/202612051000_message_uploads.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -68,6 +69,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612031500_customer_open_cases': m202612031500,
   '202612041000_messaging': m202612041000,
   '202612041100_webhooks': m202612041100,
+  '202612051000_message_uploads': m202612051000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

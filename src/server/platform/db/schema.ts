@@ -708,6 +708,18 @@ export interface MessageAttachmentsTable {
   data: Uint8Array | null;
   created_at: Instant;
 }
+/** A file uploaded in the composer, not yet sent: moves to message_attachments with its reply. */
+export interface MessageUploadsTable {
+  id: string;
+  case_id: string;
+  uploaded_by: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  created_at: Instant;
+}
 export interface CaseFollowersTable {
   case_id: string;
   address: string;
@@ -832,6 +844,7 @@ export interface Database {
   inbound_raw: InboundRawTable;
   messages: MessagesTable;
   message_attachments: MessageAttachmentsTable;
+  message_uploads: MessageUploadsTable;
   case_followers: CaseFollowersTable;
   sender_blocks: SenderBlocksTable;
   webhook_endpoints: WebhookEndpointsTable;
