@@ -134,7 +134,7 @@ export function buildServices(ctx: Ctx) {
   events.on('sla.breached', (trx, e) => escalations.breached(trx, e.clocks, e.at));
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
-  const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers });
+  const commitments = new CommitmentsService(ctx, { cases, notifications, people, timers, events });
   // A merged duplicate's follow-ups and words belong to the case kept.
   events.on('case.merged', (trx, e) => commitments.onCaseMerged(trx, e.fromId, e.intoId));
   events.on('case.merged', async (trx, e) => {
@@ -173,6 +173,11 @@ export function buildServices(ctx: Ctx) {
     if (e.channel !== 'email') return;
     const c = await cases.row(trx, e.caseId);
     await outbound.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body, cc: [] });
+  });
+  // So is a follow-up promised by e-mail, kept with the message the officer wrote.
+  events.on('case.follow_up_sent', async (trx, e) => {
+    const c = await cases.row(trx, e.caseId);
+    await outbound.queueIn(trx, e.actor, c, { kind: 'follow_up', body: e.body, cc: [] });
   });
   const inbound = new InboundService(ctx, {
     cases,

@@ -19,6 +19,8 @@ export interface Fx {
   escalationId: string;
   commitmentId: string;
   keptCommitmentId: string;
+  /** An open follow-up promised by e-mail (keeping it needs a message or withoutSending). */
+  emailCommitmentId: string;
   supervisorNotificationId: string;
   spareUserId: string;
   tokenId: string;
@@ -83,6 +85,10 @@ export async function buildFixtures(t: TestApp): Promise<Fx> {
     method: 'email',
   });
   await t.services.commitments.update(t.users.officer.actor, kept.id, { state: 'kept' });
+  const byEmail = await t.services.commitments.create(t.users.officer.actor, c.id, {
+    dueAt: '2026-12-03T09:00:00.000Z',
+    method: 'email',
+  });
   const [supervisorNotificationId] = await t.services.notifications.notify(t.ctx.store.db, {
     userIds: [t.users.supervisor.id],
     kind: 'test',
@@ -194,6 +200,7 @@ export async function buildFixtures(t: TestApp): Promise<Fx> {
     escalationId: escalation.id,
     commitmentId: commitment.id,
     keptCommitmentId: kept.id,
+    emailCommitmentId: byEmail.id,
     supervisorNotificationId: supervisorNotificationId!,
     spareUserId: spare.id,
     tokenId: token.id,

@@ -58,6 +58,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   sla_policies: true,
   sla_clocks: true,
   sla_events: true,
+  sla_case_targets: true,
   timers: true,
   escalation_rules: true,
   escalations: true,

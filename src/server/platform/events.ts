@@ -36,6 +36,16 @@ export interface DomainEvents {
     body: string;
     actor: import('./audit.ts').Actor;
   };
+  /**
+   * An officer kept a follow-up promised by e-mail, writing the message (000 module 3 task 3 step
+   * 7): the messages module queues it to the customer in this transaction.
+   */
+  'case.follow_up_sent': {
+    caseId: string;
+    commitmentId: string;
+    body: string;
+    actor: import('./audit.ts').Actor;
+  };
   /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
   'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */

@@ -25,6 +25,27 @@ export const CommitmentPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type CommitmentPatchDto = Static<typeof CommitmentPatch>;
+/** Keeping a promise: for an e-mail follow-up, the e-mail the customer is sent. */
+export const CommitmentKeep = Type.Object(
+  {
+    body: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 5000,
+        description:
+          'For an e-mail follow-up: the e-mail sent to the customer (threaded on the case, like a reply). For any other method: what was said, recorded.',
+      }),
+    ),
+    withoutSending: Type.Optional(
+      Type.Boolean({
+        description:
+          'Record an e-mail follow-up as kept without sending anything (the customer has no e-mail address, or was told another way). Said explicitly; never assumed.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CommitmentKeepDto = Static<typeof CommitmentKeep>;
 export const Commitment = Type.Object({
   id: Uuid,
   caseId: Uuid,
@@ -62,6 +83,12 @@ export const ProgressUpdateCreate = Type.Object(
   {
     channel: StringEnum(PROGRESS_CHANNELS),
     body: Type.String({ minLength: 1, maxLength: 5000 }),
+    withoutSending: Type.Optional(
+      Type.Boolean({
+        description:
+          'By e-mail: record the update without sending it (the customer has no e-mail address). Said explicitly; never assumed.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

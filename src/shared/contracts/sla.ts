@@ -281,6 +281,15 @@ const ClockView = Type.Object({
   metAt: Nullable(Timestamp),
   breachedAt: Nullable(Timestamp),
   light: StringEnum(['ok', 'due_soon', 'breached', 'paused', 'met', 'met_late', 'cancelled'] as const),
+  targetFrom: Nullable(
+    Type.Object(
+      {
+        kind: StringEnum(['policy', 'mailbox'] as const),
+        name: Type.String({ description: "The policy's name, or the mailbox's address" }),
+      },
+      { description: 'Where the target came from: the policy, or the mailbox the case was opened by' },
+    ),
+  ),
 });
 export const CaseSla = Type.Object({
   policy: Nullable(Type.Object({ id: Uuid, name: Type.String(), pauseOn: Type.Array(Type.String()) })),

@@ -21,7 +21,7 @@ import { emit } from '../../platform/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { PeopleService } from '../people/people.service.ts';
 import type { CaseFacts } from '../sla/policies.service.ts';
-import { NO_SLA, type SlaChange, type SlaService } from '../sla/sla.service.ts';
+import { type CaseTarget, NO_SLA, type SlaChange, type SlaService } from '../sla/sla.service.ts';
 import { listPage, openCounts } from './case-list.ts';
 import { presentCase, presentDetail, presentReferral } from './cases.present.ts';
 import { caseDerived } from './queue-order.ts';
@@ -215,8 +215,16 @@ export class CasesService {
     return tx(this.ctx, (trx) => this.createIn(trx, actor, input));
   }
 
-  /** Create a case inside the caller's transaction (an inbound e-mail opens one with its message). */
-  async createIn(trx: Executor, actor: Actor, input: CaseCreateDto) {
+  /**
+   * Create a case inside the caller's transaction (an inbound e-mail opens one with its message).
+   * `slaTargets`: targets the case carries from where it came in (a mailbox's), tightening its policy's.
+   */
+  async createIn(
+    trx: Executor,
+    actor: Actor,
+    input: CaseCreateDto,
+    opts: { slaTargets?: readonly CaseTarget[] } = {},
+  ) {
     const contact = await trx
       .selectFrom('contacts')
       .select(['id', 'customer_id', 'channel'])
@@ -281,7 +289,7 @@ export class CasesService {
       queue_rank: 0,
       merged_into_id: null,
     };
-    const plan = await this.sla.plan(trx, row, { type: 'created' }, () =>
+    const plan = await this.sla.plan(trx, row, { type: 'created', targets: opts.slaTargets ?? [] }, () =>
       this.facts(trx, row, contact.channel),
     );
     Object.assign(row, plan.columns, caseDerived(row));
@@ -630,7 +638,14 @@ export class CasesService {
     });
   }
 
-  private async addNoteIn(trx: Executor, actor: Actor, c: CaseRow, input: NoteCreateDto) {
+  /** `meetsClocks: false`: a reply that reaches the customer later (an e-mail meets the clocks when sent). */
+  private async addNoteIn(
+    trx: Executor,
+    actor: Actor,
+    c: CaseRow,
+    input: NoteCreateDto,
+    opts: { meetsClocks: boolean } = { meetsClocks: true },
+  ) {
     const id = c.id;
     const at = nowIso(this.ctx);
     const note = {
@@ -651,7 +666,9 @@ export class CasesService {
       .execute();
     // A customer-visible reply is the first response, and each one restarts the update cycle.
     const plan =
-      input.visibility === 'public' ? await this.slaPlan(trx, c, { type: 'public_response' }) : null;
+      input.visibility === 'public' && opts.meetsClocks
+        ? await this.slaPlan(trx, c, { type: 'public_response' })
+        : null;
     await trx
       .updateTable('cases')
       .set({ updated_at: at, ...(plan?.columns ?? {}) })
@@ -690,7 +707,11 @@ export class CasesService {
    * Keep the customer informed: the update goes out on a channel, is logged as an outbound contact,
    * and stands as a customer-visible reply (it meets the first-response and next-update clocks).
    */
-  async sendProgressUpdate(actor: Actor, id: string, input: { channel: string; body: string }) {
+  async sendProgressUpdate(
+    actor: Actor,
+    id: string,
+    input: { channel: string; body: string; withoutSending?: boolean | undefined },
+  ) {
     return tx(this.ctx, async (trx) => {
       const c = await this.getRow(trx, id);
       // Nothing is in progress on a closed case; it is reopened first if there is.
@@ -701,19 +722,30 @@ export class CasesService {
         notes: input.body,
         caseId: id,
       });
-      const note = await this.addNoteIn(trx, actor, c, { visibility: 'public', body: input.body, contactId });
+      // By e-mail it is a reply like any other: the clocks are met when it is sent, not queued.
+      const mailed = input.channel === 'email' && !input.withoutSending;
+      const note = await this.addNoteIn(
+        trx,
+        actor,
+        c,
+        { visibility: 'public', body: input.body, contactId },
+        { meetsClocks: !mailed },
+      );
       await this.event(trx, id, note.createdAt, actor, 'progress_update.sent', {
         contactId,
         noteId: note.id,
         channel: input.channel,
+        ...(input.withoutSending ? { sent: false } : {}),
       });
-      // The channel's own module delivers it (an e-mail is queued in this transaction).
-      await this.eventBus.publish(trx, 'case.progress_update_sent', {
-        caseId: id,
-        channel: input.channel,
-        body: input.body,
-        actor,
-      });
+      // The channel's own module delivers it (an e-mail is queued in this transaction), unless the
+      // officer chose, explicitly, to record it without sending (the customer has no address).
+      if (!input.withoutSending)
+        await this.eventBus.publish(trx, 'case.progress_update_sent', {
+          caseId: id,
+          channel: input.channel,
+          body: input.body,
+          actor,
+        });
       return { contactId, noteId: note.id, sentAt: note.createdAt };
     });
   }

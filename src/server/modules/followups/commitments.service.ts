@@ -2,13 +2,15 @@ import type { Selectable } from 'kysely';
 import type {
   CommitmentCreateDto,
   CommitmentDto,
+  CommitmentKeepDto,
   CommitmentPatchDto,
 } from '../../../shared/contracts/followups.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, parseInstant, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CommitmentsTable } from '../../platform/db/schema.ts';
-import { AppError, fieldError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalidFields, notFound } from '../../platform/errors.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TimerRow, Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
@@ -36,12 +38,20 @@ export class CommitmentsService {
   private readonly notifications: NotificationsService;
   private readonly people: PeopleService;
   private readonly timers: Timers;
+  private readonly eventBus: DomainEventBus;
 
   constructor(
     ctx: Ctx,
-    deps: { cases: CasesService; notifications: NotificationsService; people: PeopleService; timers: Timers },
+    deps: {
+      cases: CasesService;
+      notifications: NotificationsService;
+      people: PeopleService;
+      timers: Timers;
+      events: DomainEventBus;
+    },
   ) {
     this.ctx = ctx;
+    this.eventBus = deps.events;
     this.cases = deps.cases;
     this.notifications = deps.notifications;
     this.people = deps.people;
@@ -194,47 +204,103 @@ export class CommitmentsService {
       throw new AppError('commitment.in_past', undefined, {
         errors: [fieldError('/body/dueAt', 'inFuture', 'must be in the future')],
       });
-    return tx(this.ctx, async (trx) => {
-      const before = await this.getJoined(trx, id);
-      if (before.state !== 'open') throw new AppError('commitment.not_open', `It is ${before.state}`);
-      const next: Row = {
-        ...before,
-        state: input.state ?? before.state,
-        due_at: dueAt ?? before.due_at,
-        note: input.note ?? before.note,
+    return tx(this.ctx, (trx) => this.updateIn(trx, actor, id, input, dueAt, at));
+  }
+
+  private async updateIn(
+    trx: Executor,
+    actor: Actor,
+    id: string,
+    input: CommitmentPatchDto,
+    dueAt: string | undefined,
+    at: string,
+    kept: { body: string | null; sent: boolean } | null = null,
+  ): Promise<CommitmentDto> {
+    const before = await this.getJoined(trx, id);
+    if (before.state !== 'open') throw new AppError('commitment.not_open', `It is ${before.state}`);
+    const next: Row = {
+      ...before,
+      state: input.state ?? before.state,
+      due_at: dueAt ?? before.due_at,
+      note: input.note ?? before.note,
+      updated_at: at,
+      completed_at: input.state ? at : null,
+    };
+    // Only an open one changes: of two keeps racing (a double-click), the second changes nothing.
+    const changed = await trx
+      .updateTable('commitments')
+      .set({
+        state: next.state,
+        due_at: next.due_at,
+        note: next.note,
         updated_at: at,
-        completed_at: input.state ? at : null,
-      };
-      await trx
-        .updateTable('commitments')
-        .set({
-          state: next.state,
-          due_at: next.due_at,
-          note: next.note,
-          updated_at: at,
-          completed_at: next.completed_at,
-        })
-        .where('id', '=', id)
-        .execute();
-      await this.timers.cancel(trx, id);
-      if (next.state === 'open') await this.schedule(trx, next, at);
-      const kind =
-        input.state === 'kept'
-          ? 'commitment.kept'
-          : input.state === 'cancelled'
-            ? 'commitment.cancelled'
-            : 'commitment.rescheduled';
-      await this.cases.event(trx, before.case_id, at, actor, kind, { commitmentId: id, dueAt: next.due_at });
-      await audit(trx, {
-        at,
+        completed_at: next.completed_at,
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) throw new AppError('commitment.not_open');
+    await this.timers.cancel(trx, id);
+    if (next.state === 'open') await this.schedule(trx, next, at);
+    const kind =
+      input.state === 'kept'
+        ? 'commitment.kept'
+        : input.state === 'cancelled'
+          ? 'commitment.cancelled'
+          : 'commitment.rescheduled';
+    const how = kept
+      ? { method: before.method, sent: kept.sent, ...(kept.body ? { body: kept.body } : {}) }
+      : {};
+    await this.cases.event(trx, before.case_id, at, actor, kind, {
+      commitmentId: id,
+      dueAt: next.due_at,
+      ...how,
+    });
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'case',
+      entityId: before.case_id,
+      action: kind,
+      before: { state: before.state, dueAt: before.due_at, note: before.note },
+      after: { state: next.state, dueAt: next.due_at, note: next.note, ...how },
+    });
+    // The e-mail leaves through the messages module, queued in this transaction (as a reply is).
+    if (kept?.sent && kept.body)
+      await this.eventBus.publish(trx, 'case.follow_up_sent', {
+        caseId: before.case_id,
+        commitmentId: id,
+        body: kept.body,
         actor,
-        entityType: 'case',
-        entityId: before.case_id,
-        action: kind,
-        before: { state: before.state, dueAt: before.due_at, note: before.note },
-        after: { state: next.state, dueAt: next.due_at, note: next.note },
       });
-      return this.present({ ...before, ...next }, at);
+    return this.present({ ...before, ...next }, at);
+  }
+
+  /**
+   * Keep a promise (000 module 3 task 3 step 7). By e-mail, the officer's message goes to the
+   * customer on the case's thread, queued with the keeping and sent by the sender loop; it meets
+   * the first-response clock when it is sent, as any reply does. Without an address the whole
+   * keeping is refused (noRecipient) so the officer can choose, explicitly, to record it as kept
+   * without sending. Any other method: the words, if given, are recorded on the timeline.
+   */
+  async keep(actor: Actor, id: string, input: CommitmentKeepDto): Promise<CommitmentDto> {
+    const at = nowIso(this.ctx);
+    return tx(this.ctx, async (trx) => {
+      const c = await this.getJoined(trx, id);
+      const byEmail = c.method === 'email' && !input.withoutSending;
+      if (byEmail && !input.body)
+        throw invalidFields([
+          fieldError('/body/body', 'required', 'write the e-mail, or keep it without sending'),
+        ]);
+      if (byEmail && c.state === 'open') {
+        const live = await this.cases.row(trx, c.case_id);
+        // Nothing goes out on a closed case (as for a reply); it is reopened first.
+        if (live.status === 'closed') throw new AppError('case.closed');
+      }
+      return this.updateIn(trx, actor, id, { state: 'kept' }, undefined, at, {
+        body: input.body ?? null,
+        sent: byEmail,
+      });
     });
   }
 

@@ -3,6 +3,7 @@ import { IdParams } from '../../../shared/contracts/common.ts';
 import {
   Commitment,
   CommitmentCreate,
+  CommitmentKeep,
   CommitmentListQuery,
   CommitmentPatch,
   ProgressUpdateCreate,
@@ -57,6 +58,21 @@ export function followupsRoutes(
       schema: { tags, params: IdParams, body: CommitmentPatch, response: { 200: Commitment } },
     },
     async (req) => s.commitments.update(actorOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/commitments/:id/keep',
+    {
+      config: { access: 'cases.write' },
+      schema: {
+        tags,
+        description:
+          'Keep a promise. By e-mail: `body` is sent to the customer on the case’s thread (queued now, sent by the sender loop; the first-response clock is met when it is sent); a customer without an e-mail address is a 400 with `noRecipient`, and `withoutSending: true` records it as kept with nothing sent. Send an Idempotency-Key: a repeat keeps once and sends once.',
+        params: IdParams,
+        body: CommitmentKeep,
+        response: { 200: Commitment },
+      },
+    },
+    async (req) => s.commitments.keep(actorOf(req), req.params.id, req.body),
   );
   app.get(
     '/cases/:id/progress-update',

@@ -13,6 +13,7 @@ import type { CasesService } from '../cases/cases.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { mailboxSlaTargets } from './mailbox-sla.ts';
 import { type MailboxesService, type MailboxRow, mailboxOptions } from './mailboxes.service.ts';
 import type { OutboundService } from './outbound.service.ts';
 import { findThread, type ThreadMatch } from './threading.ts';
@@ -456,16 +457,22 @@ export class InboundService {
     });
     let caseCreated = false;
     if (!caseId) {
-      const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
-        contactId,
-        type: options?.caseType ?? 'general_enquiry',
-        subject: (msg.subject ?? '(no subject)').slice(0, 300) || '(no subject)',
-        description: msg.text.slice(0, 20000) || null,
-        teamId: mailbox?.team_id ?? null,
-        ...(mailbox?.department_id ? { departmentId: mailbox.department_id } : {}),
-        ...(mailbox?.category_id ? { categoryId: mailbox.category_id } : {}),
-        assigneeId: null,
-      });
+      const created = await this.cases.createIn(
+        trx,
+        SYSTEM_ACTOR,
+        {
+          contactId,
+          type: options?.caseType ?? 'general_enquiry',
+          subject: (msg.subject ?? '(no subject)').slice(0, 300) || '(no subject)',
+          description: msg.text.slice(0, 20000) || null,
+          teamId: mailbox?.team_id ?? null,
+          ...(mailbox?.department_id ? { departmentId: mailbox.department_id } : {}),
+          ...(mailbox?.category_id ? { categoryId: mailbox.category_id } : {}),
+          assigneeId: null,
+        },
+        // The mailbox's first-response target tightens the policy's (issue 13).
+        mailboxSlaTargets(mailbox),
+      );
       caseId = created.id;
       caseCreated = true;
       if (followUpOf) {

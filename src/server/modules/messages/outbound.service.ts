@@ -112,7 +112,7 @@ export class OutboundService {
     trx: Executor,
     actor: Actor,
     c: { id: string; reference: string; subject: string; customer_id: string | null },
-    m: { kind: 'reply' | 'acknowledgement' | 'progress_update'; body: string; cc: string[] },
+    m: { kind: 'reply' | 'acknowledgement' | 'progress_update' | 'follow_up'; body: string; cc: string[] },
   ): Promise<MessageRow> {
     const at = nowIso(this.ctx);
     const last = await trx
@@ -349,7 +349,7 @@ export class OutboundService {
       messageId: m.source_key!,
       // RFC 3834: an acknowledgement is an automatic answer; no one should auto-reply to it.
       headers:
-        m.kind === 'reply'
+        m.kind === 'reply' || m.kind === 'follow_up'
           ? { 'X-Frontline-Case': m.case_id }
           : {
               'Auto-Submitted': 'auto-replied',
@@ -403,7 +403,7 @@ export class OutboundService {
           })
           .where('id', '=', m.id)
           .execute();
-        if (m.kind === 'reply' || m.kind === 'progress_update')
+        if (m.kind === 'reply' || m.kind === 'progress_update' || m.kind === 'follow_up')
           await this.cases.recordCustomerResponse(trx, m.case_id, at);
         await this.cases.event(trx, m.case_id, at, SYSTEM_ACTOR, 'message.sent', {
           messageId: m.id,

@@ -50,8 +50,40 @@ export interface CaseSlaColumns {
   sla_paused: boolean;
 }
 
+/**
+ * A target a case carries from where it came in (a mailbox's first-response target, issue 13). It
+ * tightens the policy's: the case gets the sooner of the two, counted in the policy's calendar, so
+ * a mailbox promising a faster answer is kept and a policy for something urgent is never loosened.
+ */
+export interface CaseTarget {
+  clock: ClockKind;
+  minutes: number;
+  source: { kind: 'mailbox'; name: string };
+}
+
+/** Where a clock's target came from: the policy, or a target the case carries. */
+export type TargetFrom = { kind: 'policy' | 'mailbox'; name: string };
+
+/** The policy with the case's own targets applied, each where it is tighter than the policy's. */
+export function tightened(policy: PolicyDto, targets: readonly CaseTarget[]): PolicyDto {
+  if (!targets.length) return policy;
+  const out = { ...policy };
+  for (const t of targets) {
+    const own = targetOf(policy, t.clock);
+    if (own === null || t.minutes < own) out[TARGET[t.clock]] = t.minutes;
+  }
+  return out;
+}
+
+/** Which of the policy and the case's targets a clock's target comes from. */
+export function targetFrom(policy: PolicyDto, targets: readonly CaseTarget[], kind: ClockKind): TargetFrom {
+  const t = targets.find((x) => x.clock === kind);
+  const own = targetOf(policy, kind);
+  return t && (own === null || t.minutes < own) ? t.source : { kind: 'policy', name: policy.name };
+}
+
 export type SlaChange =
-  | { type: 'created' }
+  | { type: 'created'; targets?: readonly CaseTarget[] }
   | { type: 'facts_changed' }
   | { type: 'status'; from: string; to: string; action: string }
   | { type: 'public_response' };
@@ -64,7 +96,7 @@ export type RuleSource = (trx: Executor, facts: () => Promise<CaseFacts>) => Pro
 /** What the clocks publish when a timer fires (`sla.breached`, `sla.progress_due`, `sla.rule_due`). */
 export type { ClockDue, RuleDue };
 
-const TARGET: Record<ClockKind, keyof PolicyDto> = {
+const TARGET: Record<ClockKind, 'firstResponseMinutes' | 'nextUpdateMinutes' | 'resolutionMinutes'> = {
   first_response: 'firstResponseMinutes',
   next_update: 'nextUpdateMinutes',
   resolution: 'resolutionMinutes',
@@ -74,7 +106,7 @@ const dueOf = (c: ClockRow): ClockDue => ({
   clock: c.kind as ClockKind,
   dueAt: c.due_at ?? '',
 });
-const targetOf = (p: PolicyDto | null, k: ClockKind) => (p ? (p[TARGET[k]] as number | null) : null);
+const targetOf = (p: PolicyDto | null, k: ClockKind) => (p ? p[TARGET[k]] : null);
 const CLOSED = new Set(['resolved', 'closed']);
 
 /** The clocks a new case starts under a policy, with their targets. */
@@ -186,11 +218,19 @@ export class SlaService {
       memoFacts ??= factsOf();
       return memoFacts;
     };
-    const policy = choosing
+    const chosen = choosing
       ? await this.policies.choose(trx, facts)
       : c.sla_policy_id
         ? await this.policies.get(trx, c.sla_policy_id)
         : null;
+    // The case's own targets tighten whichever policy is chosen, now and whenever it is chosen again.
+    const targets =
+      change.type === 'created'
+        ? (change.targets ?? [])
+        : change.type === 'facts_changed'
+          ? await this.caseTargets(trx, c.id)
+          : [];
+    const policy = chosen && tightened(chosen, targets);
     const pauseOn = new Set(policy?.pauseOn ?? ['pending_customer']);
     const cals = new Map<string, BusinessCalendar>();
     const work = new Map<ClockKind, Work>();
@@ -217,7 +257,12 @@ export class SlaService {
         },
         isNew: true,
         changed: true,
-        events: [{ event: 'started', data: { target, policy: policy!.name } }],
+        events: [
+          {
+            event: 'started',
+            data: { target, policy: policy!.name, from: targetFrom(chosen!, targets, kind) },
+          },
+        ],
       };
       work.set(kind, w);
       if (pauseOn.has(c.status)) set(w, paused(cal, stateOf(w.row), at), 'paused', { status: c.status });
@@ -352,10 +397,34 @@ export class SlaService {
           timers.push(...(await this.reschedule(trx, w.row, w.isNew, rules)));
         }
         if (inserts.length) await trx.insertInto('sla_clocks').values(inserts).execute();
+        if (change.type === 'created' && targets.length)
+          await trx
+            .insertInto('sla_case_targets')
+            .values(
+              targets.map((t) => ({
+                case_id: c.id,
+                clock: t.clock,
+                target_minutes: t.minutes,
+                source: t.source.kind,
+                source_name: t.source.name,
+                created_at: at,
+              })),
+            )
+            .execute();
         if (events.length) await trx.insertInto('sla_events').values(events).execute();
         await this.timers.scheduleMany(trx, timers);
       },
     };
+  }
+
+  /** The targets a case carries from where it came in (none for most cases). */
+  private async caseTargets(trx: Executor, caseId: string): Promise<CaseTarget[]> {
+    const rows = await trx.selectFrom('sla_case_targets').selectAll().where('case_id', '=', caseId).execute();
+    return rows.map((r) => ({
+      clock: r.clock as ClockKind,
+      minutes: r.target_minutes,
+      source: { kind: r.source as 'mailbox', name: r.source_name },
+    }));
   }
 
   /** Has the case had a customer-visible reply (its first response)? */
@@ -577,7 +646,7 @@ export class SlaService {
       .where('id', '=', caseId)
       .executeTakeFirst();
     if (!c) throw notFound('case.not_found', caseId);
-    const [clocks, events, policy] = await Promise.all([
+    const [clocks, events, policy, targets] = await Promise.all([
       db.selectFrom('sla_clocks').selectAll().where('case_id', '=', caseId).execute(),
       db
         .selectFrom('sla_events')
@@ -587,6 +656,7 @@ export class SlaService {
         .orderBy('id')
         .execute(),
       c.sla_policy_id ? this.policies.get(db, c.sla_policy_id) : Promise.resolve(null),
+      this.caseTargets(db, caseId),
     ]);
     const now = nowIso(this.ctx);
     const cals = new Map<string, BusinessCalendar>();
@@ -610,6 +680,7 @@ export class SlaService {
         metAt: r.met_at,
         breachedAt: r.breached_at,
         light: clockLight(s, now),
+        targetFrom: policy ? targetFrom(policy, targets, k) : null,
       });
     }
     return {

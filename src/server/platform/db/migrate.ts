@@ -26,6 +26,7 @@ import * as m202612031500 from './migrations/202612031500_customer_open_cases.ts
 import * as m202612041000 from './migrations/202612041000_messaging.ts';
 import * as m202612041100 from './migrations/202612041100_webhooks.ts';
 import * as m202612051000 from './migrations/202612051000_message_uploads.ts';
+import * as m202612051010 from './migrations/202612051010_sla_case_targets.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -70,6 +71,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612041000_messaging': m202612041000,
   '202612041100_webhooks': m202612041100,
   '202612051000_message_uploads': m202612051000,
+  '202612051010_sla_case_targets': m202612051010,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -315,6 +315,17 @@ export interface SlaEventsTable {
   data: Json;
 }
 
+/** A target a case carries from where it came in (a mailbox's), tightening its policy's. */
+export interface SlaCaseTargetsTable {
+  case_id: string;
+  clock: string;
+  target_minutes: number;
+  /** Where it came from: `mailbox` (source_name is its address). */
+  source: string;
+  source_name: string;
+  created_at: Instant;
+}
+
 export interface TimersTable {
   id: string;
   kind: string;
@@ -815,6 +826,7 @@ export interface Database {
   sla_policies: SlaPoliciesTable;
   sla_clocks: SlaClocksTable;
   sla_events: SlaEventsTable;
+  sla_case_targets: SlaCaseTargetsTable;
   timers: TimersTable;
   escalation_rules: EscalationRulesTable;
   escalations: EscalationsTable;
