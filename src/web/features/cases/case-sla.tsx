@@ -8,6 +8,7 @@ import { term, t as translate, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
 import { CommitmentRow } from '../followups/followups-page.tsx';
+import { noRecipient } from '../followups/keep-dialog.tsx';
 
 const CLOCKS = new Set(['first_response', 'next_update', 'resolution']);
 const LIGHTS = new Set(['ok', 'due_soon', 'breached', 'paused', 'met', 'met_late', 'cancelled']);
@@ -58,12 +59,16 @@ export function CaseSla({
     void load();
   }, [load, version, stamp]);
   if (!sla) return null;
-  const sendUpdate = async () => {
+  const sendUpdate = async (withoutSending = false) => {
     if (!draft) return;
     setError(null);
     try {
       await updating.run(async (send) => {
-        await send('POST', `/cases/${caseId}/progress-updates`, { channel: draft.channel, body: draft.body });
+        await send('POST', `/cases/${caseId}/progress-updates`, {
+          channel: draft.channel,
+          body: draft.body,
+          ...(withoutSending ? { withoutSending: true } : {}),
+        });
         await load();
         onChange();
       });
@@ -104,6 +109,10 @@ export function CaseSla({
                 t(k.leftMinutes >= 0 ? 'caseSla.left' : 'caseSla.over', { time: hm(k.leftMinutes) })}
               {k.dueAt && t('caseSla.dueAt', { when: when(k.dueAt) })}
               {k.metAt && t('caseSla.metAt', { when: when(k.metAt) })}
+              {k.targetFrom &&
+                t(k.targetFrom.kind === 'mailbox' ? 'caseSla.fromMailbox' : 'caseSla.fromPolicy', {
+                  name: k.targetFrom.name,
+                })}
             </li>
           ))}
         </ul>
@@ -143,6 +152,14 @@ export function CaseSla({
           >
             {t('caseSla.send')}
           </button>
+          {noRecipient(error) && (
+            <p role="alert" className="error">
+              {t('caseSla.noAddress')}{' '}
+              <button type="button" disabled={updating.busy} onClick={() => void sendUpdate(true)}>
+                {t('caseSla.recordWithoutSending')}
+              </button>
+            </p>
+          )}
         </section>
       )}
       <h3>{t('caseSla.commitments')}</h3>
@@ -185,7 +202,7 @@ export function CaseSla({
           </button>
         </div>
       )}
-      {error ? (
+      {error && !noRecipient(error) ? (
         <p role="alert" className="error">
           <ProblemText error={error} />
         </p>

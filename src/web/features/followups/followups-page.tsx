@@ -6,6 +6,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { whenFull } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { KeepDialog } from './keep-dialog.tsx';
 
 /** A commitment with its due time and, for a role that may change cases, the buttons to close it. */
 export function CommitmentRow({
@@ -20,11 +21,18 @@ export function CommitmentRow({
   const t = useT();
   const closing = useSubmit();
   const [error, setError] = useState<unknown>(null);
+  // A promise to e-mail is kept by writing the e-mail (the dialog); any other is kept at once.
+  const [writing, setWriting] = useState(false);
   const close = async (state: 'kept' | 'cancelled') => {
     setError(null);
+    if (state === 'kept' && c.method === 'email') {
+      setWriting(true);
+      return;
+    }
     try {
       await closing.run(async (send) => {
-        await send('PATCH', `/commitments/${c.id}`, { state });
+        if (state === 'kept') await send('POST', `/commitments/${c.id}/keep`, {});
+        else await send('PATCH', `/commitments/${c.id}`, { state });
         onChange();
       });
     } catch (e) {
@@ -56,7 +64,7 @@ export function CommitmentRow({
             aria-busy={closing.busy}
             onClick={() => void close('kept')}
           >
-            {t('followups.done')}
+            {c.method === 'email' ? t('followups.writeAndKeep') : t('followups.done')}
           </button>
           <button
             type="button"
@@ -71,6 +79,16 @@ export function CommitmentRow({
               <ProblemText error={error} />
             </span>
           ) : null}
+          {writing && (
+            <KeepDialog
+              c={c}
+              onClose={() => setWriting(false)}
+              onKept={() => {
+                setWriting(false);
+                onChange();
+              }}
+            />
+          )}
         </span>
       ) : (
         <span className="badge">{term('commitmentState', c.state)}</span>
