@@ -12,6 +12,7 @@ import { ProblemSchema } from '../shared/contracts/common.ts';
 import { can } from '../shared/permissions.ts';
 import { emailAdapter } from './channels/email/adapter.ts';
 import { ImapFetchers } from './channels/email/imap-fetcher.ts';
+import { ParsePool } from './channels/email/parse-pool.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -179,6 +180,9 @@ export function buildServices(ctx: Ctx) {
     const c = await cases.row(trx, e.caseId);
     await outbound.queueIn(trx, e.actor, c, { kind: 'follow_up', body: e.body, cc: [] });
   });
+  // MIME parsing off the event loop, with a time limit and a memory ceiling of its own
+  // (channels/email/parse-pool.ts); FRONTLINE_PARSE_WORKER=0 parses on the event loop instead.
+  const parsePool = ctx.config.parseWorker ? new ParsePool() : null;
   const inbound = new InboundService(ctx, {
     cases,
     customers,
@@ -186,7 +190,7 @@ export function buildServices(ctx: Ctx) {
     notifications,
     mailboxes,
     events,
-    parsers: { email: emailAdapter.parseInbound },
+    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound },
     outbound,
     // Mail on the officer's screen at once, not at the dispatcher's next poll (issue 13 benchmark).
     onCommitted: () => dispatcher.poke(),
@@ -249,6 +253,7 @@ export function buildServices(ctx: Ctx) {
     mailboxes,
     messages,
     inbound,
+    parsePool,
     outbound,
     messageUploads,
     audit,
@@ -380,6 +385,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => {
     await services.background.close();
+    await services.parsePool?.close();
   });
   services.dispatcher.onError = (err) => app.log.error({ err }, 'realtime dispatch failed');
   // A listening app publishes the outbox (a safety poll, and LISTEN on PostgreSQL); apps that

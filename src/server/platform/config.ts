@@ -30,6 +30,8 @@ export interface Config {
    * a key is made once and kept in <data dir>/secret.key (readable by the owner only).
    */
   secretKey: string | undefined;
+  /** FRONTLINE_PARSE_WORKER=0 parses inbound mail on the event loop instead of a worker thread. */
+  parseWorker: boolean;
   /**
    * FRONTLINE_WEBHOOKS_ALLOW_PRIVATE=1 lets webhooks go to loopback, private and link-local addresses
    * (a receiver on the same machine or network, and the tests). Off, such URLs are refused (SSRF).
@@ -90,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: env.FRONTLINE_SMTP_HOST ?? '127.0.0.1',
     },
     secretKey: env.FRONTLINE_SECRET_KEY || undefined,
+    parseWorker: env.FRONTLINE_PARSE_WORKER !== '0',
     webhooksAllowPrivate: env.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE === '1',
     tickMs: int('FRONTLINE_TICK_MS', 2000),
     scheduler: env.FRONTLINE_SCHEDULER !== '0',

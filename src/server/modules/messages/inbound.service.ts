@@ -65,6 +65,10 @@ interface Waiter {
   resolve: (o: Outcome | null) => void;
   reject: (err: unknown) => void;
 }
+/** Parses kept for items stored and not yet processed (more than the backlog ever holds). */
+const PARSED_KEPT = 4 * MAX_BACKLOG;
+type Parsed = { ok: true; msg: InboundMessage } | { ok: false; error: string };
+
 interface Storing {
   input: StoreInput;
   resolve: (r: { rawId: string; duplicate: boolean }) => void;
@@ -110,6 +114,8 @@ export class InboundService {
   /** Items handed to `process` and not yet settled, and the transports waiting for it to fall. */
   private backlog = 0;
   private readonly admitting: (() => void)[] = [];
+  /** Parses begun when their items were stored, by raw id (taken by the batch that processes them). */
+  private readonly parsed = new Map<string, Promise<Parsed>>();
 
   constructor(
     ctx: Ctx,
@@ -161,7 +167,11 @@ export class InboundService {
         for (const { input } of batch) out.push(await this.insertRaw(trx, input));
         return out;
       });
-      for (const [i, b] of batch.entries()) b.resolve(results[i]!);
+      for (const [i, b] of batch.entries()) {
+        const r = results[i]!;
+        if (!r.duplicate) this.preparse(r.rawId, b.input);
+        b.resolve(r);
+      }
     } catch (err) {
       for (const b of batch) b.reject(err);
     }
@@ -283,19 +293,20 @@ export class InboundService {
         .selectAll()
         .where('id', 'in', [...byId.keys()])
         .execute();
+      // Parsed together (on the parser's worker, each item perhaps already begun when it was stored).
+      const parsing = rows.map((raw) => ({
+        raw,
+        parsed: raw.state === 'received' ? this.parsedOf(raw) : null,
+      }));
       const work: { raw: RawRow; msg: InboundMessage }[] = [];
-      for (const raw of rows) {
-        if (raw.state !== 'received') {
+      for (const { raw, parsed } of parsing) {
+        if (!parsed) {
           settle(raw.id, parseJson<Outcome | null>(raw.outcome, null));
           continue;
         }
-        const parse = this.parsers[raw.channel];
-        try {
-          if (!parse) throw new Error(`no parser for channel ${raw.channel}`);
-          work.push({ raw, msg: await parse(raw.raw) });
-        } catch (err) {
-          settle(raw.id, await this.failed(raw, err instanceof Error ? err.message : String(err)));
-        }
+        const r = await parsed;
+        if (r.ok) work.push({ raw, msg: r.msg });
+        else settle(raw.id, await this.failed(raw, r.error));
       }
       const done: { id: string; outcome: Outcome | null }[] = [];
       const errors: { raw: RawRow; err: unknown }[] = [];
@@ -334,6 +345,28 @@ export class InboundService {
       // The batch's transaction itself failed (the database went away): every item is left to the sweep.
       for (const id of [...byId.keys()]) settle(id, null, err);
     }
+  }
+
+  /** Start parsing a stored item at once (the worker parses while the event loop writes the batch before it). */
+  private preparse(rawId: string, input: StoreInput): void {
+    if (this.parsed.size >= PARSED_KEPT) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(rawId, this.parseSafely(input.channel, input.raw));
+  }
+
+  /** The item's parse, begun when it was stored or begun now. Never rejects (an unawaited rejection would be fatal). */
+  private parsedOf(raw: RawRow): Promise<Parsed> {
+    const early = this.parsed.get(raw.id);
+    this.parsed.delete(raw.id);
+    return early ?? this.parseSafely(raw.channel, raw.raw);
+  }
+
+  private parseSafely(channel: string, bytes: Uint8Array): Promise<Parsed> {
+    const parse = this.parsers[channel];
+    if (!parse) return Promise.resolve({ ok: false, error: `no parser for channel ${channel}` });
+    return parse(bytes).then(
+      (msg) => ({ ok: true, msg }),
+      (err: unknown) => ({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   /** One item inside the batch's transaction: claim it, run the chain, record the outcome. */

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
+import { parseMail } from '../../src/server/channels/email/parse.ts';
+import { ParsePool } from '../../src/server/channels/email/parse-pool.ts';
+
+const CORPUS = path.join(import.meta.dirname, '../fixtures/mail');
+const corpus = (
+  JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { messages: { file: string }[] }
+).messages.map((m) => ({ file: m.file, raw: fs.readFileSync(path.join(CORPUS, m.file)) }));
+
+/** A message big enough to be in the worker's hands for a while. */
+const big = Buffer.from(
+  [
+    'From: a@customer.example',
+    'To: billing@centre.example',
+    'Subject: big',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.alloc(8 * 1024 * 1024, 'a')
+      .toString('base64')
+      .replace(/.{76}/g, '$&\r\n'),
+    '',
+  ].join('\r\n'),
+);
+
+describe('MIME parsing on a worker thread (channels/email/parse-pool.ts)', () => {
+  test('every corpus message parses on the worker exactly as on the event loop', async () => {
+    const pool = new ParsePool();
+    try {
+      const onWorker = await Promise.all(corpus.map((m) => pool.parse(m.raw)));
+      for (const [i, m] of corpus.entries())
+        assert.deepEqual(onWorker[i], await parseMail(m.raw), `${m.file} differs on the worker`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a parse past its time limit fails as retryable and the next message is parsed by a new worker', async () => {
+    const pool = new ParsePool({ timeoutMs: 150 });
+    try {
+      // Warm the worker first, so that only the big message's own parsing counts against the limit.
+      await pool.parse(corpus[0]!.raw);
+      await assert.rejects(pool.parse(big), (err: Error & { failure?: string }) => {
+        assert.match(err.message, /parsing took over 150 ms/);
+        assert.equal(err.failure, 'retryable');
+        return true;
+      });
+      const after = await pool.parse(corpus[1]!.raw);
+      assert.deepEqual(after, await parseMail(corpus[1]!.raw));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a worker that dies mid-parse fails only the item in hand; the queue behind it is parsed', async () => {
+    const pool = new ParsePool();
+    try {
+      await pool.parse(corpus[0]!.raw);
+      const inHand = pool.parse(big);
+      const queued = pool.parse(corpus[2]!.raw);
+      // The worker is private: reached here only to kill it as a crash (or the OOM killer) would.
+      await (pool as unknown as { worker: Worker }).worker.terminate();
+      await assert.rejects(inHand, /the parser stopped/);
+      assert.deepEqual(await queued, await parseMail(corpus[2]!.raw));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('after close, a parse is refused as retryable (the sweep takes the item up after a restart)', async () => {
+    const pool = new ParsePool();
+    await pool.close();
+    await assert.rejects(pool.parse(corpus[0]!.raw), /shut down/);
+  });
+});
