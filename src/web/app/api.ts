@@ -134,16 +134,22 @@ function request(
   opts: { headers?: Record<string, string>; keepalive?: boolean },
   signal: AbortSignal,
 ): Promise<Response> {
+  // A file (an upload) goes as its own bytes with its own type; anything else as JSON.
+  const file = body instanceof Blob ? body : null;
   return fetch(`/api/v1${path}`, {
     method,
     signal,
     credentials: 'same-origin',
     headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(file
+        ? { 'content-type': file.type || 'application/octet-stream' }
+        : body !== undefined
+          ? { 'content-type': 'application/json' }
+          : {}),
       ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
       ...opts.headers,
     },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(file ? { body: file } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     // keepalive: the request outlives the page (a draft saved as the officer reloads or leaves).
     ...(opts.keepalive ? { keepalive: true } : {}),
   });

@@ -502,7 +502,6 @@ export const enAdmin = {
         outcome: 'What happened',
         detail: 'Detail',
       },
-      openCase: 'Open the case',
       retry: 'Retry',
       retried: 'Queued to be sent again.',
       refresh: 'Refresh',

@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Static } from 'typebox';
-import type { InboundItem, MessageDto } from '../../../shared/contracts/messages.ts';
+import type { DeadLetterDto, InboundItem } from '../../../shared/contracts/messages.ts';
 import { type ApiError, api } from '../../app/api.ts';
-import type { CaseDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
 import { attempt } from '../../ui/field.tsx';
@@ -44,32 +43,17 @@ export function MailProblems() {
 /** The dead letters, newest first, each with its case and a Retry that queues it again. */
 function DeadLetters() {
   const t = useT();
-  const [items, setItems] = useState<MessageDto[] | null>(null);
-  // The case references, looked up once each: the dead-letter list names a case by its id only.
-  const [refs, setRefs] = useState<Record<string, string>>({});
-  const asked = useRef(new Set<string>());
+  const [items, setItems] = useState<DeadLetterDto[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState('');
   const retrying = useSubmit();
   const load = useCallback(async () => {
-    const list = (await api<{ items: MessageDto[] }>('GET', '/messages/failed')).items;
-    setItems(list);
-    const missing = [...new Set(list.map((m) => m.caseId))].filter((id) => !asked.current.has(id));
-    for (const id of missing) asked.current.add(id);
-    const found = await Promise.all(
-      missing.map((id) =>
-        api<CaseDto>('GET', `/cases/${id}`).then(
-          (c) => [id, c.reference] as const,
-          () => null,
-        ),
-      ),
-    );
-    setRefs((r) => ({ ...r, ...Object.fromEntries(found.filter((x) => x !== null)) }));
+    setItems((await api<{ items: DeadLetterDto[] }>('GET', '/messages/failed')).items);
   }, []);
   useEffect(() => {
     void attempt(load, setError);
   }, [load]);
-  const retry = async (m: MessageDto) => {
+  const retry = async (m: DeadLetterDto) => {
     setNotice('');
     const ok = await attempt(() => retrying.run((send) => send('POST', `/messages/${m.id}/retry`)), setError);
     if (ok) setNotice(t('mailboxes.problems.retried'));
@@ -111,12 +95,8 @@ function DeadLetters() {
             {items.map((m) => (
               <tr key={m.id}>
                 <td>
-                  <a href={`#/cases/${m.caseId}`}>
-                    {refs[m.caseId] ? (
-                      <span data-i18n-skip>{refs[m.caseId]}</span>
-                    ) : (
-                      t('mailboxes.problems.openCase')
-                    )}
+                  <a href={`#/cases/${m.caseId}`} data-i18n-skip>
+                    {m.caseReference}
                   </a>
                 </td>
                 <td className="wrap" data-i18n-skip>

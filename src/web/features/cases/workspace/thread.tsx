@@ -1,15 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { MessageDto } from '../../../../shared/contracts/messages.ts';
-import { can } from '../../../../shared/permissions.ts';
-import { api } from '../../../app/api.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
-import { useSubmit } from '../../../app/use-submit.ts';
 import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
-import { ProblemText } from '../../../ui/problem.tsx';
-import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
+import { Composer } from './composer.tsx';
 import { MessageItem } from './message-item.tsx';
 
 type Item =
@@ -158,135 +154,5 @@ export function Thread({ view }: { view: CaseView }) {
       </ol>
       {view.writer && <Composer view={view} />}
     </>
-  );
-}
-
-/**
- * Reply or internal note, with standard phrases and templates. What is typed is kept on the server
- * as the officer types (a reload, a crash or another machine loses nothing); saving it clears it.
- */
-function Composer({ view }: { view: CaseView }) {
-  const t = useT();
-  const { ws, reload, role } = view;
-  const c = ws.case;
-  const [body, setBody] = useState(ws.draft?.body ?? '');
-  const [visibility, setVisibility] = useState<'internal' | 'public'>(ws.draft?.visibility ?? 'internal');
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<'saved' | 'saving' | 'failed' | null>(ws.draft ? 'saved' : null);
-  const noting = useSubmit();
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const latest = useRef({ body, visibility });
-  latest.current = { body, visibility };
-  const keep = (next: { body: string; visibility: 'internal' | 'public' }) => {
-    clearTimeout(timer.current);
-    setSaved('saving');
-    timer.current = setTimeout(() => {
-      timer.current = undefined;
-      api('PUT', `/cases/${c.id}/draft`, next).then(
-        () => setSaved(next.body ? 'saved' : null),
-        () => setSaved('failed'),
-      );
-    }, 600);
-  };
-  // Leaving the case — another screen, a reload, the tab closed — with a change not yet kept: keep
-  // it now (keepalive outlives the page; a reload runs no React clean-up, hence pagehide too).
-  useEffect(() => {
-    const flush = () => {
-      if (timer.current === undefined) return;
-      clearTimeout(timer.current);
-      timer.current = undefined;
-      void api('PUT', `/cases/${c.id}/draft`, latest.current, { keepalive: true }).catch(() => {});
-    };
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      flush();
-    };
-  }, [c.id]);
-  const change = (b: string, v = visibility) => {
-    setBody(b);
-    setVisibility(v);
-    keep({ body: b, visibility: v });
-  };
-  // Phrases, templates and articles speak to the customer: they go into a reply.
-  const insert = (text: string) => change(body.trim() ? `${body.trimEnd()}\n\n${text}` : text, 'public');
-  // An article chosen in the context pane arrives here.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the sequence number is the trigger
-  useEffect(() => {
-    if (view.inserted) insert(view.inserted.text);
-  }, [view.inserted?.seq]);
-  const send = async () => {
-    if (!body.trim()) return;
-    setError(null);
-    try {
-      await noting.run(async (post) => {
-        clearTimeout(timer.current);
-        timer.current = undefined;
-        // A reply to a customer who can be written to is sent (by e-mail); otherwise it is recorded.
-        if (visibility === 'public' && mailable) await post('POST', `/cases/${c.id}/messages`, { body });
-        else await post('POST', `/cases/${c.id}/notes`, { body, visibility });
-        setBody('');
-        setSaved(null);
-        await reload();
-      });
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const reply = visibility === 'public';
-  // A case that came by e-mail is answered by e-mail. (A phone case's reply records what the customer
-  // was told; sending it by e-mail as well is a later choice of the composer's.)
-  const mailable = ws.messages.some((m) => m.channel === 'email');
-  return (
-    <div className={`composer ${reply ? 'reply' : 'internal'}`}>
-      <div className="row">
-        <div role="radiogroup" aria-label={t('thread.kind')} className="row">
-          <label className="check">
-            <input
-              type="radio"
-              name="visibility"
-              checked={!reply}
-              onChange={() => change(body, 'internal')}
-            />{' '}
-            {t('thread.note')}
-          </label>
-          <label className="check">
-            <input type="radio" name="visibility" checked={reply} onChange={() => change(body, 'public')} />{' '}
-            {t('thread.reply')}
-          </label>
-        </div>
-        {can(role, 'templates.read') && (
-          <TemplatePicker target={{ caseId: c.id }} onInsert={(t) => insert(t)} />
-        )}
-      </div>
-      <label>
-        {reply ? (mailable ? t('thread.mail.replyLabel') : t('thread.replyLabel')) : t('thread.noteLabel')}
-        <textarea rows={3} value={body} onChange={(e) => change(e.target.value)} />
-      </label>
-      <div className="row">
-        <button
-          type="button"
-          disabled={noting.busy || !body.trim()}
-          aria-busy={noting.busy}
-          onClick={() => void send()}
-        >
-          {reply ? (mailable ? t('thread.mail.send') : t('thread.addReply')) : t('thread.addNote')}
-        </button>
-        <span className="muted small" aria-live="polite">
-          {saved === 'saving'
-            ? t('thread.keeping')
-            : saved === 'saved'
-              ? t('thread.kept')
-              : saved === 'failed'
-                ? t('thread.notKept')
-                : ''}
-        </span>
-      </div>
-      {error ? (
-        <p role="alert" className="error">
-          <ProblemText error={error} />
-        </p>
-      ) : null}
-    </div>
   );
 }
