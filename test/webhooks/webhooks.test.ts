@@ -8,6 +8,7 @@ import {
   MAX_ATTEMPTS,
   RETRY_DELAYS_MS,
 } from '../../src/server/modules/webhooks/webhooks.sender.ts';
+import { WEBHOOK_EVENTS, WEBHOOK_TEST_EVENT } from '../../src/shared/contracts/webhooks.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildCase, buildCustomer } from '../helpers/factories.ts';
@@ -422,6 +423,27 @@ describe('SSRF: internal addresses are refused without FRONTLINE_WEBHOOKS_ALLOW_
       });
       assert.equal(patch.statusCode, 400);
       assert.equal(patch.data.errors[0].rule, 'privateAddress');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the events a form may offer', () => {
+  test('GET /webhook-events lists every name an endpoint may subscribe to, and only those', async () => {
+    const t = await makeTestApp('sqlite');
+    try {
+      const r = await t.call('administrator', 'GET', '/api/v1/webhook-events');
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.data.items, [...WEBHOOK_EVENTS]);
+      // Each one is taken by a subscription; the test event is not among them (it is sent by hand).
+      assert.ok(!r.data.items.includes(WEBHOOK_TEST_EVENT));
+      const made = await t.call('administrator', 'POST', '/api/v1/webhooks', {
+        url: 'https://hooks.example.com/all-named',
+        events: r.data.items,
+        active: false,
+      });
+      assert.equal(made.statusCode, 201, made.body);
     } finally {
       await t.close();
     }

@@ -50,10 +50,14 @@ export const enIntegrations = {
     },
     statusHint: {
       active: 'Events are sent as they happen.',
-      failing:
-        'Its last {{count}} attempts failed, the first at {{since}}. Each is tried again with growing pauses; after 10 failures over a day it is disabled.',
+      failing_one:
+        'Its last attempt failed, at {{since}}. It is tried again with growing pauses; after 10 failures over a day the endpoint is disabled.',
+      failing_other:
+        'Its last {{count}} attempts failed, the first at {{since}}. Each is tried again with growing pauses; after 10 failures over a day the endpoint is disabled.',
       inactive: 'Switched off by an administrator: nothing is sent or queued for it.',
-      disabled:
+      disabled_one:
+        'Disabled automatically at {{at}} after a failed attempt (at {{since}}). Nothing is sent to it until you switch it on again.',
+      disabled_other:
         'Disabled automatically at {{at}} after {{count}} failed attempts in a row (failing since {{since}}). Nothing is sent to it until you switch it on again.',
     },
     serverReason: 'Why, as the sender recorded it:',
@@ -86,7 +90,7 @@ export const enIntegrations = {
     reload: 'Reload the webhook',
     actions: 'Actions',
     sendTest: 'Send test',
-    testQueued: 'A test event is queued; it shows in the delivery log below.',
+    testQueued: 'A test event is queued: its line below shows how the receiver answers.',
     switchOff: 'Switch off',
     switchOn: 'Switch on',
     switchOnAgain: 'Switch on again',

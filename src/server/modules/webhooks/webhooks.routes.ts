@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { IdParams } from '../../../shared/contracts/common.ts';
 import {
   DeliveriesQuery,
+  WEBHOOK_EVENTS,
   Webhook,
   WebhookCreate,
   WebhookDelivery,
@@ -31,6 +32,19 @@ export function webhooksRoutes(app: App, s: { webhooks: WebhooksService }) {
       },
     },
     async () => ({ items: await s.webhooks.list() }),
+  );
+  app.get(
+    '/webhook-events',
+    {
+      config: { access },
+      schema: {
+        tags,
+        description:
+          'The event names an endpoint may subscribe to (besides `*`, all of them), for a form to offer: a newer server may add some.',
+        response: { 200: Type.Object({ items: Type.Array(Type.String()) }) },
+      },
+    },
+    async () => ({ items: [...WEBHOOK_EVENTS] }),
   );
   app.post(
     '/webhooks',

@@ -10,6 +10,7 @@ import { DirectoryAdmin } from './directory.tsx';
 import { MailAdmin } from './mailboxes.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
 import { UsersAdmin } from './users.tsx';
+import { WebhooksAdmin } from './webhooks.tsx';
 
 /** What the platform makes configurable; users only for administrators. */
 export function AdminPage({ user }: { user: UserDto }) {
@@ -25,6 +26,7 @@ export function AdminPage({ user }: { user: UserDto }) {
   }, [loadTeams]);
   if (sub === 'audit' && can(user.role, 'audit.read')) return <AuditScreen />;
   if (sub === 'mail' && can(user.role, 'channels.manage')) return <MailAdmin teams={teams} />;
+  if (sub === 'webhooks' && can(user.role, 'channels.manage')) return <WebhooksAdmin />;
   // A record's history on its own (#/admin/history/case/<id>), as the case and customer pages show it.
   if (sub === 'history' && (kind === 'case' || kind === 'customer') && recordId)
     return (
@@ -52,6 +54,12 @@ export function AdminPage({ user }: { user: UserDto }) {
         <p>
           <a href="#/admin/mail">{t('mailboxes.adminLink')}</a>
           {t('mailboxes.adminRest')}
+        </p>
+      )}
+      {can(user.role, 'channels.manage') && (
+        <p>
+          <a href="#/admin/webhooks">{t('webhooksAdmin.adminLink')}</a>
+          {t('webhooksAdmin.adminRest')}
         </p>
       )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}
