@@ -7,6 +7,8 @@ import { MAIL_LIMITS } from './parse.ts';
 /** No client may hold a connection idle longer than this (a silent peer costs a socket, never the process). */
 const SOCKET_TIMEOUT_MS = 60_000;
 const MAX_CLIENTS = 200;
+/** How long a mailbox lookup is trusted (see mailboxFor). */
+const MAILBOX_TTL_MS = 5_000;
 
 export interface SmtpReceiverEvents {
   /** After the 250: the item is stored; `outcome` when it was processed at once. */
@@ -28,6 +30,7 @@ export class SmtpReceiver {
   private readonly events: SmtpReceiverEvents;
   private readonly server: SMTPServer;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly boxes = new Map<string, { box: { id: string; inbound: string } | null; until: number }>();
 
   private readonly maxBytes: number;
 
@@ -80,14 +83,25 @@ export class SmtpReceiver {
     this.server.on('error', (err) => this.events.onError?.(err));
   }
 
+  /**
+   * The active SMTP mailbox of an address. Asked twice a message (RCPT TO, then the store) and a
+   * thousand times a minute in a burst, so an answer is kept for a few seconds: a mailbox switched
+   * off stops taking mail within MAILBOX_TTL_MS.
+   */
   private async mailboxFor(address: string) {
+    const key = address.toLowerCase();
+    const kept = this.boxes.get(key);
+    if (kept && kept.until > Date.now()) return kept.box;
     const r = await this.ctx.store.db
       .selectFrom('mailboxes')
       .select(['id', 'inbound'])
-      .where('address', '=', address.toLowerCase())
+      .where('address', '=', key)
       .where('active', '=', true)
       .executeTakeFirst();
-    return r && r.inbound === 'smtp' ? r : null;
+    const box = r && r.inbound === 'smtp' ? r : null;
+    if (this.boxes.size >= 1000) this.boxes.clear();
+    this.boxes.set(key, { box, until: Date.now() + MAILBOX_TTL_MS });
+    return box;
   }
 
   private async accept(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {

@@ -69,6 +69,12 @@ interface Waiter {
 const PARSED_KEPT = 4 * MAX_BACKLOG;
 type Parsed = { ok: true; msg: InboundMessage } | { ok: false; error: string };
 
+/** What every item of a batch reads alike, read once in the batch's transaction. */
+interface BatchMemo {
+  boxes: Map<string, MailboxRow | null>;
+  own: Set<string> | null;
+}
+
 interface Storing {
   input: StoreInput;
   resolve: (r: { rawId: string; duplicate: boolean }) => void;
@@ -314,6 +320,7 @@ export class InboundService {
       if (work.length) {
         const started = performance.now();
         await tx(this.ctx, async (trx) => {
+          const memo: BatchMemo = { boxes: new Map(), own: null };
           for (const [i, item] of work.entries()) {
             if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) {
               later.push(...(byId.get(item.raw.id) ?? []));
@@ -322,7 +329,7 @@ export class InboundService {
             }
             await sql`savepoint inbound_item`.execute(trx);
             try {
-              done.push({ id: item.raw.id, outcome: await this.processIn(trx, item.raw, item.msg) });
+              done.push({ id: item.raw.id, outcome: await this.processIn(trx, item.raw, item.msg, memo) });
               await sql`release savepoint inbound_item`.execute(trx);
             } catch (err) {
               await sql`rollback to savepoint inbound_item`.execute(trx);
@@ -370,7 +377,12 @@ export class InboundService {
   }
 
   /** One item inside the batch's transaction: claim it, run the chain, record the outcome. */
-  private async processIn(trx: Executor, raw: RawRow, msg: InboundMessage): Promise<Outcome | null> {
+  private async processIn(
+    trx: Executor,
+    raw: RawRow,
+    msg: InboundMessage,
+    memo: BatchMemo,
+  ): Promise<Outcome | null> {
     // Claim: of two processes given the same item, the second finds it done and stops here.
     const claimed = await trx
       .updateTable('inbound_raw')
@@ -380,7 +392,7 @@ export class InboundService {
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return null;
     const at = nowIso(this.ctx);
-    const outcome = await this.chain(trx, raw, msg, at);
+    const outcome = await this.chain(trx, raw, msg, at, memo);
     await trx
       .updateTable('inbound_raw')
       .set({
@@ -410,19 +422,34 @@ export class InboundService {
   }
 
   /** verify → dedupe → bounce → thread → identify → persist → emit, in the caller's transaction. */
-  private async chain(trx: Executor, raw: RawRow, msg: InboundMessage, at: string): Promise<Outcome> {
-    const mailbox = raw.endpoint_id
-      ? ((await trx
-          .selectFrom('mailboxes')
-          .selectAll()
-          .where('id', '=', raw.endpoint_id)
-          .executeTakeFirst()) ?? null)
-      : await this.mailboxes.forAddresses(
-          trx,
-          [...msg.to, ...msg.cc].map((a) => a.address),
-        );
+  private async chain(
+    trx: Executor,
+    raw: RawRow,
+    msg: InboundMessage,
+    at: string,
+    memo: BatchMemo,
+  ): Promise<Outcome> {
+    let mailbox: MailboxRow | null;
+    if (raw.endpoint_id) {
+      // Read once per batch: items of a burst mostly come to the same mailbox.
+      const known = memo.boxes.get(raw.endpoint_id);
+      mailbox =
+        known !== undefined
+          ? known
+          : ((await trx
+              .selectFrom('mailboxes')
+              .selectAll()
+              .where('id', '=', raw.endpoint_id)
+              .executeTakeFirst()) ?? null);
+      memo.boxes.set(raw.endpoint_id, mailbox);
+    } else
+      mailbox = await this.mailboxes.forAddresses(
+        trx,
+        [...msg.to, ...msg.cc].map((a) => a.address),
+      );
     // Our own addresses: a mail from one is a loop; a copy to one is not a follower.
-    const own = await this.mailboxes.ownAddresses(trx);
+    memo.own ??= await this.mailboxes.ownAddresses(trx);
+    const own = memo.own;
     const refused = await this.verify(trx, msg, own);
     if (refused) return refused;
     if (msg.kind === 'bounce') return this.bounce(trx, msg, at);
