@@ -37,7 +37,9 @@ function outcomeCase(o: Awaited<ReturnType<Awaited<ReturnType<typeof setup>>['re
 for (const dialect of await dialects()) {
   describe(`inbound e-mail chain on ${dialect}`, () => {
     test('an unknown sender: a new unverified customer, a case in the mailbox team queue, the message on it', async () => {
-      const t = await makeTestApp(dialect);
+      // A clock that moves a millisecond each time it is read, as a real one does between two statements.
+      let tick = Date.parse('2026-11-23T09:00:00.000Z');
+      const t = await makeTestApp(dialect, { clock: { now: () => new Date(tick++) } });
       try {
         const { receive } = await setup(t);
         const r = await receive(
@@ -62,6 +64,8 @@ for (const dialect of await dialects()) {
         assert.equal(m!.direction, 'inbound');
         assert.equal(m!.from_address, 'meiling@customer.example');
         assert.match(m!.body_text, /Charged twice/);
+        // The mail that opened the case carries the case's instant: the desktop shows it as the enquiry, once.
+        assert.equal(m!.created_at, c.created_at);
         // The case is found again by the words of the mail.
         const found = await t.call('officer', 'GET', `/api/v1/search?q=${encodeURIComponent(c.reference)}`);
         assert.equal(found.statusCode, 200);

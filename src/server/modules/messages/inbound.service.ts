@@ -516,6 +516,9 @@ export class InboundService {
       at,
     });
     let caseCreated = false;
+    // The message that opens a case carries the case's own instant: the desktop shows it as the
+    // enquiry (once) by that equality.
+    let messageAt = at;
     if (!caseId) {
       const created = await this.cases.createIn(
         trx,
@@ -535,6 +538,7 @@ export class InboundService {
       );
       caseId = created.id;
       caseCreated = true;
+      messageAt = created.createdAt;
       if (followUpOf) {
         await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'case.follow_up_of', { caseId: followUpOf });
         await this.cases.event(trx, followUpOf, at, SYSTEM_ACTOR, 'case.followed_up', { caseId });
@@ -543,7 +547,7 @@ export class InboundService {
       await this.contacts.linkCase(trx, contactId, caseId, at);
     }
 
-    const messageId = await this.persist(trx, { raw, msg, caseId, contactId, mailbox, sender, at });
+    const messageId = await this.persist(trx, { raw, msg, caseId, contactId, mailbox, sender, at: messageAt });
     await this.addFollowers(trx, caseId, msg, sender.address, thread?.by ?? null, own, at);
     await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'message.received', {
       messageId,
