@@ -36,6 +36,15 @@ export const SCHEMA_RULES = [
   'oneOf',
 ] as const;
 
+/**
+ * Schema patterns with a name: a field that fails one reports the named rule (with words people read)
+ * instead of `pattern` and the regular expression. The contracts use these strings as their patterns.
+ */
+export const NAMED_PATTERNS = {
+  /** A blocked sender: an address (someone@example.com) or a whole domain (@example.com). */
+  senderPattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$',
+} as const;
+
 /** The checks written by hand, in the platform and the services; `params` as noted. */
 export const CHECK_RULES = [
   /** A schema keyword with no rule of its own: params.keyword. */
@@ -85,6 +94,8 @@ export const CHECK_RULES = [
   'noRecipient',
   /** An attachment id that is no upload of the caller's waiting on the case (never uploaded, sent already, or pruned). */
   'noSuchUpload',
+  /** NAMED_PATTERNS.senderPattern. */
+  'senderPattern',
   // webhooks
   /** Not an http:// or https:// URL with a host, or one carrying a user name or password. */
   'httpUrl',

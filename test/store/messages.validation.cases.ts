@@ -210,9 +210,10 @@ export const messagesValidation: ValidationCases = {
       cases: [
         { name: 'missing pattern', body: {}, fields: ['/body/pattern'] },
         {
-          name: 'a pattern that is neither an address nor @domain',
+          name: 'a pattern that is neither an address nor @domain (its own rule, not the regular expression)',
           body: { pattern: 'spam' },
           fields: ['/body/pattern'],
+          message: /an address \(someone@example.com\) or a whole domain/,
         },
         { name: 'a domain without a dot', body: { pattern: '@localhost' }, fields: ['/body/pattern'] },
         {

@@ -13,6 +13,8 @@ import type {
 import {
   type FieldParams,
   type FieldProblem,
+  type FieldRule,
+  NAMED_PATTERNS,
   SCHEMA_RULES,
   type SchemaRule,
 } from '../../shared/field-rules.ts';
@@ -47,6 +49,12 @@ const LENGTH_WORDS = {
 } as const;
 
 const SCHEMA_RULE_SET: ReadonlySet<string> = new Set(SCHEMA_RULES);
+const PATTERN_NAMES = new Map<string, keyof typeof NAMED_PATTERNS>(
+  Object.entries(NAMED_PATTERNS).map(([rule, pattern]) => [pattern, rule as keyof typeof NAMED_PATTERNS]),
+);
+const PATTERN_WORDS: Record<keyof typeof NAMED_PATTERNS, string> = {
+  senderPattern: 'must be an address (someone@example.com) or a whole domain (@example.com)',
+};
 
 /** Ajv's params as a rule's values: numbers, strings and lists of them (none for the unions' branch counts). */
 function ruleParams(e: ErrorObject): FieldParams | undefined {
@@ -73,8 +81,11 @@ export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
     let message = e.message ?? 'is not valid';
     // The keyword is the rule; one the list lacks (a test keeps the route schemas to the list) is `invalid`.
     const known = SCHEMA_RULE_SET.has(e.keyword);
-    const rule = known ? (e.keyword as SchemaRule) : 'invalid';
-    const params = known ? ruleParams(e) : { keyword: e.keyword };
+    const named =
+      e.keyword === 'pattern' ? PATTERN_NAMES.get((e.params as { pattern: string }).pattern) : undefined;
+    const rule: FieldRule = named ?? (known ? (e.keyword as SchemaRule) : 'invalid');
+    const params = named ? undefined : known ? ruleParams(e) : { keyword: e.keyword };
+    if (named) message = PATTERN_WORDS[named];
     if (e.keyword === 'required') {
       field += `/${(e.params as { missingProperty: string }).missingProperty}`;
       message = 'is required';

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { NAMED_PATTERNS } from '../field-rules.ts';
 import { Nullable, Timestamp, Uuid } from './common.ts';
 
 export const MESSAGE_STATES = [
@@ -120,7 +121,7 @@ export const InboundQuery = Type.Object(
 export const SenderPattern = Type.String({
   minLength: 3,
   maxLength: 254,
-  pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$',
+  pattern: NAMED_PATTERNS.senderPattern,
   description: 'someone@example.com, or @example.com for a whole domain',
 });
 export const SenderBlock = Type.Object({

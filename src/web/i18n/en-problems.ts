@@ -181,6 +181,7 @@ export const enProblems = {
     const: 'must be equal to constant',
     format: 'must match format "{{format}}"',
     pattern: 'must match pattern "{{pattern}}"',
+    senderPattern: 'must be an address (someone@example.com) or a whole domain (@example.com)',
     minLength_one: 'must not be empty',
     minLength_other: 'must be at least {{count}} characters',
     maxLength_one: 'must be at most {{count}} character',
