@@ -222,9 +222,9 @@ function queryText(kind: Kind, i: number, r: () => number): string {
   return [a, a.toLowerCase(), `AC ${a.slice(2, 6)} ${a.slice(6)}`, a, `ac-${a.slice(2)}`][v]!;
 }
 
-/** The key the bare baseline looks up: what the app derives from the typed text. */
+/** The key the bare baseline looks up: what the app derives from the typed text (the numbers are Singapore's). */
 const bareKey = (kind: Kind, text: string): string =>
-  kind === 'mobile' ? phoneQueryKey(text)! : identifierKey(text);
+  kind === 'mobile' ? phoneQueryKey(text, 'SG')! : identifierKey(text);
 
 interface Query {
   kind: Kind;
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   const tmp = tempDir('lookup');
   const file = path.join(tmp.dir, 'frontline.db');
   const config = loadConfig({ FRONTLINE_DATA_DIR: tmp.dir, LOG_LEVEL: 'silent' });
-  const cc = config.phoneCountryCode;
+  const cc = config.defaultRegion;
   info(`customer-lookup: ${N.toLocaleString('en')} customers, sqlite file ${file}`);
 
   try {

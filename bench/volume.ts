@@ -664,7 +664,7 @@ async function generate(
     counts[table] = (counts[table] ?? 0) + 1;
     await sink.add(table, row);
   };
-  const cc = loadConfig({ LOG_LEVEL: 'silent' }).phoneCountryCode;
+  const cc = loadConfig({ LOG_LEVEL: 'silent' }).defaultRegion;
   await sink.dropIndexes([...CUSTOMER_TABLES, ...CASE_TABLES]);
 
   // Customers: registered over the three years before now, each with one or two accounts.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { callingCode, isRegion, type Region } from '../../shared/phone.ts';
 
 /** Runtime configuration, read once from the environment. */
 export interface Config {
@@ -10,6 +11,11 @@ export interface Config {
   demo: boolean;
   /** Country calling code assumed for numbers typed without one (e.g. 65 for Singapore). */
   phoneCountryCode: string;
+  /**
+   * FRONTLINE_DEFAULT_REGION (ISO country, default SG): the country a phone number written without
+   * its country code belongs to — for customer search keys and E.164 numbers for SMS.
+   */
+  defaultRegion: Region;
   /** Cookies carry `Secure` unless explicitly turned off for plain-HTTP development. */
   secureCookies: boolean;
   sessionTtlHours: number;
@@ -73,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.FRONTLINE_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     demo: env.FRONTLINE_DEMO !== '0',
-    phoneCountryCode: (env.FRONTLINE_PHONE_COUNTRY_CODE ?? '65').replace(/\D/g, ''),
+    phoneCountryCode: callingCode(defaultRegion(env)),
+    defaultRegion: defaultRegion(env),
     // Plain http://localhost is the default dev setup; browsers drop Secure cookies there only
     // on non-localhost origins, so Secure is safe to default on.
     secureCookies: env.FRONTLINE_INSECURE_COOKIES !== '1',
@@ -110,4 +117,12 @@ function dbTimeouts(int: (name: string, fallback: number) => number): DbTimeouts
     idleTimeoutMs: int('FRONTLINE_DB_IDLE_TIMEOUT_MS', 30_000),
     healthTimeoutMs: int('FRONTLINE_HEALTH_TIMEOUT_MS', 2_000),
   };
+}
+
+/** The region numbers without a country code belong to; a wrong value stops the start, not a search later. */
+function defaultRegion(env: NodeJS.ProcessEnv): Region {
+  const raw = (env.FRONTLINE_DEFAULT_REGION ?? 'SG').trim().toUpperCase();
+  if (!isRegion(raw))
+    throw new Error(`FRONTLINE_DEFAULT_REGION must be an ISO country code such as SG, got "${raw}"`);
+  return raw;
 }

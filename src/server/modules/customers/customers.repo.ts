@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import type { Region } from '../../../shared/phone.ts';
 import type { Dialect, Executor } from '../../platform/db/index.ts';
 import type { AccountsTable, CustomersTable, ServicesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
@@ -11,7 +12,7 @@ export function lookupKeys(
   c: Selectable<CustomersTable>,
   accounts: Selectable<AccountsTable>[],
   services: Selectable<ServicesTable>[],
-  countryCode: string,
+  region: Region,
 ): LookupRow[] {
   const rows = new Map<string, LookupRow>();
   const add = (kind: string, key: string) => {
@@ -19,10 +20,10 @@ export function lookupKeys(
   };
   if (c.id_number) add('id_number', identifierKey(c.id_number));
   for (const p of parseJson<{ number: string }[]>(c.phones, []))
-    for (const k of phoneKeys(p.number, countryCode)) add('phone', k);
+    for (const k of phoneKeys(p.number, region)) add('phone', k);
   for (const e of parseJson<string[]>(c.emails, [])) add('email', emailKey(e));
   for (const a of accounts) add('account_number', identifierKey(a.account_number));
-  for (const s of services) for (const k of phoneKeys(s.number, countryCode)) add('service_number', k);
+  for (const s of services) for (const k of phoneKeys(s.number, region)) add('service_number', k);
   return [...rows.values()];
 }
 
@@ -31,7 +32,7 @@ export function nameIndexRow(c: Pick<Selectable<CustomersTable>, 'id' | 'name_no
   return { customer_id: c.id, words: c.name_norm, prefixes: namePrefixes(c.name_norm) };
 }
 
-export async function reindexCustomer(trx: Executor, customerId: string, countryCode: string): Promise<void> {
+export async function reindexCustomer(trx: Executor, customerId: string, region: Region): Promise<void> {
   const c = await trx
     .selectFrom('customers')
     .selectAll()
@@ -54,7 +55,7 @@ export async function reindexCustomer(trx: Executor, customerId: string, country
         .execute()
     : [];
   await trx.deleteFrom('customer_lookup').where('customer_id', '=', customerId).execute();
-  const rows = lookupKeys(c, accounts, services, countryCode);
+  const rows = lookupKeys(c, accounts, services, region);
   if (rows.length) await trx.insertInto('customer_lookup').values(rows).execute();
   const { customer_id: _, ...names } = nameIndexRow(c);
   const named = await trx

@@ -212,7 +212,7 @@ export class CustomersService {
     const accounts = await accountsWithServices(trx, customerId);
     return answers.map((a) => ({
       particular: a.particular,
-      result: compareParticular(a.particular, a.value, c, accounts, this.ctx.config.phoneCountryCode),
+      result: compareParticular(a.particular, a.value, c, accounts, this.ctx.config.defaultRegion),
     }));
   }
 
@@ -255,7 +255,7 @@ export class CustomersService {
 
   /** Who already holds these particulars (a warning before registering or correcting, never a refusal). */
   async duplicates(actor: Actor, input: Static<typeof DuplicateCheck>): Promise<DuplicateHolderDto[]> {
-    return findHolders(this.db, input, this.ctx.config.phoneCountryCode, can(actor.role, 'pii.unmasked'));
+    return findHolders(this.db, input, this.ctx.config.defaultRegion, can(actor.role, 'pii.unmasked'));
   }
 
   async create(
@@ -292,7 +292,7 @@ export class CustomersService {
         .insertInto('customers')
         .values(row as never)
         .execute();
-      await reindexCustomer(trx, row.id, this.ctx.config.phoneCountryCode);
+      await reindexCustomer(trx, row.id, this.ctx.config.defaultRegion);
       await audit(trx, {
         at,
         actor,
@@ -310,7 +310,7 @@ export class CustomersService {
           emails: input.emails ?? [],
           exceptId: row.id,
         },
-        this.ctx.config.phoneCountryCode,
+        this.ctx.config.defaultRegion,
         can(actor.role, 'pii.unmasked'),
       );
       return {
@@ -375,7 +375,7 @@ export class CustomersService {
       .insertInto('customers')
       .values(row as never)
       .execute();
-    await reindexCustomer(trx, row.id, this.ctx.config.phoneCountryCode);
+    await reindexCustomer(trx, row.id, this.ctx.config.defaultRegion);
     await audit(trx, {
       at,
       actor,
@@ -442,7 +442,7 @@ export class CustomersService {
         .set(set as never)
         .where('id', '=', id)
         .execute();
-      await reindexCustomer(trx, id, this.ctx.config.phoneCountryCode);
+      await reindexCustomer(trx, id, this.ctx.config.defaultRegion);
       await audit(trx, { at, actor, entityType: 'customer', entityId: id, action: 'customer.updated', ...d });
       await emit(trx, at, 'customer.updated', { id, version: next.version });
       return presentCustomer(next, accounts, masked);
@@ -487,7 +487,7 @@ export class CustomersService {
 
     const keys = new Set<string>();
     if (/\d/.test(trimmed)) keys.add(identifierKey(trimmed));
-    const phone = phoneQueryKey(trimmed);
+    const phone = phoneQueryKey(trimmed, this.ctx.config.defaultRegion);
     if (phone) keys.add(phone);
     if (trimmed.includes('@')) keys.add(emailKey(trimmed));
     if (keys.size) {
@@ -634,7 +634,7 @@ export class CustomersService {
         created_at: at,
       }));
       if (services.length) await trx.insertInto('services').values(services).execute();
-      await reindexCustomer(trx, customerId, this.ctx.config.phoneCountryCode);
+      await reindexCustomer(trx, customerId, this.ctx.config.defaultRegion);
       const full = presentAccount(account, services, false);
       await audit(trx, {
         at,
@@ -697,7 +697,7 @@ export class CustomersService {
         created_at: at,
       }));
       if (added.length) await trx.insertInto('services').values(added).execute();
-      await reindexCustomer(trx, before.customer_id, this.ctx.config.phoneCountryCode);
+      await reindexCustomer(trx, before.customer_id, this.ctx.config.defaultRegion);
       const d = diff(
         presentAccount(before, beforeServices, false) as unknown as Record<string, unknown>,
         presentAccount(next, [...beforeServices, ...added], false) as unknown as Record<string, unknown>,
@@ -743,7 +743,7 @@ export class CustomersService {
         winnerId,
         loserId,
         pathId: id,
-        countryCode: this.ctx.config.phoneCountryCode,
+        region: this.ctx.config.defaultRegion,
       });
       if (done.merged) await this.events?.publish(trx, 'customer.merged', { winnerId, loserId, at });
       const masked = await this.isMaskedFor(actor, winnerId, undefined, trx);

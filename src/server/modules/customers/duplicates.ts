@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { DuplicateCheck, DuplicateHolderDto } from '../../../shared/contracts/customers.ts';
+import type { Region } from '../../../shared/phone.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { presentHit } from './customers.present.ts';
 import { emailKey, identifierKey, phoneKeys } from './normalize.ts';
@@ -13,7 +14,7 @@ type Check = Static<typeof DuplicateCheck>;
 export async function findHolders(
   db: Executor,
   input: Check,
-  countryCode: string,
+  region: Region,
   unmasked: boolean,
 ): Promise<DuplicateHolderDto[]> {
   const wanted: { field: DuplicateHolderDto['field']; value: string; kinds: string[]; keys: string[] }[] = [];
@@ -29,7 +30,7 @@ export async function findHolders(
       field: 'phones',
       value: p,
       kinds: ['phone', 'service_number'],
-      keys: phoneKeys(p, countryCode),
+      keys: phoneKeys(p, region),
     });
   for (const e of input.emails ?? [])
     wanted.push({ field: 'emails', value: e, kinds: ['email'], keys: [emailKey(e)] });

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Region } from '../../../shared/phone.ts';
 import { type Actor, audit } from '../../platform/audit.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CustomersTable } from '../../platform/db/schema.ts';
@@ -19,7 +20,7 @@ type Phone = { kind: string; number: string };
  */
 export async function mergeRecords(
   trx: Executor,
-  m: { actor: Actor; at: string; winnerId: string; loserId: string; pathId: string; countryCode: string },
+  m: { actor: Actor; at: string; winnerId: string; loserId: string; pathId: string; region: Region },
 ): Promise<{
   merged: boolean;
   mergedAt: string;
@@ -66,9 +67,9 @@ export async function mergeRecords(
 
   // Particulars the winner lacks, compared as the search compares them.
   const wPhones = parseJson<Phone[]>(winner.phones, []);
-  const known = new Set(wPhones.flatMap((p) => phoneKeys(p.number, m.countryCode)));
+  const known = new Set(wPhones.flatMap((p) => phoneKeys(p.number, m.region)));
   const addPhones = parseJson<Phone[]>(loser.phones, []).filter(
-    (p) => !phoneKeys(p.number, m.countryCode).some((k) => known.has(k)),
+    (p) => !phoneKeys(p.number, m.region).some((k) => known.has(k)),
   );
   const wEmails = parseJson<string[]>(winner.emails, []);
   const addEmails = parseJson<string[]>(loser.emails, []).filter(
@@ -105,7 +106,7 @@ export async function mergeRecords(
   // The loser leaves the search; its ID number is free only because it now belongs to the winner.
   await trx.deleteFrom('customer_lookup').where('customer_id', '=', loser.id).execute();
   await trx.deleteFrom('customer_names').where('customer_id', '=', loser.id).execute();
-  await reindexCustomer(trx, winner.id, m.countryCode);
+  await reindexCustomer(trx, winner.id, m.region);
 
   const what = {
     winnerId: winner.id,

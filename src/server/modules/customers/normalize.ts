@@ -39,36 +39,9 @@ export function emailKey(s: string): string {
   return s.trim().toLowerCase();
 }
 
-/**
- * Keys for a stored phone number: international digits and the national number, so
- * "+65 9123-4567", "0065 91234567", "6591234567" and "9123 4567" all find it.
- */
-export function phoneKeys(raw: string, countryCode: string): string[] {
-  const t = raw.trim();
-  let digits = t.replace(/\D/g, '');
-  let international = t.startsWith('+');
-  if (!international && digits.startsWith('00')) {
-    digits = digits.slice(2);
-    international = true;
-  }
-  if (!digits) return [];
-  if (international) {
-    return digits.startsWith(countryCode) && digits.length > countryCode.length + 4
-      ? [digits, digits.slice(countryCode.length)]
-      : [digits];
-  }
-  const national = digits.replace(/^0+/, '') || digits;
-  return [...new Set([digits, national, countryCode + national])];
-}
-
-/** The single key a typed phone number is looked up by (stored numbers carry all forms). */
-export function phoneQueryKey(raw: string): string | null {
-  const t = raw.trim();
-  if (!/^[+\d][\d\s().+-]*$/.test(t)) return null;
-  let digits = t.replace(/\D/g, '');
-  if (!t.startsWith('+') && digits.startsWith('00')) digits = digits.slice(2);
-  return digits.length >= 5 ? digits : null;
-}
+// Phone numbers are read by libphonenumber (src/shared/phone.ts); the keys they are stored under
+// and the key a typed number is looked up by live there, beside E.164 for SMS.
+export { phoneKeys, phoneQueryKey } from '../../../shared/phone.ts';
 
 export function mask(value: string | null, keep = 4): string | null {
   if (value === null) return null;

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Region } from '../../../shared/phone.ts';
 import type { AccountsTable, CustomersTable, ServicesTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { emailKey, identifierKey, nameTokens, normalizeName, phoneKeys, phoneQueryKey } from './normalize.ts';
@@ -36,7 +37,7 @@ export function compareParticular(
   value: string,
   c: Selectable<CustomersTable>,
   accounts: { account: Selectable<AccountsTable>; services: Selectable<ServicesTable>[] }[],
-  countryCode: string,
+  region: Region,
 ): ParticularResult {
   const result = (stored: string[], eq: (s: string) => boolean): ParticularResult =>
     stored.length === 0 ? 'no_record' : stored.some(eq) ? 'match' : 'mismatch';
@@ -51,12 +52,12 @@ export function compareParticular(
         (s) => identifierKey(s) === identifierKey(value),
       );
     case 'service_number': {
-      const key = phoneQueryKey(value);
+      const key = phoneQueryKey(value, region);
       const numbers = [
         ...accounts.flatMap((a) => a.services.map((s) => s.number)),
         ...parseJson<{ number: string }[]>(c.phones, []).map((p) => p.number),
       ];
-      return result(numbers, (n) => key !== null && phoneKeys(n, countryCode).includes(key));
+      return result(numbers, (n) => key !== null && phoneKeys(n, region).includes(key));
     }
     case 'date_of_birth':
       return result(c.date_of_birth ? [c.date_of_birth] : [], (s) => dateKey(value) === s.slice(0, 10));

@@ -27,6 +27,7 @@ import * as m202612041000 from './migrations/202612041000_messaging.ts';
 import * as m202612041100 from './migrations/202612041100_webhooks.ts';
 import * as m202612051000 from './migrations/202612051000_message_uploads.ts';
 import * as m202612051010 from './migrations/202612051010_sla_case_targets.ts';
+import * as m202612061000 from './migrations/202612061000_phone_keys.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612041100_webhooks': m202612041100,
   '202612051000_message_uploads': m202612051000,
   '202612051010_sla_case_targets': m202612051010,
+  '202612061000_phone_keys': m202612061000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
