@@ -9,10 +9,10 @@ import { makeTestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 
 /**
- * The corpus (test/fixtures/mail, 73 real-world and constructed messages) through Frontline's own
- * parsing and the inbound chain: each message's kind, bounce report and text as the manifest
- * expects, and what the chain makes of it — a case, a bounce recorded against what we sent, or an
- * item kept and ignored with its reason. (mail-corpus.test.ts checks the parser library alone.)
+ * The corpus (test/fixtures/mail, 77 real-world and constructed messages) through Frontline's own
+ * parsing and the inbound chain: each message's kind, delivery report and text as the manifest
+ * expects, and what the chain makes of it — a case, a bounce or a delivery recorded against what we
+ * sent, or an item kept and ignored with its reason. (mail-corpus.test.ts checks the parser library alone.)
  */
 const DIR = path.resolve(import.meta.dirname, '../fixtures/mail');
 interface Entry {
@@ -22,8 +22,16 @@ interface Entry {
     subject?: string;
     textIncludes?: string;
     messageId?: string | null;
+    inReplyTo?: string;
+    references?: string[];
     from?: string;
-    bounce?: { recipient: string; status: string; originalMessageId?: string };
+    bounce?: {
+      recipient: string;
+      status: string;
+      originalMessageId?: string;
+      outcome?: 'failed' | 'delayed' | 'delivered';
+      envelopeId?: string;
+    };
   };
   parserQuirk?: Record<string, string>;
 }
@@ -65,6 +73,8 @@ describe('the mail corpus through Frontline’s parser', () => {
         assert.equal(msg.bounce.status, x.bounce.status, 'the status');
         if (x.bounce.originalMessageId)
           assert.equal(msg.bounce.originalMessageId, x.bounce.originalMessageId, 'what bounced');
+        assert.equal(msg.bounce.outcome, x.bounce.outcome ?? 'failed', 'failed, delayed or delivered');
+        assert.equal(msg.bounce.envelopeId, x.bounce.envelopeId ?? null, 'the ENVID returned');
       }
       if (msg.html) assert.doesNotMatch(msg.html, /<script|\son\w+\s*=|javascript:/i, 'sanitised HTML');
     });
@@ -98,7 +108,8 @@ for (const dialect of await dialects()) {
             await t.ctx.store.db
               .insertInto('messages')
               .values({
-                id: newId(),
+                // Our message's id is the ENVID we send (RFC 3461), returned by the report.
+                id: e.expect.bounce?.envelopeId ?? newId(),
                 case_id: first.outcome.caseId,
                 contact_id: null,
                 channel: 'email',
@@ -129,6 +140,7 @@ for (const dialect of await dialects()) {
               })
               .execute();
         }
+        const sent = new Set(entries.map((e) => e.expect.bounce?.originalMessageId).filter(Boolean));
         const wrong: string[] = [];
         for (const e of entries) {
           const raw = fs.readFileSync(path.join(DIR, e.file));
@@ -149,23 +161,42 @@ for (const dialect of await dialects()) {
           const want =
             e.expect.kind === 'bounce'
               ? e.expect.bounce?.originalMessageId
-                ? 'bounce'
+                ? `bounce:${e.expect.bounce.outcome ?? 'failed'}`
                 : 'ignored:bounce_unmatched'
               : e.expect.kind === 'spam'
                 ? 'ignored:spam'
                 : e.expect.kind === 'auto_reply'
-                  ? 'ignored:auto_reply'
+                  ? // Automatic mail about something we sent (a read receipt for a reply) is kept on
+                    // that case; about nothing we know, it is kept aside. Never a case of its own.
+                    [e.expect.inReplyTo, ...(e.expect.references ?? [])].some((id) => id && sent.has(id))
+                    ? 'message:on its case'
+                    : 'ignored:auto_reply'
                   : 'message';
-          const got = !o ? 'nothing' : o.result === 'ignored' ? `ignored:${o.reason}` : o.result;
+          const got = !o
+            ? 'nothing'
+            : o.result === 'ignored'
+              ? `ignored:${o.reason}`
+              : o.result === 'bounce'
+                ? `bounce:${o.report}`
+                : e.expect.kind === 'auto_reply'
+                  ? `message:${o.caseCreated || o.reopened ? 'opened or reopened a case' : 'on its case'}`
+                  : o.result;
           if (got !== want) wrong.push(`${e.file}: ${got}, expected ${want}`);
         }
         assert.deepEqual(wrong, []);
-        const bounced = await t.ctx.store.db
+        // What each report was about is now bounced or delivered as the report says, nothing else.
+        const states = await t.ctx.store.db
           .selectFrom('messages')
-          .select('state')
-          .where('state', '=', 'bounced')
+          .select(['source_key', 'state'])
+          .where('direction', '=', 'outbound')
           .execute();
-        assert.equal(bounced.length, entries.filter((e) => e.expect.bounce?.originalMessageId).length);
+        const stateOf = new Map(states.map((m) => [m.source_key, m.state]));
+        for (const e of entries) {
+          const b = e.expect.bounce;
+          if (!b?.originalMessageId) continue;
+          const want = { failed: 'bounced', delayed: 'sent', delivered: 'delivered' }[b.outcome ?? 'failed'];
+          assert.equal(stateOf.get(b.originalMessageId), want, e.file);
+        }
         const unprocessed = await t.ctx.store.db
           .selectFrom('inbound_raw')
           .select('id')

@@ -30,7 +30,15 @@ interface Expect {
   references?: string[];
   from?: string;
   cc?: string[];
-  bounce?: { recipient: string; status: string; originalMessageId?: string };
+  bounce?: {
+    recipient: string;
+    status: string;
+    originalMessageId?: string;
+    /** What the report says happened; left out for a failure. */
+    outcome?: 'failed' | 'delayed' | 'delivered';
+    /** The ENVID returned as Original-Envelope-Id. */
+    envelopeId?: string;
+  };
   calendar?: boolean;
   forwarded?: boolean;
 }
@@ -186,6 +194,10 @@ describe('e-mail corpus (test/fixtures/mail)', () => {
         assert.match(x.bounce.status, /^[245]\.\d{1,3}\.\d{1,3}$/, `${file}: bounce status`);
         if (x.bounce.originalMessageId !== undefined)
           assert.doesNotMatch(x.bounce.originalMessageId, /^<|>$|\s/, file);
+        const outcome = x.bounce.outcome ?? 'failed';
+        assert.ok(['failed', 'delayed', 'delivered'].includes(outcome), `${file}: bounce outcome`);
+        // The status class agrees with the outcome (RFC 3463: 2 success, 4 persistent transient, 5 permanent).
+        assert.equal(x.bounce.status[0], { delivered: '2', delayed: '4', failed: '5' }[outcome], file);
       }
       for (const flag of ['calendar', 'forwarded'] as const) {
         if (flag in x) assert.equal(x[flag], true, `${file}: ${flag} is only ever true`);
@@ -227,6 +239,25 @@ describe('e-mail corpus (test/fixtures/mail)', () => {
         bounceNames.some((f) => f.includes(mta)),
         `a bounce from ${mta}`,
       );
+    // Delivery reports beyond failures: a success DSN (asked for with NOTIFY=SUCCESS), one whose
+    // recipients differ (a success and a failure), and a read receipt (RFC 8098), which is automatic.
+    assert.ok(count((e) => e.expect.bounce?.outcome === 'delivered') >= 2, 'success DSNs');
+    assert.ok(
+      count(
+        (e) =>
+          e.expect.bounce?.outcome === 'failed' &&
+          /^Action:\s*delivered/im.test(raw(e.file).toString('latin1')),
+      ) >= 1,
+      'a report on a delivered and a failed recipient',
+    );
+    assert.ok(
+      count(
+        (e) =>
+          e.expect.kind === 'auto_reply' &&
+          /report-type=disposition-notification/i.test(headerBlock(raw(e.file)).replace(/\r?\n[ \t]+/g, ' ')),
+      ) >= 1,
+      'a read receipt (MDN)',
+    );
     const auto = manifest.filter((e) => e.expect.kind === 'auto_reply').map((e) => headerBlock(raw(e.file)));
     assert.ok(
       auto.some((h) => /^Auto-Submitted:\s*auto-replied/im.test(h)),

@@ -32,27 +32,32 @@ export function mail(m: {
 }
 
 /**
- * An SMTP server a test reads: every message Frontline sent, raw, in `received`. Listens on a free
- * loopback port; `close()` when done.
+ * An SMTP server a test reads: every message Frontline sent, raw, in `received`, and its envelope
+ * (MAIL FROM, RCPT TO and their DSN parameters) in `envelopes`. `dsn: true` advertises the DSN
+ * extension (RFC 3461), off by default as in smtp-server. Listens on a free loopback port;
+ * `close()` when done.
  */
-export async function smtpSink() {
+export async function smtpSink(opts: { dsn?: boolean } = {}) {
   const { SMTPServer } = await import('smtp-server');
   const received: Buffer[] = [];
+  const envelopes: import('smtp-server').SMTPServerEnvelope[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 64 * 1024 * 1024,
-    onData(stream, _s, done) {
+    hideDSN: !opts.dsn,
+    onData(stream, session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (d: Buffer) => chunks.push(d));
       stream.on('end', () => {
         received.push(Buffer.concat(chunks));
+        envelopes.push(session.envelope);
         done();
       });
     },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as import('node:net').AddressInfo).port;
-  return { received, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { received, envelopes, port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -47,17 +47,26 @@ export interface InboundAttachment {
 export type InboundKind =
   /** A person writing. */
   | 'message'
-  /** An automatic answer (out of office, autoresponder): never acknowledged, never reopens. */
+  /** An automatic answer (out of office, autoresponder, a read receipt): never acknowledged, never reopens. */
   | 'auto_reply'
   /** Mailing-list or bulk mail: may open a case, is never acknowledged. */
   | 'bulk'
-  /** A delivery failure report about something we sent: never a case. */
+  /**
+   * A delivery report about something we sent: a failure (a bounce), a delay, or the success
+   * notice we asked for (RFC 3461 NOTIFY=SUCCESS). Never a case.
+   */
   | 'bounce'
   /** Flagged as spam upstream: kept, never a case. */
   | 'spam';
 
+/**
+ * What a delivery report says happened to the message: `failed` (for good: a bounce), `delayed`
+ * (still being tried) or `delivered` (RFC 3464 actions delivered, expanded and relayed).
+ */
+export type DeliveryOutcome = 'failed' | 'delayed' | 'delivered';
+
 export interface BounceReport {
-  /** The recipient that failed, lower-cased. */
+  /** The recipient reported on (for a report on several, the one that failed if any did), lower-cased. */
   recipient: string | null;
   /** Enhanced status code (RFC 3463), e.g. 5.1.1, when the report gives one. */
   status: string | null;
@@ -65,8 +74,12 @@ export interface BounceReport {
   diagnostic: string | null;
   /** Message-ID of the message that bounced, when the report carries it. */
   originalMessageId: string | null;
-  /** 5.x.x or no code: failed for good; 4.x.x: delayed (the message is not failed yet). */
-  permanent: boolean;
+  /** The ENVID we gave when sending (RFC 3461), returned as Original-Envelope-Id. */
+  envelopeId: string | null;
+  /** The DSN's Action for that recipient, lower-cased; null for a bounce that is not a DSN. */
+  action: string | null;
+  /** By the DSN's Action, else its status class: 5.x.x or none failed, 4.x.x delayed, 2.x.x delivered. */
+  outcome: DeliveryOutcome;
 }
 
 /** An inbound item after parsing: channel-neutral, everything the chain needs. */

@@ -21,6 +21,7 @@ export const WEBHOOK_EVENTS = [
   'case.message_received',
   'case.message_queued',
   'case.message_sent',
+  'case.message_delivered',
   'case.message_failed',
   'case.message_bounced',
   'customer.created',

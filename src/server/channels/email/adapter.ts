@@ -22,7 +22,8 @@ export type SmtpTarget =
 export const emailAdapter: ChannelAdapter<SmtpTarget> = {
   channel: 'email',
   configSchema: SmtpSettings,
-  capabilities: { html: true, attachments: true, threading: true, deliveryReceipts: false, maxLength: null },
+  // Delivery reports: a success DSN is asked for on every message (see send).
+  capabilities: { html: true, attachments: true, threading: true, deliveryReceipts: true, maxLength: null },
   parseInbound: parseMail,
   async send(message: OutboundMessage, target: SmtpTarget): Promise<SendResult> {
     const transport =
@@ -62,6 +63,11 @@ export const emailAdapter: ChannelAdapter<SmtpTarget> = {
         ...(message.inReplyTo ? { inReplyTo: `<${message.inReplyTo}>` } : {}),
         ...(message.references.length ? { references: message.references.map((r) => `<${r}>`) } : {}),
         headers: message.headers,
+        // RFC 3461: a report on success as well as failure, with only the headers returned and our
+        // id as ENVID (found again without them). Nodemailer sends these only to a server that
+        // advertises DSN; through any other the message stays `sent`. Delays are not asked for:
+        // they change nothing here. Read receipts (Disposition-Notification-To) are never asked.
+        dsn: { notify: ['SUCCESS', 'FAILURE'], ret: 'HDRS', envid: message.id },
         attachments: message.attachments.map((a) => ({
           filename: a.filename,
           contentType: a.contentType,

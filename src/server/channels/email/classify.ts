@@ -2,10 +2,11 @@ import type { BounceReport, InboundKind } from '../contract.ts';
 
 /**
  * What kind of mail this is, from its headers and shape alone (pure; tested with the corpus):
- * a person writing, an automatic reply, bulk or list mail, a bounce, or spam. The checks follow
- * RFC 3834 (Auto-Submitted), RFC 3464 (delivery status notifications) and what Zammad and the big
- * mailers actually send (X-Autoreply, X-Auto-Response-Suppress, Precedence, out-of-office subjects,
- * non-DSN bounces from qmail and old Exim).
+ * a person writing, an automatic reply, bulk or list mail, a delivery report, or spam. The checks
+ * follow RFC 3834 (Auto-Submitted), RFC 3464 (delivery status notifications), RFC 8098 (read
+ * receipts) and what Zammad and the big mailers actually send (X-Autoreply,
+ * X-Auto-Response-Suppress, Precedence, out-of-office subjects, non-DSN bounces from qmail and old
+ * Exim).
  */
 export interface MailFacts {
   /** Lower-cased header name → its raw values (a header may appear more than once). */
@@ -40,6 +41,10 @@ export function classifyMail(f: MailFacts): Classification {
 
   if (f.contentType === 'multipart/report' && f.reportType === 'delivery-status')
     return { kind: 'bounce', reason: 'multipart/report; report-type=delivery-status' };
+  // A read receipt (RFC 8098 MDN), sent by the customer's mail program, often with no other marker:
+  // automatic, so it never opens, reopens or answers a case. (Frontline never asks for them.)
+  if (f.contentType === 'multipart/report' && f.reportType === 'disposition-notification')
+    return { kind: 'auto_reply', reason: 'multipart/report; report-type=disposition-notification' };
   const fromDaemon = f.fromAddress !== null && DAEMON.test(f.fromAddress);
   const emptyReturnPath = f.header('return-path').some((v) => /^<?\s*>?$/.test(v.trim()));
   if (f.header('x-failed-recipients').length > 0) return { kind: 'bounce', reason: 'X-Failed-Recipients' };
@@ -79,11 +84,25 @@ const field = (text: string, name: string): string | null => {
   return m ? m[1]!.replace(/\r?\n[ \t]+/g, ' ').trim() : null;
 };
 
+/** RFC 3464 2.3.3: the recipient's server took it (delivered; expanded to a list or alias; relayed on). */
+const SUCCESS_ACTIONS = new Set(['delivered', 'expanded', 'relayed']);
+
+/** The report's worst news first: a failure outweighs a delay, a delay a success. */
+/** The action-value without the comment some MTAs add ("delivered (to mailbox)": Sendmail). */
+const actionOf = (block: string) =>
+  field(block, 'Action')
+    ?.toLowerCase()
+    .match(/^[a-z]+/)?.[0] ?? null;
+
+const rank = (action: string | null) =>
+  action === 'failed' ? 0 : action === 'delayed' ? 1 : action && SUCCESS_ACTIONS.has(action) ? 2 : 3;
+
 /**
- * What a bounce says: the failed recipient, its status and diagnostic, and the Message-ID of what
- * bounced. `status` is the machine-readable delivery-status part (RFC 3464) when there is one;
- * `original` is the returned message or its headers; `body` the human-readable text (qmail and old
- * Exim send only that).
+ * What a delivery report says: the recipient, its status and diagnostic, the Message-ID of what it
+ * reports on, and whether the message failed, is delayed or was delivered. `status` is the
+ * machine-readable delivery-status part (RFC 3464) when there is one; `original` is the returned
+ * message or its headers; `body` the human-readable text (qmail and old Exim send only that).
+ * A report on several recipients speaks for the one with the worst news.
  */
 export function readBounce(parts: {
   status: string | null;
@@ -91,7 +110,11 @@ export function readBounce(parts: {
   body: string;
   failedRecipientsHeader: string | null;
 }): BounceReport {
-  const s = parts.status ?? '';
+  // Per-message fields, then one block per recipient, separated by empty lines (RFC 3464 2.1).
+  const blocks = (parts.status ?? '').split(/\r?\n[ \t]*\r?\n/).filter((b) => b.trim());
+  const perMessage = blocks[0] ?? '';
+  const recipients = blocks.filter((b) => field(b, 'Action') || field(b, 'Final-Recipient'));
+  const s = [...recipients].sort((a, b) => rank(actionOf(a)) - rank(actionOf(b)))[0] ?? parts.status ?? '';
   let recipient = field(s, 'Final-Recipient') ?? field(s, 'Original-Recipient');
   if (recipient?.includes(';')) recipient = recipient.split(';').pop()!.trim();
   recipient ??= parts.failedRecipientsHeader?.split(',')[0]?.trim() ?? null;
@@ -112,20 +135,35 @@ export function readBounce(parts: {
     field(s, 'Status')?.match(/\d\.\d{1,3}\.\d{1,3}/)?.[0] ??
     parts.body.match(/\b([245]\.\d{1,3}\.\d{1,3})\b/)?.[1] ??
     null;
-  const diagnostic =
-    field(s, 'Diagnostic-Code')?.replace(/^smtp;\s*/i, '') ??
-    parts.body.match(/^.*\b5\d\d[ -][^\n]{4,}$/m)?.[0]?.trim() ??
-    null;
-  const action = field(s, 'Action')?.toLowerCase() ?? null;
+  const action = actionOf(s);
   const originalMessageId = messageIdIn(parts.original ?? '') ?? messageIdIn(parts.body);
-  const permanent = action === 'delayed' ? false : statusCode ? !statusCode.startsWith('4') : true;
+  // The Action decides; without one, the status class (a success is only believed from a DSN).
+  const outcome: BounceReport['outcome'] =
+    action === 'failed'
+      ? 'failed'
+      : action === 'delayed'
+        ? 'delayed'
+        : action && SUCCESS_ACTIONS.has(action)
+          ? 'delivered'
+          : statusCode?.startsWith('4')
+            ? 'delayed'
+            : statusCode?.startsWith('2') && parts.status
+              ? 'delivered'
+              : 'failed';
+  const diagnostic =
+    field(s, 'Diagnostic-Code')?.replace(/^[a-z0-9-]+;\s*/i, '') ??
+    (outcome === 'failed' ? parts.body.match(/^.*\b5\d\d[ -][^\n]{4,}$/m)?.[0]?.trim() : null) ??
+    null;
+  const envelopeId = field(perMessage, 'Original-Envelope-Id');
   return {
     recipient: recipient ? recipient.toLowerCase().replace(/^<|>$/g, '') : null,
     // No code given: RFC 3463's "other or undefined" status of the class the report implies.
-    status: statusCode ?? (permanent ? '5.0.0' : '4.0.0'),
+    status: statusCode ?? (outcome === 'failed' ? '5.0.0' : outcome === 'delayed' ? '4.0.0' : '2.0.0'),
     diagnostic: diagnostic ? diagnostic.slice(0, 1000) : null,
     originalMessageId,
-    permanent,
+    envelopeId: envelopeId ? envelopeId.replace(/^<|>$/g, '').slice(0, 200) : null,
+    action,
+    outcome,
   };
 }
 

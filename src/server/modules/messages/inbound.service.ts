@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
-import type { InboundMessage } from '../../channels/contract.ts';
+import type { DeliveryOutcome, InboundMessage } from '../../channels/contract.ts';
 import { normaliseMessageId, rawHeader, rawHeaderBlock } from '../../channels/email/parse.ts';
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
@@ -16,6 +16,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import { mailboxSlaTargets } from './mailbox-sla.ts';
 import { type MailboxesService, type MailboxRow, mailboxOptions } from './mailboxes.service.ts';
 import type { OutboundService } from './outbound.service.ts';
+import { afterDeliveryReport } from './delivery-state.ts';
 import { findThread, type ThreadMatch } from './threading.ts';
 
 type RawRow = Selectable<InboundRawTable>;
@@ -47,7 +48,14 @@ export type Outcome =
       reopened: boolean;
       followUpOf: string | null;
     }
-  | { result: 'bounce'; messageId: string | null; recipient: string | null; status: string | null }
+  | {
+      result: 'bounce';
+      messageId: string | null;
+      recipient: string | null;
+      status: string | null;
+      /** What the report said; the message's state follows it as delivery-state.ts rules. */
+      report: DeliveryOutcome;
+    }
   | { result: 'ignored'; reason: string; detail?: string };
 
 /** After this many failed attempts an item is `failed`: kept, listed for an administrator, not retried. */
@@ -615,55 +623,85 @@ export class InboundService {
   }
 
   /**
-   * A delivery failure: the message it reports on is marked (failed, or still sending when only
-   * delayed) with the reason, and its case's owner is told. Never a case of its own.
+   * A delivery report: the message it reports on is marked as delivery-state.ts says — bounced
+   * with the reason and its case's owner told; delivered (a success we asked for, RFC 3461) on its
+   * case's timeline only, nobody notified; a delay changes nothing. Never a case of its own.
    */
   private async bounce(trx: Executor, msg: InboundMessage, at: string): Promise<Outcome> {
     const b = msg.bounce!;
     const ids = [b.originalMessageId, msg.inReplyTo, ...msg.references].filter((x): x is string =>
       Boolean(x),
     );
-    const original = ids.length
-      ? await trx
-          .selectFrom('messages')
-          .select(['id', 'case_id', 'state'])
-          .where('channel', '=', 'email')
-          .where('direction', '=', 'outbound')
-          .where('source_key', 'in', ids)
-          .executeTakeFirst()
-      : undefined;
+    // The ENVID we sent (our message's id) finds it even when the report returns no headers.
+    const original =
+      ids.length || b.envelopeId
+        ? await trx
+            .selectFrom('messages')
+            .select(['id', 'case_id', 'state'])
+            .where('channel', '=', 'email')
+            .where('direction', '=', 'outbound')
+            .where((eb) =>
+              eb.or([
+                ...(ids.length ? [eb('source_key', 'in', ids)] : []),
+                ...(b.envelopeId ? [eb('id', '=', b.envelopeId)] : []),
+              ]),
+            )
+            .executeTakeFirst()
+        : undefined;
     if (!original) return { result: 'ignored', reason: 'bounce_unmatched', detail: b.recipient ?? '' };
+    const done: Outcome = {
+      result: 'bounce',
+      messageId: original.id,
+      recipient: b.recipient,
+      status: b.status,
+      report: b.outcome,
+    };
+    const next = afterDeliveryReport(original.state, b.outcome);
+    if (!next) return done;
     const reason =
-      [b.status, b.diagnostic].filter(Boolean).join(' ') || 'The receiving server refused the message';
-    if (b.permanent) {
-      await trx
-        .updateTable('messages')
-        .set({
-          state: 'bounced',
-          state_reason: `${b.recipient ?? ''}: ${reason}`.slice(0, 1000),
-          updated_at: at,
-        })
-        .where('id', '=', original.id)
-        .execute();
-      const c = await this.cases.row(trx, original.case_id);
-      await this.cases.event(trx, c.id, at, SYSTEM_ACTOR, 'message.bounced', {
+      b.outcome === 'delivered'
+        ? `${b.status ?? '2.0.0'} ${b.action ?? 'delivered'}${b.diagnostic ? `: ${b.diagnostic}` : ''}`
+        : [b.status, b.diagnostic].filter(Boolean).join(' ') || 'The receiving server refused the message';
+    // Conditional on the state read: of two reports processed at once, one moves it.
+    const moved = await trx
+      .updateTable('messages')
+      .set({
+        state: next,
+        state_reason: `${b.recipient ?? ''}: ${reason}`.slice(0, 1000),
+        updated_at: at,
+      })
+      .where('id', '=', original.id)
+      .where('state', '=', original.state)
+      .executeTakeFirst();
+    if (!Number(moved.numUpdatedRows)) return done;
+    const c = await this.cases.row(trx, original.case_id);
+    if (next === 'delivered') {
+      await this.cases.event(trx, c.id, at, SYSTEM_ACTOR, 'message.delivered', {
         messageId: original.id,
         recipient: b.recipient,
         status: b.status,
-        diagnostic: b.diagnostic,
+        action: b.action,
       });
-      if (c.assignee_id)
-        await this.notifications.notify(trx, {
-          userIds: [c.assignee_id],
-          kind: 'message.bounced',
-          topic: `message.bounced:${original.id}`,
-          title: `${c.reference}: e-mail to ${b.recipient ?? 'the customer'} bounced`,
-          body: reason,
-          caseId: c.id,
-        });
-      await emit(trx, at, 'case.message_bounced', { id: c.id, messageId: original.id });
+      await emit(trx, at, 'case.message_delivered', { id: c.id, messageId: original.id });
+      return done;
     }
-    return { result: 'bounce', messageId: original.id, recipient: b.recipient, status: b.status };
+    await this.cases.event(trx, c.id, at, SYSTEM_ACTOR, 'message.bounced', {
+      messageId: original.id,
+      recipient: b.recipient,
+      status: b.status,
+      diagnostic: b.diagnostic,
+    });
+    if (c.assignee_id)
+      await this.notifications.notify(trx, {
+        userIds: [c.assignee_id],
+        kind: 'message.bounced',
+        topic: `message.bounced:${original.id}`,
+        title: `${c.reference}: e-mail to ${b.recipient ?? 'the customer'} bounced`,
+        body: reason,
+        caseId: c.id,
+      });
+    await emit(trx, at, 'case.message_bounced', { id: c.id, messageId: original.id });
+    return done;
   }
 
   /** The sender's customer record, or a new unverified one for an address nobody holds. */
