@@ -46,6 +46,30 @@ export function replySubject(subject: string, reference: string): string {
   return `${re} [${reference}]`;
 }
 
+/** What we send a customer: an officer's reply, an automatic acknowledgement, a progress update, a kept follow-up. */
+export type OutboundKind = 'reply' | 'acknowledgement' | 'progress_update' | 'follow_up';
+
+/**
+ * Who wrote each kind. Only what the system writes by itself is marked automatic (RFC 3834
+ * `Auto-Submitted: auto-replied`, and Exchange's `X-Auto-Response-Suppress` so no out-of-office
+ * answers it): a person's words must read as a person's, or the customer's mail program files them
+ * away as machine mail and their own automatic replies are held back from someone who wrote.
+ * A kind added here must say which it is.
+ */
+const WRITTEN_BY: Readonly<Record<OutboundKind, 'person' | 'system'>> = {
+  reply: 'person',
+  acknowledgement: 'system',
+  progress_update: 'person',
+  follow_up: 'person',
+};
+
+export function outboundHeaders(kind: OutboundKind, caseId: string): Record<string, string> {
+  const automatic = (WRITTEN_BY[kind] ?? 'system') === 'system';
+  return automatic
+    ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Frontline-Case': caseId }
+    : { 'X-Frontline-Case': caseId };
+}
+
 export interface ReplyInput {
   body: string;
   cc?: string[] | undefined;
@@ -112,7 +136,7 @@ export class OutboundService {
     trx: Executor,
     actor: Actor,
     c: { id: string; reference: string; subject: string; customer_id: string | null },
-    m: { kind: 'reply' | 'acknowledgement' | 'progress_update' | 'follow_up'; body: string; cc: string[] },
+    m: { kind: OutboundKind; body: string; cc: string[] },
   ): Promise<MessageRow> {
     const at = nowIso(this.ctx);
     const last = await trx
@@ -347,15 +371,7 @@ export class OutboundService {
       inReplyTo: m.in_reply_to,
       references: parseJson<string[]>(m.refs, []),
       messageId: m.source_key!,
-      // RFC 3834: an acknowledgement is an automatic answer; no one should auto-reply to it.
-      headers:
-        m.kind === 'reply' || m.kind === 'follow_up'
-          ? { 'X-Frontline-Case': m.case_id }
-          : {
-              'Auto-Submitted': 'auto-replied',
-              'X-Auto-Response-Suppress': 'All',
-              'X-Frontline-Case': m.case_id,
-            },
+      headers: outboundHeaders(m.kind as OutboundKind, m.case_id),
       attachments: attachments
         .filter((a) => a.data)
         .map((a) => ({
