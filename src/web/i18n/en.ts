@@ -326,6 +326,7 @@ export const en = {
         sent: 'E-mail sent',
         failed: 'E-mail could not be sent',
         bounced: 'E-mail bounced',
+        delivered: 'E-mail delivered',
       },
       note: {
         added: 'Internal note',
@@ -499,6 +500,7 @@ export const en = {
       attachments: 'Attachments',
       notKept: '(too large: not kept)',
       notDelivered: 'Not delivered:',
+      deliveredAfter: 'Sent {{when}}; the receiving mail server reported it delivered.',
       replyLabel: 'Reply by e-mail (sent to the customer)',
       send: 'Send e-mail',
       sendByMail: 'Send by e-mail',

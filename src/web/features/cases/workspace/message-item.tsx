@@ -35,7 +35,20 @@ export function MessageItem({
   const { body, quoted } = foldQuoted(m.text);
   const files = m.attachments.filter((a) => !a.inline);
   const stateClass =
-    m.state === 'failed' || m.state === 'bounced' ? 'bad' : m.state === 'sent' ? 'ok' : 'wait';
+    m.state === 'failed' || m.state === 'bounced'
+      ? 'bad'
+      : m.state === 'delivered'
+        ? 'done'
+        : m.state === 'sent'
+          ? 'ok'
+          : 'wait';
+  // Delivered: the receiving server's own report (a DSN), when it was sent and what the server said.
+  const stateTitle =
+    m.state === 'delivered'
+      ? [m.sentAt ? t('thread.mail.deliveredAfter', { when: whenFull(m.sentAt) }) : null, m.stateReason]
+          .filter(Boolean)
+          .join(' ')
+      : (m.stateReason ?? undefined);
   return (
     <li className={`t-msg mail ${inbound ? 'in' : 'out'}`}>
       <p className="meta">
@@ -55,7 +68,7 @@ export function MessageItem({
           </span>
         )}
         {!inbound && (
-          <span className={`badge state ${stateClass}`} title={m.stateReason ?? undefined}>
+          <span className={`badge state ${stateClass}`} title={stateTitle || undefined}>
             {' '}
             {t(`thread.mail.state.${m.state as 'sent'}`, { defaultValue: m.state })}
             {m.sentAt && m.state === 'sent' ? ` ${whenFull(m.sentAt)}` : ''}
