@@ -46,6 +46,10 @@ import { Stream } from './modules/notifications/stream.ts';
 import { AuthService } from './modules/people/auth.service.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
+import { PresenceConnections } from './modules/presence/connections.ts';
+import { presenceRoutes } from './modules/presence/presence.routes.ts';
+import { PresenceService } from './modules/presence/presence.service.ts';
+import { PresenceReasons } from './modules/presence/reasons.service.ts';
 import { MergeData } from './modules/scripts/merge-data.ts';
 import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
 import { ScriptsService } from './modules/scripts/scripts.service.ts';
@@ -109,11 +113,19 @@ export function buildServices(ctx: Ctx) {
     (contactId, customerId, actor, trx) => verifications.isVerified(contactId, customerId, actor, trx),
     events,
   );
-  const contacts = new ContactsService(ctx, { customers, verifications, notifications, people });
+  const contacts = new ContactsService(ctx, { customers, verifications, notifications, people, events });
   const categories = new CategoriesService(ctx);
   const calendars = new CalendarsService(ctx);
   const policies = new PoliciesService(ctx);
   const timers = new Timers(ctx);
+  // Presence (issue 14): on a contact while one is open, after-contact work when the last one ends.
+  const presence = new PresenceService(ctx, {
+    timers,
+    reasons: new PresenceReasons(ctx),
+    graceMs: ctx.config.presenceGraceSeconds * 1000,
+  });
+  events.on('contact.started', (trx, e) => presence.onContactStarted(trx, e.officerId));
+  events.on('contact.ended', (trx, e) => presence.onContactEnded(trx, e.officerId));
   // cases → sla; escalations → cases, reacting to the clocks and to case changes through events.
   const sla = new SlaService(ctx, { calendars, policies, timers, rules: watchingRules, events });
   const cases = new CasesService(ctx, { contacts, people, sla, events });
@@ -210,7 +222,9 @@ export function buildServices(ctx: Ctx) {
   const webhooks = new WebhooksService(ctx, { secrets });
   const webhookSender = new WebhookSender(ctx, { webhooks, notifications });
   dispatcher.consume((trx, events) => webhooks.fanOut(trx, events));
-  const stream = new Stream(ctx, hub);
+  // A person's desktops on this node: the last one gone for the grace period sets them offline.
+  const presenceConnections = new PresenceConnections(presence, (err) => dispatcher.onError(err));
+  const stream = new Stream(ctx, hub, { onConnect: (actor, ws) => presenceConnections.track(actor, ws) });
   const imap = new ImapFetchers({ inbound, mailboxes, onError: (err) => background.onImapError(err) });
   const background: Background = new Background(
     timers,
@@ -263,6 +277,8 @@ export function buildServices(ctx: Ctx) {
     webhooks,
     webhookSender,
     background,
+    presence,
+    presenceConnections,
   };
 }
 
@@ -393,6 +409,9 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   app.addHook('onListen', async () => {
     await services.dispatcher.start();
   });
+  // Desktops held by a listening node are marked seen on a beat (presence's offline grace).
+  app.addHook('onListen', async () => services.presenceConnections.start());
+  app.addHook('onClose', async () => services.presenceConnections.stop());
   // A write's events are published as soon as its response is sent (its transaction committed).
   app.addHook('onResponse', async (req) => {
     if (!SAFE_METHODS.has(req.method)) services.dispatcher.poke();
@@ -494,6 +513,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       auditRoutes(a, services);
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
+      presenceRoutes(a, services);
     },
     { prefix: API_PREFIX },
   );

@@ -165,6 +165,11 @@ export const CHECK_RULES = [
   'overlapsPrevious',
   'neverOpen',
   'date',
+  // presence
+  /** A break reason that does not exist or is switched off. */
+  'noSuchReason',
+  /** A reason given for a state other than a break. */
+  'onlyForBreak',
   // passwords: params.limit characters
   'passwordTooShort',
   'passwordTooLong',

@@ -55,6 +55,12 @@ export const PERMISSIONS = [
    * webhooks for integrators and their delivery log.
    */
   'channels.manage',
+  /** Have a presence state (available, on a break…) and set one's own: everyone who takes contacts. */
+  'presence.self',
+  /** See a team's states live and its time in each state; sign an officer out (offline only, audited). */
+  'presence.team',
+  /** The list of break reasons and the after-contact-work limit. */
+  'presence.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -75,6 +81,7 @@ const FRONTLINE: Permission[] = [
   'cases.read',
   'cases.write',
   'kb.contribute',
+  'presence.self',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -91,6 +98,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'kb.publish',
     'policy_flags.review',
     'templates.manage',
+    'presence.team',
   ]),
   supervisor: new Set([
     ...FRONTLINE,
@@ -110,6 +118,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'audit.read',
     'pii.unmasked',
     'customers.merge',
+    'presence.team',
   ]),
   // Trainers assess against real records, so they read them, masked, and change nothing.
   trainer: new Set([...READ_REFERENCE, 'customers.read', 'contacts.read', 'cases.read', 'users.read']),

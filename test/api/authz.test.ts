@@ -17,6 +17,7 @@ import { messagesMatrix } from './fixtures/messages.ts';
 import { notificationsMatrix } from './fixtures/notifications.ts';
 import { peopleMatrix } from './fixtures/people.ts';
 import { platformMatrix } from './fixtures/platform.ts';
+import { presenceMatrix } from './fixtures/presence.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
@@ -91,6 +92,9 @@ const TABLE = `
   pii.unmasked              .   .   .   Y   .   Y
   customers.merge           .   .   .   Y   .   Y
   channels.manage           .   .   .   .   .   Y
+  presence.self             Y   Y   Y   Y   .   Y
+  presence.team             .   .   Y   Y   .   Y
+  presence.manage           .   .   .   .   .   Y
 `;
 
 /** The routes anyone may call, with or without credentials. */
@@ -130,6 +134,7 @@ const MODULES = [
   searchMatrix,
   messagesMatrix,
   webhooksMatrix,
+  presenceMatrix,
 ];
 
 /** Column order of the table above. */

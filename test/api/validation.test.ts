@@ -18,6 +18,7 @@ import { contactsValidation } from '../store/contacts.validation.cases.ts';
 import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
 import { messagesValidation } from '../store/messages.validation.cases.ts';
+import { presenceValidation } from '../store/presence.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
 import { webhooksValidation } from '../store/webhooks.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
@@ -45,6 +46,7 @@ const MODULES = [
   searchValidation,
   messagesValidation,
   webhooksValidation,
+  presenceValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */

@@ -92,6 +92,9 @@ const ALL_TABLES: Record<keyof Database, true> = {
   webhook_endpoints: true,
   webhook_deliveries: true,
   webhook_attempts: true,
+  presence_reasons: true,
+  presence_states: true,
+  presence_history: true,
 };
 const TABLES = Object.keys(ALL_TABLES) as (keyof Database)[];
 

@@ -45,6 +45,12 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** How often the scheduler fires due timers (SLA breaches, escalations, reminders). */
   tickMs: number;
+  /**
+   * FRONTLINE_PRESENCE_GRACE_SECONDS (default 120): how long a person's last desktop connection may
+   * be gone before presence sets them offline — long enough that a reload or a short network drop
+   * changes nothing.
+   */
+  presenceGraceSeconds: number;
   /** FRONTLINE_SCHEDULER=0 runs an app process without the scheduler (e.g. web-only nodes). */
   scheduler: boolean;
   /** Database timeouts: an unreachable or stuck database answers 503 within these, never hangs. */
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parseWorker: env.FRONTLINE_PARSE_WORKER !== '0',
     webhooksAllowPrivate: env.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE === '1',
     tickMs: int('FRONTLINE_TICK_MS', 2000),
+    presenceGraceSeconds: int('FRONTLINE_PRESENCE_GRACE_SECONDS', 120),
     scheduler: env.FRONTLINE_SCHEDULER !== '0',
     db: dbTimeouts(int),
   };

@@ -60,6 +60,11 @@ export const ERRORS = {
   'webhook.not_found': { status: 404, title: 'No such webhook' },
   'webhook_delivery.not_found': { status: 404, title: 'No such webhook delivery' },
   'webhook_delivery.pending': { status: 409, title: 'The delivery is still being attempted' },
+  'presence.transition_not_allowed': { status: 409, title: 'That presence change is not allowed from here' },
+  'presence.not_your_team': { status: 403, title: 'That team is not yours to watch' },
+  'presence_reason.not_found': { status: 404, title: 'No such break reason' },
+  'presence_reason.name_taken': { status: 409, title: 'A break reason with that name exists' },
+  'presence_reason.in_use': { status: 409, title: 'The history uses this reason: switch it off instead' },
   'view.not_yours': {
     status: 403,
     title: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',

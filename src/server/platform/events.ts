@@ -64,6 +64,10 @@ export interface DomainEvents {
    * `intoId` (follow-ups; the search documents of both). Published inside the merge's transaction.
    */
   'case.merged': { fromId: string; intoId: string; at: string };
+  /** An officer began a contact (presence: on a contact). Published inside the contact's transaction. */
+  'contact.started': { contactId: string; officerId: string };
+  /** A contact ended (presence: after-contact work once the officer has no other open). */
+  'contact.ended': { contactId: string; officerId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

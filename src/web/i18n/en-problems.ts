@@ -82,6 +82,15 @@ export const enProblems = {
       not_found: 'No such mailbox',
       address_taken: 'That address is already a mailbox',
     },
+    presence: {
+      transition_not_allowed: 'That presence change is not allowed from here',
+      not_your_team: 'That team is not yours to watch',
+    },
+    presence_reason: {
+      not_found: 'No such break reason',
+      name_taken: 'A break reason with that name exists',
+      in_use: 'The history uses this reason: switch it off instead',
+    },
     message: {
       not_found: 'No such message',
       not_failed: 'Only a message that failed can be sent again',
@@ -291,6 +300,8 @@ export const enProblems = {
     overlapsPrevious: 'overlaps the interval before it',
     neverOpen: 'the calendar is never open',
     date: 'is not a date',
+    noSuchReason: 'is not a break reason in use',
+    onlyForBreak: 'goes only with a break',
     passwordTooShort: 'must be at least {{limit}} characters long',
     passwordTooLong: 'must be at most {{limit}} characters long',
     passwordHasUsername: 'must not contain the username',

@@ -18,6 +18,7 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, fieldError, invalid, invalidFields, notFound, problemAt } from '../../platform/errors.ts';
+import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import { readSetting, writeSetting } from '../../platform/settings.ts';
@@ -90,7 +91,11 @@ export class ContactsService {
   private readonly ctx: Ctx;
   private readonly customers: CustomersService;
   private readonly verifications: ContactVerifications;
-  private readonly deps: { notifications: NotificationsService; people: PeopleService };
+  private readonly deps: {
+    notifications: NotificationsService;
+    people: PeopleService;
+    events?: DomainEventBus;
+  };
   constructor(
     ctx: Ctx,
     deps: {
@@ -98,6 +103,8 @@ export class ContactsService {
       verifications: ContactVerifications;
       notifications: NotificationsService;
       people: PeopleService;
+      /** Tells presence (and whoever listens) that a contact began or ended. */
+      events?: DomainEventBus;
     },
   ) {
     this.ctx = ctx;
@@ -293,6 +300,7 @@ export class ContactsService {
         customerId: row.customer_id,
         officerId: actor.userId,
       });
+      await this.deps.events?.publish(trx, 'contact.started', { contactId: row.id, officerId: actor.userId });
       return this.present(trx, row, actor);
     });
   }
@@ -349,6 +357,10 @@ export class ContactsService {
       });
       if (input.end) {
         await emit(trx, at, 'contact.ended', { id, officerId: before.officer_id });
+        await this.deps.events?.publish(trx, 'contact.ended', {
+          contactId: id,
+          officerId: before.officer_id,
+        });
         await trx.deleteFrom('contact_drafts').where('contact_id', '=', id).execute();
       } else {
         await emit(trx, at, 'contact.updated', { id, officerId: before.officer_id });

@@ -24,9 +24,12 @@ interface ClientMessage {
 export class Stream {
   private readonly ctx: Ctx;
   private readonly hub: RealtimeHub;
-  constructor(ctx: Ctx, hub: RealtimeHub) {
+  /** Told of each socket opened (presence counts a person's desktops). */
+  private readonly onConnect: ((actor: Actor, ws: WebSocket) => void) | undefined;
+  constructor(ctx: Ctx, hub: RealtimeHub, opts: { onConnect?: (actor: Actor, ws: WebSocket) => void } = {}) {
     this.ctx = ctx;
     this.hub = hub;
+    this.onConnect = opts.onConnect;
   }
 
   /** The rooms a connection joins by itself (authentication loaded the actor's team with them). */
@@ -98,6 +101,7 @@ export class Stream {
         const actor = req.actor!;
         const rooms = this.homeRooms(actor);
         this.hub.add(socket, rooms);
+        this.onConnect?.(actor, socket);
         socket.send(JSON.stringify({ type: 'hello', rooms }));
         // Messages are handled one after another, so (un)subscriptions take effect in the order sent.
         let ready = Promise.resolve();

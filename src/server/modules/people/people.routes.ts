@@ -17,6 +17,7 @@ import {
   UserPatch,
 } from '../../../shared/contracts/people.ts';
 import { Colleague } from '../../../shared/contracts/workspace.ts';
+import type { Actor } from '../../platform/audit.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import { type AuthService, SESSION_COOKIE } from './auth.service.ts';
 import { presentDepartment, presentTeam, presentToken, presentUser } from './people.present.ts';
@@ -24,7 +25,13 @@ import type { PeopleService } from './people.service.ts';
 
 export function peopleRoutes(
   app: App,
-  s: { auth: AuthService; people: PeopleService; secureCookies: boolean },
+  s: {
+    auth: AuthService;
+    people: PeopleService;
+    secureCookies: boolean;
+    /** Sign-out sets the person offline (presence, issue 14). */
+    presence?: { signedOut(actor: Actor): Promise<void> };
+  },
 ) {
   const tags = ['people'];
 
@@ -69,6 +76,7 @@ export function peopleRoutes(
     '/auth/logout',
     { config: { access: 'authenticated' }, schema: { tags: ['auth'] } },
     async (req, reply) => {
+      await s.presence?.signedOut(actorOf(req));
       await s.auth.logout(req.cookies[SESSION_COOKIE]);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();

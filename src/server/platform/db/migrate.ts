@@ -28,6 +28,7 @@ import * as m202612041100 from './migrations/202612041100_webhooks.ts';
 import * as m202612051000 from './migrations/202612051000_message_uploads.ts';
 import * as m202612051010 from './migrations/202612051010_sla_case_targets.ts';
 import * as m202612061000 from './migrations/202612061000_phone_keys.ts';
+import * as m202612061400 from './migrations/202612061400_presence.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -74,6 +75,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612051000_message_uploads': m202612051000,
   '202612051010_sla_case_targets': m202612051010,
   '202612061000_phone_keys': m202612061000,
+  '202612061400_presence': m202612061400,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

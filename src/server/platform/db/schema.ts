@@ -799,6 +799,136 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+// presence module (issue 14, point 1)
+export interface PresenceReasonsTable {
+  id: string;
+  name: string;
+  active: Bool;
+  position: number;
+  version: number;
+  created_at: Instant;
+  updated_at: Instant;
+}
+export interface PresenceStatesTable {
+  user_id: string;
+  state: string;
+  reason_id: string | null;
+  since: Instant;
+  /** 'self', 'system' or 'leader'. */
+  set_by: string;
+  set_by_user_id: string | null;
+  /** The open presence_history row of this stint. */
+  history_id: string;
+  until_at: Instant | null;
+  seen_at: Instant | null;
+  version: number;
+}
+export interface PresenceHistoryTable {
+  id: string;
+  user_id: string;
+  team_id: string | null;
+  state: string;
+  reason_id: string | null;
+  started_at: Instant;
+  ended_at: Instant | null;
+  set_by: string;
+  set_by_user_id: string | null;
+}
+
+// SMS (issue 14, point 5)
+export interface SmsEndpointsTable {
+  id: string;
+  /** E.164. */
+  number: string;
+  display_name: string;
+  /** 'twilio': a Twilio-compatible REST API at base_url (the local simulator speaks it too). */
+  provider: string;
+  base_url: string;
+  account_sid: string;
+  /** The auth token, encrypted with the key from the environment (platform/secrets.ts). */
+  secrets: string;
+  team_id: string | null;
+  active: Bool;
+  /** 'ok', or the class of the last failure: 'retryable', 'authentication', 'permanent'. */
+  health: string;
+  last_inbound_at: Instant | null;
+  last_error: string | null;
+  last_error_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface SmsOptOutsTable {
+  number: string;
+  keyword: string;
+  customer_id: string | null;
+  endpoint_id: string | null;
+  opted_out_at: Instant;
+}
+
+// web chat (issue 14, point 3): widgets, visitors, conversations and their message order
+export interface ChatWidgetsTable {
+  id: string;
+  name: string;
+  team_id: string;
+  allowed_origins: Json;
+  /** The identity-HMAC key, sealed with the server's key. */
+  secret: string;
+  calendar_id: string | null;
+  active: Bool;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface ChatVisitorsTable {
+  id: string;
+  widget_id: string;
+  token_hash: string;
+  prev_token_hash: string | null;
+  created_at: Instant;
+  seen_at: Instant;
+}
+export interface ChatConversationsTable {
+  id: string;
+  widget_id: string;
+  visitor_id: string;
+  team_id: string;
+  case_id: string;
+  customer_id: string | null;
+  contact_id: string | null;
+  /** waiting → active → ended */
+  status: string;
+  visitor_name: string;
+  visitor_email: string;
+  language: string | null;
+  /** The site's customer id, when its HMAC was valid. */
+  external_id: string | null;
+  officer_id: string | null;
+  last_seq: number;
+  visitor_read_seq: number;
+  officer_read_seq: number;
+  officer_unread: number;
+  started_at: Instant;
+  answered_at: Instant | null;
+  ended_at: Instant | null;
+  updated_at: Instant;
+}
+export interface ChatEntriesTable {
+  conversation_id: string;
+  seq: number;
+  message_id: string;
+  client_id: string;
+  /** visitor | officer | system */
+  side: string;
+  created_at: Instant;
+}
+export interface ChatIdentitiesTable {
+  widget_id: string;
+  external_id: string;
+  customer_id: string;
+  created_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -862,6 +992,9 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  presence_reasons: PresenceReasonsTable;
+  presence_states: PresenceStatesTable;
+  presence_history: PresenceHistoryTable;
 }
 
 export function parseJson<T>(v: unknown, fallback: T): T {
