@@ -10,6 +10,7 @@ import { FollowUpsPage } from '../features/followups/followups-page.tsx';
 import { KnowledgePage } from '../features/knowledge/knowledge-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { NotificationBell } from '../features/notifications/bell.tsx';
+import { StateControl } from '../features/presence/state-control.tsx';
 import { ScriptsPage } from '../features/scripts/scripts-page.tsx';
 import { SearchBox } from '../features/search/search-box.tsx';
 import { SearchPage } from '../features/search/search-page.tsx';
@@ -81,6 +82,8 @@ function Shell() {
             )}
           </nav>
           <SearchBox />
+          {/* Managers' bars are full (Administration): their state is set through the API for now. */}
+          {can(user.role, 'presence.self') && !MANAGERS.has(user.role) && <StateControl userId={user.id} />}
           <NotificationBell role={user.role} />
           <span className="who">
             <span data-i18n-skip>{user.displayName}</span>

@@ -118,7 +118,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         }
         if (!msg.room) return;
         if (msg.type.startsWith('notification.')) refetchSoon();
-        else if (homeRooms.current.has(msg.room)) bumpVersion();
+        // Presence changes are for the presence views alone: case lists need not reload for them.
+        else if (homeRooms.current.has(msg.room) && !msg.type.startsWith('presence')) bumpVersion();
         tell(msg.room, msg);
       };
       ws.onclose = () => {

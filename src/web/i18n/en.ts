@@ -7,6 +7,7 @@
 import { enAdmin } from './en-admin.ts';
 import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
+import { enPresence } from './en-presence.ts';
 import { enProblems } from './en-problems.ts';
 
 export const en = {
@@ -14,6 +15,7 @@ export const en = {
   ...enAdmin,
   ...enIntegrations,
   ...enProblems,
+  ...enPresence,
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',

@@ -8,6 +8,7 @@ import { AuditScreen } from '../history/audit-screen.tsx';
 import { History } from '../history/history.tsx';
 import { DirectoryAdmin } from './directory.tsx';
 import { MailAdmin } from './mailboxes.tsx';
+import { PresenceAdmin } from './presence-admin.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
 import { UsersAdmin } from './users.tsx';
 import { WebhooksAdmin } from './webhooks.tsx';
@@ -27,6 +28,7 @@ export function AdminPage({ user }: { user: UserDto }) {
   if (sub === 'audit' && can(user.role, 'audit.read')) return <AuditScreen />;
   if (sub === 'mail' && can(user.role, 'channels.manage')) return <MailAdmin teams={teams} />;
   if (sub === 'webhooks' && can(user.role, 'channels.manage')) return <WebhooksAdmin />;
+  if (sub === 'presence' && can(user.role, 'presence.manage')) return <PresenceAdmin />;
   // A record's history on its own (#/admin/history/case/<id>), as the case and customer pages show it.
   if (sub === 'history' && (kind === 'case' || kind === 'customer') && recordId)
     return (
@@ -60,6 +62,12 @@ export function AdminPage({ user }: { user: UserDto }) {
         <p>
           <a href="#/admin/webhooks">{t('webhooksAdmin.adminLink')}</a>
           {t('webhooksAdmin.adminRest')}
+        </p>
+      )}
+      {can(user.role, 'presence.manage') && (
+        <p>
+          <a href="#/admin/presence">{t('presence.admin.link')}</a>
+          {t('presence.admin.rest')}
         </p>
       )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}

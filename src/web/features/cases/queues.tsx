@@ -19,6 +19,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, problemWords, term, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
+import { TeamPresence } from '../presence/team-presence.tsx';
 import { SlaBadge } from './sla-badge.tsx';
 import './cases.css';
 import { ProblemText } from '../../ui/problem.tsx';
@@ -310,6 +311,7 @@ export function Queues({ user }: { user: UserDto }) {
             </li>
           ))}
         </ul>
+        {can(user.role, 'presence.team') && user.teamId && <TeamPresence teamId={user.teamId} />}
       </nav>
       <section className="queue-main">
         {scope !== 'view' && (

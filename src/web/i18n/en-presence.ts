@@ -1,0 +1,40 @@
+/** Presence (issue 14, point 1): the top bar's state control, the team panel, the administrator's screen. */
+export const enPresence = {
+  presence: {
+    label: 'My state',
+    since: 'for {{d}}',
+    until: 'back to available at {{t}}',
+    breakReason: 'Break: {{reason}}',
+    state: {
+      available: 'Available',
+      on_contact: 'On a contact',
+      after_contact_work: 'After-contact work',
+      break: 'On a break',
+      offline: 'Offline',
+    },
+    team: {
+      title: 'Team presence',
+      none: 'Nobody in this team takes contacts.',
+      signOut: 'Sign {{name}} out',
+      byLeader: 'signed out by a leader',
+    },
+    admin: {
+      link: 'Presence',
+      rest: ': break reasons and the after-contact-work limit.',
+      title: 'Presence',
+      reasons: 'Break reasons',
+      reasonName: 'Reason',
+      active: 'In use',
+      add: 'Add reason',
+      newReason: 'New reason',
+      rename: 'Rename',
+      save: 'Save',
+      switchOff: 'Switch off',
+      switchOn: 'Switch on',
+      off: 'switched off',
+      acw: 'After-contact work ends after (seconds)',
+      acwHelp: '0: straight back to available when a contact ends.',
+      saved: 'Saved.',
+    },
+  },
+} as const;
