@@ -13,10 +13,10 @@ import type { CasesService } from '../cases/cases.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { afterDeliveryReport } from './delivery-state.ts';
 import { mailboxSlaTargets } from './mailbox-sla.ts';
 import { type MailboxesService, type MailboxRow, mailboxOptions } from './mailboxes.service.ts';
 import type { OutboundService } from './outbound.service.ts';
-import { afterDeliveryReport } from './delivery-state.ts';
 import { findThread, type ThreadMatch } from './threading.ts';
 
 type RawRow = Selectable<InboundRawTable>;
@@ -555,7 +555,15 @@ export class InboundService {
       await this.contacts.linkCase(trx, contactId, caseId, at);
     }
 
-    const messageId = await this.persist(trx, { raw, msg, caseId, contactId, mailbox, sender, at: messageAt });
+    const messageId = await this.persist(trx, {
+      raw,
+      msg,
+      caseId,
+      contactId,
+      mailbox,
+      sender,
+      at: messageAt,
+    });
     await this.addFollowers(trx, caseId, msg, sender.address, thread?.by ?? null, own, at);
     await this.cases.event(trx, caseId, at, SYSTEM_ACTOR, 'message.received', {
       messageId,
