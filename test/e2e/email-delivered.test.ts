@@ -93,6 +93,8 @@ describe('e-mail delivery state in the workspace, in Chromium', { skip: !haveChr
     assert.match(title, /^Sent .+; the receiving mail server reported it delivered\. /);
     assert.match(title, /m\.lindqvist@example\.se: 2\.0\.0 relayed: 250 2\.0\.0 OK/);
     assert.equal(await thread.getByText('Not delivered:').count(), 0);
+    // The message shows it; the thread does not repeat it as a line of its own.
+    assert.equal(await thread.getByText('E-mail delivered').count(), 0);
     await assertAccessible(page, 'a delivered e-mail');
     await page.screenshot({ path: `${SHOTS}/email-delivered-1280x720.png` });
 

@@ -129,6 +129,7 @@ export class MessageUploadsService {
   private readonly mailboxes: MailboxesService;
   private readonly outbound: OutboundService;
   private lastPrune = 0;
+  private pruning: Promise<number> | undefined;
 
   constructor(
     ctx: Ctx,
@@ -251,11 +252,22 @@ export class MessageUploadsService {
     const now = this.ctx.clock.now().getTime();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    setImmediate(() => void this.prune().catch(() => {}));
+    setImmediate(() => {
+      this.pruning = this.pruneNow().catch(() => 0);
+    });
   }
 
-  /** Delete the uploads older than a day (never sent); returns how many. */
+  /**
+   * Delete the uploads older than a day (never sent); returns how many, counting those a background
+   * prune still in flight removes (so a caller's count does not depend on which of the two got there first).
+   */
   async prune(): Promise<number> {
+    const background = this.pruning;
+    this.pruning = undefined;
+    return ((await background) ?? 0) + (await this.pruneNow());
+  }
+
+  private async pruneNow(): Promise<number> {
     const before = new Date(this.ctx.clock.now().getTime() - UPLOAD_TTL_MS).toISOString();
     const r = await this.ctx.store.db
       .deleteFrom('message_uploads')

@@ -23,6 +23,8 @@ const SHOWN_AS_ITEMS = new Set([
   'message.received',
   'message.queued',
   'message.sent',
+  // The message itself shows it (two ticks); a bounce stays a line of its own, as an alert.
+  'message.delivered',
 ]);
 const CHANNELS = new Set(['phone', 'walk_in', 'email', 'chat', 'sms']);
 /** A contact's channel as the thread names it ("Phone call"); a newer channel in plain words. */
