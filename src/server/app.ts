@@ -13,7 +13,6 @@ import { can } from '../shared/permissions.ts';
 import { emailAdapter } from './channels/email/adapter.ts';
 import { ImapFetchers } from './channels/email/imap-fetcher.ts';
 import { ParsePool } from './channels/email/parse-pool.ts';
-import { smsAdapter } from './channels/sms/adapter.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -51,6 +50,8 @@ import { PresenceConnections } from './modules/presence/connections.ts';
 import { presenceRoutes } from './modules/presence/presence.routes.ts';
 import { PresenceService } from './modules/presence/presence.service.ts';
 import { PresenceReasons } from './modules/presence/reasons.service.ts';
+import { SessionAgentStates } from './modules/routing/agent-states.ts';
+import { RoutingService } from './modules/routing/routing.service.ts';
 import { MergeData } from './modules/scripts/merge-data.ts';
 import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
 import { ScriptsService } from './modules/scripts/scripts.service.ts';
@@ -62,10 +63,6 @@ import { EscalationsService, watchingRules } from './modules/sla/escalations.ser
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
-import { smsRoutes } from './modules/sms/sms.routes.ts';
-import { SmsService } from './modules/sms/sms.service.ts';
-import { SmsEndpointsService } from './modules/sms/sms-endpoints.service.ts';
-import { SmsSender } from './modules/sms/sms-sender.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
@@ -137,6 +134,13 @@ export function buildServices(ctx: Ctx) {
   const escalations = new EscalationsService(ctx, { people, notifications, timers, cases });
   // Reactions run in the publisher's transaction, in the order subscribed here.
   events.on('case.changed', (trx, e) => escalations.onCaseChanged(trx, e.before, e.after));
+  // Routing (issue 14, point 2): a case that came in on a channel waits in its team's queue and is
+  // offered to one officer at a time. Presence is read through a narrow port (interim: sessions).
+  const routing = new RoutingService(ctx, { cases, timers, calendars, agents: new SessionAgentStates(ctx) });
+  events.on('case.changed', (trx, e) => routing.onCaseChanged(trx, e.before, e.after));
+  events.on('routing.requested', async (trx, e) => {
+    await routing.enqueue(trx, e);
+  });
   events.on('case.changed', async (trx, { before, after }) => {
     // What was said about a case that is now closed is withdrawn from the bells.
     if (after.status === 'closed' && before?.status !== 'closed')
@@ -186,28 +190,6 @@ export function buildServices(ctx: Ctx) {
     events,
   });
   const messageUploads = new MessageUploadsService(ctx, { cases, mailboxes, outbound });
-  // SMS (issue 14, point 5): numbers like mailboxes, the inbound chain's SMS steps, its own sender loop.
-  const smsEndpoints = new SmsEndpointsService(ctx, { secrets });
-  const sms = new SmsService(ctx, {
-    cases,
-    customers,
-    contacts,
-    endpoints: smsEndpoints,
-    notifications,
-    events,
-  });
-  const smsSender = new SmsSender(ctx, {
-    cases,
-    endpoints: smsEndpoints,
-    notifications,
-    adapter: smsAdapter,
-  });
-  // A progress update sent by SMS is a text to the customer, queued with the update.
-  events.on('case.progress_update_sent', async (trx, e) => {
-    if (e.channel !== 'sms') return;
-    const c = await cases.row(trx, e.caseId);
-    await sms.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body });
-  });
   // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
   events.on('case.progress_update_sent', async (trx, e) => {
     if (e.channel !== 'email') return;
@@ -229,8 +211,7 @@ export function buildServices(ctx: Ctx) {
     notifications,
     mailboxes,
     events,
-    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound, sms: smsAdapter.parseInbound },
-    chains: { sms: sms.chain },
+    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound },
     outbound,
     // Mail on the officer's screen at once, not at the dispatcher's next poll (issue 13 benchmark).
     onCommitted: () => dispatcher.poke(),
@@ -263,7 +244,6 @@ export function buildServices(ctx: Ctx) {
     outbound,
     imap,
     webhookSender,
-    smsSender,
   );
   return {
     people,
@@ -299,9 +279,7 @@ export function buildServices(ctx: Ctx) {
     parsePool,
     outbound,
     messageUploads,
-    sms,
-    smsEndpoints,
-    smsSender,
+    routing,
     audit,
     hub,
     dispatcher,
@@ -328,7 +306,6 @@ export class Background {
   private readonly outbound: OutboundService;
   private readonly imap: ImapFetchers;
   private readonly webhooks: WebhookSender;
-  private readonly sms: SmsSender | null;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -341,10 +318,8 @@ export class Background {
     outbound: OutboundService,
     imap: ImapFetchers,
     webhooks: WebhookSender,
-    sms: SmsSender | null = null,
   ) {
     this.webhooks = webhooks;
-    this.sms = sms;
     this.outbound = outbound;
     this.imap = imap;
     this.timers = timers;
@@ -366,9 +341,8 @@ export class Background {
     const mailed = await this.mailer.drain();
     const inbound = await this.inbound.processPending();
     const sent = await this.outbound.drain();
-    const texts = (await this.sms?.drain()) ?? 0;
     const webhooks = await this.webhooks.drain();
-    return { ...fired, mailed, inbound, sent, texts, webhooks };
+    return { ...fired, mailed, inbound, sent, webhooks };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -385,8 +359,6 @@ export class Background {
       repeat(() => this.imap.sync(), Math.max(intervalMs, 30_000), onError, 0),
       // Webhooks in their own loop: a receiver that hangs until the timeout holds up nothing else.
       repeat(() => this.webhooks.drain(), intervalMs, onError, 0),
-      // Texts in their own loop too: a provider that hangs until the timeout holds up no e-mail.
-      ...(this.sms ? [repeat(() => this.sms!.drain(), intervalMs, onError, 0)] : []),
     ];
   }
 
@@ -438,14 +410,18 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => {
+    await services.routing.stop();
     await services.background.close();
     await services.parsePool?.close();
   });
   services.dispatcher.onError = (err) => app.log.error({ err }, 'realtime dispatch failed');
+  services.routing.onError = (err) => app.log.error({ err }, 'routing pass failed');
+  services.routing.onOffered = () => services.dispatcher.poke();
   // A listening app publishes the outbox (a safety poll, and LISTEN on PostgreSQL); apps that
   // only answer inject() (tests) publish when poked or ticked.
   app.addHook('onListen', async () => {
     await services.dispatcher.start();
+    services.routing.start(1000);
   });
   // Desktops held by a listening node are marked seen on a beat (presence's offline grace).
   app.addHook('onListen', async () => services.presenceConnections.start());
@@ -551,7 +527,6 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       auditRoutes(a, services);
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
-      smsRoutes(a, { ...services, config: ctx.config });
       presenceRoutes(a, services);
     },
     { prefix: API_PREFIX },

@@ -48,6 +48,12 @@ export interface DomainEvents {
   };
   /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
   'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };
+  /**
+   * A channel has a case for an officer (routing queues it in the team's queue and offers it to
+   * one officer). A new case without an owner whose contact came in by e-mail, chat or SMS is
+   * queued without this; publish it for anything else (an existing case a new chat reopens).
+   */
+  'routing.requested': { caseId: string; channel: 'email' | 'chat' | 'sms' };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */
   'sla.breached': { clocks: ClockDue[]; at: string };
   /** Resolution clocks that just turned amber: time to keep the customer informed. */

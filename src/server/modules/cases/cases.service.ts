@@ -510,41 +510,44 @@ export class CasesService {
   }
 
   async update(actor: Actor, id: string, input: CasePatchDto, ifMatch: number | undefined) {
-    return tx(this.ctx, async (trx) => {
-      const before = await this.getRow(trx, id);
-      await this.checkVersion(trx, before, ifMatch);
-      await this.assertRefs(trx, input);
-      const at = nowIso(this.ctx);
-      const next: CaseRow = { ...before, updated_at: at };
-      const map = {
-        type: 'type',
-        subject: 'subject',
-        description: 'description',
-        categoryId: 'category_id',
-        criticality: 'criticality',
-        priority: 'priority',
-        assigneeId: 'assignee_id',
-        teamId: 'team_id',
-        departmentId: 'department_id',
-      } as const;
-      for (const [k, col] of Object.entries(map) as [keyof typeof map, (typeof map)[keyof typeof map]][]) {
-        if (input[k] !== undefined) (next as Record<string, unknown>)[col] = input[k];
-      }
-      // Giving a new case an owner opens it.
-      if (before.status === 'new' && next.assignee_id && !before.assignee_id) next.status = 'open';
-      const plan = await this.slaFollows(trx, before, next);
-      const changed = await this.save(trx, before, next, actor, 'case.updated');
-      await plan?.write();
-      if (Object.keys(changed).length) {
-        const kind =
-          'assignee_id' in changed || 'team_id' in changed || 'department_id' in changed
-            ? 'case.assigned'
-            : 'case.updated';
-        await this.event(trx, id, at, actor, kind, { changes: changed });
-      }
-      await this.eventBus.publish(trx, 'case.changed', { before, after: next });
-      return presentCase(next, at);
-    });
+    return tx(this.ctx, (trx) => this.updateIn(trx, actor, id, input, ifMatch));
+  }
+
+  /** An update inside the caller's transaction (routing gives a case to the officer who accepted it). */
+  async updateIn(trx: Executor, actor: Actor, id: string, input: CasePatchDto, ifMatch?: number) {
+    const before = await this.getRow(trx, id);
+    await this.checkVersion(trx, before, ifMatch);
+    await this.assertRefs(trx, input);
+    const at = nowIso(this.ctx);
+    const next: CaseRow = { ...before, updated_at: at };
+    const map = {
+      type: 'type',
+      subject: 'subject',
+      description: 'description',
+      categoryId: 'category_id',
+      criticality: 'criticality',
+      priority: 'priority',
+      assigneeId: 'assignee_id',
+      teamId: 'team_id',
+      departmentId: 'department_id',
+    } as const;
+    for (const [k, col] of Object.entries(map) as [keyof typeof map, (typeof map)[keyof typeof map]][]) {
+      if (input[k] !== undefined) (next as Record<string, unknown>)[col] = input[k];
+    }
+    // Giving a new case an owner opens it.
+    if (before.status === 'new' && next.assignee_id && !before.assignee_id) next.status = 'open';
+    const plan = await this.slaFollows(trx, before, next);
+    const changed = await this.save(trx, before, next, actor, 'case.updated');
+    await plan?.write();
+    if (Object.keys(changed).length) {
+      const kind =
+        'assignee_id' in changed || 'team_id' in changed || 'department_id' in changed
+          ? 'case.assigned'
+          : 'case.updated';
+      await this.event(trx, id, at, actor, kind, { changes: changed });
+    }
+    await this.eventBus.publish(trx, 'case.changed', { before, after: next });
+    return presentCase(next, at);
   }
 
   async transition(actor: Actor, id: string, input: CaseTransitionDto, ifMatch?: number) {

@@ -29,7 +29,7 @@ import * as m202612051000 from './migrations/202612051000_message_uploads.ts';
 import * as m202612051010 from './migrations/202612051010_sla_case_targets.ts';
 import * as m202612061000 from './migrations/202612061000_phone_keys.ts';
 import * as m202612061400 from './migrations/202612061400_presence.ts';
-import * as m202612061700 from './migrations/202612061700_sms.ts';
+import * as m202612061500 from './migrations/202612061500_routing.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -77,7 +77,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612051010_sla_case_targets': m202612051010,
   '202612061000_phone_keys': m202612061000,
   '202612061400_presence': m202612061400,
-  '202612061700_sms': m202612061700,
+  '202612061500_routing': m202612061500,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

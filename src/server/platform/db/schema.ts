@@ -929,35 +929,64 @@ export interface ChatIdentitiesTable {
   created_at: Instant;
 }
 
-// SMS (issue 14, point 5)
-export interface SmsEndpointsTable {
+// routing module (issue 14, point 2)
+export interface RoutingQueuesTable {
   id: string;
-  /** E.164. */
-  number: string;
-  display_name: string;
-  /** 'twilio': a Twilio-compatible REST API at base_url (the local simulator speaks it too). */
-  provider: string;
-  base_url: string;
-  account_sid: string;
-  /** The auth token, encrypted with the key from the environment (platform/secrets.ts). */
-  secrets: string;
+  key: string;
   team_id: string | null;
-  active: Bool;
-  /** 'ok', or the class of the last failure: 'retryable', 'authentication', 'permanent'. */
-  health: string;
-  last_inbound_at: Instant | null;
-  last_error: string | null;
-  last_error_at: Instant | null;
-  created_at: Instant;
+  strategy: string;
+  offer_timeout_seconds: number;
+  relax_after_seconds: number | null;
+  overflow_after_seconds: number | null;
+  overflow_queue_id: string | null;
+  calendar_id: string | null;
+  email_pull: Bool;
+  version: number;
   updated_at: Instant;
+}
+export interface RoutingProfilesTable {
+  user_id: string;
+  languages: Json;
+  skills: Json;
+  last_ended_at: Instant | null;
+  last_offered_at: Instant | null;
+  version: number;
+  updated_at: Instant;
+}
+export interface RoutingCapacityTable {
+  user_id: string;
+  channel: string;
+  capacity: number;
+  load: number;
+}
+export interface RoutingItemsTable {
+  id: string;
+  case_id: string;
+  channel: string;
+  queue_id: string;
+  priority: number;
+  language: string | null;
+  skills: Json;
+  state: string;
+  offered_to: string | null;
+  assigned_to: string | null;
+  declined_by: Json;
+  enqueued_at: Instant;
+  queued_at: Instant;
+  assigned_at: Instant | null;
+  ended_at: Instant | null;
   version: number;
 }
-export interface SmsOptOutsTable {
-  number: string;
-  keyword: string;
-  customer_id: string | null;
-  endpoint_id: string | null;
-  opted_out_at: Instant;
+export interface RoutingOffersTable {
+  id: string;
+  item_id: string;
+  case_id: string;
+  user_id: string;
+  channel: string;
+  state: string;
+  offered_at: Instant;
+  expires_at: Instant;
+  decided_at: Instant | null;
 }
 
 export interface Database {
@@ -1023,11 +1052,14 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
-  sms_endpoints: SmsEndpointsTable;
-  sms_opt_outs: SmsOptOutsTable;
   presence_reasons: PresenceReasonsTable;
   presence_states: PresenceStatesTable;
   presence_history: PresenceHistoryTable;
+  routing_queues: RoutingQueuesTable;
+  routing_profiles: RoutingProfilesTable;
+  routing_capacity: RoutingCapacityTable;
+  routing_items: RoutingItemsTable;
+  routing_offers: RoutingOffersTable;
 }
 
 export function parseJson<T>(v: unknown, fallback: T): T {

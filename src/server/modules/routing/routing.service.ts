@@ -1,0 +1,448 @@
+import type { Selectable } from 'kysely';
+import { ROUTED_CHANNELS, type RoutingOfferDto } from '../../../shared/contracts/routing.ts';
+import type { Actor } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import { type CasesTable, parseJson, type RoutingOffersTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { repeat } from '../../platform/loop.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { Timers } from '../../platform/timers.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { CalendarsService } from '../sla/calendars.service.ts';
+import type { AgentStates } from './agent-states.ts';
+import { OFFER_EXPIRED, type QueueRow, RoutingPass } from './routing-pass.ts';
+import { primaryLanguage, ROUTABLE_STATES } from './routing-rules.ts';
+
+type CaseRow = Selectable<CasesTable>;
+type OfferRow = Selectable<RoutingOffersTable>;
+const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+const LIVE = ['waiting', 'offered', 'assigned'];
+const ROUTED: readonly string[] = ROUTED_CHANNELS;
+
+/** What a channel asks for when it has a case to route (chat and SMS call this, or publish `routing.requested`). */
+export interface EnqueueInput {
+  caseId: string;
+  channel: (typeof ROUTED_CHANNELS)[number];
+  /** Skills the item needs, with the least proficiency (none by default). */
+  skills?: { name: string; min: number }[];
+}
+
+/**
+ * The routing engine's use-cases (issue 14, point 2): enqueue a case that came in on a channel,
+ * offer it (the pass), accept, decline, time out, pull; end an item when its case moves on.
+ */
+export class RoutingService {
+  private readonly ctx: Ctx;
+  private readonly cases: CasesService;
+  private readonly timers: Timers;
+  private readonly deps: {
+    cases: CasesService;
+    timers: Timers;
+    calendars: CalendarsService;
+    agents: AgentStates;
+  };
+  readonly pass: RoutingPass;
+  private loop: { stop(): Promise<void> } | undefined;
+  private queued: Promise<number> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** After a pass that made offers commits (the app pokes the realtime dispatcher). */
+  onOffered: () => void = () => {};
+  onError: (err: unknown) => void = () => {};
+
+  constructor(
+    ctx: Ctx,
+    deps: { cases: CasesService; timers: Timers; calendars: CalendarsService; agents: AgentStates },
+  ) {
+    this.ctx = ctx;
+    this.cases = deps.cases;
+    this.timers = deps.timers;
+    this.deps = { ...deps };
+    this.pass = new RoutingPass(ctx, this.deps);
+    this.pass.onOffered = () => this.onOffered();
+    this.timers.on(OFFER_EXPIRED, (trx, t, now) => this.expire(trx, t.ref_id ?? '', now));
+  }
+
+  /**
+   * A routing pass. A call while a pass runs queues one more after it (the running one may have
+   * read before the caller's change committed); calls while one is queued share it.
+   */
+  route(): Promise<number> {
+    if (this.queued) return this.queued;
+    const p = this.tail.then(() => {
+      this.queued = undefined;
+      return this.pass.run();
+    });
+    this.queued = p;
+    this.tail = p.catch(() => 0);
+    return p;
+  }
+
+  /** Route soon, after the caller's transaction has committed (the loop catches anything missed). */
+  poke(): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (!this.closed) this.route().catch((err) => this.onError(err));
+    }, 10).unref();
+  }
+
+  start(intervalMs: number): void {
+    this.closed = false;
+    this.loop ??= repeat(
+      () => this.route(),
+      intervalMs,
+      (err) => this.onError(err),
+      0,
+    );
+  }
+
+  /** Stop the loop and the pokes; waits for a running pass. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    await this.loop?.stop();
+    this.loop = undefined;
+    await this.tail;
+  }
+
+  /** Read presence through another port (the presence service when it is wired; a test's states). */
+  setAgentStates(agents: AgentStates): void {
+    this.deps.agents = agents;
+  }
+
+  /** The queue of a team (null: the default queue), created with defaults on first need. */
+  async queueFor(trx: Executor, teamId: string | null): Promise<QueueRow> {
+    const key = teamId ?? 'default';
+    const found = await trx
+      .selectFrom('routing_queues')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (found) return found;
+    await trx
+      .insertInto('routing_queues')
+      .values({
+        id: newId(),
+        key,
+        team_id: teamId,
+        strategy: 'longest_idle',
+        offer_timeout_seconds: 30,
+        relax_after_seconds: 120,
+        overflow_after_seconds: null,
+        overflow_queue_id: null,
+        calendar_id: null,
+        email_pull: false,
+        version: 1,
+        updated_at: nowIso(this.ctx),
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return trx.selectFrom('routing_queues').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Queue a case for routing, in the caller's transaction; a case already queued (the event seen
+   * twice) keeps its item. The customer's preferred language asks for that language.
+   */
+  async enqueue(trx: Executor, input: EnqueueInput): Promise<string> {
+    const live = await trx
+      .selectFrom('routing_items')
+      .select('id')
+      .where('case_id', '=', input.caseId)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
+    if (live) return live.id;
+    const c = await trx
+      .selectFrom('cases as c')
+      .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+      .select(['c.team_id', 'c.priority', 'cu.preferred_language'])
+      .where('c.id', '=', input.caseId)
+      .executeTakeFirst();
+    if (!c) throw notFound('case.not_found', input.caseId);
+    const queue = await this.queueFor(trx, c.team_id);
+    const at = nowIso(this.ctx);
+    const id = newId();
+    await trx
+      .insertInto('routing_items')
+      .values({
+        id,
+        case_id: input.caseId,
+        channel: input.channel,
+        queue_id: queue.id,
+        priority: PRIORITY_RANK[c.priority] ?? 2,
+        language: primaryLanguage(c.preferred_language),
+        skills: JSON.stringify(input.skills ?? []),
+        state: 'waiting',
+        offered_to: null,
+        assigned_to: null,
+        declined_by: '[]',
+        enqueued_at: at,
+        queued_at: at,
+        assigned_at: null,
+        ended_at: null,
+        version: 1,
+      })
+      .execute();
+    await emit(trx, at, 'routing.queue_changed', { id: queue.id, teamIds: [c.team_id] });
+    this.poke();
+    return id;
+  }
+
+  /**
+   * `case.changed`: a new case without an owner that came in on a routed channel is queued; a
+   * queued case that is closed, resolved, handed to someone else or left waiting for the customer
+   * leaves routing (and frees its officer's room).
+   */
+  async onCaseChanged(trx: Executor, before: CaseRow | null, after: CaseRow): Promise<void> {
+    if (!before) {
+      if (after.assignee_id) return;
+      const contact = await trx
+        .selectFrom('contact_cases as cc')
+        .innerJoin('contacts as c', 'c.id', 'cc.contact_id')
+        .select('c.channel')
+        .where('cc.case_id', '=', after.id)
+        .where('c.channel', 'in', ROUTED)
+        .executeTakeFirst();
+      if (contact)
+        await this.enqueue(trx, { caseId: after.id, channel: contact.channel as EnqueueInput['channel'] });
+      return;
+    }
+    const item = await trx
+      .selectFrom('routing_items')
+      .selectAll()
+      .where('case_id', '=', after.id)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
+    if (!item) return;
+    const finished = ['resolved', 'closed'].includes(after.status) || !!after.merged_into_id;
+    const handedOver =
+      after.assignee_id !== before.assignee_id && after.assignee_id !== (item.assigned_to ?? null);
+    const waitingOnCustomer = after.status === 'pending_customer' && item.state === 'assigned';
+    if (finished || handedOver || waitingOnCustomer) await this.endItem(trx, item.id);
+  }
+
+  /** Take an item out of routing: a waiting one is cancelled, an offer withdrawn, accepted work done. */
+  async endItem(trx: Executor, itemId: string): Promise<void> {
+    const at = nowIso(this.ctx);
+    const item = await trx
+      .selectFrom('routing_items')
+      .selectAll()
+      .where('id', '=', itemId)
+      .executeTakeFirst();
+    if (!item || !LIVE.includes(item.state)) return;
+    if (item.state === 'offered') {
+      const offer = await trx
+        .selectFrom('routing_offers')
+        .selectAll()
+        .where('item_id', '=', itemId)
+        .where('state', '=', 'open')
+        .executeTakeFirst();
+      if (offer && (await this.closeOffer(trx, offer, 'withdrawn', at)))
+        await this.release(trx, offer.user_id, item.channel);
+    }
+    const done = item.state === 'assigned';
+    const res = await trx
+      .updateTable('routing_items')
+      .set((eb) => ({
+        state: done ? 'done' : 'cancelled',
+        ended_at: at,
+        offered_to: null,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', itemId)
+      .where('state', '=', item.state)
+      .executeTakeFirst();
+    if (done && Number(res.numUpdatedRows) === 1 && item.assigned_to) {
+      await this.release(trx, item.assigned_to, item.channel);
+      await trx
+        .updateTable('routing_profiles')
+        .set({ last_ended_at: at })
+        .where('user_id', '=', item.assigned_to)
+        .execute();
+    }
+    await this.queueChanged(trx, item.queue_id, at);
+    this.poke();
+  }
+
+  /** The officer's oldest open offer, with what the banner shows. */
+  async myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
+    const r = await this.ctx.store.db
+      .selectFrom('routing_offers as o')
+      .innerJoin('cases as c', 'c.id', 'o.case_id')
+      .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+      .select([
+        'o.id',
+        'o.case_id',
+        'o.channel',
+        'o.offered_at',
+        'o.expires_at',
+        'c.reference',
+        'c.subject',
+        'cu.display_name',
+      ])
+      .where('o.user_id', '=', actor.userId)
+      .where('o.state', '=', 'open')
+      .orderBy('o.offered_at')
+      .orderBy('o.id')
+      .executeTakeFirst();
+    if (!r) return null;
+    return {
+      id: r.id,
+      caseId: r.case_id,
+      caseReference: r.reference,
+      subject: r.subject,
+      customerName: r.display_name ?? null,
+      channel: r.channel as RoutingOfferDto['channel'],
+      offeredAt: r.offered_at,
+      expiresAt: r.expires_at,
+    };
+  }
+
+  private async ownOffer(trx: Executor, actor: Actor, offerId: string): Promise<OfferRow> {
+    const offer = await trx
+      .selectFrom('routing_offers')
+      .selectAll()
+      .where('id', '=', offerId)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    if (!offer) throw notFound('routing_offer.not_found', offerId);
+    if (offer.state !== 'open')
+      throw new AppError('routing_offer.closed', `The offer was ${offer.state.replace('_', ' ')}`, {
+        extra: { state: offer.state },
+      });
+    return offer;
+  }
+
+  /** Accept: the offer's case becomes the officer's, through the cases service (audited there). */
+  async accept(actor: Actor, offerId: string): Promise<{ caseId: string; caseReference: string }> {
+    const out = await tx(this.ctx, async (trx) => {
+      const first = await this.ownOffer(trx, actor, offerId);
+      // The case row first, as every case write does: no deadlock with a close of the same case.
+      if (this.ctx.store.dialect === 'postgres')
+        await trx.selectFrom('cases').select('id').where('id', '=', first.case_id).forUpdate().execute();
+      const offer = await this.ownOffer(trx, actor, offerId);
+      const at = nowIso(this.ctx);
+      if (!(await this.closeOffer(trx, offer, 'accepted', at)))
+        throw new AppError('routing_offer.closed', 'The offer is no longer open');
+      await trx
+        .updateTable('routing_items')
+        .set((eb) => ({
+          state: 'assigned',
+          assigned_to: actor.userId,
+          assigned_at: at,
+          offered_to: null,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', offer.item_id)
+        .execute();
+      await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
+      const c = await this.cases.updateIn(trx, actor, offer.case_id, { assigneeId: actor.userId });
+      await emit(trx, at, 'routing.offer_changed', { id: actor.userId, userIds: [actor.userId] });
+      const item = await trx
+        .selectFrom('routing_items')
+        .select('queue_id')
+        .where('id', '=', offer.item_id)
+        .executeTakeFirstOrThrow();
+      await this.queueChanged(trx, item.queue_id, at);
+      return { caseId: c.id, caseReference: c.reference };
+    });
+    return out;
+  }
+
+  /** Decline: the item goes back to its queue, for someone else first. */
+  async decline(actor: Actor, offerId: string): Promise<void> {
+    await tx(this.ctx, async (trx) => {
+      const offer = await this.ownOffer(trx, actor, offerId);
+      if (!(await this.giveBack(trx, offer, 'declined', nowIso(this.ctx))))
+        throw new AppError('routing_offer.closed', 'The offer is no longer open');
+    });
+    this.poke();
+  }
+
+  /** The offer's timer: unanswered, it moves on (the conditional update makes it once). */
+  private async expire(trx: Executor, offerId: string, now: string): Promise<void> {
+    const offer = await trx
+      .selectFrom('routing_offers')
+      .selectAll()
+      .where('id', '=', offerId)
+      .executeTakeFirst();
+    if (offer?.state === 'open' && (await this.giveBack(trx, offer, 'timed_out', now))) this.poke();
+  }
+
+  /**
+   * A person who left the routable states (a break, offline) keeps no open offer: each goes back
+   * to its queue without counting as a decline. Presence calls this, in its transaction.
+   */
+  async onAgentStateChanged(trx: Executor, userId: string, state: string): Promise<void> {
+    if (!ROUTABLE_STATES.has(state)) {
+      const offers = await trx
+        .selectFrom('routing_offers')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('state', '=', 'open')
+        .execute();
+      const at = nowIso(this.ctx);
+      for (const o of offers) await this.giveBack(trx, o, 'withdrawn', at);
+    }
+    this.poke();
+  }
+
+  /** Close an open offer and put its item back waiting; false when it was no longer open. */
+  private async giveBack(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
+    if (!(await this.closeOffer(trx, offer, state, at))) return false;
+    const item = await trx
+      .selectFrom('routing_items')
+      .selectAll()
+      .where('id', '=', offer.item_id)
+      .executeTakeFirstOrThrow();
+    const declined = parseJson<string[]>(item.declined_by, []);
+    if (state !== 'withdrawn' && !declined.includes(offer.user_id)) declined.push(offer.user_id);
+    await trx
+      .updateTable('routing_items')
+      .set((eb) => ({
+        state: 'waiting',
+        offered_to: null,
+        declined_by: JSON.stringify(declined),
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', item.id)
+      .where('state', '=', 'offered')
+      .execute();
+    await this.release(trx, offer.user_id, offer.channel);
+    await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
+    await emit(trx, at, 'routing.offer_changed', { id: offer.user_id, userIds: [offer.user_id] });
+    await this.queueChanged(trx, item.queue_id, at);
+    return true;
+  }
+
+  /** The conditional update that makes accept, decline, time-out and withdrawal mutually exclusive. */
+  private async closeOffer(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
+    const res = await trx
+      .updateTable('routing_offers')
+      .set({ state, decided_at: at })
+      .where('id', '=', offer.id)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  private async release(trx: Executor, userId: string, channel: string): Promise<void> {
+    await trx
+      .updateTable('routing_capacity')
+      .set((eb) => ({ load: eb('load', '-', 1) }))
+      .where('user_id', '=', userId)
+      .where('channel', '=', channel)
+      .where('load', '>', 0)
+      .execute();
+  }
+
+  private async queueChanged(trx: Executor, queueId: string, at: string): Promise<void> {
+    const q = await trx
+      .selectFrom('routing_queues')
+      .select('team_id')
+      .where('id', '=', queueId)
+      .executeTakeFirst();
+    if (q?.team_id) await emit(trx, at, 'routing.queue_changed', { id: queueId, teamIds: [q.team_id] });
+  }
+}

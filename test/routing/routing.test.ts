@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { tx } from '../../src/server/platform/context.ts';
+import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects } from '../helpers/db.ts';
+import { FakeAgents, routedCase, setProfile } from './routing-fixture.ts';
+
+let n = 0;
+
+for (const dialect of await dialects()) {
+  describe(`routing (${dialect})`, () => {
+    let t: TestApp;
+    const clock = fixedClock('2026-11-23T09:00:00.000Z');
+    const agents = new FakeAgents();
+    before(async () => {
+      t = await makeTestApp(dialect, { clock });
+      t.services.routing.setAgentStates(agents);
+    });
+    after(() => t.close());
+
+    /** A team of available officers with these profiles, and a customer speaking `lang`. */
+    async function team(
+      profiles: { languages?: string[]; capacity: Record<string, number> }[],
+      lang: string | null = null,
+    ) {
+      const tm = await t.services.people.createTeam(SYSTEM_ACTOR, { name: `Routing team ${++n}` });
+      const ids: string[] = [];
+      for (const [i, p] of profiles.entries()) {
+        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
+          username: `rt${n}u${i}`,
+          displayName: `Officer ${n}.${i}`,
+          role: 'officer',
+          password: 'correct horse battery',
+          teamId: tm.id,
+        });
+        await setProfile(t, u.id, p);
+        agents.set(u.id, 'available', clock.now().toISOString());
+        ids.push(u.id);
+      }
+      const customer = await t.services.customers.create(SYSTEM_ACTOR, {
+        displayName: `Customer ${n}`,
+        phones: [],
+        emails: [],
+        preferredLanguage: lang,
+      });
+      return { team: tm, ids, customerId: customer.id };
+    }
+    const openOffers = (caseId: string) =>
+      t.ctx.store.db
+        .selectFrom('routing_offers')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .orderBy('offered_at')
+        .orderBy('id')
+        .execute();
+    const officer = (userId: string) => ({ userId, role: 'officer' as const, via: 'token' as const });
+
+    test("a Malay-speaking customer's case reaches the Malay-speaking officer", async () => {
+      // The English speaker has been idle longest: only the language can send it to the other.
+      const {
+        team: tm,
+        ids,
+        customerId,
+      } = await team(
+        [
+          { languages: ['en'], capacity: { email: 1 } },
+          { languages: ['en', 'ms-MY'], capacity: { email: 1 } },
+        ],
+        'ms',
+      );
+      agents.set(ids[1]!, 'available', new Date(clock.now().getTime() + 1000).toISOString());
+      const caseId = await routedCase(t, { channel: 'email', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      const offers = await openOffers(caseId);
+      assert.equal(offers.length, 1);
+      assert.equal(offers[0]!.user_id, ids[1]);
+      // Accepting makes it theirs, through the cases service (audited as the officer's assignment).
+      const taken = await t.services.routing.accept(officer(ids[1]!), offers[0]!.id);
+      assert.equal(taken.caseId, caseId);
+      const c = await t.services.cases.row(t.ctx.store.db, caseId);
+      assert.equal(c.assignee_id, ids[1]);
+      assert.equal(c.status, 'open');
+      const audit = await t.ctx.store.db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'action'])
+        .where('entity_id', '=', caseId)
+        .where('action', '=', 'case.updated')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => ({ ...a })),
+        [{ actor_id: ids[1], action: 'case.updated' }],
+      );
+      // Accepting twice is refused.
+      await assert.rejects(t.services.routing.accept(officer(ids[1]!), offers[0]!.id), {
+        code: 'routing_offer.closed',
+      });
+    });
+
+    test('an officer at capacity gets no offer; finishing frees the room', async () => {
+      const { team: tm, ids, customerId } = await team([{ capacity: { chat: 1 } }]);
+      const first = await routedCase(t, { channel: 'chat', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      const [o] = await openOffers(first);
+      await t.services.routing.accept(officer(ids[0]!), o!.id);
+      const second = await routedCase(t, { channel: 'chat', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      assert.equal((await openOffers(second)).length, 0, 'no offer over capacity');
+      // An e-mail is another channel, with no capacity here: still nothing.
+      await t.services.cases.transition(SYSTEM_ACTOR, first, {
+        action: 'resolve',
+        resolutionSummary: 'Done',
+      });
+      await t.services.routing.route();
+      const offers = await openOffers(second);
+      assert.equal(offers.length, 1);
+      assert.equal(offers[0]!.user_id, ids[0]);
+    });
+
+    test('a time-out moves the offer on exactly once', async () => {
+      const { team: tm, ids, customerId } = await team([{ capacity: { sms: 1 } }, { capacity: { sms: 1 } }]);
+      const caseId = await routedCase(t, { channel: 'sms', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      const [first] = await openOffers(caseId);
+      clock.advance(29_000);
+      await t.services.timers.tick();
+      assert.equal((await openOffers(caseId))[0]!.state, 'open', 'not before its time');
+      clock.advance(2_000);
+      await t.services.timers.tick();
+      await t.services.timers.tick();
+      await t.services.routing.route();
+      const offers = await openOffers(caseId);
+      assert.deepEqual(
+        offers.map((o) => [o.user_id, o.state]),
+        [
+          [first!.user_id, 'timed_out'],
+          [ids.find((id) => id !== first!.user_id), 'open'],
+        ],
+      );
+      // The late answer to the timed-out offer is refused; the timer fired once.
+      await assert.rejects(t.services.routing.accept(officer(first!.user_id), first!.id), {
+        code: 'routing_offer.closed',
+      });
+      const timers = await t.ctx.store.db
+        .selectFrom('timers')
+        .select(['state'])
+        .where('ref_id', '=', first!.id)
+        .execute();
+      assert.deepEqual(
+        timers.map((x) => x.state),
+        ['done'],
+      );
+    });
+
+    test('a declined item goes to the other officer; a break withdraws an offer', async () => {
+      const {
+        team: tm,
+        ids,
+        customerId,
+      } = await team([{ capacity: { email: 1 } }, { capacity: { email: 1 } }]);
+      const caseId = await routedCase(t, { channel: 'email', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      const [first] = await openOffers(caseId);
+      await t.services.routing.decline(officer(first!.user_id), first!.id);
+      await t.services.routing.route();
+      const second = (await openOffers(caseId)).find((o) => o.state === 'open')!;
+      assert.notEqual(second.user_id, first!.user_id);
+      agents.set(second.user_id, 'break', clock.now().toISOString());
+      await tx(t.ctx, (trx) => t.services.routing.onAgentStateChanged(trx, second.user_id, 'break'));
+      await t.services.routing.route();
+      // The decliner is asked again, now that nobody else can take it.
+      const third = (await openOffers(caseId)).find((o) => o.state === 'open')!;
+      assert.equal(third.user_id, first!.user_id);
+      assert.ok(ids.includes(third.user_id));
+    });
+
+    test('a queue outside its business hours offers nothing; overflow moves the item on', async () => {
+      const closed = await t.services.calendars.create(SYSTEM_ACTOR, {
+        name: `Never now ${n}`,
+        timeZone: 'UTC',
+        // 2026-11-23 is a Monday; the clock says 09:00 UTC.
+        hours: { 2: [['09:00', '17:00']] },
+      });
+      const { team: tm, ids, customerId } = await team([{ capacity: { email: 1 } }]);
+      const other = await team([{ capacity: { email: 1 } }]);
+      await tx(t.ctx, async (trx) => {
+        const q = await t.services.routing.queueFor(trx, tm.id);
+        const o = await t.services.routing.queueFor(trx, other.team.id);
+        await trx
+          .updateTable('routing_queues')
+          .set({ calendar_id: closed.id, overflow_after_seconds: 60, overflow_queue_id: o.id })
+          .where('id', '=', q.id)
+          .execute();
+      });
+      const caseId = await routedCase(t, { channel: 'email', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      assert.equal((await openOffers(caseId)).length, 0, 'closed: nothing offered');
+      clock.advance(61_000);
+      await t.services.routing.route();
+      const offers = await openOffers(caseId);
+      assert.equal(offers.length, 1);
+      assert.equal(offers[0]!.user_id, other.ids[0]);
+      assert.ok(!ids.includes(offers[0]!.user_id));
+    });
+  });
+}
