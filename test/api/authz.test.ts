@@ -21,6 +21,7 @@ import { presenceMatrix } from './fixtures/presence.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
+import { smsMatrix } from './fixtures/sms.ts';
 import { webhooksMatrix } from './fixtures/webhooks.ts';
 
 /**
@@ -105,6 +106,9 @@ const PUBLIC = [
   'GET /api/v1/public/kb/attachments/:id',
   'GET /api/v1/public/kb/search',
   'POST /api/v1/auth/login',
+  // An SMS provider's webhooks: authenticated by their signature (X-Twilio-Signature), not a session.
+  'POST /api/v1/channels/sms/:id/inbound',
+  'POST /api/v1/channels/sms/:id/status',
 ];
 
 /** The routes every signed-in user may call: their own session, notifications and stream. */
@@ -134,6 +138,7 @@ const MODULES = [
   searchMatrix,
   messagesMatrix,
   webhooksMatrix,
+  smsMatrix,
   presenceMatrix,
 ];
 
