@@ -13,7 +13,6 @@ import { can } from '../shared/permissions.ts';
 import { emailAdapter } from './channels/email/adapter.ts';
 import { ImapFetchers } from './channels/email/imap-fetcher.ts';
 import { ParsePool } from './channels/email/parse-pool.ts';
-import { smsAdapter } from './channels/sms/adapter.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -34,6 +33,12 @@ import { helpPages } from './modules/knowledge/help.ts';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
 import { KnowledgeService } from './modules/knowledge/knowledge.service.ts';
 import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
+import { chatRoutes } from './modules/messages/chat/chat.routes.ts';
+import { ChatService } from './modules/messages/chat/chat.service.ts';
+import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
+import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
+import { ChatSocket } from './modules/messages/chat/chat-socket.ts';
+import { ChatWidgetsService } from './modules/messages/chat/widgets.service.ts';
 import { InboundService } from './modules/messages/inbound.service.ts';
 import { MailboxesService } from './modules/messages/mailboxes.service.ts';
 import { messagesRoutes } from './modules/messages/messages.routes.ts';
@@ -59,16 +64,12 @@ import { ScriptsService } from './modules/scripts/scripts.service.ts';
 import { TemplatesService } from './modules/scripts/templates.service.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { SearchService } from './modules/search/search.service.ts';
-import { CalendarsService } from './modules/sla/calendars.service.ts';
+import { businessMsBetween } from './modules/sla/business-time.ts';
+import { CalendarsService, toBusinessCalendar } from './modules/sla/calendars.service.ts';
 import { EscalationsService, watchingRules } from './modules/sla/escalations.service.ts';
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
-import { smsRoutes } from './modules/sms/sms.routes.ts';
-import { SmsService } from './modules/sms/sms.service.ts';
-import { SmsEndpointsService } from './modules/sms/sms-endpoints.service.ts';
-import { SmsReplies } from './modules/sms/sms-replies.service.ts';
-import { SmsSender } from './modules/sms/sms-sender.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
@@ -95,7 +96,7 @@ import { installIdempotency } from './platform/idempotency.ts';
 import { repeat } from './platform/loop.ts';
 import { type Bus, LocalBus, PgBus } from './platform/realtime/bus.ts';
 import { Dispatcher } from './platform/realtime/dispatcher.ts';
-import { RealtimeHub } from './platform/realtime/hub.ts';
+import { type Invalidation, RealtimeHub } from './platform/realtime/hub.ts';
 import { Secrets } from './platform/secrets.ts';
 import { Timers } from './platform/timers.ts';
 import type { App, RouteAccess } from './platform/types.ts';
@@ -196,29 +197,6 @@ export function buildServices(ctx: Ctx) {
     events,
   });
   const messageUploads = new MessageUploadsService(ctx, { cases, mailboxes, outbound });
-  // SMS (issue 14, point 5): numbers like mailboxes, the inbound chain's SMS steps, its own sender loop.
-  const smsEndpoints = new SmsEndpointsService(ctx, { secrets });
-  const sms = new SmsService(ctx, {
-    cases,
-    customers,
-    contacts,
-    endpoints: smsEndpoints,
-    notifications,
-    events,
-  });
-  const smsReplies = new SmsReplies(ctx, { cases, events });
-  const smsSender = new SmsSender(ctx, {
-    cases,
-    endpoints: smsEndpoints,
-    notifications,
-    adapter: smsAdapter,
-  });
-  // A progress update sent by SMS is a text to the customer, queued with the update.
-  events.on('case.progress_update_sent', async (trx, e) => {
-    if (e.channel !== 'sms') return;
-    const c = await cases.row(trx, e.caseId);
-    await smsReplies.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body });
-  });
   // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
   events.on('case.progress_update_sent', async (trx, e) => {
     if (e.channel !== 'email') return;
@@ -240,12 +218,35 @@ export function buildServices(ctx: Ctx) {
     notifications,
     mailboxes,
     events,
-    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound, sms: smsAdapter.parseInbound },
-    chains: { sms: sms.chain },
+    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound },
     outbound,
     // Mail on the officer's screen at once, not at the dispatcher's next poll (issue 13 benchmark).
     onCommitted: () => dispatcher.poke(),
   });
+  // Web chat (issue 14): widgets, the visitor's side (socket), the officer's side.
+  const chatWidgets = new ChatWidgetsService(ctx, { secrets });
+  // Typing is never stored: straight onto the bus (NOTIFY on PostgreSQL reaches every node).
+  const ephemeral = (invs: Invalidation[]) =>
+    void bus
+      .publishInTx(ctx.store.db, invs)
+      .then(() => bus.afterCommit(invs))
+      .catch((err: unknown) => dispatcher.onError(err));
+  const chat = new ChatService(ctx, {
+    cases,
+    customers,
+    contacts,
+    events,
+    widgets: chatWidgets,
+    ephemeral,
+    isOpen: async (calendarId, at) =>
+      businessMsBetween(
+        toBusinessCalendar(await calendars.get(calendarId)),
+        at,
+        new Date(at.getTime() + 60_000),
+      ) > 0,
+  });
+  const chatOfficer = new ChatOfficerService(ctx, { cases, chat, events, ephemeral });
+  const chatMail = new ChatMailService(ctx, { chat, cases, contacts, events, outbound });
   const caseViews = new CaseViews(ctx);
   const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments, messages });
   const search = new SearchService({ caseSearch, customers, knowledge });
@@ -264,6 +265,7 @@ export function buildServices(ctx: Ctx) {
   // A person's desktops on this node: the last one gone for the grace period sets them offline.
   const presenceConnections = new PresenceConnections(presence, (err) => dispatcher.onError(err));
   const stream = new Stream(ctx, hub, { onConnect: (actor, ws) => presenceConnections.track(actor, ws) });
+  const chatSocket = new ChatSocket({ chat, chatMail, hub });
   const imap = new ImapFetchers({ inbound, mailboxes, onError: (err) => background.onImapError(err) });
   const background: Background = new Background(
     timers,
@@ -274,7 +276,6 @@ export function buildServices(ctx: Ctx) {
     outbound,
     imap,
     webhookSender,
-    smsSender,
   );
   return {
     people,
@@ -310,10 +311,11 @@ export function buildServices(ctx: Ctx) {
     parsePool,
     outbound,
     messageUploads,
-    sms,
-    smsReplies,
-    smsEndpoints,
-    smsSender,
+    chatWidgets,
+    chat,
+    chatOfficer,
+    chatMail,
+    chatSocket,
     routing,
     audit,
     hub,
@@ -341,7 +343,6 @@ export class Background {
   private readonly outbound: OutboundService;
   private readonly imap: ImapFetchers;
   private readonly webhooks: WebhookSender;
-  private readonly sms: SmsSender | null;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -354,10 +355,8 @@ export class Background {
     outbound: OutboundService,
     imap: ImapFetchers,
     webhooks: WebhookSender,
-    sms: SmsSender | null = null,
   ) {
     this.webhooks = webhooks;
-    this.sms = sms;
     this.outbound = outbound;
     this.imap = imap;
     this.timers = timers;
@@ -379,9 +378,8 @@ export class Background {
     const mailed = await this.mailer.drain();
     const inbound = await this.inbound.processPending();
     const sent = await this.outbound.drain();
-    const texts = (await this.sms?.drain()) ?? 0;
     const webhooks = await this.webhooks.drain();
-    return { ...fired, mailed, inbound, sent, texts, webhooks };
+    return { ...fired, mailed, inbound, sent, webhooks };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -398,8 +396,6 @@ export class Background {
       repeat(() => this.imap.sync(), Math.max(intervalMs, 30_000), onError, 0),
       // Webhooks in their own loop: a receiver that hangs until the timeout holds up nothing else.
       repeat(() => this.webhooks.drain(), intervalMs, onError, 0),
-      // Texts in their own loop too: a provider that hangs until the timeout holds up no e-mail.
-      ...(this.sms ? [repeat(() => this.sms!.drain(), intervalMs, onError, 0)] : []),
     ];
   }
 
@@ -568,7 +564,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       auditRoutes(a, services);
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
-      smsRoutes(a, { ...services, config: ctx.config });
+      chatRoutes(a, services);
       presenceRoutes(a, services);
     },
     { prefix: API_PREFIX },

@@ -8,6 +8,7 @@ import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { count, isProblem, type Res } from '../helpers/session.ts';
 import { auditMatrix } from './fixtures/audit.ts';
 import { casesMatrix } from './fixtures/cases.ts';
+import { chatMatrix } from './fixtures/chat.ts';
 import { contactsMatrix } from './fixtures/contacts.ts';
 import { customersMatrix } from './fixtures/customers.ts';
 import { followupsMatrix } from './fixtures/followups.ts';
@@ -21,7 +22,6 @@ import { presenceMatrix } from './fixtures/presence.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
-import { smsMatrix } from './fixtures/sms.ts';
 import { webhooksMatrix } from './fixtures/webhooks.ts';
 
 /**
@@ -106,9 +106,8 @@ const PUBLIC = [
   'GET /api/v1/public/kb/attachments/:id',
   'GET /api/v1/public/kb/search',
   'POST /api/v1/auth/login',
-  // An SMS provider's webhooks: authenticated by their signature (X-Twilio-Signature), not a session.
-  'POST /api/v1/channels/sms/:id/inbound',
-  'POST /api/v1/channels/sms/:id/status',
+  // The web chat widget's socket: the Origin is checked on the upgrade (issue 14).
+  'GET /api/v1/widget/:id/socket',
 ];
 
 /** The routes every signed-in user may call: their own session, notifications and stream. */
@@ -138,7 +137,7 @@ const MODULES = [
   searchMatrix,
   messagesMatrix,
   webhooksMatrix,
-  smsMatrix,
+  chatMatrix,
   presenceMatrix,
 ];
 

@@ -14,13 +14,13 @@ import { scriptsValidation } from '../scripts/validation.cases.ts';
 import { slaValidation } from '../sla/validation.cases.ts';
 import { auditValidation } from '../store/audit.validation.cases.ts';
 import { casesValidation } from '../store/cases.validation.cases.ts';
+import { chatValidation } from '../store/chat.validation.cases.ts';
 import { contactsValidation } from '../store/contacts.validation.cases.ts';
 import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
 import { messagesValidation } from '../store/messages.validation.cases.ts';
 import { presenceValidation } from '../store/presence.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
-import { smsValidation } from '../store/sms.validation.cases.ts';
 import { webhooksValidation } from '../store/webhooks.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
 
@@ -47,7 +47,7 @@ const MODULES = [
   searchValidation,
   messagesValidation,
   webhooksValidation,
-  smsValidation,
+  chatValidation,
   presenceValidation,
 ];
 
@@ -64,6 +64,8 @@ const BODILESS = [
   'POST /api/v1/disseminations/:id/acknowledge',
   'POST /api/v1/messages/:id/retry',
   'POST /api/v1/webhooks/:id/rotate-secret',
+  'POST /api/v1/chat-widgets/:id/rotate-secret',
+  'POST /api/v1/cases/:id/chat/end',
   'POST /api/v1/webhooks/:id/test',
   'POST /api/v1/webhook-deliveries/:id/retry',
 ];

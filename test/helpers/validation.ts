@@ -30,6 +30,11 @@ export const TOMORROW = '2026-11-24T09:00:00.000Z';
  * schema's table names, so a table added to the schema and not here fails to type-check.
  */
 const ALL_TABLES: Record<keyof Database, true> = {
+  chat_widgets: true,
+  chat_visitors: true,
+  chat_conversations: true,
+  chat_entries: true,
+  chat_identities: true,
   users: true,
   teams: true,
   routing_queues: true,
@@ -97,8 +102,6 @@ const ALL_TABLES: Record<keyof Database, true> = {
   webhook_endpoints: true,
   webhook_deliveries: true,
   webhook_attempts: true,
-  sms_endpoints: true,
-  sms_opt_outs: true,
   presence_reasons: true,
   presence_states: true,
   presence_history: true,

@@ -54,6 +54,11 @@ export interface DomainEvents {
    * queued without this; publish it for anything else (an existing case a new chat reopens).
    */
   'routing.requested': { caseId: string; channel: 'email' | 'chat' | 'sms' };
+  /**
+   * A visitor started a web chat (issue 14): its case is in the team's queue. Routing subscribes to
+   * offer it to one officer; `language` is the one the visitor asked for.
+   */
+  'chat.started': { conversationId: string; caseId: string; teamId: string; language: string | null };
   /** SLA clocks that just breached: a batch, since one tick may breach hundreds. */
   'sla.breached': { clocks: ClockDue[]; at: string };
   /** Resolution clocks that just turned amber: time to keep the customer informed. */

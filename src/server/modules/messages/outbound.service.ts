@@ -47,7 +47,7 @@ export function replySubject(subject: string, reference: string): string {
 }
 
 /** What we send a customer: an officer's reply, an automatic acknowledgement, a progress update, a kept follow-up. */
-export type OutboundKind = 'reply' | 'acknowledgement' | 'progress_update' | 'follow_up';
+export type OutboundKind = 'reply' | 'acknowledgement' | 'progress_update' | 'follow_up' | 'transcript';
 
 /**
  * Who wrote each kind. Only what the system writes by itself is marked automatic (RFC 3834
@@ -61,6 +61,8 @@ const WRITTEN_BY: Readonly<Record<OutboundKind, 'person' | 'system'>> = {
   acknowledgement: 'system',
   progress_update: 'person',
   follow_up: 'person',
+  // A chat's transcript, sent on the visitor's request by the system (issue 14).
+  transcript: 'system',
 };
 
 export function outboundHeaders(kind: OutboundKind, caseId: string): Record<string, string> {
@@ -299,8 +301,6 @@ export class OutboundService {
       let q = trx
         .selectFrom('messages')
         .selectAll()
-        // Texts have a sender of their own (modules/sms/sms-sender.ts).
-        .where('channel', '=', 'email')
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),

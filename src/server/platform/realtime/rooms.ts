@@ -30,6 +30,8 @@ export const teamRoom = (id: string) => `team:${id}`;
 export const userRoom = (id: string) => `user:${id}`;
 /** A department's queue: cases referred or sent to it, watched by desktops showing that queue. */
 export const departmentRoom = (id: string) => `department:${id}`;
+/** A web chat's visitor (issue 14): the widget's socket listens here for `chat.*` events. */
+export const chatRoom = (id: string) => `chat:${id}`;
 
 /** The invalidations for a batch of events: one per (room, type, id), the highest version kept. */
 export async function invalidationsFor(trx: Executor, events: OutboxEvent[]): Promise<Invalidation[]> {
@@ -62,6 +64,7 @@ export async function invalidationsFor(trx: Executor, events: OutboxEvent[]): Pr
     const teams = new Set((p.teamIds ?? []).filter((t): t is string => Boolean(t)));
     const users = new Set((p.userIds ?? []).filter((u): u is string => Boolean(u)));
     const departments = new Set((p.departmentIds ?? []).filter((d): d is string => Boolean(d)));
+    if (name.startsWith('chat.')) add(chatRoom(id), name, id, p.version);
     if (name.startsWith('case.')) {
       add(caseRoom(id), name, id, p.version);
       const c = cases.get(id);

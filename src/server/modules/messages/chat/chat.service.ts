@@ -1,0 +1,492 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ChatLine, ChatStatusInfo, WidgetInfo } from '../../../../shared/contracts/chat-protocol.ts';
+import { identityValid } from '../../../channels/chat/identity.ts';
+import { CHAT_TEXT_MAX, cleanChatText, cleanLine } from '../../../channels/chat/text.ts';
+import { type Actor, audit, SYSTEM_ACTOR } from '../../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
+import type { Executor } from '../../../platform/db/index.ts';
+import type { DomainEventBus } from '../../../platform/events.ts';
+import { newId } from '../../../platform/ids.ts';
+import { emit } from '../../../platform/outbox.ts';
+import type { Invalidation } from '../../../platform/realtime/hub.ts';
+import { caseRoom } from '../../../platform/realtime/rooms.ts';
+import type { CasesService } from '../../cases/cases.service.ts';
+import type { ContactsService } from '../../contacts/contacts.service.ts';
+import type { CustomersService } from '../../customers/customers.service.ts';
+import { appendLine, type ConversationRow, linesAfter, lockConversation, queueInfo } from './chat-store.ts';
+import type { ChatWidgetsService, WidgetRow } from './widgets.service.ts';
+
+/** A visitor's socket once it said hello: who it is, and the identity the site vouched for. */
+export interface VisitorSession {
+  widget: WidgetRow;
+  visitorId: string;
+  /** The site's customer id, when its HMAC was valid (null otherwise). */
+  externalId: string | null;
+  conversationId: string | null;
+}
+
+export interface PreChat {
+  clientId: string;
+  name: string;
+  email: string;
+  question: string;
+  language?: string | null | undefined;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+/** An ended chat is still shown (and its transcript offered) to its visitor for this long. */
+const ENDED_SHOWN_MS = 30 * 60_000;
+
+/** A refusal the socket reports to the widget: a stable code and the field it is about. */
+export class ChatInputError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+  constructor(code: string, field?: string) {
+    super(code);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/**
+ * The visitor's side of web chat (issue 14, point 3): hello with a rotated token, the pre-chat
+ * form opening a case in the widget's team queue, messages numbered per conversation and
+ * deduplicated on the client's id, catch-up by seq, read marks, typing (never stored), leave a
+ * message (an e-mail case) and the transcript by e-mail.
+ *
+ * Unlike mail, a chat message is not stored raw first: the socket's `ack` is what "accepted"
+ * means to the widget, it is sent only after the message's transaction commits, and the widget
+ * re-sends until it has one — the client id makes that safe.
+ */
+export class ChatService {
+  private readonly ctx: Ctx;
+  private readonly cases: CasesService;
+  private readonly customers: CustomersService;
+  private readonly contacts: ContactsService;
+  private readonly events: DomainEventBus;
+
+  readonly widgets: ChatWidgetsService;
+  private readonly ephemeral: (invs: Invalidation[]) => void;
+  private readonly isOpen: (calendarId: string, at: Date) => Promise<boolean>;
+
+  constructor(
+    ctx: Ctx,
+    deps: {
+      cases: CasesService;
+      customers: CustomersService;
+      contacts: ContactsService;
+      events: DomainEventBus;
+      widgets: ChatWidgetsService;
+      /** Typing: to the rooms now, on every node, never stored. */
+      ephemeral: (invs: Invalidation[]) => void;
+      /** Within the calendar's hours at that instant (the SLA module's business time). */
+      isOpen: (calendarId: string, at: Date) => Promise<boolean>;
+    },
+  ) {
+    this.ctx = ctx;
+    this.cases = deps.cases;
+    this.customers = deps.customers;
+    this.contacts = deps.contacts;
+    this.events = deps.events;
+    this.widgets = deps.widgets;
+    this.ephemeral = deps.ephemeral;
+    this.isOpen = deps.isOpen;
+  }
+
+  /**
+   * A socket introduces itself. A known token (or the one before it: another tab may still hold
+   * it) resumes the visitor and is replaced; anything else is a new visitor. Only hashes are kept.
+   */
+  async hello(
+    widget: WidgetRow,
+    token: string | null,
+    identity: { id: string; hash: string } | null,
+  ): Promise<{
+    session: VisitorSession;
+    token: string;
+    info: WidgetInfo;
+    conversation: ChatStatusInfo | null;
+  }> {
+    const fresh = randomBytes(32).toString('base64url');
+    const at = nowIso(this.ctx);
+    const externalId =
+      identity &&
+      identity.id.length <= 200 &&
+      identityValid(this.widgets.secretOf(widget), identity.id, identity.hash)
+        ? identity.id
+        : null;
+    const visitorId = await tx(this.ctx, async (trx) => {
+      const h = token && token.length <= 100 ? sha256(token) : null;
+      const known = h
+        ? await trx
+            .selectFrom('chat_visitors')
+            .select(['id', 'token_hash'])
+            .where('widget_id', '=', widget.id)
+            .where((eb) => eb.or([eb('token_hash', '=', h), eb('prev_token_hash', '=', h)]))
+            .executeTakeFirst()
+        : undefined;
+      if (known) {
+        await trx
+          .updateTable('chat_visitors')
+          .set({ token_hash: sha256(fresh), prev_token_hash: known.token_hash, seen_at: at })
+          .where('id', '=', known.id)
+          .execute();
+        return known.id;
+      }
+      const id = newId();
+      await trx
+        .insertInto('chat_visitors')
+        .values({
+          id,
+          widget_id: widget.id,
+          token_hash: sha256(fresh),
+          prev_token_hash: null,
+          created_at: at,
+          seen_at: at,
+        })
+        .execute();
+      return id;
+    });
+    const conv = await this.currentConversation(this.ctx.store.db, visitorId);
+    const session: VisitorSession = { widget, visitorId, externalId, conversationId: conv?.id ?? null };
+    return {
+      session,
+      token: fresh,
+      info: await this.info(widget, externalId !== null),
+      conversation: conv ? await this.statusOf(this.ctx.store.db, conv) : null,
+    };
+  }
+
+  /** Within hours, and someone of the team signed in (any live session; presence will refine this). */
+  async info(widget: WidgetRow, identified: boolean): Promise<WidgetInfo> {
+    const now = this.ctx.clock.now();
+    const open = widget.calendar_id ? await this.isOpen(widget.calendar_id, now) : true;
+    const someone = await this.ctx.store.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select('s.id')
+      .where('u.team_id', '=', widget.team_id)
+      .where('s.expires_at', '>', now.toISOString())
+      .limit(1)
+      .executeTakeFirst();
+    return { name: widget.name, open, available: Boolean(someone), identified, maxText: CHAT_TEXT_MAX };
+  }
+
+  private async currentConversation(trx: Executor, visitorId: string): Promise<ConversationRow | null> {
+    const c = await trx
+      .selectFrom('chat_conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!c) return null;
+    if (
+      c.status === 'ended' &&
+      Date.parse(c.ended_at ?? c.updated_at) < this.ctx.clock.now().getTime() - ENDED_SHOWN_MS
+    )
+      return null;
+    return c;
+  }
+
+  async statusOf(trx: Executor, conv: ConversationRow): Promise<ChatStatusInfo> {
+    const c = await trx
+      .selectFrom('cases')
+      .select('reference')
+      .where('id', '=', conv.case_id)
+      .executeTakeFirstOrThrow();
+    const officer = conv.officer_id
+      ? await trx
+          .selectFrom('users')
+          .select('display_name')
+          .where('id', '=', conv.officer_id)
+          .executeTakeFirst()
+      : undefined;
+    return queueInfo(trx, conv, c.reference, officer?.display_name ?? null);
+  }
+
+  async status(s: VisitorSession): Promise<ChatStatusInfo | null> {
+    if (!s.conversationId) return null;
+    const conv = await this.ctx.store.db
+      .selectFrom('chat_conversations')
+      .selectAll()
+      .where('id', '=', s.conversationId)
+      .executeTakeFirstOrThrow();
+    return this.statusOf(this.ctx.store.db, conv);
+  }
+
+  /** The pre-chat form cleaned to text; a missing or malformed field is refused by name. */
+  preChat(input: PreChat) {
+    const name = cleanLine(input.name, 100);
+    const email = input.email.trim().toLowerCase();
+    const question = cleanChatText(input.question);
+    const language = input.language ? cleanLine(input.language, 35) || null : null;
+    if (!name) throw new ChatInputError('request.invalid', 'name');
+    if (email.length > 254 || !EMAIL.test(email)) throw new ChatInputError('request.invalid', 'email');
+    if (!question) throw new ChatInputError('request.invalid', 'question');
+    return { name, email, question, language };
+  }
+
+  /** The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a new record. */
+  async identify(trx: Executor, widgetId: string, externalId: string | null, name: string, email: string) {
+    if (externalId) {
+      const linked = await trx
+        .selectFrom('chat_identities')
+        .select('customer_id')
+        .where('widget_id', '=', widgetId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+      if (linked) return linked.customer_id;
+    }
+    const found = await this.customers.findByEmail(trx, email);
+    const id =
+      found?.id ??
+      (await this.customers.createFromSender(trx, SYSTEM_ACTOR, { address: email, name, channel: 'chat' }));
+    if (externalId)
+      await trx
+        .insertInto('chat_identities')
+        .values({
+          widget_id: widgetId,
+          external_id: externalId,
+          customer_id: id,
+          created_at: nowIso(this.ctx),
+        })
+        .onConflict((oc) => oc.columns(['widget_id', 'external_id']).doNothing())
+        .execute();
+    return id;
+  }
+
+  /**
+   * The pre-chat form: a case in the widget's team queue (as an e-mail to a mailbox of that team
+   * would open), the question as its first message, `chat.started` for routing. Sent twice (a
+   * reconnect before the answer), it is the same chat: a visitor has one open chat at a time.
+   */
+  async start(s: VisitorSession, input: PreChat): Promise<{ conversation: ChatStatusInfo; seq: number }> {
+    const p = this.preChat(input);
+    const { conv, info, seq } = await tx(this.ctx, async (trx) => {
+      const at = nowIso(this.ctx);
+      // The visitor row serialises two tabs starting at once.
+      await trx.updateTable('chat_visitors').set({ seen_at: at }).where('id', '=', s.visitorId).execute();
+      const open = await trx
+        .selectFrom('chat_conversations')
+        .select('id')
+        .where('visitor_id', '=', s.visitorId)
+        .where('status', '!=', 'ended')
+        .executeTakeFirst();
+      if (open) {
+        const conv = await lockConversation(this.ctx, trx, open.id);
+        const line = await this.addVisitorLine(trx, conv, input.clientId, p.question, at);
+        return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
+      }
+      const customerId = await this.identify(trx, s.widget.id, s.externalId, p.name, p.email);
+      const contactId = await this.contacts.logInbound(trx, {
+        channel: 'chat',
+        customerId,
+        fromAddress: p.email,
+        caseId: null,
+        at,
+      });
+      const firstLine = p.question.split('\n')[0]!;
+      const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
+        contactId,
+        type: 'general_enquiry',
+        subject: `Chat: ${firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine}`,
+        description: p.question,
+        teamId: s.widget.team_id,
+        assigneeId: null,
+      });
+      const conv: ConversationRow = {
+        id: newId(),
+        widget_id: s.widget.id,
+        visitor_id: s.visitorId,
+        team_id: s.widget.team_id,
+        case_id: created.id,
+        customer_id: customerId,
+        contact_id: contactId,
+        status: 'waiting',
+        visitor_name: p.name,
+        visitor_email: p.email,
+        language: p.language,
+        external_id: s.externalId,
+        officer_id: null,
+        last_seq: 0,
+        visitor_read_seq: 0,
+        officer_read_seq: 0,
+        officer_unread: 0,
+        started_at: at,
+        answered_at: null,
+        ended_at: null,
+        updated_at: at,
+      };
+      await trx.insertInto('chat_conversations').values(conv).execute();
+      const line = await appendLine(trx, conv, {
+        side: 'visitor',
+        clientId: input.clientId,
+        text: p.question,
+        authorId: null,
+        fromName: p.name,
+        fromAddress: p.email,
+        contactId,
+        at,
+        // Filed at the case's own instant: the desktop shows the enquiry once (as for e-mail).
+        messageAt: created.createdAt,
+      });
+      await this.cases.event(trx, created.id, at, SYSTEM_ACTOR, 'chat.started', {
+        conversationId: conv.id,
+        widget: s.widget.name,
+        language: p.language,
+        identifiedBySite: s.externalId !== null,
+      });
+      await audit(trx, {
+        at,
+        actor: SYSTEM_ACTOR,
+        entityType: 'case',
+        entityId: created.id,
+        action: 'chat.started',
+        after: { conversationId: conv.id, customerId, contactId, identifiedBySite: s.externalId !== null },
+      });
+      await emit(trx, at, 'chat.started', { id: conv.id, caseId: created.id, teamIds: [conv.team_id] });
+      await emit(trx, at, 'case.message_received', { id: created.id, messageId: line.messageId });
+      await this.events.publish(trx, 'chat.started', {
+        conversationId: conv.id,
+        caseId: created.id,
+        teamId: conv.team_id,
+        language: p.language,
+      });
+      await this.events.publish(trx, 'case.message_added', {
+        caseId: created.id,
+        messageId: line.messageId,
+        direction: 'inbound',
+      });
+      return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
+    });
+    s.conversationId = conv.id;
+    return { conversation: info, seq };
+  }
+
+  private async addVisitorLine(
+    trx: Executor,
+    conv: ConversationRow,
+    clientId: string,
+    text: string,
+    at: string,
+  ) {
+    const line = await appendLine(trx, conv, {
+      side: 'visitor',
+      clientId,
+      text,
+      authorId: null,
+      fromName: conv.visitor_name,
+      fromAddress: conv.visitor_email,
+      contactId: conv.contact_id,
+      at,
+    });
+    if (line.duplicate) return line;
+    await this.cases.touch(trx, conv.case_id, at);
+    await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
+    await emit(trx, at, 'case.message_received', {
+      id: conv.case_id,
+      messageId: line.messageId,
+      ...(conv.officer_id ? { userIds: [conv.officer_id] } : {}),
+    });
+    await this.events.publish(trx, 'case.message_added', {
+      caseId: conv.case_id,
+      messageId: line.messageId,
+      direction: 'inbound',
+    });
+    return line;
+  }
+
+  /** A visitor's message: its seq, the same one however often it is sent. */
+  async send(s: VisitorSession, clientId: string, raw: string): Promise<{ seq: number; duplicate: boolean }> {
+    if (!s.conversationId) throw new ChatInputError('chat.not_found');
+    const text = cleanChatText(raw);
+    if (!text) throw new ChatInputError('request.invalid', 'text');
+    const convId = s.conversationId;
+    return tx(this.ctx, async (trx) => {
+      const conv = await lockConversation(this.ctx, trx, convId);
+      const known = await trx
+        .selectFrom('chat_entries')
+        .select('seq')
+        .where('conversation_id', '=', conv.id)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      if (known) return { seq: known.seq, duplicate: true };
+      if (conv.status === 'ended') throw new ChatInputError('chat.ended');
+      const line = await this.addVisitorLine(trx, conv, clientId, text, nowIso(this.ctx));
+      return { seq: line.seq, duplicate: line.duplicate };
+    });
+  }
+
+  async sync(s: VisitorSession, after: number): Promise<{ items: ChatLine[]; more: boolean }> {
+    if (!s.conversationId) return { items: [], more: false };
+    return linesAfter(this.ctx.store.db, s.conversationId, Math.max(0, Math.floor(after)));
+  }
+
+  /** The visitor has read up to `seq` (read receipts for the officer). */
+  async read(s: VisitorSession, seq: number): Promise<void> {
+    const convId = s.conversationId;
+    if (!convId) return;
+    await tx(this.ctx, async (trx) => {
+      const conv = await lockConversation(this.ctx, trx, convId);
+      const upTo = Math.min(Math.floor(seq), conv.last_seq);
+      if (upTo <= conv.visitor_read_seq) return;
+      const at = nowIso(this.ctx);
+      await trx
+        .updateTable('chat_conversations')
+        .set({ visitor_read_seq: upTo })
+        .where('id', '=', conv.id)
+        .execute();
+      await emit(trx, at, 'case.chat_read', { id: conv.case_id, version: upTo });
+    });
+  }
+
+  typing(s: VisitorSession, caseId: string, typing: boolean): void {
+    void s;
+    this.ephemeral([
+      { type: 'case.chat_typing', id: caseId, room: caseRoom(caseId), version: typing ? 1 : 0 },
+    ]);
+  }
+
+  /** The case a session's conversation belongs to (typing needs it without a transaction). */
+  async caseOf(conversationId: string): Promise<string | null> {
+    const r = await this.ctx.store.db
+      .selectFrom('chat_conversations')
+      .select('case_id')
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    return r?.case_id ?? null;
+  }
+
+  /** The visitor closes the chat. */
+  async end(s: VisitorSession): Promise<void> {
+    const convId = s.conversationId;
+    if (!convId) return;
+    await tx(this.ctx, (trx) => this.endIn(trx, convId, null));
+  }
+
+  /** End a chat (by its visitor, `by` null, or an officer): once; the case stays as it is. */
+  async endIn(trx: Executor, convId: string, by: Actor | null): Promise<ConversationRow> {
+    const conv = await lockConversation(this.ctx, trx, convId);
+    if (conv.status === 'ended') return conv;
+    const at = nowIso(this.ctx);
+    await trx
+      .updateTable('chat_conversations')
+      .set({ status: 'ended', ended_at: at, updated_at: at })
+      .where('id', '=', conv.id)
+      .execute();
+    await this.cases.event(trx, conv.case_id, at, by ?? SYSTEM_ACTOR, 'chat.ended', {
+      conversationId: conv.id,
+      by: by ? 'officer' : 'customer',
+    });
+    await emit(trx, at, 'chat.changed', { id: conv.id });
+    await emit(trx, at, 'case.chat_changed', {
+      id: conv.case_id,
+      ...(conv.officer_id ? { userIds: [conv.officer_id] } : {}),
+    });
+    return { ...conv, status: 'ended', ended_at: at, updated_at: at };
+  }
+}
+
+export type { ConversationRow };

@@ -1,0 +1,105 @@
+import { type Static, Type } from 'typebox';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
+
+/** An origin a widget may be embedded on: scheme, host and optional port, no path. */
+const Origin = Type.String({
+  minLength: 8,
+  maxLength: 300,
+  pattern: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
+  description: 'e.g. https://www.example.com',
+});
+
+/** A chat widget as its administrator sees it (the secret is never returned after creation). */
+export const ChatWidget = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  teamId: Uuid,
+  allowedOrigins: Type.Array(Type.String()),
+  calendarId: Nullable(Type.String()),
+  active: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  version: Type.Integer(),
+});
+export type ChatWidgetDto = Static<typeof ChatWidget>;
+
+export const ChatWidgetCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    teamId: Uuid,
+    allowedOrigins: Type.Array(Origin, { minItems: 1, maxItems: 20 }),
+    calendarId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false },
+);
+export type ChatWidgetCreateDto = Static<typeof ChatWidgetCreate>;
+
+export const ChatWidgetPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    teamId: Type.Optional(Uuid),
+    allowedOrigins: Type.Optional(Type.Array(Origin, { minItems: 1, maxItems: 20 })),
+    calendarId: Type.Optional(Nullable(Uuid)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type ChatWidgetPatchDto = Static<typeof ChatWidgetPatch>;
+
+/** The secret for identity HMACs: in this answer only, once. */
+export const ChatWidgetSecret = Type.Object({ widget: ChatWidget, secret: Type.String() });
+
+/** An officer's chat message: Enter in the chat box. */
+export const ChatReply = Type.Object(
+  {
+    clientId: Uuid,
+    text: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+export type ChatReplyDto = Static<typeof ChatReply>;
+
+export const ChatRead = Type.Object(
+  { seq: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }) },
+  { additionalProperties: false },
+);
+export const ChatTyping = Type.Object({ typing: Type.Boolean() }, { additionalProperties: false });
+
+export const CHAT_STATUSES = ['waiting', 'active', 'ended'] as const;
+
+/** A case's chat as the officer's workspace shows it. */
+export const CaseChat = Type.Object({
+  conversationId: Uuid,
+  caseId: Uuid,
+  reference: Type.String(),
+  status: StringEnum(CHAT_STATUSES),
+  visitorName: Type.String(),
+  language: Nullable(Type.String()),
+  /** The site vouched for the customer's identity by its HMAC: a sign-in elsewhere, not a verification here. */
+  identifiedBySite: Type.Boolean(),
+  officerId: Nullable(Type.String()),
+  lastSeq: Type.Integer(),
+  unread: Type.Integer(),
+  officerReadSeq: Type.Integer(),
+  visitorReadSeq: Type.Integer(),
+  /** Message id → seq, for the read marks in the thread. */
+  seqs: Type.Record(Type.String(), Type.Integer()),
+  position: Nullable(Type.Integer()),
+  waitMinutes: Nullable(Type.Integer()),
+  startedAt: Timestamp,
+  endedAt: Nullable(Timestamp),
+});
+export type CaseChatDto = Static<typeof CaseChat>;
+
+/** One line of the officer's "My chats" list (and the unread counts in the queues). */
+export const ChatSummary = Type.Object({
+  conversationId: Uuid,
+  caseId: Uuid,
+  reference: Type.String(),
+  visitorName: Type.String(),
+  status: StringEnum(CHAT_STATUSES),
+  unread: Type.Integer(),
+  mine: Type.Boolean(),
+  updatedAt: Timestamp,
+});
+export type ChatSummaryDto = Static<typeof ChatSummary>;

@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { identityHash } from '../../src/server/channels/chat/identity.ts';
+import type { VisitorSession } from '../../src/server/modules/messages/chat/chat.service.ts';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects } from '../helpers/db.ts';
+
+const ORIGIN = 'https://shop.example';
+
+async function widgetOf(t: TestApp) {
+  const { widget, secret } = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
+    name: 'Shop',
+    teamId: t.team.id,
+    allowedOrigins: [ORIGIN],
+  });
+  return { row: await t.services.chatWidgets.row(t.ctx.store.db, widget.id), secret };
+}
+
+const form = (over: Partial<{ name: string; email: string; question: string }> = {}) => ({
+  clientId: randomUUID(),
+  name: 'Mei Ling',
+  email: 'mei@customer.example',
+  question: 'My bill is wrong',
+  language: 'en',
+  ...over,
+});
+
+for (const dialect of await dialects()) {
+  describe(`web chat store (${dialect})`, () => {
+    let t: TestApp;
+    let w: Awaited<ReturnType<typeof widgetOf>>;
+    before(async () => {
+      t = await makeTestApp(dialect);
+      w = await widgetOf(t);
+    });
+    after(() => t.close());
+
+    test('a token is rotated on every hello; the one before still opens, the one before that does not', async () => {
+      const a = await t.services.chat.hello(w.row, null, null);
+      const b = await t.services.chat.hello(w.row, a.token, null);
+      assert.equal(b.session.visitorId, a.session.visitorId);
+      assert.notEqual(b.token, a.token);
+      const c = await t.services.chat.hello(w.row, a.token, null);
+      assert.equal(c.session.visitorId, a.session.visitorId, 'the previous token (another tab) still opens');
+      const d = await t.services.chat.hello(w.row, a.token, null);
+      assert.notEqual(d.session.visitorId, a.session.visitorId, 'two rotations later it is a new visitor');
+    });
+
+    test('a chat opens a case in the team queue; sent twice it is one message; seqs in order; catch-up after a reconnect', async () => {
+      const h = await t.services.chat.hello(w.row, null, null);
+      const s = h.session;
+      const f = form();
+      const started = await t.services.chat.start(s, f);
+      assert.equal(started.seq, 1);
+      assert.equal(started.conversation.status, 'waiting');
+      assert.equal(started.conversation.position, 1);
+      // The start re-sent before its answer arrived: the same chat, no second case.
+      const again = await t.services.chat.start(s, f);
+      assert.equal(again.seq, 1);
+      const conv = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .selectAll()
+        .where('id', '=', s.conversationId!)
+        .executeTakeFirstOrThrow();
+      const kase = await t.services.cases.row(t.ctx.store.db, conv.case_id);
+      assert.equal(kase.team_id, t.team.id);
+      assert.equal(
+        (
+          await t.ctx.store.db
+            .selectFrom('chat_conversations')
+            .select('id')
+            .where('visitor_id', '=', s.visitorId)
+            .execute()
+        ).length,
+        1,
+      );
+      const one = randomUUID();
+      const r1 = await t.services.chat.send(s, one, 'first');
+      const r1again = await t.services.chat.send(s, one, 'first');
+      assert.deepEqual([r1.seq, r1again.seq, r1again.duplicate], [2, 2, true]);
+      const r2 = await t.services.chat.send(s, randomUUID(), 'second <b>not bold</b>\u0007');
+      assert.equal(r2.seq, 3);
+      const officer = { ...t.users.officer.actor, teamId: t.team.id };
+      const mineBefore = await t.services.chatOfficer.mine(officer);
+      assert.equal(mineBefore.find((c) => c.caseId === conv.case_id)?.unread, 3);
+      const reply = { clientId: randomUUID(), text: 'Let me look.' };
+      const o = await t.services.chatOfficer.reply(officer, conv.case_id, reply);
+      assert.equal(o.seq, 4);
+      assert.equal(
+        (await t.services.chatOfficer.reply(officer, conv.case_id, reply)).seq,
+        4,
+        'a retried reply is one message',
+      );
+      // A reconnect: a new hello with the rotated token resumes the chat, catch-up after seq 2.
+      const back = await t.services.chat.hello(w.row, h.token, null);
+      assert.equal(back.session.conversationId, s.conversationId);
+      assert.equal(back.conversation?.status, 'active');
+      assert.equal(back.conversation?.officer, 'Test officer');
+      const caught = await t.services.chat.sync(back.session, 2);
+      assert.deepEqual(
+        caught.items.map((l) => [l.seq, l.side, l.text]),
+        [
+          [3, 'visitor', 'second <b>not bold</b>'],
+          [4, 'officer', 'Let me look.'],
+        ],
+      );
+      const all = await t.services.chat.sync(back.session, 0);
+      assert.deepEqual(
+        all.items.map((l) => l.seq),
+        [1, 2, 3, 4],
+      );
+      // The thread holds each message once, on the chat channel.
+      const thread = await t.services.messages.forCase(conv.case_id);
+      assert.equal(thread.filter((m) => m.channel === 'chat').length, 4);
+      // Read marks: the officer's reply read what came before; the visitor's mark goes to the officer.
+      const chatState = await t.services.chatOfficer.forCase(conv.case_id);
+      assert.deepEqual([chatState.unread, chatState.officerReadSeq, chatState.status], [0, 4, 'active']);
+      await t.services.chat.read(back.session, 99);
+      assert.equal((await t.services.chatOfficer.forCase(conv.case_id)).visitorReadSeq, 4);
+      // The first answer met the first response.
+      const events = await t.ctx.store.db
+        .selectFrom('case_events')
+        .select('kind')
+        .where('case_id', '=', conv.case_id)
+        .execute();
+      assert.ok(events.some((e) => e.kind === 'chat.answered'));
+      // Transcript by e-mail, through the outbound e-mail path, to the address of the form.
+      await t.services.chatMail.transcript(back.session);
+      const mail = await t.ctx.store.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('case_id', '=', conv.case_id)
+        .where('kind', '=', 'transcript')
+        .executeTakeFirstOrThrow();
+      assert.equal(mail.channel, 'email');
+      assert.match(JSON.stringify(mail.to_addresses), /mei@customer\.example/);
+      assert.match(mail.body_text, /Mei Ling: first\n.*Mei Ling: second/);
+      // Ended: nothing more is taken.
+      await t.services.chatOfficer.end(officer, conv.case_id);
+      await assert.rejects(t.services.chat.send(back.session, randomUUID(), 'late'), /chat.ended/);
+    });
+
+    test('leave a message: an e-mail case to the address given, once however often sent', async () => {
+      const s = (await t.services.chat.hello(w.row, null, null)).session;
+      const f = form({ email: 'late@customer.example', question: 'Call me back tomorrow' });
+      const a = await t.services.chatMail.leave(s, f);
+      const b = await t.services.chatMail.leave(s, f);
+      assert.equal(a.reference, b.reference);
+      const c = await t.ctx.store.db
+        .selectFrom('cases')
+        .selectAll()
+        .where('reference', '=', a.reference)
+        .executeTakeFirstOrThrow();
+      assert.equal(c.team_id, t.team.id);
+      assert.equal(await t.services.messages.byEmail(c.id), true, 'answered by e-mail');
+      assert.equal(
+        await t.services.outbound.requester(t.ctx.store.db, c.id, c.customer_id),
+        'late@customer.example',
+      );
+    });
+
+    test("identity: the site's HMAC links the chat to one customer; a forged one is anonymous", async () => {
+      const good = { id: 'cust-42', hash: identityHash(w.secret, 'cust-42') };
+      const s1 = (await t.services.chat.hello(w.row, null, good)).session;
+      assert.equal(s1.externalId, 'cust-42');
+      await t.services.chat.start(s1, form({ email: 'first@customer.example' }));
+      const s2 = (await t.services.chat.hello(w.row, null, good)).session;
+      // Another address typed this time: the vouched id still finds the same record.
+      await t.services.chat.start(s2, form({ email: 'other@customer.example' }));
+      const convs = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .select(['customer_id', 'external_id'])
+        .where('visitor_id', 'in', [s1.visitorId, s2.visitorId])
+        .execute();
+      assert.equal(convs.length, 2);
+      assert.equal(convs[0]!.customer_id, convs[1]!.customer_id);
+      const forged = await t.services.chat.hello(w.row, null, {
+        id: 'cust-42',
+        hash: identityHash('not the secret', 'cust-42'),
+      });
+      assert.equal(forged.session.externalId, null);
+      assert.equal(forged.info.identified, false);
+      const malformed = await t.services.chat.hello(w.row, null, { id: 'cust-42', hash: 'zz' });
+      assert.equal(malformed.session.externalId, null);
+    });
+
+    test('queue position follows the order chats started in the team', async () => {
+      const a: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
+      const b: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
+      const pa = (await t.services.chat.start(a, form())).conversation.position!;
+      const pb = (await t.services.chat.start(b, form())).conversation.position!;
+      assert.equal(pb, pa + 1);
+      assert.ok((await t.services.chat.status(b))!.waitMinutes! >= 1);
+    });
+  });
+}
+
+describe('the widget socket (sqlite)', () => {
+  let t: TestApp;
+  let port = 0;
+  let widgetId = '';
+  before(async () => {
+    t = await makeTestApp('sqlite');
+    widgetId = (await widgetOf(t)).row.id;
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as { port: number }).port;
+  });
+  after(() => t.close());
+
+  const open = (origin: string) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/widget/${widgetId}/socket`, { origin });
+    const got: { type: string; [k: string]: unknown }[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const next = async (type: string) => {
+      for (let i = 0; i < 100; i++) {
+        const m = got.find((g) => g.type === type);
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no ${type}: ${JSON.stringify(got)}`);
+    };
+    return { ws, next, closed, opened: new Promise((r) => ws.on('open', r)) };
+  };
+
+  test('an origin the widget does not allow is refused', async () => {
+    const c = open('https://evil.example');
+    assert.equal(await c.closed, 1008);
+  });
+
+  test('hello, start, a message sent twice: one ack seq, invalidation on the chat room', async () => {
+    const c = open(ORIGIN);
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: 'hello', token: null }));
+    const welcome = await c.next('welcome');
+    assert.equal(typeof welcome.token, 'string');
+    c.ws.send(JSON.stringify({ type: 'start', ...form() }));
+    await c.next('started');
+    const id = randomUUID();
+    c.ws.send(JSON.stringify({ type: 'send', clientId: id, text: 'hello' }));
+    c.ws.send(JSON.stringify({ type: 'send', clientId: id, text: 'hello' }));
+    c.ws.send(JSON.stringify({ type: 'sync', after: 0 }));
+    const page = (await c.next('messages')) as unknown as { items: { seq: number; text: string }[] };
+    assert.deepEqual(
+      page.items.map((l) => [l.seq, l.text]),
+      [
+        [1, 'My bill is wrong'],
+        [2, 'hello'],
+      ],
+    );
+    c.ws.send(JSON.stringify({ type: 'send', clientId: 'not-a-uuid', text: 'x' }));
+    assert.equal((await c.next('error')).code, 'request.invalid');
+    await t.services.dispatcher.drain();
+    await c.next('chat.message_added');
+    c.ws.close();
+  });
+});
