@@ -13,6 +13,7 @@ import { can } from '../shared/permissions.ts';
 import { emailAdapter } from './channels/email/adapter.ts';
 import { ImapFetchers } from './channels/email/imap-fetcher.ts';
 import { ParsePool } from './channels/email/parse-pool.ts';
+import { smsAdapter } from './channels/sms/adapter.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { CaseDrafts } from './modules/cases/case-drafts.ts';
@@ -70,6 +71,11 @@ import { EscalationsService, watchingRules } from './modules/sla/escalations.ser
 import { PoliciesService } from './modules/sla/policies.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
+import { smsRoutes } from './modules/sms/sms.routes.ts';
+import { SmsService } from './modules/sms/sms.service.ts';
+import { SmsEndpointsService } from './modules/sms/sms-endpoints.service.ts';
+import { SmsReplies } from './modules/sms/sms-replies.service.ts';
+import { SmsSender } from './modules/sms/sms-sender.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
@@ -197,6 +203,29 @@ export function buildServices(ctx: Ctx) {
     events,
   });
   const messageUploads = new MessageUploadsService(ctx, { cases, mailboxes, outbound });
+  // SMS (issue 14, point 5): numbers like mailboxes, the inbound chain's SMS steps, its own sender loop.
+  const smsEndpoints = new SmsEndpointsService(ctx, { secrets });
+  const sms = new SmsService(ctx, {
+    cases,
+    customers,
+    contacts,
+    endpoints: smsEndpoints,
+    notifications,
+    events,
+  });
+  const smsReplies = new SmsReplies(ctx, { cases, events });
+  const smsSender = new SmsSender(ctx, {
+    cases,
+    endpoints: smsEndpoints,
+    notifications,
+    adapter: smsAdapter,
+  });
+  // A progress update sent by SMS is a text to the customer, queued with the update.
+  events.on('case.progress_update_sent', async (trx, e) => {
+    if (e.channel !== 'sms') return;
+    const c = await cases.row(trx, e.caseId);
+    await smsReplies.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body });
+  });
   // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
   events.on('case.progress_update_sent', async (trx, e) => {
     if (e.channel !== 'email') return;
@@ -218,7 +247,8 @@ export function buildServices(ctx: Ctx) {
     notifications,
     mailboxes,
     events,
-    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound },
+    parsers: { email: parsePool?.parse ?? emailAdapter.parseInbound, sms: smsAdapter.parseInbound },
+    chains: { sms: sms.chain },
     outbound,
     // Mail on the officer's screen at once, not at the dispatcher's next poll (issue 13 benchmark).
     onCommitted: () => dispatcher.poke(),
@@ -276,6 +306,7 @@ export function buildServices(ctx: Ctx) {
     outbound,
     imap,
     webhookSender,
+    smsSender,
   );
   return {
     people,
@@ -316,6 +347,10 @@ export function buildServices(ctx: Ctx) {
     chatOfficer,
     chatMail,
     chatSocket,
+    sms,
+    smsReplies,
+    smsEndpoints,
+    smsSender,
     routing,
     audit,
     hub,
@@ -343,6 +378,7 @@ export class Background {
   private readonly outbound: OutboundService;
   private readonly imap: ImapFetchers;
   private readonly webhooks: WebhookSender;
+  private readonly sms: SmsSender | null;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -355,8 +391,10 @@ export class Background {
     outbound: OutboundService,
     imap: ImapFetchers,
     webhooks: WebhookSender,
+    sms: SmsSender | null = null,
   ) {
     this.webhooks = webhooks;
+    this.sms = sms;
     this.outbound = outbound;
     this.imap = imap;
     this.timers = timers;
@@ -378,8 +416,9 @@ export class Background {
     const mailed = await this.mailer.drain();
     const inbound = await this.inbound.processPending();
     const sent = await this.outbound.drain();
+    const texts = (await this.sms?.drain()) ?? 0;
     const webhooks = await this.webhooks.drain();
-    return { ...fired, mailed, inbound, sent, webhooks };
+    return { ...fired, mailed, inbound, sent, texts, webhooks };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -396,6 +435,8 @@ export class Background {
       repeat(() => this.imap.sync(), Math.max(intervalMs, 30_000), onError, 0),
       // Webhooks in their own loop: a receiver that hangs until the timeout holds up nothing else.
       repeat(() => this.webhooks.drain(), intervalMs, onError, 0),
+      // Texts in their own loop too: a provider that hangs until the timeout holds up no e-mail.
+      ...(this.sms ? [repeat(() => this.sms!.drain(), intervalMs, onError, 0)] : []),
     ];
   }
 
@@ -565,6 +606,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
       chatRoutes(a, services);
+      smsRoutes(a, { ...services, config: ctx.config });
       presenceRoutes(a, services);
     },
     { prefix: API_PREFIX },

@@ -170,6 +170,11 @@ export const CHECK_RULES = [
   'noSuchReason',
   /** A reason given for a state other than a break. */
   'onlyForBreak',
+  // SMS
+  /** Not a number libphonenumber can read as valid (in FRONTLINE_DEFAULT_REGION when written without a country code). */
+  'phoneNumber',
+  /** The customer's number texted STOP: nothing is sent to it until it texts START. */
+  'optedOut',
   // passwords: params.limit characters
   'passwordTooShort',
   'passwordTooLong',

@@ -22,6 +22,7 @@ import { presenceMatrix } from './fixtures/presence.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
+import { smsMatrix } from './fixtures/sms.ts';
 import { webhooksMatrix } from './fixtures/webhooks.ts';
 
 /**
@@ -106,6 +107,9 @@ const PUBLIC = [
   'GET /api/v1/public/kb/attachments/:id',
   'GET /api/v1/public/kb/search',
   'POST /api/v1/auth/login',
+  // An SMS provider's webhooks: authenticated by their signature (X-Twilio-Signature), not a session.
+  'POST /api/v1/channels/sms/:id/inbound',
+  'POST /api/v1/channels/sms/:id/status',
   // The web chat widget's socket: the Origin is checked on the upgrade (issue 14).
   'GET /api/v1/widget/:id/socket',
 ];
@@ -138,6 +142,7 @@ const MODULES = [
   messagesMatrix,
   webhooksMatrix,
   chatMatrix,
+  smsMatrix,
   presenceMatrix,
 ];
 

@@ -21,6 +21,7 @@ import { followupsValidation } from '../store/followups.validation.cases.ts';
 import { messagesValidation } from '../store/messages.validation.cases.ts';
 import { presenceValidation } from '../store/presence.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
+import { smsValidation } from '../store/sms.validation.cases.ts';
 import { webhooksValidation } from '../store/webhooks.validation.cases.ts';
 import { peopleValidation } from './people.validation.cases.ts';
 
@@ -48,6 +49,7 @@ const MODULES = [
   messagesValidation,
   webhooksValidation,
   chatValidation,
+  smsValidation,
   presenceValidation,
 ];
 

@@ -102,6 +102,8 @@ const ALL_TABLES: Record<keyof Database, true> = {
   webhook_endpoints: true,
   webhook_deliveries: true,
   webhook_attempts: true,
+  sms_endpoints: true,
+  sms_opt_outs: true,
   presence_reasons: true,
   presence_states: true,
   presence_history: true,

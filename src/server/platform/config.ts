@@ -16,6 +16,12 @@ export interface Config {
    * its country code belongs to — for customer search keys and E.164 numbers for SMS.
    */
   defaultRegion: Region;
+  /**
+   * FRONTLINE_PUBLIC_URL: the address providers reach this server at (https://desk.example.com),
+   * for the delivery-report URL given with each text and for checking webhook signatures behind a
+   * proxy. Unset: the request's own Host, and texts are sent without delivery reports.
+   */
+  publicUrl: string | undefined;
   /** Cookies carry `Secure` unless explicitly turned off for plain-HTTP development. */
   secureCookies: boolean;
   sessionTtlHours: number;
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.FRONTLINE_DEMO !== '0',
     phoneCountryCode: callingCode(defaultRegion(env)),
     defaultRegion: defaultRegion(env),
+    publicUrl: env.FRONTLINE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     // Plain http://localhost is the default dev setup; browsers drop Secure cookies there only
     // on non-localhost origins, so Secure is safe to default on.
     secureCookies: env.FRONTLINE_INSECURE_COOKIES !== '1',

@@ -78,6 +78,16 @@ export const enProblems = {
       not_yours: 'Only its owner (or, for a shared view, the team’s leaders) may change this view',
       no_team: 'A shared view needs a team: you are in none',
     },
+    sms_endpoint: {
+      not_found: 'No such SMS number',
+      number_taken: 'That number is already an SMS number',
+    },
+    sms: {
+      signature_invalid: 'The webhook signature is missing or wrong',
+      opted_out: 'The customer has opted out of text messages',
+      no_number: 'The customer has no mobile number to text',
+      no_endpoint: 'No SMS number is set up to send from',
+    },
     chat_widget: {
       not_found: 'No such chat widget',
     },
@@ -313,6 +323,8 @@ export const enProblems = {
     date: 'is not a date',
     noSuchReason: 'is not a break reason in use',
     onlyForBreak: 'goes only with a break',
+    phoneNumber: 'must be a valid phone number',
+    optedOut: 'the number has opted out of texts (STOP)',
     passwordTooShort: 'must be at least {{limit}} characters long',
     passwordTooLong: 'must be at most {{limit}} characters long',
     passwordHasUsername: 'must not contain the username',

@@ -16,7 +16,7 @@ import { can } from '../../../shared/permissions.ts';
 import { type Actor, audit, diff } from '../../platform/audit.ts';
 import { type Ctx, decodeCursor, encodeCursor, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import type { CustomersTable } from '../../platform/db/schema.ts';
+import { type CustomersTable, parseJson } from '../../platform/db/schema.ts';
 import { AppError, fieldError, invalid, notFound } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
@@ -386,6 +386,103 @@ export class CustomersService {
     });
     await emit(trx, at, 'customer.created', { id: row.id });
     return row.id;
+  }
+
+  /** The customer holding this phone number (an SMS sender), the most recently updated of several. */
+  async findByPhone(trx: Executor, number: string): Promise<{ id: string; matches: number } | null> {
+    const key = phoneQueryKey(number, this.ctx.config.defaultRegion);
+    if (!key) return null;
+    const rows = await trx
+      .selectFrom('customer_lookup as l')
+      .innerJoin('customers as c', 'c.id', 'l.customer_id')
+      .select(['c.id', 'c.updated_at'])
+      .where('l.kind', 'in', ['phone', 'service_number'])
+      .where('l.key', '=', key)
+      .where('c.merged_into_id', 'is', null)
+      .orderBy('c.updated_at', 'desc')
+      .limit(20)
+      .execute();
+    const ids = [...new Set(rows.map((r) => r.id))];
+    return ids[0] ? { id: ids[0], matches: ids.length } : null;
+  }
+
+  /** A new unverified customer from an unknown number (issue 14: an SMS from a stranger), named by the number. */
+  async createFromPhone(
+    trx: Executor,
+    actor: Actor,
+    sender: { number: string; channel: string },
+  ): Promise<string> {
+    const at = nowIso(this.ctx);
+    const row: Selectable<CustomersTable> = {
+      id: newId(),
+      display_name: sender.number,
+      name_norm: normalizeName(sender.number),
+      id_type: null,
+      id_number: null,
+      date_of_birth: null,
+      phones: JSON.stringify([{ kind: 'mobile', number: sender.number }]),
+      emails: '[]',
+      address: null,
+      preferred_language: null,
+      preferred_channel: sender.channel,
+      particular_needs: '[]',
+      // Texting in is consent to be texted back about it (until STOP); nothing else is assumed.
+      consent: JSON.stringify({ marketing: false, sms: true, email: false, callRecording: false }),
+      segment: null,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      merged_into_id: null,
+      merged_at: null,
+    };
+    await trx
+      .insertInto('customers')
+      .values(row as never)
+      .execute();
+    await reindexCustomer(trx, row.id, this.ctx.config.defaultRegion);
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'customer',
+      entityId: row.id,
+      action: 'customer.created',
+      after: auditShape(row),
+    });
+    await emit(trx, at, 'customer.created', { id: row.id });
+    return row.id;
+  }
+
+  /**
+   * The customer's consent to texts, set by the carrier keywords (STOP, START): recorded on the
+   * record with the keyword that set it, audited, versioned like any change to the customer.
+   */
+  async setSmsConsent(trx: Executor, actor: Actor, id: string, sms: boolean, keyword: string): Promise<void> {
+    const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) return;
+    const consent = parseJson<Record<string, unknown>>(before.consent, {});
+    if (consent.sms === sms) return;
+    const at = nowIso(this.ctx);
+    const after = {
+      ...before,
+      consent: JSON.stringify({ ...consent, sms }),
+      updated_at: at,
+      version: before.version + 1,
+    };
+    await trx
+      .updateTable('customers')
+      .set({ consent: after.consent, updated_at: at, version: after.version })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'customer',
+      entityId: id,
+      action: sms ? 'customer.sms_opted_in' : 'customer.sms_opted_out',
+      before: { consent: auditShape(before).consent },
+      after: { consent: auditShape(after).consent, keyword },
+    });
+    await emit(trx, at, 'customer.updated', { id, version: after.version });
   }
 
   async update(actor: Actor, id: string, input: CustomerPatchDto): Promise<CustomerDto> {

@@ -24,10 +24,21 @@ type RawRow = Selectable<InboundRawTable>;
 /** Parses one channel's raw bytes (the adapter's parseInbound). */
 export type Parser = (raw: Uint8Array) => Promise<InboundMessage>;
 
+/**
+ * A channel's own steps after parsing (SMS: channels/sms, modules/sms), run in the item's
+ * transaction and savepoint in place of the e-mail chain; the store, claim, batching, retries and
+ * outcome record around it are the same for every channel.
+ */
+export type ChannelChain = (trx: Executor, raw: RawRow, msg: InboundMessage, at: string) => Promise<Outcome>;
+
 export interface StoreInput {
-  channel: 'email';
+  channel: 'email' | 'sms';
   raw: Uint8Array;
-  transport: 'smtp' | 'imap' | 'api';
+  transport: 'smtp' | 'imap' | 'api' | 'webhook';
+  /** The key the item arrives under every time, when the transport knows it (an SMS's MessageSid); else read from an e-mail's headers. */
+  sourceKey?: string;
+  /** The sender, when the transport knows it (an SMS's From); else read from an e-mail's From header. */
+  sender?: string | null;
   /** The mailbox it was received for, when the transport knows (IMAP, SMTP recipient). */
   endpointId: string | null;
   /** Envelope facts kept with the raw item (SMTP MAIL FROM / RCPT TO, IMAP uid). */
@@ -120,6 +131,7 @@ export class InboundService {
   private readonly mailboxes: MailboxesService;
   private readonly eventBus: DomainEventBus;
   private readonly parsers: Record<string, Parser>;
+  private readonly chains: Record<string, ChannelChain>;
   private readonly outbound: OutboundService;
   private readonly onCommitted: () => void;
   private readonly storing: Storing[] = [];
@@ -141,6 +153,8 @@ export class InboundService {
       mailboxes: MailboxesService;
       events: DomainEventBus;
       parsers: Record<string, Parser>;
+      /** Channels other than e-mail: their chain by channel name. */
+      chains?: Record<string, ChannelChain>;
       outbound: OutboundService;
       /** After an item's transaction commits: publish its events now (an HTTP write does this on its response). */
       onCommitted?: () => void;
@@ -156,6 +170,7 @@ export class InboundService {
     this.mailboxes = deps.mailboxes;
     this.eventBus = deps.events;
     this.parsers = deps.parsers;
+    this.chains = deps.chains ?? {};
   }
 
   /**
@@ -192,9 +207,9 @@ export class InboundService {
   }
 
   private async insertRaw(trx: Executor, input: StoreInput): Promise<{ rawId: string; duplicate: boolean }> {
-    const key = sourceKeyOf(input.raw);
+    const key = input.sourceKey ?? sourceKeyOf(input.raw);
     const at = nowIso(this.ctx);
-    const sender = fromHeader(input.raw);
+    const sender = input.sender !== undefined ? input.sender : fromHeader(input.raw);
     const id = newId();
     const inserted = await trx
       .insertInto('inbound_raw')
@@ -400,7 +415,8 @@ export class InboundService {
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return null;
     const at = nowIso(this.ctx);
-    const outcome = await this.chain(trx, raw, msg, at, memo);
+    const own = this.chains[raw.channel];
+    const outcome = own ? await own(trx, raw, msg, at) : await this.chain(trx, raw, msg, at, memo);
     await trx
       .updateTable('inbound_raw')
       .set({

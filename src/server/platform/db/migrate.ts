@@ -30,7 +30,8 @@ import * as m202612051010 from './migrations/202612051010_sla_case_targets.ts';
 import * as m202612061000 from './migrations/202612061000_phone_keys.ts';
 import * as m202612061400 from './migrations/202612061400_presence.ts';
 import * as m202612061500 from './migrations/202612061500_routing.ts';
-import * as m202612061600 from './migrations/202612061600_chat.ts';
+import * as m202612061700 from './migrations/202612061700_sms.ts';
+import * as m202612061800 from './migrations/202612061800_chat.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -79,7 +80,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612061000_phone_keys': m202612061000,
   '202612061400_presence': m202612061400,
   '202612061500_routing': m202612061500,
-  '202612061600_chat': m202612061600,
+  '202612061700_sms': m202612061700,
+  '202612061800_chat': m202612061800,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -989,6 +989,37 @@ export interface RoutingOffersTable {
   decided_at: Instant | null;
 }
 
+// SMS (issue 14, point 5)
+export interface SmsEndpointsTable {
+  id: string;
+  /** E.164. */
+  number: string;
+  display_name: string;
+  /** 'twilio': a Twilio-compatible REST API at base_url (the local simulator speaks it too). */
+  provider: string;
+  base_url: string;
+  account_sid: string;
+  /** The auth token, encrypted with the key from the environment (platform/secrets.ts). */
+  secrets: string;
+  team_id: string | null;
+  active: Bool;
+  /** 'ok', or the class of the last failure: 'retryable', 'authentication', 'permanent'. */
+  health: string;
+  last_inbound_at: Instant | null;
+  last_error: string | null;
+  last_error_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+export interface SmsOptOutsTable {
+  number: string;
+  keyword: string;
+  customer_id: string | null;
+  endpoint_id: string | null;
+  opted_out_at: Instant;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -1052,6 +1083,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  sms_endpoints: SmsEndpointsTable;
+  sms_opt_outs: SmsOptOutsTable;
   presence_reasons: PresenceReasonsTable;
   presence_states: PresenceStatesTable;
   presence_history: PresenceHistoryTable;
