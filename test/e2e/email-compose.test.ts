@@ -93,9 +93,24 @@ describe('replying by e-mail with CC and a file, in Chromium', { skip: !haveChro
     await recipients.getByText(/jun@customer\.example/).waitFor();
     await recipients.getByText('support@frontline.demo').waitFor();
 
+    const replyBox = page.getByLabel('Reply by e-mail (sent to the customer)');
+    await replyBox.fill('Your refund is confirmed: see the letter.');
+    // Formatting: "confirmed" made bold with the toolbar, then a list item added with the keyboard's list button.
+    await replyBox.evaluate((el: HTMLTextAreaElement) => {
+      const at = el.value.indexOf('confirmed');
+      el.focus();
+      el.setSelectionRange(at, at + 'confirmed'.length);
+    });
     await page
-      .getByLabel('Reply by e-mail (sent to the customer)')
-      .fill('Your refund is confirmed: see the letter.');
+      .getByRole('toolbar', { name: 'Formatting' })
+      .getByRole('button', { name: 'Bold (Ctrl+B)' })
+      .click();
+    assert.equal(await replyBox.inputValue(), 'Your refund is **confirmed**: see the letter.');
+    await replyBox.press('End');
+    await replyBox.press('Control+i');
+    await replyBox.pressSequentially('Thank you');
+    assert.equal(await replyBox.inputValue(), 'Your refund is **confirmed**: see the letter.*Thank you*');
+    await replyBox.fill('Your refund is **confirmed**: see the letter.\n\n*Thank you*');
     const cc = page.getByLabel('Also copy to');
     await cc.fill('accounts@partner');
     await page.getByText('Not an e-mail address:').waitFor();
@@ -130,7 +145,10 @@ describe('replying by e-mail with CC and a file, in Chromium', { skip: !haveChro
     const got = await simpleParser(sink.received.at(-1)!);
     assert.deepEqual(addresses(got.to), ['mei@customer.example']);
     assert.deepEqual(addresses(got.cc).sort(), ['accounts@partner.example', 'jun@customer.example']);
-    assert.match(got.text ?? '', /Your refund is confirmed/);
+    // Sent as HTML (the formatting) with the words as written beside it.
+    assert.match(got.text ?? '', /Your refund is \*\*confirmed\*\*: see the letter\./);
+    assert.match(String(got.html), /Your refund is <strong>confirmed<\/strong>: see the letter\./);
+    assert.match(String(got.html), /<em>Thank you<\/em>/);
     assert.equal(got.attachments.length, 1);
     assert.equal(got.attachments[0]!.filename, 'Refund letter.pdf');
     assert.equal(got.attachments[0]!.contentType, 'application/pdf');

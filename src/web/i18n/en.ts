@@ -490,6 +490,16 @@ export const en = {
     keeping: 'Keeping draft…',
     kept: 'Draft kept',
     notKept: 'Draft not kept — check the connection',
+    format: {
+      toolbar: 'Formatting',
+      bold: 'Bold (Ctrl+B)',
+      italic: 'Italic (Ctrl+I)',
+      bullets: 'Bulleted list (•)',
+      numbers: 'Numbered list',
+      link: 'Link (Ctrl+K)',
+      linkText: 'link text',
+      hint: '**bold**, *italic*, - list, [text](address): sent formatted',
+    },
     mail: {
       from: 'E-mail from',
       to: 'E-mail to',

@@ -15,6 +15,7 @@ import type { CaseDrafts } from '../cases/case-drafts.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { MailboxesService, MailboxRow } from './mailboxes.service.ts';
+import { replyHtml } from './reply-format.ts';
 import { attachUploads } from './uploads.service.ts';
 
 type MessageRow = Selectable<MessagesTable>;
@@ -202,7 +203,8 @@ export class OutboundService {
       cc_addresses: JSON.stringify(m.kind === 'reply' ? cc : []),
       subject: replySubject(c.subject, c.reference),
       body_text: `${m.body}${signature}`,
-      body_html: null,
+      // A person's words are light Markdown, sent as HTML beside the text; what the system writes is plain.
+      body_html: WRITTEN_BY[m.kind] === 'person' ? replyHtml(m.body, mailbox?.signature ?? null) : null,
       remote_images: false,
       author_id: actor.via === 'system' ? null : actor.userId,
       state: 'queued',
@@ -301,8 +303,6 @@ export class OutboundService {
       let q = trx
         .selectFrom('messages')
         .selectAll()
-        // Texts have a sender of their own (modules/sms/sms-sender.ts).
-        .where('channel', '=', 'email')
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),

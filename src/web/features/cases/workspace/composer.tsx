@@ -7,6 +7,7 @@ import { useT } from '../../../i18n/index.ts';
 import { ProblemText } from '../../../ui/problem.tsx';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
+import { FormatBar, formatShortcut } from './format-bar.tsx';
 import { badAddresses, ccList, MailCompose, type MailExtras } from './mail-compose.tsx';
 
 const NO_EXTRAS: MailExtras = { cc: '', files: [] };
@@ -31,6 +32,7 @@ export function Composer({ view }: { view: CaseView }) {
   const [byMailChoice, setByMailChoice] = useState<boolean | null>(null);
   const [extras, setExtras] = useState<MailExtras>(NO_EXTRAS);
   const noting = useSubmit();
+  const area = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef({ body, visibility });
   latest.current = { body, visibility };
@@ -154,9 +156,18 @@ export function Composer({ view }: { view: CaseView }) {
           error={error}
         />
       )}
+      {byMail && <FormatBar area={area} value={body} onChange={(v) => change(v)} />}
       <label>
         {reply ? (byMail ? t('thread.mail.replyLabel') : t('thread.replyLabel')) : t('thread.noteLabel')}
-        <textarea rows={3} value={body} onChange={(e) => change(e.target.value)} />
+        <textarea
+          ref={area}
+          rows={3}
+          value={body}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={
+            byMail ? (e) => formatShortcut(e, body, (v) => change(v), t('thread.format.linkText')) : undefined
+          }
+        />
       </label>
       <div className="row">
         <button
