@@ -11,22 +11,9 @@ const corpus = (
   JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { messages: { file: string }[] }
 ).messages.map((m) => ({ file: m.file, raw: fs.readFileSync(path.join(CORPUS, m.file)) }));
 
-/** A message big enough to be in the worker's hands for a while. */
-const big = Buffer.from(
-  [
-    'From: a@customer.example',
-    'To: billing@centre.example',
-    'Subject: big',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    Buffer.alloc(8 * 1024 * 1024, 'a')
-      .toString('base64')
-      .replace(/.{76}/g, '$&\r\n'),
-    '',
-  ].join('\r\n'),
-);
+/** A worker that never answers for a message containing "HANG": a parse that never ends, on cue. */
+const HANG_WORKER = new URL('../fixtures/workers/hang-parse-worker.ts', import.meta.url);
+const hang = Buffer.from('From: a@customer.example\r\nSubject: HANG\r\n\r\nnever parsed\r\n');
 
 describe('MIME parsing on a worker thread (channels/email/parse-pool.ts)', () => {
   test('every corpus message parses on the worker exactly as on the event loop', async () => {
@@ -41,12 +28,10 @@ describe('MIME parsing on a worker thread (channels/email/parse-pool.ts)', () =>
   });
 
   test('a parse past its time limit fails as retryable and the next message is parsed by a new worker', async () => {
-    const pool = new ParsePool({ timeoutMs: 150 });
+    const pool = new ParsePool({ timeoutMs: 300, workerUrl: HANG_WORKER });
     try {
-      // Warm the worker first, so that only the big message's own parsing counts against the limit.
-      await pool.parse(corpus[0]!.raw);
-      await assert.rejects(pool.parse(big), (err: Error & { failure?: string }) => {
-        assert.match(err.message, /parsing took over 150 ms/);
+      await assert.rejects(pool.parse(hang), (err: Error & { failure?: string }) => {
+        assert.match(err.message, /parsing took over 300 ms/);
         assert.equal(err.failure, 'retryable');
         return true;
       });
@@ -58,10 +43,10 @@ describe('MIME parsing on a worker thread (channels/email/parse-pool.ts)', () =>
   });
 
   test('a worker that dies mid-parse fails only the item in hand; the queue behind it is parsed', async () => {
-    const pool = new ParsePool();
+    const pool = new ParsePool({ workerUrl: HANG_WORKER });
     try {
       await pool.parse(corpus[0]!.raw);
-      const inHand = pool.parse(big);
+      const inHand = pool.parse(hang);
       const queued = pool.parse(corpus[2]!.raw);
       // The worker is private: reached here only to kill it as a crash (or the OOM killer) would.
       await (pool as unknown as { worker: Worker }).worker.terminate();

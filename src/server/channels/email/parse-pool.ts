@@ -35,9 +35,13 @@ export class ParsePool {
   private readonly timeoutMs: number;
   private readonly maxMemoryMb: number;
 
-  constructor(opts: { timeoutMs?: number; maxMemoryMb?: number } = {}) {
+  private readonly workerUrl: URL;
+
+  constructor(opts: { timeoutMs?: number; maxMemoryMb?: number; workerUrl?: URL } = {}) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.maxMemoryMb = opts.maxMemoryMb ?? 512;
+    // Another worker module speaking the same messages (the tests' one that hangs on cue).
+    this.workerUrl = opts.workerUrl ?? new URL('./parse-worker.ts', import.meta.url);
   }
 
   /** The adapter's parseInbound, run on the worker. */
@@ -71,7 +75,7 @@ export class ParsePool {
 
   private spawn(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL('./parse-worker.ts', import.meta.url), {
+    const w = new Worker(this.workerUrl, {
       resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
     });
     this.ready = false;
