@@ -19,7 +19,6 @@ import { notificationsMatrix } from './fixtures/notifications.ts';
 import { peopleMatrix } from './fixtures/people.ts';
 import { platformMatrix } from './fixtures/platform.ts';
 import { presenceMatrix } from './fixtures/presence.ts';
-import { routingMatrix } from './fixtures/routing.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
@@ -98,7 +97,6 @@ const TABLE = `
   presence.self             Y   Y   Y   Y   .   Y
   presence.team             .   .   Y   Y   .   Y
   presence.manage           .   .   .   .   .   Y
-  routing.manage            .   .   Y   Y   .   Y
 `;
 
 /** The routes anyone may call, with or without credentials. */
@@ -146,7 +144,6 @@ const MODULES = [
   chatMatrix,
   smsMatrix,
   presenceMatrix,
-  routingMatrix,
 ];
 
 /** Column order of the table above. */

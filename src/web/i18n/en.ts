@@ -9,6 +9,7 @@ import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
 import { enPresence } from './en-presence.ts';
 import { enProblems } from './en-problems.ts';
+import { enSms } from './en-sms.ts';
 
 export const en = {
   ...enKnowledge,
@@ -16,6 +17,7 @@ export const en = {
   ...enIntegrations,
   ...enProblems,
   ...enPresence,
+  ...enSms,
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',

@@ -842,6 +842,7 @@ export class InboundService {
       .select('from_address')
       .where('case_id', '=', caseId)
       .where('direction', '=', 'inbound')
+      .where('channel', '=', 'email')
       .orderBy('created_at')
       .limit(1)
       .executeTakeFirst();

@@ -266,6 +266,8 @@ export class OutboundService {
       .where('case_id', '=', caseId)
       .where('direction', '=', 'inbound')
       .where('kind', '=', 'message')
+      // A texted case's number is no e-mail address.
+      .where('channel', '=', 'email')
       .orderBy('created_at')
       .limit(1)
       .executeTakeFirst();

@@ -9,6 +9,7 @@ import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
 import { FormatBar, formatShortcut } from './format-bar.tsx';
 import { badAddresses, ccList, MailCompose, type MailExtras } from './mail-compose.tsx';
+import { SmsCompose, useSmsRecipient } from './sms-compose.tsx';
 
 const NO_EXTRAS: MailExtras = { cc: '', files: [] };
 
@@ -31,6 +32,9 @@ export function Composer({ view }: { view: CaseView }) {
   // The officer's choice to send by e-mail or not; null: the case's default.
   const [byMailChoice, setByMailChoice] = useState<boolean | null>(null);
   const [extras, setExtras] = useState<MailExtras>(NO_EXTRAS);
+  // The officer's choice to send by SMS or not; null: the case's default (by SMS when it came so).
+  const [bySmsChoice, setBySmsChoice] = useState<boolean | null>(null);
+  const sms = useSmsRecipient(c.id, ws.messages.length);
   const noting = useSubmit();
   const area = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -93,6 +97,8 @@ export function Composer({ view }: { view: CaseView }) {
   // Until the recipients are known, a case that came by e-mail is taken to have an address.
   const mailable = recipients ? recipients.to !== null : cameByMail;
   const byMail = reply && mailable && (byMailChoice ?? cameByMail);
+  const textable = Boolean(sms?.to && sms.from);
+  const bySms = reply && !byMail && textable && (bySmsChoice ?? Boolean(sms?.bySms));
 
   const send = async () => {
     if (!body.trim()) return;
@@ -102,7 +108,8 @@ export function Composer({ view }: { view: CaseView }) {
       await noting.run(async (post) => {
         clearTimeout(timer.current);
         timer.current = undefined;
-        if (byMail)
+        if (bySms) await post('POST', `/cases/${c.id}/sms`, { body });
+        else if (byMail)
           await post('POST', `/cases/${c.id}/messages`, {
             body,
             ...(cc.length ? { cc } : {}),
@@ -143,6 +150,12 @@ export function Composer({ view }: { view: CaseView }) {
             {t('thread.mail.sendByMail')}
           </label>
         )}
+        {reply && textable && !byMail && (
+          <label className="check">
+            <input type="checkbox" checked={bySms} onChange={(e) => setBySmsChoice(e.target.checked)} />{' '}
+            {t('sms.sendBySms')}
+          </label>
+        )}
         {can(role, 'templates.read') && (
           <TemplatePicker target={{ caseId: c.id }} onInsert={(t) => insert(t)} />
         )}
@@ -157,8 +170,15 @@ export function Composer({ view }: { view: CaseView }) {
         />
       )}
       {byMail && <FormatBar area={area} value={body} onChange={(v) => change(v)} />}
+      {bySms && sms && <SmsCompose recipient={sms} body={body} />}
       <label>
-        {reply ? (byMail ? t('thread.mail.replyLabel') : t('thread.replyLabel')) : t('thread.noteLabel')}
+        {reply
+          ? bySms
+            ? t('sms.replyLabel')
+            : byMail
+              ? t('thread.mail.replyLabel')
+              : t('thread.replyLabel')
+          : t('thread.noteLabel')}
         <textarea
           ref={area}
           rows={3}
@@ -172,11 +192,17 @@ export function Composer({ view }: { view: CaseView }) {
       <div className="row">
         <button
           type="button"
-          disabled={noting.busy || !body.trim() || ccBad}
+          disabled={noting.busy || !body.trim() || ccBad || (bySms && sms?.optedOut)}
           aria-busy={noting.busy}
           onClick={() => void send()}
         >
-          {reply ? (byMail ? t('thread.mail.send') : t('thread.addReply')) : t('thread.addNote')}
+          {reply
+            ? bySms
+              ? t('sms.send')
+              : byMail
+                ? t('thread.mail.send')
+                : t('thread.addReply')
+            : t('thread.addNote')}
         </button>
         <span className="muted small" aria-live="polite">
           {saved === 'saving'

@@ -52,7 +52,15 @@ export function MessageItem({
   return (
     <li className={`t-msg mail ${inbound ? 'in' : 'out'}`}>
       <p className="meta">
-        <strong>{inbound ? t('thread.mail.from') : t('thread.mail.to')}</strong>{' '}
+        <strong>
+          {m.channel === 'sms'
+            ? inbound
+              ? t('sms.from')
+              : t('sms.toLabel')
+            : inbound
+              ? t('thread.mail.from')
+              : t('thread.mail.to')}
+        </strong>{' '}
         <span data-i18n-skip>{inbound ? (m.from ? address(m.from) : '') : m.to.map(address).join(', ')}</span>
         {m.cc.length > 0 && (
           <>

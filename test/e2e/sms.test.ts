@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { SmsSimulator } from '../../src/server/channels/sms/simulator.ts';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+
+const SID = 'ACe2e';
+const TOKEN = 'e2e-token';
+
+/**
+ * SMS in the workspace (issue 14, point 5): a customer's text, posted by the local provider simulator
+ * with its signature, appears live in the team's queue; the officer replies by SMS, sees before
+ * sending how many segments the text takes (an emoji makes it UCS-2), and the simulator receives it
+ * from the centre's number. axe on the workspace; it fits 1280x720.
+ */
+describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
+  let desktop: Desktop;
+  let sim: SmsSimulator;
+  let inboundUrl: string;
+
+  before(async () => {
+    desktop = await startDesktop({ customers: 3 });
+    sim = new SmsSimulator({ [SID]: TOKEN });
+    const baseUrl = await sim.start();
+    const olivia = await desktop.ctx.store.db
+      .selectFrom('users')
+      .select('team_id')
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const e = await desktop.services.smsEndpoints.create(SYSTEM_ACTOR, {
+      number: '+65 6100 1001',
+      displayName: 'Hotline SMS',
+      baseUrl,
+      accountSid: SID,
+      authToken: TOKEN,
+      teamId: olivia.team_id,
+    });
+    inboundUrl = `${desktop.url}${e.inboundPath}`;
+  });
+  afterEach(() => desktop.assertNoPageErrors());
+  after(async () => {
+    await sim.stop();
+    await desktop.close();
+  });
+
+  test('a text arrives live in the queue; the officer replies by SMS with the segment count shown; the simulator receives it', async () => {
+    const page = await desktop.signIn('olivia');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('link', { name: 'Queues' }).click();
+    await page.getByRole('radio', { name: "My team's" }).check();
+
+    const r = await sim.text(inboundUrl, {
+      accountSid: SID,
+      from: '+65 9123 0042',
+      to: '+6561001001',
+      body: 'My fibre is down since this morning',
+    });
+    assert.equal(r.status, 200, r.body);
+    // Live: the new case appears in the open queue without a reload.
+    const row = page.locator('tr', { hasText: 'My fibre is down' });
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole('link').first().click();
+    const thread = page.getByRole('list', { name: 'Conversation' });
+    await thread.getByText('My fibre is down since this morning').first().waitFor();
+    await thread.getByText('Text from').first().waitFor();
+
+    await page.getByRole('radio', { name: 'Reply to the customer' }).check();
+    // The case came by SMS: the reply goes by SMS unless the officer says otherwise.
+    assert.equal(await page.getByRole('checkbox', { name: 'Send by SMS' }).isChecked(), true);
+    // A number is no e-mail address: nothing offers to e-mail this customer.
+    assert.equal(await page.getByRole('checkbox', { name: 'Send by e-mail' }).count(), 0);
+    const segments = page.getByTestId('sms-segments');
+    await page.getByLabel('Text to the customer (sent as SMS)').fill('We are on it.');
+    await segments.getByText('1 segment, 147 characters left').waitFor();
+    // 64 characters and an emoji: UCS-2, 66 of 70 — then past 70, two segments of 67.
+    const reply = `${'Our engineer will call you before 3 pm today to fix it, thank you'.slice(0, 64)} 👍 Ref follows.`;
+    await page.getByLabel('Text to the customer (sent as SMS)').fill(reply);
+    await segments.getByText(/^2 segments, \d+ characters left/).waitFor();
+    assert.match(await segments.innerText(), /70 to a segment/);
+    await assertAccessible(page, 'workspace replying by SMS');
+    const { scroll, height } = await page.evaluate(() => ({
+      scroll: document.scrollingElement!.scrollHeight,
+      height: window.innerHeight,
+    }));
+    assert.ok(scroll <= height, `the page scrolls (${scroll} px in ${height} px)`);
+    await page.screenshot({ path: `${SHOTS}/sms-workspace-1280x720.png` });
+
+    await page.getByRole('button', { name: 'Send SMS' }).click();
+    await thread.getByText(reply).waitFor();
+    assert.equal(await desktop.services.smsSender.drain(), 1);
+    const [got] = await sim.waitFor(1);
+    assert.deepEqual([got?.to, got?.from, got?.body], ['+6591230042', '+6561001001', reply]);
+    await page.close();
+  });
+});
