@@ -57,8 +57,11 @@ import { PresenceConnections } from './modules/presence/connections.ts';
 import { presenceRoutes } from './modules/presence/presence.routes.ts';
 import { PresenceService } from './modules/presence/presence.service.ts';
 import { PresenceReasons } from './modules/presence/reasons.service.ts';
-import { SessionAgentStates } from './modules/routing/agent-states.ts';
+import { PresenceAgentStates } from './modules/routing/agent-states.ts';
+import { routingRoutes } from './modules/routing/routing.routes.ts';
 import { RoutingService } from './modules/routing/routing.service.ts';
+import { RoutingAdmin } from './modules/routing/routing-admin.service.ts';
+import { RoutingPull } from './modules/routing/routing-pull.ts';
 import { MergeData } from './modules/scripts/merge-data.ts';
 import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
 import { ScriptsService } from './modules/scripts/scripts.service.ts';
@@ -86,6 +89,7 @@ import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
 import { WorkspaceService } from './modules/workspace/workspace.service.ts';
 import type { Ctx } from './platform/context.ts';
+import { parseJson } from './platform/db/schema.ts';
 import { AppError } from './platform/errors.ts';
 import { DomainEventBus } from './platform/events.ts';
 import {
@@ -148,12 +152,19 @@ export function buildServices(ctx: Ctx) {
   // Reactions run in the publisher's transaction, in the order subscribed here.
   events.on('case.changed', (trx, e) => escalations.onCaseChanged(trx, e.before, e.after));
   // Routing (issue 14, point 2): a case that came in on a channel waits in its team's queue and is
-  // offered to one officer at a time. Presence is read through a narrow port (interim: sessions).
-  const routing = new RoutingService(ctx, { cases, timers, calendars, agents: new SessionAgentStates(ctx) });
+  // offered to one officer at a time. Presence's states are read through a narrow port (AgentStates).
+  const routing = new RoutingService(ctx, {
+    cases,
+    timers,
+    calendars,
+    agents: new PresenceAgentStates(presence),
+  });
   events.on('case.changed', (trx, e) => routing.onCaseChanged(trx, e.before, e.after));
   events.on('routing.requested', async (trx, e) => {
     await routing.enqueue(trx, e);
   });
+  const routingAdmin = new RoutingAdmin(ctx, { routing });
+  const routingPull = new RoutingPull(ctx, { routing, cases });
   events.on('case.changed', async (trx, { before, after }) => {
     // What was said about a case that is now closed is withdrawn from the bells.
     if (after.status === 'closed' && before?.status !== 'closed')
@@ -292,6 +303,15 @@ export function buildServices(ctx: Ctx) {
   const webhooks = new WebhooksService(ctx, { secrets });
   const webhookSender = new WebhookSender(ctx, { webhooks, notifications });
   dispatcher.consume((trx, events) => webhooks.fanOut(trx, events));
+  // Presence changed (seen once across nodes, after its commit): an offer to someone who left the
+  // routable states goes back to its queue; someone newly available is routed to at once.
+  dispatcher.consume(async (trx, evs) => {
+    for (const e of evs) {
+      if (e.name !== 'presence.changed') continue;
+      const p = parseJson<{ id?: string; state?: string }>(e.payload, {});
+      if (p.id && p.state) await routing.onAgentStateChanged(trx, p.id, p.state);
+    }
+  });
   // A person's desktops on this node: the last one gone for the grace period sets them offline.
   const presenceConnections = new PresenceConnections(presence, (err) => dispatcher.onError(err));
   const stream = new Stream(ctx, hub, { onConnect: (actor, ws) => presenceConnections.track(actor, ws) });
@@ -352,6 +372,8 @@ export function buildServices(ctx: Ctx) {
     smsEndpoints,
     smsSender,
     routing,
+    routingAdmin,
+    routingPull,
     audit,
     hub,
     dispatcher,
@@ -605,6 +627,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       auditRoutes(a, services);
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
+      routingRoutes(a, services);
       chatRoutes(a, services);
       smsRoutes(a, { ...services, config: ctx.config });
       presenceRoutes(a, services);

@@ -61,6 +61,8 @@ export const PERMISSIONS = [
   'presence.team',
   /** The list of break reasons and the after-contact-work limit. */
   'presence.manage',
+  /** Officers' routing profiles (skills, languages, capacity) and their team's routing queue settings. */
+  'routing.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -99,6 +101,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'policy_flags.review',
     'templates.manage',
     'presence.team',
+    'routing.manage',
   ]),
   supervisor: new Set([
     ...FRONTLINE,
@@ -119,6 +122,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'pii.unmasked',
     'customers.merge',
     'presence.team',
+    'routing.manage',
   ]),
   // Trainers assess against real records, so they read them, masked, and change nothing.
   trainer: new Set([...READ_REFERENCE, 'customers.read', 'contacts.read', 'cases.read', 'users.read']),

@@ -19,6 +19,7 @@ import { notificationsMatrix } from './fixtures/notifications.ts';
 import { peopleMatrix } from './fixtures/people.ts';
 import { platformMatrix } from './fixtures/platform.ts';
 import { presenceMatrix } from './fixtures/presence.ts';
+import { routingMatrix } from './fixtures/routing.ts';
 import { scriptsMatrix } from './fixtures/scripts.ts';
 import { searchMatrix } from './fixtures/search.ts';
 import { slaMatrix } from './fixtures/sla.ts';
@@ -97,6 +98,7 @@ const TABLE = `
   presence.self             Y   Y   Y   Y   .   Y
   presence.team             .   .   Y   Y   .   Y
   presence.manage           .   .   .   .   .   Y
+  routing.manage            .   .   Y   Y   .   Y
 `;
 
 /** The routes anyone may call, with or without credentials. */
@@ -144,6 +146,7 @@ const MODULES = [
   chatMatrix,
   smsMatrix,
   presenceMatrix,
+  routingMatrix,
 ];
 
 /** Column order of the table above. */

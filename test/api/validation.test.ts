@@ -20,6 +20,7 @@ import { customersValidation } from '../store/customers.validation.cases.ts';
 import { followupsValidation } from '../store/followups.validation.cases.ts';
 import { messagesValidation } from '../store/messages.validation.cases.ts';
 import { presenceValidation } from '../store/presence.validation.cases.ts';
+import { routingValidation } from '../store/routing.validation.cases.ts';
 import { searchValidation } from '../store/search.validation.cases.ts';
 import { smsValidation } from '../store/sms.validation.cases.ts';
 import { webhooksValidation } from '../store/webhooks.validation.cases.ts';
@@ -51,6 +52,7 @@ const MODULES = [
   chatValidation,
   smsValidation,
   presenceValidation,
+  routingValidation,
 ];
 
 /** Writes that take no body (their path ids are covered below). */
@@ -70,6 +72,9 @@ const BODILESS = [
   'POST /api/v1/cases/:id/chat/end',
   'POST /api/v1/webhooks/:id/test',
   'POST /api/v1/webhook-deliveries/:id/retry',
+  'POST /api/v1/routing/offers/:id/accept',
+  'POST /api/v1/routing/offers/:id/decline',
+  'POST /api/v1/routing/pull',
 ];
 
 const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');

@@ -202,5 +202,72 @@ for (const dialect of await dialects()) {
       assert.equal(offers[0]!.user_id, other.ids[0]);
       assert.ok(!ids.includes(offers[0]!.user_id));
     });
+
+    test('over the API: my offer, accept; pull mode; the queue with position and expected wait', async () => {
+      // Team A holds the test users: the officer is the only routable one with e-mail room.
+      for (const role of ['trainee', 'team_leader', 'supervisor', 'trainer', 'administrator'] as const)
+        agents.set(t.users[role].id, 'offline', clock.now().toISOString());
+      agents.set(t.users.officer.id, 'available', clock.now().toISOString());
+      const put = await t.call('team_leader', 'PUT', `/api/v1/routing/profiles/${t.users.officer.id}`, {
+        languages: ['en'],
+        skills: [{ name: 'billing', level: 4 }],
+        capacity: { email: 1, chat: 0, sms: 0 },
+      });
+      assert.equal(put.statusCode, 200, put.body);
+      assert.deepEqual(put.data.capacity, { email: 1, chat: 0, sms: 0 });
+      const customer = await t.services.customers.create(SYSTEM_ACTOR, {
+        displayName: 'Api Tan',
+        phones: [],
+        emails: [],
+      });
+      const first = await routedCase(t, {
+        channel: 'email',
+        teamId: t.team.id,
+        customerId: customer.id,
+        subject: 'Bill',
+      });
+      await t.services.routing.route();
+      const mine = await t.call('officer', 'GET', '/api/v1/routing/offer');
+      assert.equal(mine.data.offer.caseId, first);
+      assert.equal(mine.data.offer.customerName, 'Api Tan');
+      assert.equal(mine.data.offer.subject, 'Bill');
+      const second = await routedCase(t, { channel: 'email', teamId: t.team.id, customerId: customer.id });
+      const queue = await t.call('team_leader', 'GET', `/api/v1/routing/queue?teamId=${t.team.id}`);
+      assert.deepEqual(
+        queue.data.items.map((i: { caseId: string; position: number; state: string }) => [
+          i.caseId,
+          i.position,
+          i.state,
+        ]),
+        [
+          [first, 1, 'offered'],
+          [second, 2, 'waiting'],
+        ],
+      );
+      // No history yet: 5 minutes a handle, one e-mail at a time in the team.
+      assert.equal(queue.data.items[1].expectedWaitSeconds, 300);
+      const acc = await t.call('officer', 'POST', `/api/v1/routing/offers/${mine.data.offer.id}/accept`);
+      assert.equal(acc.statusCode, 200, acc.body);
+      assert.equal((await t.services.cases.row(t.ctx.store.db, first)).assignee_id, t.users.officer.id);
+      // Pull mode: the team's e-mail is no longer offered; the officer takes it when they have room.
+      const q = await t.call('supervisor', 'PATCH', `/api/v1/routing/queues/${queue.data.queue.id}`, {
+        emailPull: true,
+      });
+      assert.equal(q.statusCode, 200, q.body);
+      assert.equal((await t.call('officer', 'POST', '/api/v1/routing/pull')).data.item, null, 'at capacity');
+      await t.services.cases.transition(SYSTEM_ACTOR, first, {
+        action: 'resolve',
+        resolutionSummary: 'Done',
+      });
+      await t.services.routing.route();
+      assert.equal(
+        (await t.call('officer', 'GET', '/api/v1/routing/offer')).data.offer,
+        null,
+        'pull: not offered',
+      );
+      const pulled = await t.call('officer', 'POST', '/api/v1/routing/pull');
+      assert.equal(pulled.data.item.caseId, second);
+      assert.equal((await t.services.cases.row(t.ctx.store.db, second)).assignee_id, t.users.officer.id);
+    });
   });
 }

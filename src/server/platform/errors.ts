@@ -70,6 +70,8 @@ export const ERRORS = {
   'webhook_delivery.not_found': { status: 404, title: 'No such webhook delivery' },
   'webhook_delivery.pending': { status: 409, title: 'The delivery is still being attempted' },
   'routing_offer.not_found': { status: 404, title: 'No such offer' },
+  'routing_queue.not_found': { status: 404, title: 'No such routing queue' },
+  'routing_queue.overflow_loop': { status: 422, title: 'A queue cannot overflow into itself' },
   'routing_offer.closed': {
     status: 409,
     title: 'The offer is no longer open: it was accepted, declined, withdrawn or timed out',

@@ -122,6 +122,10 @@ export const enProblems = {
       not_found: 'No such webhook delivery',
       pending: 'The delivery is still being attempted',
     },
+    routing_queue: {
+      not_found: 'No such routing queue',
+      overflow_loop: 'A queue cannot overflow into itself',
+    },
     routing_offer: {
       not_found: 'No such offer',
       closed: 'The offer is no longer open: it was accepted, declined, withdrawn or timed out',

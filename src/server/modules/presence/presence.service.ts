@@ -74,6 +74,11 @@ export class PresenceService {
     return p;
   }
 
+  /** Several people's current states in one read (routing asks before each pass; read-only). */
+  async statesOf(userIds: readonly string[], db: Executor = this.db): Promise<PresenceDto[]> {
+    return this.present(db, userIds);
+  }
+
   /** The states of people, those who never had one shown offline since their account was made. */
   private async present(db: Executor, userIds: readonly string[]): Promise<PresenceDto[]> {
     if (!userIds.length) return [];

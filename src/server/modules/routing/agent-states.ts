@@ -15,8 +15,29 @@ export interface AgentStates {
   states(trx: Executor, userIds: readonly string[]): Promise<Map<string, AgentState>>;
 }
 
+/** Presence's current states, read through its service (issue 14, point 1). */
+export class PresenceAgentStates implements AgentStates {
+  private readonly presence: {
+    statesOf(
+      userIds: readonly string[],
+      db: Executor,
+    ): Promise<{ userId: string; state: string; since: string }[]>;
+  };
+  constructor(presence: PresenceAgentStates['presence']) {
+    this.presence = presence;
+  }
+
+  async states(trx: Executor, userIds: readonly string[]): Promise<Map<string, AgentState>> {
+    const out = new Map<string, AgentState>();
+    if (!userIds.length) return out;
+    for (const p of await this.presence.statesOf(userIds, trx))
+      if (p.state !== 'offline') out.set(p.userId, { state: p.state, since: p.since });
+    return out;
+  }
+}
+
 /**
- * Interim reading until the presence service is wired in: a person with a live desktop session is
+ * The reading used before the presence service existed (and a fallback for an install without it): a person with a live desktop session is
  * available since that session began; without one, offline. API tokens do not count (they are
  * integrations, not people at a desk).
  */

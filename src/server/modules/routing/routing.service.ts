@@ -12,7 +12,7 @@ import type { Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { CalendarsService } from '../sla/calendars.service.ts';
 import type { AgentStates } from './agent-states.ts';
-import { OFFER_EXPIRED, type QueueRow, RoutingPass } from './routing-pass.ts';
+import { DEFAULT_CAPACITY, OFFER_EXPIRED, type QueueRow, RoutingPass } from './routing-pass.ts';
 import { primaryLanguage, ROUTABLE_STATES } from './routing-rules.ts';
 
 type CaseRow = Selectable<CasesTable>;
@@ -104,6 +104,22 @@ export class RoutingService {
     await this.loop?.stop();
     this.loop = undefined;
     await this.tail;
+  }
+
+  /** A person's capacity rows, with the defaults if they never had a profile (pull mode needs them). */
+  async ensureCapacityRows(trx: Executor, userId: string): Promise<void> {
+    await trx
+      .insertInto('routing_capacity')
+      .values(
+        Object.entries(DEFAULT_CAPACITY).map(([channel, capacity]) => ({
+          user_id: userId,
+          channel,
+          capacity,
+          load: 0,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['user_id', 'channel']).doNothing())
+      .execute();
   }
 
   /** Read presence through another port (the presence service when it is wired; a test's states). */

@@ -1,0 +1,116 @@
+import type { Actor } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import { parseJson } from '../../platform/db/schema.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { RoutingService } from './routing.service.ts';
+import { isRelaxed, matches, primaryLanguage } from './routing-rules.ts';
+
+/**
+ * Pull mode (issue 14, point 2): where a centre prefers it, e-mail in a queue is not offered; an
+ * officer takes the next item they may handle (priority, then age), within their capacity. The
+ * item is claimed with SKIP LOCKED on PostgreSQL, so two officers pulling at once get two items.
+ */
+export class RoutingPull {
+  private readonly ctx: Ctx;
+  private readonly routing: RoutingService;
+  private readonly cases: CasesService;
+
+  constructor(ctx: Ctx, deps: { routing: RoutingService; cases: CasesService }) {
+    this.ctx = ctx;
+    this.routing = deps.routing;
+    this.cases = deps.cases;
+  }
+
+  async next(actor: Actor): Promise<{ caseId: string; caseReference: string } | null> {
+    return tx(this.ctx, async (trx) => {
+      const me = await trx
+        .selectFrom('users as u')
+        .leftJoin('routing_profiles as p', 'p.user_id', 'u.id')
+        .select(['u.team_id', 'p.languages', 'p.skills'])
+        .where('u.id', '=', actor.userId)
+        .executeTakeFirstOrThrow();
+      const queue = await this.routing.queueFor(trx, me.team_id);
+      if (!queue.email_pull) return null;
+      let q = trx
+        .selectFrom('routing_items')
+        .select([
+          'id',
+          'case_id',
+          'channel',
+          'queue_id',
+          'priority',
+          'language',
+          'skills',
+          'declined_by',
+          'enqueued_at',
+        ])
+        .where('queue_id', '=', queue.id)
+        .where('channel', '=', 'email')
+        .where('state', '=', 'waiting')
+        .orderBy('priority')
+        .orderBy('enqueued_at')
+        .orderBy('id')
+        .limit(50);
+      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      const rows = await q.execute();
+      const nowMs = this.ctx.clock.now().getTime();
+      const self = {
+        userId: actor.userId,
+        teamId: me.team_id,
+        state: 'available',
+        stateSince: '',
+        languages: new Set(
+          parseJson<string[]>(me.languages, [])
+            .map(primaryLanguage)
+            .filter((l): l is string => !!l),
+        ),
+        skills: new Map(
+          parseJson<{ name: string; level: number }[]>(me.skills, []).map((s) => [s.name, s.level]),
+        ),
+        lastEndedAt: null,
+        lastOfferedAt: null,
+        slots: new Map(),
+      };
+      const row = rows.find((r) => {
+        const item = {
+          id: r.id,
+          channel: r.channel,
+          queueId: r.queue_id,
+          priority: r.priority,
+          language: r.language,
+          skills: parseJson<{ name: string; min: number }[]>(r.skills, []),
+          declinedBy: new Set<string>(),
+          enqueuedAt: r.enqueued_at,
+        };
+        return isRelaxed(item, queue.relax_after_seconds, nowMs) || matches(self, item);
+      });
+      if (!row) return null;
+      await this.routing.ensureCapacityRows(trx, actor.userId);
+      const room = await trx
+        .updateTable('routing_capacity')
+        .set((eb) => ({ load: eb('load', '+', 1) }))
+        .where('user_id', '=', actor.userId)
+        .where('channel', '=', 'email')
+        .where((eb) => eb('load', '<', eb.ref('capacity')))
+        .executeTakeFirst();
+      if (Number(room.numUpdatedRows) !== 1) return null;
+      const at = nowIso(this.ctx);
+      await trx
+        .updateTable('routing_items')
+        .set((eb) => ({
+          state: 'assigned',
+          assigned_to: actor.userId,
+          assigned_at: at,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', row.id)
+        .where('state', '=', 'waiting')
+        .execute();
+      const c = await this.cases.updateIn(trx, actor, row.case_id, { assigneeId: actor.userId });
+      if (queue.team_id)
+        await emit(trx, at, 'routing.queue_changed', { id: queue.id, teamIds: [queue.team_id] });
+      return { caseId: c.id, caseReference: c.reference };
+    });
+  }
+}
