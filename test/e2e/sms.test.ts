@@ -12,7 +12,8 @@ const TOKEN = 'e2e-token';
  * SMS in the workspace (issue 14, point 5): a customer's text, posted by the local provider simulator
  * with its signature, appears live in the team's queue; the officer replies by SMS, sees before
  * sending how many segments the text takes (an emoji makes it UCS-2), and the simulator receives it
- * from the centre's number. axe on the workspace; it fits 1280x720.
+ * from the centre's number. axe on the workspace; it fits 1280x720. An administrator sets numbers up on
+ * screen (a bad one refused in words); officers do not see that screen.
  */
 describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
@@ -92,5 +93,64 @@ describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
     const [got] = await sim.waitFor(1);
     assert.deepEqual([got?.to, got?.from, got?.body], ['+6591230042', '+6561001001', reply]);
     await page.close();
+  });
+
+  test('an administrator adds, changes and removes a number on screen; a bad number is refused in words; officers and supervisors cannot open it', async () => {
+    const page = await desktop.signIn('admin');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${desktop.url}/#/admin`);
+    await page.getByRole('link', { name: 'SMS numbers' }).click();
+    await page.getByRole('heading', { name: 'SMS numbers' }).waitFor();
+    const hotline = page.locator('li[data-number="+6561001001"]');
+    await hotline.getByText('Working').waitFor();
+    assert.match(await hotline.innerText(), /\/api\/v1\/channels\/sms\/[0-9a-f-]{36}\/inbound/);
+
+    await page.getByRole('button', { name: 'Add number' }).click();
+    await page.getByLabel('Number').fill('12345');
+    await page.getByLabel('Name', { exact: true }).fill('Billing SMS');
+    await page.getByLabel('Provider API address').fill('https://api.twilio.com');
+    await page.getByLabel('Account SID').fill('ACbilling');
+    await page.getByLabel('Auth token').fill('secret');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').getByText('must be a valid phone number').waitFor();
+    assert.equal(await page.getByLabel('Number').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Number').fill('6100 2002');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const billing = page.locator('li[data-number="+6561002002"]');
+    await billing.getByText('Not used yet').waitFor();
+    await assertAccessible(page, 'SMS numbers');
+    await page.screenshot({ path: `${SHOTS}/sms-numbers-1280x720.png` });
+    const { scroll, height } = await page.evaluate(() => ({
+      scroll: document.scrollingElement!.scrollHeight,
+      height: window.innerHeight,
+    }));
+    assert.ok(scroll <= height, `the page scrolls (${scroll} px in ${height} px)`);
+
+    await billing.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Billing texts');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('li[data-number="+6561002002"]').getByText('Billing texts').waitFor();
+    const stored = await desktop.ctx.store.db
+      .selectFrom('sms_endpoints')
+      .select(['display_name', 'secrets'])
+      .where('number', '=', '+6561002002')
+      .executeTakeFirstOrThrow();
+    assert.equal(stored.display_name, 'Billing texts');
+    assert.ok(!stored.secrets.includes('secret'), 'the token is sealed');
+    await page.locator('li[data-number="+6561002002"]').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.locator('li[data-number="+6561002002"]').waitFor({ state: 'detached' });
+    await page.close();
+
+    // Officers have no administration; a supervisor has, without the SMS numbers.
+    for (const who of ['olivia', 'sam']) {
+      const other = await desktop.signIn(who);
+      await other.goto(`${desktop.url}/#/admin/sms`);
+      await other.getByRole('button', { name: 'Sign out' }).waitFor();
+      if (who === 'sam') await other.getByRole('heading', { name: 'Administration' }).waitFor();
+      assert.equal(await other.getByRole('heading', { name: 'SMS numbers' }).count(), 0, who);
+      assert.equal(await other.getByRole('link', { name: 'SMS numbers' }).count(), 0, who);
+      await other.close();
+    }
   });
 });

@@ -26,6 +26,7 @@ export const enSms = {
       team: 'Team for new conversations',
       noTeam: 'No team',
       active: 'Receives and sends texts',
+      off: 'switched off',
       health: 'Health',
       webhook: 'Give the provider: incoming messages {{inbound}}, delivery reports {{status}}',
       add: 'Add number',

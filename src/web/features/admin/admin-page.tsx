@@ -10,6 +10,7 @@ import { DirectoryAdmin } from './directory.tsx';
 import { MailAdmin } from './mailboxes.tsx';
 import { PresenceAdmin } from './presence-admin.tsx';
 import { CategoriesAdmin, PhrasesAdmin, PolicyAdmin, TeamsAdmin } from './reference.tsx';
+import { SmsNumbersAdmin } from './sms-numbers.tsx';
 import { UsersAdmin } from './users.tsx';
 import { WebhooksAdmin } from './webhooks.tsx';
 
@@ -28,6 +29,7 @@ export function AdminPage({ user }: { user: UserDto }) {
   if (sub === 'audit' && can(user.role, 'audit.read')) return <AuditScreen />;
   if (sub === 'mail' && can(user.role, 'channels.manage')) return <MailAdmin teams={teams} />;
   if (sub === 'webhooks' && can(user.role, 'channels.manage')) return <WebhooksAdmin />;
+  if (sub === 'sms' && can(user.role, 'channels.manage')) return <SmsNumbersAdmin teams={teams} />;
   if (sub === 'presence' && can(user.role, 'presence.manage')) return <PresenceAdmin />;
   // A record's history on its own (#/admin/history/case/<id>), as the case and customer pages show it.
   if (sub === 'history' && (kind === 'case' || kind === 'customer') && recordId)
@@ -62,6 +64,12 @@ export function AdminPage({ user }: { user: UserDto }) {
         <p>
           <a href="#/admin/webhooks">{t('webhooksAdmin.adminLink')}</a>
           {t('webhooksAdmin.adminRest')}
+        </p>
+      )}
+      {can(user.role, 'channels.manage') && (
+        <p>
+          <a href="#/admin/sms">{t('sms.admin.link')}</a>
+          {t('sms.admin.rest')}
         </p>
       )}
       {can(user.role, 'presence.manage') && (
