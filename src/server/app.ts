@@ -237,6 +237,12 @@ export function buildServices(ctx: Ctx) {
     const c = await cases.row(trx, e.caseId);
     await smsReplies.queueIn(trx, e.actor, c, { kind: 'progress_update', body: e.body });
   });
+  // So is a follow-up promised by SMS, kept with the text the officer wrote.
+  events.on('case.follow_up_sent', async (trx, e) => {
+    if (e.channel !== 'sms') return;
+    const c = await cases.row(trx, e.caseId);
+    await smsReplies.queueIn(trx, e.actor, c, { kind: 'follow_up', body: e.body });
+  });
   // A progress update sent by e-mail is an e-mail to the customer, queued with the update.
   events.on('case.progress_update_sent', async (trx, e) => {
     if (e.channel !== 'email') return;
@@ -245,6 +251,7 @@ export function buildServices(ctx: Ctx) {
   });
   // So is a follow-up promised by e-mail, kept with the message the officer wrote.
   events.on('case.follow_up_sent', async (trx, e) => {
+    if ((e.channel ?? 'email') !== 'email') return;
     const c = await cases.row(trx, e.caseId);
     await outbound.queueIn(trx, e.actor, c, { kind: 'follow_up', body: e.body, cc: [] });
   });

@@ -307,6 +307,39 @@ for (const dialect of await dialects()) {
       assert.equal(forged.statusCode, 403);
     });
 
+    test('a follow-up promised by SMS is kept by writing the text, which is queued to the customer', async () => {
+      await text('+6597000008', 'Call me back tomorrow', 'SMfollow1');
+      const caseId = await caseOfSid('SMfollow1');
+      const made = await t.call('officer', 'POST', `/api/v1/cases/${caseId}/commitments`, {
+        dueAt: '2026-11-24T09:00:00.000Z',
+        method: 'sms',
+        note: 'Text the engineer’s slot',
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const empty = await t.call('officer', 'POST', `/api/v1/commitments/${made.data.id}/keep`, {});
+      assert.equal(empty.statusCode, 400, empty.body);
+      assert.equal(empty.data.errors[0].field, '/body/body');
+      const kept = await t.call('officer', 'POST', `/api/v1/commitments/${made.data.id}/keep`, {
+        body: 'The engineer comes at 10:00.',
+      });
+      assert.equal(kept.statusCode, 200, kept.body);
+      const [, out] = await smsMessages(caseId);
+      assert.deepEqual(
+        [out?.kind, out?.state, out?.body_text],
+        ['follow_up', 'queued', 'The engineer comes at 10:00.'],
+      );
+      assert.equal(await t.services.smsSender.drain(), 1);
+      assert.equal(sim.received.at(-1)?.body, 'The engineer comes at 10:00.');
+      // Nothing went by e-mail.
+      const mails = await t.ctx.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('channel', '=', 'email')
+        .execute();
+      assert.equal(mails.length, 0);
+    });
+
     test('a provider refusing the credentials fails the text and marks the number’s health', async () => {
       await text('+6597000006', 'Hello', 'SMauth1');
       const caseId = await caseOfSid('SMauth1');

@@ -45,6 +45,8 @@ export interface DomainEvents {
     commitmentId: string;
     body: string;
     actor: import('./audit.ts').Actor;
+    /** How it goes: e-mail, or a text (issue 14); absent is e-mail. */
+    channel?: 'email' | 'sms';
   };
   /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
   'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };

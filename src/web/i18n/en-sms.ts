@@ -12,6 +12,12 @@ export const enSms = {
     segments_one: '{{count}} segment, {{left}} characters left',
     segments_other: '{{count}} segments, {{left}} characters left',
     unicode: 'Characters outside the GSM alphabet: 70 to a segment',
+    followUp: {
+      write: 'Write SMS…',
+      title: 'Follow-up by SMS on {{reference}}',
+      message: 'Text to the customer',
+      noNumber: 'The customer has no mobile number to text, so nothing can be sent.',
+    },
     admin: {
       link: 'SMS numbers',
       rest: ': the numbers customers text, their provider and where new conversations go.',

@@ -272,6 +272,7 @@ export class CommitmentsService {
         commitmentId: id,
         body: kept.body,
         actor,
+        channel: before.method === 'sms' ? 'sms' : 'email',
       });
     return this.present({ ...before, ...next }, at);
   }
@@ -287,10 +288,11 @@ export class CommitmentsService {
     const at = nowIso(this.ctx);
     return tx(this.ctx, async (trx) => {
       const c = await this.getJoined(trx, id);
-      const byEmail = c.method === 'email' && !input.withoutSending;
+      // By e-mail or SMS (issue 14) the promise is kept by what is sent.
+      const byEmail = (c.method === 'email' || c.method === 'sms') && !input.withoutSending;
       if (byEmail && !input.body)
         throw invalidFields([
-          fieldError('/body/body', 'required', 'write the e-mail, or keep it without sending'),
+          fieldError('/body/body', 'required', 'write the message, or keep it without sending'),
         ]);
       if (byEmail && c.state === 'open') {
         const live = await this.cases.row(trx, c.case_id);

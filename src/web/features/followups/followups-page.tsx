@@ -25,7 +25,7 @@ export function CommitmentRow({
   const [writing, setWriting] = useState(false);
   const close = async (state: 'kept' | 'cancelled') => {
     setError(null);
-    if (state === 'kept' && c.method === 'email') {
+    if (state === 'kept' && (c.method === 'email' || c.method === 'sms')) {
       setWriting(true);
       return;
     }
@@ -64,7 +64,11 @@ export function CommitmentRow({
             aria-busy={closing.busy}
             onClick={() => void close('kept')}
           >
-            {c.method === 'email' ? t('followups.writeAndKeep') : t('followups.done')}
+            {c.method === 'email'
+              ? t('followups.writeAndKeep')
+              : c.method === 'sms'
+                ? t('sms.followUp.write')
+                : t('followups.done')}
           </button>
           <button
             type="button"

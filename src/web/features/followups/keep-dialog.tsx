@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { smsSegments } from '../../../shared/sms-segments.ts';
 import { ApiError } from '../../app/api.ts';
 import type { CommitmentDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
@@ -47,21 +48,31 @@ export function KeepDialog({
     }
   };
   const unreachable = noRecipient(error);
+  // A promise to text (issue 14): the same dialog writes the SMS, its segments counted as typed.
+  const bySms = c.method === 'sms';
+  const segments = smsSegments(body);
   return (
     <dialog ref={ref} aria-labelledby={titleId} onClose={onClose} className="keep-dialog">
-      <h2 id={titleId}>{t('followups.keepTitle', { reference: c.caseReference })}</h2>
+      <h2 id={titleId}>
+        {t(bySms ? 'sms.followUp.title' : 'followups.keepTitle', { reference: c.caseReference })}
+      </h2>
       {c.note && (
         <p className="muted" data-i18n-skip>
           {c.note}
         </p>
       )}
       <label>
-        {t('followups.keepMessage')}
+        {bySms ? t('sms.followUp.message') : t('followups.keepMessage')}
         <textarea rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
       </label>
+      {bySms && (
+        <p className="small" aria-live="polite">
+          {t('sms.segments', { count: Math.max(segments.segments, 1), left: segments.remaining })}
+        </p>
+      )}
       {unreachable ? (
         <p role="alert" className="error">
-          {t('followups.noAddress')}
+          {bySms ? t('sms.followUp.noNumber') : t('followups.noAddress')}
         </p>
       ) : error ? (
         <p role="alert" className="error">
