@@ -356,9 +356,12 @@ for (const dialect of await dialects()) {
       await text('+6597000007', 'I need help', 'SMstop1');
       const caseId = await caseOfSid('SMstop1');
       const c = await t.services.cases.row(t.ctx.store.db, caseId);
+      // "Yes" from a number that never opted out is an answer, on the case.
+      await text('+6597000007', 'Yes');
+      assert.equal((await smsMessages(caseId)).length, 2);
       const stop = await text('+6597000007', 'Stop');
       assert.equal(stop.statusCode, 200);
-      assert.equal((await smsMessages(caseId)).length, 1, 'a keyword is no message on the case');
+      assert.equal((await smsMessages(caseId)).length, 2, 'a keyword is no message on the case');
       const cu = await t.ctx.store.db
         .selectFrom('customers')
         .select('consent')

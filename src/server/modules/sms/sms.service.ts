@@ -98,7 +98,10 @@ export class SmsService {
     if (seen) return { result: 'ignored', reason: 'duplicate', detail: seen.id };
 
     const customer = await this.customers.findByPhone(trx, from);
-    const keyword = smsKeyword(msg.text);
+    // START, UNSTOP or YES from a number that never opted out is a customer answering ("Yes"), not
+    // a keyword: it goes on the case like any text. STOP and its synonyms always opt out.
+    const word = smsKeyword(msg.text);
+    const keyword = word?.action === 'opt_in' && !(await optedOut(trx, from)) ? null : word;
     if (keyword) {
       await this.setOptOut(trx, {
         number: from,
