@@ -38,6 +38,7 @@ import { chatRoutes } from './modules/messages/chat/chat.routes.ts';
 import { ChatService } from './modules/messages/chat/chat.service.ts';
 import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
 import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
+import { chatPages } from './modules/messages/chat/chat-pages.ts';
 import { ChatSocket } from './modules/messages/chat/chat-socket.ts';
 import { ChatWidgetsService } from './modules/messages/chat/widgets.service.ts';
 import { InboundService } from './modules/messages/inbound.service.ts';
@@ -644,6 +645,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
 
   // Public help pages: server-rendered, no script, readable without login.
   helpPages(app, services.knowledge);
+  // Web chat: /widget.js for any site, and the demo centre's page embedding it (/demo/widget).
+  chatPages(app, services.chatWidgets);
 
   // The agent desktop (built by `npm run build`, which `npm start` and `npm test` run first).
   if (fs.existsSync(path.join(WEB_DIR, 'index.html'))) {

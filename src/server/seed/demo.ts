@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CaseAction } from '../../shared/contracts/cases.ts';
 import type { Role } from '../../shared/contracts/people.ts';
 import { buildServices } from '../app.ts';
+import { DEMO_WIDGET_ID } from '../modules/messages/chat/chat-pages.ts';
 import { seedTemplatesAndScripts } from '../modules/scripts/demo-content.ts';
 import type { Actor } from '../platform/audit.ts';
 import { SYSTEM_ACTOR, SYSTEM_USER_ID } from '../platform/audit.ts';
@@ -275,6 +276,13 @@ async function seedAll(
     inbound: 'smtp',
     teamId: team.id,
   });
+
+  // The demo site's chat widget (issue 14): /demo/widget embeds it; its chats queue for the hotline team.
+  await s.chatWidgets.create(
+    sys,
+    { name: 'Example Telco chat', teamId: team.id, allowedOrigins: ['http://localhost:3000'] },
+    { id: DEMO_WIDGET_ID },
+  );
 
   // Business calendars: the hotline never closes; Billing keeps office hours and public holidays.
   const weekdays = Object.fromEntries(

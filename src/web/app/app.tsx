@@ -4,6 +4,7 @@ import { SlaAdmin } from '../features/admin/sla-admin.tsx';
 import { AtRisk } from '../features/cases/at-risk.tsx';
 import { CasePage } from '../features/cases/case-page.tsx';
 import { Queues } from '../features/cases/queues.tsx';
+import { MyChats } from '../features/chat/my-chats.tsx';
 import { ContactFlow } from '../features/contact/contact-flow.tsx';
 import { CustomersPage } from '../features/customers/customer-360.tsx';
 import { FollowUpsPage } from '../features/followups/followups-page.tsx';
@@ -84,6 +85,7 @@ function Shell() {
           <SearchBox />
           {/* Managers' bars are full (Administration): their state is set through the API for now. */}
           {can(user.role, 'presence.self') && !MANAGERS.has(user.role) && <StateControl userId={user.id} />}
+          {handles && <MyChats userId={user.id} teamId={user.teamId} />}
           <NotificationBell role={user.role} />
           <span className="who">
             <span data-i18n-skip>{user.displayName}</span>

@@ -5,6 +5,7 @@
  * docs/i18n.md says how to add a string.
  */
 import { enAdmin } from './en-admin.ts';
+import { enChat } from './en-chat.ts';
 import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
 import { enPresence } from './en-presence.ts';
@@ -16,6 +17,7 @@ export const en = {
   ...enAdmin,
   ...enIntegrations,
   ...enProblems,
+  ...enChat,
   ...enPresence,
   ...enSms,
   common: {

@@ -132,7 +132,11 @@ export class ChatSocket {
     let ready: Promise<unknown> = this.chat.widgets.active(req.params.id).then(
       (w) => {
         if (!w) return ws.close(1008, 'unknown widget');
-        if (!this.chat.widgets.originAllowed(w, origin)) return ws.close(1008, 'origin not allowed');
+        // The app's own pages (the demo) are same-origin; any other page must be one the administrator allowed.
+        const host = typeof req.headers.host === 'string' ? req.headers.host : '';
+        const sameOrigin = origin !== undefined && URL.canParse(origin) && new URL(origin).host === host;
+        if (!sameOrigin && !this.chat.widgets.originAllowed(w, origin))
+          return ws.close(1008, 'origin not allowed');
         widget = w;
         this.hub.add(ws, []);
       },

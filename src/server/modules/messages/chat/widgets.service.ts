@@ -106,14 +106,19 @@ export class ChatWidgetsService {
       throw notFound('calendar.not_found', calendarId);
   }
 
-  async create(actor: Actor, input: ChatWidgetCreateDto): Promise<{ widget: ChatWidgetDto; secret: string }> {
+  /** `opts.id`: the demo seed's fixed id (chat-pages.ts); otherwise a new one. */
+  async create(
+    actor: Actor,
+    input: ChatWidgetCreateDto,
+    opts: { id?: string } = {},
+  ): Promise<{ widget: ChatWidgetDto; secret: string }> {
     const secret = newWidgetSecret();
     return tx(this.ctx, async (trx) => {
       await this.checkRefs(trx, input.teamId, input.calendarId);
       const at = nowIso(this.ctx);
       const origins = JSON.stringify([...new Set(input.allowedOrigins.map(normaliseOrigin))]);
       const row = {
-        id: newId(),
+        id: opts.id ?? newId(),
         name: input.name.trim(),
         team_id: input.teamId,
         allowed_origins: origins,

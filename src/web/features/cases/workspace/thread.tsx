@@ -1,10 +1,12 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MessageDto } from '../../../../shared/contracts/messages.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
+import { ChatBox, useCaseChat } from './chat-box.tsx';
+import { ChatItem } from './chat-item.tsx';
 import { Composer } from './composer.tsx';
 import { MessageItem } from './message-item.tsx';
 
@@ -101,6 +103,10 @@ export function Thread({ view }: { view: CaseView }) {
         };
       }),
   ].sort((a, b) => a.at.localeCompare(b.at));
+  // A web chat on the case (issue 14): its box replaces the composer while it is live.
+  const [chat] = useCaseChat(c.id, ws.messages.length);
+  const [noting, setNoting] = useState(false);
+  const chatLive = chat !== null && chat.status !== 'ended';
   const list = useRef<HTMLOListElement>(null);
   // The newest item in sight when the case opens and when something is added — by scrolling the
   // thread itself (scrollIntoView would scroll the page too).
@@ -129,6 +135,16 @@ export function Thread({ view }: { view: CaseView }) {
                 <span className="what">{it.text}</span> · {who(it.who)} · {time}
               </li>
             );
+          if (it.kind === 'message' && it.m.channel === 'chat')
+            return (
+              <ChatItem
+                key={it.id}
+                m={it.m}
+                who={who(it.who)}
+                time={time}
+                read={(chat?.seqs[it.m.id] ?? Number.POSITIVE_INFINITY) <= (chat?.visitorReadSeq ?? 0)}
+              />
+            );
           if (it.kind === 'message')
             return <MessageItem key={it.id} m={it.m} who={who(it.who)} time={time} />;
           if (it.kind === 'contact')
@@ -154,7 +170,15 @@ export function Thread({ view }: { view: CaseView }) {
           );
         })}
       </ol>
-      {view.writer && <Composer view={view} />}
+      {view.writer && chatLive && !noting && (
+        <ChatBox view={view} chat={chat} onNote={() => setNoting(true)} />
+      )}
+      {view.writer && chatLive && noting && (
+        <button type="button" className="link" onClick={() => setNoting(false)}>
+          {t('chat.backToChat')}
+        </button>
+      )}
+      {view.writer && (!chatLive || noting) && <Composer view={view} />}
     </>
   );
 }

@@ -1,0 +1,178 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CaseChatDto } from '../../../../shared/contracts/chat.ts';
+import { can } from '../../../../shared/permissions.ts';
+import { api } from '../../../app/api.ts';
+import { useInvalidation } from '../../../app/live.tsx';
+import { useT } from '../../../i18n/index.ts';
+import { ProblemText } from '../../../ui/problem.tsx';
+import { TemplatePicker } from '../../scripts/template-picker.tsx';
+import type { CaseView } from '../case-page.tsx';
+import '../../chat/chat.css';
+
+/** The case's web chat, kept fresh by the case room's invalidations; null when the case has none. */
+export function useCaseChat(caseId: string, messageCount: number): [CaseChatDto | null, () => void] {
+  const [chat, setChat] = useState<CaseChatDto | null>(null);
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the message count and tick are the triggers
+  useEffect(() => {
+    let live = true;
+    api<CaseChatDto>('GET', `/cases/${caseId}/chat`).then(
+      (c) => live && setChat(c),
+      () => live && setChat(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId, messageCount, tick]);
+  useInvalidation(`case:${caseId}`, (inv) => {
+    if (inv.type === 'case.chat_read' || inv.type === 'case.chat_changed') setTick((n) => n + 1);
+  });
+  return [chat, () => setTick((n) => n + 1)];
+}
+
+/**
+ * The officer's chat box (issue 14, point 4): Enter sends (Shift+Enter a new line), each message with
+ * a client id so a retry is one message; standard phrases through the template picker, articles from
+ * the context pane's suggestions (inserted here while the chat is live); "the customer is typing",
+ * our typing passed on, read marks, end chat.
+ */
+export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChatDto; onNote(): void }) {
+  const t = useT();
+  const c = view.ws.case;
+  const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [customerTyping, setCustomerTyping] = useState(false);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const sentTyping = useRef(0);
+  const stopTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const firstInsert = useRef(view.inserted?.seq);
+
+  useInvalidation(`case:${c.id}`, (inv) => {
+    if (inv.type !== 'case.chat_typing') return;
+    clearTimeout(typingTimer.current);
+    setCustomerTyping(Boolean(inv.version));
+    if (inv.version) typingTimer.current = setTimeout(() => setCustomerTyping(false), 6000);
+  });
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
+  // What the customer wrote is read once it is on the officer's screen.
+  useEffect(() => {
+    if (chat.lastSeq > chat.officerReadSeq && document.visibilityState !== 'hidden')
+      void api('POST', `/cases/${c.id}/chat/read`, { seq: chat.lastSeq }).catch(() => {});
+  }, [c.id, chat.lastSeq, chat.officerReadSeq]);
+  // An article chosen in the context pane goes into the chat while it is live.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the sequence number is the trigger
+  useEffect(() => {
+    if (!view.inserted || view.inserted.seq === firstInsert.current) return;
+    const add = view.inserted.text;
+    setText((b) => (b.trim() ? `${b.trimEnd()}\n${add}` : add));
+    area.current?.focus();
+  }, [view.inserted?.seq]);
+
+  const typing = (on: boolean) => {
+    void api('POST', `/cases/${c.id}/chat/typing`, { typing: on }).catch(() => {});
+  };
+  const onInput = (v: string) => {
+    setText(v);
+    const now = Date.now();
+    if (now - sentTyping.current > 3000) {
+      sentTyping.current = now;
+      typing(true);
+    }
+    clearTimeout(stopTimer.current);
+    stopTimer.current = setTimeout(() => {
+      sentTyping.current = 0;
+      typing(false);
+    }, 4000);
+  };
+  const send = async () => {
+    const body = text.trim();
+    if (!body || busy) return;
+    setBusy(true);
+    setError(null);
+    const clientId = crypto.randomUUID();
+    try {
+      // A network hiccup: the same client id again is the same message, never a second one.
+      await api('POST', `/cases/${c.id}/chat/messages`, { clientId, text: body }).catch(async (e) => {
+        if (!(e instanceof TypeError)) throw e;
+        return api('POST', `/cases/${c.id}/chat/messages`, { clientId, text: body });
+      });
+      setText('');
+      clearTimeout(stopTimer.current);
+      sentTyping.current = 0;
+      await view.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      area.current?.focus();
+    }
+  };
+  const end = async () => {
+    try {
+      await api('POST', `/cases/${c.id}/chat/end`);
+      await view.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const status =
+    chat.status === 'waiting'
+      ? t('chat.waiting', { position: chat.position ?? 1 })
+      : chat.status === 'active'
+        ? t('chat.active', { name: chat.visitorName })
+        : t('chat.ended');
+  return (
+    <div className="composer chat-box">
+      <div className="row">
+        <strong className="chat-status">{status}</strong>
+        {chat.language && <span>{t('chat.language', { language: chat.language })}</span>}
+        {chat.identifiedBySite && <span className="badge">{t('chat.identified')}</span>}
+        {can(view.role, 'templates.read') && (
+          <TemplatePicker
+            target={{ caseId: c.id }}
+            onInsert={(x) => setText((b) => (b.trim() ? `${b.trimEnd()}\n${x}` : x))}
+          />
+        )}
+        <button type="button" className="link" onClick={onNote}>
+          {t('chat.note')}
+        </button>
+        <button type="button" onClick={() => void end()}>
+          {t('chat.end')}
+        </button>
+      </div>
+      <p className="chat-typing" aria-live="polite">
+        {customerTyping ? t('chat.typing', { name: chat.visitorName }) : ''}
+      </p>
+      <label>
+        {t('chat.box', { name: chat.visitorName })}
+        <textarea
+          ref={area}
+          rows={2}
+          value={text}
+          maxLength={2000}
+          aria-describedby="chat-hint"
+          onChange={(e) => onInput(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+      </label>
+      <div className="row">
+        <small id="chat-hint">{t('chat.hint')}</small>
+        <button type="button" className="primary" disabled={busy || !text.trim()} onClick={() => void send()}>
+          {busy ? t('chat.sending') : t('chat.send')}
+        </button>
+      </div>
+      {error !== null && (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,438 @@
+import type {
+  ChatLine,
+  ChatStatusInfo,
+  ServerMessage,
+  WidgetInfo,
+} from '../shared/contracts/chat-protocol.ts';
+import { Connection } from './connection.ts';
+import { Store } from './store.ts';
+import { STYLES } from './styles.ts';
+import { T } from './text.ts';
+
+/**
+ * The Frontline web chat widget (issue 14, point 3), embedded with one tag:
+ *   <script src="https://frontline.example/widget.js" data-frontline-widget="<widget id>" async></script>
+ * and, for a signed-in customer, data-customer-id and data-customer-hash (HMAC-SHA256 of the id
+ * with the widget's secret, made by the site's server). Plain DOM in a shadow root: the host page's
+ * CSS cannot break it, and it adds a few kilobytes to the page.
+ */
+type View = 'loading' | 'prechat' | 'leave' | 'left' | 'chat';
+
+function uuid(): string {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...kids);
+  return e;
+}
+
+class Widget {
+  private readonly store: Store;
+  private readonly conn: Connection;
+  private readonly identity: { id: string; hash: string } | null;
+  private info: WidgetInfo | null = null;
+  private conv: ChatStatusInfo | null = null;
+  private view: View = 'loading';
+  private readonly lines = new Map<number, ChatLine>();
+  private readonly items = new Map<string, HTMLElement>();
+  private readSeq = 0;
+  private pendingStart: {
+    type: 'start' | 'leave';
+    clientId: string;
+    name: string;
+    email: string;
+    question: string;
+    language: string;
+  } | null = null;
+  private typingSent = 0;
+  private typingStop = 0;
+  private officerTypingTimer = 0;
+  private notice = '';
+  // DOM
+  private readonly launch: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly heading: HTMLHeadingElement;
+  private readonly endBtn: HTMLButtonElement;
+  private readonly status: HTMLElement;
+  private readonly main: HTMLElement;
+  private readonly typing: HTMLElement;
+  private log: HTMLElement | null = null;
+
+  constructor(widgetId: string, url: string, identity: { id: string; hash: string } | null) {
+    this.store = new Store(widgetId);
+    this.identity = identity;
+    this.conn = new Connection(url);
+    const host = el('div', { 'data-frontline-chat': '' });
+    const root = host.attachShadow({ mode: 'open' });
+    root.append(el('style', {}, STYLES));
+    this.launch = el(
+      'button',
+      { class: 'launch', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'fl-panel' },
+      T.open,
+    );
+    this.heading = el('h2', { id: 'fl-title' }, T.title);
+    this.endBtn = el('button', { type: 'button', hidden: '' }, T.end);
+    const close = el('button', { type: 'button', 'aria-label': T.close }, '×');
+    this.status = el('div', { class: 'status', role: 'status' });
+    this.main = el('div', { style: 'flex:1;display:flex;flex-direction:column;min-height:0' });
+    this.typing = el('div', { class: 'typing', 'aria-live': 'polite' });
+    this.panel = el(
+      'section',
+      { class: 'panel', id: 'fl-panel', role: 'dialog', 'aria-labelledby': 'fl-title', hidden: '' },
+      el('header', {}, this.heading, this.endBtn, close),
+      this.status,
+      this.main,
+      this.typing,
+    );
+    root.append(this.launch, this.panel);
+    document.body.append(host);
+    this.launch.onclick = () => this.toggle(true);
+    close.onclick = () => this.toggle(false);
+    this.endBtn.onclick = () => this.conn.send({ type: 'end' });
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.toggle(false);
+    });
+    this.conn.onOpen = () =>
+      this.conn.send({ type: 'hello', token: this.store.token, identity: this.identity });
+    this.conn.onMessage = (m) => this.onMessage(m);
+    this.conn.onDown = () => this.renderStatus();
+    this.conn.connect();
+    this.render();
+  }
+
+  private toggle(open: boolean): void {
+    this.panel.hidden = !open;
+    this.launch.hidden = open;
+    this.launch.setAttribute('aria-expanded', String(open));
+    if (open) {
+      (this.panel.querySelector('input, textarea') as HTMLElement | null)?.focus();
+      this.markRead();
+    } else this.launch.focus();
+  }
+
+  private get maxSeq(): number {
+    let m = 0;
+    for (const s of this.lines.keys()) m = Math.max(m, s);
+    return m;
+  }
+
+  private onMessage(m: ServerMessage): void {
+    switch (m.type) {
+      case 'welcome':
+        this.store.token = m.token;
+        this.info = m.widget;
+        this.conv = m.conversation;
+        if (this.conv) {
+          this.readSeq = this.conv.officerReadSeq;
+          this.setView('chat');
+          this.conn.send({ type: 'sync', after: this.maxSeq });
+          this.flush();
+        } else if (this.pendingStart) {
+          this.conn.send(this.pendingStart);
+        } else if (this.view === 'loading' || this.view === 'chat') {
+          this.store.reset();
+          this.setView(this.info.open && this.info.available ? 'prechat' : 'leave');
+        }
+        break;
+      case 'started':
+        this.pendingStart = null;
+        this.conv = m.conversation;
+        this.setView('chat');
+        this.conn.send({ type: 'sync', after: this.maxSeq });
+        this.flush();
+        break;
+      case 'ack':
+        this.store.acked(m.clientId);
+        this.mark(m.clientId, T.sent);
+        break;
+      case 'messages':
+        for (const l of m.items) this.addLine(l);
+        if (m.more) this.conn.send({ type: 'sync', after: this.maxSeq });
+        this.markRead();
+        break;
+      case 'status':
+        this.conv = m.conversation;
+        if (this.conv) this.readSeq = Math.max(this.readSeq, this.conv.officerReadSeq);
+        this.renderMarks();
+        this.render();
+        break;
+      case 'left':
+        this.pendingStart = null;
+        this.notice = T.left(m.reference);
+        this.setView('left');
+        break;
+      case 'transcript_sent':
+        this.notice = T.transcriptSent;
+        this.renderStatus();
+        break;
+      case 'error':
+        this.onError(m.code, m.clientId, m.field);
+        break;
+      case 'chat.message_added':
+        this.conn.send({ type: 'sync', after: this.maxSeq });
+        break;
+      case 'chat.changed':
+        this.conn.send({ type: 'status' });
+        break;
+      case 'chat.read':
+        this.readSeq = Math.max(this.readSeq, m.version ?? 0);
+        this.renderMarks();
+        break;
+      case 'chat.officer_typing':
+        clearTimeout(this.officerTypingTimer);
+        this.typing.textContent = m.version ? T.typing(this.conv?.officer ?? T.someone) : '';
+        if (m.version)
+          this.officerTypingTimer = window.setTimeout(() => (this.typing.textContent = ''), 6000);
+        break;
+    }
+  }
+
+  private onError(code: string, clientId?: string, field?: string): void {
+    if (this.pendingStart && clientId === this.pendingStart.clientId) {
+      this.pendingStart = null;
+      const form = this.main.querySelector('form');
+      const err = form?.querySelector('.error');
+      if (err) err.textContent = code === 'chat.rate_limited' ? T.tooMany : T.invalid;
+      if (field) (form?.querySelector(`[name="${field}"]`) as HTMLElement | null)?.focus();
+      return;
+    }
+    if (clientId && code === 'chat.ended') {
+      this.store.acked(clientId);
+      this.conn.send({ type: 'status' });
+    }
+    // server.retry and rate limits: the message stays queued and goes with the next flush.
+    if (clientId && (code === 'server.retry' || code === 'chat.rate_limited'))
+      window.setTimeout(() => this.flush(), 3000);
+  }
+
+  /** Everything typed and not acknowledged, in the order typed (the server numbers them in that order). */
+  private flush(): void {
+    for (const q of this.store.outbox)
+      if (!this.conn.send({ type: 'send', clientId: q.clientId, text: q.text })) break;
+  }
+
+  private markRead(): void {
+    if (this.panel.hidden || !this.conv || document.visibilityState === 'hidden') return;
+    const max = this.maxSeq;
+    if (max) this.conn.send({ type: 'read', seq: max });
+  }
+
+  private setView(v: View): void {
+    this.view = v;
+    this.render();
+  }
+
+  private renderStatus(): void {
+    const c = this.conv;
+    let s = '';
+    if (this.notice) s = this.notice;
+    else if (c?.status === 'waiting' && c.position) s = T.waiting(c.position, c.waitMinutes ?? 1);
+    else if (c?.status === 'active') s = T.with(c.officer ?? T.someone);
+    else if (c?.status === 'ended') s = T.ended;
+    if (!this.conn.open && this.view !== 'loading') s = T.offline;
+    this.status.textContent = s;
+    this.endBtn.hidden = !(this.view === 'chat' && c && c.status !== 'ended');
+  }
+
+  private render(): void {
+    if (this.info) this.heading.textContent = this.info.name;
+    this.renderStatus();
+    const want = this.view === 'chat' ? (this.conv?.status === 'ended' ? 'ended' : 'chat') : this.view;
+    if (this.main.dataset.view === want) return;
+    this.main.dataset.view = want;
+    this.main.replaceChildren();
+    this.log = null;
+    if (want === 'prechat' || want === 'leave') this.main.append(this.preForm(want === 'leave'));
+    else if (want === 'left') this.main.append(el('p', { class: 'note' }, this.notice));
+    else if (want === 'chat' || want === 'ended') {
+      this.log = el('div', { class: 'log', role: 'log', 'aria-label': T.messages });
+      this.items.clear();
+      this.main.append(this.log);
+      for (const l of [...this.lines.values()].sort((a, b) => a.seq - b.seq)) this.addLine(l, true);
+      for (const q of this.store.outbox) this.pendingItem(q.clientId, q.text);
+      if (want === 'chat') this.main.append(this.composer());
+      else {
+        const b = el('button', { type: 'button', class: 'primary' }, T.transcript);
+        b.onclick = () => this.conn.send({ type: 'transcript' });
+        this.main.append(el('div', { class: 'note' }, b));
+      }
+    }
+  }
+
+  private preForm(leave: boolean): HTMLFormElement {
+    const name = el('input', { name: 'name', autocomplete: 'name', required: '', maxlength: '100' });
+    const email = el('input', {
+      name: 'email',
+      type: 'email',
+      autocomplete: 'email',
+      required: '',
+      maxlength: '254',
+    });
+    const question = el('textarea', { name: 'question', rows: '3', required: '', maxlength: '2000' });
+    const lang = el('select', { name: 'language' }, ...T.languages.map((l) => el('option', { value: l }, l)));
+    const err = el('p', { class: 'error', role: 'alert' });
+    const intro = leave ? (this.info && !this.info.open ? T.closedIntro : T.leaveIntro) : '';
+    const f = el(
+      'form',
+      { novalidate: '' },
+      ...(intro ? [el('p', {}, intro)] : []),
+      ...(this.info?.identified ? [el('p', {}, T.verified)] : []),
+      el('label', {}, T.name, name),
+      el('label', {}, T.email, email),
+      el('label', {}, T.question, question),
+      el('label', {}, T.language, lang),
+      err,
+      el('button', { type: 'submit', class: 'primary' }, leave ? T.leave : T.start),
+    );
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const bad = [name, email, question].find((i) => !i.checkValidity() || !i.value.trim());
+      if (bad) {
+        err.textContent = T.invalid;
+        bad.setAttribute('aria-invalid', 'true');
+        bad.focus();
+        return;
+      }
+      err.textContent = '';
+      this.pendingStart = {
+        type: leave ? 'leave' : 'start',
+        clientId: uuid(),
+        name: name.value.trim(),
+        email: email.value.trim(),
+        question: question.value.trim(),
+        language: lang.value,
+      };
+      if (!this.conn.send(this.pendingStart)) this.renderStatus();
+    };
+    return f;
+  }
+
+  private composer(): HTMLFormElement {
+    const ta = el('textarea', {
+      rows: '1',
+      'aria-label': T.message,
+      maxlength: String(this.info?.maxText ?? 2000),
+    });
+    const f = el(
+      'form',
+      { class: 'compose' },
+      ta,
+      el('button', { type: 'submit', class: 'primary' }, T.send),
+    );
+    const submit = () => {
+      const text = ta.value.trim();
+      if (!text) return;
+      ta.value = '';
+      const clientId = uuid();
+      this.store.push({ clientId, text });
+      this.pendingItem(clientId, text);
+      this.conn.send({ type: 'send', clientId, text });
+      this.stopTyping();
+    };
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      submit();
+    };
+    ta.onkeydown = (e) => {
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        submit();
+      }
+    };
+    ta.oninput = () => {
+      const now = Date.now();
+      if (now - this.typingSent > 3000) {
+        this.typingSent = now;
+        this.conn.send({ type: 'typing', typing: true });
+      }
+      clearTimeout(this.typingStop);
+      this.typingStop = window.setTimeout(() => this.stopTyping(), 4000);
+    };
+    queueMicrotask(() => ta.focus());
+    return f;
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingStop);
+    if (!this.typingSent) return;
+    this.typingSent = 0;
+    this.conn.send({ type: 'typing', typing: false });
+  }
+
+  private item(side: string, text: string, meta: string): HTMLElement {
+    const li = el(
+      'div',
+      { class: side },
+      el('span', { class: 'bubble' }, text),
+      el('span', { class: 'meta' }, meta),
+    );
+    this.log?.append(li);
+    if (this.log) this.log.scrollTop = this.log.scrollHeight;
+    return li;
+  }
+
+  private pendingItem(clientId: string, text: string): void {
+    if (!this.log || this.items.has(`c${clientId}`)) return;
+    this.items.set(`c${clientId}`, this.item('visitor', text, this.conn.open ? '' : T.queued));
+  }
+
+  private addLine(l: ChatLine, rerender = false): void {
+    if (this.lines.has(l.seq) && !rerender) return;
+    this.lines.set(l.seq, l);
+    this.store.lastSeq = Math.max(this.store.lastSeq, l.seq);
+    if (!this.log) return;
+    const pending = this.items.get(`c${l.clientId}`);
+    if (pending) {
+      // Our own message, now numbered: the same bubble, never a second one.
+      this.items.delete(`c${l.clientId}`);
+      this.items.set(`s${l.seq}`, pending);
+      this.store.acked(l.clientId);
+    } else if (!this.items.has(`s${l.seq}`)) {
+      const who = l.side === 'officer' ? (l.author ?? T.someone) : l.side === 'visitor' ? '' : '';
+      this.items.set(`s${l.seq}`, this.item(l.side, l.text, who));
+    }
+    this.renderMarks();
+  }
+
+  private mark(clientId: string, text: string): void {
+    const li = this.items.get(`c${clientId}`);
+    const meta = li?.querySelector('.meta');
+    if (meta) meta.textContent = text;
+  }
+
+  /** Sent / Read under the visitor's own messages. */
+  private renderMarks(): void {
+    for (const [key, li] of this.items) {
+      if (!key.startsWith('s') || !li.classList.contains('visitor')) continue;
+      const seq = Number(key.slice(1));
+      const meta = li.querySelector('.meta');
+      if (meta) meta.textContent = seq <= this.readSeq ? T.read : T.sent;
+    }
+  }
+}
+
+const script =
+  (document.currentScript as HTMLScriptElement | null) ??
+  document.querySelector<HTMLScriptElement>('script[data-frontline-widget]');
+const widgetId = script?.dataset.frontlineWidget;
+if (script && widgetId) {
+  const base = new URL(script.src, location.href);
+  const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/api/v1/widget/${encodeURIComponent(widgetId)}/socket`;
+  const id = script.dataset.customerId;
+  const hash = script.dataset.customerHash;
+  const start = () => new Widget(widgetId, url, id && hash ? { id, hash } : null);
+  if (document.body) start();
+  else addEventListener('DOMContentLoaded', start);
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-pages.ts';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
+import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+
+/**
+ * Web chat (issue 14): a customer on another site's page, embedding the demo widget with one script
+ * tag on a phone-sized screen, chats with the officer in the desktop — a template and an article
+ * link from the officer; the customer's connection drops for 20 s while they type two messages,
+ * which arrive in order, once each, when it returns; the transcript by e-mail at the end.
+ */
+describe('web chat, in Chromium', { skip: !haveChromium }, () => {
+  let desktop: Desktop;
+  let site: http.Server;
+  let siteUrl = '';
+
+  before(async () => {
+    desktop = await startDesktop({ customers: 2 });
+    // A customer's site on another origin: its own careless CSS, the widget's one tag.
+    site = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width">
+<title>Example shop</title><style>button { background: hotpink !important; font-size: 30px !important; }</style></head>
+<body><main><h1>Example shop</h1><p>Questions? Chat with us.</p></main>
+<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}" async></script></body></html>`);
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    await desktop.services.chatWidgets.update(SYSTEM_ACTOR, DEMO_WIDGET_ID, { allowedOrigins: [siteUrl] });
+  });
+  afterEach(() => desktop.assertNoPageErrors());
+  after(async () => {
+    await new Promise<void>((r) => site.close(() => r()));
+    await desktop.close();
+  });
+
+  test('a whole chat: template, article link, 20 s offline with two messages kept in order, read marks, transcript', async () => {
+    const officer = await desktop.signIn('olivia');
+    await officer.setViewportSize({ width: 1280, height: 720 });
+    const customerCtx = await desktop.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const customer = await customerCtx.newPage();
+    await customer.goto(siteUrl);
+
+    // The widget, in its shadow root, is untouched by the page's CSS.
+    const launch = customer.getByRole('button', { name: 'Chat with us' });
+    await launch.click();
+    assert.notEqual(await launch.evaluate(() => true).catch(() => false), null);
+    await customer.getByLabel('Your name').fill('Mei Ling');
+    await customer.getByLabel('Your e-mail').fill('mei@customer.example');
+    await customer.getByLabel('How can we help?').fill('How do I get a roaming day pass?');
+    const startBtn = customer.getByRole('button', { name: 'Start chat' });
+    assert.notEqual(
+      await startBtn.evaluate((b) => getComputedStyle(b).fontSize),
+      '30px',
+      'host CSS kept out',
+    );
+    await startBtn.click();
+    await customer.getByText(/number 1 in the queue/).waitFor();
+    await assertAccessible(customer, 'the chat widget on a phone');
+
+    // The officer sees the chat in "My chats" and opens its case.
+    await officer.getByRole('button', { name: /Chats/ }).click();
+    await officer.getByRole('link', { name: /Mei Ling/ }).click();
+    const thread = officer.getByRole('list', { name: 'Conversation' });
+    await thread.getByText('How do I get a roaming day pass?').waitFor();
+    const box = officer.getByLabel('Chat message to Mei Ling');
+    await box.fill('Hello Mei Ling, let me check that for you.');
+    await box.press('Enter');
+    await customer.getByText('Hello Mei Ling, let me check that for you.').waitFor();
+    await customer.getByText(/You are chatting with Olivia Tan/).waitFor();
+
+    // A standard phrase, then an article's link from the knowledge suggestions.
+    await officer.getByLabel('Insert a standard text').selectOption({ index: 1 });
+    await officer.getByRole('button', { name: 'Insert text' }).click();
+    const phrase = (await box.inputValue()).trim();
+    assert.ok(phrase.length > 5, 'the template filled the chat box');
+    await box.press('Enter');
+    await customer.getByText(phrase.split('\n')[0]!.slice(0, 30), { exact: false }).first().waitFor();
+    await officer.getByLabel('Search the knowledge base').fill('roaming day pass');
+    await officer.getByRole('button', { name: 'Insert link' }).first().click();
+    assert.match(await box.inputValue(), /\/help\//);
+    await box.press('Enter');
+    await customer.getByText(/\/help\//).waitFor();
+
+    // The customer types: the officer sees it.
+    const input = customer.getByRole('textbox', { name: 'Message', exact: true });
+    await input.pressSequentially('Thanks');
+    await officer.getByText('Mei Ling is typing…').waitFor();
+    await input.press('Enter');
+    await thread.getByText('Thanks', { exact: true }).waitFor();
+    // The officer has the chat open: the customer's message is marked read.
+    await customer.getByText('Read').first().waitFor();
+
+    // The connection drops for 20 s while the customer types two messages.
+    await customerCtx.setOffline(true);
+    await customer.getByText(/Connection lost/).waitFor();
+    await input.fill('First while offline');
+    await input.press('Enter');
+    await input.fill('Second while offline');
+    await input.press('Enter');
+    await customer.getByText('Waiting to send').first().waitFor();
+    await customer.waitForTimeout(20_000);
+    await customerCtx.setOffline(false);
+    await thread.getByText('Second while offline').waitFor({ timeout: 15_000 });
+    const texts = (await thread.innerText()).split('\n');
+    const a = texts.findIndex((l) => l.includes('First while offline'));
+    const b = texts.findIndex((l) => l.includes('Second while offline'));
+    assert.ok(a >= 0 && a < b, 'the two messages in the order typed');
+    const rows = await desktop.ctx.store.db
+      .selectFrom('chat_entries as e')
+      .innerJoin('messages as m', 'm.id', 'e.message_id')
+      .select(['e.seq', 'm.body_text'])
+      .where('m.body_text', 'like', '%while offline%')
+      .orderBy('e.seq')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => r.body_text),
+      ['First while offline', 'Second while offline'],
+      'each once, in order',
+    );
+    await customer.screenshot({ path: `${SHOTS}/chat-widget-phone.png` });
+    await officer.screenshot({ path: `${SHOTS}/chat-workspace-1280x720.png` });
+    assert.ok(
+      await officer.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1),
+      'the workspace fits 1280x720',
+    );
+
+    // The officer ends the chat; the customer asks for the transcript by e-mail.
+    await officer.getByRole('button', { name: 'End chat' }).click();
+    await customer.getByText('This chat has ended.').waitFor();
+    await customer.getByRole('button', { name: 'E-mail me the transcript' }).click();
+    await customer.getByText(/transcript is on its way/).waitFor();
+    const mail = await desktop.ctx.store.db
+      .selectFrom('messages')
+      .select(['body_text', 'to_addresses'])
+      .where('kind', '=', 'transcript')
+      .executeTakeFirstOrThrow();
+    assert.match(mail.body_text, /Mei Ling: First while offline\n.*Mei Ling: Second while offline/);
+    await customerCtx.close();
+    await officer.close();
+  });
+});
