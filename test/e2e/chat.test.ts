@@ -143,4 +143,32 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
     await customerCtx.close();
     await officer.close();
   });
+
+  test('an administrator adds a widget: the secret once, the embed code; officers cannot open the screen', async () => {
+    const admin = await desktop.signIn('admin');
+    await admin.setViewportSize({ width: 1280, height: 720 });
+    await admin.goto(`${desktop.url}/#/admin`);
+    await admin.getByRole('link', { name: 'Chat widgets' }).click();
+    await admin.getByLabel('Name').fill('Shop chat');
+    await admin.getByLabel('Team (where its chats queue)').selectOption({ label: 'Hotline Team A' });
+    await admin
+      .getByLabel('Sites allowed to embed it')
+      .fill('https://shop.example\nhttps://www.shop.example');
+    await admin.getByRole('button', { name: 'Create widget' }).click();
+    const secret = admin.getByRole('region', { name: /Identity secret/ });
+    await secret.getByText(/^fws_/).waitFor();
+    assert.match(await secret.innerText(), /data-frontline-widget="[0-9a-f-]{36}"/);
+    await admin.getByText('https://shop.example, https://www.shop.example').waitFor();
+    await assertAccessible(admin, 'chat widgets screen');
+    // Gone on leaving the page: the list shows the embed code, never the secret.
+    await admin.reload();
+    await admin.getByText('Shop chat').waitFor();
+    assert.doesNotMatch(await admin.locator('main').innerText(), /fws_/);
+    await admin.close();
+    const officer = await desktop.signIn('olivia');
+    await officer.goto(`${desktop.url}/#/admin/chat`);
+    await officer.waitForTimeout(300);
+    assert.equal(await officer.getByRole('heading', { name: 'Chat widgets' }).count(), 0);
+    await officer.close();
+  });
 });

@@ -6,6 +6,7 @@ import type { UserDto } from '../../app/types.ts';
 import { useT } from '../../i18n/index.ts';
 import { AuditScreen } from '../history/audit-screen.tsx';
 import { History } from '../history/history.tsx';
+import { ChatWidgetsAdmin } from './chat-widgets.tsx';
 import { DirectoryAdmin } from './directory.tsx';
 import { MailAdmin } from './mailboxes.tsx';
 import { PresenceAdmin } from './presence-admin.tsx';
@@ -29,6 +30,7 @@ export function AdminPage({ user }: { user: UserDto }) {
   if (sub === 'audit' && can(user.role, 'audit.read')) return <AuditScreen />;
   if (sub === 'mail' && can(user.role, 'channels.manage')) return <MailAdmin teams={teams} />;
   if (sub === 'webhooks' && can(user.role, 'channels.manage')) return <WebhooksAdmin />;
+  if (sub === 'chat' && can(user.role, 'channels.manage')) return <ChatWidgetsAdmin teams={teams} />;
   if (sub === 'sms' && can(user.role, 'channels.manage')) return <SmsNumbersAdmin teams={teams} />;
   if (sub === 'presence' && can(user.role, 'presence.manage')) return <PresenceAdmin />;
   // A record's history on its own (#/admin/history/case/<id>), as the case and customer pages show it.
@@ -64,6 +66,12 @@ export function AdminPage({ user }: { user: UserDto }) {
         <p>
           <a href="#/admin/webhooks">{t('webhooksAdmin.adminLink')}</a>
           {t('webhooksAdmin.adminRest')}
+        </p>
+      )}
+      {can(user.role, 'channels.manage') && (
+        <p>
+          <a href="#/admin/chat">{t('chatAdmin.link')}</a>
+          {t('chatAdmin.rest')}
         </p>
       )}
       {can(user.role, 'channels.manage') && (

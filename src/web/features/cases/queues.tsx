@@ -18,6 +18,7 @@ import { nameOf, useColleagues, useTeams } from '../../app/use-directory.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { type Key, problemWords, term, useT } from '../../i18n/index.ts';
 import { when, whenFull } from '../../ui/format.ts';
+import { useMyChats } from '../chat/use-my-chats.ts';
 import { DepartmentSelect } from '../directory/department-select.tsx';
 import { TeamPresence } from '../presence/team-presence.tsx';
 import { SlaBadge } from './sla-badge.tsx';
@@ -56,6 +57,8 @@ function query(f: CaseViewFiltersDto): string {
  */
 export function Queues({ user }: { user: UserDto }) {
   const t = useT();
+  // Unread chat messages per case (issue 14): a badge beside the reference.
+  const chatUnread = new Map(useMyChats(user.id, user.teamId).map((c) => [c.caseId, c.unread]));
   const leader = LEADERS.has(user.role);
   const [scope, setScope] = useState<Scope>(
     leader && user.teamId ? 'team' : leader && user.departmentId ? 'department' : 'mine',
@@ -441,6 +444,12 @@ export function Queues({ user }: { user: UserDto }) {
                     )}
                     <td>
                       <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                      {(chatUnread.get(c.id) ?? 0) > 0 && (
+                        <span className="badge unread">
+                          {' '}
+                          {t('chat.unread', { count: chatUnread.get(c.id) ?? 0 })}
+                        </span>
+                      )}
                     </td>
                     <td className="subject" title={c.subject}>
                       {c.gone && <span className="sr-only">{t('queues.left')}</span>}
