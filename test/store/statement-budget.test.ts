@@ -21,7 +21,8 @@ import { buildCase, buildContact, buildCustomer, buildSla } from '../helpers/fac
 const DEBUG = process.env.STATEMENTS_DEBUG;
 
 const BUDGET: Record<string, Record<Dialect, number>> = {
-  'POST /contacts': { sqlite: 7, postgres: 6 },
+  // 8 / 7: the officer is now on a contact (presence, issue 14): their state row, read and locked in one statement.
+  'POST /contacts': { sqlite: 8, postgres: 7 },
   'PATCH /contacts/:id (customer found)': { sqlite: 10, postgres: 10 },
   'POST /cases (with an SLA and an Idempotency-Key)': { sqlite: 19, postgres: 18 },
   // 19: the case's messages (issue 13) are one more read; their attachments one more when there are any.

@@ -342,6 +342,31 @@ export class PresenceService {
     return (this.ctx.store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   }
 
+  /**
+   * The person's state row, locked for this transaction, made (offline, no stint) if they never had
+   * one — in one statement: every contact an officer opens passes here (the statement budget).
+   * ON CONFLICT DO UPDATE locks the existing row on PostgreSQL as FOR UPDATE would.
+   */
+  private async lockOrCreate(trx: Executor, userId: string, at: string): Promise<StateRow> {
+    return trx
+      .insertInto('presence_states')
+      .values({
+        user_id: userId,
+        state: 'offline',
+        reason_id: null,
+        since: at,
+        set_by: 'system',
+        set_by_user_id: null,
+        history_id: '',
+        until_at: null,
+        seen_at: null,
+        version: 0,
+      })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') })))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
   /** A state row for someone who never had one: offline, with no stint open yet. */
   private async ensureRow(trx: Executor, userId: string, at: string): Promise<void> {
     await trx
@@ -374,8 +399,7 @@ export class PresenceService {
     opts: { setBy: SetBy; by: Actor; reasonId: string | null },
   ): Promise<void> {
     const at = nowIso(this.ctx);
-    await this.ensureRow(trx, userId, at);
-    const row = (await this.lock(trx, userId))!;
+    const row = await this.lockOrCreate(trx, userId, at);
     const t = transition(row.state as PresenceState, action);
     if (!t.ok)
       throw new AppError('presence.transition_not_allowed', `Not from ${row.state}: end the contact first`, {
