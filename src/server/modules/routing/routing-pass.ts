@@ -107,6 +107,10 @@ export class RoutingPass {
       .executeTakeFirst();
     if (!waiting) return 0;
     await this.ensureRows(served, now);
+    // Nobody with room (everyone busy, away or offline): nothing to read. A pass runs after every
+    // item queued, so without this a burst with nobody free re-read a batch of waiting items each time.
+    const people = await this.candidates(this.ctx.store.db, served);
+    if (!people.some((c) => [...c.slots.values()].some((s) => s.load < s.capacity))) return 0;
     let total = 0;
     let after: [number, string, string] | null = null;
     for (let i = 0; i < MAX_BATCHES; i++) {
