@@ -293,6 +293,16 @@ export function buildServices(ctx: Ctx) {
         at,
         new Date(at.getTime() + 60_000),
       ) > 0,
+    // At work: available, on a contact or in after-contact work (not on a break, not offline).
+    teamAvailable: async (teamId) => {
+      const members = await ctx.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('team_id', '=', teamId)
+        .execute();
+      const states = await presence.statesOf(members.map((m) => m.id));
+      return states.some((p) => p.state !== 'offline' && p.state !== 'break');
+    },
   });
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, events, ephemeral });
   const chatMail = new ChatMailService(ctx, { chat, cases, contacts, events, outbound });

@@ -237,7 +237,7 @@ class Widget {
   private renderStatus(): void {
     const c = this.conv;
     let s = '';
-    if (this.notice) s = this.notice;
+    if (this.notice && this.view !== 'left') s = this.notice;
     else if (c?.status === 'waiting' && c.position) s = T.waiting(c.position, c.waitMinutes ?? 1);
     else if (c?.status === 'active') s = T.with(c.officer ?? T.someone);
     else if (c?.status === 'ended') s = T.ended;

@@ -41,6 +41,29 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
   test('a whole chat: template, article link, 20 s offline with two messages kept in order, read marks, transcript', async () => {
     const officer = await desktop.signIn('olivia');
     await officer.setViewportSize({ width: 1280, height: 720 });
+    // Nobody of the team at work yet: the widget offers to leave a message, which becomes an e-mail case.
+    const early = await desktop.browser.newContext();
+    const left = await early.newPage();
+    await left.goto(siteUrl);
+    await left.getByRole('button', { name: 'Chat with us' }).click();
+    await left.getByText(/Nobody can chat right now/).waitFor();
+    await left.getByLabel('Your name').fill('Early Bird');
+    await left.getByLabel('Your e-mail').fill('early@customer.example');
+    await left.getByLabel('How can we help?').fill('Please call me about my plan.');
+    await left.getByRole('button', { name: 'Send message' }).click();
+    const thanks = await left.getByText(/Your message is logged as/).innerText();
+    const reference = /CS-\d+/.exec(thanks)?.[0];
+    assert.ok(reference, thanks);
+    const leftCase = await desktop.ctx.store.db
+      .selectFrom('cases')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.equal(await desktop.services.messages.byEmail(leftCase.id), true, 'answered by e-mail');
+    await early.close();
+    // Presence: the officer is at work, so the widget offers a chat (not "leave a message").
+    await officer.getByLabel('My state').selectOption('available');
+    await officer.waitForTimeout(300);
     const customerCtx = await desktop.browser.newContext({ viewport: { width: 390, height: 844 } });
     const customer = await customerCtx.newPage();
     await customer.goto(siteUrl);

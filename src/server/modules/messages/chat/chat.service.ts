@@ -69,6 +69,7 @@ export class ChatService {
   readonly widgets: ChatWidgetsService;
   private readonly ephemeral: (invs: Invalidation[]) => void;
   private readonly isOpen: (calendarId: string, at: Date) => Promise<boolean>;
+  private readonly teamAvailable: ((teamId: string) => Promise<boolean>) | undefined;
 
   constructor(
     ctx: Ctx,
@@ -82,6 +83,8 @@ export class ChatService {
       ephemeral: (invs: Invalidation[]) => void;
       /** Within the calendar's hours at that instant (the SLA module's business time). */
       isOpen: (calendarId: string, at: Date) => Promise<boolean>;
+      /** Someone of the team is at work (presence); without it, any live desktop session of the team. */
+      teamAvailable?: (teamId: string) => Promise<boolean>;
     },
   ) {
     this.ctx = ctx;
@@ -92,6 +95,7 @@ export class ChatService {
     this.widgets = deps.widgets;
     this.ephemeral = deps.ephemeral;
     this.isOpen = deps.isOpen;
+    this.teamAvailable = deps.teamAvailable;
   }
 
   /**
@@ -158,19 +162,23 @@ export class ChatService {
     };
   }
 
-  /** Within hours, and someone of the team signed in (any live session; presence will refine this). */
+  /** Within hours, and someone of the team at work (presence; else any live session of the team). */
   async info(widget: WidgetRow, identified: boolean): Promise<WidgetInfo> {
     const now = this.ctx.clock.now();
     const open = widget.calendar_id ? await this.isOpen(widget.calendar_id, now) : true;
-    const someone = await this.ctx.store.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select('s.id')
-      .where('u.team_id', '=', widget.team_id)
-      .where('s.expires_at', '>', now.toISOString())
-      .limit(1)
-      .executeTakeFirst();
-    return { name: widget.name, open, available: Boolean(someone), identified, maxText: CHAT_TEXT_MAX };
+    const available = this.teamAvailable
+      ? await this.teamAvailable(widget.team_id)
+      : Boolean(
+          await this.ctx.store.db
+            .selectFrom('sessions as s')
+            .innerJoin('users as u', 'u.id', 's.user_id')
+            .select('s.id')
+            .where('u.team_id', '=', widget.team_id)
+            .where('s.expires_at', '>', now.toISOString())
+            .limit(1)
+            .executeTakeFirst(),
+        );
+    return { name: widget.name, open, available, identified, maxText: CHAT_TEXT_MAX };
   }
 
   private async currentConversation(trx: Executor, visitorId: string): Promise<ConversationRow | null> {
