@@ -6,6 +6,7 @@ import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-page
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { assertAllTranslated, namesOnScreen, signInPseudo } from '../helpers/pseudo.ts';
 
 /**
  * Web chat (issue 14): a customer on another site's page, embedding the demo widget with one script
@@ -188,6 +189,12 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
     await admin.getByText('Shop chat').waitFor();
     assert.doesNotMatch(await admin.locator('main').innerText(), /fws_/);
     await admin.close();
+    // Every word of the screen from the catalogue (en-XA).
+    const xa = await signInPseudo(desktop, 'admin');
+    await xa.goto(`${desktop.url}/?lang=en-XA#/admin/chat`);
+    await xa.locator('.chat-admin li').first().waitFor();
+    await assertAllTranslated(xa, 'div.chat-admin', { allow: await namesOnScreen(desktop.ctx.store.db) });
+    await xa.close();
     const officer = await desktop.signIn('olivia');
     await officer.goto(`${desktop.url}/#/admin/chat`);
     await officer.waitForTimeout(300);

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ChatLine, ChatStatusInfo, WidgetInfo } from '../../../../shared/contracts/chat-protocol.ts';
 import { identityValid } from '../../../channels/chat/identity.ts';
-import { CHAT_TEXT_MAX, cleanChatText, cleanLine } from '../../../channels/chat/text.ts';
+import { CHAT_TEXT_MAX, cleanChatText } from '../../../channels/chat/text.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
@@ -13,6 +13,7 @@ import { caseRoom } from '../../../platform/realtime/rooms.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
+import { ChatInputError, cleanPreChat, identifyVisitor, type PreChat, visitorFor } from './chat-intake.ts';
 import { appendLine, type ConversationRow, linesAfter, lockConversation, queueInfo } from './chat-store.ts';
 import type { ChatWidgetsService, WidgetRow } from './widgets.service.ts';
 
@@ -25,29 +26,8 @@ export interface VisitorSession {
   conversationId: string | null;
 }
 
-export interface PreChat {
-  clientId: string;
-  name: string;
-  email: string;
-  question: string;
-  language?: string | null | undefined;
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 /** An ended chat is still shown (and its transcript offered) to its visitor for this long. */
 const ENDED_SHOWN_MS = 30 * 60_000;
-
-/** A refusal the socket reports to the widget: a stable code and the field it is about. */
-export class ChatInputError extends Error {
-  readonly code: string;
-  readonly field: string | undefined;
-  constructor(code: string, field?: string) {
-    super(code);
-    this.code = code;
-    this.field = field;
-  }
-}
 
 /**
  * The visitor's side of web chat (issue 14, point 3): hello with a rotated token, the pre-chat
@@ -120,38 +100,7 @@ export class ChatService {
       identityValid(this.widgets.secretOf(widget), identity.id, identity.hash)
         ? identity.id
         : null;
-    const visitorId = await tx(this.ctx, async (trx) => {
-      const h = token && token.length <= 100 ? sha256(token) : null;
-      const known = h
-        ? await trx
-            .selectFrom('chat_visitors')
-            .select(['id', 'token_hash'])
-            .where('widget_id', '=', widget.id)
-            .where((eb) => eb.or([eb('token_hash', '=', h), eb('prev_token_hash', '=', h)]))
-            .executeTakeFirst()
-        : undefined;
-      if (known) {
-        await trx
-          .updateTable('chat_visitors')
-          .set({ token_hash: sha256(fresh), prev_token_hash: known.token_hash, seen_at: at })
-          .where('id', '=', known.id)
-          .execute();
-        return known.id;
-      }
-      const id = newId();
-      await trx
-        .insertInto('chat_visitors')
-        .values({
-          id,
-          widget_id: widget.id,
-          token_hash: sha256(fresh),
-          prev_token_hash: null,
-          created_at: at,
-          seen_at: at,
-        })
-        .execute();
-      return id;
-    });
+    const visitorId = await tx(this.ctx, (trx) => visitorFor(trx, widget.id, token, fresh, at));
     const conv = await this.currentConversation(this.ctx.store.db, visitorId);
     const session: VisitorSession = { widget, visitorId, externalId, conversationId: conv?.id ?? null };
     return {
@@ -224,45 +173,14 @@ export class ChatService {
     return this.statusOf(this.ctx.store.db, conv);
   }
 
-  /** The pre-chat form cleaned to text; a missing or malformed field is refused by name. */
+  /** The pre-chat form cleaned to text (chat-intake.ts). */
   preChat(input: PreChat) {
-    const name = cleanLine(input.name, 100);
-    const email = input.email.trim().toLowerCase();
-    const question = cleanChatText(input.question);
-    const language = input.language ? cleanLine(input.language, 35) || null : null;
-    if (!name) throw new ChatInputError('request.invalid', 'name');
-    if (email.length > 254 || !EMAIL.test(email)) throw new ChatInputError('request.invalid', 'email');
-    if (!question) throw new ChatInputError('request.invalid', 'question');
-    return { name, email, question, language };
+    return cleanPreChat(input);
   }
 
-  /** The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a new record. */
-  async identify(trx: Executor, widgetId: string, externalId: string | null, name: string, email: string) {
-    if (externalId) {
-      const linked = await trx
-        .selectFrom('chat_identities')
-        .select('customer_id')
-        .where('widget_id', '=', widgetId)
-        .where('external_id', '=', externalId)
-        .executeTakeFirst();
-      if (linked) return linked.customer_id;
-    }
-    const found = await this.customers.findByEmail(trx, email);
-    const id =
-      found?.id ??
-      (await this.customers.createFromSender(trx, SYSTEM_ACTOR, { address: email, name, channel: 'chat' }));
-    if (externalId)
-      await trx
-        .insertInto('chat_identities')
-        .values({
-          widget_id: widgetId,
-          external_id: externalId,
-          customer_id: id,
-          created_at: nowIso(this.ctx),
-        })
-        .onConflict((oc) => oc.columns(['widget_id', 'external_id']).doNothing())
-        .execute();
-    return id;
+  /** The visitor's customer record (chat-intake.ts). */
+  identify(trx: Executor, widgetId: string, externalId: string | null, name: string, email: string) {
+    return identifyVisitor(this.ctx, this.customers, trx, { widgetId, externalId, name, email });
   }
 
   /**
@@ -498,3 +416,4 @@ export class ChatService {
 }
 
 export type { ConversationRow };
+export { ChatInputError, type PreChat };
