@@ -187,6 +187,16 @@ for (const dialect of await dialects()) {
       assert.equal(malformed.session.externalId, null);
     });
 
+    test('available only while someone of the team is at work (presence), else leave a message', async () => {
+      const before = await t.services.chat.hello(w.row, null, null);
+      assert.equal(before.info.available, false, 'everyone offline');
+      await t.services.presence.setOwn(t.users.officer.actor, { state: 'available' });
+      const after = await t.services.chat.hello(w.row, null, null);
+      assert.equal(after.info.available, true);
+      assert.equal(after.info.open, true, 'a widget without a calendar is always open');
+      await t.services.presence.setOwn(t.users.officer.actor, { state: 'offline' });
+    });
+
     test('queue position follows the order chats started in the team', async () => {
       const a: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
       const b: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
