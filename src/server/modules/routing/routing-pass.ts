@@ -107,14 +107,30 @@ export class RoutingPass {
       .executeTakeFirst();
     if (!waiting) return 0;
     await this.ensureRows(served, now);
-    // Nobody with room (everyone busy, away or offline): nothing to read. A pass runs after every
-    // item queued, so without this a burst with nobody free re-read a batch of waiting items each time.
+    // Only the channels someone has room on are read: nobody free (everyone busy, away, offline, or
+    // full on e-mail with room only for chats) reads nothing. A pass runs after every item queued, so
+    // without this a burst of e-mail with nobody free re-read a batch of waiting items each time.
     const people = await this.candidates(this.ctx.store.db, served);
-    if (!people.some((c) => [...c.slots.values()].some((s) => s.load < s.capacity))) return 0;
+    const channels = new Set<string>();
+    for (const c of people) for (const [ch, slot] of c.slots) if (slot.load < slot.capacity) channels.add(ch);
+    if (!channels.size) return 0;
+    const fits = await this.ctx.store.db
+      .selectFrom('routing_items')
+      .select('id')
+      .where('state', '=', 'waiting')
+      .where('channel', 'in', [...channels])
+      .where(
+        'queue_id',
+        'in',
+        served.map((q) => q.id),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    if (!fits) return 0;
     let total = 0;
     let after: [number, string, string] | null = null;
     for (let i = 0; i < MAX_BATCHES; i++) {
-      const r = await tx(this.ctx, (trx) => this.batch(trx, served, after, now, nowMs));
+      const r = await tx(this.ctx, (trx) => this.batch(trx, served, channels, after, now, nowMs));
       total += r.offered;
       if (r.offered) this.onOffered(r.offered);
       if (!r.last || r.done) break;
@@ -242,6 +258,7 @@ export class RoutingPass {
   private async batch(
     trx: Executor,
     queues: QueueRow[],
+    channels: ReadonlySet<string>,
     after: [number, string, string] | null,
     now: string,
     nowMs: number,
@@ -266,6 +283,7 @@ export class RoutingPass {
         'in',
         queues.map((x) => x.id),
       )
+      .where('channel', 'in', [...channels])
       .orderBy('priority')
       .orderBy('enqueued_at')
       .orderBy('id')

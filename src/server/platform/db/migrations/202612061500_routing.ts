@@ -82,6 +82,12 @@ export async function up(db: Kysely<any>, t: ColumnTypes): Promise<void> {
     .on('routing_items')
     .columns(['state', 'priority', 'enqueued_at', 'id'])
     .execute();
+  // Is anything waiting on the channels someone has room on? (Asked by every pass: a seek, not a scan.)
+  await db.schema
+    .createIndex('routing_items_waiting_channel')
+    .on('routing_items')
+    .columns(['state', 'channel', 'queue_id'])
+    .execute();
   await db.schema
     .createIndex('routing_items_queue_ended')
     .on('routing_items')
