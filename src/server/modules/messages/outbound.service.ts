@@ -305,6 +305,8 @@ export class OutboundService {
       let q = trx
         .selectFrom('messages')
         .selectAll()
+        // Texts have a sender of their own (modules/sms/sms-sender.ts).
+        .where('channel', '=', 'email')
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
