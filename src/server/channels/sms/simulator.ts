@@ -16,7 +16,7 @@ export interface SimulatedMessage {
 
 /**
  * A local SMS provider speaking the Twilio protocol both ways, for the demo and the tests — nothing
- * leaves the machine. Outbound: `POST /2010-04-01/Accounts/{sid}/Messages.json` with basic auth,
+ * leaves the machine. Outbound: `POST /2010-04-01/Accounts/<account sid>/Messages.json` with basic auth,
  * answered as Twilio does, then signed status callbacks (queued → sent → delivered, or undelivered
  * with error 30003 for a number in `unreachable`). Inbound: `text()` posts a signed webhook as a
  * customer's text would arrive.
