@@ -18,10 +18,16 @@ export const RoutingOffer = Type.Object({
   channel: StringEnum(ROUTED_CHANNELS),
   offeredAt: Timestamp,
   expiresAt: Timestamp,
+  /** When the item joined the queue: the customer's wait so far. */
+  enqueuedAt: Timestamp,
 });
 export type RoutingOfferDto = Static<typeof RoutingOffer>;
 /** The officer's open offer, if any (one at a time is what the desktop shows; the oldest first). */
-export const MyRoutingOffer = Type.Object({ offer: Nullable(RoutingOffer) });
+export const MyRoutingOffer = Type.Object({
+  offer: Nullable(RoutingOffer),
+  /** Whether my queue leaves e-mail to be pulled ("Next e-mail") instead of offering it. */
+  emailPull: Type.Boolean(),
+});
 
 /** What accepting or pulling gave the officer: the case is theirs. */
 export const RoutingTaken = Type.Object({ caseId: Uuid, caseReference: Type.String() });
@@ -93,6 +99,7 @@ export const RoutingQueue = Type.Object({
   version: Type.Integer(),
 });
 export type RoutingQueueDto = Static<typeof RoutingQueue>;
+export const RoutingQueueList = Type.Object({ items: Type.Array(RoutingQueue) });
 export const RoutingQueuePatch = Type.Object(
   {
     strategy: Type.Optional(StringEnum(ROUTING_STRATEGIES)),

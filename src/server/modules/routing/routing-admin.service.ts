@@ -205,10 +205,14 @@ export class RoutingAdmin {
       ? await trx.selectFrom('teams').select('name').where('id', '=', q.team_id).executeTakeFirst()
       : undefined;
     const open = await this.pass.openQueues(trx, [q], this.ctx.clock.now().getTime());
+    return { ...this.queueDto(q, team?.name ?? 'Default'), open: open.has(q.id) };
+  }
+
+  private queueDto(q: QueueRow, name: string): Omit<RoutingQueueDto, 'open'> {
     return {
       id: q.id,
       teamId: q.team_id,
-      name: team?.name ?? 'Default',
+      name,
       strategy: q.strategy as RoutingStrategy,
       offerTimeoutSeconds: q.offer_timeout_seconds,
       relaxAfterSeconds: q.relax_after_seconds,
@@ -216,9 +220,23 @@ export class RoutingAdmin {
       overflowQueueId: q.overflow_queue_id,
       calendarId: q.calendar_id,
       emailPull: !!q.email_pull,
-      open: open.has(q.id),
       version: q.version,
     };
+  }
+
+  /** Every queue made so far (one per team that has had routed work or was looked at, and the default), by name. */
+  async queues(): Promise<RoutingQueueDto[]> {
+    const rows = await this.db.selectFrom('routing_queues').selectAll().execute();
+    const names = new Map(
+      (await this.db.selectFrom('teams').select(['id', 'name']).execute()).map((t) => [t.id, t.name]),
+    );
+    const open = await this.pass.openQueues(this.db, rows, this.ctx.clock.now().getTime());
+    return rows
+      .map((q) => ({
+        ...this.queueDto(q, q.team_id ? (names.get(q.team_id) ?? 'Default') : 'Default'),
+        open: open.has(q.id),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
   async patchQueue(actor: Actor, id: string, input: RoutingQueuePatchDto): Promise<RoutingQueueDto> {

@@ -22,6 +22,25 @@ export class RoutingPull {
     this.cases = deps.cases;
   }
 
+  /**
+   * Whether the actor's queue (their team's, else the default) leaves e-mail to be pulled: the
+   * desktop shows "Next e-mail" then. A queue not made yet offers (its defaults), so nothing is written.
+   */
+  async enabled(actor: Actor): Promise<boolean> {
+    const db = this.ctx.store.db;
+    const team =
+      actor.teamId !== undefined
+        ? actor.teamId
+        : ((await db.selectFrom('users').select('team_id').where('id', '=', actor.userId).executeTakeFirst())
+            ?.team_id ?? null);
+    const q = await db
+      .selectFrom('routing_queues')
+      .select('email_pull')
+      .where('key', '=', team ?? 'default')
+      .executeTakeFirst();
+    return !!q?.email_pull;
+  }
+
   async next(actor: Actor): Promise<{ caseId: string; caseReference: string } | null> {
     return tx(this.ctx, async (trx) => {
       const me = await trx

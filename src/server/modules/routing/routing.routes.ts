@@ -7,6 +7,7 @@ import {
   RoutingProfilesQuery,
   RoutingPullResult,
   RoutingQueue,
+  RoutingQueueList,
   RoutingQueuePatch,
   RoutingQueueState,
   RoutingQueueStateQuery,
@@ -33,11 +34,15 @@ export function routingRoutes(
       config: { access: 'presence.self' },
       schema: {
         tags,
-        description: 'My open offer (the oldest if several), or null. Re-read on `routing.offer_changed`.',
+        description:
+          'My open offer (the oldest if several), or null, and whether my queue leaves e-mail to be pulled. Re-read on `routing.offer_changed`.',
         response: { 200: MyRoutingOffer },
       },
     },
-    async (req) => ({ offer: await s.routing.myOffer(actorOf(req)) }),
+    async (req) => ({
+      offer: await s.routing.myOffer(actorOf(req)),
+      emailPull: await s.routingPull.enabled(actorOf(req)),
+    }),
   );
   app.post(
     '/routing/offers/:id/accept',
@@ -94,6 +99,19 @@ export function routingRoutes(
       },
     },
     async (req) => s.routingAdmin.queueState(actorOf(req), req.query.teamId),
+  );
+  app.get(
+    '/routing/queues',
+    {
+      config: { access: 'routing.manage' },
+      schema: {
+        tags,
+        description:
+          "The queues made so far with their settings (one a team, made when it first has routed work or is looked at, and the default): a queue's overflow goes to one of these.",
+        response: { 200: RoutingQueueList },
+      },
+    },
+    async () => ({ items: await s.routingAdmin.queues() }),
   );
   app.patch(
     '/routing/queues/:id',

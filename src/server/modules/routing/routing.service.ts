@@ -286,6 +286,7 @@ export class RoutingService {
     const r = await this.ctx.store.db
       .selectFrom('routing_offers as o')
       .innerJoin('cases as c', 'c.id', 'o.case_id')
+      .innerJoin('routing_items as i', 'i.id', 'o.item_id')
       .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
       .select([
         'o.id',
@@ -293,6 +294,7 @@ export class RoutingService {
         'o.channel',
         'o.offered_at',
         'o.expires_at',
+        'i.enqueued_at',
         'c.reference',
         'c.subject',
         'cu.display_name',
@@ -312,6 +314,7 @@ export class RoutingService {
       channel: r.channel as RoutingOfferDto['channel'],
       offeredAt: r.offered_at,
       expiresAt: r.expires_at,
+      enqueuedAt: r.enqueued_at,
     };
   }
 
