@@ -34,6 +34,7 @@ import { helpPages } from './modules/knowledge/help.ts';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
 import { KnowledgeService } from './modules/knowledge/knowledge.service.ts';
 import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
+import type { ChannelOutbox } from './modules/messages/channel-outbox.ts';
 import { chatRoutes } from './modules/messages/chat/chat.routes.ts';
 import { ChatService } from './modules/messages/chat/chat.service.ts';
 import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
@@ -79,7 +80,7 @@ import { smsRoutes } from './modules/sms/sms.routes.ts';
 import { SmsService } from './modules/sms/sms.service.ts';
 import { SmsEndpointsService } from './modules/sms/sms-endpoints.service.ts';
 import { SmsReplies } from './modules/sms/sms-replies.service.ts';
-import { SmsSender } from './modules/sms/sms-sender.ts';
+import { createSmsSender } from './modules/sms/sms-sender.ts';
 import { DisseminationsService } from './modules/solutions/disseminations.service.ts';
 import { PolicyFlagsService } from './modules/solutions/policy-flags.service.ts';
 import { solutionsRoutes } from './modules/solutions/solutions.routes.ts';
@@ -226,7 +227,7 @@ export function buildServices(ctx: Ctx) {
     events,
   });
   const smsReplies = new SmsReplies(ctx, { cases, events });
-  const smsSender = new SmsSender(ctx, {
+  const smsSender = createSmsSender(ctx, {
     cases,
     endpoints: smsEndpoints,
     notifications,
@@ -418,7 +419,7 @@ export class Background {
   private readonly outbound: OutboundService;
   private readonly imap: ImapFetchers;
   private readonly webhooks: WebhookSender;
-  private readonly sms: SmsSender | null;
+  private readonly sms: ChannelOutbox | null;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -431,7 +432,7 @@ export class Background {
     outbound: OutboundService,
     imap: ImapFetchers,
     webhooks: WebhookSender,
-    sms: SmsSender | null = null,
+    sms: ChannelOutbox | null = null,
   ) {
     this.webhooks = webhooks;
     this.sms = sms;

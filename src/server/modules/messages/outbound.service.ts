@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Selectable } from 'kysely';
 import type { ChannelAdapter, OutboundMessage } from '../../channels/contract.ts';
-import { ChannelError } from '../../channels/contract.ts';
 import type { SmtpTarget } from '../../channels/email/adapter.ts';
-import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { type Actor, audit } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type MessagesTable, parseJson } from '../../platform/db/schema.ts';
@@ -14,20 +13,12 @@ import { emit } from '../../platform/outbox.ts';
 import type { CaseDrafts } from '../cases/case-drafts.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { ChannelOutbox, type OutboxChannel } from './channel-outbox.ts';
 import type { MailboxesService, MailboxRow } from './mailboxes.service.ts';
 import { replyHtml } from './reply-format.ts';
 import { attachUploads } from './uploads.service.ts';
 
 type MessageRow = Selectable<MessagesTable>;
-
-/** A claimed message is the claimer's for this long; past it (the sender died) it is claimed again. */
-const LEASE_MS = 5 * 60_000;
-const BATCH = 20;
-/** After this many failed tries a message is dead-lettered (state `failed`), for an administrator to retry. */
-export const MAX_SEND_ATTEMPTS = 8;
-/** Wait before try n+1: 30 s, 1 min, 2 min … capped at an hour. */
-export const sendBackoffMs = (attempts: number) =>
-  Math.min(30_000 * 2 ** Math.max(attempts - 1, 0), 3_600_000);
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -82,9 +73,9 @@ export interface ReplyInput {
 
 /**
  * What leaves for customers (issue 13, point 7): replies written in the workspace and automatic
- * acknowledgements are queued as messages in the case's transaction, then sent by `drain()` with
- * no transaction open — claim, commit, send, record — with retries, back-off and a dead-letter
- * state an administrator can retry. A reply meets the first-response clock when it is sent.
+ * acknowledgements are queued as messages in the case's transaction, then sent by `drain()` — the
+ * channel outbox loop (channel-outbox.ts): claim, commit, send, record, with retries, back-off and
+ * a dead-letter state an administrator can retry. A reply meets the first-response clock when it is sent.
  * Delivery is at least once: a crash between the SMTP answer and the record sends it again, with
  * the same Message-ID (which receivers deduplicate).
  */
@@ -93,9 +84,8 @@ export class OutboundService {
   private readonly cases: CasesService;
   private readonly caseDrafts: CaseDrafts;
   private readonly mailboxes: MailboxesService;
-  private readonly notifications: NotificationsService;
   private readonly adapter: ChannelAdapter<SmtpTarget>;
-  private running: Promise<number> | undefined;
+  private readonly sender: ChannelOutbox;
   private readonly eventBus: DomainEventBus;
 
   constructor(
@@ -114,8 +104,8 @@ export class OutboundService {
     this.cases = deps.cases;
     this.caseDrafts = deps.caseDrafts;
     this.mailboxes = deps.mailboxes;
-    this.notifications = deps.notifications;
     this.adapter = deps.adapter;
+    this.sender = new ChannelOutbox(ctx, deps, this.emailChannel());
   }
 
   /** An officer's reply by e-mail from the workspace: queued now, sent by the sender loop. */
@@ -281,94 +271,34 @@ export class OutboundService {
     return parseJson<string[]>(cu?.emails, [])[0]?.toLowerCase() ?? null;
   }
 
-  /** Send what is due; one run at a time per process. Returns the number sent. */
+  /** Send the e-mail that is due (the channel outbox loop); returns the number sent. */
   drain(): Promise<number> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.sender.drain();
   }
 
-  private async run(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const batch = await this.claim();
-      for (const m of batch) if (await this.deliver(m)) total++;
-      if (batch.length < BATCH) return total;
-    }
+  /** The e-mail channel of the outbox loop: the SMTP call and nothing else of its own. */
+  private emailChannel(): OutboxChannel {
+    return {
+      channel: 'email',
+      noun: 'e-mail',
+      send: async (m) => this.adapter.send(await this.compose(m), await this.target(m)),
+      // An authentication failure waits for an administrator: tried again, it may then go.
+      givesUp: (failure) => failure === 'permanent',
+      // The SMTP queue id is not kept: the message is known by its own Message-ID.
+      sentColumns: () => ({}),
+      // A success report only moves a message on from `sent` (delivery-state.ts).
+      reportedFirst: [],
+      recordHealth: (id, health) => this.mailboxes.recordHealth(id, health),
+    };
   }
 
-  private claim(): Promise<MessageRow[]> {
-    const now = nowIso(this.ctx);
-    const lease = new Date(Date.parse(now) + LEASE_MS).toISOString();
-    return tx(this.ctx, async (trx) => {
-      let q = trx
-        .selectFrom('messages')
-        .selectAll()
-        // Texts have a sender of their own (modules/sms/sms-sender.ts).
-        .where('channel', '=', 'email')
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-            // A sender that died mid-send: its lease ran out.
-            eb.and([eb('state', '=', 'sending'), eb('next_attempt_at', '<=', now)]),
-          ]),
-        )
-        .orderBy('next_attempt_at')
-        .limit(BATCH);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      if (rows.length)
-        await trx
-          .updateTable('messages')
-          .set((eb) => ({
-            state: 'sending',
-            next_attempt_at: lease,
-            lease_until: lease,
-            attempts: eb('attempts', '+', 1),
-          }))
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-      return rows.map((r) => ({
-        ...r,
-        state: 'sending',
-        attempts: r.attempts + 1,
-        next_attempt_at: lease,
-        lease_until: lease,
-      }));
-    });
-  }
-
-  private async target(m: MessageRow): Promise<SmtpTarget> {
-    const box = m.endpoint_id
-      ? await this.mailboxes.row(this.ctx.store.db, m.endpoint_id).catch(() => null)
-      : null;
-    const conn = box ? this.mailboxes.connection(box).smtp : null;
-    if (conn)
-      return {
-        kind: 'smtp',
-        host: conn.host,
-        port: conn.port,
-        tls: conn.tls,
-        user: conn.user,
-        password: conn.password,
-      };
-    if (this.ctx.config.smtpUrl) return { kind: 'url', url: this.ctx.config.smtpUrl };
-    return { kind: 'folder', dir: path.join(this.ctx.config.dataDir, 'mail', 'outbound') };
-  }
-
-  /** Send one claimed message with no transaction open, then record what happened. */
-  private async deliver(m: MessageRow): Promise<boolean> {
+  private async compose(m: MessageRow): Promise<OutboundMessage> {
     const attachments = await this.ctx.store.db
       .selectFrom('message_attachments')
       .select(['filename', 'content_type', 'data', 'content_id'])
       .where('message_id', '=', m.id)
       .execute();
-    const out: OutboundMessage = {
+    return {
       id: m.id,
       from: { address: m.from_address ?? this.ctx.config.mailFrom, name: m.from_name },
       to: parseJson(m.to_addresses, []),
@@ -389,83 +319,24 @@ export class OutboundService {
           ...(a.content_id ? { contentId: a.content_id } : {}),
         })),
     };
-    let failure: ChannelError | null = null;
-    let response: string | null = null;
-    try {
-      response = (await this.adapter.send(out, await this.target(m))).response;
-    } catch (err) {
-      failure = err instanceof ChannelError ? err : new ChannelError('retryable', String(err));
-    }
-    const at = nowIso(this.ctx);
-    if (m.endpoint_id)
-      await this.mailboxes.recordHealth(
-        m.endpoint_id,
-        failure ? { ok: false, failure: failure.failure, error: failure.message } : { ok: true },
-      );
-    await tx(this.ctx, async (trx) => {
-      const current = await trx
-        .selectFrom('messages')
-        .select(['state', 'lease_until'])
-        .where('id', '=', m.id)
-        .executeTakeFirst();
-      // Someone else took it over (our lease ran out mid-send): theirs to record.
-      const ours =
-        current?.lease_until &&
-        m.lease_until &&
-        Date.parse(current.lease_until) === Date.parse(m.lease_until);
-      if (!current || current.state !== 'sending' || !ours) return;
-      if (!failure) {
-        await trx
-          .updateTable('messages')
-          .set({
-            state: 'sent',
-            sent_at: at,
-            state_reason: response?.slice(0, 500) ?? null,
-            next_attempt_at: null,
-            lease_until: null,
-            updated_at: at,
-          })
-          .where('id', '=', m.id)
-          .execute();
-        if (m.kind === 'reply' || m.kind === 'progress_update' || m.kind === 'follow_up')
-          await this.cases.recordCustomerResponse(trx, m.case_id, at);
-        await this.cases.event(trx, m.case_id, at, SYSTEM_ACTOR, 'message.sent', {
-          messageId: m.id,
-          kind: m.kind,
-        });
-        await emit(trx, at, 'case.message_sent', { id: m.case_id, messageId: m.id });
-        return;
-      }
-      const giveUp = failure.failure === 'permanent' || m.attempts >= MAX_SEND_ATTEMPTS;
-      await trx
-        .updateTable('messages')
-        .set({
-          state: giveUp ? 'failed' : 'queued',
-          state_reason: `${failure.failure}: ${failure.message}`.slice(0, 1000),
-          next_attempt_at: giveUp ? null : new Date(Date.parse(at) + sendBackoffMs(m.attempts)).toISOString(),
-          lease_until: null,
-          updated_at: at,
-        })
-        .where('id', '=', m.id)
-        .execute();
-      if (giveUp) {
-        await this.cases.event(trx, m.case_id, at, SYSTEM_ACTOR, 'message.failed', {
-          messageId: m.id,
-          reason: failure.message.slice(0, 300),
-        });
-        const c = await this.cases.row(trx, m.case_id);
-        await this.notifications.notify(trx, {
-          userIds: [m.author_id, c.assignee_id],
-          kind: 'message.failed',
-          topic: `message.failed:${m.id}`,
-          title: `${c.reference}: e-mail could not be sent`,
-          body: failure.message.slice(0, 300),
-          caseId: c.id,
-        });
-        await emit(trx, at, 'case.message_failed', { id: m.case_id, messageId: m.id });
-      }
-    });
-    return failure === null;
+  }
+
+  private async target(m: MessageRow): Promise<SmtpTarget> {
+    const box = m.endpoint_id
+      ? await this.mailboxes.row(this.ctx.store.db, m.endpoint_id).catch(() => null)
+      : null;
+    const conn = box ? this.mailboxes.connection(box).smtp : null;
+    if (conn)
+      return {
+        kind: 'smtp',
+        host: conn.host,
+        port: conn.port,
+        tls: conn.tls,
+        user: conn.user,
+        password: conn.password,
+      };
+    if (this.ctx.config.smtpUrl) return { kind: 'url', url: this.ctx.config.smtpUrl };
+    return { kind: 'folder', dir: path.join(this.ctx.config.dataDir, 'mail', 'outbound') };
   }
 
   /** Messages that gave up (the dead letters), newest first, for an administrator. */
