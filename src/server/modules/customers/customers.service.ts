@@ -49,6 +49,8 @@ type Hit = Static<typeof CustomerSearchHit>;
 
 /** Name matches considered for ranking; a search that matches more is too broad to list anyway. */
 const NAME_MATCHES = 1000;
+/** A new record's consent: none given until the customer says so. */
+const NO_CONSENT = { marketing: false, sms: false, email: false, callRecording: false };
 
 const KIND_SCORE: Record<string, number> = {
   id_number: 100,
@@ -262,46 +264,23 @@ export class CustomersService {
     actor: Actor,
     input: CustomerCreateDto,
   ): Promise<CustomerDto & { duplicates: DuplicateHolderDto[] }> {
-    const at = nowIso(this.ctx);
-    const row: Selectable<CustomersTable> = {
-      id: newId(),
-      display_name: input.displayName.trim(),
-      name_norm: normalizeName(input.displayName),
-      id_type: input.idType ?? null,
-      id_number: input.idNumber ? input.idNumber.toUpperCase() : null,
-      date_of_birth: input.dateOfBirth ?? null,
-      phones: JSON.stringify(input.phones ?? []),
-      emails: JSON.stringify(input.emails ?? []),
-      address: input.address ?? null,
-      preferred_language: input.preferredLanguage ?? null,
-      preferred_channel: input.preferredChannel ?? null,
-      particular_needs: JSON.stringify(input.particularNeeds ?? []),
-      consent: JSON.stringify(
-        input.consent ?? { marketing: false, sms: false, email: false, callRecording: false },
-      ),
-      segment: input.segment ?? null,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-      merged_into_id: null,
-      merged_at: null,
-    };
     return tx(this.ctx, async (trx) => {
-      await this.assertIdentifierFree(trx, row.id_number, null);
-      await trx
-        .insertInto('customers')
-        .values(row as never)
-        .execute();
-      await reindexCustomer(trx, row.id, this.ctx.config.defaultRegion);
-      await audit(trx, {
-        at,
-        actor,
-        entityType: 'customer',
-        entityId: row.id,
-        action: 'customer.created',
-        after: auditShape(row),
+      await this.assertIdentifierFree(trx, input.idNumber ? input.idNumber.toUpperCase() : null, null);
+      const row = await this.insertNew(trx, actor, {
+        display_name: input.displayName.trim(),
+        name_norm: normalizeName(input.displayName),
+        id_type: input.idType ?? null,
+        id_number: input.idNumber ? input.idNumber.toUpperCase() : null,
+        date_of_birth: input.dateOfBirth ?? null,
+        phones: JSON.stringify(input.phones ?? []),
+        emails: JSON.stringify(input.emails ?? []),
+        address: input.address ?? null,
+        preferred_language: input.preferredLanguage ?? null,
+        preferred_channel: input.preferredChannel ?? null,
+        particular_needs: JSON.stringify(input.particularNeeds ?? []),
+        ...(input.consent ? { consent: JSON.stringify(input.consent) } : {}),
+        segment: input.segment ?? null,
       });
-      await emit(trx, at, 'customer.created', { id: row.id });
       // The ID number is refused above (the existing rule); a shared phone or e-mail is only told.
       const duplicates = await findHolders(
         trx,
@@ -348,43 +327,12 @@ export class CustomersService {
     actor: Actor,
     sender: { address: string; name: string | null; channel: string },
   ): Promise<string> {
-    const at = nowIso(this.ctx);
     const displayName = (sender.name?.replace(/["']/g, '').trim() || sender.address).slice(0, 200);
-    const row: Selectable<CustomersTable> = {
-      id: newId(),
+    const row = await this.insertNew(trx, actor, {
       display_name: displayName,
-      name_norm: normalizeName(displayName),
-      id_type: null,
-      id_number: null,
-      date_of_birth: null,
-      phones: '[]',
       emails: JSON.stringify([sender.address]),
-      address: null,
-      preferred_language: null,
       preferred_channel: sender.channel,
-      particular_needs: '[]',
-      consent: JSON.stringify({ marketing: false, sms: false, email: false, callRecording: false }),
-      segment: null,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-      merged_into_id: null,
-      merged_at: null,
-    };
-    await trx
-      .insertInto('customers')
-      .values(row as never)
-      .execute();
-    await reindexCustomer(trx, row.id, this.ctx.config.defaultRegion);
-    await audit(trx, {
-      at,
-      actor,
-      entityType: 'customer',
-      entityId: row.id,
-      action: 'customer.created',
-      after: auditShape(row),
     });
-    await emit(trx, at, 'customer.created', { id: row.id });
     return row.id;
   }
 
@@ -412,28 +360,47 @@ export class CustomersService {
     actor: Actor,
     sender: { number: string; channel: string },
   ): Promise<string> {
+    const row = await this.insertNew(trx, actor, {
+      display_name: sender.number,
+      phones: JSON.stringify([{ kind: 'mobile', number: sender.number }]),
+      preferred_channel: sender.channel,
+      // Texting in is consent to be texted back about it (until STOP); nothing else is assumed.
+      consent: JSON.stringify({ ...NO_CONSENT, sms: true }),
+    });
+    return row.id;
+  }
+
+  /**
+   * A new customer record in the caller's transaction, indexed for lookup, audited and announced:
+   * the particulars given, nothing else (no identity, no consent).
+   */
+  private async insertNew(
+    trx: Executor,
+    actor: Actor,
+    { display_name, ...given }: Partial<Selectable<CustomersTable>> & { display_name: string },
+  ): Promise<Selectable<CustomersTable>> {
     const at = nowIso(this.ctx);
     const row: Selectable<CustomersTable> = {
       id: newId(),
-      display_name: sender.number,
-      name_norm: normalizeName(sender.number),
+      display_name,
+      name_norm: normalizeName(display_name),
       id_type: null,
       id_number: null,
       date_of_birth: null,
-      phones: JSON.stringify([{ kind: 'mobile', number: sender.number }]),
+      phones: '[]',
       emails: '[]',
       address: null,
       preferred_language: null,
-      preferred_channel: sender.channel,
+      preferred_channel: null,
       particular_needs: '[]',
-      // Texting in is consent to be texted back about it (until STOP); nothing else is assumed.
-      consent: JSON.stringify({ marketing: false, sms: true, email: false, callRecording: false }),
+      consent: JSON.stringify(NO_CONSENT),
       segment: null,
       created_at: at,
       updated_at: at,
       version: 1,
       merged_into_id: null,
       merged_at: null,
+      ...given,
     };
     await trx
       .insertInto('customers')
@@ -449,7 +416,7 @@ export class CustomersService {
       after: auditShape(row),
     });
     await emit(trx, at, 'customer.created', { id: row.id });
-    return row.id;
+    return row;
   }
 
   /**
