@@ -38,6 +38,7 @@ import type { ChannelOutbox } from './modules/messages/channel-outbox.ts';
 import { chatRoutes } from './modules/messages/chat/chat.routes.ts';
 import { ChatService } from './modules/messages/chat/chat.service.ts';
 import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
+import { ChatTransfers } from './modules/messages/chat/chat-transfer.ts';
 import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
 import { chatPages } from './modules/messages/chat/chat-pages.ts';
 import { ChatSocket } from './modules/messages/chat/chat-socket.ts';
@@ -64,6 +65,8 @@ import { routingRoutes } from './modules/routing/routing.routes.ts';
 import { RoutingService } from './modules/routing/routing.service.ts';
 import { RoutingAdmin } from './modules/routing/routing-admin.service.ts';
 import { RoutingPull } from './modules/routing/routing-pull.ts';
+import { RoutingTransfers } from './modules/routing/routing-transfer.ts';
+import { routingTransferRoutes } from './modules/routing/routing-transfer.routes.ts';
 import { MergeData } from './modules/scripts/merge-data.ts';
 import { scriptsRoutes } from './modules/scripts/scripts.routes.ts';
 import { ScriptsService } from './modules/scripts/scripts.service.ts';
@@ -306,6 +309,13 @@ export function buildServices(ctx: Ctx) {
     },
   });
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, events, ephemeral });
+  // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
+  const routingTransfers = new RoutingTransfers(ctx, {
+    routing,
+    cases,
+    timers,
+    chat: new ChatTransfers(ctx),
+  });
   const chatMail = new ChatMailService(ctx, { chat, cases, contacts, events, outbound });
   const caseViews = new CaseViews(ctx);
   const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments, messages });
@@ -393,6 +403,7 @@ export function buildServices(ctx: Ctx) {
     routing,
     routingAdmin,
     routingPull,
+    routingTransfers,
     audit,
     hub,
     dispatcher,
@@ -647,6 +658,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: FastifyServerOptions['
       messagesRoutes(a, services);
       webhooksRoutes(a, services);
       routingRoutes(a, services);
+      routingTransferRoutes(a, services);
       chatRoutes(a, services);
       smsRoutes(a, { ...services, config: ctx.config });
       presenceRoutes(a, services);

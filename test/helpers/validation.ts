@@ -42,6 +42,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   routing_capacity: true,
   routing_items: true,
   routing_offers: true,
+  routing_transfers: true,
   departments: true,
   sessions: true,
   api_tokens: true,

@@ -1,5 +1,12 @@
 import { tx } from '../../src/server/platform/context.ts';
-import type { BodyRoute, Env, IdRoute, QueryCase, ValidationCases } from '../helpers/validation.ts';
+import {
+  type BodyRoute,
+  type Env,
+  type IdRoute,
+  type QueryCase,
+  UNKNOWN,
+  type ValidationCases,
+} from '../helpers/validation.ts';
 
 /** Team A's routing queue (setup makes it). */
 let queueId = '';
@@ -13,6 +20,59 @@ export const routingValidation: ValidationCases = {
     queueId = await tx(v.t.ctx, async (trx) => (await v.t.services.routing.queueFor(trx, v.t.team.id)).id);
   },
   body: (v: Env): BodyRoute[] => [
+    {
+      route: 'POST /api/v1/routing/transfers',
+      role: 'officer',
+      valid: () => ({
+        caseId: v.fx.caseId,
+        clientId: '01890000-0000-7000-8000-0000000000aa',
+        toTeamId: v.t.team.id,
+        note: 'She asked for a refund.',
+      }),
+      cases: [
+        {
+          name: 'no note',
+          body: () => ({ caseId: v.fx.caseId, clientId: UNKNOWN, toTeamId: v.t.team.id }),
+          fields: ['/body/note'],
+        },
+        {
+          name: 'a blank note',
+          body: () => ({ caseId: v.fx.caseId, clientId: UNKNOWN, toTeamId: v.t.team.id, note: '   ' }),
+          fields: ['/body/note'],
+        },
+        {
+          name: 'a note over 2,000 characters',
+          body: () => ({
+            caseId: v.fx.caseId,
+            clientId: UNKNOWN,
+            toTeamId: v.t.team.id,
+            note: 'x'.repeat(2001),
+          }),
+          fields: ['/body/note'],
+        },
+        {
+          name: 'a client id that is not a UUID',
+          body: () => ({ caseId: v.fx.caseId, clientId: 'click-1', toTeamId: v.t.team.id, note: 'x' }),
+          fields: ['/body/clientId'],
+        },
+        {
+          name: 'neither an officer nor a team',
+          body: () => ({ caseId: v.fx.caseId, clientId: UNKNOWN, note: 'x' }),
+          fields: ['/body/toUserId'],
+        },
+        {
+          name: 'both an officer and a team',
+          body: () => ({
+            caseId: v.fx.caseId,
+            clientId: UNKNOWN,
+            toUserId: v.t.users.trainee.id,
+            toTeamId: v.t.team.id,
+            note: 'x',
+          }),
+          fields: ['/body/toTeamId'],
+        },
+      ],
+    },
     {
       route: 'PUT /api/v1/routing/profiles/:id',
       role: 'supervisor',
@@ -122,6 +182,18 @@ export const routingValidation: ValidationCases = {
     },
   ],
   queries: (): QueryCase[] => [
+    {
+      name: 'transfers: no caseId',
+      role: 'officer',
+      url: () => '/api/v1/routing/transfers',
+      fields: ['/query/caseId'],
+    },
+    {
+      name: 'transfer targets: caseId not a uuid',
+      role: 'officer',
+      url: () => '/api/v1/routing/transfer-targets?caseId=CS-1',
+      fields: ['/query/caseId'],
+    },
     {
       name: 'queue: teamId not a uuid',
       role: 'supervisor',

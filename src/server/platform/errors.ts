@@ -76,6 +76,23 @@ export const ERRORS = {
     status: 409,
     title: 'The offer is no longer open: it was accepted, declined, withdrawn or timed out',
   },
+  'routing_transfer.not_yours': {
+    status: 403,
+    title: 'Only the officer handling the case (or a leader of its team) may transfer it',
+  },
+  'routing_transfer.not_routed': {
+    status: 409,
+    title: 'Only a chat, an e-mail or an SMS case can be transferred through routing',
+  },
+  'routing_transfer.same_officer': { status: 409, title: 'That officer already handles this case' },
+  'routing_transfer.officer_unavailable': {
+    status: 409,
+    title: 'That officer is not available (offline or away): transfer to their queue instead',
+  },
+  'routing_transfer.officer_at_capacity': {
+    status: 409,
+    title: 'That officer has no room for another item of this channel: transfer to their queue instead',
+  },
   'presence.transition_not_allowed': { status: 409, title: 'That presence change is not allowed from here' },
   'presence.not_your_team': { status: 403, title: 'That team is not yours to watch' },
   'presence_reason.not_found': { status: 404, title: 'No such break reason' },

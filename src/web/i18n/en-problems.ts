@@ -130,6 +130,14 @@ export const enProblems = {
       not_found: 'No such offer',
       closed: 'The offer is no longer open: it was accepted, declined, withdrawn or timed out',
     },
+    routing_transfer: {
+      not_yours: 'Only the officer handling the case (or a leader of its team) may transfer it',
+      not_routed: 'Only a chat, an e-mail or an SMS case can be transferred through routing',
+      same_officer: 'That officer already handles this case',
+      officer_unavailable: 'That officer is not available (offline or away): transfer to their queue instead',
+      officer_at_capacity:
+        'That officer has no room for another item of this channel: transfer to their queue instead',
+    },
     category: {
       not_found: 'No such case category',
     },

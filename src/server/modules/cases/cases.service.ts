@@ -641,6 +641,11 @@ export class CasesService {
     });
   }
 
+  /** A note inside the caller's transaction (routing's transfer leaves its context as an internal note). */
+  async noteIn(trx: Executor, actor: Actor, id: string, input: NoteCreateDto) {
+    return this.addNoteIn(trx, actor, await this.getRow(trx, id), input);
+  }
+
   /** `meetsClocks: false`: a reply that reaches the customer later (an e-mail meets the clocks when sent). */
   private async addNoteIn(
     trx: Executor,

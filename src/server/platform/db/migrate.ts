@@ -32,6 +32,7 @@ import * as m202612061400 from './migrations/202612061400_presence.ts';
 import * as m202612061500 from './migrations/202612061500_routing.ts';
 import * as m202612061700 from './migrations/202612061700_sms.ts';
 import * as m202612061800 from './migrations/202612061800_chat.ts';
+import * as m202612071000 from './migrations/202612071000_routing_transfers.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -82,6 +83,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612061500_routing': m202612061500,
   '202612061700_sms': m202612061700,
   '202612061800_chat': m202612061800,
+  '202612071000_routing_transfers': m202612071000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

@@ -988,6 +988,19 @@ export interface RoutingOffersTable {
   expires_at: Instant;
   decided_at: Instant | null;
 }
+/** A hand-over of a routed case to an officer or a queue, with its note (issue 14, point 4). */
+export interface RoutingTransfersTable {
+  id: string;
+  client_id: string;
+  case_id: string;
+  item_id: string;
+  channel: string;
+  from_user_id: string;
+  to_user_id: string | null;
+  to_queue_id: string;
+  note: string;
+  created_at: Instant;
+}
 
 // SMS (issue 14, point 5)
 export interface SmsEndpointsTable {
@@ -1093,6 +1106,7 @@ export interface Database {
   routing_capacity: RoutingCapacityTable;
   routing_items: RoutingItemsTable;
   routing_offers: RoutingOffersTable;
+  routing_transfers: RoutingTransfersTable;
   chat_widgets: ChatWidgetsTable;
   chat_visitors: ChatVisitorsTable;
   chat_conversations: ChatConversationsTable;

@@ -134,7 +134,10 @@ export class ChatOfficerService {
         .set({
           officer_read_seq: line.seq,
           officer_unread: 0,
-          ...(taking ? { status: 'active', officer_id: actor.userId, answered_at: at } : {}),
+          // A transferred chat is taken again: its first answer stays the one its wait is measured by.
+          ...(taking
+            ? { status: 'active', officer_id: actor.userId, answered_at: conv.answered_at ?? at }
+            : {}),
         })
         .where('id', '=', conv.id)
         .execute();

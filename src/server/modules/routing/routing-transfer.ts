@@ -1,0 +1,479 @@
+import type { Selectable } from 'kysely';
+import type { RoutedChannel } from '../../../shared/contracts/routing.ts';
+import type {
+  RoutingTransferCreateDto,
+  RoutingTransferDto,
+  RoutingTransferTargetsDto,
+} from '../../../shared/contracts/routing-transfer.ts';
+import { can } from '../../../shared/permissions.ts';
+import { type Actor, audit } from '../../platform/audit.ts';
+import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import type { CasesTable, RoutingTransfersTable } from '../../platform/db/schema.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
+import type { Timers } from '../../platform/timers.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { RoutingService } from './routing.service.ts';
+import { DEFAULT_CAPACITY, OFFER_EXPIRED, type QueueRow, ROUTED_ROLES } from './routing-pass.ts';
+import { ROUTABLE_STATES } from './routing-rules.ts';
+
+type CaseRow = Selectable<CasesTable>;
+type TransferRow = Selectable<RoutingTransfersTable>;
+const LIVE = ['waiting', 'offered', 'assigned'];
+const ROUTED: readonly string[] = ['email', 'chat', 'sms'];
+
+/** What a transfer needs from web chat (wired in app.ts: routing never writes chat tables). */
+export interface TransferChat {
+  /** The case's open chat, if any, and the officer answering it. */
+  live(trx: Executor, caseId: string): Promise<{ officerId: string | null } | null>;
+  /** Tell the customer in a neutral line (written once per `key`); the chat waits for its next officer. */
+  transferred(
+    trx: Executor,
+    caseId: string,
+    m: { key: string; text: string; teamId: string | null },
+  ): Promise<void>;
+}
+
+/** What the customer reads: no internal names (the officer offered it may decline, and teams are internal). */
+export const CUSTOMER_LINE = {
+  officer: 'You are being transferred to another officer. Everything you have written stays with us.',
+  queue: 'You are being transferred to another team. Everything you have written stays with us.',
+} as const;
+
+/**
+ * Transfer (issue 14, point 4): the officer handling a routed case hands it, with a note, to another
+ * officer or to a team's queue. As in Salesforce Omni-Channel and Twilio Flex (not Chatwoot's plain
+ * reassignment), an officer receives it as a routing offer to accept or decline: declined or timed
+ * out, it waits in their team's queue for the next officer like any routed item (the note goes with
+ * it). An officer offline, away or with no room on the channel is refused with a 409, never queued
+ * silently: the transferring officer keeps the case and may pick the queue instead. The transferring
+ * officer's routed item ends at once, so their room on the channel frees up.
+ *
+ * It calls the routing service (endItem, enqueue) and writes only the offer a pass would write;
+ * the offer is then answered through the ordinary accept / decline / time-out.
+ */
+export class RoutingTransfers {
+  private readonly ctx: Ctx;
+  private readonly routing: RoutingService;
+  private readonly cases: CasesService;
+  private readonly timers: Timers;
+  private readonly chat: TransferChat;
+
+  constructor(
+    ctx: Ctx,
+    deps: { routing: RoutingService; cases: CasesService; timers: Timers; chat: TransferChat },
+  ) {
+    this.ctx = ctx;
+    this.routing = deps.routing;
+    this.cases = deps.cases;
+    this.timers = deps.timers;
+    this.chat = deps.chat;
+  }
+
+  /** Transfer a case; the same client id again returns the first transfer (`created` false). */
+  async transfer(
+    actor: Actor,
+    input: RoutingTransferCreateDto,
+  ): Promise<{ transfer: RoutingTransferDto; created: boolean }> {
+    const note = input.note.trim();
+    if (!note) throw invalid('/body/note', 'minLength', 'must not be blank', { limit: 1 });
+    if (!input.toUserId && !input.toTeamId)
+      throw invalid('/body/toUserId', 'required', 'name an officer (toUserId) or a team (toTeamId)');
+    if (input.toUserId && input.toTeamId)
+      throw invalid('/body/toTeamId', 'oneOf', 'name an officer or a team, not both');
+    const out = await tx(this.ctx, async (trx) => {
+      // The case row first, as every case write does; a double click waits here for the first.
+      if (this.ctx.store.dialect === 'postgres')
+        await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).forUpdate().execute();
+      const seen = await trx
+        .selectFrom('routing_transfers')
+        .selectAll()
+        .where('client_id', '=', input.clientId)
+        .executeTakeFirst();
+      if (seen) {
+        if (seen.case_id !== input.caseId || seen.from_user_id !== actor.userId)
+          throw new AppError('idempotency.key_reused', 'That clientId named another transfer');
+        return { id: seen.id, created: false };
+      }
+      return { id: await this.transferIn(trx, actor, input, note), created: true };
+    });
+    // The queue's pass after the commit (enqueue's own poke may run before it).
+    this.routing.poke();
+    const [transfer] = await this.present(this.ctx.store.db, { id: out.id });
+    return { transfer: transfer!, created: out.created };
+  }
+
+  private async transferIn(
+    trx: Executor,
+    actor: Actor,
+    input: RoutingTransferCreateDto,
+    note: string,
+  ): Promise<string> {
+    const c = await this.cases.row(trx, input.caseId);
+    if (['resolved', 'closed'].includes(c.status) || c.merged_into_id)
+      throw new AppError('case.closed', `The case is ${c.merged_into_id ? 'merged' : c.status}`);
+    const conv = await this.chat.live(trx, c.id);
+    await this.authorize(trx, actor, c, conv);
+    const item = await trx
+      .selectFrom('routing_items')
+      .selectAll()
+      .where('case_id', '=', c.id)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
+    const channel = await this.channelOf(trx, c.id, item?.channel, conv !== null);
+    const at = nowIso(this.ctx);
+
+    // The target, refused before anything changes (the transaction would undo it anyway).
+    let officer: { id: string; display_name: string; team_id: string | null } | null = null;
+    let teamId: string | null;
+    if (input.toUserId) {
+      officer = await this.availableOfficer(trx, actor, input.toUserId, c, channel);
+      teamId = officer.team_id ?? c.team_id;
+    } else {
+      const team = await trx
+        .selectFrom('teams')
+        .select('id')
+        .where('id', '=', input.toTeamId!)
+        .executeTakeFirst();
+      if (!team) throw notFound('team.not_found', input.toTeamId);
+      teamId = team.id;
+    }
+
+    // The transferring officer's item ends (their room frees up); the case waits for its next owner.
+    if (item) await this.routing.endItem(trx, item.id);
+    const patch: { assigneeId?: null; teamId?: string | null } = {};
+    if (c.assignee_id) patch.assigneeId = null;
+    if (teamId !== c.team_id) patch.teamId = teamId;
+    if (Object.keys(patch).length) await this.cases.updateIn(trx, actor, c.id, patch);
+    const itemId = await this.routing.enqueue(trx, { caseId: c.id, channel });
+    const queue = await this.routing.queueFor(trx, teamId);
+    // Whoever passed it on is asked last, should it come back to their queue.
+    await trx
+      .updateTable('routing_items')
+      .set({ declined_by: JSON.stringify([actor.userId]) })
+      .where('id', '=', itemId)
+      .execute();
+    if (officer) await this.offer(trx, itemId, c.id, officer.id, channel, queue, at);
+
+    const id = newId();
+    await trx
+      .insertInto('routing_transfers')
+      .values({
+        id,
+        client_id: input.clientId,
+        case_id: c.id,
+        item_id: itemId,
+        channel,
+        from_user_id: actor.userId,
+        to_user_id: officer?.id ?? null,
+        to_queue_id: queue.id,
+        note,
+        created_at: at,
+      })
+      .execute();
+    await this.chat.transferred(trx, c.id, {
+      key: `transfer:${id}`,
+      text: officer ? CUSTOMER_LINE.officer : CUSTOMER_LINE.queue,
+      teamId,
+    });
+    // The context stays on the case for whoever opens it, as an internal note.
+    await this.cases.noteIn(trx, actor, c.id, { visibility: 'internal', body: note });
+    const teamName = teamId
+      ? ((await trx.selectFrom('teams').select('name').where('id', '=', teamId).executeTakeFirst())?.name ??
+        null)
+      : null;
+    const data = {
+      transferId: id,
+      channel,
+      toUserId: officer?.id ?? null,
+      toName: officer?.display_name ?? null,
+      toTeamId: teamId,
+      toTeamName: teamName,
+      note,
+    };
+    await this.cases.event(trx, c.id, at, actor, 'routing.transferred', data);
+    await audit(trx, {
+      at,
+      actor,
+      entityType: 'case',
+      entityId: c.id,
+      action: 'routing.transferred',
+      before: { assigneeId: c.assignee_id, teamId: c.team_id, itemId: item?.id ?? null },
+      after: { ...data, itemId },
+    });
+    return id;
+  }
+
+  /**
+   * The officer handling it (the case's owner, or the one answering its chat) transfers it; so may a
+   * team leader of its team, a supervisor or an administrator (presence.team: they watch the queues).
+   */
+  private async authorize(
+    trx: Executor,
+    actor: Actor,
+    c: CaseRow,
+    conv: { officerId: string | null } | null,
+  ): Promise<void> {
+    if (c.assignee_id === actor.userId || conv?.officerId === actor.userId) return;
+    if (can(actor.role, 'presence.team')) {
+      if (actor.role !== 'team_leader') return;
+      const own =
+        actor.teamId !== undefined
+          ? actor.teamId
+          : ((
+              await trx
+                .selectFrom('users')
+                .select('team_id')
+                .where('id', '=', actor.userId)
+                .executeTakeFirst()
+            )?.team_id ?? null);
+      if (own && own === c.team_id) return;
+    }
+    throw new AppError('routing_transfer.not_yours');
+  }
+
+  /** The channel it is routed on: its live item's, its open chat's, or the channel it came in on. */
+  private async channelOf(
+    trx: Executor,
+    caseId: string,
+    itemChannel: string | undefined,
+    chat: boolean,
+  ): Promise<RoutedChannel> {
+    if (itemChannel && ROUTED.includes(itemChannel)) return itemChannel as RoutedChannel;
+    if (chat) return 'chat';
+    const first = await trx
+      .selectFrom('contact_cases as cc')
+      .innerJoin('contacts as k', 'k.id', 'cc.contact_id')
+      .select('k.channel')
+      .where('cc.case_id', '=', caseId)
+      .orderBy('cc.created_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (first && ROUTED.includes(first.channel)) return first.channel as RoutedChannel;
+    throw new AppError('routing_transfer.not_routed', undefined, {
+      extra: { channel: first?.channel ?? null },
+    });
+  }
+
+  /** The officer, if they may be offered it now; their room on the channel is taken here (a conditional raise). */
+  private async availableOfficer(
+    trx: Executor,
+    actor: Actor,
+    userId: string,
+    c: CaseRow,
+    channel: RoutedChannel,
+  ) {
+    const u = await trx
+      .selectFrom('users')
+      .select(['id', 'display_name', 'team_id', 'role', 'active'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!u) throw notFound('user.not_found', userId);
+    if (u.id === c.assignee_id || u.id === actor.userId)
+      throw new AppError('routing_transfer.same_officer', undefined, { extra: { userId } });
+    if (!u.active || !ROUTED_ROLES.includes(u.role))
+      throw new AppError(
+        'routing_transfer.officer_unavailable',
+        `${u.display_name} does not take routed work`,
+        {
+          extra: { userId, state: 'not_routed' },
+        },
+      );
+    const queue = await this.routing.queueFor(trx, u.team_id);
+    const me = (await this.routing.pass.candidates(trx, [queue])).find((x) => x.userId === u.id);
+    const state = me?.state ?? 'offline';
+    if (!ROUTABLE_STATES.has(state))
+      throw new AppError(
+        'routing_transfer.officer_unavailable',
+        `${u.display_name} is ${state.replace(/_/g, ' ')}`,
+        {
+          extra: { userId, state },
+        },
+      );
+    await this.routing.ensureCapacityRows(trx, u.id);
+    const room = await trx
+      .updateTable('routing_capacity')
+      .set((eb) => ({ load: eb('load', '+', 1) }))
+      .where('user_id', '=', u.id)
+      .where('channel', '=', channel)
+      .where((eb) => eb('load', '<', eb.ref('capacity')))
+      .executeTakeFirst();
+    if (Number(room.numUpdatedRows) !== 1)
+      throw new AppError(
+        'routing_transfer.officer_at_capacity',
+        `${u.display_name} has no room for a ${channel}`,
+        {
+          extra: { userId, channel },
+        },
+      );
+    return u;
+  }
+
+  /** The offer a pass would make, to this officer (their load was raised by availableOfficer). */
+  private async offer(
+    trx: Executor,
+    itemId: string,
+    caseId: string,
+    userId: string,
+    channel: string,
+    queue: QueueRow,
+    at: string,
+  ): Promise<void> {
+    const offerId = newId();
+    const expires = new Date(Date.parse(at) + queue.offer_timeout_seconds * 1000).toISOString();
+    await trx
+      .insertInto('routing_offers')
+      .values({
+        id: offerId,
+        item_id: itemId,
+        case_id: caseId,
+        user_id: userId,
+        channel,
+        state: 'open',
+        offered_at: at,
+        expires_at: expires,
+        decided_at: null,
+      })
+      .execute();
+    const res = await trx
+      .updateTable('routing_items')
+      .set((eb) => ({ state: 'offered', offered_to: userId, version: eb('version', '+', 1) }))
+      .where('id', '=', itemId)
+      .where('state', '=', 'waiting')
+      .executeTakeFirst();
+    // Made in this transaction a moment ago: anything else is a broken invariant, not a race.
+    if (Number(res.numUpdatedRows) !== 1) throw new Error('a transferred routing item changed');
+    await trx
+      .updateTable('routing_profiles')
+      .set({ last_offered_at: at })
+      .where('user_id', '=', userId)
+      .execute();
+    await this.timers.schedule(trx, { kind: OFFER_EXPIRED, dueAt: expires, refId: offerId, caseId });
+    await emit(trx, at, 'routing.offer_changed', { id: userId, userIds: [userId] });
+    if (queue.team_id)
+      await emit(trx, at, 'routing.queue_changed', { id: queue.id, teamIds: [queue.team_id] });
+  }
+
+  /** A case's transfers, newest first (the receiving officer reads the note beside the chat). */
+  async forCase(caseId: string): Promise<RoutingTransferDto[]> {
+    await this.cases.row(this.ctx.store.db, caseId);
+    return this.present(this.ctx.store.db, { caseId });
+  }
+
+  private async present(
+    db: Executor,
+    by: { id: string } | { caseId: string },
+  ): Promise<RoutingTransferDto[]> {
+    let q = db
+      .selectFrom('routing_transfers as t')
+      .innerJoin('routing_items as i', 'i.id', 't.item_id')
+      .innerJoin('routing_queues as q', 'q.id', 't.to_queue_id')
+      .innerJoin('users as f', 'f.id', 't.from_user_id')
+      .leftJoin('users as u', 'u.id', 't.to_user_id')
+      .leftJoin('teams as tm', 'tm.id', 'q.team_id')
+      .selectAll('t')
+      .select([
+        'i.state as item_state',
+        'i.offered_to',
+        'f.display_name as from_name',
+        'u.display_name as to_name',
+        'q.team_id as to_team_id',
+        'tm.name as to_team_name',
+      ])
+      .orderBy('t.created_at', 'desc')
+      .orderBy('t.id', 'desc');
+    q = 'id' in by ? q.where('t.id', '=', by.id) : q.where('t.case_id', '=', by.caseId).limit(20);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      channel: r.channel as RoutedChannel,
+      fromUserId: r.from_user_id,
+      fromName: r.from_name,
+      toUserId: r.to_user_id,
+      toName: r.to_name ?? null,
+      toTeamId: r.to_team_id,
+      toTeamName: r.to_team_name ?? null,
+      note: r.note,
+      state: stateOf(r),
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Who a case may go to: the people who take routed work (but the caller), with their state and
+   * room on the case's channel, those who can take it now first; and the teams' queues.
+   */
+  async targets(actor: Actor, caseId: string): Promise<RoutingTransferTargetsDto> {
+    const db = this.ctx.store.db;
+    const c = await this.cases.row(db, caseId);
+    const item = await db
+      .selectFrom('routing_items')
+      .select('channel')
+      .where('case_id', '=', c.id)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
+    const channel = await this.channelOf(db, c.id, item?.channel, (await this.chat.live(db, c.id)) !== null);
+    const users = await db
+      .selectFrom('users as u')
+      .leftJoin('teams as t', 't.id', 'u.team_id')
+      .select(['u.id', 'u.display_name', 'u.team_id', 't.name as team_name'])
+      .where('u.active', '=', this.ctx.store.dialect === 'sqlite' ? (1 as never) : true)
+      .where('u.role', 'in', ROUTED_ROLES)
+      .where('u.id', '!=', actor.userId)
+      .orderBy('u.display_name')
+      .limit(500)
+      .execute();
+    // Everyone: a queue without a team is served by all (routing-pass.ts candidates()).
+    const everyone = { team_id: null } as QueueRow;
+    const present = new Map((await this.routing.pass.candidates(db, [everyone])).map((x) => [x.userId, x]));
+    const rank = { available: 0, full: 1, away: 2, offline: 3 } as const;
+    const officers = users
+      .map((u) => {
+        const p = present.get(u.id);
+        const slot = p?.slots.get(channel) ?? { capacity: DEFAULT_CAPACITY[channel] ?? 0, load: 0 };
+        const availability: keyof typeof rank = !p
+          ? 'offline'
+          : !ROUTABLE_STATES.has(p.state)
+            ? 'away'
+            : slot.load >= slot.capacity || u.id === c.assignee_id
+              ? 'full'
+              : 'available';
+        return {
+          userId: u.id,
+          displayName: u.display_name,
+          teamId: u.team_id,
+          teamName: u.team_name ?? null,
+          state: p?.state ?? 'offline',
+          availability,
+        };
+      })
+      .sort((a, b) => rank[a.availability] - rank[b.availability]);
+    const teams = await db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute();
+    const counts = await db
+      .selectFrom('routing_items as i')
+      .innerJoin('routing_queues as q', 'q.id', 'i.queue_id')
+      .select(['q.team_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('i.state', 'in', ['waiting', 'offered'])
+      .groupBy('q.team_id')
+      .execute();
+    const waiting = new Map(counts.map((r) => [r.team_id, Number(r.n)]));
+    return {
+      channel,
+      officers,
+      queues: teams.map((t) => ({ teamId: t.id, name: t.name, waiting: waiting.get(t.id) ?? 0 })),
+    };
+  }
+}
+
+/** Where a transfer stands, from its item: still offered to its officer, waiting, taken, or over. */
+function stateOf(
+  r: TransferRow & { item_state: string; offered_to: string | null },
+): RoutingTransferDto['state'] {
+  if (r.item_state === 'assigned') return 'taken';
+  if (r.item_state === 'offered' && r.to_user_id && r.offered_to === r.to_user_id) return 'offered';
+  if (r.item_state === 'waiting' || r.item_state === 'offered') return 'queued';
+  return 'over';
+}
