@@ -37,6 +37,7 @@ import { KnowledgeTransfer } from './modules/knowledge/transfer.ts';
 import type { ChannelOutbox } from './modules/messages/channel-outbox.ts';
 import { chatRoutes } from './modules/messages/chat/chat.routes.ts';
 import { ChatService } from './modules/messages/chat/chat.service.ts';
+import { ChatFilesService } from './modules/messages/chat/chat-files.service.ts';
 import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
 import { ChatTransfers } from './modules/messages/chat/chat-transfer.ts';
 import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
@@ -345,6 +346,7 @@ export function buildServices(ctx: Ctx) {
   const presenceConnections = new PresenceConnections(presence, (err) => dispatcher.onError(err));
   const stream = new Stream(ctx, hub, { onConnect: (actor, ws) => presenceConnections.track(actor, ws) });
   const chatSocket = new ChatSocket({ chat, chatMail, hub });
+  const chatFiles = new ChatFilesService(ctx, { chat });
   const imap = new ImapFetchers({ inbound, mailboxes, onError: (err) => background.onImapError(err) });
   const background: Background = new Background(
     timers,
@@ -396,6 +398,7 @@ export function buildServices(ctx: Ctx) {
     chatOfficer,
     chatMail,
     chatSocket,
+    chatFiles,
     sms,
     smsReplies,
     smsEndpoints,

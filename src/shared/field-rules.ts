@@ -94,6 +94,8 @@ export const CHECK_RULES = [
   'noRecipient',
   /** An attachment id that is no upload of the caller's waiting on the case (never uploaded, sent already, or pruned). */
   'noSuchUpload',
+  /** A file a web chat does not take (by its name, its declared type or its content: files.ts). */
+  'fileType',
   /** NAMED_PATTERNS.senderPattern. */
   'senderPattern',
   // webhooks

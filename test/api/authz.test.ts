@@ -114,6 +114,9 @@ const PUBLIC = [
   'POST /api/v1/channels/sms/:id/status',
   // The web chat widget's socket: the Origin is checked on the upgrade (issue 14).
   'GET /api/v1/widget/:id/socket',
+  // Its files: authenticated by the visitor's chat token (X-Chat-Token), not a session.
+  'POST /api/v1/widget/:id/files',
+  'GET /api/v1/widget/files/:id',
 ];
 
 /** The routes every signed-in user may call: their own session, notifications and stream. */

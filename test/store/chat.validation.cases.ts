@@ -11,6 +11,14 @@ import {
 /** The widget and a chat's case of the database being run (setup makes them). */
 let widgetId = '';
 let caseId = '';
+/** The visitor's chat token, for the widget's file routes. */
+let token = '';
+/** A visitor's file headers; the token read when the case is sent (the lists are made before setup). */
+const fileHeaders = (over: Record<string, string> = {}): Record<string, string> =>
+  Object.defineProperty({ 'x-filename': 'note.txt', 'x-client-id': randomUUID(), ...over }, 'x-chat-token', {
+    get: () => token,
+    enumerable: true,
+  });
 
 /**
  * Web chat (issue 14): the bad input each route must refuse. Run by chat.validation.test.ts beside
@@ -26,7 +34,9 @@ export const chatValidation: ValidationCases = {
     });
     widgetId = widget.id;
     const row = await v.t.services.chatWidgets.row(v.t.ctx.store.db, widget.id);
-    const s = (await v.t.services.chat.hello(row, null, null)).session;
+    const h = await v.t.services.chat.hello(row, null, null);
+    const s = h.session;
+    token = h.token;
     await v.t.services.chat.start(s, {
       clientId: randomUUID(),
       name: 'Visitor',
@@ -46,6 +56,66 @@ export const chatValidation: ValidationCases = {
     await v.t.services.routing.route();
   },
   body: (v: Env): BodyRoute[] => [
+    {
+      route: 'POST /api/v1/widget/:id/files',
+      role: null,
+      id: () => widgetId,
+      raw: true,
+      valid: () => ({}),
+      cases: [
+        {
+          name: 'no file name, no client id',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: { 'x-chat-token': 'x' },
+          fields: ['/headers/x-filename', '/headers/x-client-id'],
+        },
+        {
+          name: 'a client id that is not a UUID',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: fileHeaders({ 'x-client-id': 'abc' }),
+          fields: ['/headers/x-client-id'],
+        },
+        {
+          name: 'a file name that is not percent-encoded UTF-8',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: fileHeaders({ 'x-filename': 'bad%E0%A4%A.txt' }),
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a program',
+          raw: () => ({ payload: 'MZ\u0090\u0090', contentType: 'application/x-msdownload' }),
+          headers: fileHeaders({ 'x-filename': 'setup.exe' }),
+          fields: ['/headers/x-filename'],
+        },
+        {
+          name: 'a page declared as text',
+          raw: () => ({ payload: '<html><script>x</script>', contentType: 'text/plain' }),
+          headers: fileHeaders(),
+          fields: ['/body'],
+        },
+        {
+          name: 'an empty file',
+          raw: () => ({ payload: '', contentType: 'text/plain' }),
+          headers: fileHeaders(),
+          fields: ['/body'],
+        },
+        {
+          name: 'a file over 10 MB → 413 naming the body',
+          raw: () => ({ payload: 'x'.repeat(10 * 1024 * 1024 + 1), contentType: 'text/plain' }),
+          headers: fileHeaders(),
+          status: 413,
+          code: 'request.too_large',
+          fields: ['/body'],
+        },
+        {
+          name: 'no chat token → 401',
+          raw: () => ({ payload: 'hello', contentType: 'text/plain' }),
+          headers: { 'x-filename': 'note.txt', 'x-client-id': randomUUID() },
+          status: 401,
+          code: 'chat.session_required',
+        },
+      ],
+    },
     {
       route: 'POST /api/v1/chat-widgets',
       role: 'administrator',
@@ -154,5 +224,18 @@ export const chatValidation: ValidationCases = {
     },
     { route: 'POST /api/v1/cases/:id/chat/end', role: 'officer', notFound: 'case.not_found' },
     { route: 'GET /api/v1/widget/:id/socket', role: 'officer', notFound: 'chat_widget.not_found' },
+    {
+      route: 'POST /api/v1/widget/:id/files',
+      role: 'officer',
+      body: () => 'hello',
+      headers: () => ({ 'content-type': 'text/plain', ...fileHeaders() }),
+      notFound: 'chat_widget.not_found',
+    },
+    {
+      route: 'GET /api/v1/widget/files/:id',
+      role: 'officer',
+      headers: () => ({ 'x-chat-token': token }),
+      notFound: 'chat.file_not_found',
+    },
   ],
 };

@@ -20,7 +20,8 @@ export interface ChatLine {
   author: string | null;
   text: string;
   at: string;
-  attachments: { id: string; filename: string; size: number }[];
+  /** Files: fetched with the chat token from /api/v1/widget/files/:id (contentType: newer servers). */
+  attachments: { id: string; filename: string; size: number; contentType?: string }[];
 }
 
 export type ChatStatus = 'waiting' | 'active' | 'ended';
@@ -47,6 +48,8 @@ export interface WidgetInfo {
   /** A signed-in customer's identity was verified by the site's HMAC. */
   identified: boolean;
   maxText: number;
+  /** Files the visitor may send (newer servers): the largest, and the extensions taken. */
+  files?: { maxBytes: number; extensions: string[] };
 }
 
 export type ClientMessage =

@@ -53,7 +53,10 @@ export const ChatWidgetSecret = Type.Object({ widget: ChatWidget, secret: Type.S
 export const ChatReply = Type.Object(
   {
     clientId: Uuid,
-    text: Type.String({ minLength: 1, maxLength: 2000 }),
+    /** May be empty when the message carries files. */
+    text: Type.String({ maxLength: 2000 }),
+    /** Files uploaded for it (POST /cases/:id/message-uploads), each one a chat takes. */
+    attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 5, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
@@ -103,3 +106,24 @@ export const ChatSummary = Type.Object({
   updatedAt: Timestamp,
 });
 export type ChatSummaryDto = Static<typeof ChatSummary>;
+
+/** The headers of a visitor's file: its name (percent-encoded UTF-8), the client id of its message, the chat token. */
+export const ChatFileHeaders = Type.Object({
+  'x-filename': Type.String({ minLength: 1, maxLength: 1000 }),
+  'content-type': Type.String({ minLength: 3, maxLength: 200, pattern: '^[\\w.+-]+/[\\w.+-]+\\s*(;.*)?$' }),
+  'x-client-id': Uuid,
+  'x-chat-token': Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+/** A visitor's file, sent: the message's seq and the file as the chat lists it. */
+export const ChatFileSent = Type.Object({
+  seq: Type.Integer(),
+  clientId: Uuid,
+  attachment: Type.Object({
+    id: Uuid,
+    filename: Type.String(),
+    contentType: Type.String(),
+    size: Type.Integer(),
+  }),
+});
+export type ChatFileSentDto = Static<typeof ChatFileSent>;

@@ -94,6 +94,11 @@ export const enProblems = {
     chat: {
       not_found: 'This case has no web chat',
       ended: 'The chat has ended',
+      session_required: 'The chat session is missing or has expired',
+      origin_not_allowed: 'This site may not use the chat widget',
+      rate_limited: 'Too many files: wait a few minutes',
+      file_not_found: 'No such file in your chat',
+      too_many_files: 'This chat has as many files as it may hold',
     },
     mailbox: {
       not_found: 'No such mailbox',
@@ -298,6 +303,7 @@ export const enProblems = {
     noRecipient: 'the customer has no e-mail address',
     noSuchUpload:
       'is no file of yours waiting to be sent on this case (sent already, or removed after a day): attach it again',
+    fileType: 'is not a kind of file a chat takes (pictures, PDF, text and office documents)',
     httpUrl: 'must be an http:// or https:// address, without a user name or password',
     privateAddress: 'points at an internal address ({{host}}): webhooks go to public addresses only',
     notCaseCustomer: 'is not the customer of the case',

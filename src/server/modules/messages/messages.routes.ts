@@ -17,14 +17,12 @@ import {
 import { IfMatchHeader, ifMatchVersion } from '../../platform/if-match.ts';
 import { type App, actorOf } from '../../platform/types.ts';
 import type { CasesService } from '../cases/cases.service.ts';
+import { sendAttachment } from './attachment-reply.ts';
 import type { MailboxesService } from './mailboxes.service.ts';
 import { presentMessage } from './messages.present.ts';
 import type { MessagesService } from './messages.service.ts';
 import type { OutboundService } from './outbound.service.ts';
 import { type MessageUploadsService, UPLOAD_LIMITS } from './uploads.service.ts';
-
-/** Types a browser may show in place; anything else is downloaded (an HTML attachment never runs as our page). */
-const SHOWN_INLINE = /^image\/(png|gif|jpeg|webp)$/;
 
 /** Messages on cases (issue 13): a case's conversation, replies by e-mail, attachments; mailboxes; dead letters. */
 export function messagesRoutes(
@@ -132,18 +130,7 @@ export function messagesRoutes(
       },
     },
     async (req, reply) => {
-      const a = await s.messages.attachment(req.params.id);
-      const inline = SHOWN_INLINE.test(a.content_type);
-      reply
-        .header('content-type', inline ? a.content_type : 'application/octet-stream')
-        .header(
-          'content-disposition',
-          `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
-        )
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=3600');
-      return reply.send(Buffer.from(a.data!));
+      return sendAttachment(reply, await s.messages.attachment(req.params.id));
     },
   );
 

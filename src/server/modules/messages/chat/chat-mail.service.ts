@@ -153,7 +153,7 @@ export class ChatMailService {
         '',
         ...lines.map(
           (l) =>
-            `[${l.at.slice(0, 16).replace('T', ' ')} UTC] ${l.side === 'visitor' ? conv.visitor_name : (l.author ?? 'Frontline')}: ${l.text}`,
+            `[${l.at.slice(0, 16).replace('T', ' ')} UTC] ${l.side === 'visitor' ? conv.visitor_name : (l.author ?? 'Frontline')}: ${[l.text, ...l.attachments.map((a) => `[file: ${a.filename}]`)].filter(Boolean).join(' ')}`,
         ),
       ].join('\n');
       await this.outbound.queueIn(trx, SYSTEM_ACTOR, c, { kind: 'transcript', body, cc: [] });

@@ -8,7 +8,9 @@ import type { DomainEventBus } from '../../../platform/events.ts';
 import { emit } from '../../../platform/outbox.ts';
 import type { Invalidation } from '../../../platform/realtime/hub.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
+import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
+import { checkChatUploads } from './chat-files.service.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
 
 /**
@@ -100,7 +102,8 @@ export class ChatOfficerService {
     input: ChatReplyDto,
   ): Promise<{ seq: number; messageId: string }> {
     const text = cleanChatText(input.text);
-    if (!text) throw invalid('/body/text', 'minLength', 'must not be empty', { limit: 1 });
+    const files = input.attachmentIds ?? [];
+    if (!text && !files.length) throw invalid('/body/text', 'minLength', 'must not be empty', { limit: 1 });
     await this.cases.row(this.ctx.store.db, caseId);
     return tx(this.ctx, async (trx) => {
       const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
@@ -128,6 +131,8 @@ export class ChatOfficerService {
         contactId: null,
         at,
       });
+      await checkChatUploads(trx, actor, caseId, files);
+      await attachUploads(trx, actor, { id: line.messageId, case_id: caseId, created_at: at }, files);
       const taking = conv.status === 'waiting';
       await trx
         .updateTable('chat_conversations')

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { answerWidgetPreflight, WIDGET_FILE_PATH } from './chat-files.routes.ts';
 import type { ChatWidgetsService } from './widgets.service.ts';
 
 /** The demo centre's widget (seeded by `frontline seed`): a fixed id, so /demo/widget can find it. */
@@ -19,6 +20,10 @@ export function chatPages(app: FastifyInstance, widgets: ChatWidgetsService): vo
       reply.header('cache-control', 'public, max-age=300');
     }
     return payload;
+  });
+  // The widget's file requests carry a token header: a browser asks first (CORS), before any route.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'OPTIONS' && WIDGET_FILE_PATH.test(req.url)) return answerWidgetPreflight(req, reply);
   });
   app.get('/demo/widget', { schema: { hide: true } }, async (_req, reply) => {
     const w = await widgets.active(DEMO_WIDGET_ID);

@@ -137,7 +137,7 @@ export async function linesAfter(
   const files = page.length
     ? await trx
         .selectFrom('message_attachments')
-        .select(['id', 'message_id', 'filename', 'size'])
+        .select(['id', 'message_id', 'filename', 'size', 'content_type'])
         .where(
           'message_id',
           'in',
@@ -157,7 +157,7 @@ export async function linesAfter(
       at: r.created_at,
       attachments: files
         .filter((f) => f.message_id === r.id)
-        .map((f) => ({ id: f.id, filename: f.filename, size: f.size })),
+        .map((f) => ({ id: f.id, filename: f.filename, size: f.size, contentType: f.content_type })),
     })),
   };
 }

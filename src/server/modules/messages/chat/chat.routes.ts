@@ -12,6 +12,8 @@ import {
 } from '../../../../shared/contracts/chat.ts';
 import { IdParams } from '../../../../shared/contracts/common.ts';
 import { type App, actorOf } from '../../../platform/types.ts';
+import { chatFilesRoutes } from './chat-files.routes.ts';
+import type { ChatFilesService } from './chat-files.service.ts';
 import type { ChatOfficerService } from './chat-officer.service.ts';
 import type { ChatSocket } from './chat-socket.ts';
 import type { ChatWidgetsService } from './widgets.service.ts';
@@ -22,7 +24,12 @@ import type { ChatWidgetsService } from './widgets.service.ts';
  */
 export function chatRoutes(
   app: App,
-  s: { chatWidgets: ChatWidgetsService; chatOfficer: ChatOfficerService; chatSocket: ChatSocket },
+  s: {
+    chatWidgets: ChatWidgetsService;
+    chatOfficer: ChatOfficerService;
+    chatSocket: ChatSocket;
+    chatFiles: ChatFilesService;
+  },
 ) {
   const tags = ['chat'];
   app.get(
@@ -172,4 +179,5 @@ export function chatRoutes(
     async (req) => s.chatOfficer.end(actorOf(req), req.params.id),
   );
   s.chatSocket.route(app);
+  chatFilesRoutes(app, s);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatLine, ChatStatusInfo, WidgetInfo } from '../../../../shared/contracts/chat-protocol.ts';
+import { CHAT_FILE_EXTENSIONS, CHAT_FILE_LIMITS } from '../../../channels/chat/files.ts';
 import { identityValid } from '../../../channels/chat/identity.ts';
 import { CHAT_TEXT_MAX, cleanChatText } from '../../../channels/chat/text.ts';
 import { type Actor, audit, SYSTEM_ACTOR } from '../../../platform/audit.ts';
@@ -127,7 +128,8 @@ export class ChatService {
             .limit(1)
             .executeTakeFirst(),
         );
-    return { name: widget.name, open, available, identified, maxText: CHAT_TEXT_MAX };
+    const files = { maxBytes: CHAT_FILE_LIMITS.fileBytes, extensions: CHAT_FILE_EXTENSIONS };
+    return { name: widget.name, open, available, identified, maxText: CHAT_TEXT_MAX, files };
   }
 
   private async currentConversation(trx: Executor, visitorId: string): Promise<ConversationRow | null> {
@@ -291,13 +293,8 @@ export class ChatService {
     return { conversation: info, seq };
   }
 
-  private async addVisitorLine(
-    trx: Executor,
-    conv: ConversationRow,
-    clientId: string,
-    text: string,
-    at: string,
-  ) {
+  /** A visitor's line and what it sets off (a file's message too: chat-files.service.ts). */
+  async addVisitorLine(trx: Executor, conv: ConversationRow, clientId: string, text: string, at: string) {
     const line = await appendLine(trx, conv, {
       side: 'visitor',
       clientId,
