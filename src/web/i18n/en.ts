@@ -11,6 +11,7 @@ import { enKnowledge } from './en-knowledge.ts';
 import { enPresence } from './en-presence.ts';
 import { enProblems } from './en-problems.ts';
 import { enSms } from './en-sms.ts';
+import { enTransfer } from './en-transfer.ts';
 
 export const en = {
   ...enKnowledge,
@@ -18,6 +19,7 @@ export const en = {
   ...enIntegrations,
   ...enProblems,
   ...enChat,
+  ...enTransfer,
   ...enPresence,
   ...enSms,
   common: {
@@ -358,6 +360,9 @@ export const en = {
       escalation: {
         acknowledged: 'Escalation acknowledged',
         unacknowledged: 'Escalation not acknowledged',
+      },
+      routing: {
+        transferred: 'Transferred',
       },
       solution: {
         proposed: 'Solution proposed',

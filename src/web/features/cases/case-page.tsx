@@ -10,6 +10,7 @@ import { Conflict } from './conflict.tsx';
 import { ContextPane } from './workspace/context-pane.tsx';
 import { Properties } from './workspace/properties.tsx';
 import { Thread } from './workspace/thread.tsx';
+import { TransferButton, TransferContext } from './workspace/transfer-dialog.tsx';
 import './cases.css';
 
 /** What every pane of the workspace is given: the case as shown, who is looking, and how to write. */
@@ -107,7 +108,9 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
               {t('cases.tabHistory')}
             </button>
           </div>
+          <TransferButton view={view} />
         </header>
+        <TransferContext caseId={c.id} />
         {conflict && (
           <Conflict
             problem={conflict}

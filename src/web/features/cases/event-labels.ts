@@ -29,6 +29,11 @@ export function eventDetail(e: { kind: string; data: Record<string, unknown> }):
       reason ? t('cases.eventDetail.reason', { reason }) : ''
     }`;
   }
+  if (e.kind === 'routing.transferred') {
+    const to = text(d.toName) ?? text(d.toTeamName);
+    const note = text(d.note);
+    return `${to ? t('cases.eventDetail.to', { to }) : ''}${note ? t('cases.eventDetail.reason', { reason: note }) : ''}`;
+  }
   if (e.kind === 'case.merged_into' || e.kind === 'case.merged_from')
     return text(d.reference) ? t('cases.eventDetail.ref', { reference: String(d.reference) }) : '';
   return text(d.to) ? t('cases.eventDetail.to', { to: term('status', String(d.to)) }) : '';
