@@ -165,7 +165,7 @@ export function buildServices(ctx: Ctx) {
     calendars,
     agents: new PresenceAgentStates(presence),
   });
-  events.on('case.changed', (trx, e) => routing.onCaseChanged(trx, e.before, e.after));
+  events.on('case.changed', (trx, e) => routing.onCaseChanged(trx, e.before, e.after, e.channel));
   events.on('routing.requested', async (trx, e) => {
     await routing.enqueue(trx, e);
   });

@@ -22,8 +22,11 @@ export interface RuleDue {
  * that react subscribe in app.ts, so the publisher never knows (nor imports) who reacts.
  */
 export interface DomainEvents {
-  /** A case was created (`before` null) or changed through the case module by a person. */
-  'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable> };
+  /**
+   * A case was created (`before` null) or changed through the case module by a person. On creation,
+   * `channel` is the channel of the contact that opened it (routing queues those from its channels).
+   */
+  'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable>; channel?: string };
   /** A note or customer-visible reply was added to a case (the case's search document follows). */
   'case.note_added': { caseId: string; noteId: string; visibility: string };
   /**

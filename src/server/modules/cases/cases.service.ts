@@ -314,7 +314,7 @@ export class CasesService {
       after: presented,
     });
     await emit(trx, at, 'case.created', { id: row.id, version: 1 });
-    await this.eventBus.publish(trx, 'case.changed', { before: null, after: row });
+    await this.eventBus.publish(trx, 'case.changed', { before: null, after: row, channel: contact.channel });
     return presented;
   }
 

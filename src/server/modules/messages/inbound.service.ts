@@ -656,22 +656,17 @@ export class InboundService {
     const ids = [b.originalMessageId, msg.inReplyTo, ...msg.references].filter((x): x is string =>
       Boolean(x),
     );
-    // The ENVID we sent (our message's id) finds it even when the report returns no headers.
+    // The ENVID we sent (our message's id) finds it even when the report returns no headers. Two
+    // seeks, not one OR: with the OR, SQLite read every e-mail message (1.1 ms a report at 3,000).
+    const sent = () =>
+      trx
+        .selectFrom('messages')
+        .select(['id', 'case_id', 'state'])
+        .where('channel', '=', 'email')
+        .where('direction', '=', 'outbound');
     const original =
-      ids.length || b.envelopeId
-        ? await trx
-            .selectFrom('messages')
-            .select(['id', 'case_id', 'state'])
-            .where('channel', '=', 'email')
-            .where('direction', '=', 'outbound')
-            .where((eb) =>
-              eb.or([
-                ...(ids.length ? [eb('source_key', 'in', ids)] : []),
-                ...(b.envelopeId ? [eb('id', '=', b.envelopeId)] : []),
-              ]),
-            )
-            .executeTakeFirst()
-        : undefined;
+      (ids.length ? await sent().where('source_key', 'in', ids).executeTakeFirst() : undefined) ??
+      (b.envelopeId ? await sent().where('id', '=', b.envelopeId).executeTakeFirst() : undefined);
     if (!original) return { result: 'ignored', reason: 'bounce_unmatched', detail: b.recipient ?? '' };
     const done: Outcome = {
       result: 'bounce',

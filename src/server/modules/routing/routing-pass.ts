@@ -10,7 +10,14 @@ import type { Timers } from '../../platform/timers.ts';
 import { businessMsBetween } from '../sla/business-time.ts';
 import { type CalendarsService, toBusinessCalendar } from '../sla/calendars.service.ts';
 import type { AgentStates } from './agent-states.ts';
-import { type Candidate, isRelaxed, pick, primaryLanguage, type RoutableItem } from './routing-rules.ts';
+import {
+  type Candidate,
+  isRelaxed,
+  pick,
+  primaryLanguage,
+  ROUTABLE_STATES,
+  type RoutableItem,
+} from './routing-rules.ts';
 
 export type QueueRow = Selectable<RoutingQueuesTable>;
 export const OFFER_EXPIRED = 'routing.offer_expired';
@@ -23,6 +30,13 @@ export const ROUTED_ROLES = Object.entries(ROLE_PERMISSIONS)
 
 const BATCH = 200;
 const MAX_BATCHES = 100;
+
+/** A pass's finding that nobody could take more (RoutingPass.noRoom). */
+export interface NoRoom {
+  closed: Set<string>;
+  served: Set<string>;
+  roomOn: Set<string>;
+}
 
 /** Rows as a pass reads them into the pure rules. */
 function toItem(r: {
@@ -59,6 +73,12 @@ export class RoutingPass {
   private readonly deps: { agents: AgentStates; timers: Timers; calendars: CalendarsService };
   /** Called after a batch that made offers commits (tests count them; the service pokes realtime). */
   onOffered: (n: number) => void = () => {};
+  /**
+   * What the last pass found it could not serve, or null when it did not get that far: queues
+   * closed by their hours, and for the open ones the channels someone had room on. The service
+   * skips the pass after a new item this says nobody could take (see RoutingService.pokeNew).
+   */
+  noRoom: NoRoom | null = null;
 
   constructor(ctx: Ctx, deps: { agents: AgentStates; timers: Timers; calendars: CalendarsService }) {
     this.ctx = ctx;
@@ -86,6 +106,7 @@ export class RoutingPass {
   }
 
   async run(): Promise<number> {
+    this.noRoom = null;
     const now = nowIso(this.ctx);
     const nowMs = Date.parse(now);
     const queues = await this.ctx.store.db.selectFrom('routing_queues').selectAll().execute();
@@ -93,7 +114,12 @@ export class RoutingPass {
     await this.overflow(queues, now, nowMs);
     const open = await this.openQueues(this.ctx.store.db, queues, nowMs);
     const served = queues.filter((q) => open.has(q.id));
-    if (!served.length) return 0;
+    const closed = new Set(queues.filter((q) => !open.has(q.id)).map((q) => q.id));
+    const servedIds = new Set(served.map((q) => q.id));
+    if (!served.length) {
+      this.noRoom = { closed, served: servedIds, roomOn: new Set() };
+      return 0;
+    }
     const waiting = await this.ctx.store.db
       .selectFrom('routing_items')
       .select('id')
@@ -112,8 +138,14 @@ export class RoutingPass {
     // without this a burst of e-mail with nobody free re-read a batch of waiting items each time.
     const people = await this.candidates(this.ctx.store.db, served);
     const channels = new Set<string>();
-    for (const c of people) for (const [ch, slot] of c.slots) if (slot.load < slot.capacity) channels.add(ch);
-    if (!channels.size) return 0;
+    for (const c of people) {
+      if (!ROUTABLE_STATES.has(c.state)) continue; // on a break, in after-contact work: no offers
+      for (const [ch, slot] of c.slots) if (slot.load < slot.capacity) channels.add(ch);
+    }
+    if (!channels.size) {
+      this.noRoom = { closed, served: servedIds, roomOn: channels };
+      return 0;
+    }
     const fits = await this.ctx.store.db
       .selectFrom('routing_items')
       .select('id')
@@ -126,7 +158,10 @@ export class RoutingPass {
       )
       .limit(1)
       .executeTakeFirst();
-    if (!fits) return 0;
+    if (!fits) {
+      this.noRoom = { closed, served: servedIds, roomOn: channels };
+      return 0;
+    }
     let total = 0;
     let after: [number, string, string] | null = null;
     for (let i = 0; i < MAX_BATCHES; i++) {

@@ -48,6 +48,9 @@ export class RoutingService {
   private queued: Promise<number> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Bumped by every poke but a new item's; the last pass's no-room finding holds only at its epoch. */
+  private epoch = 0;
+  private noRoomEpoch = -1;
   /** After a pass that made offers commits (the app pokes the realtime dispatcher). */
   onOffered: () => void = () => {};
   onError: (err: unknown) => void = () => {};
@@ -71,17 +74,44 @@ export class RoutingService {
    */
   route(): Promise<number> {
     if (this.queued) return this.queued;
-    const p = this.tail.then(() => {
+    const p = this.tail.then(async () => {
       this.queued = undefined;
-      return this.pass.run();
+      const epoch = this.epoch;
+      const n = await this.pass.run();
+      this.noRoomEpoch = this.pass.noRoom ? epoch : -1;
+      return n;
     });
     this.queued = p;
     this.tail = p.catch(() => 0);
     return p;
   }
 
-  /** Route soon, after the caller's transaction has committed (the loop catches anything missed). */
+  /**
+   * Route soon, after the caller's transaction has committed (the loop catches anything missed).
+   * Something may have made room (a state, a capacity, an offer given back), so what the last pass
+   * found nobody could take is forgotten.
+   */
   poke(): void {
+    this.epoch++;
+    this.schedule();
+  }
+
+  /**
+   * A new item was queued: route soon, unless the last pass, with nothing changed on this node
+   * since, found nobody with room for its channel in its queue or its queue closed. A burst of
+   * e-mail with nobody free then costs no pass per message; room made on another node is routed by
+   * that node's pass, and this node's loop looks again within a second.
+   */
+  private pokeNew(channel: string, queueId: string): void {
+    const nr = this.pass.noRoom;
+    const futile =
+      nr !== null &&
+      this.noRoomEpoch === this.epoch &&
+      (nr.closed.has(queueId) || (nr.served.has(queueId) && !nr.roomOn.has(channel)));
+    if (!futile) this.schedule();
+  }
+
+  private schedule(): void {
     if (this.closed) return;
     setTimeout(() => {
       if (!this.closed) this.route().catch((err) => this.onError(err));
@@ -161,7 +191,7 @@ export class RoutingService {
    * Queue a case for routing, in the caller's transaction; a case already queued (the event seen
    * twice) keeps its item. The customer's preferred language asks for that language.
    */
-  async enqueue(trx: Executor, input: EnqueueInput): Promise<string> {
+  async enqueue(trx: Executor, input: EnqueueInput, row?: CaseRow): Promise<string> {
     const live = await trx
       .selectFrom('routing_items')
       .select('id')
@@ -169,12 +199,27 @@ export class RoutingService {
       .where('state', 'in', LIVE)
       .executeTakeFirst();
     if (live) return live.id;
-    const c = await trx
-      .selectFrom('cases as c')
-      .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
-      .select(['c.team_id', 'c.priority', 'cu.preferred_language'])
-      .where('c.id', '=', input.caseId)
-      .executeTakeFirst();
+    // A case just created comes with its row: only its customer's language is read.
+    const c = row
+      ? {
+          team_id: row.team_id,
+          priority: row.priority,
+          preferred_language: row.customer_id
+            ? ((
+                await trx
+                  .selectFrom('customers')
+                  .select('preferred_language')
+                  .where('id', '=', row.customer_id)
+                  .executeTakeFirst()
+              )?.preferred_language ?? null)
+            : null,
+        }
+      : await trx
+          .selectFrom('cases as c')
+          .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+          .select(['c.team_id', 'c.priority', 'cu.preferred_language'])
+          .where('c.id', '=', input.caseId)
+          .executeTakeFirst();
     if (!c) throw notFound('case.not_found', input.caseId);
     const queue = await this.queueFor(trx, c.team_id);
     const at = nowIso(this.ctx);
@@ -201,7 +246,7 @@ export class RoutingService {
       })
       .execute();
     await emit(trx, at, 'routing.queue_changed', { id: queue.id, teamIds: [c.team_id] });
-    this.poke();
+    this.pokeNew(input.channel, queue.id);
     return id;
   }
 
@@ -210,18 +255,28 @@ export class RoutingService {
    * queued case that is closed, resolved, handed to someone else or left waiting for the customer
    * leaves routing (and frees its officer's room).
    */
-  async onCaseChanged(trx: Executor, before: CaseRow | null, after: CaseRow): Promise<void> {
+  async onCaseChanged(
+    trx: Executor,
+    before: CaseRow | null,
+    after: CaseRow,
+    channel?: string,
+  ): Promise<void> {
     if (!before) {
       if (after.assignee_id) return;
-      const contact = await trx
-        .selectFrom('contact_cases as cc')
-        .innerJoin('contacts as c', 'c.id', 'cc.contact_id')
-        .select('c.channel')
-        .where('cc.case_id', '=', after.id)
-        .where('c.channel', 'in', ROUTED)
-        .executeTakeFirst();
-      if (contact)
-        await this.enqueue(trx, { caseId: after.id, channel: contact.channel as EnqueueInput['channel'] });
+      // The case module says which channel opened the case; a publisher that does not is asked.
+      const ch =
+        channel ??
+        (
+          await trx
+            .selectFrom('contact_cases as cc')
+            .innerJoin('contacts as c', 'c.id', 'cc.contact_id')
+            .select('c.channel')
+            .where('cc.case_id', '=', after.id)
+            .where('c.channel', 'in', ROUTED)
+            .executeTakeFirst()
+        )?.channel;
+      if (ch && ROUTED.includes(ch))
+        await this.enqueue(trx, { caseId: after.id, channel: ch as EnqueueInput['channel'] }, after);
       return;
     }
     const item = await trx

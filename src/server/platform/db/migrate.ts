@@ -33,6 +33,7 @@ import * as m202612061500 from './migrations/202612061500_routing.ts';
 import * as m202612061700 from './migrations/202612061700_sms.ts';
 import * as m202612061800 from './migrations/202612061800_chat.ts';
 import * as m202612071000 from './migrations/202612071000_routing_transfers.ts';
+import * as m202612071200 from './migrations/202612071200_routing_items_case.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -84,6 +85,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612061700_sms': m202612061700,
   '202612061800_chat': m202612061800,
   '202612071000_routing_transfers': m202612071000,
+  '202612071200_routing_items_case': m202612071200,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
