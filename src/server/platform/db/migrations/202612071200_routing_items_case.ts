@@ -7,5 +7,9 @@ import type { Kysely } from 'kysely';
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema as it was then, not today's types
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('routing_items_case').on('routing_items').columns(['case_id', 'state']).execute();
+  await db.schema
+    .createIndex('routing_items_case')
+    .on('routing_items')
+    .columns(['case_id', 'state'])
+    .execute();
 }
