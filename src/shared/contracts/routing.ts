@@ -123,6 +123,8 @@ export const RoutingQueueItem = Type.Object({
   channel: StringEnum(ROUTED_CHANNELS),
   priority: Type.Integer(),
   language: Nullable(Type.String()),
+  /** Skills the item asks for, with the least proficiency. */
+  skills: Type.Array(Type.Object({ name: Type.String(), min: Type.Integer() })),
   state: StringEnum(['waiting', 'offered'] as const),
   offeredTo: Nullable(Type.String()),
   /** 1 = next. */

@@ -12,6 +12,10 @@ import { KnowledgePage } from '../features/knowledge/knowledge-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
 import { NotificationBell } from '../features/notifications/bell.tsx';
 import { StateControl } from '../features/presence/state-control.tsx';
+import { OfferBanner } from '../features/routing/offer-banner.tsx';
+import { PullButton } from '../features/routing/pull-button.tsx';
+import { QueueScreen } from '../features/routing/queue-screen.tsx';
+import { RoutingAdmin } from '../features/routing/routing-admin.tsx';
 import { ScriptsPage } from '../features/scripts/scripts-page.tsx';
 import { SearchBox } from '../features/search/search-box.tsx';
 import { SearchPage } from '../features/search/search-page.tsx';
@@ -86,6 +90,7 @@ function Shell() {
           {/* Managers' bars are full (Administration): their state is set through the API for now. */}
           {can(user.role, 'presence.self') && !MANAGERS.has(user.role) && <StateControl userId={user.id} />}
           {handles && <MyChats userId={user.id} teamId={user.teamId} />}
+          {can(user.role, 'presence.self') && <PullButton userId={user.id} />}
           <NotificationBell role={user.role} />
           <span className="who">
             <span data-i18n-skip>{user.displayName}</span>
@@ -98,17 +103,23 @@ function Shell() {
             {t('shell.signOut')}
           </button>
         </header>
+        {can(user.role, 'presence.self') && <OfferBanner userId={user.id} />}
         <Shortcuts />
         <main>
           {screen === 'contact' && handles && <ContactFlow user={user} />}
           {screen === 'cases' && !id && <Queues user={user} />}
           {screen === 'cases' && id && <CasePage id={id} userId={user.id} role={user.role} />}
+          {screen === 'admin' && id === 'routing' && can(user.role, 'routing.manage') && (
+            <RoutingAdmin user={user} />
+          )}
           {screen === 'admin' &&
+            id !== 'routing' &&
             MANAGERS.has(user.role) &&
             (id === 'sla' && can(user.role, 'sla.manage') ? <SlaAdmin /> : <AdminPage user={user} />)}
           {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
           {screen === 'followups' && handles && <FollowUpsPage />}
           {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}
+          {screen === 'routing' && can(user.role, 'presence.team') && <QueueScreen user={user} />}
           {screen === 'kb' && <KnowledgePage user={user} />}
           {screen === 'search' && <SearchPage />}
           {screen === 'scripts' && can(user.role, 'templates.manage') && <ScriptsPage />}

@@ -15,7 +15,8 @@ export const enPresence = {
     team: {
       title: 'Team presence',
       none: 'Nobody in this team takes contacts.',
-      signOut: 'Sign {{name}} out',
+      signOut: 'Set offline: {{name}}',
+      signOutShort: 'Set offline',
       byLeader: 'signed out by a leader',
     },
     admin: {

@@ -10,6 +10,7 @@ import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
 import { enPresence } from './en-presence.ts';
 import { enProblems } from './en-problems.ts';
+import { enRouting } from './en-routing.ts';
 import { enSms } from './en-sms.ts';
 import { enTransfer } from './en-transfer.ts';
 
@@ -21,6 +22,7 @@ export const en = {
   ...enChat,
   ...enTransfer,
   ...enPresence,
+  ...enRouting,
   ...enSms,
   common: {
     loading: 'Loading…',

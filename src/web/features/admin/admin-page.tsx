@@ -86,6 +86,12 @@ export function AdminPage({ user }: { user: UserDto }) {
           {t('presence.admin.rest')}
         </p>
       )}
+      {can(user.role, 'routing.manage') && (
+        <p>
+          <a href="#/admin/routing">{t('routing.admin.link')}</a>
+          {t('routing.admin.rest')}
+        </p>
+      )}
       {user.role === 'administrator' && <UsersAdmin teams={teams} />}
       <TeamsAdmin teams={teams} reload={loadTeams} />
       <DirectoryAdmin />

@@ -314,6 +314,7 @@ export function Queues({ user }: { user: UserDto }) {
             </li>
           ))}
         </ul>
+        {can(user.role, 'presence.team') && <a href="#/routing">{t('routing.links.queue')}</a>}
         {can(user.role, 'presence.team') && user.teamId && <TeamPresence teamId={user.teamId} />}
       </nav>
       <section className="queue-main">
