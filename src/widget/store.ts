@@ -6,6 +6,8 @@
 export interface Queued {
   clientId: string;
   text: string;
+  /** A file waiting to be sent: kept in the page's memory only (its bytes do not fit localStorage). */
+  file?: File;
 }
 interface Saved {
   token: string | null;
@@ -30,7 +32,8 @@ export class Store {
 
   private save(): void {
     try {
-      localStorage.setItem(this.key, JSON.stringify(this.state));
+      const outbox = this.state.outbox.filter((q) => !q.file);
+      localStorage.setItem(this.key, JSON.stringify({ ...this.state, outbox }));
     } catch {
       // as above
     }

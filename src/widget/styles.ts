@@ -33,6 +33,15 @@ textarea { resize: none; }
   cursor: pointer; min-height: 44px; }
 .compose { display: flex; flex-direction: row; gap: 8px; padding: 8px; border-top: 1px solid #d5d9de; align-items: flex-end; }
 .compose textarea { flex: 1; min-height: 44px; max-height: 120px; }
+.attach { min-width: 44px; min-height: 44px; border: 1px solid #6b7178; border-radius: 6px; background: #fff;
+  color: #1a1a1a; cursor: pointer; display: flex; align-items: center; justify-content: center; padding: 0; }
+.file { display: block; margin-top: 4px; padding: 2px 0; min-height: 24px; border: 0; background: none; color: inherit;
+  font-size: 14px; text-align: left; text-decoration: underline; cursor: pointer; }
+span.file { text-decoration: none; }
+.thumb { display: block; max-width: 200px; max-height: 160px; border-radius: 6px; margin-bottom: 4px; }
+.thumb[hidden] { display: none; }
+.fnote { margin: 0; padding: 0 12px; }
+.fnote:not(:empty) { padding: 4px 12px; }
 .typing { font-size: 13px; color: #4a4f55; padding: 0 12px; min-height: 18px; }
 .error { color: #a4000f; font-size: 14px; }
 .note { padding: 12px; }

@@ -31,5 +31,12 @@ export const T = {
   tooMany: 'Too many attempts. Please try again later.',
   verified: 'Signed in on this site',
   messages: 'Messages',
+  attach: 'Attach a file',
+  download: 'Download ',
+  sending: 'Sending…',
+  notSent: 'Not sent',
+  fileType: 'We take pictures, PDF, text and office documents only.',
+  fileTooBig: (mb: number) => `A file can be at most ${mb} MB.`,
+  fileRefused: 'This file could not be sent or opened.',
   languages: ['English', 'Bahasa Melayu', '中文', 'தமிழ்'],
 };

@@ -5,7 +5,8 @@ import type {
   WidgetInfo,
 } from '../shared/contracts/chat-protocol.ts';
 import { Connection } from './connection.ts';
-import { Store } from './store.ts';
+import { type Attachment, Files, isPicture, size } from './files.ts';
+import { type Queued, Store } from './store.ts';
 import { STYLES } from './styles.ts';
 import { T } from './text.ts';
 
@@ -16,6 +17,10 @@ import { T } from './text.ts';
  * with the widget's secret, made by the site's server). Plain DOM in a shadow root: the host page's
  * CSS cannot break it, and it adds a few kilobytes to the page.
  */
+/** A paperclip (Feather's, MIT): drawn, since a host page may have no emoji font. */
+const CLIP =
+  '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg>';
+
 type View = 'loading' | 'prechat' | 'leave' | 'left' | 'chat';
 
 function uuid(): string {
@@ -41,6 +46,9 @@ function el<K extends keyof HTMLElementTagNameMap>(
 class Widget {
   private readonly store: Store;
   private readonly conn: Connection;
+  private readonly files: Files;
+  /** The client id of the file being sent (one at a time: what follows it waits, in order). */
+  private sending = '';
   private readonly identity: { id: string; hash: string } | null;
   private info: WidgetInfo | null = null;
   private conv: ChatStatusInfo | null = null;
@@ -69,13 +77,17 @@ class Widget {
   private readonly main: HTMLElement;
   private readonly typing: HTMLElement;
   private log: HTMLElement | null = null;
+  private readonly root: ShadowRoot;
+  private readonly fileNote = el('p', { class: 'error fnote', role: 'alert' });
 
-  constructor(widgetId: string, url: string, identity: { id: string; hash: string } | null) {
+  constructor(widgetId: string, url: string, api: string, identity: { id: string; hash: string } | null) {
     this.store = new Store(widgetId);
     this.identity = identity;
     this.conn = new Connection(url);
+    this.files = new Files(api, widgetId, () => this.store.token);
     const host = el('div', { 'data-frontline-chat': '' });
     const root = host.attachShadow({ mode: 'open' });
+    this.root = root;
     root.append(el('style', {}, STYLES));
     this.launch = el(
       'button',
@@ -103,6 +115,15 @@ class Widget {
     this.endBtn.onclick = () => this.conn.send({ type: 'end' });
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.toggle(false);
+    });
+    // A file dropped on the chat is sent like one chosen with the button.
+    this.panel.addEventListener('dragover', (e) => {
+      if (this.main.dataset.view === 'chat') e.preventDefault();
+    });
+    this.panel.addEventListener('drop', (e) => {
+      if (this.main.dataset.view !== 'chat') return;
+      e.preventDefault();
+      for (const f of e.dataTransfer?.files ?? []) this.attach(f);
     });
     this.conn.onOpen = () =>
       this.conn.send({ type: 'hello', token: this.store.token, identity: this.identity });
@@ -217,10 +238,53 @@ class Widget {
       window.setTimeout(() => this.flush(), 3000);
   }
 
-  /** Everything typed and not acknowledged, in the order typed (the server numbers them in that order). */
+  /**
+   * Everything typed and not acknowledged, in the order typed (the server numbers them in that
+   * order); a file goes over HTTP, and what was typed after it waits until it is in.
+   */
   private flush(): void {
-    for (const q of this.store.outbox)
+    for (const q of this.store.outbox) {
+      if (q.file) {
+        void this.sendFile(q);
+        break;
+      }
       if (!this.conn.send({ type: 'send', clientId: q.clientId, text: q.text })) break;
+    }
+  }
+
+  private async sendFile(q: Queued): Promise<void> {
+    // Offline, or the socket down (the token may be renewing): the next welcome flushes again.
+    if (this.sending || !this.conn.open) return;
+    this.sending = q.clientId;
+    const r = await this.files.send(q.clientId, q.file!);
+    this.sending = '';
+    if (!r.ok && r.retry) {
+      window.setTimeout(() => this.flush(), 3000);
+      return;
+    }
+    this.store.acked(q.clientId);
+    this.mark(q.clientId, r.ok ? T.sent : T.notSent);
+    if (!r.ok) this.fileNote.textContent = this.refusal(r.rule);
+    this.flush();
+  }
+
+  private refusal(rule?: string): string {
+    const mb = Math.round((this.info?.files?.maxBytes ?? 0) / 1048576);
+    return rule === 'tooLarge' ? T.fileTooBig(mb) : rule === 'fileType' ? T.fileType : T.fileRefused;
+  }
+
+  /** A file chosen, pasted or dropped: checked here first (the server checks again), then queued in order. */
+  private attach(file: File): void {
+    const f = this.info?.files;
+    if (!f || this.conv?.status === 'ended') return;
+    const ext = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
+    const bad = !f.extensions.includes(ext) ? 'fileType' : file.size > f.maxBytes ? 'tooLarge' : '';
+    this.fileNote.textContent = bad ? this.refusal(bad) : '';
+    if (bad) return;
+    const q = { clientId: uuid(), text: '', file };
+    this.store.push(q);
+    this.pendingItem(q);
+    this.flush();
   }
 
   private markRead(): void {
@@ -261,8 +325,9 @@ class Widget {
       this.items.clear();
       this.main.append(this.log);
       for (const l of [...this.lines.values()].sort((a, b) => a.seq - b.seq)) this.addLine(l, true);
-      for (const q of this.store.outbox) this.pendingItem(q.clientId, q.text);
-      if (want === 'chat') this.main.append(this.composer());
+      for (const q of this.store.outbox) this.pendingItem(q);
+      this.fileNote.textContent = '';
+      if (want === 'chat') this.main.append(this.fileNote, this.composer());
       else {
         const b = el('button', { type: 'button', class: 'primary' }, T.transcript);
         b.onclick = () => this.conn.send({ type: 'transcript' });
@@ -325,9 +390,30 @@ class Widget {
       'aria-label': T.message,
       maxlength: String(this.info?.maxText ?? 2000),
     });
+    const files = this.info?.files;
+    const picker = el('input', {
+      type: 'file',
+      hidden: '',
+      multiple: '',
+      accept: files?.extensions.map((x) => `.${x}`).join(',') ?? '',
+    });
+    const attach = el('button', { type: 'button', class: 'attach', 'aria-label': T.attach, title: T.attach });
+    attach.innerHTML = CLIP;
+    attach.onclick = () => picker.click();
+    picker.onchange = () => {
+      for (const file of picker.files ?? []) this.attach(file);
+      picker.value = '';
+    };
+    ta.onpaste = (e) => {
+      const pasted = e.clipboardData?.files;
+      if (!pasted?.length) return;
+      e.preventDefault();
+      for (const file of pasted) this.attach(file);
+    };
     const f = el(
       'form',
       { class: 'compose' },
+      ...(files ? [picker, attach] : []),
       ta,
       el('button', { type: 'submit', class: 'primary' }, T.send),
     );
@@ -337,8 +423,9 @@ class Widget {
       ta.value = '';
       const clientId = uuid();
       this.store.push({ clientId, text });
-      this.pendingItem(clientId, text);
-      this.conn.send({ type: 'send', clientId, text });
+      this.pendingItem({ clientId, text });
+      // Behind a file still being sent, it goes when that one is in (flush): order kept.
+      if (!this.store.outbox.some((q) => q.file)) this.conn.send({ type: 'send', clientId, text });
       this.stopTyping();
     };
     f.onsubmit = (e) => {
@@ -371,21 +458,41 @@ class Widget {
     this.conn.send({ type: 'typing', typing: false });
   }
 
-  private item(side: string, text: string, meta: string): HTMLElement {
-    const li = el(
-      'div',
-      { class: side },
-      el('span', { class: 'bubble' }, text),
-      el('span', { class: 'meta' }, meta),
-    );
+  private item(side: string, text: string, meta: string, files: Attachment[] = [], file?: File): HTMLElement {
+    const bubble = el('span', { class: 'bubble' });
+    this.fill(bubble, text, files, file);
+    const li = el('div', { class: side }, bubble, el('span', { class: 'meta' }, meta));
     this.log?.append(li);
     if (this.log) this.log.scrollTop = this.log.scrollHeight;
     return li;
   }
 
-  private pendingItem(clientId: string, text: string): void {
-    if (!this.log || this.items.has(`c${clientId}`)) return;
-    this.items.set(`c${clientId}`, this.item('visitor', text, this.conn.open ? '' : T.queued));
+  /** A message's words and files: each file a button that downloads it, a picture shown in it. */
+  private fill(bubble: Element, text: string, files: Attachment[], pending?: File): void {
+    bubble.replaceChildren(
+      ...(text ? [text] : []),
+      ...files.map((a) => {
+        const img = el('img', { class: 'thumb', alt: '', hidden: '' });
+        if (isPicture(a)) this.files.thumbnail(a, img);
+        const b = el(
+          'button',
+          { type: 'button', class: 'file' },
+          img,
+          el('span', { class: 'sr' }, T.download),
+          `${a.filename} (${size(a.size)})`,
+        );
+        b.onclick = () =>
+          void this.files.download(a, this.root).catch(() => (this.fileNote.textContent = T.fileRefused));
+        return b;
+      }),
+      ...(pending ? [el('span', { class: 'file' }, `${pending.name} (${size(pending.size)})`)] : []),
+    );
+  }
+
+  private pendingItem(q: Queued): void {
+    if (!this.log || this.items.has(`c${q.clientId}`)) return;
+    const meta = !this.conn.open ? T.queued : q.file ? T.sending : '';
+    this.items.set(`c${q.clientId}`, this.item('visitor', q.text, meta, [], q.file));
   }
 
   private addLine(l: ChatLine, rerender = false): void {
@@ -399,9 +506,11 @@ class Widget {
       this.items.delete(`c${l.clientId}`);
       this.items.set(`s${l.seq}`, pending);
       this.store.acked(l.clientId);
+      const bubble = pending.querySelector('.bubble');
+      if (bubble && l.attachments.length) this.fill(bubble, l.text, l.attachments);
     } else if (!this.items.has(`s${l.seq}`)) {
       const who = l.side === 'officer' ? (l.author ?? T.someone) : l.side === 'visitor' ? '' : '';
-      this.items.set(`s${l.seq}`, this.item(l.side, l.text, who));
+      this.items.set(`s${l.seq}`, this.item(l.side, l.text, who, l.attachments));
     }
     this.renderMarks();
   }
@@ -430,9 +539,10 @@ const widgetId = script?.dataset.frontlineWidget;
 if (script && widgetId) {
   const base = new URL(script.src, location.href);
   const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/api/v1/widget/${encodeURIComponent(widgetId)}/socket`;
+  const api = `${base.protocol}//${base.host}/api/v1`;
   const id = script.dataset.customerId;
   const hash = script.dataset.customerHash;
-  const start = () => new Widget(widgetId, url, id && hash ? { id, hash } : null);
+  const start = () => new Widget(widgetId, url, api, id && hash ? { id, hash } : null);
   if (document.body) start();
   else addEventListener('DOMContentLoaded', start);
 }

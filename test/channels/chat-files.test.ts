@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CHAT_FILE_LIMITS, checkChatFile } from '../../src/server/channels/chat/files.ts';
+import {
+  CHAT_FILE_EXTENSIONS,
+  CHAT_FILE_KINDS,
+  CHAT_FILE_LIMITS,
+  checkChatFile,
+} from '../../src/server/channels/chat/files.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
@@ -21,6 +26,9 @@ const fields = (r: { data: { errors?: { field: string; rule: string }[] } }) =>
 describe('what a chat file may be (files.ts)', () => {
   const check = (filename: string, contentType: string, data: Uint8Array) =>
     checkChatFile({ filename, contentType, data }, at).errors.map((e) => `${e.field} ${e.rule}`);
+  test('the shared list of extensions (the pickers) is the list the server checks', () => {
+    assert.deepEqual([...CHAT_FILE_KINDS].sort(), [...CHAT_FILE_EXTENSIONS].sort());
+  });
   test('pictures, PDF, text and office files pass; the name decides the stored type', () => {
     assert.deepEqual(check('photo.png', 'image/png', PNG), []);
     assert.deepEqual(check('bill.pdf', 'application/octet-stream', PDF), [], "a browser's don't-know");

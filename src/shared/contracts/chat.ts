@@ -49,6 +49,21 @@ export type ChatWidgetPatchDto = Static<typeof ChatWidgetPatch>;
 /** The secret for identity HMACs: in this answer only, once. */
 export const ChatWidgetSecret = Type.Object({ widget: ChatWidget, secret: Type.String() });
 
+/**
+ * What a web chat carries as files, either way: the extensions (the name decides the type; the
+ * server checks the content against it, src/server/channels/chat/files.ts), the size of one file,
+ * how many a visitor may send in one chat and an officer in one message.
+ */
+export const CHAT_FILES = {
+  maxBytes: 10 * 1024 * 1024,
+  perChat: 50,
+  perMessage: 5,
+  extensions: [
+    ...['png', 'jpg', 'jpeg', 'gif', 'webp', 'heic', 'pdf', 'txt', 'csv', 'rtf'],
+    ...['doc', 'xls', 'ppt', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp'],
+  ],
+} as const;
+
 /** An officer's chat message: Enter in the chat box. */
 export const ChatReply = Type.Object(
   {
@@ -56,7 +71,7 @@ export const ChatReply = Type.Object(
     /** May be empty when the message carries files. */
     text: Type.String({ maxLength: 2000 }),
     /** Files uploaded for it (POST /cases/:id/message-uploads), each one a chat takes. */
-    attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 5, uniqueItems: true })),
+    attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: CHAT_FILES.perMessage, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

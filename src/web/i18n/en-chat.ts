@@ -29,6 +29,7 @@ export const enChat = {
     waitingShort: 'waiting',
     sound: 'Sound on a new chat message',
     newMessage: 'New chat message',
+    fileType: '{{name}} is not a kind of file a chat takes: pictures, PDF, text and office documents.',
   },
   chatAdmin: {
     link: 'Chat widgets',

@@ -1,3 +1,4 @@
+import { CHAT_FILES } from '../../../shared/contracts/chat.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { fieldError } from '../../platform/errors.ts';
 
@@ -9,7 +10,7 @@ import { fieldError } from '../../platform/errors.ts';
  * the browser's "don't know", application/octet-stream) and the first bytes must be that kind of
  * file — a program renamed to photo.jpg is refused by its content.
  */
-export const CHAT_FILE_LIMITS = { fileBytes: 10 * 1024 * 1024, perChat: 50 };
+export const CHAT_FILE_LIMITS = { fileBytes: CHAT_FILES.maxBytes, perChat: CHAT_FILES.perChat };
 
 type Magic = 'png' | 'jpeg' | 'gif' | 'webp' | 'heic' | 'pdf' | 'ole' | 'zip' | 'rtf' | 'text';
 
@@ -49,8 +50,9 @@ const KINDS: Record<string, Kind> = {
   odp: { type: `${ODF}.presentation`, also: ['application/zip'], magic: 'zip' },
 };
 
-/** The extensions accepted, for the widget's file picker (`accept`) and the problem's words. */
-export const CHAT_FILE_EXTENSIONS = Object.keys(KINDS);
+/** The extensions accepted (the shared list, which the kinds above must match: tested). */
+export const CHAT_FILE_EXTENSIONS: string[] = [...CHAT_FILES.extensions];
+export const CHAT_FILE_KINDS = Object.keys(KINDS);
 
 const ascii = (b: Uint8Array, at: number, s: string) =>
   b.length >= at + s.length && [...s].every((c, i) => b[at + i] === c.charCodeAt(0));

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CaseChatDto } from '../../../../shared/contracts/chat.ts';
+import type { MessageUploadDto } from '../../../../shared/contracts/messages.ts';
 import { can } from '../../../../shared/permissions.ts';
 import { api } from '../../../app/api.ts';
 import { useInvalidation } from '../../../app/live.tsx';
@@ -7,6 +8,7 @@ import { useT } from '../../../i18n/index.ts';
 import { ProblemText } from '../../../ui/problem.tsx';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
+import { ChatAttach } from './chat-files.tsx';
 import '../../chat/chat.css';
 
 /** The case's web chat, kept fresh by the case room's invalidations; null when the case has none. */
@@ -40,6 +42,7 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
   const t = useT();
   const c = view.ws.case;
   const [text, setText] = useState('');
+  const [files, setFiles] = useState<MessageUploadDto[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [customerTyping, setCustomerTyping] = useState(false);
@@ -88,17 +91,20 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
   };
   const send = async () => {
     const body = text.trim();
-    if (!body || busy) return;
+    if ((!body && !files.length) || busy) return;
+    const attachmentIds = files.length ? { attachmentIds: files.map((f) => f.id) } : {};
     setBusy(true);
     setError(null);
     const clientId = crypto.randomUUID();
     try {
       // A network hiccup: the same client id again is the same message, never a second one.
-      await api('POST', `/cases/${c.id}/chat/messages`, { clientId, text: body }).catch(async (e) => {
+      const msg = { clientId, text: body, ...attachmentIds };
+      await api('POST', `/cases/${c.id}/chat/messages`, msg).catch(async (e) => {
         if (!(e instanceof TypeError)) throw e;
-        return api('POST', `/cases/${c.id}/chat/messages`, { clientId, text: body });
+        return api('POST', `/cases/${c.id}/chat/messages`, msg);
       });
       setText('');
+      setFiles([]);
       clearTimeout(stopTimer.current);
       sentTyping.current = 0;
       await view.reload();
@@ -164,7 +170,13 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
       </label>
       <div className="row">
         <small id="chat-hint">{t('chat.hint')}</small>
-        <button type="button" className="primary" disabled={busy || !text.trim()} onClick={() => void send()}>
+        <ChatAttach caseId={c.id} files={files} onChange={setFiles} />
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || (!text.trim() && !files.length)}
+          onClick={() => void send()}
+        >
           {busy ? t('chat.sending') : t('chat.send')}
         </button>
       </div>

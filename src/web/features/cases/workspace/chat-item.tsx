@@ -1,5 +1,6 @@
 import type { MessageDto } from '../../../../shared/contracts/messages.ts';
 import { useT } from '../../../i18n/index.ts';
+import { ChatFiles } from './chat-files.tsx';
 
 /**
  * One chat message on the case's conversation: the customer's words or an officer's, as text (a
@@ -25,9 +26,12 @@ export function ChatItem({
         {inbound ? <span data-i18n-skip>{m.from?.name ?? m.from?.address ?? ''}</span> : who} · {time}
         {!inbound && <span className="badge state ok"> {read ? t('chat.read') : t('chat.delivered')}</span>}
       </p>
-      <p className="body" data-i18n-skip>
-        {m.text}
-      </p>
+      {m.text && (
+        <p className="body" data-i18n-skip>
+          {m.text}
+        </p>
+      )}
+      <ChatFiles files={m.attachments} />
     </li>
   );
 }
