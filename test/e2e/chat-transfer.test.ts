@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-pages.ts';
 import { CUSTOMER_LINE } from '../../src/server/modules/routing/routing-transfer.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
-
-/** A write from the page as its signed-in user (the session's cookie and CSRF token). */
-async function postAs(page: Page, path: string): Promise<{ status: number; body: string }> {
-  return page.evaluate(async (p) => {
-    const s = await (await fetch('/api/v1/auth/session')).json();
-    const r = await fetch(`/api/v1${p}`, { method: 'POST', headers: { 'x-csrf-token': s.csrfToken } });
-    return { status: r.status, body: await r.text() };
-  }, path);
-}
 
 /**
  * Transfer (issue 14, point 4): a customer chats with Olivia; she tries to hand the chat to Tom while
@@ -108,16 +98,10 @@ describe('chat transfer, in Chromium', { skip: !haveChromium }, () => {
     const transfers = await desktop.ctx.store.db.selectFrom('routing_transfers').selectAll().execute();
     assert.equal(transfers.length, 1, 'one transfer for the double click');
 
-    // Tom is offered it; he accepts and sees the note and the whole conversation.
-    const offer = await desktop.ctx.store.db
-      .selectFrom('routing_offers')
-      .select(['id', 'case_id'])
-      .where('state', '=', 'open')
-      .where('case_id', '=', transfers[0]!.case_id)
-      .executeTakeFirstOrThrow();
-    const accepted = await postAs(tom, `/routing/offers/${offer.id}/accept`);
-    assert.equal(accepted.status, 200, accepted.body);
-    await tom.goto(`${desktop.url}/#/cases/${offer.case_id}`);
+    // Tom is offered it (the strip under his top bar); he accepts and sees the note and the whole conversation.
+    await tom.getByRole('button', { name: 'Accept', exact: true }).click();
+    const caseId = transfers[0]!.case_id;
+    await tom.waitForURL(new RegExp(`#/cases/${caseId}`));
     const tomThread = tom.getByRole('list', { name: 'Conversation' });
     await tomThread.getByText('I was charged twice for roaming.').waitFor();
     await tomThread.getByText('Hello Mei Ling, let me look at your bill.').waitFor();
@@ -144,7 +128,7 @@ describe('chat transfer, in Chromium', { skip: !haveChromium }, () => {
       .selectFrom('chat_entries as e')
       .innerJoin('messages as m', 'm.id', 'e.message_id')
       .select(['e.seq', 'e.side', 'm.body_text'])
-      .where('m.case_id', '=', offer.case_id)
+      .where('m.case_id', '=', caseId)
       .orderBy('e.seq')
       .execute();
     assert.deepEqual(
