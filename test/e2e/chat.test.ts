@@ -173,6 +173,7 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
     await admin.setViewportSize({ width: 1280, height: 720 });
     await admin.goto(`${desktop.url}/#/admin`);
     await admin.getByRole('link', { name: 'Chat widgets' }).click();
+    await admin.getByRole('link', { name: 'New widget' }).click();
     await admin.getByLabel('Name').fill('Shop chat');
     await admin.getByLabel('Team (where its chats queue)').selectOption({ label: 'Hotline Team A' });
     await admin

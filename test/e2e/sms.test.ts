@@ -105,7 +105,7 @@ describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
     await hotline.getByText('Working').waitFor();
     assert.match(await hotline.innerText(), /\/api\/v1\/channels\/sms\/[0-9a-f-]{36}\/inbound/);
 
-    await page.getByRole('button', { name: 'Add number' }).click();
+    await page.getByRole('link', { name: 'Add number' }).click();
     await page.getByLabel('Number').fill('12345');
     await page.getByLabel('Name', { exact: true }).fill('Billing SMS');
     await page.getByLabel('Provider API address').fill('https://api.twilio.com');
@@ -126,7 +126,7 @@ describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
     }));
     assert.ok(scroll <= height, `the page scrolls (${scroll} px in ${height} px)`);
 
-    await billing.getByRole('button', { name: 'Edit' }).click();
+    await billing.getByRole('link').click();
     await page.getByLabel('Name', { exact: true }).fill('Billing texts');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('li[data-number="+6561002002"]').getByText('Billing texts').waitFor();
@@ -137,7 +137,7 @@ describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
       .executeTakeFirstOrThrow();
     assert.equal(stored.display_name, 'Billing texts');
     assert.ok(!stored.secrets.includes('secret'), 'the token is sealed');
-    await page.locator('li[data-number="+6561002002"]').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('button', { name: 'Yes, remove' }).click();
     await page.locator('li[data-number="+6561002002"]').waitFor({ state: 'detached' });
     await page.close();

@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { ChatWidgetDto } from '../../../shared/contracts/chat.ts';
 import { api } from '../../app/api.ts';
+import { go, useRoute } from '../../app/router.ts';
 import { useT } from '../../i18n/index.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { AdminList, AdminListItem, AdminPanes, Loading, useAdminItems, useNotice } from './admin-list.tsx';
 
 type Team = { id: string; name: string };
+/** A widget's identity secret, shown on its page once, just after it was made. */
+type Revealed = { id: string; secret: string };
 
 /** The one tag a site adds, with the customer attributes a site that signs its customers in fills. */
 const snippet = (id: string) =>
@@ -12,34 +16,100 @@ const snippet = (id: string) =>
   `<!-- signed-in customer: data-customer-id="<id>" data-customer-hash="<HMAC-SHA256(secret, id), hex>" -->`;
 
 /**
- * Administration → Chat widgets (#/admin/chat, channels.manage): each widget's team and the sites
- * allowed to embed it, on or off; a new widget's identity secret shown once, with its embed code.
+ * Administration → Chat widgets (`#/admin/chat/<id|new>`, channels.manage): the widgets with their
+ * team and the sites allowed to embed them, and one widget beside the list — on or off, a new
+ * secret, its embed code; a new widget's identity secret shown once, with its embed code.
  */
 export function ChatWidgetsAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
-  const [items, setItems] = useState<ChatWidgetDto[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
+  const id = useRoute()[2];
+  const { items, error, load } = useAdminItems<ChatWidgetDto>('/chat-widgets');
+  const notice = useNotice(`/admin/chat${id ? `/${id}` : ''}`, 'chat-notice');
+  // Kept in memory for the widget's page only, never in the address; forgotten on leaving it.
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  useEffect(() => {
+    setRevealed((r) => (r && r.id !== id ? null : r));
+  }, [id]);
+  const teamName = (teamId: string) => teams.find((x) => x.id === teamId)?.name ?? '—';
+
+  let list: ReactNode = null;
+  let editor: ReactNode;
+  if (!items) editor = <Loading error={error} text={t('chatAdmin.loading')} />;
+  else {
+    const current = items.find((w) => w.id === id) ?? null;
+    list = (
+      <AdminList
+        label={t('chatAdmin.list')}
+        count={items.length}
+        none={t('chatAdmin.none')}
+        newHref="#/admin/chat/new"
+        newLabel={t('chatAdmin.new')}
+        current={id}
+        refreshLabel={t('chatAdmin.refresh')}
+        onRefresh={load}
+      >
+        {items.map((w) => (
+          <AdminListItem
+            key={w.id}
+            href={`#/admin/chat/${w.id}`}
+            current={id === w.id}
+            active={w.active}
+            title={w.name}
+            data={{ 'data-widget': w.id }}
+          >
+            <span className="muted">
+              <span data-i18n-skip>{teamName(w.teamId)}</span> ·{' '}
+              {w.active ? t('chatAdmin.active') : t('chatAdmin.off')}
+            </span>
+            <span className="muted" data-i18n-skip>
+              {w.allowedOrigins.join(', ')}
+            </span>
+          </AdminListItem>
+        ))}
+      </AdminList>
+    );
+    editor =
+      id === 'new' ? (
+        <NewWidget teams={teams} reload={load} onCreated={setRevealed} />
+      ) : current ? (
+        <Widget
+          key={current.id}
+          w={current}
+          teamName={teamName(current.teamId)}
+          revealed={revealed?.id === current.id ? revealed : null}
+          onReveal={setRevealed}
+          reload={load}
+          say={notice.say}
+        />
+      ) : (
+        <p className="hint">{t('chatAdmin.choose')}</p>
+      );
+  }
+  return (
+    <AdminPanes className="chat-admin" title={t('chatAdmin.title')} list={list} notice={notice}>
+      {editor}
+    </AdminPanes>
+  );
+}
+
+/** A new widget: its name, its team and the sites allowed to embed it. */
+function NewWidget({
+  teams,
+  reload,
+  onCreated,
+}: {
+  teams: Team[];
+  reload(): Promise<void>;
+  onCreated(r: Revealed): void;
+}) {
+  const t = useT();
   const [name, setName] = useState('');
   const [teamId, setTeamId] = useState('');
   const [origins, setOrigins] = useState('');
-  const load = useCallback(async () => {
-    setItems((await api<{ items: ChatWidgetDto[] }>('GET', '/chat-widgets')).items);
-  }, []);
-  useEffect(() => {
-    void load().catch(setError);
-  }, [load]);
-  const act = async (fn: () => Promise<void>) => {
+  const [error, setError] = useState<unknown>(null);
+  const create = async () => {
     setError(null);
     try {
-      await fn();
-      await load();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const create = () =>
-    act(async () => {
       const r = await api<{ widget: ChatWidgetDto; secret: string }>('POST', '/chat-widgets', {
         name,
         teamId,
@@ -48,99 +118,142 @@ export function ChatWidgetsAdmin({ teams }: { teams: Team[] }) {
           .map((o) => o.trim())
           .filter(Boolean),
       });
-      setSecret({ id: r.widget.id, secret: r.secret });
-      setName('');
-      setOrigins('');
-    });
-  const teamName = (id: string) => teams.find((x) => x.id === id)?.name ?? '—';
+      onCreated({ id: r.widget.id, secret: r.secret });
+      await reload();
+      go(`/admin/chat/${r.widget.id}`);
+    } catch (e) {
+      setError(e);
+    }
+  };
   return (
-    <div className="admin chat-admin">
-      <h1>{t('chatAdmin.title')}</h1>
+    <form
+      aria-labelledby="chat-new-h"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void create();
+      }}
+    >
+      <h2 id="chat-new-h">{t('chatAdmin.add')}</h2>
+      <label>
+        {t('chatAdmin.name')}
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+      </label>
+      <label>
+        {t('chatAdmin.team')}
+        <select value={teamId} onChange={(e) => setTeamId(e.target.value)} required>
+          <option value="">—</option>
+          {teams.map((x) => (
+            <option key={x.id} value={x.id} data-i18n-skip>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('chatAdmin.origins')}
+        <textarea
+          value={origins}
+          rows={2}
+          onChange={(e) => setOrigins(e.target.value)}
+          aria-describedby="chat-origins-hint"
+        />
+      </label>
+      <small id="chat-origins-hint">{t('chatAdmin.originsHint')}</small>
       {error !== null && (
         <p role="alert" className="error">
           <ProblemText error={error} />
         </p>
       )}
-      {secret && (
-        <section aria-label={t('chatAdmin.secret')}>
+      <button type="submit" className="primary">
+        {t('chatAdmin.create')}
+      </button>
+    </form>
+  );
+}
+
+/** One widget: its team and sites, on or off, a new secret, and the embed code (with the secret, once). */
+function Widget({
+  w,
+  teamName,
+  revealed,
+  onReveal,
+  reload,
+  say,
+}: {
+  w: ChatWidgetDto;
+  teamName: string;
+  revealed: Revealed | null;
+  onReveal(r: Revealed): void;
+  reload(): Promise<void>;
+  say(path: string, text: string): void;
+}) {
+  const t = useT();
+  const [error, setError] = useState<unknown>(null);
+  const act = async (fn: () => Promise<void>) => {
+    setError(null);
+    try {
+      await fn();
+      await reload();
+      say(`/admin/chat/${w.id}`, t('chatAdmin.saved'));
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      {error !== null && (
+        <p role="alert" className="error">
+          <ProblemText error={error} />
+        </p>
+      )}
+      {revealed ? (
+        <section aria-label={t('chatAdmin.secret')} className="secret-box">
           <h2>{t('chatAdmin.secret')}</h2>
           <p>
-            <code data-i18n-skip>{secret.secret}</code>
+            <code data-i18n-skip>{revealed.secret}</code>
           </p>
           <p>{t('chatAdmin.secretHint')}</p>
           <h2>{t('chatAdmin.snippet')}</h2>
-          <pre data-i18n-skip>{snippet(secret.id)}</pre>
+          <pre data-i18n-skip>{snippet(w.id)}</pre>
         </section>
+      ) : (
+        <>
+          <h2>{t('chatAdmin.snippet')}</h2>
+          <pre data-i18n-skip>{snippet(w.id)}</pre>
+        </>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-      >
-        <h2>{t('chatAdmin.add')}</h2>
-        <label>
-          {t('chatAdmin.name')}
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-        </label>
-        <label>
-          {t('chatAdmin.team')}
-          <select value={teamId} onChange={(e) => setTeamId(e.target.value)} required>
-            <option value="">—</option>
-            {teams.map((x) => (
-              <option key={x.id} value={x.id} data-i18n-skip>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('chatAdmin.origins')}
-          <textarea
-            value={origins}
-            rows={2}
-            onChange={(e) => setOrigins(e.target.value)}
-            aria-describedby="chat-origins-hint"
-          />
-        </label>
-        <small id="chat-origins-hint">{t('chatAdmin.originsHint')}</small>
-        <button type="submit" className="primary">
-          {t('chatAdmin.create')}
-        </button>
-      </form>
-      <h2>{t('chatAdmin.list')}</h2>
-      {items && items.length === 0 && <p>{t('chatAdmin.none')}</p>}
-      <ul>
-        {items?.map((w) => (
-          <li key={w.id}>
-            <strong data-i18n-skip>{w.name}</strong> · <span data-i18n-skip>{teamName(w.teamId)}</span> ·{' '}
-            <span data-i18n-skip>{w.allowedOrigins.join(', ')}</span> ·{' '}
-            {w.active ? t('chatAdmin.active') : t('chatAdmin.off')}{' '}
-            <button
-              type="button"
-              onClick={() =>
-                void act(
-                  async () => void (await api('PATCH', `/chat-widgets/${w.id}`, { active: !w.active })),
-                )
-              }
-            >
-              {w.active ? t('chatAdmin.switchOff') : t('chatAdmin.switchOn')}
-            </button>{' '}
-            <button
-              type="button"
-              onClick={() =>
-                void act(async () => {
-                  const r = await api<{ secret: string }>('POST', `/chat-widgets/${w.id}/rotate-secret`);
-                  setSecret({ id: w.id, secret: r.secret });
-                })
-              }
-            >
-              {t('chatAdmin.rotate')}
-            </button>
-            <pre data-i18n-skip>{snippet(w.id)}</pre>
-          </li>
+      <dl>
+        <dt>{t('chatAdmin.team')}</dt>
+        <dd data-i18n-skip>{teamName}</dd>
+        <dt>{t('chatAdmin.origins')}</dt>
+        {w.allowedOrigins.map((o) => (
+          <dd key={o} data-i18n-skip>
+            {o}
+          </dd>
         ))}
-      </ul>
-    </div>
+      </dl>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() =>
+            void act(async () => void (await api('PATCH', `/chat-widgets/${w.id}`, { active: !w.active })))
+          }
+        >
+          {w.active ? t('chatAdmin.switchOff') : t('chatAdmin.switchOn')}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void act(async () => {
+              const r = await api<{ secret: string }>('POST', `/chat-widgets/${w.id}/rotate-secret`);
+              onReveal({ id: w.id, secret: r.secret });
+            })
+          }
+        >
+          {t('chatAdmin.rotate')}
+        </button>
+      </div>
+    </>
   );
 }

@@ -1,19 +1,24 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { MailboxDto } from '../../../shared/contracts/mailboxes.ts';
 import { api } from '../../app/api.ts';
 import { useRoute } from '../../app/router.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { useT } from '../../i18n/index.ts';
-import { focusSoon } from '../../ui/focus.ts';
-import { when, whenFull } from '../../ui/format.ts';
-import { ProblemText } from '../../ui/problem.tsx';
+import { At } from '../../ui/at.tsx';
+import {
+  AdminList,
+  AdminListItem,
+  AdminPanes,
+  HealthBadge,
+  Loading,
+  useAdminItems,
+  useNotice,
+} from './admin-list.tsx';
 import { MailProblems } from './mail-problems.tsx';
 import type { Names, Team } from './mailbox-draft.ts';
 import { MailboxEditor } from './mailbox-form.tsx';
 import { SenderBlocks } from './sender-blocks.tsx';
 import type { Category } from './sla-shared.tsx';
-// The administration workspace's layout (panes that scroll on their own at 1280×720), then this screen's own.
-import './sla-admin.css';
 import './mailboxes.css';
 
 const TABS = ['mailboxes', 'problems', 'blocked'] as const;
@@ -31,49 +36,22 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
   const route = useRoute();
   const tab: (typeof TABS)[number] = TABS.find((x) => x === route[2]) ?? 'mailboxes';
   const id = route[3];
-  const path = `/admin/mail/${tab}${id ? `/${id}` : ''}`;
-  const [items, setItems] = useState<MailboxDto[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const { items, error, load } = useAdminItems<MailboxDto>('/mailboxes', HEALTH_REFRESH_MS);
   const [categories, setCategories] = useState<Category[]>([]);
   const departments = useDepartments(true);
-  const [notice, setNotice] = useState<{ path: string; text: string } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setItems((await api<{ items: MailboxDto[] }>('GET', '/mailboxes')).items);
-      setLoadError(null);
-    } catch (e) {
-      setLoadError(e);
-    }
-  }, []);
+  const notice = useNotice(`/admin/mail/${tab}${id ? `/${id}` : ''}`, 'mail-notice');
   useEffect(() => {
-    void load();
     void api<{ items: Category[] }>('GET', '/case-categories?includeInactive=true').then((r) =>
       setCategories(r.items),
     );
-    const timer = setInterval(() => void load(), HEALTH_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
+  }, []);
 
   const names: Names = { teams, departments, categories };
-  const onSaved = (at: string, text: string) => {
-    setNotice({ path: at, text });
-    focusSoon('#mail-notice');
-  };
-  const shown = notice?.path === path ? notice.text : null;
-
   let list: ReactNode = null;
   let editor: ReactNode;
   if (tab === 'problems') editor = <MailProblems />;
   else if (tab === 'blocked') editor = <SenderBlocks />;
-  else if (!items)
-    editor = loadError ? (
-      <p className="error" role="alert">
-        <ProblemText error={loadError} />
-      </p>
-    ) : (
-      <p className="loading">{t('mailboxes.loading')}</p>
-    );
+  else if (!items) editor = <Loading error={error} text={t('mailboxes.loading')} />;
   else {
     const current = items.find((m) => m.id === id) ?? null;
     list = <MailboxList items={items} current={id} names={names} onRefresh={load} />;
@@ -85,7 +63,7 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
           names={names}
           health={current && <HealthPanel m={current} />}
           reload={load}
-          onSaved={onSaved}
+          onSaved={notice.say}
         />
       ) : (
         <p className="hint">{t('mailboxes.choose')}</p>
@@ -93,9 +71,10 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
   }
 
   return (
-    <div className="sla-admin mail-admin">
-      <header>
-        <h1>{t('mailboxes.title')}</h1>
+    <AdminPanes
+      className="mail-admin"
+      title={t('mailboxes.title')}
+      tabs={
         <nav aria-label={t('mailboxes.title')} className="tabs">
           {TABS.map((x) => (
             <a key={x} href={`#/admin/mail/${x}`} aria-current={x === tab ? 'page' : undefined}>
@@ -103,38 +82,25 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
             </a>
           ))}
         </nav>
-      </header>
-      <div className={list ? 'panes' : 'panes single'}>
-        {list && <div className="pane">{list}</div>}
-        <div className="pane editor">
-          <p role="status" id="mail-notice" tabIndex={-1} className="ok">
-            {shown}
-          </p>
-          {editor}
-        </div>
-      </div>
-    </div>
+      }
+      list={list}
+      notice={notice}
+    >
+      {editor}
+    </AdminPanes>
   );
 }
 
 /** A mailbox's health in words with a sign, then colour: readable without the colour. */
-function HealthBadge({ health }: { health: MailboxDto['health'] }) {
+function MailboxHealth({ health }: { health: MailboxDto['health'] }) {
   const t = useT();
-  const sign = { ok: '✓', unknown: '?', retryable: '↻', authentication: '✕', permanent: '✕' }[health];
   return (
-    <span className={`health health-${health}`} data-health={health}>
-      <span className="sr-only">{t('mailboxes.healthOf')} </span>
-      <span aria-hidden="true">{sign}</span> {t(`mailboxes.health.${health}`)}
-    </span>
-  );
-}
-
-/** An instant as the list says it ("14:05", "2 Dec, 14:05"), in full on hover. */
-function At({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={whenFull(iso)}>
-      {when(iso)}
-    </time>
+    <HealthBadge
+      look={health}
+      of={t('mailboxes.healthOf')}
+      words={t(`mailboxes.health.${health}`)}
+      data={{ 'data-health': health }}
+    />
   );
 }
 
@@ -143,7 +109,7 @@ function HealthPanel({ m }: { m: MailboxDto }) {
   const t = useT();
   return (
     <div className="health-panel" data-testid="mailbox-health">
-      <HealthBadge health={m.health} /> {t(`mailboxes.healthHint.${m.health}`)}
+      <MailboxHealth health={m.health} /> {t(`mailboxes.healthHint.${m.health}`)}
       <HealthDetail m={m} />
     </div>
   );
@@ -187,64 +153,51 @@ function MailboxList({
   onRefresh(): Promise<void>;
 }) {
   const t = useT();
-  const [refreshing, setRefreshing] = useState(false);
   return (
-    <nav aria-label={t('mailboxes.list')} className="sla-list mail-list">
-      <ul>
-        {items.map((m) => {
-          const routing = [
-            names.teams.find((x) => x.id === m.teamId)?.name,
-            names.departments.find((x) => x.id === m.departmentId)?.name,
-          ].filter(Boolean);
-          return (
-            <li key={m.id} className={m.active ? '' : 'inactive'} data-mailbox={m.address}>
-              <a href={`#/admin/mail/mailboxes/${m.id}`} aria-current={current === m.id ? 'true' : undefined}>
-                <span data-i18n-skip>{m.address}</span>
-              </a>
-              <HealthBadge health={m.health} />
-              <span className="muted">
-                <span data-i18n-skip>{m.displayName}</span> · {t(`mailboxes.inboundShort.${m.inbound}`)}
-                {m.inbound === 'imap' &&
-                  ` (${m.imap?.hasPassword ? t('mailboxes.passwordSet') : t('mailboxes.noPassword')})`}{' '}
-                · {m.active ? t('mailboxes.active') : t('mailboxes.off')}
-              </span>
-              <span className="muted">
-                {routing.length ? (
-                  <>
-                    {t('mailboxes.casesTo')} <span data-i18n-skip>{routing.join(' / ')}</span>
-                  </>
-                ) : (
-                  t('mailboxes.noRouting')
-                )}
-              </span>
-              <HealthDetail m={m} />
-            </li>
-          );
-        })}
-      </ul>
-      {items.length === 0 && <p className="hint">{t('mailboxes.none')}</p>}
-      <div className="row">
-        <a
-          className="button-link"
-          href="#/admin/mail/mailboxes/new"
-          aria-current={current === 'new' ? 'true' : undefined}
-        >
-          {t('mailboxes.new')}
-        </a>
-        <button
-          type="button"
-          className="secondary"
-          disabled={refreshing}
-          aria-busy={refreshing}
-          onClick={async () => {
-            setRefreshing(true);
-            await onRefresh();
-            setRefreshing(false);
-          }}
-        >
-          {t('mailboxes.refresh')}
-        </button>
-      </div>
-    </nav>
+    <AdminList
+      label={t('mailboxes.list')}
+      count={items.length}
+      none={t('mailboxes.none')}
+      newHref="#/admin/mail/mailboxes/new"
+      newLabel={t('mailboxes.new')}
+      current={current}
+      refreshLabel={t('mailboxes.refresh')}
+      onRefresh={onRefresh}
+    >
+      {items.map((m) => {
+        const routing = [
+          names.teams.find((x) => x.id === m.teamId)?.name,
+          names.departments.find((x) => x.id === m.departmentId)?.name,
+        ].filter(Boolean);
+        return (
+          <AdminListItem
+            key={m.id}
+            href={`#/admin/mail/mailboxes/${m.id}`}
+            current={current === m.id}
+            active={m.active}
+            title={m.address}
+            data={{ 'data-mailbox': m.address }}
+          >
+            <MailboxHealth health={m.health} />
+            <span className="muted">
+              <span data-i18n-skip>{m.displayName}</span> · {t(`mailboxes.inboundShort.${m.inbound}`)}
+              {m.inbound === 'imap' &&
+                ` (${m.imap?.hasPassword ? t('mailboxes.passwordSet') : t('mailboxes.noPassword')})`}{' '}
+              · {m.active ? t('mailboxes.active') : t('mailboxes.off')}
+            </span>
+            <span className="muted">
+              {routing.length ? (
+                <>
+                  {t('mailboxes.casesTo')} <span data-i18n-skip>{routing.join(' / ')}</span>
+                </>
+              ) : (
+                t('mailboxes.noRouting')
+              )}
+            </span>
+            <HealthDetail m={m} />
+          </AdminListItem>
+        );
+      })}
+    </AdminList>
   );
 }

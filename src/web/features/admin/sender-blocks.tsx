@@ -5,10 +5,11 @@ import { type ApiError, api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
+import { At } from '../../ui/at.tsx';
 import { attempt } from '../../ui/field.tsx';
 import { focusSoon } from '../../ui/focus.ts';
-import { when, whenFull } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { LogSection, RecordTable } from './log-table.tsx';
 import { Input } from './mailbox-connections.tsx';
 import { FormProblem } from './sla-shared.tsx';
 import './webhooks.css';
@@ -45,42 +46,41 @@ export function SenderBlocks() {
   };
 
   return (
-    <section aria-labelledby="blocks-h" className="sender-blocks">
-      <h2 id="blocks-h">{t('senderBlocks.title')}</h2>
-      <p className="hint">{t('senderBlocks.hint')}</p>
-      <p role="status" id="blocks-notice" tabIndex={-1} className="ok">
-        {notice}
-      </p>
-      <AddBlock
-        known={items ?? []}
-        onAdded={async (text) => {
-          said(text);
-          await attempt(load, setLoadError);
-        }}
-      />
-      {loadError && (
-        <p className="error" role="alert">
-          <ProblemText error={loadError} />
-        </p>
-      )}
-      {items === null ? (
-        !loadError && <p className="loading">{t('mailboxes.loading')}</p>
-      ) : items.length === 0 ? (
-        <p>{t('senderBlocks.none')}</p>
-      ) : (
-        <BlockTable
-          items={items}
-          people={people}
-          onRemoved={async (pattern) => {
-            said(t('senderBlocks.removed', { pattern }));
+    <LogSection
+      id="blocks-h"
+      className="sender-blocks"
+      title={t('senderBlocks.title')}
+      hint={t('senderBlocks.hint')}
+      notice={notice}
+      noticeId="blocks-notice"
+      above={
+        <AddBlock
+          known={items ?? []}
+          onAdded={async (text) => {
+            said(text);
             await attempt(load, setLoadError);
           }}
         />
-      )}
-      <button type="button" className="secondary small" onClick={() => void attempt(load, setLoadError)}>
-        {t('senderBlocks.refresh')}
-      </button>
-    </section>
+      }
+      error={loadError}
+      count={items?.length ?? null}
+      loading={t('mailboxes.loading')}
+      none={t('senderBlocks.none')}
+      footer={
+        <button type="button" className="secondary small" onClick={() => void attempt(load, setLoadError)}>
+          {t('senderBlocks.refresh')}
+        </button>
+      }
+    >
+      <BlockTable
+        items={items ?? []}
+        people={people}
+        onRemoved={async (pattern) => {
+          said(t('senderBlocks.removed', { pattern }));
+          await attempt(load, setLoadError);
+        }}
+      />
+    </LogSection>
   );
 }
 
@@ -179,19 +179,16 @@ function BlockTable({
           <ProblemText error={error} />
         </p>
       )}
-      <table>
-        <caption className="sr-only">{t('senderBlocks.list')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('senderBlocks.col.pattern')}</th>
-            <th scope="col">{t('senderBlocks.col.reason')}</th>
-            <th scope="col">{t('senderBlocks.col.by')}</th>
-            <th scope="col">{t('senderBlocks.col.at')}</th>
-            <th scope="col">
-              <span className="sr-only">{t('senderBlocks.remove')}</span>
-            </th>
-          </tr>
-        </thead>
+      <RecordTable
+        caption={t('senderBlocks.list')}
+        columns={[
+          t('senderBlocks.col.pattern'),
+          t('senderBlocks.col.reason'),
+          t('senderBlocks.col.by'),
+          t('senderBlocks.col.at'),
+        ]}
+        action={t('senderBlocks.remove')}
+      >
         <tbody>
           {items.map((b) => (
             <tr key={b.pattern} data-pattern={b.pattern}>
@@ -210,9 +207,7 @@ function BlockTable({
                 )}
               </td>
               <td>
-                <time dateTime={b.createdAt} title={whenFull(b.createdAt)}>
-                  {when(b.createdAt)}
-                </time>
+                <At iso={b.createdAt} />
               </td>
               <td className="actions">
                 {asking === b.pattern ? (
@@ -260,7 +255,7 @@ function BlockTable({
             </tr>
           ))}
         </tbody>
-      </table>
+      </RecordTable>
     </div>
   );
 }

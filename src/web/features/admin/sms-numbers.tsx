@@ -1,9 +1,20 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import type { SmsEndpointDto } from '../../../shared/contracts/sms.ts';
 import { ApiError, api } from '../../app/api.ts';
+import { go, useRoute } from '../../app/router.ts';
 import { useT } from '../../i18n/index.ts';
 import { when } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import {
+  AdminList,
+  AdminListItem,
+  AdminPanes,
+  HealthBadge,
+  Loading,
+  useAdminItems,
+  useNotice,
+} from './admin-list.tsx';
+import './webhooks.css';
 
 type Team = { id: string; name: string };
 const EMPTY = {
@@ -16,13 +27,8 @@ const EMPTY = {
   active: true,
 };
 type Draft = typeof EMPTY;
-const HEALTH_SIGN: Record<SmsEndpointDto['health'], string> = {
-  ok: '●',
-  unknown: '○',
-  retryable: '▲',
-  authentication: '■',
-  permanent: '■',
-};
+/** The list refreshes on its own this often, so a number's health is current at a glance. */
+const HEALTH_REFRESH_MS = 30_000;
 
 /** The fields a refusal names (/body/number …), to mark them invalid beside the words. */
 const failing = (error: unknown): Set<string> =>
@@ -30,15 +36,17 @@ const failing = (error: unknown): Set<string> =>
     error instanceof ApiError ? (error.problem.errors ?? []).map((e) => e.field.replace('/body/', '')) : [],
   );
 
-/** Add or change one number: an empty auth token on an edit keeps the one stored. */
-function NumberForm({
+/** Add or change one number: an empty auth token on an edit keeps the one stored; remove after a Yes. */
+function NumberEditor({
   endpoint,
   teams,
-  done,
+  reload,
+  say,
 }: {
   endpoint: SmsEndpointDto | null;
   teams: Team[];
-  done: (saved: boolean) => Promise<void>;
+  reload(): Promise<void>;
+  say(path: string, text: string): void;
 }) {
   const t = useT();
   const [d, setD] = useState<Draft>(
@@ -55,6 +63,7 @@ function NumberForm({
       : EMPTY,
   );
   const [error, setError] = useState<unknown>(null);
+  const [removing, setRemoving] = useState(false);
   const bad = failing(error);
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
   const field = (
@@ -80,177 +89,161 @@ function NumberForm({
       active: d.active,
     };
     try {
-      if (endpoint)
-        await api('PATCH', `/sms-endpoints/${endpoint.id}`, body, {
-          headers: { 'If-Match': `"${endpoint.version}"` },
-        });
-      else await api('POST', '/sms-endpoints', body);
-      await done(true);
+      const out = endpoint
+        ? await api<SmsEndpointDto>('PATCH', `/sms-endpoints/${endpoint.id}`, body, {
+            headers: { 'If-Match': `"${endpoint.version}"` },
+          })
+        : await api<SmsEndpointDto>('POST', '/sms-endpoints', body);
+      setD({ ...d, number: out.number, authToken: '' });
+      await reload();
+      say(`/admin/sms/${out.id}`, t('sms.admin.saved', { number: out.number }));
+      if (!endpoint) go(`/admin/sms/${out.id}`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const remove = async () => {
+    if (!endpoint) return;
+    try {
+      await api('DELETE', `/sms-endpoints/${endpoint.id}`);
+      await reload();
+      go('/admin/sms');
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <form className="sms-form" onSubmit={(e) => void submit(e)}>
-      {field('number', t('sms.admin.number'), 'tel')}
-      {field('displayName', t('sms.admin.displayName'))}
-      {field('baseUrl', t('sms.admin.baseUrl'), 'url')}
-      {field('accountSid', t('sms.admin.accountSid'))}
-      {field('authToken', endpoint ? t('sms.admin.authTokenKept') : t('sms.admin.authToken'), 'password')}
-      <label>
-        {t('sms.admin.team')}
-        <select value={d.teamId} onChange={set('teamId')}>
-          <option value="">{t('sms.admin.noTeam')}</option>
-          {teams.map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={d.active}
-          onChange={(e) => setD({ ...d, active: e.target.checked })}
-        />{' '}
-        {t('sms.admin.active')}
-      </label>
-      {error ? (
-        <p role="alert" className="error">
-          <ProblemText error={error} />
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit">{t('sms.admin.save')}</button>
-        <button type="button" onClick={() => void done(false)}>
-          {t('sms.admin.cancel')}
-        </button>
-      </div>
-    </form>
+    <>
+      {endpoint && (
+        <div className="health-panel">
+          <NumberHealth e={endpoint} />
+          {endpoint.lastError && endpoint.lastErrorAt && (
+            <span className="muted">
+              {t('sms.admin.lastError', { when: when(endpoint.lastErrorAt), error: endpoint.lastError })}
+            </span>
+          )}
+        </div>
+      )}
+      <form className="sms-form" onSubmit={(e) => void submit(e)}>
+        {field('number', t('sms.admin.number'), 'tel')}
+        {field('displayName', t('sms.admin.displayName'))}
+        {field('baseUrl', t('sms.admin.baseUrl'), 'url')}
+        {field('accountSid', t('sms.admin.accountSid'))}
+        {field('authToken', endpoint ? t('sms.admin.authTokenKept') : t('sms.admin.authToken'), 'password')}
+        <label>
+          {t('sms.admin.team')}
+          <select value={d.teamId} onChange={set('teamId')}>
+            <option value="">{t('sms.admin.noTeam')}</option>
+            {teams.map((x) => (
+              <option key={x.id} value={x.id} data-i18n-skip>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={d.active}
+            onChange={(e) => setD({ ...d, active: e.target.checked })}
+          />{' '}
+          {t('sms.admin.active')}
+        </label>
+        {error ? (
+          <p role="alert" className="error">
+            <ProblemText error={error} />
+          </p>
+        ) : null}
+        <div className="row">
+          <button type="submit">{t('sms.admin.save')}</button>
+          <button type="button" className="secondary" onClick={() => go('/admin/sms')}>
+            {t('sms.admin.cancel')}
+          </button>
+          {endpoint && !removing && (
+            <button type="button" className="secondary" onClick={() => setRemoving(true)}>
+              {t('sms.admin.remove')}
+            </button>
+          )}
+        </div>
+      </form>
+      {endpoint && removing && (
+        <div className="confirm">
+          <p>{t('sms.admin.removeAsk', { number: endpoint.number })}</p>
+          <button type="button" className="danger" onClick={() => void remove()}>
+            {t('sms.admin.yes')}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setRemoving(false)}>
+            {t('sms.admin.cancel')}
+          </button>
+        </div>
+      )}
+    </>
   );
 }
 
-/** One number: its health in words with a sign, what to give the provider, edit and remove (after a Yes). */
-function NumberRow({ e, teams, reload }: { e: SmsEndpointDto; teams: Team[]; reload: () => Promise<void> }) {
+/** A number's health in words with a sign, then colour. */
+function NumberHealth({ e }: { e: SmsEndpointDto }) {
   const t = useT();
-  const [mode, setMode] = useState<'view' | 'edit' | 'remove'>('view');
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    try {
-      await api('DELETE', `/sms-endpoints/${e.id}`);
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  if (mode === 'edit')
-    return (
-      <li>
-        <NumberForm
-          endpoint={e}
-          teams={teams}
-          done={async (saved) => {
-            if (saved) await reload();
-            setMode('view');
-          }}
-        />
-      </li>
-    );
-  return (
-    <li data-number={e.number}>
-      <p>
-        <strong data-i18n-skip>{e.number}</strong> <span data-i18n-skip>{e.displayName}</span> ·{' '}
-        <span className={`health ${e.health}`}>
-          <span aria-hidden="true">{HEALTH_SIGN[e.health]}</span> {t(`sms.admin.state.${e.health}`)}
-        </span>
-        {!e.active && <small className="muted"> · {t('sms.admin.off')}</small>}
-      </p>
-      {e.lastError && e.lastErrorAt && (
-        <p className="small muted">
-          {t('sms.admin.lastError', { when: when(e.lastErrorAt), error: e.lastError })}
-        </p>
-      )}
-      <p className="small muted">
-        {t('sms.admin.webhook', { inbound: e.inboundPath, status: e.statusPath })}
-      </p>
-      {mode === 'remove' ? (
-        <p className="row">
-          {t('sms.admin.removeAsk', { number: e.number })}{' '}
-          <button type="button" onClick={() => void remove()}>
-            {t('sms.admin.yes')}
-          </button>
-          <button type="button" onClick={() => setMode('view')}>
-            {t('sms.admin.cancel')}
-          </button>
-        </p>
-      ) : (
-        <p className="row">
-          <button type="button" onClick={() => setMode('edit')}>
-            {t('sms.admin.edit')}
-          </button>
-          <button type="button" onClick={() => setMode('remove')}>
-            {t('sms.admin.remove')}
-          </button>
-        </p>
-      )}
-      {error ? (
-        <p role="alert">
-          <ProblemText error={error} />
-        </p>
-      ) : null}
-    </li>
-  );
+  return <HealthBadge look={e.health} of={t('sms.admin.health')} words={t(`sms.admin.state.${e.health}`)} />;
 }
 
 /**
- * Administration → SMS numbers (`#/admin/sms`, administrators: channels.manage): the numbers
- * customers text, each with its health and the paths to give the provider; added, changed and
- * removed here (the auth token is write-only).
+ * Administration → SMS numbers (`#/admin/sms/<id|new>`, administrators: channels.manage): the
+ * numbers customers text, each with its health and the paths to give the provider, and one
+ * number's settings beside the list (the auth token is write-only).
  */
 export function SmsNumbersAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
-  const [items, setItems] = useState<SmsEndpointDto[] | null>(null);
-  const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(async () => {
-    try {
-      setItems((await api<{ items: SmsEndpointDto[] }>('GET', '/sms-endpoints')).items);
-    } catch (e) {
-      setError(e);
-    }
-  }, []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return (
-    <div className="admin sms-admin">
-      <h1>{t('sms.admin.title')}</h1>
-      {error ? (
-        <p role="alert" className="error">
-          <ProblemText error={error} />
-        </p>
-      ) : null}
-      {items && items.length === 0 && <p className="muted">{t('sms.admin.none')}</p>}
-      <ul className="plain">
-        {(items ?? []).map((e) => (
-          <NumberRow key={`${e.id}:${e.version}`} e={e} teams={teams} reload={reload} />
+  const id = useRoute()[2];
+  const { items, error, load } = useAdminItems<SmsEndpointDto>('/sms-endpoints', HEALTH_REFRESH_MS);
+  const notice = useNotice(`/admin/sms${id ? `/${id}` : ''}`, 'sms-notice');
+  let list: ReactNode = null;
+  let editor: ReactNode;
+  if (!items) editor = <Loading error={error} text={t('sms.admin.loading')} />;
+  else {
+    const current = items.find((e) => e.id === id) ?? null;
+    list = (
+      <AdminList
+        label={t('sms.admin.list')}
+        count={items.length}
+        none={t('sms.admin.none')}
+        newHref="#/admin/sms/new"
+        newLabel={t('sms.admin.add')}
+        current={id}
+        refreshLabel={t('sms.admin.refresh')}
+        onRefresh={load}
+      >
+        {items.map((e) => (
+          <AdminListItem
+            key={e.id}
+            href={`#/admin/sms/${e.id}`}
+            current={id === e.id}
+            active={e.active}
+            title={e.number}
+            data={{ 'data-number': e.number }}
+          >
+            <NumberHealth e={e} />
+            <span className="muted">
+              <span data-i18n-skip>{e.displayName}</span>
+              {!e.active && <> · {t('sms.admin.off')}</>}
+            </span>
+            <span className="muted">
+              {t('sms.admin.webhook', { inbound: e.inboundPath, status: e.statusPath })}
+            </span>
+          </AdminListItem>
         ))}
-      </ul>
-      {adding ? (
-        <NumberForm
-          endpoint={null}
-          teams={teams}
-          done={async (saved) => {
-            if (saved) await reload();
-            setAdding(false);
-          }}
-        />
+      </AdminList>
+    );
+    editor =
+      id === 'new' || current ? (
+        <NumberEditor key={id} endpoint={current} teams={teams} reload={load} say={notice.say} />
       ) : (
-        <button type="button" onClick={() => setAdding(true)}>
-          {t('sms.admin.add')}
-        </button>
-      )}
-    </div>
+        <p className="hint">{t('sms.admin.choose')}</p>
+      );
+  }
+  return (
+    <AdminPanes className="sms-admin" title={t('sms.admin.title')} list={list} notice={notice}>
+      {editor}
+    </AdminPanes>
   );
 }

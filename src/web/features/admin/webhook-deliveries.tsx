@@ -3,9 +3,10 @@ import type { WebhookDeliveryDto } from '../../../shared/contracts/webhooks.ts';
 import { type ApiError, api } from '../../app/api.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { useT } from '../../i18n/index.ts';
+import { At } from '../../ui/at.tsx';
 import { attempt } from '../../ui/field.tsx';
-import { when, whenFull } from '../../ui/format.ts';
-import { ProblemText } from '../../ui/problem.tsx';
+import { when } from '../../ui/format.ts';
+import { LogSection, RecordTable } from './log-table.tsx';
 
 type Delivery = WebhookDeliveryDto;
 type Attempt = Delivery['attemptLog'][number];
@@ -14,14 +15,6 @@ type Page = { items: Delivery[]; nextCursor: string | null };
 const PAGE = 20;
 /** While a delivery waits, the log looks again this often (the sender works within seconds). */
 const WAITING_REFRESH_MS = 2_000;
-
-function At({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={whenFull(iso)}>
-      {when(iso)}
-    </time>
-  );
-}
 
 /**
  * An endpoint's delivery log, newest first, each attempt on its own line: when, the event, which
@@ -120,88 +113,82 @@ export function DeliveryLog({ webhookId, turn }: { webhookId: string; turn: numb
     );
 
   return (
-    <section aria-labelledby="log-h" className="delivery-log">
-      <h3 id="log-h">{t('webhooksAdmin.log.title')}</h3>
-      <p className="hint">{t('webhooksAdmin.log.hint')}</p>
-      <p role="status" className="ok">
-        {notice}
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          <ProblemText error={error} />
-        </p>
-      )}
-      {items === null ? (
-        !error && <p className="loading">{t('webhooksAdmin.loading')}</p>
-      ) : items.length === 0 ? (
-        <p>{t('webhooksAdmin.log.none')}</p>
-      ) : (
-        <table>
-          <caption className="sr-only">{t('webhooksAdmin.log.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('webhooksAdmin.log.col.time')}</th>
-              <th scope="col">{t('webhooksAdmin.log.col.event')}</th>
-              <th scope="col">{t('webhooksAdmin.log.col.attempt')}</th>
-              <th scope="col">{t('webhooksAdmin.log.col.result')}</th>
-              <th scope="col">{t('webhooksAdmin.log.col.duration')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('webhooksAdmin.log.col.again')}</span>
-              </th>
-            </tr>
-          </thead>
-          {items.map((d) => (
-            // One body a delivery: its attempts, newest first.
-            <tbody key={d.id} data-delivery={d.id} data-event={d.event} data-state={d.state}>
-              {d.attemptLog.length === 0 ? (
-                <tr>
+    <LogSection
+      id="log-h"
+      level={3}
+      className="delivery-log"
+      title={t('webhooksAdmin.log.title')}
+      hint={t('webhooksAdmin.log.hint')}
+      notice={notice}
+      error={error}
+      count={items?.length ?? null}
+      loading={t('webhooksAdmin.loading')}
+      none={t('webhooksAdmin.log.none')}
+      footer={
+        <div className="row">
+          {cursor && (
+            <button type="button" className="secondary small" onClick={() => void attempt(older, setError)}>
+              {t('webhooksAdmin.log.older')}
+            </button>
+          )}
+          <button type="button" className="secondary small" onClick={() => void attempt(load, setError)}>
+            {t('webhooksAdmin.log.refresh')}
+          </button>
+        </div>
+      }
+    >
+      <RecordTable
+        caption={t('webhooksAdmin.log.title')}
+        columns={[
+          t('webhooksAdmin.log.col.time'),
+          t('webhooksAdmin.log.col.event'),
+          t('webhooksAdmin.log.col.attempt'),
+          t('webhooksAdmin.log.col.result'),
+          t('webhooksAdmin.log.col.duration'),
+        ]}
+        action={t('webhooksAdmin.log.col.again')}
+      >
+        {items?.map((d) => (
+          // One body a delivery: its attempts, newest first.
+          <tbody key={d.id} data-delivery={d.id} data-event={d.event} data-state={d.state}>
+            {d.attemptLog.length === 0 ? (
+              <tr>
+                <td>
+                  <At iso={d.createdAt} />
+                </td>
+                <td id={`delivery-${d.id}`}>
+                  <code data-i18n-skip>{d.event}</code>
+                </td>
+                <td>{t('common.dash')}</td>
+                <td>
+                  {t('webhooksAdmin.log.waiting')}
+                  {after(d)}
+                </td>
+                <td>{t('common.dash')}</td>
+                <td>{againButton(d)}</td>
+              </tr>
+            ) : (
+              d.attemptLog.map((a, i) => (
+                <tr key={a.attempt} data-attempt={a.attempt}>
                   <td>
-                    <At iso={d.createdAt} />
+                    <At iso={a.at} />
                   </td>
-                  <td id={`delivery-${d.id}`}>
+                  <td id={i === 0 ? `delivery-${d.id}` : undefined}>
                     <code data-i18n-skip>{d.event}</code>
                   </td>
-                  <td>{t('common.dash')}</td>
-                  <td>
-                    {t('webhooksAdmin.log.waiting')}
-                    {after(d)}
+                  <td>{a.attempt}</td>
+                  <td className="wrap">
+                    {result(a)}
+                    {i === 0 && after(d)}
                   </td>
-                  <td>{t('common.dash')}</td>
-                  <td>{againButton(d)}</td>
+                  <td>{t('webhooksAdmin.log.ms', { ms: a.durationMs })}</td>
+                  <td>{i === 0 && againButton(d)}</td>
                 </tr>
-              ) : (
-                d.attemptLog.map((a, i) => (
-                  <tr key={a.attempt} data-attempt={a.attempt}>
-                    <td>
-                      <At iso={a.at} />
-                    </td>
-                    <td id={i === 0 ? `delivery-${d.id}` : undefined}>
-                      <code data-i18n-skip>{d.event}</code>
-                    </td>
-                    <td>{a.attempt}</td>
-                    <td className="wrap">
-                      {result(a)}
-                      {i === 0 && after(d)}
-                    </td>
-                    <td>{t('webhooksAdmin.log.ms', { ms: a.durationMs })}</td>
-                    <td>{i === 0 && againButton(d)}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          ))}
-        </table>
-      )}
-      <div className="row">
-        {cursor && (
-          <button type="button" className="secondary small" onClick={() => void attempt(older, setError)}>
-            {t('webhooksAdmin.log.older')}
-          </button>
-        )}
-        <button type="button" className="secondary small" onClick={() => void attempt(load, setError)}>
-          {t('webhooksAdmin.log.refresh')}
-        </button>
-      </div>
-    </section>
+              ))
+            )}
+          </tbody>
+        ))}
+      </RecordTable>
+    </LogSection>
   );
 }

@@ -1,10 +1,11 @@
 import type { WebhookDto } from '../../../shared/contracts/webhooks.ts';
 import { useT } from '../../i18n/index.ts';
 import { when } from '../../ui/format.ts';
+import { type BadgeLook, HealthBadge } from './admin-list.tsx';
 import { type Shown, shownState } from './webhook-draft.ts';
 
 const SIGN: Record<Shown, string> = { active: '✓', failing: '↻', inactive: '○', disabled: '✕' };
-const LOOK: Record<Shown, string> = {
+const LOOK: Record<Shown, BadgeLook> = {
   active: 'ok',
   failing: 'retryable',
   inactive: 'unknown',
@@ -16,10 +17,13 @@ export function StateBadge({ w }: { w: WebhookDto }) {
   const t = useT();
   const s = shownState(w);
   return (
-    <span className={`health health-${LOOK[s]}`} data-state={s}>
-      <span className="sr-only">{t('webhooksAdmin.stateOf')} </span>
-      <span aria-hidden="true">{SIGN[s]}</span> {t(`webhooksAdmin.status.${s}`)}
-    </span>
+    <HealthBadge
+      look={LOOK[s]}
+      sign={SIGN[s]}
+      of={t('webhooksAdmin.stateOf')}
+      words={t(`webhooksAdmin.status.${s}`)}
+      data={{ 'data-state': s }}
+    />
   );
 }
 
