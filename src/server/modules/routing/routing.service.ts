@@ -1,10 +1,10 @@
 import type { Selectable } from 'kysely';
 import { ROUTED_CHANNELS, type RoutingOfferDto } from '../../../shared/contracts/routing.ts';
 import type { Actor } from '../../platform/audit.ts';
-import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import { type Ctx, nowIso } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import { type CasesTable, parseJson, type RoutingOffersTable } from '../../platform/db/schema.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import type { CasesTable } from '../../platform/db/schema.ts';
+import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { repeat } from '../../platform/loop.ts';
 import { emit } from '../../platform/outbox.ts';
@@ -12,11 +12,11 @@ import type { Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { CalendarsService } from '../sla/calendars.service.ts';
 import type { AgentStates } from './agent-states.ts';
+import { RoutingOffers } from './routing-offers.ts';
 import { DEFAULT_CAPACITY, OFFER_EXPIRED, type QueueRow, RoutingPass } from './routing-pass.ts';
-import { primaryLanguage, ROUTABLE_STATES } from './routing-rules.ts';
+import { primaryLanguage } from './routing-rules.ts';
 
 type CaseRow = Selectable<CasesTable>;
-type OfferRow = Selectable<RoutingOffersTable>;
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 const LIVE = ['waiting', 'offered', 'assigned'];
 const ROUTED: readonly string[] = ROUTED_CHANNELS;
@@ -35,7 +35,6 @@ export interface EnqueueInput {
  */
 export class RoutingService {
   private readonly ctx: Ctx;
-  private readonly cases: CasesService;
   private readonly timers: Timers;
   private readonly deps: {
     cases: CasesService;
@@ -44,6 +43,7 @@ export class RoutingService {
     agents: AgentStates;
   };
   readonly pass: RoutingPass;
+  private readonly offers: RoutingOffers;
   private loop: { stop(): Promise<void> } | undefined;
   private queued: Promise<number> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
@@ -60,12 +60,12 @@ export class RoutingService {
     deps: { cases: CasesService; timers: Timers; calendars: CalendarsService; agents: AgentStates },
   ) {
     this.ctx = ctx;
-    this.cases = deps.cases;
     this.timers = deps.timers;
     this.deps = { ...deps };
     this.pass = new RoutingPass(ctx, this.deps);
     this.pass.onOffered = () => this.onOffered();
-    this.timers.on(OFFER_EXPIRED, (trx, t, now) => this.expire(trx, t.ref_id ?? '', now));
+    this.offers = new RoutingOffers(ctx, { cases: deps.cases, timers: deps.timers, poke: () => this.poke() });
+    this.timers.on(OFFER_EXPIRED, (trx, t, now) => this.offers.expire(trx, t.ref_id ?? '', now));
   }
 
   /**
@@ -107,7 +107,7 @@ export class RoutingService {
     const futile =
       nr !== null &&
       this.noRoomEpoch === this.epoch &&
-      (nr.closed.has(queueId) || (nr.served.has(queueId) && !nr.roomOn.has(channel)));
+      (nr.closed.has(queueId) || (nr.served.has(queueId) && !nr.roomOn.get(queueId)?.has(channel)));
     if (!futile) this.schedule();
   }
 
@@ -309,8 +309,8 @@ export class RoutingService {
         .where('item_id', '=', itemId)
         .where('state', '=', 'open')
         .executeTakeFirst();
-      if (offer && (await this.closeOffer(trx, offer, 'withdrawn', at)))
-        await this.release(trx, offer.user_id, item.channel);
+      if (offer && (await this.offers.closeOffer(trx, offer, 'withdrawn', at)))
+        await this.offers.release(trx, offer.user_id, item.channel);
     }
     const done = item.state === 'assigned';
     const res = await trx
@@ -325,198 +325,37 @@ export class RoutingService {
       .where('state', '=', item.state)
       .executeTakeFirst();
     if (done && Number(res.numUpdatedRows) === 1 && item.assigned_to) {
-      await this.release(trx, item.assigned_to, item.channel);
+      await this.offers.release(trx, item.assigned_to, item.channel);
       await trx
         .updateTable('routing_profiles')
         .set({ last_ended_at: at })
         .where('user_id', '=', item.assigned_to)
         .execute();
     }
-    await this.queueChanged(trx, item.queue_id, at);
+    await this.offers.queueChanged(trx, item.queue_id, at);
     this.poke();
   }
 
   /** The officer's oldest open offer, with what the banner shows. */
-  async myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
-    const r = await this.ctx.store.db
-      .selectFrom('routing_offers as o')
-      .innerJoin('cases as c', 'c.id', 'o.case_id')
-      .innerJoin('routing_items as i', 'i.id', 'o.item_id')
-      .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
-      .select([
-        'o.id',
-        'o.case_id',
-        'o.channel',
-        'o.offered_at',
-        'o.expires_at',
-        'i.enqueued_at',
-        'c.reference',
-        'c.subject',
-        'cu.display_name',
-      ])
-      .where('o.user_id', '=', actor.userId)
-      .where('o.state', '=', 'open')
-      .orderBy('o.offered_at')
-      .orderBy('o.id')
-      .executeTakeFirst();
-    if (!r) return null;
-    return {
-      id: r.id,
-      caseId: r.case_id,
-      caseReference: r.reference,
-      subject: r.subject,
-      customerName: r.display_name ?? null,
-      channel: r.channel as RoutingOfferDto['channel'],
-      offeredAt: r.offered_at,
-      expiresAt: r.expires_at,
-      enqueuedAt: r.enqueued_at,
-    };
-  }
-
-  private async ownOffer(trx: Executor, actor: Actor, offerId: string): Promise<OfferRow> {
-    const offer = await trx
-      .selectFrom('routing_offers')
-      .selectAll()
-      .where('id', '=', offerId)
-      .where('user_id', '=', actor.userId)
-      .executeTakeFirst();
-    if (!offer) throw notFound('routing_offer.not_found', offerId);
-    if (offer.state !== 'open')
-      throw new AppError('routing_offer.closed', `The offer was ${offer.state.replace('_', ' ')}`, {
-        extra: { state: offer.state },
-      });
-    return offer;
+  myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
+    return this.offers.myOffer(actor);
   }
 
   /** Accept: the offer's case becomes the officer's, through the cases service (audited there). */
-  async accept(actor: Actor, offerId: string): Promise<{ caseId: string; caseReference: string }> {
-    const out = await tx(this.ctx, async (trx) => {
-      const first = await this.ownOffer(trx, actor, offerId);
-      // The case row first, as every case write does: no deadlock with a close of the same case.
-      if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', first.case_id).forUpdate().execute();
-      const offer = await this.ownOffer(trx, actor, offerId);
-      const at = nowIso(this.ctx);
-      if (!(await this.closeOffer(trx, offer, 'accepted', at)))
-        throw new AppError('routing_offer.closed', 'The offer is no longer open');
-      await trx
-        .updateTable('routing_items')
-        .set((eb) => ({
-          state: 'assigned',
-          assigned_to: actor.userId,
-          assigned_at: at,
-          offered_to: null,
-          version: eb('version', '+', 1),
-        }))
-        .where('id', '=', offer.item_id)
-        .execute();
-      await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
-      const c = await this.cases.updateIn(trx, actor, offer.case_id, { assigneeId: actor.userId });
-      await emit(trx, at, 'routing.offer_changed', { id: actor.userId, userIds: [actor.userId] });
-      const item = await trx
-        .selectFrom('routing_items')
-        .select('queue_id')
-        .where('id', '=', offer.item_id)
-        .executeTakeFirstOrThrow();
-      await this.queueChanged(trx, item.queue_id, at);
-      return { caseId: c.id, caseReference: c.reference };
-    });
-    return out;
+  accept(actor: Actor, offerId: string): Promise<{ caseId: string; caseReference: string }> {
+    return this.offers.accept(actor, offerId);
   }
 
   /** Decline: the item goes back to its queue, for someone else first. */
-  async decline(actor: Actor, offerId: string): Promise<void> {
-    await tx(this.ctx, async (trx) => {
-      const offer = await this.ownOffer(trx, actor, offerId);
-      if (!(await this.giveBack(trx, offer, 'declined', nowIso(this.ctx))))
-        throw new AppError('routing_offer.closed', 'The offer is no longer open');
-    });
-    this.poke();
-  }
-
-  /** The offer's timer: unanswered, it moves on (the conditional update makes it once). */
-  private async expire(trx: Executor, offerId: string, now: string): Promise<void> {
-    const offer = await trx
-      .selectFrom('routing_offers')
-      .selectAll()
-      .where('id', '=', offerId)
-      .executeTakeFirst();
-    if (offer?.state === 'open' && (await this.giveBack(trx, offer, 'timed_out', now))) this.poke();
+  decline(actor: Actor, offerId: string): Promise<void> {
+    return this.offers.decline(actor, offerId);
   }
 
   /**
    * A person who left the routable states (a break, offline) keeps no open offer: each goes back
    * to its queue without counting as a decline. Presence calls this, in its transaction.
    */
-  async onAgentStateChanged(trx: Executor, userId: string, state: string): Promise<void> {
-    if (!ROUTABLE_STATES.has(state)) {
-      const offers = await trx
-        .selectFrom('routing_offers')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('state', '=', 'open')
-        .execute();
-      const at = nowIso(this.ctx);
-      for (const o of offers) await this.giveBack(trx, o, 'withdrawn', at);
-    }
-    this.poke();
-  }
-
-  /** Close an open offer and put its item back waiting; false when it was no longer open. */
-  private async giveBack(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
-    if (!(await this.closeOffer(trx, offer, state, at))) return false;
-    const item = await trx
-      .selectFrom('routing_items')
-      .selectAll()
-      .where('id', '=', offer.item_id)
-      .executeTakeFirstOrThrow();
-    const declined = parseJson<string[]>(item.declined_by, []);
-    if (state !== 'withdrawn' && !declined.includes(offer.user_id)) declined.push(offer.user_id);
-    await trx
-      .updateTable('routing_items')
-      .set((eb) => ({
-        state: 'waiting',
-        offered_to: null,
-        declined_by: JSON.stringify(declined),
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', item.id)
-      .where('state', '=', 'offered')
-      .execute();
-    await this.release(trx, offer.user_id, offer.channel);
-    await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
-    await emit(trx, at, 'routing.offer_changed', { id: offer.user_id, userIds: [offer.user_id] });
-    await this.queueChanged(trx, item.queue_id, at);
-    return true;
-  }
-
-  /** The conditional update that makes accept, decline, time-out and withdrawal mutually exclusive. */
-  private async closeOffer(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
-    const res = await trx
-      .updateTable('routing_offers')
-      .set({ state, decided_at: at })
-      .where('id', '=', offer.id)
-      .where('state', '=', 'open')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  }
-
-  private async release(trx: Executor, userId: string, channel: string): Promise<void> {
-    await trx
-      .updateTable('routing_capacity')
-      .set((eb) => ({ load: eb('load', '-', 1) }))
-      .where('user_id', '=', userId)
-      .where('channel', '=', channel)
-      .where('load', '>', 0)
-      .execute();
-  }
-
-  private async queueChanged(trx: Executor, queueId: string, at: string): Promise<void> {
-    const q = await trx
-      .selectFrom('routing_queues')
-      .select('team_id')
-      .where('id', '=', queueId)
-      .executeTakeFirst();
-    if (q?.team_id) await emit(trx, at, 'routing.queue_changed', { id: queueId, teamIds: [q.team_id] });
+  onAgentStateChanged(trx: Executor, userId: string, state: string): Promise<void> {
+    return this.offers.onAgentStateChanged(trx, userId, state);
   }
 }
