@@ -15,6 +15,7 @@ import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { ChannelOutbox, type OutboxChannel } from './channel-outbox.ts';
 import type { MailboxesService, MailboxRow } from './mailboxes.service.ts';
+import { queueOutbound } from './queue-outbound.ts';
 import { replyHtml } from './reply-format.ts';
 import { attachUploads } from './uploads.service.ts';
 
@@ -175,62 +176,22 @@ export class OutboundService {
         ].slice(-20)
       : [];
     const signature = mailbox?.signature ? `\n\n-- \n${mailbox.signature}` : '';
-    const row: MessageRow = {
+    return queueOutbound(trx, { cases: this.cases, events: this.eventBus }, actor, c.id, at, {
       id,
-      case_id: c.id,
-      contact_id: null,
       channel: 'email',
-      direction: 'outbound',
       kind: m.kind,
-      endpoint_id: mailbox?.id ?? null,
-      raw_id: null,
-      source_key: `${id}.${c.reference.toLowerCase()}@${domain}`,
-      in_reply_to: last?.source_key ?? null,
-      refs: JSON.stringify(refs),
-      from_address: mailbox?.address ?? null,
-      from_name: mailbox?.display_name ?? null,
-      to_addresses: JSON.stringify([{ address: to, name: null }]),
-      cc_addresses: JSON.stringify(m.kind === 'reply' ? cc : []),
-      subject: replySubject(c.subject, c.reference),
-      body_text: `${m.body}${signature}`,
-      // A person's words are light Markdown, sent as HTML beside the text; what the system writes is plain.
-      body_html: WRITTEN_BY[m.kind] === 'person' ? replyHtml(m.body, mailbox?.signature ?? null) : null,
-      remote_images: false,
-      author_id: actor.via === 'system' ? null : actor.userId,
-      state: 'queued',
-      state_reason: null,
-      attempts: 0,
-      next_attempt_at: at,
-      lease_until: null,
-      created_at: at,
-      sent_at: null,
-      updated_at: at,
-    };
-    await trx
-      .insertInto('messages')
-      .values(row as never)
-      .execute();
-    await this.cases.event(trx, c.id, at, actor, 'message.queued', {
-      messageId: id,
-      channel: 'email',
+      endpointId: mailbox?.id ?? null,
+      sourceKey: `${id}.${c.reference.toLowerCase()}@${domain}`,
+      inReplyTo: last?.source_key ?? null,
+      refs,
+      from: { address: mailbox?.address ?? null, name: mailbox?.display_name ?? null },
       to,
-      kind: m.kind,
+      cc: m.kind === 'reply' ? cc : [],
+      subject: replySubject(c.subject, c.reference),
+      text: `${m.body}${signature}`,
+      // A person's words are light Markdown, sent as HTML beside the text; what the system writes is plain.
+      html: WRITTEN_BY[m.kind] === 'person' ? replyHtml(m.body, mailbox?.signature ?? null) : null,
     });
-    await audit(trx, {
-      at,
-      actor,
-      entityType: 'case',
-      entityId: c.id,
-      action: 'message.queued',
-      after: { messageId: id, to, kind: m.kind },
-    });
-    await emit(trx, at, 'case.message_queued', { id: c.id, messageId: id });
-    await this.eventBus.publish(trx, 'case.message_added', {
-      caseId: c.id,
-      messageId: id,
-      direction: 'outbound',
-    });
-    return row;
   }
 
   /** The mailbox a case's mail leaves from: the one its customer wrote to, else its team's, else any. */

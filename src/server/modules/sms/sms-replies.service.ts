@@ -1,14 +1,13 @@
 import type { Selectable } from 'kysely';
 import { toE164 } from '../../../shared/phone.ts';
-import { type Actor, audit } from '../../platform/audit.ts';
+import type { Actor } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type MessagesTable, parseJson } from '../../platform/db/schema.ts';
 import { AppError, fieldError } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
-import { newId } from '../../platform/ids.ts';
-import { emit } from '../../platform/outbox.ts';
 import type { CasesService } from '../cases/cases.service.ts';
+import { queueOutbound } from '../messages/queue-outbound.ts';
 import { optedOut } from './sms.service.ts';
 import type { SmsEndpointRow } from './sms-endpoints.service.ts';
 
@@ -121,63 +120,15 @@ export class SmsReplies {
       );
     const endpoint = await this.endpointFor(trx, c.id);
     if (!endpoint) throw new AppError('sms.no_endpoint', 'No active SMS number is set up to send from');
-    const at = nowIso(this.ctx);
-    const row: MessageRow = {
-      id: newId(),
-      case_id: c.id,
-      contact_id: null,
+    // The provider's MessageSid becomes the source key once it has answered.
+    return queueOutbound(trx, { cases: this.cases, events: this.eventBus }, actor, c.id, nowIso(this.ctx), {
       channel: 'sms',
-      direction: 'outbound',
       kind: m.kind,
-      endpoint_id: endpoint.id,
-      raw_id: null,
-      // The provider's MessageSid, once it has answered.
-      source_key: null,
-      in_reply_to: null,
-      refs: '[]',
-      from_address: endpoint.number,
-      from_name: null,
-      to_addresses: JSON.stringify([{ address: to, name: null }]),
-      cc_addresses: '[]',
-      subject: null,
-      body_text: m.body,
-      body_html: null,
-      remote_images: false,
-      author_id: actor.via === 'system' ? null : actor.userId,
-      state: 'queued',
-      state_reason: null,
-      attempts: 0,
-      next_attempt_at: at,
-      lease_until: null,
-      created_at: at,
-      sent_at: null,
-      updated_at: at,
-    };
-    await trx
-      .insertInto('messages')
-      .values(row as never)
-      .execute();
-    await this.cases.event(trx, c.id, at, actor, 'message.queued', {
-      messageId: row.id,
-      channel: 'sms',
+      endpointId: endpoint.id,
+      from: { address: endpoint.number, name: null },
       to,
-      kind: m.kind,
+      text: m.body,
     });
-    await audit(trx, {
-      at,
-      actor,
-      entityType: 'case',
-      entityId: c.id,
-      action: 'message.queued',
-      after: { messageId: row.id, channel: 'sms', to, kind: m.kind },
-    });
-    await emit(trx, at, 'case.message_queued', { id: c.id, messageId: row.id });
-    await this.eventBus.publish(trx, 'case.message_added', {
-      caseId: c.id,
-      messageId: row.id,
-      direction: 'outbound',
-    });
-    return row;
   }
 
   /** An officer's text from the workspace: queued now, sent by the SMS sender loop. */
