@@ -1,9 +1,9 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { RoutingStrategy } from '../../../shared/contracts/routing.ts';
 import { ROLE_PERMISSIONS } from '../../../shared/permissions.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import { parseJson, type RoutingQueuesTable } from '../../platform/db/schema.ts';
+import { type Database, parseJson, type RoutingQueuesTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { Timers } from '../../platform/timers.ts';
@@ -35,7 +35,37 @@ const MAX_BATCHES = 100;
 export interface NoRoom {
   closed: Set<string>;
   served: Set<string>;
-  roomOn: Set<string>;
+  /** For each open queue, the channels someone serving it had room on (pull-mode e-mail left out). */
+  roomOn: Map<string, Set<string>>;
+}
+
+/**
+ * For each queue, the channels on which someone who serves it (its team; everyone for the default
+ * queue) is in a routable state with room. E-mail of a pull-mode queue is never offered.
+ */
+export function roomBy(queues: readonly QueueRow[], people: readonly Candidate[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const q of queues) {
+    const chans = new Set<string>();
+    for (const c of people) {
+      if (!ROUTABLE_STATES.has(c.state)) continue; // on a break, in after-contact work: no offers
+      if (q.team_id && c.teamId !== q.team_id) continue;
+      for (const [ch, slot] of c.slots) if (slot.load < slot.capacity) chans.add(ch);
+    }
+    if (q.email_pull) chans.delete('email');
+    if (chans.size) out.set(q.id, chans);
+  }
+  return out;
+}
+
+/** `queue_id = ? and channel in (…)` for each queue with room, or'ed. */
+function onRoom(room: ReadonlyMap<string, ReadonlySet<string>>) {
+  return (eb: ExpressionBuilder<Database, 'routing_items'>) =>
+    eb.or(
+      [...room].map(([queueId, chans]) =>
+        eb.and([eb('queue_id', '=', queueId), eb('channel', 'in', [...chans])]),
+      ),
+    );
 }
 
 /** Rows as a pass reads them into the pure rules. */
@@ -117,7 +147,7 @@ export class RoutingPass {
     const closed = new Set(queues.filter((q) => !open.has(q.id)).map((q) => q.id));
     const servedIds = new Set(served.map((q) => q.id));
     if (!served.length) {
-      this.noRoom = { closed, served: servedIds, roomOn: new Set() };
+      this.noRoom = { closed, served: servedIds, roomOn: new Map() };
       return 0;
     }
     const waiting = await this.ctx.store.db
@@ -133,39 +163,28 @@ export class RoutingPass {
       .executeTakeFirst();
     if (!waiting) return 0;
     await this.ensureRows(served, now);
-    // Only the channels someone has room on are read: nobody free (everyone busy, away, offline, or
-    // full on e-mail with room only for chats) reads nothing. A pass runs after every item queued, so
-    // without this a burst of e-mail with nobody free re-read a batch of waiting items each time.
+    // Only the queues and channels someone has room on are read: nobody free (everyone busy, away,
+    // offline, or full on e-mail with room only for chats) reads nothing. A pass runs after every
+    // item queued, so without this a burst of e-mail with nobody free re-read waiting items each time.
     const people = await this.candidates(this.ctx.store.db, served);
-    const channels = new Set<string>();
-    for (const c of people) {
-      if (!ROUTABLE_STATES.has(c.state)) continue; // on a break, in after-contact work: no offers
-      for (const [ch, slot] of c.slots) if (slot.load < slot.capacity) channels.add(ch);
-    }
-    if (!channels.size) {
-      this.noRoom = { closed, served: servedIds, roomOn: channels };
-      return 0;
-    }
-    const fits = await this.ctx.store.db
-      .selectFrom('routing_items')
-      .select('id')
-      .where('state', '=', 'waiting')
-      .where('channel', 'in', [...channels])
-      .where(
-        'queue_id',
-        'in',
-        served.map((q) => q.id),
-      )
-      .limit(1)
-      .executeTakeFirst();
+    const room = roomBy(served, people);
+    const fits = room.size
+      ? await this.ctx.store.db
+          .selectFrom('routing_items')
+          .select('id')
+          .where('state', '=', 'waiting')
+          .where(onRoom(room))
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
     if (!fits) {
-      this.noRoom = { closed, served: servedIds, roomOn: channels };
+      this.noRoom = { closed, served: servedIds, roomOn: room };
       return 0;
     }
     let total = 0;
     let after: [number, string, string] | null = null;
     for (let i = 0; i < MAX_BATCHES; i++) {
-      const r = await tx(this.ctx, (trx) => this.batch(trx, served, channels, after, now, nowMs));
+      const r = await tx(this.ctx, (trx) => this.batch(trx, served, people, after, now, nowMs));
       total += r.offered;
       if (r.offered) this.onOffered(r.offered);
       if (!r.last || r.done) break;
@@ -290,15 +309,24 @@ export class RoutingPass {
     });
   }
 
+  /**
+   * One batch of waiting items, offered to `people` — read once for the whole pass, their loads
+   * raised in memory as offers are made. (Read again for each batch, they cost a pass with 500
+   * officers and 2,000 items waiting for languages nobody free speaks ten reads of every officer's
+   * profile, state and capacity.) A load raised meanwhile by another node is caught where it is
+   * written: the conditional update below capacity.
+   */
   private async batch(
     trx: Executor,
     queues: QueueRow[],
-    channels: ReadonlySet<string>,
+    candidates: Candidate[],
     after: [number, string, string] | null,
     now: string,
     nowMs: number,
   ): Promise<{ offered: number; last: [number, string, string] | null; done: boolean }> {
-    const pullQueues = queues.filter((q) => q.email_pull).map((q) => q.id);
+    // Only where someone still has room (as the offers so far left it).
+    const room = roomBy(queues, candidates);
+    if (!room.size) return { offered: 0, last: null, done: true };
     let q = trx
       .selectFrom('routing_items')
       .select([
@@ -313,19 +341,11 @@ export class RoutingPass {
         'enqueued_at',
       ])
       .where('state', '=', 'waiting')
-      .where(
-        'queue_id',
-        'in',
-        queues.map((x) => x.id),
-      )
-      .where('channel', 'in', [...channels])
+      .where(onRoom(room))
       .orderBy('priority')
       .orderBy('enqueued_at')
       .orderBy('id')
       .limit(BATCH);
-    // Pull mode: e-mail of these queues waits for an officer to take it.
-    if (pullQueues.length)
-      q = q.where((eb) => eb.not(eb.and([eb('channel', '=', 'email'), eb('queue_id', 'in', pullQueues)])));
     if (after)
       q = q.where((eb) =>
         eb.or([
@@ -339,10 +359,6 @@ export class RoutingPass {
     const lastRow = rows[rows.length - 1]!;
     const last: [number, string, string] = [lastRow.priority, lastRow.enqueued_at, lastRow.id];
     const byId = new Map(queues.map((x) => [x.id, x]));
-    const used = queues.filter((x) => rows.some((r) => r.queue_id === x.id));
-    const candidates = await this.candidates(trx, used);
-    const anyRoom = () => candidates.some((c) => [...c.slots.values()].some((s) => s.load < s.capacity));
-    if (!anyRoom()) return { offered: 0, last, done: true };
 
     // Decide in memory (priority and age order), then apply.
     const chosen: { item: RoutableItem; caseId: string; user: Candidate; queue: QueueRow }[] = [];
@@ -362,7 +378,7 @@ export class RoutingPass {
       chosen.push({ item, caseId: r.case_id, user, queue });
     }
     const offered = await this.apply(trx, chosen, now, nowMs);
-    return { offered, last, done: rows.length < BATCH || !anyRoom() };
+    return { offered, last, done: rows.length < BATCH };
   }
 
   /** Raise loads (in user order), then write the offers, their items, timers and invalidations. */
