@@ -233,7 +233,16 @@ describe('the widget socket (sqlite)', () => {
       }
       throw new Error(`no ${type}: ${JSON.stringify(got)}`);
     };
-    return { ws, next, closed, opened: new Promise((r) => ws.on('open', r)) };
+    const waitFor = async (fn: (m: (typeof got)[number]) => boolean, withinMs: number) => {
+      const until = Date.now() + withinMs;
+      for (;;) {
+        const m = got.find(fn);
+        if (m) return m;
+        if (Date.now() > until) throw new Error(`not within ${withinMs} ms: ${JSON.stringify(got)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    return { ws, next, waitFor, closed, opened: new Promise((r) => ws.on('open', r)) };
   };
 
   test('an origin the widget does not allow is refused', async () => {
@@ -266,5 +275,33 @@ describe('the widget socket (sqlite)', () => {
     await t.services.dispatcher.drain();
     await c.next('chat.message_added');
     c.ws.close();
+  });
+
+  test("a visitor's message is published as soon as it commits, not at the dispatcher's next safety poll", async () => {
+    const c = open(ORIGIN);
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: 'hello', token: null }));
+    await c.next('welcome');
+    c.ws.send(JSON.stringify({ type: 'start', ...form() }));
+    await c.next('started');
+    // A socket frame has no HTTP response, so the app's onResponse poke never fires for it.
+    const d = t.services.dispatcher;
+    const poke = d.poke.bind(d);
+    let pokes = 0;
+    d.poke = () => {
+      pokes++;
+      poke();
+    };
+    try {
+      const clientId = randomUUID();
+      c.ws.send(JSON.stringify({ type: 'send', clientId, text: 'quick' }));
+      const ack = await c.waitFor((m) => m.type === 'ack' && m.clientId === clientId, 2000);
+      assert.ok(pokes >= 1, 'the send poked the dispatcher');
+      // The safety poll runs every 2 s: the invalidation must come well before it could.
+      await c.waitFor((m) => m.type === 'chat.message_added' && m.version === ack.seq, 1000);
+    } finally {
+      delete (d as { poke?: unknown }).poke;
+      c.ws.close();
+    }
   });
 });

@@ -11,6 +11,15 @@ import { chatRoom } from './chat-store.ts';
 import type { WidgetRow } from './widgets.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Frames whose handling commits events to the outbox (a message, a read mark, a chat started or ended…). */
+const WRITES: ReadonlySet<ClientMessage['type']> = new Set([
+  'start',
+  'send',
+  'read',
+  'leave',
+  'transcript',
+  'end',
+]);
 const str = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 
 /** Parse and shape-check one frame; null for anything that is not one of the protocol's messages. */
@@ -81,10 +90,19 @@ export class ChatSocket {
   /** Transcripts per address. */
   private readonly transcripts = new RateLimiter(3, 3 / 3600);
 
-  constructor(deps: { chat: ChatService; chatMail: ChatMailService; hub: RealtimeHub }) {
+  /** After a frame's write committed: publish its events now, not at the dispatcher's next poll. */
+  private readonly onCommitted: () => void;
+
+  constructor(deps: {
+    chat: ChatService;
+    chatMail: ChatMailService;
+    hub: RealtimeHub;
+    onCommitted?: () => void;
+  }) {
     this.chat = deps.chat;
     this.mail = deps.chatMail;
     this.hub = deps.hub;
+    this.onCommitted = deps.onCommitted ?? (() => {});
   }
 
   route(app: App): void {
@@ -207,6 +225,10 @@ export class ChatSocket {
       if (!m) return this.send(ws, { type: 'error', code: 'request.invalid' });
       ready = ready
         .then(() => handle(m))
+        .then(() => {
+          // The HTTP routes get this from the app's onResponse hook; a socket frame has no response.
+          if (WRITES.has(m.type)) this.onCommitted();
+        })
         .catch((err: unknown) => {
           const clientId = 'clientId' in m ? m.clientId : undefined;
           if (err instanceof ChatInputError)
