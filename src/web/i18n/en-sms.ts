@@ -40,7 +40,7 @@ export const enSms = {
       off: 'switched off',
       health: 'Health',
       webhook: 'Give the provider: incoming messages {{inbound}}, delivery reports {{status}}',
-      add: 'Add number',
+      new: 'Add number',
       save: 'Save',
       cancel: 'Cancel',
       remove: 'Remove',

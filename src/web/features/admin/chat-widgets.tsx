@@ -1,10 +1,10 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ChatWidgetDto } from '../../../shared/contracts/chat.ts';
 import { api } from '../../app/api.ts';
-import { go, useRoute } from '../../app/router.ts';
+import { go } from '../../app/router.ts';
 import { useT } from '../../i18n/index.ts';
 import { ProblemText } from '../../ui/problem.tsx';
-import { AdminList, AdminListItem, AdminPanes, Loading, useAdminItems, useNotice } from './admin-list.tsx';
+import { AdminScreen, useAdminScreen } from './admin-screen.tsx';
 
 type Team = { id: string; name: string };
 /** A widget's identity secret, shown on its page once, just after it was made. */
@@ -22,41 +22,25 @@ const snippet = (id: string) =>
  */
 export function ChatWidgetsAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
-  const id = useRoute()[2];
-  const { items, error, load } = useAdminItems<ChatWidgetDto>('/chat-widgets');
-  const notice = useNotice(`/admin/chat${id ? `/${id}` : ''}`, 'chat-notice');
+  const screen = useAdminScreen<ChatWidgetDto>('/admin/chat', '/chat-widgets', 'chat-notice');
+  const { id, load } = screen;
   // Kept in memory for the widget's page only, never in the address; forgotten on leaving it.
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   useEffect(() => {
     setRevealed((r) => (r && r.id !== id ? null : r));
   }, [id]);
   const teamName = (teamId: string) => teams.find((x) => x.id === teamId)?.name ?? '—';
-
-  let list: ReactNode = null;
-  let editor: ReactNode;
-  if (!items) editor = <Loading error={error} text={t('chatAdmin.loading')} />;
-  else {
-    const current = items.find((w) => w.id === id) ?? null;
-    list = (
-      <AdminList
-        label={t('chatAdmin.list')}
-        count={items.length}
-        none={t('chatAdmin.none')}
-        newHref="#/admin/chat/new"
-        newLabel={t('chatAdmin.new')}
-        current={id}
-        refreshLabel={t('chatAdmin.refresh')}
-        onRefresh={load}
-      >
-        {items.map((w) => (
-          <AdminListItem
-            key={w.id}
-            href={`#/admin/chat/${w.id}`}
-            current={id === w.id}
-            active={w.active}
-            title={w.name}
-            data={{ 'data-widget': w.id }}
-          >
+  return (
+    <AdminScreen
+      screen={screen}
+      className="chat-admin"
+      words="chatAdmin"
+      entry={(w) => ({
+        title: w.name,
+        active: w.active,
+        data: { 'data-widget': w.id },
+        lines: (
+          <>
             <span className="muted">
               <span data-i18n-skip>{teamName(w.teamId)}</span> ·{' '}
               {w.active ? t('chatAdmin.active') : t('chatAdmin.off')}
@@ -64,31 +48,24 @@ export function ChatWidgetsAdmin({ teams }: { teams: Team[] }) {
             <span className="muted" data-i18n-skip>
               {w.allowedOrigins.join(', ')}
             </span>
-          </AdminListItem>
-        ))}
-      </AdminList>
-    );
-    editor =
-      id === 'new' ? (
-        <NewWidget teams={teams} reload={load} onCreated={setRevealed} />
-      ) : current ? (
-        <Widget
-          key={current.id}
-          w={current}
-          teamName={teamName(current.teamId)}
-          revealed={revealed?.id === current.id ? revealed : null}
-          onReveal={setRevealed}
-          reload={load}
-          say={notice.say}
-        />
-      ) : (
-        <p className="hint">{t('chatAdmin.choose')}</p>
-      );
-  }
-  return (
-    <AdminPanes className="chat-admin" title={t('chatAdmin.title')} list={list} notice={notice}>
-      {editor}
-    </AdminPanes>
+          </>
+        ),
+      })}
+      editor={(w) =>
+        w ? (
+          <Widget
+            w={w}
+            teamName={teamName(w.teamId)}
+            revealed={revealed?.id === w.id ? revealed : null}
+            onReveal={setRevealed}
+            reload={load}
+            say={screen.notice.say}
+          />
+        ) : (
+          <NewWidget teams={teams} reload={load} onCreated={setRevealed} />
+        )
+      }
+    />
   );
 }
 

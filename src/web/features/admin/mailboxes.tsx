@@ -1,19 +1,12 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MailboxDto } from '../../../shared/contracts/mailboxes.ts';
 import { api } from '../../app/api.ts';
 import { useRoute } from '../../app/router.ts';
 import { useDepartments } from '../../app/use-departments.ts';
 import { useT } from '../../i18n/index.ts';
 import { At } from '../../ui/at.tsx';
-import {
-  AdminList,
-  AdminListItem,
-  AdminPanes,
-  HealthBadge,
-  Loading,
-  useAdminItems,
-  useNotice,
-} from './admin-list.tsx';
+import { HealthBadge } from './admin-list.tsx';
+import { AdminScreen, useAdminScreen } from './admin-screen.tsx';
 import { MailProblems } from './mail-problems.tsx';
 import type { Names, Team } from './mailbox-draft.ts';
 import { MailboxEditor } from './mailbox-form.tsx';
@@ -35,11 +28,14 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
   const route = useRoute();
   const tab: (typeof TABS)[number] = TABS.find((x) => x === route[2]) ?? 'mailboxes';
-  const id = route[3];
-  const { items, error, load } = useAdminItems<MailboxDto>('/mailboxes', HEALTH_REFRESH_MS);
+  const screen = useAdminScreen<MailboxDto>(
+    '/admin/mail/mailboxes',
+    '/mailboxes',
+    'mail-notice',
+    HEALTH_REFRESH_MS,
+  );
   const [categories, setCategories] = useState<Category[]>([]);
   const departments = useDepartments(true);
-  const notice = useNotice(`/admin/mail/${tab}${id ? `/${id}` : ''}`, 'mail-notice');
   useEffect(() => {
     void api<{ items: Category[] }>('GET', '/case-categories?includeInactive=true').then((r) =>
       setCategories(r.items),
@@ -47,33 +43,11 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
   }, []);
 
   const names: Names = { teams, departments, categories };
-  let list: ReactNode = null;
-  let editor: ReactNode;
-  if (tab === 'problems') editor = <MailProblems />;
-  else if (tab === 'blocked') editor = <SenderBlocks />;
-  else if (!items) editor = <Loading error={error} text={t('mailboxes.loading')} />;
-  else {
-    const current = items.find((m) => m.id === id) ?? null;
-    list = <MailboxList items={items} current={id} names={names} onRefresh={load} />;
-    editor =
-      id === 'new' || current ? (
-        <MailboxEditor
-          key={id}
-          mailbox={current}
-          names={names}
-          health={current && <HealthPanel m={current} />}
-          reload={load}
-          onSaved={notice.say}
-        />
-      ) : (
-        <p className="hint">{t('mailboxes.choose')}</p>
-      );
-  }
-
   return (
-    <AdminPanes
+    <AdminScreen
+      screen={screen}
       className="mail-admin"
-      title={t('mailboxes.title')}
+      words="mailboxes"
       tabs={
         <nav aria-label={t('mailboxes.title')} className="tabs">
           {TABS.map((x) => (
@@ -83,11 +57,23 @@ export function MailAdmin({ teams }: { teams: Team[] }) {
           ))}
         </nav>
       }
-      list={list}
-      notice={notice}
-    >
-      {editor}
-    </AdminPanes>
+      page={tab === 'problems' ? <MailProblems /> : tab === 'blocked' ? <SenderBlocks /> : undefined}
+      entry={(m) => ({
+        title: m.address,
+        active: m.active,
+        data: { 'data-mailbox': m.address },
+        lines: <MailboxLines m={m} names={names} />,
+      })}
+      editor={(m) => (
+        <MailboxEditor
+          mailbox={m}
+          names={names}
+          health={m && <HealthPanel m={m} />}
+          reload={screen.load}
+          onSaved={screen.notice.say}
+        />
+      )}
+    />
   );
 }
 
@@ -141,63 +127,32 @@ function HealthDetail({ m }: { m: MailboxDto }) {
   );
 }
 
-function MailboxList({
-  items,
-  current,
-  names,
-  onRefresh,
-}: {
-  items: MailboxDto[];
-  current: string | undefined;
-  names: Names;
-  onRefresh(): Promise<void>;
-}) {
+/** What the list says of a mailbox: its health, name, how mail comes in, where its cases go. */
+function MailboxLines({ m, names }: { m: MailboxDto; names: Names }) {
   const t = useT();
+  const routing = [
+    names.teams.find((x) => x.id === m.teamId)?.name,
+    names.departments.find((x) => x.id === m.departmentId)?.name,
+  ].filter(Boolean);
   return (
-    <AdminList
-      label={t('mailboxes.list')}
-      count={items.length}
-      none={t('mailboxes.none')}
-      newHref="#/admin/mail/mailboxes/new"
-      newLabel={t('mailboxes.new')}
-      current={current}
-      refreshLabel={t('mailboxes.refresh')}
-      onRefresh={onRefresh}
-    >
-      {items.map((m) => {
-        const routing = [
-          names.teams.find((x) => x.id === m.teamId)?.name,
-          names.departments.find((x) => x.id === m.departmentId)?.name,
-        ].filter(Boolean);
-        return (
-          <AdminListItem
-            key={m.id}
-            href={`#/admin/mail/mailboxes/${m.id}`}
-            current={current === m.id}
-            active={m.active}
-            title={m.address}
-            data={{ 'data-mailbox': m.address }}
-          >
-            <MailboxHealth health={m.health} />
-            <span className="muted">
-              <span data-i18n-skip>{m.displayName}</span> · {t(`mailboxes.inboundShort.${m.inbound}`)}
-              {m.inbound === 'imap' &&
-                ` (${m.imap?.hasPassword ? t('mailboxes.passwordSet') : t('mailboxes.noPassword')})`}{' '}
-              · {m.active ? t('mailboxes.active') : t('mailboxes.off')}
-            </span>
-            <span className="muted">
-              {routing.length ? (
-                <>
-                  {t('mailboxes.casesTo')} <span data-i18n-skip>{routing.join(' / ')}</span>
-                </>
-              ) : (
-                t('mailboxes.noRouting')
-              )}
-            </span>
-            <HealthDetail m={m} />
-          </AdminListItem>
-        );
-      })}
-    </AdminList>
+    <>
+      <MailboxHealth health={m.health} />
+      <span className="muted">
+        <span data-i18n-skip>{m.displayName}</span> · {t(`mailboxes.inboundShort.${m.inbound}`)}
+        {m.inbound === 'imap' &&
+          ` (${m.imap?.hasPassword ? t('mailboxes.passwordSet') : t('mailboxes.noPassword')})`}{' '}
+        · {m.active ? t('mailboxes.active') : t('mailboxes.off')}
+      </span>
+      <span className="muted">
+        {routing.length ? (
+          <>
+            {t('mailboxes.casesTo')} <span data-i18n-skip>{routing.join(' / ')}</span>
+          </>
+        ) : (
+          t('mailboxes.noRouting')
+        )}
+      </span>
+      <HealthDetail m={m} />
+    </>
   );
 }

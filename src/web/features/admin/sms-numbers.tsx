@@ -1,19 +1,12 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { SmsEndpointDto } from '../../../shared/contracts/sms.ts';
 import { ApiError, api } from '../../app/api.ts';
-import { go, useRoute } from '../../app/router.ts';
+import { go } from '../../app/router.ts';
 import { useT } from '../../i18n/index.ts';
 import { when } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
-import {
-  AdminList,
-  AdminListItem,
-  AdminPanes,
-  HealthBadge,
-  Loading,
-  useAdminItems,
-  useNotice,
-} from './admin-list.tsx';
+import { HealthBadge } from './admin-list.tsx';
+import { AdminScreen, useAdminScreen } from './admin-screen.tsx';
 import './webhooks.css';
 
 type Team = { id: string; name: string };
@@ -194,34 +187,23 @@ function NumberHealth({ e }: { e: SmsEndpointDto }) {
  */
 export function SmsNumbersAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
-  const id = useRoute()[2];
-  const { items, error, load } = useAdminItems<SmsEndpointDto>('/sms-endpoints', HEALTH_REFRESH_MS);
-  const notice = useNotice(`/admin/sms${id ? `/${id}` : ''}`, 'sms-notice');
-  let list: ReactNode = null;
-  let editor: ReactNode;
-  if (!items) editor = <Loading error={error} text={t('sms.admin.loading')} />;
-  else {
-    const current = items.find((e) => e.id === id) ?? null;
-    list = (
-      <AdminList
-        label={t('sms.admin.list')}
-        count={items.length}
-        none={t('sms.admin.none')}
-        newHref="#/admin/sms/new"
-        newLabel={t('sms.admin.add')}
-        current={id}
-        refreshLabel={t('sms.admin.refresh')}
-        onRefresh={load}
-      >
-        {items.map((e) => (
-          <AdminListItem
-            key={e.id}
-            href={`#/admin/sms/${e.id}`}
-            current={id === e.id}
-            active={e.active}
-            title={e.number}
-            data={{ 'data-number': e.number }}
-          >
+  const screen = useAdminScreen<SmsEndpointDto>(
+    '/admin/sms',
+    '/sms-endpoints',
+    'sms-notice',
+    HEALTH_REFRESH_MS,
+  );
+  return (
+    <AdminScreen
+      screen={screen}
+      className="sms-admin"
+      words="sms.admin"
+      entry={(e) => ({
+        title: e.number,
+        active: e.active,
+        data: { 'data-number': e.number },
+        lines: (
+          <>
             <NumberHealth e={e} />
             <span className="muted">
               <span data-i18n-skip>{e.displayName}</span>
@@ -230,20 +212,10 @@ export function SmsNumbersAdmin({ teams }: { teams: Team[] }) {
             <span className="muted">
               {t('sms.admin.webhook', { inbound: e.inboundPath, status: e.statusPath })}
             </span>
-          </AdminListItem>
-        ))}
-      </AdminList>
-    );
-    editor =
-      id === 'new' || current ? (
-        <NumberEditor key={id} endpoint={current} teams={teams} reload={load} say={notice.say} />
-      ) : (
-        <p className="hint">{t('sms.admin.choose')}</p>
-      );
-  }
-  return (
-    <AdminPanes className="sms-admin" title={t('sms.admin.title')} list={list} notice={notice}>
-      {editor}
-    </AdminPanes>
+          </>
+        ),
+      })}
+      editor={(e) => <NumberEditor endpoint={e} teams={teams} reload={screen.load} say={screen.notice.say} />}
+    />
   );
 }

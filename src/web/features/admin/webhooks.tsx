@@ -1,10 +1,9 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { WebhookDto } from '../../../shared/contracts/webhooks.ts';
 import { api } from '../../app/api.ts';
-import { useRoute } from '../../app/router.ts';
 import { useT } from '../../i18n/index.ts';
 import { when } from '../../ui/format.ts';
-import { AdminList, AdminListItem, AdminPanes, Loading, useAdminItems, useNotice } from './admin-list.tsx';
+import { AdminScreen, useAdminScreen } from './admin-screen.tsx';
 import { type Revealed, WebhookEditor } from './webhook-editor.tsx';
 import { StateBadge } from './webhook-state.tsx';
 import './webhooks.css';
@@ -19,11 +18,15 @@ const STATE_REFRESH_MS = 30_000;
  */
 export function WebhooksAdmin() {
   const t = useT();
-  const id = useRoute()[2];
-  const { items, error, setError, load } = useAdminItems<WebhookDto>('/webhooks', STATE_REFRESH_MS);
+  const screen = useAdminScreen<WebhookDto>(
+    '/admin/webhooks',
+    '/webhooks',
+    'webhook-notice',
+    STATE_REFRESH_MS,
+  );
+  const { id, setError } = screen;
   // The names an endpoint may subscribe to, as this server lists them.
   const [events, setEvents] = useState<string[]>([]);
-  const notice = useNotice(`/admin/webhooks${id ? `/${id}` : ''}`, 'webhook-notice');
   // A signing secret just made, for its endpoint's page only: kept in memory, never in the address,
   // and forgotten once the administrator leaves that page.
   const [revealed, setRevealed] = useState<Revealed | null>(null);
@@ -38,82 +41,45 @@ export function WebhooksAdmin() {
     setRevealed((r) => (r && r.id !== id ? null : r));
   }, [id]);
 
-  let list: ReactNode = null;
-  let editor: ReactNode;
-  if (!items) editor = <Loading error={error} text={t('webhooksAdmin.loading')} />;
-  else {
-    const current = items.find((w) => w.id === id) ?? null;
-    list = <WebhookList items={items} current={id} onRefresh={load} />;
-    editor =
-      id === 'new' || current ? (
+  return (
+    <AdminScreen
+      screen={screen}
+      className="webhooks-admin"
+      words="webhooksAdmin"
+      entry={(w) => ({
+        title: w.url,
+        active: w.status === 'active',
+        data: { 'data-webhook': w.url },
+        lines: (
+          <>
+            <StateBadge w={w} />
+            {w.description && (
+              <span className="muted" data-i18n-skip>
+                {w.description}
+              </span>
+            )}
+            <span className="muted">
+              {w.events.includes('*')
+                ? t('webhooksAdmin.allEvents')
+                : t('webhooksAdmin.eventCount', { count: w.events.length })}{' '}
+              ·{' '}
+              {w.lastSuccessAt
+                ? t('webhooksAdmin.lastSuccess', { when: when(w.lastSuccessAt) })
+                : t('webhooksAdmin.neverDelivered')}
+            </span>
+          </>
+        ),
+      })}
+      editor={(w) => (
         <WebhookEditor
-          key={id}
-          webhook={current}
+          webhook={w}
           events={events}
           revealed={revealed?.id === id ? revealed : null}
           onReveal={setRevealed}
-          reload={load}
-          say={notice.say}
+          reload={screen.load}
+          say={screen.notice.say}
         />
-      ) : (
-        <p className="hint">{t('webhooksAdmin.choose')}</p>
-      );
-  }
-
-  return (
-    <AdminPanes className="webhooks-admin" title={t('webhooksAdmin.title')} list={list} notice={notice}>
-      {editor}
-    </AdminPanes>
-  );
-}
-
-function WebhookList({
-  items,
-  current,
-  onRefresh,
-}: {
-  items: WebhookDto[];
-  current: string | undefined;
-  onRefresh(): Promise<void>;
-}) {
-  const t = useT();
-  return (
-    <AdminList
-      label={t('webhooksAdmin.list')}
-      count={items.length}
-      none={t('webhooksAdmin.none')}
-      newHref="#/admin/webhooks/new"
-      newLabel={t('webhooksAdmin.new')}
-      current={current}
-      refreshLabel={t('webhooksAdmin.refresh')}
-      onRefresh={onRefresh}
-    >
-      {items.map((w) => (
-        <AdminListItem
-          key={w.id}
-          href={`#/admin/webhooks/${w.id}`}
-          current={current === w.id}
-          active={w.status === 'active'}
-          title={w.url}
-          data={{ 'data-webhook': w.url }}
-        >
-          <StateBadge w={w} />
-          {w.description && (
-            <span className="muted" data-i18n-skip>
-              {w.description}
-            </span>
-          )}
-          <span className="muted">
-            {w.events.includes('*')
-              ? t('webhooksAdmin.allEvents')
-              : t('webhooksAdmin.eventCount', { count: w.events.length })}{' '}
-            ·{' '}
-            {w.lastSuccessAt
-              ? t('webhooksAdmin.lastSuccess', { when: when(w.lastSuccessAt) })
-              : t('webhooksAdmin.neverDelivered')}
-          </span>
-        </AdminListItem>
-      ))}
-    </AdminList>
+      )}
+    />
   );
 }
