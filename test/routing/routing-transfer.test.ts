@@ -31,7 +31,8 @@ for (const dialect of await dialects()) {
       t = await makeTestApp(dialect, { clock });
       t.services.routing.setAgentStates(agents);
       // Team A's test users: only the officer takes routed work here (the others are offline).
-      await setProfile(t, t.users.officer.id, { capacity: { email: 2, chat: 2, sms: 1 } });
+      // English: the chat's visitor below chooses it on the form, and the item asks for it.
+      await setProfile(t, t.users.officer.id, { languages: ['en'], capacity: { email: 2, chat: 2, sms: 1 } });
       agents.set(t.users.officer.id, 'available', now());
       teamB = await t.services.people.createTeam(SYSTEM_ACTOR, { name: 'Team B' });
       for (const i of [0, 1]) {

@@ -58,7 +58,15 @@ export interface DomainEvents {
    * one officer). A new case without an owner whose contact came in by e-mail, chat or SMS is
    * queued without this; publish it for anything else (an existing case a new chat reopens).
    */
-  'routing.requested': { caseId: string; channel: 'email' | 'chat' | 'sms' };
+  'routing.requested': {
+    caseId: string;
+    channel: 'email' | 'chat' | 'sms';
+    /**
+     * The language this contact asks for (a BCP 47 tag: a chat's visitor chose it), over the
+     * customer record's preferred language; it also sets the language of an item already waiting.
+     */
+    language?: string | null;
+  };
   /**
    * A visitor started a web chat (issue 14): its case is in the team's queue. Routing subscribes to
    * offer it to one officer; `language` is the one the visitor asked for.

@@ -283,6 +283,19 @@ async function seedAll(
     { name: 'Example Telco chat', teamId: team.id, allowedOrigins: ['http://localhost:3000'] },
     { id: DEMO_WIDGET_ID },
   );
+  // The languages the hotline's officers speak (routing asks for the one a chat's visitor chooses,
+  // else the customer's preferred one; nobody recorded as speaking it, a chat waits until the queue
+  // relaxes the language).
+  for (const [u, languages] of [
+    [olivia, ['en', 'ms']],
+    [tom, ['en', 'zh']],
+    [lena, ['en', 'ta']],
+  ] as const)
+    await s.routingAdmin.putProfile(sys, u.id, {
+      languages: [...languages],
+      skills: [],
+      capacity: { email: 1, chat: 3, sms: 2 },
+    });
 
   // Business calendars: the hotline never closes; Billing keeps office hours and public holidays.
   const weekdays = Object.fromEntries(

@@ -147,7 +147,8 @@ export class RoutingTransfers {
     if (c.assignee_id) patch.assigneeId = null;
     if (teamId !== c.team_id) patch.teamId = teamId;
     if (Object.keys(patch).length) await this.cases.updateIn(trx, actor, c.id, patch);
-    const itemId = await this.routing.enqueue(trx, { caseId: c.id, channel });
+    // The language the ended item asked for (a chat's visitor may have chosen it) goes with the case.
+    const itemId = await this.routing.enqueue(trx, { caseId: c.id, channel, language: item?.language });
     const queue = await this.routing.queueFor(trx, teamId);
     // Whoever passed it on is asked last, should it come back to their queue.
     await trx

@@ -27,6 +27,11 @@ export interface EnqueueInput {
   channel: (typeof ROUTED_CHANNELS)[number];
   /** Skills the item needs, with the least proficiency (none by default). */
   skills?: { name: string; min: number }[];
+  /**
+   * The language this contact asks for (a chat's visitor chose it), over the customer record's
+   * preferred language. Given for a case already waiting, it becomes that item's language.
+   */
+  language?: string | null | undefined;
 }
 
 /**
@@ -189,16 +194,29 @@ export class RoutingService {
 
   /**
    * Queue a case for routing, in the caller's transaction; a case already queued (the event seen
-   * twice) keeps its item. The customer's preferred language asks for that language.
+   * twice) keeps its item. The language the contact asks for (input.language), else the customer's
+   * preferred language, asks for that language.
    */
   async enqueue(trx: Executor, input: EnqueueInput, row?: CaseRow): Promise<string> {
+    const asked = primaryLanguage(input.language);
     const live = await trx
       .selectFrom('routing_items')
-      .select('id')
+      .select(['id', 'state', 'language'])
       .where('case_id', '=', input.caseId)
       .where('state', 'in', LIVE)
       .executeTakeFirst();
-    if (live) return live.id;
+    if (live) {
+      // A new chat's case is queued by case.changed as it is created, with the customer's language;
+      // the chat then names the one its visitor chose. An offer already made is left as it is.
+      if (asked && asked !== live.language && live.state === 'waiting')
+        await trx
+          .updateTable('routing_items')
+          .set((eb) => ({ language: asked, version: eb('version', '+', 1) }))
+          .where('id', '=', live.id)
+          .where('state', '=', 'waiting')
+          .execute();
+      return live.id;
+    }
     // A case just created comes with its row: only its customer's language is read.
     const c = row
       ? {
@@ -232,7 +250,7 @@ export class RoutingService {
         channel: input.channel,
         queue_id: queue.id,
         priority: PRIORITY_RANK[c.priority] ?? 2,
-        language: primaryLanguage(c.preferred_language),
+        language: asked ?? primaryLanguage(c.preferred_language),
         skills: JSON.stringify(input.skills ?? []),
         state: 'waiting',
         offered_to: null,

@@ -3,6 +3,7 @@ import { cleanChatText, cleanLine } from '../../../channels/chat/text.ts';
 import { SYSTEM_ACTOR } from '../../../platform/audit.ts';
 import { type Ctx, nowIso } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
+import type { DomainEventBus } from '../../../platform/events.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
 
@@ -82,6 +83,46 @@ export function cleanPreChat(input: PreChat) {
   if (email.length > 254 || !EMAIL.test(email)) throw new ChatInputError('request.invalid', 'email');
   if (!question) throw new ChatInputError('request.invalid', 'question');
   return { name, email, question, language };
+}
+
+/**
+ * Language names the widget offers (src/widget/text.ts: each in itself) and their English names, as
+ * BCP 47 tags: the form sends the name the visitor read; routing asks for a tag.
+ */
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  english: 'en',
+  'bahasa melayu': 'ms',
+  'bahasa malaysia': 'ms',
+  melayu: 'ms',
+  malay: 'ms',
+  中文: 'zh',
+  华语: 'zh',
+  chinese: 'zh',
+  mandarin: 'zh',
+  தமிழ்: 'ta',
+  tamil: 'ta',
+};
+
+/** The language a visitor chose as a BCP 47 tag (a tag as given, a known name as its tag), else null. */
+export function languageTag(choice: string | null | undefined): string | null {
+  const s = choice?.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (!s) return null;
+  if (/^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/.test(s)) return s;
+  return LANGUAGE_NAMES[s] ?? null;
+}
+
+/**
+ * The visitor's language asks routing for an officer who speaks it, over the customer record's
+ * preferred language (the case was queued with that one as it was created, by case.changed).
+ */
+export async function askForLanguage(
+  events: DomainEventBus,
+  trx: Executor,
+  caseId: string,
+  choice: string | null,
+): Promise<void> {
+  const language = languageTag(choice);
+  if (language) await events.publish(trx, 'routing.requested', { caseId, channel: 'chat', language });
 }
 
 /** The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a new record. */

@@ -8,6 +8,7 @@ import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { OutboundService } from '../outbound.service.ts';
 import { ChatInputError, type ChatService, type PreChat, type VisitorSession } from './chat.service.ts';
+import { askForLanguage } from './chat-intake.ts';
 import { linesAfter, lockConversation } from './chat-store.ts';
 
 /**
@@ -125,6 +126,7 @@ export class ChatMailService {
         after: { messageId, customerId, contactId },
       });
       await emit(trx, at, 'case.message_received', { id: created.id, messageId });
+      await askForLanguage(this.events, trx, created.id, p.language);
       await this.events.publish(trx, 'case.message_added', {
         caseId: created.id,
         messageId,

@@ -14,7 +14,14 @@ import { caseRoom } from '../../../platform/realtime/rooms.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
-import { ChatInputError, cleanPreChat, identifyVisitor, type PreChat, visitorFor } from './chat-intake.ts';
+import {
+  askForLanguage,
+  ChatInputError,
+  cleanPreChat,
+  identifyVisitor,
+  type PreChat,
+  visitorFor,
+} from './chat-intake.ts';
 import { appendLine, type ConversationRow, linesAfter, lockConversation, queueInfo } from './chat-store.ts';
 import type { ChatWidgetsService, WidgetRow } from './widgets.service.ts';
 
@@ -282,6 +289,7 @@ export class ChatService {
         teamId: conv.team_id,
         language: p.language,
       });
+      await askForLanguage(this.events, trx, created.id, p.language);
       await this.events.publish(trx, 'case.message_added', {
         caseId: created.id,
         messageId: line.messageId,
