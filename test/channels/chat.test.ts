@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { identityHash } from '../../src/server/channels/chat/identity.ts';
 import type { VisitorSession } from '../../src/server/modules/messages/chat/chat.service.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { invalidationsFor } from '../../src/server/platform/realtime/rooms.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 
@@ -204,6 +205,48 @@ for (const dialect of await dialects()) {
       const pb = (await t.services.chat.start(b, form())).conversation.position!;
       assert.equal(pb, pa + 1);
       assert.ok((await t.services.chat.status(b))!.waitMinutes! >= 1);
+    });
+
+    test("the visitor's read marks: their own messages write nothing; the officer's reply is one receipt, for the case's room only", async () => {
+      const s = (await t.services.chat.hello(w.row, null, null)).session;
+      await t.services.chat.start(s, form());
+      const caseId = (await t.services.chat.caseOf(s.conversationId!))!;
+      const receipts = async () =>
+        (
+          await t.ctx.store.db
+            .selectFrom('outbox')
+            .select(['id', 'name', 'payload'])
+            .where('name', '=', 'case.chat_read')
+            .execute()
+        ).filter((e) =>
+          // TEXT on SQLite, JSON on PostgreSQL.
+          (typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload)).includes(caseId),
+        );
+      const mark = async () => (await t.services.chatOfficer.forCase(caseId)).visitorReadSeq;
+      const own = await t.services.chat.send(s, randomUUID(), 'anyone there?');
+      // The widget marks its own lines read as they come back: nothing to tell the officer.
+      await t.services.chat.read(s, own.seq);
+      assert.equal(await mark(), 0);
+      assert.equal((await receipts()).length, 0);
+      const officer = { ...t.users.officer.actor, teamId: t.team.id };
+      const reply = await t.services.chatOfficer.reply(officer, caseId, {
+        clientId: randomUUID(),
+        text: 'Yes.',
+      });
+      await t.services.chat.read(s, reply.seq);
+      assert.equal(await mark(), reply.seq);
+      const sent = await receipts();
+      assert.equal(sent.length, 1);
+      const invs = await invalidationsFor(t.ctx.store.db, sent);
+      assert.deepEqual(
+        invs.map((i) => i.room),
+        [`case:${caseId}`],
+        'not the team room: no list changes with a read mark',
+      );
+      // Read again, or read less: nothing more.
+      await t.services.chat.read(s, reply.seq);
+      await t.services.chat.read(s, 1);
+      assert.equal((await receipts()).length, 1);
     });
   });
 }

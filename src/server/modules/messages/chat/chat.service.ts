@@ -355,10 +355,28 @@ export class ChatService {
     return linesAfter(this.ctx.store.db, s.conversationId, Math.max(0, Math.floor(after)));
   }
 
-  /** The visitor has read up to `seq` (read receipts for the officer). */
+  /**
+   * The visitor has read up to `seq` (read receipts for the officer). Only the officer's side has
+   * receipts to show: a mark that passes none of its lines — the widget marks each of its own
+   * messages read as it comes back — writes nothing and tells no one (it was a transaction and an
+   * invalidation to the whole team for every message a visitor sent). The receipt goes to the
+   * case's room, where the chat box shows it; no one's list changes with it.
+   */
   async read(s: VisitorSession, seq: number): Promise<void> {
     const convId = s.conversationId;
     if (!convId) return;
+    // Outside the transaction: every line up to `seq` has committed (the widget has it).
+    const news = await this.ctx.store.db
+      .selectFrom('chat_entries as e')
+      .innerJoin('chat_conversations as c', 'c.id', 'e.conversation_id')
+      .select('e.seq')
+      .where('e.conversation_id', '=', convId)
+      .where('e.side', '!=', 'visitor')
+      .whereRef('e.seq', '>', 'c.visitor_read_seq')
+      .where('e.seq', '<=', Math.floor(seq))
+      .limit(1)
+      .executeTakeFirst();
+    if (!news) return;
     await tx(this.ctx, async (trx) => {
       const conv = await lockConversation(this.ctx, trx, convId);
       const upTo = Math.min(Math.floor(seq), conv.last_seq);
@@ -369,7 +387,7 @@ export class ChatService {
         .set({ visitor_read_seq: upTo })
         .where('id', '=', conv.id)
         .execute();
-      await emit(trx, at, 'case.chat_read', { id: conv.case_id, version: upTo });
+      await emit(trx, at, 'case.chat_read', { id: conv.case_id, version: upTo, teamIds: [] });
     });
   }
 
