@@ -2,7 +2,9 @@ import type { Selectable } from 'kysely';
 import { ChannelError, classify, type FailureClass, type SendResult } from '../../channels/contract.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
 import type { MessagesTable } from '../../platform/db/schema.ts';
+import { LeasedBatches } from '../../platform/leased-batches.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
@@ -62,7 +64,7 @@ export class ChannelOutbox {
   private readonly cases: CasesService;
   private readonly notifications: NotificationsService;
   private readonly ch: OutboxChannel;
-  private running: Promise<number> | undefined;
+  private readonly loop: LeasedBatches<MessageRow>;
   /** One send's limit (tests shorten it). */
   sendLimitMs = SEND_LIMIT_MS;
 
@@ -75,64 +77,54 @@ export class ChannelOutbox {
     this.cases = deps.cases;
     this.notifications = deps.notifications;
     this.ch = channel;
+    this.loop = new LeasedBatches(ctx, {
+      batch: BATCH,
+      claim: (trx, now) => this.claim(trx, now),
+      deliver: (m) => this.deliver(m),
+    });
   }
 
   /** Send what is due; one run at a time per process. Returns the number sent. */
   drain(): Promise<number> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.loop.drain();
   }
 
-  private async run(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const batch = await this.claim();
-      for (const m of batch) if (await this.deliver(m)) total++;
-      if (batch.length < BATCH) return total;
-    }
-  }
-
-  private claim(): Promise<MessageRow[]> {
-    const now = nowIso(this.ctx);
+  private async claim(trx: Executor, now: string): Promise<MessageRow[]> {
     const lease = new Date(Date.parse(now) + LEASE_MS).toISOString();
-    return tx(this.ctx, async (trx) => {
-      let q = trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('channel', '=', this.ch.channel)
-        .where('direction', '=', 'outbound')
-        // Queued and due, or a sender that died mid-send: its lease ran out.
-        .where('state', 'in', ['queued', 'sending'])
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
-        .limit(BATCH);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      if (rows.length)
-        await trx
-          .updateTable('messages')
-          .set((eb) => ({
-            state: 'sending',
-            next_attempt_at: lease,
-            lease_until: lease,
-            attempts: eb('attempts', '+', 1),
-          }))
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-      return rows.map((r) => ({
-        ...r,
-        state: 'sending',
-        attempts: r.attempts + 1,
-        next_attempt_at: lease,
-        lease_until: lease,
-      }));
-    });
+    let q = trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('channel', '=', this.ch.channel)
+      .where('direction', '=', 'outbound')
+      // Queued and due, or a sender that died mid-send: its lease ran out.
+      .where('state', 'in', ['queued', 'sending'])
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(BATCH);
+    if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    if (rows.length)
+      await trx
+        .updateTable('messages')
+        .set((eb) => ({
+          state: 'sending',
+          next_attempt_at: lease,
+          lease_until: lease,
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    return rows.map((r) => ({
+      ...r,
+      state: 'sending',
+      attempts: r.attempts + 1,
+      next_attempt_at: lease,
+      lease_until: lease,
+    }));
   }
 
   /** The channel's send, bounded by `sendLimitMs`. */

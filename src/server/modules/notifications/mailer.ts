@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
+import { LeasedBatches } from '../../platform/leased-batches.ts';
 
 /** No SMTP conversation step may hang a worker: connect, greeting and each socket wait. */
 const SMTP_TIMEOUT_MS = 10_000;
@@ -49,7 +51,7 @@ export class Mailer {
   private readonly ctx: Ctx;
   private readonly transport: Transporter;
   private readonly sinkDir: string | null;
-  private running: Promise<number> | undefined;
+  private readonly loop: LeasedBatches<Claimed>;
   /** Messages handed to the transport by this process (for the console and tests). */
   sent = 0;
 
@@ -66,60 +68,50 @@ export class Mailer {
           socketTimeout: timeout,
         })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.loop = new LeasedBatches(ctx, {
+      batch: BATCH,
+      claim: (trx, now) => this.claim(trx, now),
+      deliver: (r) => this.deliver(r),
+    });
   }
 
   /** Send what is due; returns the number of messages sent. One run at a time per process. */
   drain(): Promise<number> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.loop.drain();
   }
 
-  private async run(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const batch = await this.claim();
-      for (const r of batch) if (await this.deliver(r)) total++;
-      if (batch.length < BATCH) return total;
-    }
-  }
-
-  private claim(): Promise<Claimed[]> {
-    const now = nowIso(this.ctx);
+  private async claim(trx: Executor, now: string): Promise<Claimed[]> {
     const leaseUntil = new Date(Date.parse(now) + LEASE_MS).toISOString();
-    return tx(this.ctx, async (trx) => {
-      let q = trx
-        .selectFrom('notifications')
-        .innerJoin('users', 'users.id', 'notifications.user_id')
-        .select([
-          'notifications.id',
-          'notifications.title',
-          'notifications.body',
-          'notifications.at',
-          'notifications.urgent',
-          'notifications.email_attempts',
-          'users.email',
-          'users.display_name',
-        ])
-        .where('notifications.email_state', '=', 'pending')
-        .where('notifications.email_due_at', '<=', now)
-        .orderBy('notifications.email_due_at')
-        .limit(BATCH);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate('notifications').skipLocked();
-      const rows = await q.execute();
-      if (rows.length)
-        await trx
-          .updateTable('notifications')
-          .set((eb) => ({ email_due_at: leaseUntil, email_attempts: eb('email_attempts', '+', 1) }))
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-      return rows;
-    });
+    let q = trx
+      .selectFrom('notifications')
+      .innerJoin('users', 'users.id', 'notifications.user_id')
+      .select([
+        'notifications.id',
+        'notifications.title',
+        'notifications.body',
+        'notifications.at',
+        'notifications.urgent',
+        'notifications.email_attempts',
+        'users.email',
+        'users.display_name',
+      ])
+      .where('notifications.email_state', '=', 'pending')
+      .where('notifications.email_due_at', '<=', now)
+      .orderBy('notifications.email_due_at')
+      .limit(BATCH);
+    if (this.ctx.store.dialect === 'postgres') q = q.forUpdate('notifications').skipLocked();
+    const rows = await q.execute();
+    if (rows.length)
+      await trx
+        .updateTable('notifications')
+        .set((eb) => ({ email_due_at: leaseUntil, email_attempts: eb('email_attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    return rows;
   }
 
   /** Send one claimed message (no transaction open) and record the outcome. */

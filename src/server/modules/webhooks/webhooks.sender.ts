@@ -4,6 +4,7 @@ import { type Ctx, nowIso, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { LeasedBatches } from '../../platform/leased-batches.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { DeliveryRow, EndpointRow } from './webhooks.present.ts';
 import type { WebhooksService } from './webhooks.service.ts';
@@ -49,7 +50,7 @@ export class WebhookSender {
   private readonly ctx: Ctx;
   private readonly webhooks: WebhooksService;
   private readonly notifications: NotificationsService;
-  private running: Promise<number> | undefined;
+  private readonly loop: LeasedBatches<DeliveryRow>;
   private lastPrune = 0;
   /** One POST's limit, from the first byte sent to the last read (the spec recommends 15–30 s). */
   timeoutMs = 15_000;
@@ -58,67 +59,57 @@ export class WebhookSender {
     this.ctx = ctx;
     this.webhooks = deps.webhooks;
     this.notifications = deps.notifications;
+    this.loop = new LeasedBatches(ctx, {
+      batch: BATCH,
+      claim: (trx, now) => this.claim(trx, now),
+      deliver: (d) => this.deliver(d),
+      // Side by side: one slow receiver does not hold up the others' deliveries.
+      together: true,
+      after: () => this.pruneIfDue(),
+    });
   }
 
   /** Send what is due; one run at a time per process. Resolves with the number that succeeded. */
   drain(): Promise<number> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.loop.drain();
   }
 
-  private async run(): Promise<number> {
-    let ok = 0;
-    for (;;) {
-      const batch = await this.claim();
-      const results = await Promise.all(batch.map((d) => this.deliver(d)));
-      ok += results.filter(Boolean).length;
-      if (batch.length < BATCH) break;
-    }
-    await this.pruneIfDue();
-    return ok;
-  }
-
-  private claim(): Promise<DeliveryRow[]> {
-    const now = nowIso(this.ctx);
+  private async claim(trx: Executor, now: string): Promise<DeliveryRow[]> {
     // Past the timeout and the record: a lease that runs out means the sender died.
     const lease = new Date(Date.parse(now) + this.timeoutMs + 60_000).toISOString();
-    return tx(this.ctx, async (trx) => {
-      let q = trx
-        .selectFrom('webhook_deliveries')
-        .selectAll()
-        .where('state', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        // Never to an endpoint switched off or disabled: its deliveries wait, unsent.
-        .where('endpoint_id', 'in', (eb) =>
-          eb
-            .selectFrom('webhook_endpoints')
-            .select('id')
-            .where('active', '=', true)
-            .where('disabled_at', 'is', null),
-        )
-        .orderBy('next_attempt_at')
-        .limit(BATCH);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      if (!rows.length) return [];
-      await trx
-        .updateTable('webhook_deliveries')
-        .set((eb) => ({ next_attempt_at: lease, lease_until: lease, attempts: eb('attempts', '+', 1) }))
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-      return rows.map((r) => ({
-        ...r,
-        attempts: r.attempts + 1,
-        next_attempt_at: lease,
-        lease_until: lease,
-      }));
-    });
+    let q = trx
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      // Never to an endpoint switched off or disabled: its deliveries wait, unsent.
+      .where('endpoint_id', 'in', (eb) =>
+        eb
+          .selectFrom('webhook_endpoints')
+          .select('id')
+          .where('active', '=', true)
+          .where('disabled_at', 'is', null),
+      )
+      .orderBy('next_attempt_at')
+      .limit(BATCH);
+    if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    if (!rows.length) return [];
+    await trx
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({ next_attempt_at: lease, lease_until: lease, attempts: eb('attempts', '+', 1) }))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      attempts: r.attempts + 1,
+      next_attempt_at: lease,
+      lease_until: lease,
+    }));
   }
 
   /** POST one claimed delivery (no transaction open), then record the answer. */
