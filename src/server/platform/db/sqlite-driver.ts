@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 type Param = null | number | bigint | string | NodeJS.ArrayBufferView;
 
@@ -40,6 +41,8 @@ const REOPEN_ON = new Set([8 /* READONLY */, 10 /* IOERR */, 14 /* CANTOPEN */])
 export interface SqliteHandle extends SqliteDatabase {
   /** The open node:sqlite connection; reopen() replaces it. */
   readonly raw: DatabaseSync;
+  /** Checkpoints the WAL from a worker thread once the file is busy (null: in memory, or turned off). */
+  readonly checkpointer: WalCheckpointer | null;
   /**
    * Throws (as node:sqlite does) unless the database could take a write now: not read-only, not
    * at its page limit, not on a full disk. Run it only while holding Kysely's connection (it opens
@@ -72,8 +75,14 @@ function connect(file: string): DatabaseSync {
  * Kysely's SqliteDialect over Node's built-in `node:sqlite`. Prepared statements are cached by SQL
  * text: Kysely compiles identical SQL for identical query shapes, so the hot paths prepare once.
  */
-export function openSqlite(file: string): SqliteHandle {
+export function openSqlite(file: string, opts: { checkpointWorker?: boolean } = {}): SqliteHandle {
   let raw = connect(file);
+  const checkpointer =
+    file === ':memory:' || opts.checkpointWorker === false
+      ? null
+      : new WalCheckpointer(file, (on) => {
+          if (raw.isOpen) raw.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
+        });
   const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
   const MAX = 500;
   const dir = file === ':memory:' ? undefined : path.dirname(file);
@@ -100,15 +109,18 @@ export function openSqlite(file: string): SqliteHandle {
   };
 
   return {
+    checkpointer,
     get raw() {
       return raw;
     },
     close: () => {
+      checkpointer?.stop();
       cache.clear();
       if (raw.isOpen) raw.close();
     },
     prepare(sql: string): SqliteStatement {
       if (sql === 'rollback' && !raw.isTransaction) return NOTHING_TO_ROLL_BACK;
+      if (sql === 'commit') checkpointer?.committed();
       let entry = cache.get(sql);
       if (!entry) {
         const stmt = raw.prepare(sql);
@@ -137,6 +149,7 @@ export function openSqlite(file: string): SqliteHandle {
         cache.clear();
         raw.close();
         raw = fresh;
+        checkpointer?.reconnected();
         probe();
       }
     },
