@@ -317,7 +317,7 @@ export function buildServices(ctx: Ctx) {
     timers,
     chat: new ChatTransfers(ctx),
   });
-  const chatMail = new ChatMailService(ctx, { chat, cases, contacts, events, outbound });
+  const chatMail = new ChatMailService(ctx, { chat, cases, events, outbound });
   const caseViews = new CaseViews(ctx);
   const workspace = new WorkspaceService({ cases, caseDrafts, customers, contacts, commitments, messages });
   const search = new SearchService({ caseSearch, customers, knowledge });

@@ -5,7 +5,6 @@ import type { DomainEventBus } from '../../../platform/events.ts';
 import { newId } from '../../../platform/ids.ts';
 import { emit } from '../../../platform/outbox.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
-import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { OutboundService } from '../outbound.service.ts';
 import { ChatInputError, type ChatService, type PreChat, type VisitorSession } from './chat.service.ts';
 import { askForLanguage } from './chat-intake.ts';
@@ -19,7 +18,6 @@ export class ChatMailService {
   private readonly ctx: Ctx;
   private readonly chat: ChatService;
   private readonly cases: CasesService;
-  private readonly contacts: ContactsService;
   private readonly events: DomainEventBus;
   private readonly outbound: OutboundService;
 
@@ -28,7 +26,6 @@ export class ChatMailService {
     deps: {
       chat: ChatService;
       cases: CasesService;
-      contacts: ContactsService;
       events: DomainEventBus;
       outbound: OutboundService;
     },
@@ -36,7 +33,6 @@ export class ChatMailService {
     this.ctx = ctx;
     this.chat = deps.chat;
     this.cases = deps.cases;
-    this.contacts = deps.contacts;
     this.events = deps.events;
     this.outbound = deps.outbound;
   }
@@ -60,24 +56,7 @@ export class ChatMailService {
         .where('m.source_key', '=', key)
         .executeTakeFirst();
       if (seen) return { reference: seen.reference };
-      const customerId = await this.chat.identify(trx, s.widget.id, s.externalId, p.name, p.email);
-      const contactId = await this.contacts.logInbound(trx, {
-        channel: 'chat',
-        customerId,
-        fromAddress: p.email,
-        caseId: null,
-        at,
-      });
-      const firstLine = p.question.split('\n')[0]!;
-      const subject = firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine;
-      const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
-        contactId,
-        type: 'general_enquiry',
-        subject,
-        description: p.question,
-        teamId: s.widget.team_id,
-        assigneeId: null,
-      });
+      const { customerId, contactId, created, subject } = await this.chat.openCase(trx, s, p, at, '');
       const messageId = newId();
       await trx
         .insertInto('messages')

@@ -187,9 +187,43 @@ export class ChatService {
     return cleanPreChat(input);
   }
 
-  /** The visitor's customer record (chat-intake.ts). */
-  identify(trx: Executor, widgetId: string, externalId: string | null, name: string, email: string) {
-    return identifyVisitor(this.ctx, this.customers, trx, { widgetId, externalId, name, email });
+  /**
+   * A visitor's question opens a case in the widget's team queue (as an e-mail to a mailbox of that
+   * team would): the visitor's customer record (chat-intake.ts), the contact, and the case, its
+   * subject the question's first line after `prefix` — a chat's, or a message left for e-mail.
+   */
+  async openCase(
+    trx: Executor,
+    s: VisitorSession,
+    p: { name: string; email: string; question: string },
+    at: string,
+    prefix: string,
+  ) {
+    const { widget, externalId } = s;
+    const customerId = await identifyVisitor(this.ctx, this.customers, trx, {
+      widgetId: widget.id,
+      externalId,
+      name: p.name,
+      email: p.email,
+    });
+    const contactId = await this.contacts.logInbound(trx, {
+      channel: 'chat',
+      customerId,
+      fromAddress: p.email,
+      caseId: null,
+      at,
+    });
+    const firstLine = p.question.split('\n')[0]!;
+    const subject = `${prefix}${firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine}`;
+    const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
+      contactId,
+      type: 'general_enquiry',
+      subject,
+      description: p.question,
+      teamId: widget.team_id,
+      assigneeId: null,
+    });
+    return { customerId, contactId, created, subject };
   }
 
   /**
@@ -214,23 +248,7 @@ export class ChatService {
         const line = await this.addVisitorLine(trx, conv, input.clientId, p.question, at);
         return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
       }
-      const customerId = await this.identify(trx, s.widget.id, s.externalId, p.name, p.email);
-      const contactId = await this.contacts.logInbound(trx, {
-        channel: 'chat',
-        customerId,
-        fromAddress: p.email,
-        caseId: null,
-        at,
-      });
-      const firstLine = p.question.split('\n')[0]!;
-      const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
-        contactId,
-        type: 'general_enquiry',
-        subject: `Chat: ${firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine}`,
-        description: p.question,
-        teamId: s.widget.team_id,
-        assigneeId: null,
-      });
+      const { customerId, contactId, created } = await this.openCase(trx, s, p, at, 'Chat: ');
       const conv: ConversationRow = {
         id: newId(),
         widget_id: s.widget.id,
