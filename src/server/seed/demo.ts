@@ -287,8 +287,8 @@ async function seedAll(
   // else the customer's preferred one; nobody recorded as speaking it, a chat waits until the queue
   // relaxes the language).
   for (const [u, languages] of [
-    [olivia, ['en', 'ms']],
-    [tom, ['en', 'zh']],
+    [olivia, ['en', 'zh']],
+    [tom, ['en', 'ms']],
     [lena, ['en', 'ta']],
   ] as const)
     await s.routingAdmin.putProfile(sys, u.id, {
