@@ -17,6 +17,15 @@ type OfferRow = Selectable<RoutingOffersTable>;
  * An offer's life after the pass made it (issue 14, point 2): the officer's banner, accept,
  * decline, time-out, withdrawal when the officer leaves the routable states. RoutingService keeps
  * the public entry points and hands them here; `poke` is its poke (room may have been made).
+ *
+ * Lock order on PostgreSQL, the same on every path that decides an offer or ends its item: the
+ * case row (accept; a case write that ends the item: RoutingService.endItem), the offer's time-out
+ * timer, the item, the offer, the officer's capacity. The time-out runs in the timer's transaction,
+ * which holds the timer row from its claim: an answer that closed the offer before cancelling the
+ * timer deadlocked with a time-out falling due at that moment. The item is locked before the offer
+ * because endItem must read its state under a lock (a pass offering it at that moment otherwise
+ * left a resolved case with an open offer), and it cannot know the offer before reading the item
+ * (test/routing/routing-lock-order.test.ts runs each pair at once).
  */
 export class RoutingOffers {
   private readonly ctx: Ctx;
@@ -92,6 +101,9 @@ export class RoutingOffers {
         await trx.selectFrom('cases').select('id').where('id', '=', first.case_id).forUpdate().execute();
       const offer = await this.ownOffer(trx, actor, offerId);
       const at = nowIso(this.ctx);
+      // The timer, then the item, before the offer (see the class): a time-out firing now wins.
+      await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
+      await this.lockedItem(trx, offer.item_id);
       if (!(await this.closeOffer(trx, offer, 'accepted', at)))
         throw new AppError('routing_offer.closed', 'The offer is no longer open');
       await trx
@@ -105,7 +117,6 @@ export class RoutingOffers {
         }))
         .where('id', '=', offer.item_id)
         .execute();
-      await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
       const c = await this.cases.updateIn(trx, actor, offer.case_id, { assigneeId: actor.userId });
       await emit(trx, at, 'routing.offer_changed', { id: actor.userId, userIds: [actor.userId] });
       const item = await trx
@@ -159,12 +170,12 @@ export class RoutingOffers {
 
   /** Close an open offer and put its item back waiting; false when it was no longer open. */
   private async giveBack(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
+    // The timer, then the item, before the offer (see the class); in the time-out's own
+    // transaction the timer is done already.
+    await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
+    const item = await this.lockedItem(trx, offer.item_id);
+    if (!item) throw new Error(`routing item ${offer.item_id} of offer ${offer.id} is missing`);
     if (!(await this.closeOffer(trx, offer, state, at))) return false;
-    const item = await trx
-      .selectFrom('routing_items')
-      .selectAll()
-      .where('id', '=', offer.item_id)
-      .executeTakeFirstOrThrow();
     const declined = parseJson<string[]>(item.declined_by, []);
     if (state !== 'withdrawn' && !declined.includes(offer.user_id)) declined.push(offer.user_id);
     await trx
@@ -179,10 +190,15 @@ export class RoutingOffers {
       .where('state', '=', 'offered')
       .execute();
     await this.release(trx, offer.user_id, offer.channel);
-    await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
     await emit(trx, at, 'routing.offer_changed', { id: offer.user_id, userIds: [offer.user_id] });
     await this.queueChanged(trx, item.queue_id, at);
     return true;
+  }
+
+  /** An item's row, locked on PostgreSQL (in the order the class sets). */
+  async lockedItem(trx: Executor, itemId: string) {
+    const q = trx.selectFrom('routing_items').selectAll().where('id', '=', itemId);
+    return (this.ctx.store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   }
 
   /** The conditional update that makes accept, decline, time-out and withdrawal mutually exclusive. */

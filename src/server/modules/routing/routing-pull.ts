@@ -1,5 +1,6 @@
 import type { Actor } from '../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { emit } from '../../platform/outbox.ts';
 import type { CasesService } from '../cases/cases.service.ts';
@@ -8,8 +9,14 @@ import { isRelaxed, matches, primaryLanguage } from './routing-rules.ts';
 
 /**
  * Pull mode (issue 14, point 2): where a centre prefers it, e-mail in a queue is not offered; an
- * officer takes the next item they may handle (priority, then age), within their capacity. The
- * item is claimed with SKIP LOCKED on PostgreSQL, so two officers pulling at once get two items.
+ * officer takes the next item they may handle (priority, then age), within their capacity.
+ *
+ * Lock order on PostgreSQL: the case row first, then its item, then the officer's capacity — the
+ * order of a case write that ends the item (resolve, close, merge, hand over: the case row, then
+ * routing.onCaseChanged → endItem). Locking the items first (FOR UPDATE on the candidates) and the
+ * case last deadlocked with a resolve of the same case (test/routing/routing-lock-order.test.ts).
+ * The case is claimed with SKIP LOCKED, so two officers pulling at once get two items, and a case
+ * someone is writing is passed over rather than waited for.
  */
 export class RoutingPull {
   private readonly ctx: Ctx;
@@ -51,7 +58,7 @@ export class RoutingPull {
         .executeTakeFirstOrThrow();
       const queue = await this.routing.queueFor(trx, me.team_id);
       if (!queue.email_pull) return null;
-      let q = trx
+      const q = trx
         .selectFrom('routing_items')
         .select([
           'id',
@@ -71,7 +78,6 @@ export class RoutingPull {
         .orderBy('enqueued_at')
         .orderBy('id')
         .limit(50);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
       const rows = await q.execute();
       const nowMs = this.ctx.clock.now().getTime();
       const self = {
@@ -91,7 +97,7 @@ export class RoutingPull {
         lastOfferedAt: null,
         slots: new Map(),
       };
-      const row = rows.find((r) => {
+      const fits = rows.filter((r) => {
         const item = {
           id: r.id,
           channel: r.channel,
@@ -104,6 +110,7 @@ export class RoutingPull {
         };
         return isRelaxed(item, queue.relax_after_seconds, nowMs) || matches(self, item);
       });
+      const row = await this.claim(trx, fits, queue.id);
       if (!row) return null;
       await this.routing.ensureCapacityRows(trx, actor.userId);
       const room = await trx
@@ -131,5 +138,37 @@ export class RoutingPull {
         await emit(trx, at, 'routing.queue_changed', { id: queue.id, teamIds: [queue.team_id] });
       return { caseId: c.id, caseReference: c.reference };
     });
+  }
+
+  /**
+   * The first candidate whose case row this transaction can lock now (SKIP LOCKED), then its item,
+   * still waiting in the queue (read again under the locks). SQLite has one writer: the first.
+   */
+  private async claim<R extends { id: string; case_id: string }>(
+    trx: Executor,
+    rows: R[],
+    queueId: string,
+  ): Promise<R | undefined> {
+    if (this.ctx.store.dialect !== 'postgres') return rows[0];
+    for (const r of rows) {
+      const kase = await trx
+        .selectFrom('cases')
+        .select('id')
+        .where('id', '=', r.case_id)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!kase) continue;
+      const item = await trx
+        .selectFrom('routing_items')
+        .select('id')
+        .where('id', '=', r.id)
+        .where('state', '=', 'waiting')
+        .where('queue_id', '=', queueId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (item) return r;
+    }
+    return undefined;
   }
 }

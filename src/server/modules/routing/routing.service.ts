@@ -311,14 +311,14 @@ export class RoutingService {
     if (finished || handedOver || waitingOnCustomer) await this.endItem(trx, item.id);
   }
 
-  /** Take an item out of routing: a waiting one is cancelled, an offer withdrawn, accepted work done. */
+  /**
+   * Take an item out of routing: a waiting one is cancelled, an offer withdrawn, accepted work done.
+   * The item is read under its lock (the order is RoutingOffers'): a pass offering it at this moment
+   * is waited for, and its offer withdrawn, rather than left open on a case that moved on.
+   */
   async endItem(trx: Executor, itemId: string): Promise<void> {
     const at = nowIso(this.ctx);
-    const item = await trx
-      .selectFrom('routing_items')
-      .selectAll()
-      .where('id', '=', itemId)
-      .executeTakeFirst();
+    const item = await this.offers.lockedItem(trx, itemId);
     if (!item || !LIVE.includes(item.state)) return;
     if (item.state === 'offered') {
       const offer = await trx
