@@ -76,6 +76,29 @@ for (const dialect of await dialects()) {
     assert.equal(c.users, 7);
     assert.equal(fs.readFileSync(demoPasswordFile(ctx.config), 'utf8').trim(), r.password);
     await assertLogin(ctx, r.password);
+    // Nobody is at work before signing in: the history's after-contact work does not make the demo's
+    // officers available when the server starts (routing would offer chats to people not there).
+    const states = await ctx.store.db
+      .selectFrom('presence_states as p')
+      .innerJoin('users as u', 'u.id', 'p.user_id')
+      .select(['u.username', 'p.state'])
+      .orderBy('u.username')
+      .execute();
+    assert.deepEqual(
+      states.map((s) => [s.username, s.state]),
+      [
+        ['lena', 'offline'],
+        ['olivia', 'offline'],
+        ['tom', 'offline'],
+      ],
+    );
+    const pending = await ctx.store.db
+      .selectFrom('timers')
+      .select(['kind', 'due_at'])
+      .where('state', '=', 'pending')
+      .where('kind', 'like', 'presence.%')
+      .execute();
+    assert.deepEqual(pending, [], 'no presence timer left to fire at start');
   });
 }
 

@@ -535,6 +535,11 @@ async function seedAll(
       });
     }
   }
+  // The historic contacts leave each officer in after-contact work, whose timer would make them
+  // available the moment the server starts, signed in or not, and routing would offer chats to
+  // people who are not there. The demo's people begin signed out, as anyone who has not signed in.
+  clock.set(new Date(Math.max(now, clock.now().getTime())));
+  for (const o of officers) await s.presence.signedOut(o);
   void collections;
   fs.mkdirSync(base.config.dataDir, { recursive: true });
   fs.writeFileSync(demoPasswordFile(base.config), `${password}\n`, { mode: 0o600 });
