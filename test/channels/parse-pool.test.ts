@@ -27,6 +27,24 @@ describe('MIME parsing on a worker thread (channels/email/parse-pool.ts)', () =>
     }
   });
 
+  test("the caller's bytes stay the caller's: a slice of a larger buffer is sent alone and left intact", async () => {
+    const pool = new ParsePool();
+    try {
+      // A message whose bytes are a slice of a much larger buffer, as read from a socket or a row.
+      const big = Buffer.alloc(4 << 20);
+      const raw = corpus[0]!.raw;
+      raw.copy(big, 1000);
+      const slice = big.subarray(1000, 1000 + raw.length);
+      assert.deepEqual(await pool.parse(slice), await parseMail(raw));
+      // Transferring the caller's own memory would have emptied these (a retry parses them again).
+      assert.equal(big.length, 4 << 20);
+      assert.equal(slice.length, raw.length);
+      assert.deepEqual(await pool.parse(slice), await parseMail(raw));
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a parse past its time limit fails as retryable and the next message is parsed by a new worker', async () => {
     const pool = new ParsePool({ timeoutMs: 300, workerUrl: HANG_WORKER });
     try {

@@ -63,7 +63,11 @@ export class ParsePool {
     const worker = this.spawn();
     // A worker still loading gets its start-up time on top; its clock restarts when it is ready.
     this.current = { id, timer: this.clock(this.ready ? this.timeoutMs : this.timeoutMs + STARTUP_MS) };
-    worker.postMessage({ id, raw: job.raw });
+    // Copied into a buffer of its own and transferred: a structured clone of a view copies the
+    // whole memory behind it (a message's bytes are often a slice of a much larger buffer), which
+    // was a tenth of the event loop's time in the e-mail ingest.
+    const raw = new Uint8Array(job.raw);
+    worker.postMessage({ id, raw }, [raw.buffer]);
   }
 
   private clock(ms: number): NodeJS.Timeout {
