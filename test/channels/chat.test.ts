@@ -188,6 +188,34 @@ for (const dialect of await dialects()) {
       assert.equal(malformed.session.externalId, null);
     });
 
+    test("a new visitor's chosen language is their new record's preferred language; a known customer's record keeps its own", async () => {
+      const db = t.ctx.store.db;
+      const languageOf = async (email: string) => {
+        const found = await t.services.customers.findByEmail(db, email);
+        assert.equal(found?.matches, 1, email);
+        const c = await db
+          .selectFrom('customers')
+          .select('preferred_language')
+          .where('id', '=', found!.id)
+          .executeTakeFirstOrThrow();
+        return c.preferred_language;
+      };
+      const a = (await t.services.chat.hello(w.row, null, null)).session;
+      await t.services.chat.start(a, {
+        ...form({ email: 'siti@customer.example' }),
+        language: 'Bahasa Melayu',
+      });
+      assert.equal(await languageOf('siti@customer.example'), 'ms');
+      // The same address again, choosing English: the record found is not rewritten by what a visitor says.
+      const b = (await t.services.chat.hello(w.row, null, null)).session;
+      await t.services.chat.start(b, { ...form({ email: 'siti@customer.example' }), language: 'English' });
+      assert.equal(await languageOf('siti@customer.example'), 'ms');
+      // A message left (nobody there) makes the record the same way.
+      const c = (await t.services.chat.hello(w.row, null, null)).session;
+      await t.services.chatMail.leave(c, { ...form({ email: 'wei@customer.example' }), language: '中文' });
+      assert.equal(await languageOf('wei@customer.example'), 'zh');
+    });
+
     test('available only while someone of the team is at work (presence), else leave a message', async () => {
       const before = await t.services.chat.hello(w.row, null, null);
       assert.equal(before.info.available, false, 'everyone offline');

@@ -320,18 +320,20 @@ export class CustomersService {
 
   /**
    * A new customer from an unknown sender (issue 13): the name they wrote under (or the address),
-   * the address, nothing else. Unverified by nature — nothing they wrote proves who they are.
+   * the address, and the language they said they prefer (a chat's pre-chat form), nothing else.
+   * Unverified by nature — nothing they wrote proves who they are.
    */
   async createFromSender(
     trx: Executor,
     actor: Actor,
-    sender: { address: string; name: string | null; channel: string },
+    sender: { address: string; name: string | null; channel: string; language?: string | null },
   ): Promise<string> {
     const displayName = (sender.name?.replace(/["']/g, '').trim() || sender.address).slice(0, 200);
     const row = await this.insertNew(trx, actor, {
       display_name: displayName,
       emails: JSON.stringify([sender.address]),
       preferred_channel: sender.channel,
+      preferred_language: sender.language ?? null,
     });
     return row.id;
   }

@@ -125,12 +125,16 @@ export async function askForLanguage(
   if (language) await events.publish(trx, 'routing.requested', { caseId, channel: 'chat', language });
 }
 
-/** The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a new record. */
+/**
+ * The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a
+ * new record, with the language the visitor chose as its preferred one (the officer reads it first;
+ * an existing record's is left as it is).
+ */
 export async function identifyVisitor(
   ctx: Ctx,
   customers: CustomersService,
   trx: Executor,
-  v: { widgetId: string; externalId: string | null; name: string; email: string },
+  v: { widgetId: string; externalId: string | null; name: string; email: string; language: string | null },
 ): Promise<string> {
   const { widgetId, externalId, name, email } = v;
   if (externalId) {
@@ -145,7 +149,12 @@ export async function identifyVisitor(
   const found = await customers.findByEmail(trx, email);
   const id =
     found?.id ??
-    (await customers.createFromSender(trx, SYSTEM_ACTOR, { address: email, name, channel: 'chat' }));
+    (await customers.createFromSender(trx, SYSTEM_ACTOR, {
+      address: email,
+      name,
+      channel: 'chat',
+      language: languageTag(v.language),
+    }));
   if (externalId)
     await trx
       .insertInto('chat_identities')

@@ -195,7 +195,7 @@ export class ChatService {
   async openCase(
     trx: Executor,
     s: VisitorSession,
-    p: { name: string; email: string; question: string },
+    p: { name: string; email: string; question: string; language: string | null },
     at: string,
     prefix: string,
   ) {
@@ -205,6 +205,7 @@ export class ChatService {
       externalId,
       name: p.name,
       email: p.email,
+      language: p.language,
     });
     const contactId = await this.contacts.logInbound(trx, {
       channel: 'chat',
