@@ -37,6 +37,7 @@ export function chatPages(app: FastifyInstance, widgets: ChatWidgetsService): vo
     return reply.type('text/html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Example Telco — help</title>
+<link rel="icon" href="data:,">
 <style>
   body { font-family: Georgia, serif; margin: 0; background: #fdf6e3; color: #222; }
   main { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }

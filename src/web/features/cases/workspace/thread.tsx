@@ -174,7 +174,7 @@ export function Thread({ view }: { view: CaseView }) {
         <ChatBox view={view} chat={chat} onNote={() => setNoting(true)} />
       )}
       {view.writer && chatLive && noting && (
-        <button type="button" className="link" onClick={() => setNoting(false)}>
+        <button type="button" className="link chat-back" onClick={() => setNoting(false)}>
           {t('chat.backToChat')}
         </button>
       )}
