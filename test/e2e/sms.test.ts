@@ -12,7 +12,8 @@ const TOKEN = 'e2e-token';
  * SMS in the workspace (issue 14, point 5): a customer's text, posted by the local provider simulator
  * with its signature, appears live in the team's queue; the officer replies by SMS, sees before
  * sending how many segments the text takes (an emoji makes it UCS-2), and the simulator receives it
- * from the centre's number. axe on the workspace; it fits 1280x720. An administrator sets numbers up on
+ * from the centre's number; then an SMS template, filled with the case's data, goes the same way.
+ * axe on the workspace; it fits 1280x720. An administrator sets numbers up on
  * screen (a bad one refused in words); officers do not see that screen.
  */
 describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
@@ -92,6 +93,27 @@ describe('SMS in the workspace, in Chromium', { skip: !haveChromium }, () => {
     assert.equal(await desktop.services.smsSender.drain(), 1);
     const [got] = await sim.waitFor(1);
     assert.deepEqual([got?.to, got?.from, got?.body], ['+6591230042', '+6561001001', reply]);
+
+    // An SMS template (issue 14, point 5): chosen from the standard texts, filled with the case's data,
+    // counted before sending, and texted.
+    await page.getByLabel('Insert a standard text').selectOption({ label: 'Call-back promised' });
+    await page.getByRole('button', { name: 'Insert text' }).click();
+    const box = page.getByLabel('Text to the customer (sent as SMS)');
+    const caseId = /#\/cases\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    assert.ok(caseId, page.url());
+    const { reference } = await desktop.services.cases.row(desktop.ctx.store.db, caseId);
+    const templated = (await box.inputValue()).trim();
+    assert.match(
+      templated,
+      new RegExp(`^Frontline: Olivia Tan will call you back about case ${reference} by .+\\.$`),
+    );
+    assert.doesNotMatch(templated, /\{\{/, 'every placeholder filled');
+    await segments.getByText(/^1 segment, \d+ characters left/).waitFor();
+    await page.getByRole('button', { name: 'Send SMS' }).click();
+    await thread.getByText(templated).waitFor();
+    assert.equal(await desktop.services.smsSender.drain(), 1);
+    const [, second] = await sim.waitFor(2);
+    assert.deepEqual([second?.to, second?.body], ['+6591230042', templated]);
     await page.close();
   });
 
