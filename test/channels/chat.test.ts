@@ -226,6 +226,37 @@ for (const dialect of await dialects()) {
       await t.services.presence.setOwn(t.users.officer.actor, { state: 'offline' });
     });
 
+    test("outside the widget's hours (its business calendar) it offers to leave a message, even with someone at work", async () => {
+      // The test clock: Monday 23 November 2026, 17:00 in Singapore.
+      const calendar = (name: string, hours: Record<string, string[][]>) =>
+        t.services.calendars.create(SYSTEM_ACTOR, { name, timeZone: 'Asia/Singapore', hours });
+      const saturdays = await calendar('Saturday mornings', { '6': [['09:00', '12:00']] });
+      const weekdays = await calendar(
+        'Office hours',
+        Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['09:00', '18:00']]])),
+      );
+      await t.services.presence.setOwn(t.users.officer.actor, { state: 'available' });
+      try {
+        await t.services.chatWidgets.update(SYSTEM_ACTOR, w.row.id, { calendarId: saturdays.id });
+        const closed = await t.services.chat.hello(
+          await t.services.chatWidgets.row(t.ctx.store.db, w.row.id),
+          null,
+          null,
+        );
+        assert.deepEqual([closed.info.open, closed.info.available], [false, true]);
+        await t.services.chatWidgets.update(SYSTEM_ACTOR, w.row.id, { calendarId: weekdays.id });
+        const open = await t.services.chat.hello(
+          await t.services.chatWidgets.row(t.ctx.store.db, w.row.id),
+          null,
+          null,
+        );
+        assert.deepEqual([open.info.open, open.info.available], [true, true]);
+      } finally {
+        await t.services.chatWidgets.update(SYSTEM_ACTOR, w.row.id, { calendarId: null });
+        await t.services.presence.setOwn(t.users.officer.actor, { state: 'offline' });
+      }
+    });
+
     test('queue position follows the order chats started in the team', async () => {
       const a: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
       const b: VisitorSession = (await t.services.chat.hello(w.row, null, null)).session;
