@@ -11,7 +11,7 @@ import { type Desktop, startDesktop } from '../helpers/desktop.ts';
  * customer said first about themselves leads the context pane (language, particular needs); each
  * chat's unread count is in the top bar and the queue, and a new message flashes it, tells screen
  * readers and chimes when the officer asked for sound; an internal note is written beside a live
- * chat and never reaches the customer.
+ * chat and never reaches the customer; the officer's typing shows in the widget.
  */
 describe('the officer with several chats, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
@@ -89,6 +89,8 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
     await officer.getByText('Language: 中文').waitFor();
     const box = officer.getByLabel('Chat message to Wei Jie');
     await box.fill('Hello Wei Jie, I am looking at your bill.');
+    // Typing shows both ways: the officer's reaches the widget (before the first answer, unnamed).
+    await wei.getByText('An officer is typing…').waitFor();
     await box.press('Enter');
     await wei.getByText('Hello Wei Jie, I am looking at your bill.').waitFor();
 
