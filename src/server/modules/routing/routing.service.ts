@@ -308,7 +308,21 @@ export class RoutingService {
     const handedOver =
       after.assignee_id !== before.assignee_id && after.assignee_id !== (item.assigned_to ?? null);
     const waitingOnCustomer = after.status === 'pending_customer' && item.state === 'assigned';
-    if (finished || handedOver || waitingOnCustomer) await this.endItem(trx, item.id);
+    if (finished || handedOver || waitingOnCustomer) return this.endItem(trx, item.id);
+    // A waiting item follows its case's priority: raised to urgent, it is served first from the
+    // next pass on (its age is kept). An item already offered or taken keeps its place.
+    const rank = PRIORITY_RANK[after.priority] ?? 2;
+    if (item.state === 'waiting' && rank !== item.priority) {
+      const at = nowIso(this.ctx);
+      await trx
+        .updateTable('routing_items')
+        .set((eb) => ({ priority: rank, version: eb('version', '+', 1) }))
+        .where('id', '=', item.id)
+        .where('state', '=', 'waiting')
+        .execute();
+      await this.offers.queueChanged(trx, item.queue_id, at);
+      this.poke();
+    }
   }
 
   /**
