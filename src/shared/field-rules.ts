@@ -131,6 +131,8 @@ export const CHECK_RULES = [
   'requiresNothing',
   /** params.particulars. */
   'alreadyRequired',
+  /** params.particulars: a site sign-in may stand only for particulars the policy asks for. */
+  'siteSignInNotInPolicy',
   // templates and scripts: params.placeholder is the placeholder as written
   'unknownVariable',
   'emptyPlaceholder',

@@ -159,6 +159,16 @@ export const contactsValidation: ValidationCases = {
           fields: ['/body/anyOfCount'],
         },
         {
+          name: 'a site sign-in counting as a particular the policy does not ask for',
+          body: { required: ['name'], anyOf: ['id_number'], anyOfCount: 1, siteSignIn: ['email'] },
+          fields: ['/body/siteSignIn'],
+        },
+        {
+          name: 'a site sign-in as a particular that does not exist',
+          body: { required: ['name'], anyOf: [], anyOfCount: 0, siteSignIn: ['shoe_size'] },
+          fields: ['/body/siteSignIn/0'],
+        },
+        {
           name: 'a particular both required and in anyOf',
           body: { required: ['name'], anyOf: ['name', 'email'], anyOfCount: 1 },
           fields: ['/body/anyOf'],

@@ -128,6 +128,14 @@ export const VerificationPolicy = Type.Object(
         description: 'How long after a contact ends its verification still unmasks, for wrap-up (10)',
       }),
     ),
+    siteSignIn: Type.Optional(
+      Type.Array(ParticularSchema, {
+        uniqueItems: true,
+        maxItems: 8,
+        description:
+          'The particulars a web chat visitor signed in on the site (a valid HMAC of the site’s customer id) counts as matched; each must be in `required` or `anyOf`. Empty or absent: a site sign-in counts for nothing',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -70,9 +70,17 @@ export const enAdmin = {
     topLevel: '(top level)',
     addCategory: 'Add category',
     policy: 'Verification policy',
-    col: { particular: 'Particular', required: 'Always required', oneOf: 'One of' },
+    col: {
+      particular: 'Particular',
+      required: 'Always required',
+      oneOf: 'One of',
+      siteSignIn: 'Site sign-in counts as',
+    },
     requiredOf: '{{particular}} always required',
     oneOfOf: '{{particular}} one of',
+    siteSignInOf: 'A site sign-in counts as {{particular}}',
+    siteSignInHelp:
+      'A web chat visitor your site signed in (its HMAC of the customer id) counts as the particulars ticked here; none ticked: it counts for nothing.',
     howMany: 'How many of the “one of” particulars',
     savePolicy: 'Save policy',
     saved: ' Saved.',

@@ -310,6 +310,8 @@ export const enProblems = {
     anyOfCountExceeds: 'exceeds the number of anyOf particulars',
     requiresNothing: 'the policy must require at least one particular',
     alreadyRequired: 'already required: {{particulars}}',
+    siteSignInNotInPolicy:
+      'a site sign-in can only count as a particular the policy asks for: {{particulars}}',
     unknownVariable: 'uses an unknown variable {{placeholder}}',
     emptyPlaceholder: 'has an empty placeholder {{placeholder}}',
     unavailableVariable: 'uses {{placeholder}}, which is not available here',

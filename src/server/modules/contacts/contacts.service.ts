@@ -121,6 +121,11 @@ export class ContactsService {
     return this.verifications.policy(trx);
   }
 
+  /** A chat whose visitor the site signed in: counts as far as the policy's `siteSignIn` says. */
+  recordSiteSignIn(trx: Executor, contactId: string, customerId: string, at: string): Promise<boolean> {
+    return this.verifications.recordSiteSignIn(trx, contactId, customerId, at);
+  }
+
   async setPolicy(actor: Actor, policy: VerificationPolicyDto): Promise<VerificationPolicyDto> {
     const problems = policyProblems(policy);
     if (problems.length) throw invalidFields(problems);

@@ -1,12 +1,20 @@
 import type { Selectable } from 'kysely';
 import type { VerificationPolicyDto, VerificationStateDto } from '../../../shared/contracts/contacts.ts';
-import type { Actor } from '../../platform/audit.ts';
+import { type Actor, audit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { ContactsTable } from '../../platform/db/schema.ts';
 import { parseJson } from '../../platform/db/schema.ts';
+import { newId } from '../../platform/ids.ts';
+import { emit } from '../../platform/outbox.ts';
 import { readSetting } from '../../platform/settings.ts';
-import { type CheckResult, DEFAULT_POLICY, verificationState, wrapUpMinutes } from './verification.ts';
+import {
+  type CheckResult,
+  DEFAULT_POLICY,
+  evaluate,
+  verificationState,
+  wrapUpMinutes,
+} from './verification.ts';
 
 export const POLICY_KEY = 'verification.policy';
 
@@ -78,6 +86,53 @@ export class ContactVerifications {
     const p = policy ?? (await this.policy(trx));
     const { latest, mismatches } = await this.attempts(trx, c.id, c.customer_id);
     return verificationState(p, latest, mismatches);
+  }
+
+  /**
+   * A web chat visitor the site signed in (its HMAC of the customer id was valid) counts as the
+   * particulars the policy's `siteSignIn` names, and as nothing when it names none. Recorded by the
+   * system on the chat's contact, with its method, like an officer's check; returns whether it was.
+   */
+  async recordSiteSignIn(trx: Executor, contactId: string, customerId: string, at: string): Promise<boolean> {
+    const policy = await this.policy(trx);
+    const stands = policy.siteSignIn ?? [];
+    if (!stands.length) return false;
+    const checks = stands.map((particular) => ({
+      particular,
+      result: 'match' as const,
+      method: 'site_sign_in',
+    }));
+    const before = await this.attempts(trx, contactId, customerId);
+    const latest = new Map(before.latest);
+    for (const c of checks) latest.set(c.particular, c.result);
+    const outcome = evaluate(policy, latest);
+    await trx
+      .insertInto('contact_verifications')
+      .values({
+        id: newId(),
+        contact_id: contactId,
+        customer_id: customerId,
+        officer_id: SYSTEM_ACTOR.userId,
+        at,
+        checks: JSON.stringify(checks),
+        result: outcome.result,
+        satisfies_policy: outcome.satisfiesPolicy,
+      })
+      .execute();
+    await audit(trx, {
+      at,
+      actor: SYSTEM_ACTOR,
+      entityType: 'customer',
+      entityId: customerId,
+      action: 'customer.verification_recorded',
+      after: { contactId, method: 'site_sign_in', checks, ...outcome },
+    });
+    await emit(trx, at, 'contact.verified', {
+      id: contactId,
+      officerId: SYSTEM_ACTOR.userId,
+      satisfiesPolicy: outcome.satisfiesPolicy,
+    });
+    return true;
   }
 
   /** Open, or ended no longer ago than the policy's wrap-up time. */

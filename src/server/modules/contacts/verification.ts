@@ -45,6 +45,13 @@ export function policyProblems(p: VerificationPolicyDto): FieldError[] {
       fieldError('/body/required', 'requiresNothing', 'the policy must require at least one particular'),
     );
   }
+  const outside = (p.siteSignIn ?? []).filter((x) => !p.required.includes(x) && !p.anyOf.includes(x));
+  if (outside.length)
+    out.push(
+      fieldError('/body/siteSignIn', 'siteSignInNotInPolicy', `not in the policy: ${outside.join(', ')}`, {
+        particulars: outside,
+      }),
+    );
   const overlap = p.required.filter((x) => p.anyOf.includes(x));
   if (overlap.length)
     out.push(

@@ -146,8 +146,14 @@ export function PolicyAdmin() {
     void api<VerificationPolicyDto>('GET', '/settings/verification-policy').then(setPolicy);
   }, []);
   if (!policy) return null;
-  const toggle = (list: 'required' | 'anyOf', p: (typeof PARTICULARS)[number], on: boolean) =>
-    setPolicy({ ...policy, [list]: on ? [...policy[list], p] : policy[list].filter((x) => x !== p) });
+  const toggle = (
+    list: 'required' | 'anyOf' | 'siteSignIn',
+    p: (typeof PARTICULARS)[number],
+    on: boolean,
+  ) => {
+    const was = policy[list] ?? [];
+    setPolicy({ ...policy, [list]: on ? [...was, p] : was.filter((x) => x !== p) });
+  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(await attempt(() => api('PUT', '/settings/verification-policy', policy), setError));
@@ -162,6 +168,9 @@ export function PolicyAdmin() {
               <th scope="col">{t('adminReference.col.particular')}</th>
               <th scope="col">{t('adminReference.col.required')}</th>
               <th scope="col">{t('adminReference.col.oneOf')}</th>
+              <th scope="col" title={t('adminReference.siteSignInHelp')}>
+                {t('adminReference.col.siteSignIn')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -182,6 +191,14 @@ export function PolicyAdmin() {
                     aria-label={t('adminReference.oneOfOf', { particular: p })}
                     checked={policy.anyOf.includes(p)}
                     onChange={(e) => toggle('anyOf', p, e.target.checked)}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={t('adminReference.siteSignInOf', { particular: p })}
+                    checked={policy.siteSignIn?.includes(p) ?? false}
+                    onChange={(e) => toggle('siteSignIn', p, e.target.checked)}
                   />
                 </td>
               </tr>

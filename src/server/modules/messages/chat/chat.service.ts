@@ -250,6 +250,8 @@ export class ChatService {
         return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
       }
       const { customerId, contactId, created } = await this.openCase(trx, s, p, at, 'Chat: ');
+      // Only a valid HMAC sets externalId; a forged or absent one records nothing.
+      if (s.externalId) await this.contacts.recordSiteSignIn(trx, contactId, customerId, at);
       const conv: ConversationRow = {
         id: newId(),
         widget_id: s.widget.id,
