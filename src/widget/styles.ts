@@ -25,6 +25,7 @@ header button { background: transparent; color: #fff; border: 1px solid rgba(255
 .officer .bubble, .system .bubble { background: #eceff3; color: #1a1a1a; }
 .meta { font-size: 12px; color: #4a4f55; margin-top: 2px; }
 form { display: flex; flex-direction: column; gap: 8px; padding: 12px; overflow-y: auto; }
+form p { margin: 0; }
 label { font-size: 14px; font-weight: 600; display: flex; flex-direction: column; gap: 4px; }
 input, textarea, select { font-size: 16px; padding: 8px; border: 1px solid #6b7178; border-radius: 6px;
   color: #1a1a1a; background: #fff; font-weight: 400; }

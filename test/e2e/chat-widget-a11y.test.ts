@@ -17,6 +17,8 @@ const PHONES = [
   { width: 320, height: 568 },
   { width: 390, height: 844 },
 ];
+/** The desktop screen the product is made for (core tasks fit 1280×720 without page scrolling). */
+const DESKTOP = { width: 1280, height: 720 };
 
 /**
  * Every WCAG 2.0–2.2 A and AA rule axe has, at every impact (not only serious and critical), on
@@ -87,6 +89,32 @@ async function fitsPhone(page: Page, vw: { width: number; height: number }, what
   assert.deepEqual(await smallTargets(page), [], `${what}: every target at least 24×24`);
 }
 
+/**
+ * The form's button is seen whole without scrolling anything: its box lies inside the panel, inside
+ * every box around it that clips (the form scrolls when it is too tall), and inside the viewport.
+ */
+async function buttonWhole(page: Page, name: string, what: string) {
+  const clipped = await page.evaluate(
+    `(() => {
+      const root = document.querySelector('[data-frontline-chat]').shadowRoot;
+      const b = [...root.querySelectorAll('button')].find((e) => e.textContent === ${JSON.stringify(name)});
+      if (!b) return ['no button'];
+      const r = b.getBoundingClientRect();
+      const inside = (o) => r.left >= o.left - 0.5 && r.top >= o.top - 0.5 && r.right <= o.right + 0.5 && r.bottom <= o.bottom + 0.5;
+      const out = [];
+      if (!inside({ left: 0, top: 0, right: innerWidth, bottom: innerHeight })) out.push('the viewport');
+      for (let e = b.parentElement; e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (e.classList.contains('panel') || s.overflowX !== 'visible' || s.overflowY !== 'visible')
+          if (!inside(e.getBoundingClientRect())) out.push(e.className || e.tagName);
+        if (e.classList.contains('panel')) break;
+      }
+      return out.map((o) => o + ' [' + [r.top, r.bottom].map(Math.round).join('-') + ']');
+    })()`,
+  );
+  assert.deepEqual(clipped, [], `${what}: "${name}" is cut off by`);
+}
+
 const focused = (page: Page) =>
   inWidget(page, (root) => {
     const e = root.activeElement as HTMLElement | null;
@@ -132,7 +160,7 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
     return { ctx, page };
   };
 
-  test('nobody available: the button and the leave-a-message form, by keyboard, on both phones', async () => {
+  test('nobody available: the button and the leave-a-message form, by keyboard, on both phones; whole at 1280×720', async () => {
     for (const vw of PHONES) {
       const what = `${vw.width}×${vw.height}`;
       const { ctx, page } = await phone(vw);
@@ -148,6 +176,7 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
       assert.equal(await focused(page), 'name');
       await axeWidget(page, `${what} leave a message`);
       await fitsPhone(page, vw, `${what} leave a message`);
+      await buttonWhole(page, 'Send message', `${what} leave a message`);
       // Sent empty: the error is announced (role=alert), the field marked and focused.
       await page.getByRole('button', { name: 'Send message' }).click();
       await page.getByRole('alert').getByText('Please check this field.').waitFor();
@@ -160,6 +189,15 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
       assert.equal(await focused(page), 'Chat with us');
       await ctx.close();
     }
+    // On a desktop screen the panel sits in the corner: the whole form shows, its button too.
+    const ctx = await desktop.browser.newContext({ viewport: DESKTOP });
+    const page = await ctx.newPage();
+    await page.goto(siteUrl);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByText(/Nobody can chat right now/).waitFor();
+    await buttonWhole(page, 'Send message', '1280×720 leave a message');
+    await axeWidget(page, '1280×720 leave a message');
+    await ctx.close();
   });
 
   test('a chat on both phones: the form, a chat with messages and files, an ended chat', async () => {
@@ -177,6 +215,13 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
       teamId: olivia.team_id,
       via: 'session' as const,
     };
+    const wide = await desktop.browser.newContext({ viewport: DESKTOP });
+    const onDesktop = await wide.newPage();
+    await onDesktop.goto(siteUrl);
+    await onDesktop.getByRole('button', { name: 'Chat with us' }).click();
+    await onDesktop.getByRole('button', { name: 'Start chat' }).waitFor();
+    await buttonWhole(onDesktop, 'Start chat', '1280×720 the pre-chat form');
+    await wide.close();
     for (const vw of PHONES) {
       const what = `${vw.width}×${vw.height}`;
       const { ctx, page } = await phone(vw);
@@ -184,6 +229,7 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
       await page.getByRole('button', { name: 'Start chat' }).waitFor();
       await axeWidget(page, `${what} the pre-chat form`);
       await fitsPhone(page, vw, `${what} the pre-chat form`);
+      await buttonWhole(page, 'Start chat', `${what} the pre-chat form`);
       // The form by keyboard alone: fields in order, Enter on the button.
       await page.keyboard.type('Mei Ling');
       await page.keyboard.press('Tab');
