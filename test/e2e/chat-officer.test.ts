@@ -48,11 +48,12 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
     const known = (
       await desktop.ctx.store.db
         .selectFrom('customers')
-        .select(['display_name', 'emails', 'particular_needs'])
+        .select(['id', 'display_name', 'emails', 'particular_needs'])
         .orderBy('created_at')
         .execute()
     )
       .map((c) => ({
+        id: c.id,
         name: c.display_name,
         email: parseJson<string[]>(c.emails, [])[0],
         need: parseJson<{ detail: string }[]>(c.particular_needs, [])[0],
@@ -62,6 +63,12 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
       known?.email && known.need,
       'the demo centre has a customer with a particular need and an e-mail',
     );
+    // Their record says Malay; they will chat in English: the chat's language leads, the record's follows.
+    await desktop.ctx.store.db
+      .updateTable('customers')
+      .set({ preferred_language: 'ms' })
+      .where('id', '=', known.id)
+      .execute();
 
     const officer = await desktop.signIn('olivia');
     await officer.setViewportSize({ width: 1280, height: 720 });
@@ -83,9 +90,12 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
     await officer.getByRole('button', { name: 'Accept' }).click();
     const thread = officer.getByRole('list', { name: 'Conversation' });
     await thread.getByText('我的账单有问题').waitFor();
-    // The language the customer chose is the first thing said about them, in the reader's words.
+    // The language the customer chose is the first thing said about them, in the reader's words
+    // and in theirs; the record (made from this chat) says the same, so it is not said twice.
     const context = officer.locator('aside.ws-context');
-    assert.equal(await context.getByTestId('customer-language').innerText(), 'Chinese');
+    await context.getByText('Chat in: Chinese (中文)').waitFor();
+    assert.equal(await context.getByTestId('chat-language').innerText(), 'Chinese');
+    assert.equal(await context.getByTestId('customer-language').count(), 0);
     await officer.getByText('Language: 中文').waitFor();
     const box = officer.getByLabel('Chat message to Wei Jie');
     await box.fill('Hello Wei Jie, I am looking at your bill.');
@@ -100,15 +110,21 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
     await thread.getByText('Can I get my bill by e-mail?').waitFor();
     const needs = context.getByRole('list', { name: 'Particular needs' });
     await needs.getByText(known.need.detail, { exact: false }).waitFor();
+    // The chat's own language first ('Language: English' in the chat box), the record's after it.
+    await context.getByText('Chat in: English · Speaks Malay').waitFor();
     const order = await context.evaluate((aside) => {
       const all = [
         ...aside.querySelectorAll(
-          'ul.needs, [data-testid="customer-language"], [data-testid="verification"]',
+          'ul.needs, [data-testid="chat-language"], [data-testid="customer-language"], [data-testid="verification"]',
         ),
       ];
       return all.map((e) => (e.matches('ul.needs') ? 'needs' : e.getAttribute('data-testid')));
     });
-    assert.deepEqual(order, ['needs', 'customer-language', 'verification'], 'needs, then language, first');
+    assert.deepEqual(
+      order,
+      ['needs', 'chat-language', 'customer-language', 'verification'],
+      'needs, then the chat’s language, then the record’s, first',
+    );
     await officer.screenshot({ path: `${SHOTS}/chat-officer-needs-1280x720.png` });
 
     // An internal note beside the live chat: staff only, never in the widget.

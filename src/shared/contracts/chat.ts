@@ -93,7 +93,9 @@ export const CaseChat = Type.Object({
   status: StringEnum(CHAT_STATUSES),
   visitorName: Type.String(),
   language: Nullable(Type.String()),
-  /** The site vouched for the customer's identity by its HMAC: a sign-in elsewhere, not a verification here. */
+  /** `language` as a BCP 47 tag when it is one or a name the widget offers, else null. */
+  languageTag: Nullable(Type.String()),
+  /** The site vouched for the customer's identity by its HMAC: it counts as far as the verification policy's `siteSignIn` says. */
   identifiedBySite: Type.Boolean(),
   officerId: Nullable(Type.String()),
   lastSeq: Type.Integer(),

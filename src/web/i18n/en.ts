@@ -563,6 +563,7 @@ export const en = {
     customer: 'Customer',
     needs: 'Particular needs',
     speaks: 'Speaks',
+    chatIn: 'Chat in:',
     prefers: ' · prefers {{channel}}',
     verified: 'Verified on this contact',
     notVerified: 'Not verified on this contact',

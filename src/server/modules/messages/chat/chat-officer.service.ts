@@ -11,6 +11,7 @@ import type { CasesService } from '../../cases/cases.service.ts';
 import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
+import { languageTag } from './chat-intake.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
 
 /**
@@ -78,6 +79,7 @@ export class ChatOfficerService {
       status: conv.status as CaseChatDto['status'],
       visitorName: conv.visitor_name,
       language: conv.language,
+      languageTag: languageTag(conv.language),
       identifiedBySite: conv.external_id !== null,
       officerId: conv.officer_id,
       lastSeq: conv.last_seq,

@@ -6,6 +6,7 @@ import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
 import { AcknowledgeEscalation } from '../../notifications/acknowledge-escalation.tsx';
 import type { CaseView } from '../case-page.tsx';
+import { useCaseChat } from './chat-box.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -22,6 +23,12 @@ export function ContextPane({ view }: { view: CaseView }) {
   const people = useColleagues();
   // The contact I am handling now for this customer, if any: its verification decides what I may say.
   const live = [...ws.contacts, ...ws.recentContacts].find((x) => x.officerId === userId && !x.endedAt);
+  // A chat's own language leads (the customer chose it for this chat); the record's follows if it differs.
+  const [chat] = useCaseChat(c.id, ws.messages.length);
+  const chatTag = chat?.languageTag ?? null;
+  const chatName = chatTag ? languageName(chatTag) : (chat?.language ?? null);
+  const recordLanguage = cu?.preferredLanguage ?? null;
+  const showRecord = !chatName || (recordLanguage !== null && !sameLanguage(chatTag, recordLanguage));
   return (
     <aside className="ws-context" aria-label={t('context.region')}>
       <AcknowledgeEscalation
@@ -47,11 +54,31 @@ export function ContextPane({ view }: { view: CaseView }) {
             </ul>
           )}
           <p>
-            {t('context.speaks')}{' '}
-            {/* The language's name comes from Intl in the reader's locale, not from the catalogue. */}
-            <strong data-testid="customer-language" data-i18n-skip>
-              {languageName(cu.preferredLanguage)}
-            </strong>
+            {chatName && (
+              <>
+                {t('context.chatIn')}{' '}
+                <strong data-testid="chat-language" data-i18n-skip>
+                  {chatName}
+                </strong>
+                {/* As the customer wrote it, when the reader's name for it differs ("Malay (Bahasa Melayu)"). */}
+                {chatTag && chat?.language && chat.language.toLowerCase() !== chatName.toLowerCase() && (
+                  <span lang={chatTag} data-i18n-skip>
+                    {' '}
+                    ({chat.language})
+                  </span>
+                )}
+                {showRecord && ' · '}
+              </>
+            )}
+            {showRecord && (
+              <>
+                {t('context.speaks')}{' '}
+                {/* The language's name comes from Intl in the reader's locale, not from the catalogue. */}
+                <strong data-testid="customer-language" data-i18n-skip>
+                  {languageName(recordLanguage)}
+                </strong>
+              </>
+            )}
             {cu.preferredChannel && t('context.prefers', { channel: term('channel', cu.preferredChannel) })}
             {cu.segment && <span data-i18n-skip> · {cu.segment}</span>}
           </p>
@@ -139,4 +166,9 @@ export function ContextPane({ view }: { view: CaseView }) {
       />
     </aside>
   );
+}
+
+/** The same language whatever the region or script ("zh" and "zh-Hans", "en" and "en-SG"). */
+function sameLanguage(a: string | null, b: string): boolean {
+  return a !== null && a.split(/[-_]/)[0]!.toLowerCase() === b.split(/[-_]/)[0]!.toLowerCase();
 }
