@@ -42,6 +42,7 @@ import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
 import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
 import { chatPages } from './modules/messages/chat/chat-pages.ts';
 import { ChatSocket } from './modules/messages/chat/chat-socket.ts';
+import { ChatTakes } from './modules/messages/chat/chat-take.ts';
 import { ChatTransfers } from './modules/messages/chat/chat-transfer.ts';
 import { ChatWidgetsService } from './modules/messages/chat/widgets.service.ts';
 import { InboundService } from './modules/messages/inbound.service.ts';
@@ -309,13 +310,16 @@ export function buildServices(ctx: Ctx) {
       return states.some((p) => p.state !== 'offline' && p.state !== 'break');
     },
   });
-  const chatOfficer = new ChatOfficerService(ctx, { cases, chat, events, ephemeral });
+  // Accepting a chat's offer (its case assigned) takes the chat and its contact; closing its case ends it.
+  const chatTakes = new ChatTakes(ctx, { cases, contacts, chat });
+  events.on('case.changed', (trx, e) => chatTakes.onCaseChanged(trx, e.before, e.after));
+  const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
   // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
   const routingTransfers = new RoutingTransfers(ctx, {
     routing,
     cases,
     timers,
-    chat: new ChatTransfers(ctx),
+    chat: new ChatTransfers(ctx, { contacts }),
   });
   const chatMail = new ChatMailService(ctx, { chat, cases, events, outbound });
   const caseViews = new CaseViews(ctx);

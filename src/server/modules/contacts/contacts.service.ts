@@ -34,6 +34,7 @@ import {
   verificationState,
 } from './verification.ts';
 import { type ContactVerifications, POLICY_KEY } from './verification-gate.ts';
+import { WrittenContacts } from './written-contacts.ts';
 
 const PHRASES_KEY = 'phrases.standard';
 const DEFAULT_PHRASES: StandardPhrasesDto = {
@@ -91,6 +92,8 @@ export class ContactsService {
   private readonly ctx: Ctx;
   private readonly customers: CustomersService;
   private readonly verifications: ContactVerifications;
+  /** A chat's contact: answered by an officer, ended with the chat (written-contacts.ts). */
+  readonly written: WrittenContacts;
   private readonly deps: {
     notifications: NotificationsService;
     people: PeopleService;
@@ -110,6 +113,7 @@ export class ContactsService {
     this.ctx = ctx;
     this.customers = deps.customers;
     this.verifications = deps.verifications;
+    this.written = new WrittenContacts(deps.events);
     this.deps = deps;
   }
 

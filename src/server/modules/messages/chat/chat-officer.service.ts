@@ -11,7 +11,7 @@ import type { CasesService } from '../../cases/cases.service.ts';
 import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
-import { languageTag } from './chat-intake.ts';
+import type { ChatTakes } from './chat-take.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
 
 /**
@@ -23,6 +23,7 @@ export class ChatOfficerService {
   private readonly ctx: Ctx;
   private readonly cases: CasesService;
   private readonly chat: ChatService;
+  private readonly takes: ChatTakes;
   private readonly events: DomainEventBus;
   private readonly ephemeral: (invs: Invalidation[]) => void;
 
@@ -31,6 +32,7 @@ export class ChatOfficerService {
     deps: {
       cases: CasesService;
       chat: ChatService;
+      takes: ChatTakes;
       events: DomainEventBus;
       ephemeral: (invs: Invalidation[]) => void;
     },
@@ -38,6 +40,7 @@ export class ChatOfficerService {
     this.ctx = ctx;
     this.cases = deps.cases;
     this.chat = deps.chat;
+    this.takes = deps.takes;
     this.events = deps.events;
     this.ephemeral = deps.ephemeral;
   }
@@ -79,7 +82,6 @@ export class ChatOfficerService {
       status: conv.status as CaseChatDto['status'],
       visitorName: conv.visitor_name,
       language: conv.language,
-      languageTag: languageTag(conv.language),
       identifiedBySite: conv.external_id !== null,
       officerId: conv.officer_id,
       lastSeq: conv.last_seq,
@@ -135,25 +137,16 @@ export class ChatOfficerService {
       });
       await checkChatUploads(trx, actor, caseId, files);
       await attachUploads(trx, actor, { id: line.messageId, case_id: caseId, created_at: at }, files);
-      const taking = conv.status === 'waiting';
+      // Not yet taken (no offer accepted): the first answer takes it, its contact with it.
+      if (conv.status === 'waiting') await this.takes.takeIn(trx, conv, actor.userId, actor, at);
       await trx
         .updateTable('chat_conversations')
-        .set({
-          officer_read_seq: line.seq,
-          officer_unread: 0,
-          // A transferred chat is taken again: its first answer stays the one its wait is measured by.
-          ...(taking
-            ? { status: 'active', officer_id: actor.userId, answered_at: conv.answered_at ?? at }
-            : {}),
-        })
+        .set({ officer_read_seq: line.seq, officer_unread: 0 })
         .where('id', '=', conv.id)
         .execute();
       await this.cases.recordCustomerResponse(trx, caseId, at);
       await this.cases.touch(trx, caseId, at);
-      if (taking)
-        await this.cases.event(trx, caseId, at, actor, 'chat.answered', { conversationId: conv.id });
       await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
-      if (taking) await emit(trx, at, 'chat.changed', { id: conv.id });
       await emit(trx, at, 'case.message_sent', {
         id: caseId,
         messageId: line.messageId,

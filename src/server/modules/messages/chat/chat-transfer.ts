@@ -1,17 +1,22 @@
+import { SYSTEM_ACTOR } from '../../../platform/audit.ts';
 import { type Ctx, nowIso } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import { emit } from '../../../platform/outbox.ts';
+import type { ContactsService } from '../../contacts/contacts.service.ts';
 import { appendLine, type ConversationRow, lockConversation } from './chat-store.ts';
 
 /**
  * The chat's side of a transfer (issue 14, point 4), called by routing's transfer through a narrow
  * port so that routing never writes chat tables. The customer is told in a neutral line and the chat
- * waits for its next officer, who takes it with their first answer, as a new chat is taken.
+ * waits for its next officer, who takes it as a new chat is taken (chat-take.ts).
  */
 export class ChatTransfers {
   private readonly ctx: Ctx;
-  constructor(ctx: Ctx) {
+  private readonly contacts: ContactsService | undefined;
+  /** With contacts, the passing officer's contact ends at the transfer (the next one gets a new one). */
+  constructor(ctx: Ctx, deps: { contacts?: ContactsService } = {}) {
     this.ctx = ctx;
+    this.contacts = deps.contacts;
   }
 
   private async open(trx: Executor, caseId: string): Promise<ConversationRow | undefined> {
@@ -60,6 +65,8 @@ export class ChatTransfers {
       .set({ status: 'waiting', officer_id: null, team_id: m.teamId ?? conv.team_id, updated_at: at })
       .where('id', '=', conv.id)
       .execute();
+    if (conv.contact_id && this.contacts)
+      await this.contacts.written.end(trx, conv.contact_id, SYSTEM_ACTOR, at);
     await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
     await emit(trx, at, 'chat.changed', { id: conv.id });
     await emit(trx, at, 'case.message_sent', { id: caseId, messageId: line.messageId });

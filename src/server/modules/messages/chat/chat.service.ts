@@ -446,6 +446,8 @@ export class ChatService {
       .set({ status: 'ended', ended_at: at, updated_at: at })
       .where('id', '=', conv.id)
       .execute();
+    // The officer's contact in progress ends with the chat (presence: after-contact work).
+    if (conv.contact_id) await this.contacts.written.end(trx, conv.contact_id, by ?? SYSTEM_ACTOR, at);
     await this.cases.event(trx, conv.case_id, at, by ?? SYSTEM_ACTOR, 'chat.ended', {
       conversationId: conv.id,
       by: by ? 'officer' : 'customer',

@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects } from '../helpers/db.ts';
+import { FakeAgents, setProfile } from './routing-fixture.ts';
+
+/**
+ * A chat's contact (issue 14): taken by the officer who accepts the chat's offer (or answers it
+ * first), in progress for them — presence on a contact, the workspace's verify panel on it — and
+ * ended with the chat, so it has a length; a transfer ends the passing officer's contact and the
+ * next officer gets a new one. The widget says the chat is with an officer from the acceptance.
+ */
+for (const dialect of await dialects()) {
+  describe(`a chat's contact (${dialect})`, () => {
+    let t: TestApp;
+    const clock = fixedClock('2026-11-23T09:00:00.000Z');
+    const agents = new FakeAgents();
+    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    /** Two more officers for the transfer (fresh: no earlier contact's after-contact work in flight). */
+    let ann: { id: string; token: string };
+    let bea: { id: string; token: string };
+    const now = () => clock.now().toISOString();
+    const officer = () => t.users.officer;
+
+    before(async () => {
+      t = await makeTestApp(dialect, { clock });
+      t.services.routing.setAgentStates(agents);
+      await setProfile(t, officer().id, { languages: ['en'], capacity: { email: 2, chat: 2, sms: 1 } });
+      agents.set(officer().id, 'available', now());
+      const make = async (username: string, displayName: string) => {
+        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
+          username,
+          displayName,
+          role: 'officer',
+          password: 'correct horse battery',
+          teamId: t.team.id,
+        });
+        await setProfile(t, u.id, { languages: ['en'], capacity: { email: 1, chat: 1, sms: 1 } });
+        const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: username, userId: u.id });
+        return { id: u.id, token };
+      };
+      ann = await make('ann', 'Ann');
+      bea = await make('bea', 'Bea');
+      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
+        name: 'Shop',
+        teamId: t.team.id,
+        allowedOrigins: ['https://shop.example'],
+      });
+      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+    });
+    after(() => t.close());
+
+    async function startChat() {
+      const { session } = await t.services.chat.hello(widget, null, null);
+      await t.services.chat.start(session, {
+        clientId: randomUUID(),
+        name: 'Mei Ling',
+        email: `mei-${randomUUID()}@customer.example`,
+        question: 'My roaming bill is wrong',
+        language: 'en',
+      });
+      const conv = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .selectAll()
+        .where('id', '=', session.conversationId!)
+        .executeTakeFirstOrThrow();
+      return { session, caseId: conv.case_id, conversationId: conv.id };
+    }
+    const contactOf = async (conversationId: string) => {
+      const c = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .select('contact_id')
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      return t.ctx.store.db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', '=', c.contact_id!)
+        .executeTakeFirstOrThrow();
+    };
+    const stateOf = async (userId: string) => (await t.services.presence.get(userId)).state;
+    /** The chat's offer to the officer, accepted. */
+    async function accept(userId: string, caseId: string) {
+      await t.services.routing.route();
+      const o = await t.ctx.store.db
+        .selectFrom('routing_offers')
+        .select(['id', 'user_id'])
+        .where('case_id', '=', caseId)
+        .where('state', '=', 'open')
+        .executeTakeFirst();
+      assert.equal(o?.user_id, userId, 'offered to the officer');
+      const actor = { ...officer().actor, userId };
+      await t.services.routing.accept(actor, o!.id);
+    }
+
+    test('accepted: the contact is the officer’s, in progress; the widget says who; ended with the chat, with its length', async () => {
+      agents.set(bea.id, 'offline', now());
+      await t.services.presence.setOwn(officer().actor, { state: 'available' });
+      const { session, caseId, conversationId } = await startChat();
+      const waiting = await contactOf(conversationId);
+      assert.equal(waiting.officer_id, SYSTEM_ACTOR.userId, 'nobody has it while it waits');
+      assert.equal((await t.services.chat.status(session))?.status, 'waiting');
+
+      clock.advance(60_000);
+      await accept(officer().id, caseId);
+      const taken = await contactOf(conversationId);
+      assert.equal(taken.id, waiting.id, 'the same contact');
+      assert.equal(taken.officer_id, officer().id);
+      assert.equal(taken.ended_at, null, 'in progress');
+      assert.equal(taken.started_at, now(), 'from the answer');
+      assert.equal(await stateOf(officer().id), 'on_contact');
+      const st = await t.services.chat.status(session);
+      assert.equal(st?.status, 'active', 'with an officer before any reply');
+      assert.equal(st?.officer, 'Test officer');
+      // The officer's desktop: the chat is active and the contact in progress is this one.
+      const chat = await t.call('officer', 'GET', `/api/v1/cases/${caseId}/chat`);
+      assert.equal(chat.data.status, 'active');
+      const current = await t.call('officer', 'GET', '/api/v1/contacts/current');
+      assert.equal(current.data.contact?.id, taken.id);
+      assert.equal(current.data.contact?.channel, 'chat');
+      // Its first reply takes nothing again.
+      const hi = await t.call('officer', 'POST', `/api/v1/cases/${caseId}/chat/messages`, {
+        clientId: randomUUID(),
+        text: 'Hello, let me look.',
+      });
+      assert.equal(hi.statusCode, 201, hi.body);
+      assert.equal((await contactOf(conversationId)).id, taken.id);
+
+      clock.advance(95_000);
+      await t.services.chat.end(session);
+      const ended = await contactOf(conversationId);
+      assert.equal(ended.ended_at, now());
+      const dto = await t.call('officer', 'GET', `/api/v1/contacts/${ended.id}`);
+      assert.equal(dto.data.durationSeconds, 95);
+      assert.equal(await stateOf(officer().id), 'after_contact_work', 'after-contact work, like a call');
+    });
+
+    test('a transfer: the passing officer’s contact ends, the next officer gets a new one on the same case', async () => {
+      const annActor = { ...officer().actor, userId: ann.id };
+      await t.services.presence.setOwn(annActor, { state: 'available' });
+      agents.set(officer().id, 'offline', now());
+      agents.set(bea.id, 'offline', now());
+      agents.set(ann.id, 'available', now());
+      const { session, caseId, conversationId } = await startChat();
+      await accept(ann.id, caseId);
+      const first = await contactOf(conversationId);
+      assert.equal(first.officer_id, ann.id);
+      agents.set(bea.id, 'available', now());
+      const tr = await t.call(
+        null,
+        'POST',
+        '/api/v1/routing/transfers',
+        { caseId, clientId: randomUUID(), toUserId: bea.id, note: 'Roaming charge disputed' },
+        { authorization: `Bearer ${ann.token}` },
+      );
+      assert.equal(tr.statusCode, 201, tr.body);
+      const passed = await t.ctx.store.db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', '=', first.id)
+        .executeTakeFirstOrThrow();
+      assert.notEqual(passed.ended_at, null, 'the passing officer’s contact ends');
+      assert.equal(await stateOf(ann.id), 'after_contact_work');
+      assert.equal((await t.services.chat.status(session))?.status, 'waiting');
+
+      clock.advance(30_000);
+      const offer = await t.call(null, 'GET', '/api/v1/routing/offer', undefined, {
+        authorization: `Bearer ${bea.token}`,
+      });
+      const acc = await t.call(
+        null,
+        'POST',
+        `/api/v1/routing/offers/${offer.data.offer.id}/accept`,
+        undefined,
+        {
+          authorization: `Bearer ${bea.token}`,
+        },
+      );
+      assert.equal(acc.statusCode, 200, acc.body);
+      const next = await contactOf(conversationId);
+      assert.notEqual(next.id, first.id, 'a new contact');
+      assert.equal(next.officer_id, bea.id);
+      assert.equal(next.ended_at, null);
+      assert.equal(next.customer_id, first.customer_id);
+      const linked = await t.ctx.store.db
+        .selectFrom('contact_cases')
+        .select('case_id')
+        .where('contact_id', '=', next.id)
+        .execute();
+      assert.deepEqual(
+        linked.map((l) => l.case_id),
+        [caseId],
+      );
+      assert.equal(await stateOf(bea.id), 'on_contact');
+      assert.equal((await t.services.chat.status(session))?.officer, 'Bea');
+    });
+
+    test('answered first (no offer): the reply takes it; the officer ends it; two chats: on a contact until the last ends; a closed case ends its chat', async () => {
+      await t.services.presence.setOwn(officer().actor, { state: 'available' });
+      const one = await startChat();
+      const two = await startChat();
+      for (const c of [one, two]) {
+        const r = await t.call('officer', 'POST', `/api/v1/cases/${c.caseId}/chat/messages`, {
+          clientId: randomUUID(),
+          text: 'Hello',
+        });
+        assert.equal(r.statusCode, 201, r.body);
+        const k = await contactOf(c.conversationId);
+        assert.equal(k.officer_id, officer().id);
+        assert.equal(k.ended_at, null);
+      }
+      assert.equal(await stateOf(officer().id), 'on_contact');
+      const end = await t.call('officer', 'POST', `/api/v1/cases/${one.caseId}/chat/end`);
+      assert.equal(end.statusCode, 200, end.body);
+      assert.notEqual((await contactOf(one.conversationId)).ended_at, null);
+      assert.equal(await stateOf(officer().id), 'on_contact', 'another chat is still open');
+      // The second one's case is resolved with the chat open: the chat and its contact end.
+      const closed = await t.call('officer', 'POST', `/api/v1/cases/${two.caseId}/transitions`, {
+        action: 'resolve',
+        resolutionSummary: 'Explained the charge',
+      });
+      assert.equal(closed.statusCode, 200, closed.body);
+      assert.equal((await t.services.chat.status(two.session))?.status, 'ended');
+      assert.notEqual((await contactOf(two.conversationId)).ended_at, null);
+      assert.equal(await stateOf(officer().id), 'after_contact_work');
+    });
+  });
+}
