@@ -252,9 +252,11 @@ export class MessageUploadsService {
     const now = this.ctx.clock.now().getTime();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    setImmediate(() => {
-      this.pruning = this.pruneNow().catch(() => 0);
-    });
+    // Known at once (the prune itself starts after the response): an explicit prune() called in the
+    // meantime waits for it rather than racing it, where one of two DELETEs finds nothing left.
+    this.pruning = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pruneNow())
+      .catch(() => 0);
   }
 
   /**
