@@ -11,8 +11,9 @@ import type { CasesService } from '../../cases/cases.service.ts';
 import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
-import type { ChatTakes } from './chat-take.ts';
+import { languageTag } from './chat-intake.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
+import type { ChatTakes } from './chat-take.ts';
 
 /**
  * The officer's side of web chat (issue 14, point 4): a case's chat, replies (Enter in the chat
@@ -82,6 +83,7 @@ export class ChatOfficerService {
       status: conv.status as CaseChatDto['status'],
       visitorName: conv.visitor_name,
       language: conv.language,
+      languageTag: languageTag(conv.language),
       identifiedBySite: conv.external_id !== null,
       officerId: conv.officer_id,
       lastSeq: conv.last_seq,
