@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { identityHash } from '../../src/server/channels/chat/identity.ts';
 import type { VisitorSession } from '../../src/server/modules/messages/chat/chat.service.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { tx } from '../../src/server/platform/context.ts';
 import { invalidationsFor } from '../../src/server/platform/realtime/rooms.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
@@ -217,6 +218,17 @@ for (const dialect of await dialects()) {
     });
 
     test('available only while someone of the team is at work (presence), else leave a message', async () => {
+      // The chats the officer answered above are contacts in progress (they are at work): ended
+      // here, the officer goes to after-contact work and then offline.
+      const open = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .select('id')
+        .where('status', '!=', 'ended')
+        .execute();
+      await tx(t.ctx, async (trx) => {
+        for (const c of open) await t.services.chat.endIn(trx, c.id, null);
+      });
+      await t.services.presence.setOwn(t.users.officer.actor, { state: 'offline' });
       const before = await t.services.chat.hello(w.row, null, null);
       assert.equal(before.info.available, false, 'everyone offline');
       await t.services.presence.setOwn(t.users.officer.actor, { state: 'available' });

@@ -2,6 +2,7 @@ import { can } from '../../../../shared/permissions.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { term, useT } from '../../../i18n/index.ts';
 import { languageName, seconds, when, whenFull } from '../../../ui/format.ts';
+import { VerifyPanel } from '../../contact/verify-panel.tsx';
 import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
 import { AcknowledgeEscalation } from '../../notifications/acknowledge-escalation.tsx';
@@ -100,6 +101,10 @@ export function ContextPane({ view }: { view: CaseView }) {
               <span className="muted">{t('context.noContact')}</span>
             )}
           </p>
+          {/* A chat answered here is the contact in progress: its customer is verified on it here. */}
+          {live && !live.verified && live.channel === 'chat' && (
+            <VerifyPanel contact={live} customer={cu} onVerified={() => void view.reload()} />
+          )}
           {cu.accounts.length > 0 && (
             <>
               <h3>{t('context.accounts')}</h3>
