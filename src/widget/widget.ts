@@ -222,7 +222,19 @@ class Widget {
 
   private onError(code: string, clientId?: string, field?: string): void {
     if (this.pendingStart && clientId === this.pendingStart.clientId) {
+      const was = this.pendingStart;
       this.pendingStart = null;
+      if ((code === 'chat.closed' || code === 'chat.unavailable') && this.info) {
+        // Past closing, or nobody left at work since the page opened: leave a message, as typed.
+        this.info = { ...this.info, open: code !== 'chat.closed', available: false };
+        this.setView('leave');
+        for (const k of ['name', 'email', 'question', 'language'] as const) {
+          const field = this.main.querySelector<HTMLInputElement>(`[name="${k}"]`);
+          if (field) field.value = was[k];
+        }
+        this.main.querySelector<HTMLElement>('button[type="submit"]')?.focus();
+        return;
+      }
       const form = this.main.querySelector('form');
       const err = form?.querySelector('.error');
       if (err) err.textContent = code === 'chat.rate_limited' ? T.tooMany : T.invalid;

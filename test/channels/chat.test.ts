@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { identityHash } from '../../src/server/channels/chat/identity.ts';
 import type { VisitorSession } from '../../src/server/modules/messages/chat/chat.service.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { fixedClock } from '../../src/server/platform/clock.ts';
 import { tx } from '../../src/server/platform/context.ts';
 import { invalidationsFor } from '../../src/server/platform/realtime/rooms.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
@@ -322,6 +323,32 @@ for (const dialect of await dialects()) {
   });
 }
 
+/** A visitor's socket to the widget: what it received, and waits for a kind of frame. */
+function socketClient(port: number, widgetId: string, origin: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/widget/${widgetId}/socket`, { origin });
+  const got: { type: string; [k: string]: unknown }[] = [];
+  ws.on('message', (d) => got.push(JSON.parse(String(d))));
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  const next = async (type: string) => {
+    for (let i = 0; i < 100; i++) {
+      const m = got.find((g) => g.type === type);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no ${type}: ${JSON.stringify(got)}`);
+  };
+  const waitFor = async (fn: (m: (typeof got)[number]) => boolean, withinMs: number) => {
+    const until = Date.now() + withinMs;
+    for (;;) {
+      const m = got.find(fn);
+      if (m) return m;
+      if (Date.now() > until) throw new Error(`not within ${withinMs} ms: ${JSON.stringify(got)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { ws, next, waitFor, closed, opened: new Promise((r) => ws.on('open', r)) };
+}
+
 describe('the widget socket (sqlite)', () => {
   let t: TestApp;
   let port = 0;
@@ -329,35 +356,14 @@ describe('the widget socket (sqlite)', () => {
   before(async () => {
     t = await makeTestApp('sqlite');
     widgetId = (await widgetOf(t)).row.id;
+    // Someone at work: the widget offers a chat (with nobody, a start is refused: below).
+    await t.services.presence.setOwn(t.users.officer.actor, { state: 'available' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as { port: number }).port;
   });
   after(() => t.close());
 
-  const open = (origin: string) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/widget/${widgetId}/socket`, { origin });
-    const got: { type: string; [k: string]: unknown }[] = [];
-    ws.on('message', (d) => got.push(JSON.parse(String(d))));
-    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-    const next = async (type: string) => {
-      for (let i = 0; i < 100; i++) {
-        const m = got.find((g) => g.type === type);
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no ${type}: ${JSON.stringify(got)}`);
-    };
-    const waitFor = async (fn: (m: (typeof got)[number]) => boolean, withinMs: number) => {
-      const until = Date.now() + withinMs;
-      for (;;) {
-        const m = got.find(fn);
-        if (m) return m;
-        if (Date.now() > until) throw new Error(`not within ${withinMs} ms: ${JSON.stringify(got)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    return { ws, next, waitFor, closed, opened: new Promise((r) => ws.on('open', r)) };
-  };
+  const open = (origin: string) => socketClient(port, widgetId, origin);
 
   test('an origin the widget does not allow is refused', async () => {
     const c = open('https://evil.example');
@@ -419,3 +425,107 @@ describe('the widget socket (sqlite)', () => {
     }
   });
 });
+
+for (const dialect of await dialects()) {
+  describe(`the widget socket refuses a new chat the widget would not offer (${dialect})`, () => {
+    let t: TestApp;
+    let port = 0;
+    let widgetId = '';
+    const START = '2026-11-23T09:00:00.000Z';
+    const clock = fixedClock(START);
+    before(async () => {
+      t = await makeTestApp(dialect, { clock });
+      widgetId = (await widgetOf(t)).row.id;
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      port = (t.app.server.address() as { port: number }).port;
+    });
+    after(() => t.close());
+
+    const chats = async () =>
+      (
+        await t.ctx.store.db
+          .selectFrom('chat_conversations')
+          .select('id')
+          .where('widget_id', '=', widgetId)
+          .execute()
+      ).length;
+    /** The pre-chat form sent on a page's socket: what came back for it. */
+    const startOn = async (c: ReturnType<typeof socketClient>, f = form()) => {
+      c.ws.send(JSON.stringify({ type: 'start', ...f }));
+      // Answered by an ack (after `started`) or an error, either naming the form's client id.
+      return c.waitFor((m) => (m.type === 'ack' || m.type === 'error') && m.clientId === f.clientId, 3000);
+    };
+    const page = async () => {
+      const c = socketClient(port, widgetId, ORIGIN);
+      await c.opened;
+      c.ws.send(JSON.stringify({ type: 'hello', token: null }));
+      const welcome = (await c.next('welcome')) as unknown as {
+        widget: { open: boolean; available: boolean };
+      };
+      return { c, info: welcome.widget };
+    };
+    const officer = (state: 'available' | 'offline') =>
+      t.services.presence.setOwn(t.users.officer.actor, { state });
+
+    test('nobody at work: the form left open is refused as chat.unavailable, no chat opened', async () => {
+      // The page opened while the officer was at work; they went home before the form was sent.
+      await officer('available');
+      const { c, info } = await page();
+      assert.deepEqual([info.open, info.available], [true, true], 'the widget offered a chat');
+      await officer('offline');
+      const r = await startOn(c);
+      assert.deepEqual([r.type, r.code], ['error', 'chat.unavailable']);
+      assert.equal(await chats(), 0, 'no chat, no case');
+      c.ws.close();
+    });
+
+    test("a page left open past the widget's closing time: refused as chat.closed, even with someone at work", async () => {
+      // The test clock: Monday 23 November 2026, 17:00 in Singapore; the widget's hours end at 18:00.
+      const weekdays = await t.services.calendars.create(SYSTEM_ACTOR, {
+        name: 'Office hours',
+        timeZone: 'Asia/Singapore',
+        hours: Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['09:00', '18:00']]])),
+      });
+      await t.services.chatWidgets.update(SYSTEM_ACTOR, widgetId, { calendarId: weekdays.id });
+      await officer('available');
+      const { c, info } = await page();
+      try {
+        assert.deepEqual([info.open, info.available], [true, true], 'the widget offered a chat at 17:00');
+        clock.advance(2 * 3_600_000);
+        const r = await startOn(c);
+        assert.deepEqual([r.type, r.code], ['error', 'chat.closed'], 'the form sent at 19:00');
+        assert.equal(await chats(), 0);
+      } finally {
+        clock.set(START);
+        await t.services.chatWidgets.update(SYSTEM_ACTOR, widgetId, { calendarId: null });
+        c.ws.close();
+      }
+    });
+
+    test('a chat already going is the same chat when its start is re-sent after the team went home; a new one is refused', async () => {
+      await officer('available');
+      const { c } = await page();
+      const f = form();
+      assert.equal((await startOn(c, f)).type, 'ack', 'a chat while someone is at work');
+      await officer('offline');
+      // The reconnect before the answer: the same start again, the same chat.
+      const again = socketClient(port, widgetId, ORIGIN);
+      await again.opened;
+      again.ws.send(JSON.stringify({ type: 'hello', token: (await c.next('welcome')).token }));
+      await again.next('welcome');
+      assert.equal((await startOn(again, f)).type, 'ack');
+      assert.equal(await chats(), 1);
+      // Ended, the visitor asks again: nobody is there now.
+      again.ws.send(JSON.stringify({ type: 'end' }));
+      await again.waitFor(
+        (m) => m.type === 'status' && (m.conversation as { status: string }).status === 'ended',
+        3000,
+      );
+      const r = await startOn(again);
+      assert.deepEqual([r.type, r.code], ['error', 'chat.unavailable']);
+      assert.equal(await chats(), 1);
+      c.ws.close();
+      again.ws.close();
+    });
+  });
+}

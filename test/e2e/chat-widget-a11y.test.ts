@@ -286,4 +286,34 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
     }
     await officer.close();
   });
+
+  test('the team goes home while the pre-chat form is open: Start chat turns into leave a message, as typed', async () => {
+    const olivia = await desktop.ctx.store.db
+      .selectFrom('users')
+      .select(['id', 'role', 'team_id'])
+      .where('username', '=', 'olivia')
+      .executeTakeFirstOrThrow();
+    const actor = {
+      userId: olivia.id,
+      role: olivia.role as 'officer',
+      teamId: olivia.team_id,
+      via: 'session' as const,
+    };
+    await desktop.services.presence.setOwn(actor, { state: 'available' });
+    const ctx = await desktop.browser.newContext({ viewport: DESKTOP });
+    const page = await ctx.newPage();
+    await page.goto(siteUrl);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByLabel('Your name').fill('Late Visitor');
+    await page.getByLabel('Your e-mail').fill('late@customer.example');
+    await page.getByLabel('How can we help?').fill('Is my order on its way?');
+    await desktop.services.presence.setOwn(actor, { state: 'offline' });
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await page.getByText(/Nobody can chat right now/).waitFor();
+    assert.equal(await page.getByLabel('How can we help?').inputValue(), 'Is my order on its way?');
+    assert.equal(await focused(page), 'Send message');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await page.getByText(/Your message is logged as CS-\d+/).waitFor();
+    await ctx.close();
+  });
 });

@@ -130,6 +130,20 @@ export class ChatSocket {
     } as never);
   }
 
+  /**
+   * A new chat only as `hello`'s widget info would offer one: within the widget's hours and with
+   * someone of its team at work. A page left open past closing (or after the team went home) still
+   * shows the pre-chat form; its `start` is refused with `chat.closed` or `chat.unavailable` (the
+   * info's `open` and `available`), and the widget turns to leave-a-message. A start re-sent for a
+   * chat already going (a reconnect before the answer) is the same chat, whatever the hour.
+   */
+  private async noNewChat(s: VisitorSession): Promise<'chat.closed' | 'chat.unavailable' | null> {
+    const current = await this.chat.status(s);
+    if (current && current.status !== 'ended') return null;
+    const info = await this.chat.info(s.widget, s.externalId !== null);
+    return !info.open ? 'chat.closed' : !info.available ? 'chat.unavailable' : null;
+  }
+
   private send(ws: WebSocket, m: ServerMessage): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   }
@@ -178,6 +192,8 @@ export class ChatSocket {
       if (!s) return this.send(ws, { type: 'error', code: 'chat.hello_first' });
       switch (m.type) {
         case 'start': {
+          const refused = await this.noNewChat(s);
+          if (refused) return this.send(ws, { type: 'error', code: refused, clientId: m.clientId });
           if (!s.conversationId && !this.starts.take(req.ip))
             return this.send(ws, { type: 'error', code: 'chat.rate_limited', clientId: m.clientId });
           const r = await this.chat.start(s, m);
