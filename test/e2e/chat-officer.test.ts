@@ -99,8 +99,8 @@ describe('the officer with several chats, in Chromium', { skip: !haveChromium },
     await officer.getByText('Language: 中文').waitFor();
     const box = officer.getByLabel('Chat message to Wei Jie');
     await box.fill('Hello Wei Jie, I am looking at your bill.');
-    // Typing shows both ways: the officer's reaches the widget (before the first answer, unnamed).
-    await wei.getByText('An officer is typing…').waitFor();
+    // Typing shows both ways: the officer's reaches the widget (the accepted chat is hers: named).
+    await wei.getByText(/^Olivia\b.* is typing…$/).waitFor();
     await box.press('Enter');
     await wei.getByText('Hello Wei Jie, I am looking at your bill.').waitFor();
 
