@@ -104,6 +104,15 @@ for (const dialect of await dialects()) {
       assert.equal(Boolean(two.rows[0]!.satisfies_policy), true);
       assert.equal(two.contact.verification?.satisfiesPolicy, true);
       assert.deepEqual(two.contact.verification?.missing, []);
+      // The officer who answers has the chat's contact in progress: verified on it, unmasking for them.
+      const officer = { ...t.users.officer.actor, teamId: t.team.id };
+      await t.services.chatOfficer.reply(officer, two.conv.case_id, {
+        clientId: randomUUID(),
+        text: 'Hello.',
+      });
+      const taken = await t.services.contacts.get(officer, two.conv.contact_id!);
+      assert.equal(taken.officerId, t.users.officer.id);
+      assert.equal(taken.verified, true, 'met, theirs, in progress: it unmasks for them');
     });
 
     test('a forged or absent identity records nothing, whatever the policy', async () => {
