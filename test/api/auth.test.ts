@@ -55,6 +55,15 @@ for (const dialect of await dialects()) {
 
     test('logout ends the session: the cookie answers 401 afterwards', async () => {
       const s = sessionOf(await login(t, 'supervisor', TEST_PASSWORD, '10.1.0.6'));
+      // The desktop's probe on load: the session while signed in, 200 { signedIn: false } otherwise.
+      const probe = async (cookie?: string) => {
+        const r = await req(t, 'GET', '/api/v1/auth/session/probe', cookie ? { cookie } : {});
+        assert.equal(r.statusCode, 200, r.body);
+        return JSON.parse(r.body) as { signedIn: boolean; user?: { username: string }; csrfToken?: string };
+      };
+      const live = await probe(s.cookie);
+      assert.deepEqual([live.signedIn, live.user?.username, live.csrfToken], [true, 'supervisor', s.csrf]);
+      assert.deepEqual(await probe(), { signedIn: false }, 'no cookie: signed out, not a 401');
       const sessions0 = await count(t, 'sessions');
       const out = await req(t, 'POST', '/api/v1/auth/logout', { cookie: s.cookie, csrf: s.csrf });
       assert.equal(out.statusCode, 204, out.body);
@@ -69,6 +78,7 @@ for (const dialect of await dialects()) {
         const r = await req(t, method, url, { cookie: s.cookie, ...(csrf ? { csrf } : {}) });
         assert.ok(isProblem(r, 401, 'auth.unauthenticated'), `${method} ${url}: ${r.statusCode} ${r.body}`);
       }
+      assert.deepEqual(await probe(s.cookie), { signedIn: false }, 'the ended session: signed out');
     });
 
     test('a session expires after sessionTtlHours', async () => {

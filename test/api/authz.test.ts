@@ -109,6 +109,8 @@ const PUBLIC = [
   'GET /api/v1/public/kb/attachments/:id',
   'GET /api/v1/public/kb/search',
   'POST /api/v1/auth/login',
+  // The desktop's check on load: 200 signed in or not (no 401 in a signed-out browser's console).
+  'GET /api/v1/auth/session/probe',
   // An SMS provider's webhooks: authenticated by their signature (X-Twilio-Signature), not a session.
   'POST /api/v1/channels/sms/:id/inbound',
   'POST /api/v1/channels/sms/:id/status',

@@ -40,6 +40,14 @@ export const SessionResponse = Type.Object({
   expiresAt: Timestamp,
 });
 
+/** The desktop's check on load: signed in (the session, as GET /auth/session) or not, never a 401. */
+export const SessionProbe = Type.Object({
+  signedIn: Type.Boolean(),
+  user: Type.Optional(User),
+  csrfToken: Type.Optional(Type.String()),
+  expiresAt: Type.Optional(Timestamp),
+});
+
 export const UserCreate = Type.Object(
   {
     username: Username,

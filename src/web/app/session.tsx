@@ -16,10 +16,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<UserDto | null>(null);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
-    api<Session>('GET', '/auth/session')
+    // The probe answers 200 signed out too: a sign-in page logs no 401 in the console.
+    api<Partial<Session> & { signedIn: boolean }>('GET', '/auth/session/probe')
       .then((s) => {
-        setCsrfToken(s.csrfToken);
-        setUser(s.user);
+        setCsrfToken(s.csrfToken ?? '');
+        setUser(s.signedIn && s.user ? s.user : null);
       })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));

@@ -6,6 +6,7 @@ import {
   DepartmentPatch,
   LoginBody,
   PasswordReset,
+  SessionProbe,
   SessionResponse,
   Team,
   TeamCreate,
@@ -68,6 +69,34 @@ export function peopleRoutes(
         user: presentUser(user),
         csrfToken: sess?.csrfToken ?? '',
         expiresAt: sess?.expiresAt ?? new Date(0).toISOString(),
+      };
+    },
+  );
+
+  // The desktop asks on load whether its cookie is still a session. Public, so that a signed-out
+  // browser gets 200 `{ signedIn: false }` rather than a 401 it would log as a console error; the
+  // session cookie only (API clients and every other caller keep GET /auth/session and its 401).
+  app.get(
+    '/auth/session/probe',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        security: [],
+        description:
+          "Whether the browser's session cookie is a live session: `{ signedIn: false }`, or `signedIn: true` with what GET /auth/session returns. Never 401.",
+        response: { 200: SessionProbe },
+      },
+    },
+    async (req) => {
+      const token = req.cookies[SESSION_COOKIE];
+      const sess = token ? await s.auth.session(token) : null;
+      if (!sess) return { signedIn: false };
+      return {
+        signedIn: true,
+        user: presentUser(sess.user),
+        csrfToken: sess.csrfToken,
+        expiresAt: sess.expiresAt,
       };
     },
   );
