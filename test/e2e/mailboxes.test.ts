@@ -143,9 +143,17 @@ describe('e-mail administration in Chromium', { skip: !haveChromium }, () => {
     // ── The right password: saved without showing it; the next fetch works ──
     await edit.getByLabel('IMAP password').fill('support-secret');
     await edit.getByRole('button', { name: 'Save mailbox' }).click();
+    // The same words were shown when the mailbox was made: wait for this save (the new version),
+    // not for the status line, which may still say so from before.
+    await until(
+      'the password saved',
+      async () => (await mailboxByAddress('support@centre.example')).version === 2,
+    );
     await page.getByRole('status').filter({ hasText: 'Saved mailbox support@centre.example.' }).waitFor();
-    assert.equal(await edit.getByLabel('IMAP password').inputValue(), '');
-    assert.equal((await mailboxByAddress('support@centre.example')).version, 2);
+    await until(
+      'the typed password leaves the page',
+      async () => (await edit.getByLabel('IMAP password').inputValue()) === '',
+    );
     await fetchers.sync();
     await until('a fetch', async () => (await mailboxByAddress('support@centre.example')).lastFetchAt);
     await page.getByRole('button', { name: 'Refresh health' }).click();
