@@ -104,7 +104,9 @@ if ((await dialects()).includes('postgres')) {
         }
       };
       await Promise.all([worker(0), worker(1), worker(2), worker(3)]);
-      // Quiet: one pass, then nobody eligible is idle beside waiting work.
+      // Quiet: the passes the workers' pokes started have finished on both nodes (stop waits for
+      // them and takes no more pokes); then one pass, and nobody eligible is idle beside waiting work.
+      await Promise.all([a.services.routing.stop(), b.routing.stop()]);
       await a.services.routing.route();
       await checkInvariants(a.ctx.store.db, agents, {
         afterPass: true,

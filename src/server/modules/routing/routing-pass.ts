@@ -109,6 +109,8 @@ export class RoutingPass {
    * skips the pass after a new item this says nobody could take (see RoutingService.pokeNew).
    */
   noRoom: NoRoom | null = null;
+  /** A raise of someone's load lost to another node in this pass (see run). */
+  private contended = false;
 
   constructor(ctx: Ctx, deps: { agents: AgentStates; timers: Timers; calendars: CalendarsService }) {
     this.ctx = ctx;
@@ -135,7 +137,23 @@ export class RoutingPass {
     return out;
   }
 
+  /**
+   * A pass. Its officers are read once and their loads raised in memory as it offers, so a raise
+   * another node won first (the conditional update below capacity) leaves this pass thinking
+   * someone full who is not: it runs again on fresh reads, up to twice, rather than leave an item
+   * waiting beside an officer with room until the next poke.
+   */
   async run(): Promise<number> {
+    let total = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.contended = false;
+      total += await this.runOnce();
+      if (!this.contended) break;
+    }
+    return total;
+  }
+
+  private async runOnce(): Promise<number> {
     this.noRoom = null;
     const now = nowIso(this.ctx);
     const nowMs = Date.parse(now);
@@ -413,6 +431,7 @@ export class RoutingPass {
         if (Number(res.numUpdatedRows) === 1) break;
         n--;
       }
+      if (n < g.length) this.contended = true;
       kept.push(...g.slice(0, n));
     }
     if (!kept.length) return 0;
