@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Download, Page } from 'playwright-core';
-import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-pages.ts';
-import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { startWidgetSite } from '../helpers/widget-site.ts';
 
 /** A real 8×8 PNG (red): small enough to read, large enough to see as a thumbnail. */
 const PNG = Buffer.from(
@@ -30,24 +27,17 @@ async function saved(d: Download): Promise<Buffer> {
  */
 describe('web chat files, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
-  let site: http.Server;
+  let site: Awaited<ReturnType<typeof startWidgetSite>>;
   let siteUrl = '';
 
   before(async () => {
     desktop = await startDesktop({ customers: 1 });
-    site = http.createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width">
-<title>Example shop</title></head><body><main><h1>Example shop</h1></main>
-<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}" async></script></body></html>`);
-    });
-    await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    await desktop.services.chatWidgets.update(SYSTEM_ACTOR, DEMO_WIDGET_ID, { allowedOrigins: [siteUrl] });
+    site = await startWidgetSite(desktop);
+    siteUrl = site.url;
   });
   afterEach(() => desktop.assertNoPageErrors());
   after(async () => {
-    await new Promise<void>((r) => site.close(() => r()));
+    await site.close();
     await desktop.close();
   });
 

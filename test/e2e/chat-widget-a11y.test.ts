@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-pages.ts';
-import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { startWidgetSite } from '../helpers/widget-site.ts';
 
 const AXE = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 /** Phones: the smallest width WCAG's reflow asks for (320 CSS px) and a common one. */
@@ -131,24 +128,17 @@ const focused = (page: Page) =>
  */
 describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
-  let site: http.Server;
+  let site: Awaited<ReturnType<typeof startWidgetSite>>;
   let siteUrl = '';
 
   before(async () => {
     desktop = await startDesktop({ customers: 1 });
-    site = http.createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Example shop</title></head><body><main><h1>Example shop</h1><p>Questions? Chat with us.</p></main>
-<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}" async></script></body></html>`);
-    });
-    await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    await desktop.services.chatWidgets.update(SYSTEM_ACTOR, DEMO_WIDGET_ID, { allowedOrigins: [siteUrl] });
+    site = await startWidgetSite(desktop, { viewport: 'width=device-width, initial-scale=1' });
+    siteUrl = site.url;
   });
   afterEach(() => desktop.assertNoPageErrors());
   after(async () => {
-    await new Promise<void>((r) => site.close(() => r()));
+    await site.close();
     await desktop.close();
   });
 

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { DEMO_WIDGET_ID } from '../../src/server/modules/messages/chat/chat-pages.ts';
-import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 import { assertAllTranslated, namesOnScreen, signInPseudo } from '../helpers/pseudo.ts';
+import { startWidgetSite } from '../helpers/widget-site.ts';
 
 /**
  * Web chat (issue 14): a customer on another site's page, embedding the demo widget with one script
@@ -16,26 +13,20 @@ import { assertAllTranslated, namesOnScreen, signInPseudo } from '../helpers/pse
  */
 describe('web chat, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
-  let site: http.Server;
+  let site: Awaited<ReturnType<typeof startWidgetSite>>;
   let siteUrl = '';
 
   before(async () => {
     desktop = await startDesktop({ customers: 2 });
     // A customer's site on another origin: its own careless CSS, the widget's one tag.
-    site = http.createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width">
-<title>Example shop</title><style>button { background: hotpink !important; font-size: 30px !important; }</style></head>
-<body><main><h1>Example shop</h1><p>Questions? Chat with us.</p></main>
-<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}" async></script></body></html>`);
+    site = await startWidgetSite(desktop, {
+      head: '<style>button { background: hotpink !important; font-size: 30px !important; }</style>',
     });
-    await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    await desktop.services.chatWidgets.update(SYSTEM_ACTOR, DEMO_WIDGET_ID, { allowedOrigins: [siteUrl] });
+    siteUrl = site.url;
   });
   afterEach(() => desktop.assertNoPageErrors());
   after(async () => {
-    await new Promise<void>((r) => site.close(() => r()));
+    await site.close();
     await desktop.close();
   });
 
