@@ -1,10 +1,8 @@
-import { useRef, useState } from 'react';
 import { CHAT_FILES } from '../../../../shared/contracts/chat.ts';
 import type { MessageDto, MessageUploadDto } from '../../../../shared/contracts/messages.ts';
-import { api } from '../../../app/api.ts';
 import { useT } from '../../../i18n/index.ts';
 import { ProblemText } from '../../../ui/problem.tsx';
-import { fileSize } from './mail-compose.tsx';
+import { fileSize, UploadedFiles, UploadingStatus, useCaseUploads } from './case-uploads.tsx';
 
 const ACCEPT = CHAT_FILES.extensions.map((x) => `.${x}`).join(',');
 const allowed = (name: string) =>
@@ -25,43 +23,16 @@ export function ChatAttach({
   onChange: (next: MessageUploadDto[]) => void;
 }) {
   const t = useT();
-  const picker = useRef<HTMLInputElement>(null);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const latest = useRef(files);
-  latest.current = files;
-  const choose = async (list: FileList | null) => {
-    setError(null);
-    for (const file of Array.from(list ?? [])) {
-      if (latest.current.length >= CHAT_FILES.perMessage) {
-        setError(t('thread.mail.tooManyFiles', { count: CHAT_FILES.perMessage }));
-        break;
-      }
-      if (!allowed(file.name)) {
-        setError(t('chat.fileType', { name: file.name }));
-        continue;
-      }
-      if (file.size > CHAT_FILES.maxBytes) {
-        const limit = fileSize(CHAT_FILES.maxBytes);
-        setError(t('thread.mail.fileTooLarge', { name: file.name, size: fileSize(file.size), limit }));
-        continue;
-      }
-      setUploading(file.name);
-      try {
-        const up = await api<MessageUploadDto>('POST', `/cases/${caseId}/message-uploads`, file, {
-          headers: { 'x-filename': encodeURIComponent(file.name) },
-          timeoutMs: 180_000,
-        });
-        if (!latest.current.some((f) => f.id === up.id)) onChange([...latest.current, up]);
-      } catch (e) {
-        setError(e);
-        break;
-      } finally {
-        setUploading(null);
-      }
+  const { picker, choose, uploading, error } = useCaseUploads(caseId, files, onChange, (file, current) => {
+    if (current.length >= CHAT_FILES.perMessage)
+      return { error: t('thread.mail.tooManyFiles', { count: CHAT_FILES.perMessage }), stop: true };
+    if (!allowed(file.name)) return { error: t('chat.fileType', { name: file.name }) };
+    if (file.size > CHAT_FILES.maxBytes) {
+      const limit = fileSize(CHAT_FILES.maxBytes);
+      return { error: t('thread.mail.fileTooLarge', { name: file.name, size: fileSize(file.size), limit }) };
     }
-    if (picker.current) picker.current.value = '';
-  };
+    return null;
+  });
   return (
     <>
       <input
@@ -82,33 +53,8 @@ export function ChatAttach({
       >
         {t('thread.mail.attach')}
       </button>
-      <span className="muted small" aria-live="polite">
-        {uploading !== null && (
-          <>
-            {t('thread.mail.uploading')} <span data-i18n-skip>{uploading}</span>
-          </>
-        )}
-      </span>
-      {files.length > 0 && (
-        <ul className="files" aria-label={t('thread.mail.attachments')}>
-          {files.map((f) => (
-            <li key={f.id}>
-              <span data-i18n-skip>{f.filename}</span>{' '}
-              <span className="muted small" data-i18n-skip>
-                {fileSize(f.size)}
-              </span>{' '}
-              <button
-                type="button"
-                className="link small"
-                aria-label={t('thread.mail.removeFile', { name: f.filename })}
-                onClick={() => onChange(files.filter((x) => x.id !== f.id))}
-              >
-                {t('thread.mail.remove')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <UploadingStatus name={uploading} />
+      <UploadedFiles files={files} onRemove={(id) => onChange(files.filter((x) => x.id !== id))} />
       {error !== null && (
         <p role="alert" className="error small">
           <ProblemText error={error} />

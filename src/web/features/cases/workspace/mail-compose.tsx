@@ -1,16 +1,14 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { MessageRecipientsDto, MessageUploadDto } from '../../../../shared/contracts/messages.ts';
-import { ApiError, api } from '../../../app/api.ts';
+import { ApiError } from '../../../app/api.ts';
 import { useT } from '../../../i18n/index.ts';
 import { FieldWords, ProblemText } from '../../../ui/problem.tsx';
+import { fileSize, UploadedFiles, UploadingStatus, useCaseUploads } from './case-uploads.tsx';
 
 type Address = { address: string; name: string | null };
 const address = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
 /** The server checks each address too (format: email); this catches the obvious at once. */
 const EMAIL = /^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/;
-
-export const fileSize = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** The addresses typed into the CC field: separated by commas, semicolons or spaces. */
 export const ccList = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
@@ -42,11 +40,6 @@ export function MailCompose({
   error: unknown;
 }) {
   const t = useT();
-  const picker = useRef<HTMLInputElement>(null);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const [fileError, setFileError] = useState<unknown>(null);
-  const latest = useRef(extras);
-  latest.current = extras;
   const { limits } = recipients;
 
   const badCc = badAddresses(extras.cc);
@@ -57,47 +50,30 @@ export function MailCompose({
       : [];
   const typed = ccList(extras.cc);
 
-  const choose = async (list: FileList | null) => {
-    setFileError(null);
-    for (const file of Array.from(list ?? [])) {
-      const now = latest.current;
-      if (now.files.length >= limits.files) {
-        setFileError(t('thread.mail.tooManyFiles', { count: limits.files }));
-        break;
-      }
-      if (file.size > limits.fileBytes) {
-        setFileError(
-          t('thread.mail.fileTooLarge', {
-            name: file.name,
-            size: fileSize(file.size),
-            limit: fileSize(limits.fileBytes),
-          }),
-        );
-        continue;
-      }
-      if (now.files.reduce((n, f) => n + f.size, 0) + file.size > limits.totalBytes) {
-        setFileError(t('thread.mail.filesTooLarge', { limit: fileSize(limits.totalBytes) }));
-        continue;
-      }
-      setUploading(file.name);
-      try {
-        const up = await api<MessageUploadDto>('POST', `/cases/${caseId}/message-uploads`, file, {
-          headers: { 'x-filename': encodeURIComponent(file.name) },
-          // A large file on a slow line: longer than a form's wait.
-          timeoutMs: 180_000,
-        });
-        const cur = latest.current;
-        // The same file chosen twice is one upload (the server answers with the first).
-        if (!cur.files.some((f) => f.id === up.id)) onChange({ ...cur, files: [...cur.files, up] });
-      } catch (e) {
-        setFileError(e);
-        break;
-      } finally {
-        setUploading(null);
-      }
-    }
-    if (picker.current) picker.current.value = '';
-  };
+  // The CC typed while a file uploads is kept: the files change on the extras as they are now.
+  const latest = useRef(extras);
+  latest.current = extras;
+  const setFiles = (files: MessageUploadDto[]) => onChange({ ...latest.current, files });
+  const {
+    picker,
+    choose,
+    uploading,
+    error: fileError,
+  } = useCaseUploads(caseId, extras.files, setFiles, (file, current) => {
+    if (current.length >= limits.files)
+      return { error: t('thread.mail.tooManyFiles', { count: limits.files }), stop: true };
+    if (file.size > limits.fileBytes)
+      return {
+        error: t('thread.mail.fileTooLarge', {
+          name: file.name,
+          size: fileSize(file.size),
+          limit: fileSize(limits.fileBytes),
+        }),
+      };
+    if (current.reduce((n, f) => n + f.size, 0) + file.size > limits.totalBytes)
+      return { error: t('thread.mail.filesTooLarge', { limit: fileSize(limits.totalBytes) }) };
+    return null;
+  });
 
   const ccInvalid = badCc.length > 0 || serverCc.length > 0;
   return (
@@ -159,13 +135,7 @@ export function MailCompose({
         >
           {t('thread.mail.attach')}
         </button>
-        <span className="muted small" aria-live="polite">
-          {uploading !== null && (
-            <>
-              {t('thread.mail.uploading')} <span data-i18n-skip>{uploading}</span>
-            </>
-          )}
-        </span>
+        <UploadingStatus name={uploading} />
       </div>
       {ccInvalid && (
         <p id="composer-cc-problem" className="error small">
@@ -183,26 +153,10 @@ export function MailCompose({
           )}
         </p>
       )}
-      {extras.files.length > 0 && (
-        <ul className="files" aria-label={t('thread.mail.attachments')}>
-          {extras.files.map((f) => (
-            <li key={f.id}>
-              <span data-i18n-skip>{f.filename}</span>{' '}
-              <span className="muted small" data-i18n-skip>
-                {fileSize(f.size)}
-              </span>{' '}
-              <button
-                type="button"
-                className="link small"
-                aria-label={t('thread.mail.removeFile', { name: f.filename })}
-                onClick={() => onChange({ ...extras, files: extras.files.filter((x) => x.id !== f.id) })}
-              >
-                {t('thread.mail.remove')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <UploadedFiles
+        files={extras.files}
+        onRemove={(id) => onChange({ ...extras, files: extras.files.filter((x) => x.id !== id) })}
+      />
       {fileError ? (
         <p role="alert" className="error small">
           <ProblemText error={fileError} />
