@@ -312,7 +312,7 @@ export function buildServices(ctx: Ctx) {
   });
   // Accepting a chat's offer (its case assigned) takes the chat and its contact; closing its case ends it.
   const chatTakes = new ChatTakes(ctx, { cases, contacts, chat });
-  events.on('case.changed', (trx, e) => chatTakes.onCaseChanged(trx, e.before, e.after));
+  events.on('case.changed', (trx, e) => chatTakes.onCaseChanged(trx, e.before, e.after, e.actor));
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
   // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
   const routingTransfers = new RoutingTransfers(ctx, {

@@ -163,6 +163,23 @@ for (const dialect of await dialects()) {
         await t.services.outbound.requester(t.ctx.store.db, c.id, c.customer_id),
         'late@customer.example',
       );
+      // Routed as the e-mail case it is (an e-mail slot, pull mode where the queue has it), not as a chat.
+      const contact = await t.ctx.store.db
+        .selectFrom('contacts as k')
+        .innerJoin('contact_cases as kc', 'kc.contact_id', 'k.id')
+        .select('k.channel')
+        .where('kc.case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(contact.channel, 'email');
+      const items = await t.ctx.store.db
+        .selectFrom('routing_items')
+        .select('channel')
+        .where('case_id', '=', c.id)
+        .execute();
+      assert.deepEqual(
+        items.map((i) => i.channel),
+        ['email'],
+      );
     });
 
     test("identity: the site's HMAC links the chat to one customer; a forged one is anonymous", async () => {

@@ -111,6 +111,17 @@ for (const dialect of await dialects()) {
       assert.equal(taken.ended_at, null, 'in progress');
       assert.equal(taken.started_at, now(), 'from the answer');
       assert.equal(await stateOf(officer().id), 'on_contact');
+      // The timeline says who answered: the officer who accepted, not "Automatic".
+      const answered = await t.ctx.store.db
+        .selectFrom('case_events')
+        .select('actor_id')
+        .where('case_id', '=', caseId)
+        .where('kind', '=', 'chat.answered')
+        .execute();
+      assert.deepEqual(
+        answered.map((e) => e.actor_id),
+        [officer().id],
+      );
       const st = await t.services.chat.status(session);
       assert.equal(st?.status, 'active', 'with an officer before any reply');
       assert.equal(st?.officer, 'Test officer');

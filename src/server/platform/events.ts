@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ClockKind } from '../modules/sla/clocks.ts';
+import type { Actor } from './audit.ts';
 import type { Executor } from './db/index.ts';
 import type { CasesTable } from './db/schema.ts';
 
@@ -25,8 +26,15 @@ export interface DomainEvents {
   /**
    * A case was created (`before` null) or changed through the case module by a person. On creation,
    * `channel` is the channel of the contact that opened it (routing queues those from its channels).
+   * `actor` is who changed it, where a reaction records something in their name (a chat taken by
+   * the officer who accepted its offer reads so on the timeline).
    */
-  'case.changed': { before: Selectable<CasesTable> | null; after: Selectable<CasesTable>; channel?: string };
+  'case.changed': {
+    before: Selectable<CasesTable> | null;
+    after: Selectable<CasesTable>;
+    channel?: string;
+    actor?: Actor;
+  };
   /** A note or customer-visible reply was added to a case (the case's search document follows). */
   'case.note_added': { caseId: string; noteId: string; visibility: string };
   /**

@@ -546,7 +546,7 @@ export class CasesService {
           : 'case.updated';
       await this.event(trx, id, at, actor, kind, { changes: changed });
     }
-    await this.eventBus.publish(trx, 'case.changed', { before, after: next });
+    await this.eventBus.publish(trx, 'case.changed', { before, after: next, actor });
     return presentCase(next, at);
   }
 
@@ -606,7 +606,7 @@ export class CasesService {
       ...(input.customerConfirmed !== undefined ? { customerConfirmed: input.customerConfirmed } : {}),
     });
     await plan.write();
-    await this.eventBus.publish(trx, 'case.changed', { before, after: next });
+    await this.eventBus.publish(trx, 'case.changed', { before, after: next, actor });
     return presentCase(next, at);
   }
 

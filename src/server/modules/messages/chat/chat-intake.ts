@@ -120,9 +120,10 @@ export async function askForLanguage(
   trx: Executor,
   caseId: string,
   choice: string | null,
+  channel: 'chat' | 'email',
 ): Promise<void> {
   const language = languageTag(choice);
-  if (language) await events.publish(trx, 'routing.requested', { caseId, channel: 'chat', language });
+  if (language) await events.publish(trx, 'routing.requested', { caseId, channel, language });
 }
 
 /**

@@ -56,7 +56,10 @@ export class ChatMailService {
         .where('m.source_key', '=', key)
         .executeTakeFirst();
       if (seen) return { reference: seen.reference };
-      const { customerId, contactId, created, subject } = await this.chat.openCase(trx, s, p, at, '');
+      const { customerId, contactId, created, subject } = await this.chat.openCase(trx, s, p, at, {
+        prefix: '',
+        channel: 'email',
+      });
       const messageId = newId();
       await trx
         .insertInto('messages')
@@ -105,7 +108,7 @@ export class ChatMailService {
         after: { messageId, customerId, contactId },
       });
       await emit(trx, at, 'case.message_received', { id: created.id, messageId });
-      await askForLanguage(this.events, trx, created.id, p.language);
+      await askForLanguage(this.events, trx, created.id, p.language, 'email');
       await this.events.publish(trx, 'case.message_added', {
         caseId: created.id,
         messageId,

@@ -72,11 +72,15 @@ export class ChatTakes {
       .executeTakeFirst();
   }
 
-  /** `case.changed`: assigned while its chat waits, the chat is taken; resolved or closed, it ends. */
+  /**
+   * `case.changed`: assigned while its chat waits, the chat is taken; resolved or closed, it ends —
+   * in the name of whoever changed the case (the officer accepting its offer, pulling it, or closing it).
+   */
   async onCaseChanged(
     trx: Executor,
     before: Selectable<CasesTable> | null,
     after: Selectable<CasesTable>,
+    actor: Actor = SYSTEM_ACTOR,
   ): Promise<void> {
     if (!before) return;
     const ending =
@@ -87,11 +91,11 @@ export class ChatTakes {
     const found = await this.open(trx, after.id);
     if (!found) return;
     if (ending) {
-      await this.chat.endIn(trx, found.id, SYSTEM_ACTOR);
+      await this.chat.endIn(trx, found.id, actor);
       return;
     }
     const conv = await lockConversation(this.ctx, trx, found.id);
     if (conv.status === 'waiting' && after.assignee_id)
-      await this.takeIn(trx, conv, after.assignee_id, SYSTEM_ACTOR, nowIso(this.ctx));
+      await this.takeIn(trx, conv, after.assignee_id, actor, nowIso(this.ctx));
   }
 }

@@ -3,25 +3,18 @@ import type { ChatLine, ChatStatusInfo, WidgetInfo } from '../../../../shared/co
 import { CHAT_FILE_EXTENSIONS, CHAT_FILE_LIMITS } from '../../../channels/chat/files.ts';
 import { identityValid } from '../../../channels/chat/identity.ts';
 import { CHAT_TEXT_MAX, cleanChatText } from '../../../channels/chat/text.ts';
-import { type Actor, audit, SYSTEM_ACTOR } from '../../../platform/audit.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import type { DomainEventBus } from '../../../platform/events.ts';
-import { newId } from '../../../platform/ids.ts';
 import { emit } from '../../../platform/outbox.ts';
 import type { Invalidation } from '../../../platform/realtime/hub.ts';
 import { caseRoom } from '../../../platform/realtime/rooms.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
-import {
-  askForLanguage,
-  ChatInputError,
-  cleanPreChat,
-  identifyVisitor,
-  type PreChat,
-  visitorFor,
-} from './chat-intake.ts';
+import { ChatInputError, cleanPreChat, type PreChat, visitorFor } from './chat-intake.ts';
+import { type ChatOpenDeps, newConversation, openCase } from './chat-open.ts';
 import { appendLine, type ConversationRow, linesAfter, lockConversation, queueInfo } from './chat-store.ts';
 import type { ChatWidgetsService, WidgetRow } from './widgets.service.ts';
 
@@ -58,6 +51,8 @@ export class ChatService {
   private readonly ephemeral: (invs: Invalidation[]) => void;
   private readonly isOpen: (calendarId: string, at: Date) => Promise<boolean>;
   private readonly teamAvailable: ((teamId: string) => Promise<boolean>) | undefined;
+  /** What opening a case needs (chat-open.ts). */
+  private readonly opening: ChatOpenDeps;
 
   constructor(
     ctx: Ctx,
@@ -84,6 +79,18 @@ export class ChatService {
     this.ephemeral = deps.ephemeral;
     this.isOpen = deps.isOpen;
     this.teamAvailable = deps.teamAvailable;
+    this.opening = { ctx, ...deps };
+  }
+
+  /** A visitor's question opens a case in the widget's team queue (chat-open.ts): a chat's, or a left message's. */
+  openCase(
+    trx: Executor,
+    s: VisitorSession,
+    p: { name: string; email: string; question: string; language: string | null },
+    at: string,
+    how: { prefix: string; channel: 'chat' | 'email' },
+  ) {
+    return openCase(this.opening, trx, s, p, at, how);
   }
 
   /**
@@ -188,46 +195,6 @@ export class ChatService {
   }
 
   /**
-   * A visitor's question opens a case in the widget's team queue (as an e-mail to a mailbox of that
-   * team would): the visitor's customer record (chat-intake.ts), the contact, and the case, its
-   * subject the question's first line after `prefix` — a chat's, or a message left for e-mail.
-   */
-  async openCase(
-    trx: Executor,
-    s: VisitorSession,
-    p: { name: string; email: string; question: string; language: string | null },
-    at: string,
-    prefix: string,
-  ) {
-    const { widget, externalId } = s;
-    const customerId = await identifyVisitor(this.ctx, this.customers, trx, {
-      widgetId: widget.id,
-      externalId,
-      name: p.name,
-      email: p.email,
-      language: p.language,
-    });
-    const contactId = await this.contacts.logInbound(trx, {
-      channel: 'chat',
-      customerId,
-      fromAddress: p.email,
-      caseId: null,
-      at,
-    });
-    const firstLine = p.question.split('\n')[0]!;
-    const subject = `${prefix}${firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine}`;
-    const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
-      contactId,
-      type: 'general_enquiry',
-      subject,
-      description: p.question,
-      teamId: widget.team_id,
-      assigneeId: null,
-    });
-    return { customerId, contactId, created, subject };
-  }
-
-  /**
    * The pre-chat form: a case in the widget's team queue (as an e-mail to a mailbox of that team
    * would open), the question as its first message, `chat.started` for routing. Sent twice (a
    * reconnect before the answer), it is the same chat: a visitor has one open chat at a time.
@@ -249,74 +216,8 @@ export class ChatService {
         const line = await this.addVisitorLine(trx, conv, input.clientId, p.question, at);
         return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
       }
-      const { customerId, contactId, created } = await this.openCase(trx, s, p, at, 'Chat: ');
-      // Only a valid HMAC sets externalId; a forged or absent one records nothing.
-      if (s.externalId) await this.contacts.recordSiteSignIn(trx, contactId, customerId, at);
-      const conv: ConversationRow = {
-        id: newId(),
-        widget_id: s.widget.id,
-        visitor_id: s.visitorId,
-        team_id: s.widget.team_id,
-        case_id: created.id,
-        customer_id: customerId,
-        contact_id: contactId,
-        status: 'waiting',
-        visitor_name: p.name,
-        visitor_email: p.email,
-        language: p.language,
-        external_id: s.externalId,
-        officer_id: null,
-        last_seq: 0,
-        visitor_read_seq: 0,
-        officer_read_seq: 0,
-        officer_unread: 0,
-        started_at: at,
-        answered_at: null,
-        ended_at: null,
-        updated_at: at,
-      };
-      await trx.insertInto('chat_conversations').values(conv).execute();
-      const line = await appendLine(trx, conv, {
-        side: 'visitor',
-        clientId: input.clientId,
-        text: p.question,
-        authorId: null,
-        fromName: p.name,
-        fromAddress: p.email,
-        contactId,
-        at,
-        // Filed at the case's own instant: the desktop shows the enquiry once (as for e-mail).
-        messageAt: created.createdAt,
-      });
-      await this.cases.event(trx, created.id, at, SYSTEM_ACTOR, 'chat.started', {
-        conversationId: conv.id,
-        widget: s.widget.name,
-        language: p.language,
-        identifiedBySite: s.externalId !== null,
-      });
-      await audit(trx, {
-        at,
-        actor: SYSTEM_ACTOR,
-        entityType: 'case',
-        entityId: created.id,
-        action: 'chat.started',
-        after: { conversationId: conv.id, customerId, contactId, identifiedBySite: s.externalId !== null },
-      });
-      await emit(trx, at, 'chat.started', { id: conv.id, caseId: created.id, teamIds: [conv.team_id] });
-      await emit(trx, at, 'case.message_received', { id: created.id, messageId: line.messageId });
-      await this.events.publish(trx, 'chat.started', {
-        conversationId: conv.id,
-        caseId: created.id,
-        teamId: conv.team_id,
-        language: p.language,
-      });
-      await askForLanguage(this.events, trx, created.id, p.language);
-      await this.events.publish(trx, 'case.message_added', {
-        caseId: created.id,
-        messageId: line.messageId,
-        direction: 'inbound',
-      });
-      return { conv, seq: line.seq, info: await this.statusOf(trx, conv) };
+      const { conv, seq } = await newConversation(this.opening, trx, s, p, input.clientId, at);
+      return { conv, seq, info: await this.statusOf(trx, conv) };
     });
     s.conversationId = conv.id;
     return { conversation: info, seq };
