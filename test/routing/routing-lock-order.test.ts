@@ -1,11 +1,43 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OFFER_EXPIRED } from '../../src/server/modules/routing/routing-pass.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
+import { tx } from '../../src/server/platform/context.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { checkInvariants, FakeAgents, rng, routedCase, setProfile } from './routing-fixture.ts';
 
 const ROUNDS = 40;
+
+/** Run both at once, `r` deciding which starts first and by how much; what each ended with. */
+async function race(r: ReturnType<typeof rng>, a: () => Promise<unknown>, b: () => Promise<unknown>) {
+  const wait = () => new Promise((ok) => setTimeout(ok, r.int(0, 3)));
+  const aFirst = r.chance(0.5);
+  const res = await Promise.allSettled([aFirst ? a() : wait().then(a), aFirst ? wait().then(b) : b()]);
+  return res.map((x) =>
+    x.status === 'fulfilled' ? 'ok' : String((x.reason as { code?: string }).code ?? x.reason),
+  ) as [string, string];
+}
+
+/**
+ * The tick swallows a failed batch (it retries it timer by timer, and a timer that fails again is
+ * postponed): each failure of a time-out's transaction is noted in the list returned.
+ */
+function spyOnFire(t: TestApp): string[] {
+  type Fire = (...args: unknown[]) => Promise<void>;
+  const timers = t.services.timers as unknown as { fire: Fire };
+  const fire = timers.fire.bind(timers);
+  const fireErrors: string[] = [];
+  timers.fire = async (...args) => {
+    try {
+      return await fire(...args);
+    } catch (err) {
+      fireErrors.push(String((err as { code?: string }).code ?? err));
+      throw err;
+    }
+  };
+  return fireErrors;
+}
 
 /**
  * Lock order on PostgreSQL (SQLite has one writer at a time): an officer taking work (accept,
@@ -61,16 +93,6 @@ if ((await dialects()).includes('postgres')) {
         .where('case_id', '=', caseId)
         .where('state', '=', 'open')
         .executeTakeFirstOrThrow();
-
-    /** Run both at once, `r` deciding which starts first and by how much; what each ended with. */
-    async function race(r: ReturnType<typeof rng>, a: () => Promise<unknown>, b: () => Promise<unknown>) {
-      const wait = () => new Promise((ok) => setTimeout(ok, r.int(0, 3)));
-      const aFirst = r.chance(0.5);
-      const res = await Promise.allSettled([aFirst ? a() : wait().then(a), aFirst ? wait().then(b) : b()]);
-      return res.map((x) =>
-        x.status === 'fulfilled' ? 'ok' : String((x.reason as { code?: string }).code ?? x.reason),
-      ) as [string, string];
-    }
 
     async function settle(label: string, officerId: string, caseId: string) {
       await checkInvariants(t.ctx.store.db, agents, {
@@ -167,19 +189,7 @@ if ((await dialects()).includes('postgres')) {
     test('accept or decline against the offer timing out: no deadlock', async () => {
       const r = rng(1125);
       const s = await team(false);
-      // The tick swallows a failed batch (it retries it timer by timer): note each failure here.
-      type Fire = (...args: unknown[]) => Promise<void>;
-      const timers = t.services.timers as unknown as { fire: Fire };
-      const fire = timers.fire.bind(timers);
-      const fireErrors: string[] = [];
-      timers.fire = async (...args) => {
-        try {
-          return await fire(...args);
-        } catch (err) {
-          fireErrors.push(String((err as { code?: string }).code ?? err));
-          throw err;
-        }
-      };
+      const fireErrors = spyOnFire(t);
       const seen = new Map<string, number>();
       for (let i = 0; i < ROUNDS; i++) {
         const caseId = await routedCase(t, { channel: 'chat', teamId: s.team.id, customerId: s.customerId });
@@ -201,6 +211,183 @@ if ((await dialects()).includes('postgres')) {
         await settle(`timeout round ${i}`, s.officer.userId, caseId);
       }
       console.log('answer/time-out outcomes', Object.fromEntries(seen));
+    });
+  });
+}
+
+const OFFERS_PER_BREAK = 3;
+
+/**
+ * A break (presence leaving the routable states) withdraws every open offer of the officer in one
+ * transaction, while one of those offers times out, or is accepted, at that moment. The break takes
+ * several offers' timers, items and the officer's capacity row; taken offer by offer, it held the
+ * capacity row of one offer while waiting for the timer of the next, which the time-out's
+ * transaction held from its claim on its way to that same capacity row (40P01). Every outcome is
+ * allowed but a failed break, a failed time-out, or an update lost (an offer left open, a load not
+ * given back). PostgreSQL races each pair ROUNDS times; SQLite (one writer) runs it once.
+ */
+for (const dialect of await dialects()) {
+  describe(`a break withdrawing several offers against a time-out or an accept (${dialect})`, () => {
+    const rounds = dialect === 'postgres' ? ROUNDS : 1;
+    let t: TestApp;
+    const clock = fixedClock('2026-11-23T09:00:00.000Z');
+    const agents = new FakeAgents();
+    let n = 0;
+    before(async () => {
+      t = await makeTestApp(dialect, { clock });
+      t.services.routing.setAgentStates(agents);
+    });
+    after(() => t.close());
+
+    async function officer() {
+      const tm = await t.services.people.createTeam(SYSTEM_ACTOR, { name: `Break ${++n}` });
+      const u = await t.services.people.createUser(SYSTEM_ACTOR, {
+        username: `break${n}`,
+        displayName: `Officer on break ${n}`,
+        role: 'officer',
+        password: 'correct horse battery',
+        teamId: tm.id,
+      });
+      await setProfile(t, u.id, { capacity: { email: 5, chat: 5, sms: 0 } });
+      const customer = await t.services.customers.create(SYSTEM_ACTOR, {
+        displayName: `Customer of break ${n}`,
+        phones: [],
+        emails: [],
+      });
+      const actor = { userId: u.id, role: 'officer' as const, via: 'token' as const, teamId: tm.id };
+      return { teamId: tm.id, actor, customerId: customer.id };
+    }
+
+    /** The officer, available, is offered OFFERS_PER_BREAK chats; then goes on a break. */
+    async function offered(s: Awaited<ReturnType<typeof officer>>) {
+      agents.set(s.actor.userId, 'available', clock.now().toISOString());
+      const caseIds: string[] = [];
+      for (let k = 0; k < OFFERS_PER_BREAK; k++)
+        caseIds.push(await routedCase(t, { channel: 'chat', teamId: s.teamId, customerId: s.customerId }));
+      await t.services.routing.route();
+      const offers = await t.ctx.store.db
+        .selectFrom('routing_offers')
+        .selectAll()
+        .where('user_id', '=', s.actor.userId)
+        .where('state', '=', 'open')
+        .execute();
+      assert.equal(offers.length, OFFERS_PER_BREAK, 'offers made before the break');
+      // Presence says "break" before the withdrawal runs (it runs on presence.changed).
+      agents.set(s.actor.userId, 'break', clock.now().toISOString());
+      return { caseIds, offers };
+    }
+
+    const goOnBreak = (userId: string) =>
+      tx(t.ctx, (trx) => t.services.routing.onAgentStateChanged(trx, userId, 'break'));
+
+    /** After both: no open offer, no pending time-out, each item waiting or (accepted) assigned. */
+    async function settle(label: string, userId: string, caseIds: string[], accepted: string | null) {
+      await checkInvariants(t.ctx.store.db, agents, {
+        afterPass: false,
+        nowMs: clock.now().getTime(),
+        label,
+      });
+      const offers = await t.ctx.store.db
+        .selectFrom('routing_offers')
+        .select(['id', 'state', 'item_id'])
+        .where('case_id', 'in', caseIds)
+        .execute();
+      for (const o of offers)
+        assert.ok(
+          o.id === accepted ? o.state === 'accepted' : ['withdrawn', 'timed_out'].includes(o.state),
+          `${label}: offer ${o.id} ended ${o.state}`,
+        );
+      const pending = await t.ctx.store.db
+        .selectFrom('timers')
+        .select('id')
+        .where('kind', '=', OFFER_EXPIRED)
+        .where(
+          'ref_id',
+          'in',
+          offers.map((o) => o.id),
+        )
+        .where('state', '=', 'pending')
+        .execute();
+      assert.deepEqual(pending, [], `${label}: a time-out left pending`);
+      const items = await t.ctx.store.db
+        .selectFrom('routing_items')
+        .select(['id', 'state', 'offered_to'])
+        .where('case_id', 'in', caseIds)
+        .execute();
+      const acceptedItem = offers.find((o) => o.id === accepted)?.item_id;
+      for (const i of items)
+        assert.equal(i.state, i.id === acceptedItem ? 'assigned' : 'waiting', `${label}: item ${i.id}`);
+      const load = await t.ctx.store.db
+        .selectFrom('routing_capacity')
+        .select('load')
+        .where('user_id', '=', userId)
+        .where('channel', '=', 'chat')
+        .executeTakeFirstOrThrow();
+      assert.equal(load.load, accepted ? 1 : 0, `${label}: the officer's chat load`);
+      // Next round from a clean slate: the cases end, and with them their items.
+      for (const caseId of caseIds)
+        await t.services.cases.transition(SYSTEM_ACTOR, caseId, {
+          action: 'resolve',
+          resolutionSummary: 'Done',
+        });
+    }
+
+    test('a break against one of its offers timing out: no deadlock, nothing lost', async () => {
+      const r = rng(1127);
+      const s = await officer();
+      const fireErrors = spyOnFire(t);
+      const seen = new Map<string, number>();
+      for (let i = 0; i < rounds; i++) {
+        const { caseIds, offers } = await offered(s);
+        // One offer, at random, falls due now; the others later (as offers made a little apart do).
+        const due = r.pick(offers);
+        await t.ctx.store.db
+          .updateTable('timers')
+          .set({ due_at: clock.now().toISOString() })
+          .where('kind', '=', OFFER_EXPIRED)
+          .where('ref_id', '=', due.id)
+          .execute();
+        const [withdrawn, ticked] = await race(
+          r,
+          () => goOnBreak(s.actor.userId),
+          () => t.services.timers.tick(),
+        );
+        const dueState = (
+          await t.ctx.store.db
+            .selectFrom('routing_offers')
+            .select('state')
+            .where('id', '=', due.id)
+            .executeTakeFirstOrThrow()
+        ).state;
+        const key = `${withdrawn}/${ticked}/${dueState}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        assert.equal(withdrawn, 'ok', `round ${i}: the break`);
+        assert.equal(ticked, 'ok', `round ${i}: tick`);
+        assert.deepEqual(fireErrors.splice(0), [], `round ${i}: the time-out's transaction failed`);
+        await settle(`break/time-out round ${i}`, s.actor.userId, caseIds, null);
+      }
+      console.log(`break/time-out outcomes (${dialect})`, Object.fromEntries(seen));
+    });
+
+    test('a break against an accept of one of its offers: no deadlock, nothing lost', async () => {
+      const r = rng(1128);
+      const s = await officer();
+      const seen = new Map<string, number>();
+      for (let i = 0; i < rounds; i++) {
+        const { caseIds, offers } = await offered(s);
+        const taken = r.pick(offers);
+        const [withdrawn, accepted] = await race(
+          r,
+          () => goOnBreak(s.actor.userId),
+          () => t.services.routing.accept(s.actor, taken.id),
+        );
+        const key = `${withdrawn}/${accepted}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        assert.equal(withdrawn, 'ok', `round ${i}: the break`);
+        assert.ok(['ok', 'routing_offer.closed'].includes(accepted), `round ${i}: accept: ${accepted}`);
+        await settle(`break/accept round ${i}`, s.actor.userId, caseIds, accepted === 'ok' ? taken.id : null);
+      }
+      console.log(`break/accept outcomes (${dialect})`, Object.fromEntries(seen));
     });
   });
 }

@@ -13,6 +13,9 @@ import { ROUTABLE_STATES } from './routing-rules.ts';
 
 type OfferRow = Selectable<RoutingOffersTable>;
 
+/** Code-unit order, the same in every process (ids are compared, not words). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * An offer's life after the pass made it (issue 14, point 2): the officer's banner, accept,
  * decline, time-out, withdrawal when the officer leaves the routable states. RoutingService keeps
@@ -25,7 +28,10 @@ type OfferRow = Selectable<RoutingOffersTable>;
  * timer deadlocked with a time-out falling due at that moment. The item is locked before the offer
  * because endItem must read its state under a lock (a pass offering it at that moment otherwise
  * left a resolved case with an open offer), and it cannot know the offer before reading the item
- * (test/routing/routing-lock-order.test.ts runs each pair at once).
+ * (test/routing/routing-lock-order.test.ts runs each pair at once). Several offers at once (a
+ * break withdrawing all of an officer's, a tick timing out several) take each step for all of them
+ * before the next, in id order: offer by offer, a break held one offer's capacity row while
+ * waiting for the next offer's timer, which a time-out held on its way to that same row.
  */
 export class RoutingOffers {
   private readonly ctx: Ctx;
@@ -134,20 +140,22 @@ export class RoutingOffers {
   async decline(actor: Actor, offerId: string): Promise<void> {
     await tx(this.ctx, async (trx) => {
       const offer = await this.ownOffer(trx, actor, offerId);
-      if (!(await this.giveBack(trx, offer, 'declined', nowIso(this.ctx))))
+      if (!(await this.giveBack(trx, [offer], 'declined', nowIso(this.ctx))).length)
         throw new AppError('routing_offer.closed', 'The offer is no longer open');
     });
     this.poke();
   }
 
-  /** The offer's timer: unanswered, it moves on (the conditional update makes it once). */
-  async expire(trx: Executor, offerId: string, now: string): Promise<void> {
-    const offer = await trx
+  /** The offers' timers (a tick's batch): unanswered, they move on (the conditional update makes it once). */
+  async expire(trx: Executor, offerIds: string[], now: string): Promise<void> {
+    if (!offerIds.length) return;
+    const offers = await trx
       .selectFrom('routing_offers')
       .selectAll()
-      .where('id', '=', offerId)
-      .executeTakeFirst();
-    if (offer?.state === 'open' && (await this.giveBack(trx, offer, 'timed_out', now))) this.poke();
+      .where('id', 'in', offerIds)
+      .where('state', '=', 'open')
+      .execute();
+    if ((await this.giveBack(trx, offers, 'timed_out', now)).length) this.poke();
   }
 
   /**
@@ -162,43 +170,72 @@ export class RoutingOffers {
         .where('user_id', '=', userId)
         .where('state', '=', 'open')
         .execute();
-      const at = nowIso(this.ctx);
-      for (const o of offers) await this.giveBack(trx, o, 'withdrawn', at);
+      await this.giveBack(trx, offers, 'withdrawn', nowIso(this.ctx));
     }
     this.poke();
   }
 
-  /** Close an open offer and put its item back waiting; false when it was no longer open. */
-  private async giveBack(trx: Executor, offer: OfferRow, state: string, at: string): Promise<boolean> {
-    // The timer, then the item, before the offer (see the class); in the time-out's own
-    // transaction the timer is done already.
-    await this.timers.cancel(trx, offer.id, [OFFER_EXPIRED]);
-    const item = await this.lockedItem(trx, offer.item_id);
-    if (!item) throw new Error(`routing item ${offer.item_id} of offer ${offer.id} is missing`);
-    if (!(await this.closeOffer(trx, offer, state, at))) return false;
-    const declined = parseJson<string[]>(item.declined_by, []);
-    if (state !== 'withdrawn' && !declined.includes(offer.user_id)) declined.push(offer.user_id);
-    await trx
-      .updateTable('routing_items')
-      .set((eb) => ({
-        state: 'waiting',
-        offered_to: null,
-        declined_by: JSON.stringify(declined),
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', item.id)
-      .where('state', '=', 'offered')
-      .execute();
-    await this.release(trx, offer.user_id, offer.channel);
-    await emit(trx, at, 'routing.offer_changed', { id: offer.user_id, userIds: [offer.user_id] });
-    await this.queueChanged(trx, item.queue_id, at);
-    return true;
+  /**
+   * Close open offers and put their items back waiting; returns those this closed (one no longer
+   * open is left as it is). Each lock step of the class is taken for every offer before the next
+   * step, each in id order, so two of these never wait on each other in a circle.
+   */
+  private async giveBack(trx: Executor, offers: OfferRow[], state: string, at: string): Promise<OfferRow[]> {
+    if (!offers.length) return [];
+    const byId = [...offers].sort((a, b) => cmp(a.id, b.id));
+    // The timers (in the time-out's own transaction they are done already), the items, the offers.
+    for (const o of byId) await this.timers.cancel(trx, o.id, [OFFER_EXPIRED]);
+    const items = new Map(
+      (
+        await this.lockedItems(
+          trx,
+          byId.map((o) => o.item_id),
+        )
+      ).map((i) => [i.id, i]),
+    );
+    const closed: OfferRow[] = [];
+    for (const o of byId) {
+      if (!items.has(o.item_id)) throw new Error(`routing item ${o.item_id} of offer ${o.id} is missing`);
+      if (await this.closeOffer(trx, o, state, at)) closed.push(o);
+    }
+    const queues = new Set<string>();
+    for (const o of closed) {
+      const item = items.get(o.item_id)!;
+      const declined = parseJson<string[]>(item.declined_by, []);
+      if (state !== 'withdrawn' && !declined.includes(o.user_id)) declined.push(o.user_id);
+      await trx
+        .updateTable('routing_items')
+        .set((eb) => ({
+          state: 'waiting',
+          offered_to: null,
+          declined_by: JSON.stringify(declined),
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', item.id)
+        .where('state', '=', 'offered')
+        .execute();
+      queues.add(item.queue_id);
+    }
+    // The capacity rows last, in (person, channel) order as the pass raises them.
+    const rooms = closed
+      .map((o) => [o.user_id, o.channel] as const)
+      .sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+    for (const [userId, channel] of rooms) await this.release(trx, userId, channel);
+    for (const userId of new Set(closed.map((o) => o.user_id)))
+      await emit(trx, at, 'routing.offer_changed', { id: userId, userIds: [userId] });
+    for (const queueId of queues) await this.queueChanged(trx, queueId, at);
+    return closed;
   }
 
   /** An item's row, locked on PostgreSQL (in the order the class sets). */
   async lockedItem(trx: Executor, itemId: string) {
-    const q = trx.selectFrom('routing_items').selectAll().where('id', '=', itemId);
-    return (this.ctx.store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+    return (await this.lockedItems(trx, [itemId]))[0];
+  }
+
+  /** Items' rows, locked on PostgreSQL in id order (ORDER BY comes before the row locks). */
+  private lockedItems(trx: Executor, itemIds: string[]) {
+    const q = trx.selectFrom('routing_items').selectAll().where('id', 'in', itemIds).orderBy('id');
+    return (this.ctx.store.dialect === 'postgres' ? q.forUpdate() : q).execute();
   }
 
   /** The conditional update that makes accept, decline, time-out and withdrawal mutually exclusive. */

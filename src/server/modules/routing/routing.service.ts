@@ -70,7 +70,10 @@ export class RoutingService {
     this.pass = new RoutingPass(ctx, this.deps);
     this.pass.onOffered = () => this.onOffered();
     this.offers = new RoutingOffers(ctx, { cases: deps.cases, timers: deps.timers, poke: () => this.poke() });
-    this.timers.on(OFFER_EXPIRED, (trx, t, now) => this.offers.expire(trx, t.ref_id ?? '', now));
+    // A tick's time-outs together, so their locks are taken in the one order (see RoutingOffers).
+    this.timers.onBatch(OFFER_EXPIRED, (trx, ts, now) =>
+      this.offers.expire(trx, ts.map((t) => t.ref_id ?? '').filter(Boolean), now),
+    );
   }
 
   /**
