@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { OFFER_EXPIRED } from '../../src/server/modules/routing/routing-pass.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { tx } from '../../src/server/platform/context.ts';
+import { txRetries } from '../../src/server/platform/tx-retry.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { checkInvariants, FakeAgents, rng, routedCase, setProfile } from './routing-fixture.ts';
@@ -17,6 +18,18 @@ async function race(r: ReturnType<typeof rng>, a: () => Promise<unknown>, b: () 
   return res.map((x) =>
     x.status === 'fulfilled' ? 'ok' : String((x.reason as { code?: string }).code ?? x.reason),
   ) as [string, string];
+}
+
+/**
+ * tx() runs a deadlock's loser again, so a race's outcome no longer shows the deadlock: no
+ * transaction of the app may have been retried since the last round's check.
+ */
+const retriesSeen = new WeakMap<TestApp, number>();
+function noRetries(t: TestApp, label: string): void {
+  const now = txRetries(t.ctx.store);
+  const before = retriesSeen.get(t) ?? 0;
+  retriesSeen.set(t, now);
+  assert.equal(now - before, 0, `${label}: a transaction was run again after a deadlock`);
 }
 
 /**
@@ -42,8 +55,9 @@ function spyOnFire(t: TestApp): string[] {
 /**
  * Lock order on PostgreSQL (SQLite has one writer at a time): an officer taking work (accept,
  * decline, pull) racing the same case being resolved, or its offer timing out. Each round runs the
- * two at once, a random instant apart; every outcome is allowed but a deadlock (40P01) or a broken
- * invariant: one of them wins, the other is told (a 409 or a 412) or finds nothing.
+ * two at once, a random instant apart; every outcome is allowed but a deadlock (40P01, which tx()
+ * now runs again: the rounds count its retries) or a broken invariant: one of them wins, the other
+ * is told (a 409 or a 412) or finds nothing.
  */
 if ((await dialects()).includes('postgres')) {
   describe('routing lock order against a case resolved or timed out at the same time (postgres)', () => {
@@ -95,6 +109,7 @@ if ((await dialects()).includes('postgres')) {
         .executeTakeFirstOrThrow();
 
     async function settle(label: string, officerId: string, caseId: string) {
+      noRetries(t, label);
       await checkInvariants(t.ctx.store.db, agents, {
         afterPass: false,
         nowMs: clock.now().getTime(),
@@ -282,6 +297,7 @@ for (const dialect of await dialects()) {
 
     /** After both: no open offer, no pending time-out, each item waiting or (accepted) assigned. */
     async function settle(label: string, userId: string, caseIds: string[], accepted: string | null) {
+      noRetries(t, label);
       await checkInvariants(t.ctx.store.db, agents, {
         afterPass: false,
         nowMs: clock.now().getTime(),

@@ -2,7 +2,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Executor } from './db/index.ts';
 import { invalid } from './errors.ts';
-import { recordInTransaction } from './idempotency.ts';
+import { claimCheckpoint, recordInTransaction } from './idempotency.ts';
+import { withTxRetry } from './tx-retry.ts';
 
 /** What every service needs; built once in app.ts and passed down (no container, no globals). */
 export interface Ctx {
@@ -33,12 +34,26 @@ export function parseInstant(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
-/** One transaction per write; an `Idempotency-Key` request records its key in the same transaction. */
+/**
+ * One transaction per write; an `Idempotency-Key` request records its key in the same transaction.
+ * A transaction the database rolled back to break a deadlock (or a stale SQLite snapshot) runs
+ * again, `fn` and all, up to three times (tx-retry.ts): so `fn` must keep its effects in `trx`, or
+ * make them safe to repeat, and read anything it changes afresh rather than from outer variables it
+ * set on a failed attempt. Inside an outer transaction (the demo seed) nothing is retried here.
+ */
 export function tx<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const result = await fn(trx);
-    await recordInTransaction(trx, ctx, result);
-    return result;
+  return withTxRetry(ctx.store, ctx.store.db.isTransaction, async () => {
+    const undo = claimCheckpoint();
+    try {
+      return await ctx.store.db.transaction().execute(async (trx) => {
+        const result = await fn(trx);
+        await recordInTransaction(trx, ctx, result);
+        return result;
+      });
+    } catch (err) {
+      undo();
+      throw err;
+    }
   });
 }
 

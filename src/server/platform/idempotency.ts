@@ -102,6 +102,20 @@ function successStatus(reply: FastifyReply): number {
   return codes.length === 1 ? codes[0]! : reply.statusCode;
 }
 
+/**
+ * Called by tx() before each attempt: the returned function puts the claim back as it was, for when
+ * the attempt rolls back (its key row went with it, so the next attempt or onSend must write it).
+ */
+export function claimCheckpoint(): () => void {
+  const claim = current.getStore();
+  if (!claim) return () => {};
+  const { recorded, stored } = claim;
+  return () => {
+    claim.recorded = recorded;
+    claim.stored = stored;
+  };
+}
+
 /** Called by tx() after the transaction's work: writes the key in the same transaction. */
 export async function recordInTransaction(trx: Executor, ctx: Ctx, result: unknown): Promise<void> {
   const claim = current.getStore();

@@ -339,15 +339,19 @@ export class InboundService {
       }
       const done: { id: string; outcome: Outcome | null }[] = [];
       const errors: { raw: RawRow; err: unknown }[] = [];
+      const postponed: string[] = [];
       const later: Waiter[] = [];
       if (work.length) {
         const started = performance.now();
         await tx(this.ctx, async (trx) => {
+          // tx() runs this again after a deadlock: each attempt starts from the whole batch.
+          done.length = 0;
+          errors.length = 0;
+          postponed.length = 0;
           const memo: BatchMemo = { boxes: new Map(), own: null };
           for (const [i, item] of work.entries()) {
             if (i > 0 && performance.now() - started > BATCH_BUDGET_MS) {
-              later.push(...(byId.get(item.raw.id) ?? []));
-              byId.delete(item.raw.id);
+              postponed.push(item.raw.id);
               continue;
             }
             await sql`savepoint inbound_item`.execute(trx);
@@ -362,6 +366,10 @@ export class InboundService {
           }
         });
         if (done.some((d) => d.outcome)) this.onCommitted();
+        for (const id of postponed) {
+          later.push(...(byId.get(id) ?? []));
+          byId.delete(id);
+        }
       }
       for (const d of done) settle(d.id, d.outcome);
       for (const e of errors) {

@@ -68,6 +68,22 @@ function onRoom(room: ReadonlyMap<string, ReadonlySet<string>>) {
     );
 }
 
+/** What a batch changes in its candidates (loads, last offer), and a function that puts it back. */
+function checkpoint(people: Candidate[], contended: boolean): () => boolean {
+  const saved = people.map((p) => ({
+    p,
+    lastOfferedAt: p.lastOfferedAt,
+    loads: [...p.slots.values()].map((slot) => [slot, slot.load] as const),
+  }));
+  return () => {
+    for (const { p, lastOfferedAt, loads } of saved) {
+      p.lastOfferedAt = lastOfferedAt;
+      for (const [slot, load] of loads) slot.load = load;
+    }
+    return contended;
+  };
+}
+
 /** Rows as a pass reads them into the pure rules. */
 function toItem(r: {
   id: string;
@@ -202,7 +218,13 @@ export class RoutingPass {
     let total = 0;
     let after: [number, string, string] | null = null;
     for (let i = 0; i < MAX_BATCHES; i++) {
-      const r = await tx(this.ctx, (trx) => this.batch(trx, served, people, after, now, nowMs));
+      // The batch raises loads in memory as it decides; a transaction run again (tx() retries a
+      // deadlock) starts from the loads as they were, not from its rolled-back attempt's.
+      const restore = checkpoint(people, this.contended);
+      const r = await tx(this.ctx, (trx) => {
+        this.contended = restore();
+        return this.batch(trx, served, people, after, now, nowMs);
+      });
       total += r.offered;
       if (r.offered) this.onOffered(r.offered);
       if (!r.last || r.done) break;

@@ -20,6 +20,8 @@ export interface Db {
    * a `service.unavailable` AppError saying why (for /health).
    */
   ping(timeoutMs: number): Promise<void>;
+  /** Where the database layer reports what no request answers for (a lost connection, a transaction retried). */
+  log?: (message: string, err: unknown) => void;
   /** PostgreSQL: how to open a dedicated connection outside the pool (LISTEN for realtime). */
   pgClientConfig?: pg.ClientConfig;
   /**
@@ -204,7 +206,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
           }),
         }),
       });
-    return { db, dialect: 'postgres', close, ping, pgClientConfig, openMigrationDb };
+    return { db, dialect: 'postgres', close, ping, log, pgClientConfig, openMigrationDb };
   }
   const file = opts.sqliteFile ?? ':memory:';
   // Owner-only: the database holds personal data. SQLite gives its -wal and -shm files the
@@ -228,5 +230,5 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
       throw down('sqlite', err);
     }
   };
-  return { db, dialect: 'sqlite', close: () => db.destroy(), ping };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), ping, log };
 }
