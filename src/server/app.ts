@@ -41,6 +41,7 @@ import { ChatFilesService } from './modules/messages/chat/chat-files.service.ts'
 import { ChatMailService } from './modules/messages/chat/chat-mail.service.ts';
 import { ChatOfficerService } from './modules/messages/chat/chat-officer.service.ts';
 import { chatPages } from './modules/messages/chat/chat-pages.ts';
+import { ChatSiteLinks } from './modules/messages/chat/chat-site-link.ts';
 import { ChatSocket } from './modules/messages/chat/chat-socket.ts';
 import { ChatTakes } from './modules/messages/chat/chat-take.ts';
 import { ChatTransfers } from './modules/messages/chat/chat-transfer.ts';
@@ -314,6 +315,8 @@ export function buildServices(ctx: Ctx) {
   const chatTakes = new ChatTakes(ctx, { cases, contacts, chat });
   events.on('case.changed', (trx, e) => chatTakes.onCaseChanged(trx, e.before, e.after, e.actor));
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
+  // A chat's site sign-in counts only once its officer, having verified the customer, confirms it.
+  const chatSiteLinks = new ChatSiteLinks(ctx, { cases, contacts });
   // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
   const routingTransfers = new RoutingTransfers(ctx, {
     routing,
@@ -401,6 +404,7 @@ export function buildServices(ctx: Ctx) {
     chatWidgets,
     chat,
     chatOfficer,
+    chatSiteLinks,
     chatMail,
     chatSocket,
     chatFiles,

@@ -70,6 +70,7 @@ const BODILESS = [
   'POST /api/v1/webhooks/:id/rotate-secret',
   'POST /api/v1/chat-widgets/:id/rotate-secret',
   'POST /api/v1/cases/:id/chat/end',
+  'POST /api/v1/cases/:id/chat/site-link/confirm',
   'POST /api/v1/webhooks/:id/test',
   'POST /api/v1/webhook-deliveries/:id/retry',
   'POST /api/v1/routing/offers/:id/accept',

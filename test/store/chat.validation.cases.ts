@@ -223,6 +223,12 @@ export const chatValidation: ValidationCases = {
       notFound: 'case.not_found',
     },
     { route: 'POST /api/v1/cases/:id/chat/end', role: 'officer', notFound: 'case.not_found' },
+    {
+      route: 'POST /api/v1/cases/:id/chat/site-link/confirm',
+      role: 'officer',
+      notFound: 'case.not_found',
+    },
+    { route: 'DELETE /api/v1/cases/:id/chat/site-link', role: 'officer', notFound: 'case.not_found' },
     { route: 'GET /api/v1/widget/:id/socket', role: 'officer', notFound: 'chat_widget.not_found' },
     {
       route: 'POST /api/v1/widget/:id/files',

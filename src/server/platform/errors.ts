@@ -66,6 +66,11 @@ export const ERRORS = {
   'chat.rate_limited': { status: 429, title: 'Too many files: wait a few minutes' },
   'chat.file_not_found': { status: 404, title: 'No such file in your chat' },
   'chat.too_many_files': { status: 409, title: 'This chat has as many files as it may hold' },
+  'chat.no_site_sign_in': { status: 409, title: 'The visitor of this chat was not signed in on the site' },
+  'chat.site_link_conflict': {
+    status: 409,
+    title: 'The site account is linked to another customer record',
+  },
   'mailbox.not_found': { status: 404, title: 'No such mailbox' },
   'mailbox.address_taken': { status: 409, title: 'That address is already a mailbox' },
   'message.not_found': { status: 404, title: 'No such message' },

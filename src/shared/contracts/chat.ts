@@ -85,6 +85,30 @@ export const ChatTyping = Type.Object({ typing: Type.Boolean() }, { additionalPr
 
 export const CHAT_STATUSES = ['waiting', 'active', 'ended'] as const;
 
+/**
+ * How a site's customer id came to name a customer record: by the e-mail the visitor typed on the
+ * first chat, as a new record made from it, or by an officer's confirmation (after an unlink).
+ */
+export const SITE_LINK_SOURCES = ['typed_email', 'new_record', 'officer'] as const;
+export const SITE_LINK_STATES = ['unconfirmed', 'confirmed', 'unlinked'] as const;
+
+/**
+ * The site's sign-in on a chat (issue 14, point 3). `unconfirmed`: linked to this customer from what
+ * the visitor typed, it verifies nothing until the officer, having verified the customer by the
+ * policy's questions, confirms it; `confirmed`: it counts as the policy's `siteSignIn` says, in this
+ * and later chats; `unlinked`: the site's id is not linked to this chat's customer (an officer
+ * removed the link, or it names another record).
+ */
+export const ChatSiteLink = Type.Object({
+  externalId: Type.String({ description: 'The customer id the site signed (its HMAC was valid)' }),
+  state: StringEnum(SITE_LINK_STATES),
+  linkedBy: Nullable(StringEnum(SITE_LINK_SOURCES)),
+  linkedAt: Nullable(Timestamp),
+  confirmedBy: Nullable(Type.String()),
+  confirmedAt: Nullable(Timestamp),
+});
+export type ChatSiteLinkDto = Static<typeof ChatSiteLink>;
+
 /** A case's chat as the officer's workspace shows it. */
 export const CaseChat = Type.Object({
   conversationId: Uuid,
@@ -95,8 +119,10 @@ export const CaseChat = Type.Object({
   language: Nullable(Type.String()),
   /** `language` as a BCP 47 tag when it is one or a name the widget offers, else null. */
   languageTag: Nullable(Type.String()),
-  /** The site vouched for the customer's identity by its HMAC: it counts as far as the verification policy's `siteSignIn` says. */
+  /** The site vouched for the visitor's sign-in by its HMAC (`siteLink` says whether it counts). */
   identifiedBySite: Type.Boolean(),
+  /** The site's sign-in and its link to this customer; null when the visitor was not signed in. */
+  siteLink: Nullable(ChatSiteLink),
   officerId: Nullable(Type.String()),
   lastSeq: Type.Integer(),
   unread: Type.Integer(),

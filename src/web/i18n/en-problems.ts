@@ -99,6 +99,8 @@ export const enProblems = {
       rate_limited: 'Too many files: wait a few minutes',
       file_not_found: 'No such file in your chat',
       too_many_files: 'This chat has as many files as it may hold',
+      no_site_sign_in: 'The visitor of this chat was not signed in on the site',
+      site_link_conflict: 'The site account is linked to another customer record',
     },
     mailbox: {
       not_found: 'No such mailbox',

@@ -185,6 +185,8 @@ export const en = {
         particulars_viewed: 'Viewed particulars unmasked',
         verification_recorded: 'Checked identity',
         merged: 'Merged two records',
+        site_link_confirmed: 'Confirmed a site sign-in as the customer',
+        site_link_removed: 'Unlinked a site sign-in from the customer',
       },
       account: { created: 'Opened an account', updated: 'Changed an account' },
       // The administration's own, as the audit screen shows them.

@@ -33,7 +33,7 @@ import {
   policyProblems,
   verificationState,
 } from './verification.ts';
-import { type ContactVerifications, POLICY_KEY } from './verification-gate.ts';
+import { type ContactVerifications, POLICY_KEY, type SiteLinkFacts } from './verification-gate.ts';
 import { WrittenContacts } from './written-contacts.ts';
 
 const PHRASES_KEY = 'phrases.standard';
@@ -125,9 +125,48 @@ export class ContactsService {
     return this.verifications.policy(trx);
   }
 
-  /** A chat whose visitor the site signed in: counts as far as the policy's `siteSignIn` says. */
-  recordSiteSignIn(trx: Executor, contactId: string, customerId: string, at: string): Promise<boolean> {
-    return this.verifications.recordSiteSignIn(trx, contactId, customerId, at);
+  /**
+   * A chat whose visitor the site signed in: counts as far as the policy's `siteSignIn` says, and only
+   * when an officer confirmed the site's customer id as this customer (verification-gate.ts).
+   */
+  recordSiteSignIn(trx: Executor, contactId: string, link: SiteLinkFacts, at: string): Promise<boolean> {
+    return this.verifications.recordSiteSignIn(trx, contactId, link, at);
+  }
+
+  /**
+   * The officer handles this contact now: theirs, open or in wrap-up. A chat's site sign-in is
+   * confirmed or unlinked only by them. Throws the reason they do not.
+   */
+  async assertHandlingNow(trx: Executor, actor: Actor, contact: ContactRow): Promise<void> {
+    this.assertHandler(actor, contact);
+    if (!this.verifications.stillUnmasks(contact, await this.policy(trx)))
+      throw new AppError('contact.already_ended');
+  }
+
+  /**
+   * The customer was verified on this contact by the officer's own questions (what a site sign-in
+   * stood for left out): only that lets them vouch that the site's signed-in customer is this one.
+   */
+  async assertVerifiedByQuestions(trx: Executor, actor: Actor, contact: ContactRow): Promise<void> {
+    if (!contact.customer_id)
+      throw new AppError('contact.no_customer', 'Identify the customer on the contact before verifying');
+    if (!(await this.verifications.verifiedByQuestions(trx, contact, actor)))
+      throw new AppError(
+        'contact.not_verified',
+        'Verify the customer by the policy’s questions on this contact, then confirm',
+      );
+  }
+
+  /** The site's customer id no longer names this customer: its sign-in on the contact is withdrawn. */
+  withdrawSiteSignIn(
+    trx: Executor,
+    contact: ContactRow,
+    externalId: string,
+    actor: Actor,
+    at: string,
+  ): Promise<boolean> {
+    if (!contact.customer_id) return Promise.resolve(false);
+    return this.verifications.withdrawSiteSignIn(trx, contact.id, contact.customer_id, externalId, actor, at);
   }
 
   async setPolicy(actor: Actor, policy: VerificationPolicyDto): Promise<VerificationPolicyDto> {

@@ -34,6 +34,7 @@ import * as m202612061700 from './migrations/202612061700_sms.ts';
 import * as m202612061800 from './migrations/202612061800_chat.ts';
 import * as m202612071000 from './migrations/202612071000_routing_transfers.ts';
 import * as m202612071200 from './migrations/202612071200_routing_items_case.ts';
+import * as m202612081000 from './migrations/202612081000_chat_identity_provenance.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
@@ -86,6 +87,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '202612061800_chat': m202612061800,
   '202612071000_routing_transfers': m202612071000,
   '202612071200_routing_items_case': m202612071200,
+  '202612081000_chat_identity_provenance': m202612081000,
 };
 
 export function columnTypes(dialect: Dialect): ColumnTypes {

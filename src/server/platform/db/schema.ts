@@ -922,11 +922,18 @@ export interface ChatEntriesTable {
   side: string;
   created_at: Instant;
 }
+/** A site's customer id (vouched for by its HMAC) → our customer record, and how that link was made. */
 export interface ChatIdentitiesTable {
   widget_id: string;
   external_id: string;
   customer_id: string;
   created_at: Instant;
+  /** typed_email | new_record | officer (migration 202612081000) */
+  linked_by: string;
+  /** The officer who, having verified the customer on the chat's contact, confirmed the link. */
+  confirmed_by: string | null;
+  confirmed_at: Instant | null;
+  confirmed_contact_id: string | null;
 }
 
 // routing module (issue 14, point 2)

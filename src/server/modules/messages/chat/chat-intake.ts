@@ -130,6 +130,12 @@ export async function askForLanguage(
  * The customer: the site's vouched id first, else the e-mail given (as an e-mail sender is), else a
  * new record, with the language the visitor chose as its preferred one (the officer reads it first;
  * an existing record's is left as it is).
+ *
+ * A site id's first chat links it to that customer, noting how: the site vouches for who is signed
+ * in, not for the e-mail typed, so the link is unconfirmed and its sign-in verifies nothing until an
+ * officer who verified the customer confirms it (chat-site-link.ts). A new record made from the
+ * typed address is no better: the address may be someone else's who has not written yet, and their
+ * mail would later join that record.
  */
 export async function identifyVisitor(
   ctx: Ctx,
@@ -164,6 +170,10 @@ export async function identifyVisitor(
         external_id: externalId,
         customer_id: id,
         created_at: nowIso(ctx),
+        linked_by: found ? 'typed_email' : 'new_record',
+        confirmed_by: null,
+        confirmed_at: null,
+        confirmed_contact_id: null,
       })
       .onConflict((oc) => oc.columns(['widget_id', 'external_id']).doNothing())
       .execute();

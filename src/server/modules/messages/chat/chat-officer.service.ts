@@ -12,6 +12,7 @@ import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
 import { languageTag } from './chat-intake.ts';
+import { presentSiteLink } from './chat-site-link.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
 import type { ChatTakes } from './chat-take.ts';
 
@@ -85,6 +86,7 @@ export class ChatOfficerService {
       language: conv.language,
       languageTag: languageTag(conv.language),
       identifiedBySite: conv.external_id !== null,
+      siteLink: await presentSiteLink(db, conv),
       officerId: conv.officer_id,
       lastSeq: conv.last_seq,
       unread: conv.officer_unread,

@@ -9,6 +9,7 @@ import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
 import type { VisitorSession } from './chat.service.ts';
 import { askForLanguage, identifyVisitor } from './chat-intake.ts';
+import { siteLinkOf } from './chat-site-link.ts';
 import { appendLine, type ConversationRow } from './chat-store.ts';
 
 /** What opening a chat or a left message needs of the other modules. */
@@ -78,8 +79,10 @@ export async function newConversation(
     prefix: 'Chat: ',
     channel: 'chat',
   });
-  // Only a valid HMAC sets externalId; a forged or absent one records nothing.
-  if (s.externalId) await d.contacts.recordSiteSignIn(trx, contactId, customerId, at);
+  // Only a valid HMAC sets externalId; a forged or absent one records nothing, and so does a link
+  // no officer has confirmed (the gate checks that the link is confirmed and names this customer).
+  const link = s.externalId ? await siteLinkOf(trx, s.widget.id, s.externalId) : null;
+  if (link) await d.contacts.recordSiteSignIn(trx, contactId, link, at);
   const conv: ConversationRow = {
     id: newId(),
     widget_id: s.widget.id,

@@ -7,6 +7,7 @@ import { emit } from '../../../platform/outbox.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { ChatService } from './chat.service.ts';
+import { siteLinkOf } from './chat-site-link.ts';
 import { type ConversationRow, lockConversation } from './chat-store.ts';
 
 const DONE = new Set(['resolved', 'closed']);
@@ -41,6 +42,13 @@ export class ChatTakes {
     const contactId = conv.contact_id
       ? await this.contacts.written.take(trx, conv.contact_id, officerId, by, at)
       : null;
+    // After a transfer the next officer has a new contact. A confirmed site sign-in is the visitor's
+    // and stands on it too; what the officer before verified by questions was their judgment, and
+    // stays on their contact (verification unmasks only for the contact's handler).
+    if (contactId && contactId !== conv.contact_id && conv.external_id) {
+      const link = await siteLinkOf(trx, conv.widget_id, conv.external_id);
+      if (link) await this.contacts.recordSiteSignIn(trx, contactId, link, at);
+    }
     await trx
       .updateTable('chat_conversations')
       .set({

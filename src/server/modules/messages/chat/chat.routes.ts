@@ -15,6 +15,8 @@ import { type App, actorOf } from '../../../platform/types.ts';
 import { chatFilesRoutes } from './chat-files.routes.ts';
 import type { ChatFilesService } from './chat-files.service.ts';
 import type { ChatOfficerService } from './chat-officer.service.ts';
+import { chatSiteLinkRoutes } from './chat-site-link.routes.ts';
+import type { ChatSiteLinks } from './chat-site-link.ts';
 import type { ChatSocket } from './chat-socket.ts';
 import type { ChatWidgetsService } from './widgets.service.ts';
 
@@ -29,6 +31,7 @@ export function chatRoutes(
     chatOfficer: ChatOfficerService;
     chatSocket: ChatSocket;
     chatFiles: ChatFilesService;
+    chatSiteLinks: ChatSiteLinks;
   },
 ) {
   const tags = ['chat'];
@@ -180,4 +183,5 @@ export function chatRoutes(
   );
   s.chatSocket.route(app);
   chatFilesRoutes(app, s);
+  chatSiteLinkRoutes(app, s);
 }
