@@ -10,14 +10,22 @@ import type { Desktop } from './desktop.ts';
  */
 export async function startWidgetSite(
   desktop: Desktop,
-  opts: { head?: string; viewport?: string } = {},
+  opts: {
+    head?: string;
+    viewport?: string;
+    /** A customer the site has signed in: its id and HMAC, as the site's server would write them. */
+    customer?: { id: string; hash: string };
+  } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
+  const signedIn = opts.customer
+    ? ` data-customer-id="${opts.customer.id}" data-customer-hash="${opts.customer.hash}"`
+    : '';
   const site = http.createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><html lang="en"><head><meta name="viewport" content="${opts.viewport ?? 'width=device-width'}">
 <title>Example shop</title>${opts.head ?? ''}</head>
 <body><main><h1>Example shop</h1><p>Questions? Chat with us.</p></main>
-<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}" async></script></body></html>`);
+<script src="${desktop.url}/widget.js" data-frontline-widget="${DEMO_WIDGET_ID}"${signedIn} async></script></body></html>`);
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;

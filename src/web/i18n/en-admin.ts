@@ -80,7 +80,7 @@ export const enAdmin = {
     oneOfOf: '{{particular}} one of',
     siteSignInOf: 'A site sign-in counts as {{particular}}',
     siteSignInHelp:
-      'A web chat visitor your site signed in (its HMAC of the customer id) counts as the particulars ticked here; none ticked: it counts for nothing.',
+      'A web chat visitor your site signed in (its HMAC of the customer id) counts as the particulars ticked here, once an officer who verified the customer confirmed that site account as them; none ticked: it counts for nothing.',
     howMany: 'How many of the “one of” particulars',
     savePolicy: 'Save policy',
     saved: ' Saved.',

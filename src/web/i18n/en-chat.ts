@@ -8,7 +8,7 @@ export const enChat = {
     active: 'Chatting with {{name}}',
     ended: 'The chat has ended',
     language: 'Language: {{language}}',
-    identified: 'Signed in on the site (counts toward verification only as the policy says)',
+    identified: 'Signed in on the site (it counts toward verification once confirmed as this customer)',
     typing: '{{name}} is typing…',
     box: 'Chat message to {{name}}',
     hint: 'Enter sends; Shift+Enter starts a new line.',

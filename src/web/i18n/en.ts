@@ -925,6 +925,15 @@ export const en = {
       mismatches_one: '{{count}} answer has not matched; verification locks at {{max}}.',
       mismatches_other: '{{count}} answers have not matched; verification locks at {{max}}.',
     },
+    siteSignIn: {
+      unconfirmed:
+        'Signed in on the site (id {{id}}) — not yet confirmed as this customer: verify as usual, then confirm.',
+      confirmed: 'Signed in on the site (id {{id}}) — confirmed as this customer by {{who}}, {{when}}.',
+      unlinked:
+        'Signed in on the site (id {{id}}) — not linked to this customer: verify as usual, then confirm to link it.',
+      confirm: 'Confirm site account as this customer',
+      unlink: 'Not this customer: unlink',
+    },
     outcome: {
       legend: 'Classify and act',
       type: 'Type',

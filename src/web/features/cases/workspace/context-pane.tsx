@@ -2,6 +2,7 @@ import { can } from '../../../../shared/permissions.ts';
 import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { term, useT } from '../../../i18n/index.ts';
 import { languageName, seconds, when, whenFull } from '../../../ui/format.ts';
+import { SiteSignIn } from '../../contact/site-sign-in.tsx';
 import { VerifyPanel } from '../../contact/verify-panel.tsx';
 import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
@@ -25,7 +26,7 @@ export function ContextPane({ view }: { view: CaseView }) {
   // The contact I am handling now for this customer, if any: its verification decides what I may say.
   const live = [...ws.contacts, ...ws.recentContacts].find((x) => x.officerId === userId && !x.endedAt);
   // A chat's own language leads (the customer chose it for this chat); the record's follows if it differs.
-  const [chat] = useCaseChat(c.id, ws.messages.length);
+  const [chat, refreshChat] = useCaseChat(c.id, ws.messages.length);
   const chatTag = chat?.languageTag ?? null;
   const chatName = chatTag ? languageName(chatTag) : (chat?.language ?? null);
   const recordLanguage = cu?.preferredLanguage ?? null;
@@ -101,6 +102,18 @@ export function ContextPane({ view }: { view: CaseView }) {
               <span className="muted">{t('context.noContact')}</span>
             )}
           </p>
+          {/* The site's sign-in counts only once confirmed as this customer, after verifying as usual. */}
+          {live && live.channel === 'chat' && chat?.siteLink && (
+            <SiteSignIn
+              caseId={c.id}
+              link={chat.siteLink}
+              verified={live.verified}
+              onChanged={() => {
+                refreshChat();
+                void view.reload();
+              }}
+            />
+          )}
           {/* A chat answered here is the contact in progress: its customer is verified on it here. */}
           {live && !live.verified && live.channel === 'chat' && (
             <VerifyPanel contact={live} customer={cu} onVerified={() => void view.reload()} />
