@@ -96,6 +96,7 @@ import { WebhookSender } from './modules/webhooks/webhooks.sender.ts';
 import { WebhooksService } from './modules/webhooks/webhooks.service.ts';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
 import { WorkspaceService } from './modules/workspace/workspace.service.ts';
+import { type Actor, SYSTEM_ACTOR } from './platform/audit.ts';
 import type { Ctx } from './platform/context.ts';
 import { parseJson } from './platform/db/schema.ts';
 import { AppError } from './platform/errors.ts';
@@ -342,10 +343,24 @@ export function buildServices(ctx: Ctx) {
   dispatcher.consume((trx, events) => webhooks.fanOut(trx, events));
   // Presence changed (seen once across nodes, after its commit): an offer to someone who left the
   // routable states goes back to its queue; someone newly available is routed to at once.
+  // Gone offline with chats open, those chats go back to their queues first (routingTransfers, below).
   dispatcher.consume(async (trx, evs) => {
     for (const e of evs) {
       if (e.name !== 'presence.changed') continue;
-      const p = parseJson<{ id?: string; state?: string }>(e.payload, {});
+      const p = parseJson<{ id?: string; state?: string; by?: string | null }>(e.payload, {});
+      if (p.id && p.state === 'offline') {
+        const u = p.by
+          ? await trx
+              .selectFrom('users')
+              .select(['id', 'role', 'team_id'])
+              .where('id', '=', p.by)
+              .executeTakeFirst()
+          : undefined;
+        const by: Actor = u
+          ? { userId: u.id, role: u.role, via: 'session', teamId: u.team_id }
+          : SYSTEM_ACTOR;
+        await routingTransfers.returnChatsOf(trx, p.id, by, `offline:${e.id}`);
+      }
       if (p.id && p.state) await routing.onAgentStateChanged(trx, p.id, p.state);
     }
   });

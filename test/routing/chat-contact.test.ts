@@ -208,6 +208,62 @@ for (const dialect of await dialects()) {
       assert.equal((await t.services.chat.status(session))?.officer, 'Bea');
     });
 
+    test('an officer set offline by their team leader with a chat open: the chat goes back to the queue, in the leader’s name', async () => {
+      const annActor = { ...officer().actor, userId: ann.id };
+      await t.services.presence.setOwn(annActor, { state: 'available' });
+      agents.set(officer().id, 'offline', now());
+      agents.set(bea.id, 'offline', now());
+      agents.set(ann.id, 'available', now());
+      const { session, caseId, conversationId } = await startChat();
+      await accept(ann.id, caseId);
+      assert.equal((await t.services.chat.status(session))?.officer, 'Ann');
+      const load = async () =>
+        (
+          await t.ctx.store.db
+            .selectFrom('routing_capacity')
+            .select('load')
+            .where('user_id', '=', ann.id)
+            .where('channel', '=', 'chat')
+            .executeTakeFirstOrThrow()
+        ).load;
+      assert.equal(await load(), 1);
+
+      const off = await t.call('team_leader', 'PUT', `/api/v1/presence/users/${ann.id}`, {
+        state: 'offline',
+      });
+      assert.equal(off.statusCode, 200, off.body);
+      agents.set(ann.id, 'offline', now());
+      await t.services.dispatcher.drain();
+      await t.services.dispatcher.drain(); // a second run finds nothing more to do
+      // The customer is no longer "chatting with Ann": the chat waits for the next officer.
+      const st = await t.services.chat.status(session);
+      assert.equal(st?.status, 'waiting');
+      assert.equal(st?.officer, null);
+      const c = await t.services.cases.row(t.ctx.store.db, caseId);
+      assert.equal(c.assignee_id, null);
+      assert.equal(await load(), 0, 'her chat room is free');
+      const items = await t.ctx.store.db
+        .selectFrom('routing_items')
+        .select(['state', 'channel'])
+        .where('case_id', '=', caseId)
+        .where('state', '=', 'waiting')
+        .execute();
+      assert.deepEqual(
+        items.map((i) => `${i.state} ${i.channel}`),
+        ['waiting chat'],
+      );
+      const transfers = await t.ctx.store.db
+        .selectFrom('routing_transfers')
+        .select(['from_user_id', 'to_user_id', 'note'])
+        .where('case_id', '=', caseId)
+        .execute();
+      assert.equal(transfers.length, 1, 'once, however often the event is seen');
+      assert.equal(transfers[0]!.from_user_id, t.users.team_leader.id);
+      assert.equal(transfers[0]!.to_user_id, null);
+      assert.match(transfers[0]!.note, /set Ann offline/);
+      assert.notEqual((await contactOf(conversationId)).ended_at, null, 'her contact ended');
+    });
+
     test('answered first (no offer): the reply takes it; the officer ends it; two chats: on a contact until the last ends; a closed case ends its chat', async () => {
       await t.services.presence.setOwn(officer().actor, { state: 'available' });
       const one = await startChat();

@@ -460,6 +460,8 @@ export class PresenceService {
       id: userId,
       version,
       state: t.next,
+      // Who set it (the person, a leader, or the system): what it sets off is done in their name.
+      by: setByUserId,
       teamIds: [user.team_id],
       userIds: [userId],
     });

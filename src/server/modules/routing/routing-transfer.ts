@@ -28,6 +28,8 @@ const ROUTED: readonly string[] = ['email', 'chat', 'sms'];
 export interface TransferChat {
   /** The case's open chat, if any, and the officer answering it. */
   live(trx: Executor, caseId: string): Promise<{ officerId: string | null } | null>;
+  /** The cases whose chats the officer is answering now. */
+  handledBy(trx: Executor, officerId: string): Promise<string[]>;
   /** Tell the customer in a neutral line (written once per `key`); the chat waits for its next officer. */
   transferred(
     trx: Executor,
@@ -105,17 +107,61 @@ export class RoutingTransfers {
     return { transfer: transfer!, created: out.created };
   }
 
+  /**
+   * An officer gone offline — signed out by a team leader, or their last desktop gone for the grace
+   * period — with chats still open: each goes back to its team's queue, as a transfer by whoever set
+   * them offline, so no customer is left "chatting with" someone who has gone (the widget reads the
+   * neutral transfer line). Once per presence change: `key` makes each transfer's client id.
+   */
+  async returnChatsOf(trx: Executor, officerId: string, by: Actor, key: string): Promise<number> {
+    const caseIds = await this.chat.handledBy(trx, officerId);
+    if (!caseIds.length) return 0;
+    const who = await trx
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [officerId, by.userId])
+      .execute();
+    const name = (id: string) => who.find((u) => u.id === id)?.display_name ?? 'The officer';
+    const note =
+      by.userId === officerId || by.via === 'system'
+        ? `Back to the queue: ${name(officerId)} went offline with the chat open.`
+        : `Back to the queue: ${name(by.userId)} set ${name(officerId)} offline with the chat open.`;
+    let n = 0;
+    for (const caseId of caseIds) {
+      const clientId = `${key}:${caseId}`;
+      // The case row first, as every case write does (the lock order: case, timer, item, offer, capacity).
+      if (this.ctx.store.dialect === 'postgres')
+        await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().execute();
+      const seen = await trx
+        .selectFrom('routing_transfers')
+        .select('id')
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      const c = await this.cases.row(trx, caseId);
+      if (seen || !c.team_id || ['resolved', 'closed'].includes(c.status) || c.merged_into_id) continue;
+      await this.transferIn(trx, by, { caseId, toTeamId: c.team_id, clientId, note }, note, officerId);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * `returnedFrom`: the officer whose chat goes back to the queue because they went offline — no
+   * authorization asked of whoever set them offline (a leader may; the system does), and that
+   * officer is the one asked last.
+   */
   private async transferIn(
     trx: Executor,
     actor: Actor,
     input: RoutingTransferCreateDto,
     note: string,
+    returnedFrom?: string,
   ): Promise<string> {
     const c = await this.cases.row(trx, input.caseId);
     if (['resolved', 'closed'].includes(c.status) || c.merged_into_id)
       throw new AppError('case.closed', `The case is ${c.merged_into_id ? 'merged' : c.status}`);
     const conv = await this.chat.live(trx, c.id);
-    await this.authorize(trx, actor, c, conv);
+    if (!returnedFrom) await this.authorize(trx, actor, c, conv);
     const item = await trx
       .selectFrom('routing_items')
       .selectAll()
@@ -153,7 +199,7 @@ export class RoutingTransfers {
     // Whoever passed it on is asked last, should it come back to their queue.
     await trx
       .updateTable('routing_items')
-      .set({ declined_by: JSON.stringify([actor.userId]) })
+      .set({ declined_by: JSON.stringify([returnedFrom ?? actor.userId]) })
       .where('id', '=', itemId)
       .execute();
     if (officer) await this.offer(trx, itemId, c.id, officer.id, channel, queue, at);

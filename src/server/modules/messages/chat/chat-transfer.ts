@@ -36,6 +36,18 @@ export class ChatTransfers {
     return c ? { officerId: c.officer_id } : null;
   }
 
+  /** The cases whose chats the officer is answering now (an officer gone offline hands them back). */
+  async handledBy(trx: Executor, officerId: string): Promise<string[]> {
+    const rows = await trx
+      .selectFrom('chat_conversations')
+      .select('case_id')
+      .where('officer_id', '=', officerId)
+      .where('status', '=', 'active')
+      .orderBy('case_id')
+      .execute();
+    return rows.map((r) => r.case_id);
+  }
+
   /**
    * A system line to the customer (its client id is the transfer's, so it is written once), and the
    * chat back to waiting without an officer, in the team it now queues in. What was said stays.
