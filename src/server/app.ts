@@ -344,8 +344,13 @@ export function buildServices(ctx: Ctx) {
   // Presence changed (seen once across nodes, after its commit): an offer to someone who left the
   // routable states goes back to its queue; someone newly available is routed to at once.
   // Gone offline with chats open, those chats go back to their queues first (routingTransfers, below).
+  // A chat ended: its routed work is over (routing.onChatEnded).
   dispatcher.consume(async (trx, evs) => {
     for (const e of evs) {
+      if (e.name === 'case.chat_changed') {
+        const c = parseJson<{ id?: string; ended?: boolean }>(e.payload, {});
+        if (c.id && c.ended) await routing.onChatEnded(trx, c.id);
+      }
       if (e.name !== 'presence.changed') continue;
       const p = parseJson<{ id?: string; state?: string; by?: string | null }>(e.payload, {});
       if (p.id && p.state === 'offline') {

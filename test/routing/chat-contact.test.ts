@@ -262,6 +262,50 @@ for (const dialect of await dialects()) {
       assert.equal(transfers[0]!.to_user_id, null);
       assert.match(transfers[0]!.note, /set Ann offline/);
       assert.notEqual((await contactOf(conversationId)).ended_at, null, 'her contact ended');
+      // Out of the way of the next tests: the case is resolved, its chat and item end.
+      await t.services.cases.transition(SYSTEM_ACTOR, caseId, { action: 'resolve', resolutionSummary: 'Done' });
+    });
+
+    test('a chat that ends frees its officer’s chat room with the case still theirs; one that ends unanswered waits as an e-mail follow-up', async () => {
+      const annActor = { ...officer().actor, userId: ann.id };
+      await t.services.presence.setOwn(annActor, { state: 'available' });
+      agents.set(officer().id, 'offline', now());
+      agents.set(bea.id, 'offline', now());
+      agents.set(ann.id, 'available', now());
+      const live = async (caseId: string) =>
+        (
+          await t.ctx.store.db
+            .selectFrom('routing_items')
+            .select(['state', 'channel'])
+            .where('case_id', '=', caseId)
+            .where('state', 'in', ['waiting', 'offered', 'assigned'])
+            .execute()
+        ).map((i) => `${i.state} ${i.channel}`);
+      const load = async () =>
+        (
+          await t.ctx.store.db
+            .selectFrom('routing_capacity')
+            .select('load')
+            .where('user_id', '=', ann.id)
+            .where('channel', '=', 'chat')
+            .executeTakeFirstOrThrow()
+        ).load;
+      const answered = await startChat();
+      await accept(ann.id, answered.caseId);
+      assert.equal(await load(), 1);
+      await t.services.chat.end(answered.session);
+      await t.services.dispatcher.drain();
+      assert.deepEqual(await live(answered.caseId), [], 'its routed work is done');
+      assert.equal(await load(), 0, 'her chat room is free');
+      const c = await t.services.cases.row(t.ctx.store.db, answered.caseId);
+      assert.equal(c.assignee_id, ann.id, 'the case stays hers');
+
+      agents.set(ann.id, 'offline', now());
+      const missed = await startChat();
+      assert.deepEqual(await live(missed.caseId), ['waiting chat']);
+      await t.services.chat.end(missed.session);
+      await t.services.dispatcher.drain();
+      assert.deepEqual(await live(missed.caseId), ['waiting email'], 'an e-mail to follow up, not a chat');
     });
 
     test('answered first (no offer): the reply takes it; the officer ends it; two chats: on a contact until the last ends; a closed case ends its chat', async () => {

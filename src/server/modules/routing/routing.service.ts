@@ -371,6 +371,29 @@ export class RoutingService {
     this.poke();
   }
 
+  /**
+   * A chat ended with its case still open (after its commit, from the dispatcher): the chat's routed
+   * work is over. Answered, its officer's chat room frees up at once (as Omni-Channel frees capacity
+   * when a chat closes) rather than when the case is resolved — they may keep the case. Never
+   * answered (the visitor gave up waiting), it is not offered as a chat to someone who cannot reach
+   * the visitor any more: it waits as the e-mail follow-up it has become (the visitor gave an address).
+   */
+  async onChatEnded(trx: Executor, caseId: string): Promise<void> {
+    // The case row first (the lock order: case, timer, item, offer, capacity).
+    if (this.ctx.store.dialect === 'postgres')
+      await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().execute();
+    const item = await trx
+      .selectFrom('routing_items')
+      .select(['id', 'state', 'channel', 'language'])
+      .where('case_id', '=', caseId)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
+    if (item?.channel !== 'chat') return;
+    await this.endItem(trx, item.id);
+    if (item.state !== 'assigned')
+      await this.enqueue(trx, { caseId, channel: 'email', language: item.language });
+  }
+
   /** The officer's oldest open offer, with what the banner shows. */
   myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
     return this.offers.myOffer(actor);

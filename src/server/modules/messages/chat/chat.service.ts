@@ -356,6 +356,8 @@ export class ChatService {
     await emit(trx, at, 'chat.changed', { id: conv.id });
     await emit(trx, at, 'case.chat_changed', {
       id: conv.case_id,
+      // Routing frees the chat's room, after this commits (app.ts): see RoutingService.onChatEnded.
+      ended: true,
       ...(conv.officer_id ? { userIds: [conv.officer_id] } : {}),
     });
     return { ...conv, status: 'ended', ended_at: at, updated_at: at };
