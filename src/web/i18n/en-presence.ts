@@ -15,7 +15,7 @@ export const enPresence = {
     team: {
       title: 'Team presence',
       none: 'Nobody in this team takes contacts.',
-      signOut: 'Set offline: {{name}}',
+      signOut: 'Set offline: {{name}} (their open chats go back to the queue)',
       signOutShort: 'Set offline',
       byLeader: 'signed out by a leader',
     },
