@@ -62,5 +62,9 @@ export const AuditEntry = Type.Object({
     Type.Array(AuditChange, { description: 'Field by field, when both before and after are stored' }),
   ),
   masked: Type.Boolean({ description: 'Some particulars were hidden from this reader' }),
+  names: Type.Record(Type.String(), Type.String(), {
+    description:
+      'What the ids in this entry (its record, its before and after) stand for: people and teams by name, cases by reference, customers by name. An id not listed (a message, a routing item) has no name to show.',
+  }),
 });
 export type AuditEntryDto = Static<typeof AuditEntry>;

@@ -1,6 +1,7 @@
 import type { AuditEntryDto } from '../../../shared/contracts/audit.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { mask, maskEmail, maskParticulars } from '../customers/normalize.ts';
+import { namesFor } from './audit-names.ts';
 
 /** An audit row as read, with the actor's name joined in. */
 export interface AuditRow {
@@ -105,13 +106,21 @@ export function fieldChanges(
   const shownBefore = show(before) as Record<string, unknown>;
   const shownAfter = show(after) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  // A field one side leaves out and the other stores as null did not change (— → —).
   return keys
-    .filter((k) => !sameValue(before[k], after[k]))
+    .filter((k) => !sameValue(before[k] ?? null, after[k] ?? null))
     .map((k) => ({ field: k, before: shownBefore[k] ?? null, after: shownAfter[k] ?? null }));
 }
 
-/** One audit row as a reader sees it: masked unless `unmasked`, with the field-level change. */
-export function presentEntry(r: AuditRow, unmasked: boolean): AuditEntryDto {
+/**
+ * One audit row as a reader sees it: masked unless `unmasked`, with the field-level change and the
+ * names of the people, teams and records it mentions by id (`names`, read for the whole page).
+ */
+export function presentEntry(
+  r: AuditRow,
+  unmasked: boolean,
+  names: ReadonlyMap<string, string> = new Map(),
+): AuditEntryDto {
   const before = parseJson<unknown>(r.before, null);
   const after = parseJson<unknown>(r.after, null);
   const show = unmasked ? (v: unknown) => v : maskValue;
@@ -128,6 +137,7 @@ export function presentEntry(r: AuditRow, unmasked: boolean): AuditEntryDto {
     after: shownAfter,
     changes: fieldChanges(before, after, show),
     masked: !same(shownBefore, before) || !same(shownAfter, after),
+    names: namesFor(r, names),
   };
 }
 

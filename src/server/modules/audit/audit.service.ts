@@ -7,6 +7,7 @@ import { type FieldError, fieldError, invalidFields } from '../../platform/error
 import type { CasesService } from '../cases/cases.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
 import { type AuditRow, presentEntry, showsParticulars } from './audit.present.ts';
+import { namesOf } from './audit-names.ts';
 
 export interface AuditPage {
   items: AuditEntryDto[];
@@ -96,11 +97,12 @@ export class AuditService {
     return (await this.pageQuery(f, after, limit).execute()) as AuditRow[];
   }
 
-  private page(rows: AuditRow[], limit: number, unmasked: boolean): AuditPage {
+  private async page(rows: AuditRow[], limit: number, unmasked: boolean): Promise<AuditPage> {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const names = await namesOf(this.db, page);
     return {
-      items: page.map((r) => presentEntry(r, unmasked)),
+      items: page.map((r) => presentEntry(r, unmasked, names)),
       nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null,
     };
   }

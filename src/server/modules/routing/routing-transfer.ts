@@ -34,7 +34,7 @@ export interface TransferChat {
   transferred(
     trx: Executor,
     caseId: string,
-    m: { key: string; text: string; teamId: string | null },
+    m: { key: string; text: string; teamId: string | null; by: Actor },
   ): Promise<void>;
 }
 
@@ -224,6 +224,7 @@ export class RoutingTransfers {
       key: `transfer:${id}`,
       text: officer ? CUSTOMER_LINE.officer : CUSTOMER_LINE.queue,
       teamId,
+      by: actor,
     });
     // The context stays on the case for whoever opens it, as an internal note.
     await this.cases.noteIn(trx, actor, c.id, { visibility: 'internal', body: note });
@@ -248,7 +249,8 @@ export class RoutingTransfers {
       entityId: c.id,
       action: 'routing.transferred',
       before: { assigneeId: c.assignee_id, teamId: c.team_id, itemId: item?.id ?? null },
-      after: { ...data, itemId },
+      // Both sides name the owner and the team: the case waits unowned, in the team it now queues in.
+      after: { assigneeId: null, teamId, itemId, ...data },
     });
     return id;
   }

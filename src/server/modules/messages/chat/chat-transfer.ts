@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from '../../../platform/audit.ts';
+import type { Actor } from '../../../platform/audit.ts';
 import { type Ctx, nowIso } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import { emit } from '../../../platform/outbox.ts';
@@ -55,7 +55,7 @@ export class ChatTransfers {
   async transferred(
     trx: Executor,
     caseId: string,
-    m: { key: string; text: string; teamId: string | null },
+    m: { key: string; text: string; teamId: string | null; by: Actor },
   ): Promise<void> {
     const found = await this.open(trx, caseId);
     if (!found) return;
@@ -77,8 +77,7 @@ export class ChatTransfers {
       .set({ status: 'waiting', officer_id: null, team_id: m.teamId ?? conv.team_id, updated_at: at })
       .where('id', '=', conv.id)
       .execute();
-    if (conv.contact_id && this.contacts)
-      await this.contacts.written.end(trx, conv.contact_id, SYSTEM_ACTOR, at);
+    if (conv.contact_id && this.contacts) await this.contacts.written.end(trx, conv.contact_id, m.by, at);
     await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
     await emit(trx, at, 'chat.changed', { id: conv.id });
     await emit(trx, at, 'case.message_sent', { id: caseId, messageId: line.messageId });
