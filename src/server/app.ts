@@ -318,6 +318,7 @@ export function buildServices(ctx: Ctx) {
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
   // A chat's site sign-in counts only once its officer, having verified the customer, confirms it.
   const chatSiteLinks = new ChatSiteLinks(ctx, { cases, contacts });
+  events.on('customer.merged', (trx, e) => chatSiteLinks.onCustomerMerged(trx, e.loserId, e.winnerId));
   // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
   const routingTransfers = new RoutingTransfers(ctx, {
     routing,

@@ -387,6 +387,31 @@ for (const dialect of await dialects()) {
       await t.services.chatOfficer.end(bea, u.conv.case_id);
     });
 
+    test('a customer merge moves the site link and the chats to the record kept; a confirmed link stays confirmed', async () => {
+      await setPolicy(COUNTS);
+      const dup = await customer();
+      const kept = await customer();
+      await confirmedLink('merged-1', dup);
+      const merged = await t.services.customers.merge(SYSTEM_ACTOR, kept.id, {
+        otherCustomerId: dup.id,
+        winner: 'this',
+      });
+      assert.equal(merged.loserId, dup.id);
+      const link = await linkOf('merged-1');
+      assert.equal(link?.customer_id, kept.id);
+      assert.notEqual(link?.confirmed_at, null);
+      const left = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .select('id')
+        .where('customer_id', '=', dup.id)
+        .execute();
+      assert.equal(left.length, 0, 'no chat left on the merged-away record');
+      // The site account's next chat opens on the record kept, verified as the policy says.
+      const next = await chatAs(signedIn('merged-1'), 'whatever@customer.example');
+      assert.equal(next.conv.customer_id, kept.id);
+      assert.equal(next.rows.length, 1);
+    });
+
     test('links made before provenance was kept read as unconfirmed, by the e-mail typed', async () => {
       const c = await customer();
       await sql`insert into chat_identities (widget_id, external_id, customer_id, created_at) values (${w.row.id}, ${'legacy'}, ${c.id}, ${clock.now().toISOString()})`.execute(

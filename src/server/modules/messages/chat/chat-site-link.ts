@@ -66,6 +66,25 @@ export class ChatSiteLinks {
     this.contacts = deps.contacts;
   }
 
+  /**
+   * `customer.merged` (inside the merge's transaction): the loser's site links and chats are the
+   * winner's. A confirmed link stays confirmed — the merge says the two records are one person, the
+   * one the officer confirmed. Without this a site account linked to the merged-away record would
+   * open every later chat on it.
+   */
+  async onCustomerMerged(trx: Executor, loserId: string, winnerId: string): Promise<void> {
+    await trx
+      .updateTable('chat_identities')
+      .set({ customer_id: winnerId })
+      .where('customer_id', '=', loserId)
+      .execute();
+    await trx
+      .updateTable('chat_conversations')
+      .set({ customer_id: winnerId })
+      .where('customer_id', '=', loserId)
+      .execute();
+  }
+
   /** The case's latest chat, locked, its site id and the contact it is on now. */
   private async chatOf(trx: Executor, caseId: string) {
     await this.cases.row(trx, caseId);
