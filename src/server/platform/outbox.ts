@@ -13,8 +13,29 @@ export async function emit(
   name: string,
   payload: Record<string, unknown>,
 ): Promise<void> {
+  await emitMany(trx, at, [{ name, payload }]);
+}
+
+/**
+ * Several events of one change in one statement (a chat line tells the widget and the desktops:
+ * on PostgreSQL each statement is a round trip while the transaction holds its locks).
+ */
+export async function emitMany(
+  trx: Executor,
+  at: string,
+  events: readonly { name: string; payload: Record<string, unknown> }[],
+): Promise<void> {
+  if (!events.length) return;
   await trx
     .insertInto('outbox')
-    .values({ id: newId(), name, payload: JSON.stringify(payload), created_at: at, published_at: null })
+    .values(
+      events.map((e) => ({
+        id: newId(),
+        name: e.name,
+        payload: JSON.stringify(e.payload),
+        created_at: at,
+        published_at: null,
+      })),
+    )
     .execute();
 }

@@ -114,24 +114,25 @@ export class Dispatcher {
 
   private claim(): Promise<{ claimed: number; invs: Invalidation[] }> {
     return tx(this.ctx, async (trx) => {
-      let q = trx
-        .selectFrom('outbox')
-        .select(['id', 'name', 'payload', 'created_at'])
-        .where('published_at', 'is', null)
-        .orderBy('id')
-        .limit(this.batch);
-      if (this.ctx.store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const events = await q.execute();
+      // Taken and marked in one statement (a round trip fewer a claim, and a claim runs for nearly
+      // every write); RETURNING has no order, so the batch is put back in the outbox's order.
+      const events = (
+        await trx
+          .updateTable('outbox')
+          .set({ published_at: nowIso(this.ctx) })
+          .where('id', 'in', (eb) => {
+            const q = eb
+              .selectFrom('outbox')
+              .select('id')
+              .where('published_at', 'is', null)
+              .orderBy('id')
+              .limit(this.batch);
+            return this.ctx.store.dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+          })
+          .returning(['id', 'name', 'payload', 'created_at'])
+          .execute()
+      ).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       if (!events.length) return { claimed: 0, invs: [] };
-      await trx
-        .updateTable('outbox')
-        .set({ published_at: nowIso(this.ctx) })
-        .where(
-          'id',
-          'in',
-          events.map((e) => e.id),
-        )
-        .execute();
       for (const consume of this.consumers) await consume(trx, events);
       const invs = await invalidationsFor(trx, events);
       await this.bus.publishInTx(trx, invs);
