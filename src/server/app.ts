@@ -185,7 +185,11 @@ export function buildServices(ctx: Ctx) {
   const caseSearch = new CaseSearch(ctx, (trx, ids) => messages.searchTexts(trx, ids));
   events.on('case.changed', (trx, e) => caseSearch.onCaseChanged(trx, e.before, e.after));
   events.on('case.note_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
-  events.on('case.message_added', (trx, e) => caseSearch.reindex(trx, e.caseId));
+  // A web chat line's words follow within seconds, a batch of cases at a time (the scheduler's
+  // indexPending): rewritten in every line's transaction it was 4 of 13 statements, and grew with the chat.
+  events.on('case.message_added', (trx, e) =>
+    e.channel === 'chat' ? caseSearch.later(trx, e.caseId) : caseSearch.reindex(trx, e.caseId),
+  );
   events.on('sla.breached', (trx, e) => escalations.breached(trx, e.clocks, e.at));
   events.on('sla.progress_due', (trx, e) => escalations.progressDue(trx, e.clocks, e.at));
   events.on('sla.rule_due', (trx, e) => escalations.ruleFired(trx, e.rules, e.at));
@@ -387,6 +391,7 @@ export function buildServices(ctx: Ctx) {
     imap,
     webhookSender,
     smsSender,
+    caseSearch,
   );
   return {
     people,
@@ -464,6 +469,7 @@ export class Background {
   private readonly imap: ImapFetchers;
   private readonly webhooks: WebhookSender;
   private readonly sms: ChannelOutbox | null;
+  private readonly caseSearch: CaseSearch | null;
   private loops: { stop(): Promise<void> }[] = [];
   /** Where IMAP errors are reported once the loops run (the app's logger). */
   onImapError: (err: unknown) => void = () => {};
@@ -477,7 +483,9 @@ export class Background {
     imap: ImapFetchers,
     webhooks: WebhookSender,
     sms: ChannelOutbox | null = null,
+    caseSearch: CaseSearch | null = null,
   ) {
+    this.caseSearch = caseSearch;
     this.webhooks = webhooks;
     this.sms = sms;
     this.outbound = outbound;
@@ -503,7 +511,8 @@ export class Background {
     const sent = await this.outbound.drain();
     const texts = (await this.sms?.drain()) ?? 0;
     const webhooks = await this.webhooks.drain();
-    return { ...fired, mailed, inbound, sent, texts, webhooks };
+    const indexed = (await this.caseSearch?.indexPending()) ?? 0;
+    return { ...fired, mailed, inbound, sent, texts, webhooks, indexed };
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -522,6 +531,8 @@ export class Background {
       repeat(() => this.webhooks.drain(), intervalMs, onError, 0),
       // Texts in their own loop too: a provider that hangs until the timeout holds up no e-mail.
       ...(this.sms ? [repeat(() => this.sms!.drain(), intervalMs, onError, 0)] : []),
+      // Chat lines' words into their cases' search documents, batched (case-search.ts `later`).
+      ...(this.caseSearch ? [repeat(() => this.caseSearch!.indexPending(), intervalMs, onError, 0)] : []),
     ];
   }
 

@@ -64,6 +64,7 @@ const ALL_TABLES: Record<keyof Database, true> = {
   case_events: true,
   case_notes: true,
   case_search: true,
+  case_search_pending: true,
   referrals: true,
   business_calendars: true,
   sla_policies: true,

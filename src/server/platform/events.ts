@@ -59,8 +59,16 @@ export interface DomainEvents {
     /** How it goes: e-mail, or a text (issue 14); absent is e-mail. */
     channel?: 'email' | 'sms';
   };
-  /** A message (e-mail, later SMS or chat) joined a case's conversation (the search document follows). */
-  'case.message_added': { caseId: string; messageId: string; direction: 'inbound' | 'outbound' };
+  /**
+   * A message (e-mail, SMS or chat) joined a case's conversation (the search document follows: in
+   * this transaction, or within seconds for a web chat's line, `channel` 'chat').
+   */
+  'case.message_added': {
+    caseId: string;
+    messageId: string;
+    direction: 'inbound' | 'outbound';
+    channel?: 'chat';
+  };
   /**
    * A channel has a case for an officer (routing queues it in the team's queue and offers it to
    * one officer). A new case without an owner whose contact came in by e-mail, chat or SMS is

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Ctx } from '../../platform/context.ts';
+import { type Ctx, tx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { CasesTable } from '../../platform/db/schema.ts';
 
@@ -19,6 +19,8 @@ import type { CasesTable } from '../../platform/db/schema.ts';
  * RANKED" (exact: false) — never a silently shortened list.
  */
 
+/** A chat line's words join its case's document at most this long after it (see `later`). */
+export const PENDING_DELAY_MS = 15_000;
 /** Matches the engine ranks by relevance; past this many, newest first. */
 export const RANKED = 1000;
 /** Filters (owner, dates) that keep at most this many cases lead the search (see drive). */
@@ -156,7 +158,15 @@ export class CaseSearch {
     // foreign key), which FOR UPDATE waits for — while that writer waits for this one: a deadlock.
     if (this.dialect === 'postgres') q = q.forNoKeyUpdate();
     const c = await q.executeTakeFirst();
-    if (!c) return;
+    if (c) await this.rewrite(trx, c);
+  }
+
+  /** The document of a case read (and on PostgreSQL locked) by the caller, from its rows now. */
+  private async rewrite(
+    trx: Executor,
+    c: { id: string; subject: string; description: string | null },
+  ): Promise<void> {
+    const caseId = c.id;
     const notes = await trx
       .selectFrom('case_notes')
       .select('body')
@@ -186,6 +196,79 @@ export class CaseSearch {
       doc = ins.doc;
     } else await sql`DELETE FROM case_fts WHERE rowid = ${doc}`.execute(trx);
     await sql`INSERT INTO case_fts (rowid, subject, body) VALUES (${doc}, ${subject}, ${body})`.execute(trx);
+  }
+
+  /**
+   * A web chat line joined the case (reaction to its `case.message_added`, app.ts): the case is
+   * marked, and `indexPending` rewrites its document once for all the lines of the last
+   * PENDING_DELAY_MS, instead of every line's transaction reading the case's newest 50 messages and
+   * rewriting the whole document (1–2 ms of PostgreSQL CPU a line, growing with the chat). The mark
+   * is an upsert that locks its row: a sweep deleting it either waits for this transaction and then
+   * reads its line, or deleted it first and this inserts a new one. No line is left out.
+   */
+  async later(trx: Executor, caseId: string): Promise<void> {
+    await trx
+      .insertInto('case_search_pending')
+      .values({ case_id: caseId, since: this.ctx.clock.now().toISOString() })
+      // Keeps the first pending line's instant; updating the row is what takes its lock.
+      .onConflict((oc) =>
+        oc.column('case_id').doUpdateSet((eb) => ({ since: eb.ref('case_search_pending.since') })),
+      )
+      .execute();
+  }
+
+  /**
+   * Rewrite the documents of the cases marked by `later` at least `delayMs` ago, a batch of cases a
+   * transaction, until none is due (the scheduler calls this); returns how many. On PostgreSQL a
+   * case locked by a writer, or a mark by a line not yet committed, is skipped and taken next time:
+   * the sweep never waits on a chat while holding other cases, and two nodes share the marks.
+   */
+  async indexPending(opts: { delayMs?: number; batch?: number } = {}): Promise<number> {
+    const delayMs = opts.delayMs ?? PENDING_DELAY_MS;
+    // Small batches on SQLite: its one writer waits for the whole transaction.
+    const batch = opts.batch ?? (this.dialect === 'postgres' ? 25 : 10);
+    let n = 0;
+    for (;;) {
+      const due = new Date(this.ctx.clock.now().getTime() - delayMs).toISOString();
+      const r = await tx(this.ctx, (trx) => this.indexSome(trx, due, batch));
+      n += r.indexed;
+      if (r.due < batch || r.indexed === 0) return n;
+    }
+  }
+
+  private async indexSome(trx: Executor, due: string, batch: number) {
+    const marks = await trx
+      .selectFrom('case_search_pending')
+      .select('case_id')
+      .where('since', '<=', due)
+      .orderBy('since')
+      .limit(batch)
+      .execute();
+    if (!marks.length) return { due: 0, indexed: 0 };
+    const ids = marks.map((m) => m.case_id);
+    let q = trx.selectFrom('cases').select(['id', 'subject', 'description']).where('id', 'in', ids);
+    // The same lock as reindex (a note's writer waits, or is waited for), but never waited on here.
+    if (this.dialect === 'postgres') q = q.forNoKeyUpdate().skipLocked();
+    const cases = await q.execute();
+    if (!cases.length) return { due: marks.length, indexed: 0 };
+    let taken = trx
+      .selectFrom('case_search_pending')
+      .select('case_id')
+      .where(
+        'case_id',
+        'in',
+        cases.map((c) => c.id),
+      );
+    // A mark locked by a line still in its transaction stays for the next sweep.
+    if (this.dialect === 'postgres') taken = taken.forUpdate().skipLocked();
+    const gone = await trx
+      .deleteFrom('case_search_pending')
+      .where('case_id', 'in', taken)
+      .returning('case_id')
+      .execute();
+    const mine = new Set(gone.map((g) => g.case_id));
+    for (const c of cases) if (mine.has(c.id)) await this.rewrite(trx, c);
+    return { due: marks.length, indexed: mine.size };
   }
 
   /**

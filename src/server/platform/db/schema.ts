@@ -245,6 +245,11 @@ export interface CaseSearchTable {
   doc: Generated<number>;
   case_id: string;
 }
+/** cases module: a case whose document is behind its chat lines since `since` (case-search.ts `later`). */
+export interface CaseSearchPendingTable {
+  case_id: string;
+  since: Instant;
+}
 export interface ReferralsTable {
   id: string;
   case_id: string;
@@ -1062,6 +1067,7 @@ export interface Database {
   case_events: CaseEventsTable;
   case_notes: CaseNotesTable;
   case_search: CaseSearchTable;
+  case_search_pending: CaseSearchPendingTable;
   referrals: ReferralsTable;
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;
