@@ -206,6 +206,42 @@ for (const dialect of await dialects()) {
       );
       assert.equal(await stateOf(bea.id), 'on_contact');
       assert.equal((await t.services.chat.status(session))?.officer, 'Bea');
+
+      // Ann passed it on: the chat is Bea's to write in, read and end; Ann reads it (the walk's
+      // CS-000501, where the customer got Olivia's message while told they chatted with Tom).
+      const annSays = { authorization: `Bearer ${ann.token}` };
+      const seen = await t.call(null, 'GET', `/api/v1/cases/${caseId}/chat`, undefined, annSays);
+      assert.equal(seen.data.officerId, bea.id);
+      const lastSeq = seen.data.lastSeq;
+      for (const [path, body] of [
+        ['messages', { clientId: randomUUID(), text: 'One more thing from Ann' }],
+        ['read', { seq: lastSeq }],
+        ['typing', { typing: true }],
+        ['end', undefined],
+      ] as const) {
+        const r = await t.call(null, 'POST', `/api/v1/cases/${caseId}/chat/${path}`, body, annSays);
+        assert.equal(r.statusCode, 409, `${path}: ${r.body}`);
+        assert.equal(r.data.code, 'chat.not_yours', path);
+      }
+      const after = await t.ctx.store.db
+        .selectFrom('chat_conversations')
+        .select(['status', 'last_seq', 'officer_id'])
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { ...after },
+        { status: 'active', last_seq: lastSeq, officer_id: bea.id },
+        'nothing changed',
+      );
+      const beaSays = { authorization: `Bearer ${bea.token}` };
+      const hers = await t.call(
+        null,
+        'POST',
+        `/api/v1/cases/${caseId}/chat/messages`,
+        { clientId: randomUUID(), text: 'Hello, Bea here.' },
+        beaSays,
+      );
+      assert.equal(hers.statusCode, 201, hers.body);
     });
 
     test('an officer set offline by their team leader with a chat open: the chat goes back to the queue, in the leader’s name', async () => {

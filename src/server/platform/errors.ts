@@ -61,6 +61,7 @@ export const ERRORS = {
   'chat_widget.not_found': { status: 404, title: 'No such chat widget' },
   'chat.not_found': { status: 404, title: 'This case has no web chat' },
   'chat.ended': { status: 409, title: 'The chat has ended' },
+  'chat.not_yours': { status: 409, title: 'Only the officer handling this chat may do that' },
   'chat.session_required': { status: 401, title: 'The chat session is missing or has expired' },
   'chat.origin_not_allowed': { status: 403, title: 'This site may not use the chat widget' },
   'chat.rate_limited': { status: 429, title: 'Too many files: wait a few minutes' },

@@ -94,6 +94,7 @@ export const enProblems = {
     chat: {
       not_found: 'This case has no web chat',
       ended: 'The chat has ended',
+      not_yours: 'Only the officer handling this chat may do that',
       session_required: 'The chat session is missing or has expired',
       origin_not_allowed: 'This site may not use the chat widget',
       rate_limited: 'Too many files: wait a few minutes',

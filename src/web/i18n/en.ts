@@ -179,6 +179,7 @@ export const en = {
         referred: 'Referred the case',
       },
       commitment: { made: 'Promised a follow-up' },
+      chat: { ended_for_officer: 'Ended a chat another officer was handling' },
       customer: {
         created: 'Registered the customer',
         updated: 'Changed particulars',

@@ -1,6 +1,6 @@
 import type { CaseChatDto, ChatReplyDto, ChatSummaryDto } from '../../../../shared/contracts/chat.ts';
 import { cleanChatText } from '../../../channels/chat/text.ts';
-import type { Actor } from '../../../platform/audit.ts';
+import { type Actor, audit } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import { AppError, invalid } from '../../../platform/errors.ts';
@@ -12,6 +12,7 @@ import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
 import { languageTag } from './chat-intake.ts';
+import { chatFooting } from './chat-officer.policy.ts';
 import { presentSiteLink } from './chat-site-link.ts';
 import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
 import type { ChatTakes } from './chat-take.ts';
@@ -49,21 +50,33 @@ export class ChatOfficerService {
 
   /** The case's latest chat (a case may have had several: a returning visitor). */
   private async latest(trx: Executor, caseId: string): Promise<ConversationRow> {
-    const c = await trx
+    return (await this.latestOrNull(trx, caseId)) ?? this.noChat();
+  }
+
+  private latestOrNull(trx: Executor, caseId: string): Promise<ConversationRow | undefined> {
+    return trx
       .selectFrom('chat_conversations')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('started_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!c) throw new AppError('chat.not_found');
-    return c;
+  }
+
+  private noChat(): never {
+    throw new AppError('chat.not_found');
   }
 
   async forCase(caseId: string): Promise<CaseChatDto> {
+    return (await this.ofCase(caseId)) ?? this.noChat();
+  }
+
+  /** The case's chat; null when the case has none (the workspace asks of every case: no error). */
+  async ofCase(caseId: string): Promise<CaseChatDto | null> {
     const db = this.ctx.store.db;
     await this.cases.row(this.ctx.store.db, caseId);
-    const conv = await this.latest(db, caseId);
+    const conv = await this.latestOrNull(db, caseId);
+    if (!conv) return null;
     const c = await db
       .selectFrom('cases')
       .select('reference')
@@ -123,6 +136,7 @@ export class ChatOfficerService {
         .executeTakeFirst();
       if (known) return { seq: known.seq, messageId: known.message_id };
       if (conv.status === 'ended') throw new AppError('chat.ended');
+      await chatFooting(trx, actor, conv, 'write');
       const at = nowIso(this.ctx);
       const me = await trx
         .selectFrom('users')
@@ -173,6 +187,8 @@ export class ChatOfficerService {
     await this.cases.row(this.ctx.store.db, caseId);
     return tx(this.ctx, async (trx) => {
       const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
+      // Only the handler's reading counts: a leader opening the case is no receipt to the customer.
+      await chatFooting(trx, actor, conv, 'read');
       const upTo = Math.min(seq, conv.last_seq);
       if (upTo <= conv.officer_read_seq) return { unread: conv.officer_unread };
       const left = await trx
@@ -196,18 +212,36 @@ export class ChatOfficerService {
   }
 
   /** "The officer is typing" to the visitor: never stored. */
-  async typing(_actor: Actor, caseId: string, typing: boolean): Promise<void> {
+  async typing(actor: Actor, caseId: string, typing: boolean): Promise<void> {
     await this.cases.row(this.ctx.store.db, caseId);
     const conv = await this.latest(this.ctx.store.db, caseId);
     if (conv.status === 'ended') return;
+    // The widget names the handler as the one typing: nobody else's typing may reach it.
+    await chatFooting(this.ctx.store.db, actor, conv, 'write');
     this.ephemeral([
       { type: 'chat.officer_typing', id: conv.id, room: chatRoom(conv.id), version: typing ? 1 : 0 },
     ]);
   }
 
+  /** The handler ends the chat (or anyone, one nobody has answered; or a leader, audited). */
   async end(actor: Actor, caseId: string): Promise<CaseChatDto> {
     await this.cases.row(this.ctx.store.db, caseId);
-    await tx(this.ctx, async (trx) => this.chat.endIn(trx, (await this.latest(trx, caseId)).id, actor));
+    await tx(this.ctx, async (trx) => {
+      const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
+      if (conv.status === 'ended') return;
+      const footing = await chatFooting(trx, actor, conv, 'end');
+      await this.chat.endIn(trx, conv.id, actor);
+      if (footing === 'leader')
+        await audit(trx, {
+          at: nowIso(this.ctx),
+          actor,
+          entityType: 'case',
+          entityId: caseId,
+          action: 'chat.ended_for_officer',
+          before: { conversationId: conv.id, officerId: conv.officer_id, status: conv.status },
+          after: { status: 'ended' },
+        });
+    });
     return this.forCase(caseId);
   }
 

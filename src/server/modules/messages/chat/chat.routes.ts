@@ -10,7 +10,7 @@ import {
   ChatWidgetPatch,
   ChatWidgetSecret,
 } from '../../../../shared/contracts/chat.ts';
-import { IdParams } from '../../../../shared/contracts/common.ts';
+import { IdParams, Nullable } from '../../../../shared/contracts/common.ts';
 import { type App, actorOf } from '../../../platform/types.ts';
 import { chatFilesRoutes } from './chat-files.routes.ts';
 import type { ChatFilesService } from './chat-files.service.ts';
@@ -110,12 +110,12 @@ export function chatRoutes(
       schema: {
         tags,
         description:
-          "The case's web chat: its state, read marks, queue position, and the seq of each message.",
+          "The case's web chat: its state, who handles it (officerId), read marks, queue position, and the seq of each message; null when the case has no chat.",
         params: IdParams,
-        response: { 200: CaseChat },
+        response: { 200: Nullable(CaseChat) },
       },
     },
-    async (req) => s.chatOfficer.forCase(req.params.id),
+    async (req) => s.chatOfficer.ofCase(req.params.id),
   );
   app.post(
     '/cases/:id/chat/messages',
@@ -124,7 +124,7 @@ export function chatRoutes(
       schema: {
         tags,
         description:
-          'A chat message to the customer. `clientId` (a UUID made when the officer pressed Enter) makes a retry the same message. The first answer takes a waiting chat.',
+          'A chat message to the customer, from the officer handling the chat (409 chat.not_yours for anyone else). `clientId` (a UUID made when the officer pressed Enter) makes a retry the same message. The first answer takes a waiting chat.',
         params: IdParams,
         body: ChatReply,
         response: { 201: Type.Object({ seq: Type.Integer(), messageId: Type.String() }) },
@@ -142,7 +142,7 @@ export function chatRoutes(
       schema: {
         tags,
         description:
-          'The officer has read the chat up to `seq` (read receipt to the customer; unread count).',
+          'The officer handling the chat has read it up to `seq` (read receipt to the customer; unread count). Nobody else’s reading counts: 409 chat.not_yours.',
         params: IdParams,
         body: ChatRead,
         response: { 200: Type.Object({ unread: Type.Integer() }) },
@@ -156,7 +156,8 @@ export function chatRoutes(
       config: { access: 'cases.write' },
       schema: {
         tags,
-        description: '"The officer is typing" (or stopped) to the customer: passed on, never stored.',
+        description:
+          '"The officer is typing" (or stopped) to the customer, from the officer handling the chat (or answering a waiting one): passed on, never stored.',
         params: IdParams,
         body: ChatTyping,
         response: { 204: Type.Null() },
@@ -174,7 +175,8 @@ export function chatRoutes(
       config: { access: 'cases.write' },
       schema: {
         tags,
-        description: 'End the chat (the case stays open).',
+        description:
+          'End the chat (the case stays open): the officer handling it, anyone for a chat nobody has answered yet, or a leader of its team, a supervisor or an administrator (audited); else 409 chat.not_yours.',
         params: IdParams,
         response: { 200: CaseChat },
       },
