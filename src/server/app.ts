@@ -319,6 +319,8 @@ export function buildServices(ctx: Ctx) {
   // Accepting a chat's offer (its case assigned) takes the chat and its contact; closing its case ends it.
   const chatTakes = new ChatTakes(ctx, { cases, contacts, chat });
   events.on('case.changed', (trx, e) => chatTakes.onCaseChanged(trx, e.before, e.after, e.actor));
+  // Ending a chat's contact on the contact screen ends the chat, by the officer (before the contact).
+  events.on('contact.ending', (trx, e) => chatTakes.onContactEnding(trx, e.contactId, e.channel, e.actor));
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
   // A chat's site sign-in counts only once its officer, having verified the customer, confirms it.
   const chatSiteLinks = new ChatSiteLinks(ctx, { cases, contacts });

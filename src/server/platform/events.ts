@@ -108,6 +108,13 @@ export interface DomainEvents {
   'contact.started': { contactId: string; officerId: string };
   /** A contact ended (presence: after-contact work once the officer has no other open). */
   'contact.ended': { contactId: string; officerId: string };
+  /**
+   * Someone is ending a contact on the contact screen (PATCH end), before it is written: the module
+   * owning the live exchange it belongs to ends that first (a chat ends with its contact, by them),
+   * keeping the lock order case → conversation → contact. A chat that ends by itself ends its contact
+   * with `contact.ended` alone, so the two never call each other round.
+   */
+  'contact.ending': { contactId: string; channel: string; actor: Actor };
 }
 
 export type DomainEventName = keyof DomainEvents;

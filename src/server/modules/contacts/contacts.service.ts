@@ -355,13 +355,13 @@ export class ContactsService {
 
   async update(actor: Actor, id: string, input: Static<typeof ContactPatch>): Promise<ContactDto> {
     return tx(this.ctx, async (trx) => {
-      const before = await this.getRow(trx, id);
-      this.assertHandler(actor, before, { ending: input.end === true && Object.keys(input).length === 1 });
+      const first = await this.getRow(trx, id);
+      this.assertHandler(actor, first, { ending: input.end === true && Object.keys(input).length === 1 });
       const at = nowIso(this.ctx);
-      if (input.end && before.ended_at) throw new AppError('contact.already_ended');
-      const changingCustomer = input.customerId !== undefined && input.customerId !== before.customer_id;
+      if (input.end && first.ended_at) throw new AppError('contact.already_ended');
+      const changingCustomer = input.customerId !== undefined && input.customerId !== first.customer_id;
       if (changingCustomer) {
-        if (before.ended_at)
+        if (first.ended_at)
           throw new AppError('contact.already_ended', 'The customer of an ended contact is fixed');
         // A wrong pick can be undone until an enquiry is logged against it: the case belongs to that customer.
         const logged = await trx
@@ -381,29 +381,47 @@ export class ContactsService {
             ],
           });
         }
+        await this.assertCustomer(trx, input.customerId);
+      }
+      let before = first;
+      let ending = input.end === true;
+      if (ending) {
+        // The live exchange goes first (a chat ends, and its end ends this contact): the customer is
+        // never left writing to an officer in after-contact work. Nothing is written before it, so
+        // the locks come case → conversation → contact, as when the chat ends by itself.
+        await this.deps.events?.publish(trx, 'contact.ending', {
+          contactId: id,
+          channel: first.channel,
+          actor,
+        });
+        before = await this.getRow(trx, id);
+        ending = !before.ended_at;
       }
       const next = {
         ...before,
         customer_id: input.customerId !== undefined ? input.customerId : before.customer_id,
         notes: input.notes !== undefined ? input.notes : before.notes,
-        ended_at: input.end ? at : before.ended_at,
+        ended_at: ending ? at : before.ended_at,
         updated_at: at,
       };
-      if (changingCustomer) await this.assertCustomer(trx, next.customer_id);
+      const change = diff(before, next);
+      // Ended with its chat, and nothing else to change: the chat's end wrote it all.
+      if (input.end && !ending && Object.keys(change.after).every((k) => k === 'updated_at'))
+        return this.present(trx, before, actor);
       await trx.updateTable('contacts').set(next).where('id', '=', id).execute();
       await audit(trx, {
         at,
         actor,
         entityType: 'contact',
         entityId: id,
-        action: input.end
+        action: ending
           ? 'contact.ended'
           : changingCustomer && before.customer_id
             ? 'contact.customer_changed'
             : 'contact.updated',
-        ...diff(before, next),
+        ...change,
       });
-      if (input.end) {
+      if (ending) {
         await emit(trx, at, 'contact.ended', { id, officerId: before.officer_id });
         await this.deps.events?.publish(trx, 'contact.ended', {
           contactId: id,

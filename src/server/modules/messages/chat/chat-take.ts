@@ -106,4 +106,27 @@ export class ChatTakes {
     if (conv.status === 'waiting' && after.assignee_id)
       await this.takeIn(trx, conv, after.assignee_id, actor, nowIso(this.ctx));
   }
+
+  /**
+   * `contact.ending`: the officer ends a chat's contact on the contact screen — the chat ends with
+   * it, by them, and its end ends the contact (so the customer is not left "chatting with" someone
+   * in after-contact work). The case row first, then the conversation: the lock order.
+   */
+  async onContactEnding(trx: Executor, contactId: string, channel: string, actor: Actor): Promise<void> {
+    if (channel !== 'chat') return;
+    const found = await trx
+      .selectFrom('chat_conversations')
+      .select(['id', 'case_id'])
+      .where('contact_id', '=', contactId)
+      .where('status', '!=', 'ended')
+      .executeTakeFirst();
+    if (!found) return;
+    // NO KEY UPDATE: the visitor ending the chat at the same moment holds the conversation and then
+    // KEY SHARE on the case (its timeline row's foreign key), which FOR UPDATE would wait for.
+    if (this.ctx.store.dialect === 'postgres')
+      await trx.selectFrom('cases').select('id').where('id', '=', found.case_id).forNoKeyUpdate().execute();
+    // Still this contact's once locked: a transfer meanwhile gave the chat to someone else's contact.
+    const conv = await lockConversation(this.ctx, trx, found.id);
+    if (conv.contact_id === contactId && conv.status !== 'ended') await this.chat.endIn(trx, conv.id, actor);
+  }
 }
