@@ -177,8 +177,6 @@ export const CHECK_RULES = [
   // SMS
   /** Not a number libphonenumber can read as valid (in FRONTLINE_DEFAULT_REGION when written without a country code). */
   'phoneNumber',
-  /** The customer's number texted STOP: nothing is sent to it until it texts START. */
-  'optedOut',
   // passwords: params.limit characters
   'passwordTooShort',
   'passwordTooLong',

@@ -88,6 +88,15 @@ for (const dialect of await dialects()) {
           assert.equal(again.duplicate, true);
         }
         assert.equal((await messagesOf(t, first.caseId)).length, 1);
+        // A sender who gave no name is not named by the address (shown in full in every title and
+        // queue): by what the address's mask shows.
+        const named = await t.ctx.store.db
+          .selectFrom('cases as c')
+          .innerJoin('customers as u', 'u.id', 'c.customer_id')
+          .select('u.display_name')
+          .where('c.id', '=', first.caseId)
+          .executeTakeFirstOrThrow();
+        assert.equal(named.display_name, 'E-mail customer a***@customer.example');
         const second = outcomeCase(
           (await receive(mail({ from: 'a@customer.example', subject: 'Another thing' }))).outcome,
         );

@@ -197,6 +197,27 @@ for (const dialect of await dialects()) {
         .where('id', '=', c.customer_id!)
         .executeTakeFirstOrThrow();
       assert.match(JSON.stringify(cu.phones), /\+6597000001/);
+      // Not named by the number, which the name would show in full in every title, queue and offer.
+      assert.equal(cu.display_name, 'SMS customer …0001');
+      const read = await t.call('officer', 'GET', `/api/v1/customers/${cu.id}`);
+      assert.equal(read.data.displayName, 'SMS customer …0001');
+      assert.doesNotMatch(read.body, /97000001|9700 0001/, 'the number masked for an officer');
+      // So is the text's sender in the conversation, as the composer masks whom it texts.
+      const ws = await t.call('officer', 'GET', `/api/v1/cases/${caseId}/workspace`);
+      assert.equal(ws.data.messages[0].from.address, '*******0001');
+      const full = await t.call('supervisor', 'GET', `/api/v1/cases/${caseId}/workspace`);
+      assert.equal(full.data.messages[0].from.address, '+6597000001');
+      // A template greets nobody by that placeholder: the name is a gap the officer fills.
+      const tpl = await t.call('administrator', 'POST', '/api/v1/templates', {
+        kind: 'sms',
+        name: 'Greeting',
+        body: 'Hi {{customer.name}}, we are on it.',
+      });
+      assert.equal(tpl.statusCode, 201, tpl.body);
+      const preview = await t.call('officer', 'POST', `/api/v1/templates/${tpl.data.id}/preview`, { caseId });
+      assert.equal(preview.statusCode, 200, preview.body);
+      assert.deepEqual(preview.data.missing, ['customer.name']);
+      assert.equal(preview.data.text, 'Hi [customer name], we are on it.');
       // Found again by the number, however it is typed.
       const hits = await t.call('officer', 'GET', `/api/v1/customers?q=${encodeURIComponent('9700 0001')}`);
       assert.deepEqual(
@@ -380,11 +401,13 @@ for (const dialect of await dialects()) {
       });
       assert.equal(refused.statusCode, 409);
       assert.equal(refused.data.code, 'sms.opted_out');
-      assert.equal(refused.data.errors[0].rule, 'optedOut');
-      assert.equal(
-        (await t.call('officer', 'GET', `/api/v1/cases/${caseId}/sms-recipient`)).data.optedOut,
-        true,
-      );
+      // One sentence, and when: no field is blamed (it read "…: body the number has opted out…").
+      assert.equal(refused.data.title, 'The customer has opted out of text messages');
+      assert.equal(refused.data.errors, undefined);
+      assert.equal(refused.data.detail, undefined);
+      assert.deepEqual([refused.data.optedOutAt, refused.data.keyword], [clock.now().toISOString(), 'STOP']);
+      const stopped = (await t.call('officer', 'GET', `/api/v1/cases/${caseId}/sms-recipient`)).data;
+      assert.deepEqual([stopped.optedOut, stopped.optedOutAt], [true, clock.now().toISOString()]);
       // A progress update by SMS is refused with the update, not lost after it.
       await assert.rejects(
         t.services.cases.sendProgressUpdate(t.users.officer.actor, caseId, {
@@ -394,6 +417,10 @@ for (const dialect of await dialects()) {
         { code: 'sms.opted_out' },
       );
       await text('+6597000007', 'START');
+      assert.equal(
+        (await t.call('officer', 'GET', `/api/v1/cases/${caseId}/sms-recipient`)).data.optedOutAt,
+        null,
+      );
       const ok = await t.call('officer', 'POST', `/api/v1/cases/${caseId}/sms`, { body: 'Welcome back' });
       assert.equal(ok.statusCode, 201, ok.body);
       // A progress update on channel SMS is a text, queued with the update.

@@ -79,5 +79,7 @@ export const SmsRecipient = Type.Object({
   bySms: Type.Boolean(),
   /** The number texted STOP: nothing may be sent until it texts START. */
   optedOut: Type.Boolean(),
+  /** When it texted STOP; null when it has not opted out. */
+  optedOutAt: Nullable(Timestamp),
 });
 export type SmsRecipientDto = Static<typeof SmsRecipient>;

@@ -347,7 +347,6 @@ export const enProblems = {
     noSuchReason: 'is not a break reason in use',
     onlyForBreak: 'goes only with a break',
     phoneNumber: 'must be a valid phone number',
-    optedOut: 'the number has opted out of texts (STOP)',
     passwordTooShort: 'must be at least {{limit}} characters long',
     passwordTooLong: 'must be at most {{limit}} characters long',
     passwordHasUsername: 'must not contain the username',

@@ -31,7 +31,7 @@ import {
 } from './customers.repo.ts';
 import { findHolders } from './duplicates.ts';
 import { mergeRecords } from './merge.ts';
-import { emailKey, identifierKey, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
+import { emailKey, identifierKey, maskEmail, nameTokens, normalizeName, phoneQueryKey } from './normalize.ts';
 import { compareParticular, type ParticularResult } from './particulars.ts';
 
 /**
@@ -328,7 +328,10 @@ export class CustomersService {
     actor: Actor,
     sender: { address: string; name: string | null; channel: string; language?: string | null },
   ): Promise<string> {
-    const displayName = (sender.name?.replace(/["']/g, '').trim() || sender.address).slice(0, 200);
+    const displayName = (sender.name?.replace(/["']/g, '').trim() || unnamed('email', sender.address)).slice(
+      0,
+      200,
+    );
     const row = await this.insertNew(trx, actor, {
       display_name: displayName,
       emails: JSON.stringify([sender.address]),
@@ -356,14 +359,17 @@ export class CustomersService {
     return ids[0] ? { id: ids[0], matches: ids.length } : null;
   }
 
-  /** A new unverified customer from an unknown number (issue 14: an SMS from a stranger), named by the number. */
+  /**
+   * A new unverified customer from an unknown number (issue 14: an SMS from a stranger): the number
+   * is their mobile; they are named "SMS customer …4567", not by it (see `unnamed`).
+   */
   async createFromPhone(
     trx: Executor,
     actor: Actor,
     sender: { number: string; channel: string },
   ): Promise<string> {
     const row = await this.insertNew(trx, actor, {
-      display_name: sender.number,
+      display_name: unnamed('sms', sender.number),
       phones: JSON.stringify([{ kind: 'mobile', number: sender.number }]),
       preferred_channel: sender.channel,
       // Texting in is consent to be texted back about it (until STOP); nothing else is assumed.
@@ -825,4 +831,21 @@ export class CustomersService {
       };
     });
   }
+}
+
+/**
+ * What a customer who gave no name is called. Not their number or address: the name is shown
+ * unmasked in every case title, queue row and routing offer, where a particular is masked, so it
+ * carries only what the masks show too (the number's last four digits, the address's first letter
+ * and domain). The record keeps the number or address itself, masked as particulars are.
+ */
+export function unnamed(channel: 'sms' | 'email', address: string): string {
+  if (channel === 'email') return `E-mail customer ${maskEmail(address.trim())}`;
+  const digits = address.replace(/\D/g, '');
+  return `SMS customer …${digits.slice(-4)}`;
+}
+
+/** Whether a name is one `unnamed` made: no name to greet the customer by (a template shows the gap). */
+export function isUnnamed(displayName: string): boolean {
+  return /^SMS customer …\d{0,4}$/.test(displayName) || /^E-mail customer \S*\*\*\*@\S*$/.test(displayName);
 }

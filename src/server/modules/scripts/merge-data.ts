@@ -5,7 +5,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
-import type { CustomersService } from '../customers/customers.service.ts';
+import { type CustomersService, isUnnamed } from '../customers/customers.service.ts';
 
 export type MergeValues = Record<string, VariableValue>;
 
@@ -105,7 +105,8 @@ export class MergeData {
     const phone = customer?.phones[0]?.number;
     const email = customer?.emails[0];
     return {
-      'customer.name': v(customer?.displayName),
+      // A customer who gave no name is not greeted by the placeholder they are listed under.
+      'customer.name': v(customer && !isUnnamed(customer.displayName) ? customer.displayName : null),
       'customer.mobile': particular(Boolean(phone), phone),
       'customer.email': particular(Boolean(email), email),
       'account.number': particular(Boolean(account), account?.accountNumber),

@@ -8,7 +8,7 @@ import { AppError, fieldError } from '../../platform/errors.ts';
 import type { DomainEventBus } from '../../platform/events.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import { queueOutbound } from '../messages/queue-outbound.ts';
-import { optedOut } from './sms.service.ts';
+import { optOutOf } from './sms.service.ts';
 import type { SmsEndpointRow } from './sms-endpoints.service.ts';
 
 type MessageRow = Selectable<MessagesTable>;
@@ -110,14 +110,12 @@ export class SmsReplies {
       throw new AppError('sms.no_number', 'The customer has no mobile number to text', {
         errors: [fieldError('/body/body', 'noRecipient', 'the customer has no mobile number')],
       });
-    if (await optedOut(trx, to))
-      throw new AppError(
-        'sms.opted_out',
-        'The customer texted STOP: nothing may be sent until they text START',
-        {
-          errors: [fieldError('/body/body', 'optedOut', 'the number has opted out of texts (STOP)')],
-        },
-      );
+    const stop = await optOutOf(trx, to);
+    // The title says it; no field is at fault (the text is fine, the number may not be texted).
+    if (stop)
+      throw new AppError('sms.opted_out', undefined, {
+        extra: { optedOutAt: stop.at, keyword: stop.keyword },
+      });
     const endpoint = await this.endpointFor(trx, c.id);
     if (!endpoint) throw new AppError('sms.no_endpoint', 'No active SMS number is set up to send from');
     // The provider's MessageSid becomes the source key once it has answered.
@@ -141,9 +139,13 @@ export class SmsReplies {
   }
 
   /** Who a text on this case would go to and from, for the composer. */
-  async recipientOf(
-    caseId: string,
-  ): Promise<{ to: string | null; from: string | null; bySms: boolean; optedOut: boolean }> {
+  async recipientOf(caseId: string): Promise<{
+    to: string | null;
+    from: string | null;
+    bySms: boolean;
+    optedOut: boolean;
+    optedOutAt: string | null;
+  }> {
     const db = this.ctx.store.db;
     const c = await this.cases.row(db, caseId);
     const to = await this.recipient(db, caseId, c.customer_id);
@@ -156,6 +158,13 @@ export class SmsReplies {
         .where('channel', '=', 'sms')
         .executeTakeFirst(),
     );
-    return { to, from: endpoint?.number ?? null, bySms, optedOut: to ? await optedOut(db, to) : false };
+    const stop = to ? await optOutOf(db, to) : null;
+    return {
+      to,
+      from: endpoint?.number ?? null,
+      bySms,
+      optedOut: stop !== null,
+      optedOutAt: stop?.at ?? null,
+    };
   }
 }

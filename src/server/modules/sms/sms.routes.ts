@@ -240,7 +240,7 @@ export function smsRoutes(
       schema: {
         tags,
         description:
-          'Who a text on this case would go to (the number that texted in, else the customer’s mobile; masked for a role that does not see particulars), from which number, whether the case came by SMS, and whether the number opted out (STOP).',
+          'Who a text on this case would go to (the number that texted in, else the customer’s mobile; masked for a role that does not see particulars), from which number, whether the case came by SMS, and whether and when the number opted out (STOP).',
         params: IdParams,
         response: { 200: SmsRecipient },
       },
@@ -258,7 +258,7 @@ export function smsRoutes(
       schema: {
         tags,
         description:
-          'Text the customer: to the number that texted in (else the customer’s mobile), from the number it texted (else the team’s). Refused when the number opted out (STOP) or there is none. Queued at once (201), sent by the SMS sender loop; its delivery reports move its state. Send an Idempotency-Key to make a retried request one text.',
+          'Text the customer: to the number that texted in (else the customer’s mobile), from the number it texted (else the team’s). Refused when there is none, and when the number opted out (STOP): a 409 `sms.opted_out` whose `optedOutAt` and `keyword` say when and with which word. Queued at once (201), sent by the SMS sender loop; its delivery reports move its state. Send an Idempotency-Key to make a retried request one text.',
         params: IdParams,
         body: SmsReplyCreate,
         response: { 201: Message },

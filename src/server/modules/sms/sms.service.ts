@@ -148,18 +148,23 @@ export class SmsService {
       at,
     });
     let caseCreated = false;
+    // The text that opens a case is filed at the case's own instant: the desktop shows the enquiry
+    // once, as the text (as for e-mail and chat), not again above it.
+    let messageAt = at;
     if (!caseId) {
       const firstLine = msg.text.split('\n')[0]!.trim().slice(0, 80);
       const created = await this.cases.createIn(trx, SYSTEM_ACTOR, {
         contactId,
         type: 'general_enquiry',
-        subject: firstLine ? `Text: ${firstLine}` : `Text from ${from}`,
+        // Not the number: a subject is shown in full wherever the case is listed.
+        subject: firstLine ? `Text: ${firstLine}` : 'Text message',
         description: msg.text.slice(0, 20000) || null,
         teamId: endpoint?.team_id ?? null,
         assigneeId: null,
       });
       caseId = created.id;
       caseCreated = true;
+      messageAt = created.createdAt;
     } else await this.contacts.linkCase(trx, contactId, caseId, at);
 
     const messageId = newId();
@@ -191,7 +196,7 @@ export class SmsService {
         attempts: 0,
         next_attempt_at: null,
         lease_until: null,
-        created_at: at,
+        created_at: messageAt,
         sent_at: null,
         updated_at: at,
       } as never)
@@ -354,7 +359,18 @@ export class SmsService {
 
 /** Whether the number texted STOP (and not START since). */
 export async function optedOut(trx: Executor, number: string): Promise<boolean> {
-  return Boolean(
-    await trx.selectFrom('sms_opt_outs').select('number').where('number', '=', number).executeTakeFirst(),
-  );
+  return (await optOutOf(trx, number)) !== null;
+}
+
+/** The number's opt-out, if it texted STOP (and not START since): when, and the word it used. */
+export async function optOutOf(
+  trx: Executor,
+  number: string,
+): Promise<{ at: string; keyword: string } | null> {
+  const r = await trx
+    .selectFrom('sms_opt_outs')
+    .select(['opted_out_at', 'keyword'])
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return r ? { at: r.opted_out_at, keyword: r.keyword } : null;
 }

@@ -1,5 +1,6 @@
 import type { CaseListQueryDto } from '../../../shared/contracts/cases.ts';
 import type { ContactDto } from '../../../shared/contracts/contacts.ts';
+import type { MessageDto } from '../../../shared/contracts/messages.ts';
 import type { CaseWorkspaceDto } from '../../../shared/contracts/workspace.ts';
 import { can } from '../../../shared/permissions.ts';
 import type { Actor } from '../../platform/audit.ts';
@@ -8,8 +9,18 @@ import type { CasesService } from '../cases/cases.service.ts';
 import { OPEN_STATUSES } from '../cases/queue-order.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
+import { mask } from '../customers/normalize.ts';
 import type { CommitmentsService } from '../followups/commitments.service.ts';
 import type { MessagesService } from '../messages/messages.service.ts';
+
+/** A text's customer side (who sent it in, whom it went to) with the number's last four digits only. */
+function maskSmsNumber(m: MessageDto): MessageDto {
+  if (m.channel !== 'sms') return m;
+  const masked = (a: { address: string; name: string | null }) => ({ ...a, address: mask(a.address) ?? '' });
+  return m.direction === 'inbound'
+    ? { ...m, from: m.from && masked(m.from) }
+    : { ...m, to: m.to.map(masked) };
+}
 
 /**
  * The case workspace's one answer, composed from the modules that own each part. It reads only:
@@ -72,7 +83,8 @@ export class WorkspaceService {
       commitments,
       draft,
       mergedFrom,
-      messages,
+      // The customer's number on a text, masked as the composer and the customer's record mask it.
+      messages: can(actor.role, 'pii.unmasked') ? messages : messages.map(maskSmsNumber),
     };
   }
 
