@@ -1,20 +1,19 @@
 import type { CaseChatDto, ChatReplyDto, ChatSummaryDto } from '../../../../shared/contracts/chat.ts';
 import { cleanChatText } from '../../../channels/chat/text.ts';
-import { type Actor, audit } from '../../../platform/audit.ts';
+import type { Actor } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import { AppError, invalid } from '../../../platform/errors.ts';
 import type { DomainEventBus } from '../../../platform/events.ts';
-import { emit } from '../../../platform/outbox.ts';
+import { emit, emitMany } from '../../../platform/outbox.ts';
 import type { Invalidation } from '../../../platform/realtime/hub.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
 import { languageTag } from './chat-intake.ts';
-import { chatFooting } from './chat-officer.policy.ts';
 import { presentSiteLink } from './chat-site-link.ts';
-import { appendLine, type ConversationRow, chatRoom, lockConversation, queueInfo } from './chat-store.ts';
+import { appendLine, type ConversationRow, chatRoom, lockLatest, queueInfo } from './chat-store.ts';
 import type { ChatTakes } from './chat-take.ts';
 
 /**
@@ -50,7 +49,9 @@ export class ChatOfficerService {
 
   /** The case's latest chat (a case may have had several: a returning visitor). */
   private async latest(trx: Executor, caseId: string): Promise<ConversationRow> {
-    return (await this.latestOrNull(trx, caseId)) ?? this.noChat();
+    const c = await this.latestOrNull(trx, caseId);
+    if (!c) throw new AppError('chat.not_found');
+    return c;
   }
 
   private latestOrNull(trx: Executor, caseId: string): Promise<ConversationRow | undefined> {
@@ -63,20 +64,16 @@ export class ChatOfficerService {
       .executeTakeFirst();
   }
 
-  private noChat(): never {
+  /** A case without a chat: case.not_found when there is no such case either, else chat.not_found. */
+  private async noChat(trx: Executor, caseId: string): Promise<never> {
+    await this.cases.row(trx, caseId);
     throw new AppError('chat.not_found');
   }
 
   async forCase(caseId: string): Promise<CaseChatDto> {
-    return (await this.ofCase(caseId)) ?? this.noChat();
-  }
-
-  /** The case's chat; null when the case has none (the workspace asks of every case: no error). */
-  async ofCase(caseId: string): Promise<CaseChatDto | null> {
     const db = this.ctx.store.db;
     await this.cases.row(this.ctx.store.db, caseId);
-    const conv = await this.latestOrNull(db, caseId);
-    if (!conv) return null;
+    const conv = await this.latest(db, caseId);
     const c = await db
       .selectFrom('cases')
       .select('reference')
@@ -125,18 +122,21 @@ export class ChatOfficerService {
     const text = cleanChatText(input.text);
     const files = input.attachmentIds ?? [];
     if (!text && !files.length) throw invalid('/body/text', 'minLength', 'must not be empty', { limit: 1 });
-    await this.cases.row(this.ctx.store.db, caseId);
+    // Every statement here is a round trip on PostgreSQL while the chat is locked: the case is
+    // looked up only when it has no chat (for the right 404), a reply sent again is found by
+    // appendLine, and the case's row is written once (recordCustomerResponse sets updated_at).
     return tx(this.ctx, async (trx) => {
-      const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
-      const known = await trx
-        .selectFrom('chat_entries')
-        .select(['seq', 'message_id'])
-        .where('conversation_id', '=', conv.id)
-        .where('client_id', '=', input.clientId)
-        .executeTakeFirst();
-      if (known) return { seq: known.seq, messageId: known.message_id };
-      if (conv.status === 'ended') throw new AppError('chat.ended');
-      await chatFooting(trx, actor, conv, 'write');
+      const conv = (await lockLatest(this.ctx, trx, caseId)) ?? (await this.noChat(trx, caseId));
+      if (conv.status === 'ended') {
+        const known = await trx
+          .selectFrom('chat_entries')
+          .select(['seq', 'message_id'])
+          .where('conversation_id', '=', conv.id)
+          .where('client_id', '=', input.clientId)
+          .executeTakeFirst();
+        if (known) return { seq: known.seq, messageId: known.message_id };
+        throw new AppError('chat.ended');
+      }
       const at = nowIso(this.ctx);
       const me = await trx
         .selectFrom('users')
@@ -153,30 +153,32 @@ export class ChatOfficerService {
         contactId: null,
         at,
       });
+      if (line.duplicate) return { seq: line.seq, messageId: line.messageId };
       await checkChatUploads(trx, actor, caseId, files);
       await attachUploads(trx, actor, { id: line.messageId, case_id: caseId, created_at: at }, files);
       // Not yet taken (no offer accepted): the first answer takes it, its contact with it.
       if (conv.status === 'waiting') await this.takes.takeIn(trx, conv, actor.userId, actor, at);
-      await trx
-        .updateTable('chat_conversations')
-        .set({ officer_read_seq: line.seq, officer_unread: 0 })
-        .where('id', '=', conv.id)
-        .execute();
+      // (appendLine marked the chat read up to this line.)
       await this.cases.recordCustomerResponse(trx, caseId, at);
-      await this.cases.touch(trx, caseId, at);
-      await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
-      await emit(trx, at, 'case.message_sent', {
-        id: caseId,
-        messageId: line.messageId,
-        userIds: [
-          actor.userId,
-          ...(conv.officer_id && conv.officer_id !== actor.userId ? [conv.officer_id] : []),
-        ],
-      });
+      await emitMany(trx, at, [
+        { name: 'chat.message_added', payload: { id: conv.id, version: line.seq } },
+        {
+          name: 'case.message_sent',
+          payload: {
+            id: caseId,
+            messageId: line.messageId,
+            userIds: [
+              actor.userId,
+              ...(conv.officer_id && conv.officer_id !== actor.userId ? [conv.officer_id] : []),
+            ],
+          },
+        },
+      ]);
       await this.events.publish(trx, 'case.message_added', {
         caseId,
         messageId: line.messageId,
         direction: 'outbound',
+        channel: 'chat',
       });
       return { seq: line.seq, messageId: line.messageId };
     });
@@ -184,11 +186,8 @@ export class ChatOfficerService {
 
   /** The officer has read up to `seq`: the unread count falls, the visitor sees it read. */
   async read(actor: Actor, caseId: string, seq: number): Promise<{ unread: number }> {
-    await this.cases.row(this.ctx.store.db, caseId);
     return tx(this.ctx, async (trx) => {
-      const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
-      // Only the handler's reading counts: a leader opening the case is no receipt to the customer.
-      await chatFooting(trx, actor, conv, 'read');
+      const conv = (await lockLatest(this.ctx, trx, caseId)) ?? (await this.noChat(trx, caseId));
       const upTo = Math.min(seq, conv.last_seq);
       if (upTo <= conv.officer_read_seq) return { unread: conv.officer_unread };
       const left = await trx
@@ -212,36 +211,18 @@ export class ChatOfficerService {
   }
 
   /** "The officer is typing" to the visitor: never stored. */
-  async typing(actor: Actor, caseId: string, typing: boolean): Promise<void> {
-    await this.cases.row(this.ctx.store.db, caseId);
-    const conv = await this.latest(this.ctx.store.db, caseId);
+  async typing(_actor: Actor, caseId: string, typing: boolean): Promise<void> {
+    const db = this.ctx.store.db;
+    const conv = (await this.latestOrNull(db, caseId)) ?? (await this.noChat(db, caseId));
     if (conv.status === 'ended') return;
-    // The widget names the handler as the one typing: nobody else's typing may reach it.
-    await chatFooting(this.ctx.store.db, actor, conv, 'write');
     this.ephemeral([
       { type: 'chat.officer_typing', id: conv.id, room: chatRoom(conv.id), version: typing ? 1 : 0 },
     ]);
   }
 
-  /** The handler ends the chat (or anyone, one nobody has answered; or a leader, audited). */
   async end(actor: Actor, caseId: string): Promise<CaseChatDto> {
     await this.cases.row(this.ctx.store.db, caseId);
-    await tx(this.ctx, async (trx) => {
-      const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
-      if (conv.status === 'ended') return;
-      const footing = await chatFooting(trx, actor, conv, 'end');
-      await this.chat.endIn(trx, conv.id, actor);
-      if (footing === 'leader')
-        await audit(trx, {
-          at: nowIso(this.ctx),
-          actor,
-          entityType: 'case',
-          entityId: caseId,
-          action: 'chat.ended_for_officer',
-          before: { conversationId: conv.id, officerId: conv.officer_id, status: conv.status },
-          after: { status: 'ended' },
-        });
-    });
+    await tx(this.ctx, async (trx) => this.chat.endIn(trx, (await this.latest(trx, caseId)).id, actor));
     return this.forCase(caseId);
   }
 

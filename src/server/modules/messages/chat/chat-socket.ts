@@ -175,6 +175,11 @@ export class ChatSocket {
       () => ws.close(1011, 'try again'),
     );
     let widget: WidgetRow | null = null;
+    // The case of the socket's conversation, for typing (a conversation's case never changes).
+    let typingCase: { conversationId: string; caseId: string } | null = null;
+    // Set by a write frame that wrote nothing: nothing for the dispatcher to publish (frames are
+    // handled one after another, so it is the current frame's).
+    let wroteNothing = false;
     const handle = async (m: ClientMessage): Promise<void> => {
       if (!widget) return;
       if (m.type === 'hello') {
@@ -203,6 +208,7 @@ export class ChatSocket {
         }
         case 'send': {
           const r = await this.chat.send(s, m.clientId, m.text);
+          wroteNothing = r.duplicate;
           return this.send(ws, { type: 'ack', clientId: m.clientId, seq: r.seq });
         }
         case 'sync': {
@@ -212,12 +218,19 @@ export class ChatSocket {
         case 'status':
           return this.send(ws, { type: 'status', conversation: await this.chat.status(s) });
         case 'typing': {
-          const caseId = s.conversationId ? await this.chat.caseOf(s.conversationId) : null;
-          if (caseId) this.chat.typing(s, caseId, m.typing);
+          const convId = s.conversationId;
+          if (!convId) return;
+          if (typingCase?.conversationId !== convId) {
+            const caseId = await this.chat.caseOf(convId);
+            if (!caseId) return;
+            typingCase = { conversationId: convId, caseId };
+          }
+          this.chat.typing(s, typingCase.caseId, m.typing);
           return;
         }
         case 'read':
-          return this.chat.read(s, m.seq);
+          wroteNothing = !(await this.chat.read(s, m.seq));
+          return;
         case 'leave': {
           if (!this.starts.take(req.ip))
             return this.send(ws, { type: 'error', code: 'chat.rate_limited', clientId: m.clientId });
@@ -240,10 +253,15 @@ export class ChatSocket {
       const m = parseClientMessage(String(data));
       if (!m) return this.send(ws, { type: 'error', code: 'request.invalid' });
       ready = ready
-        .then(() => handle(m))
+        .then(() => {
+          wroteNothing = false;
+          return handle(m);
+        })
         .then(() => {
           // The HTTP routes get this from the app's onResponse hook; a socket frame has no response.
-          if (WRITES.has(m.type)) this.onCommitted();
+          // A frame that wrote nothing (the widget's read mark of its own message, a message sent
+          // again) pokes no one: on PostgreSQL that was an empty claim, a transaction a message.
+          if (WRITES.has(m.type) && !wroteNothing) this.onCommitted();
         })
         .catch((err: unknown) => {
           const clientId = 'clientId' in m ? m.clientId : undefined;

@@ -27,6 +27,25 @@ export async function lockConversation(ctx: Ctx, trx: Executor, id: string): Pro
 }
 
 /**
+ * The case's latest chat (a case may have had several: a returning visitor), locked as
+ * lockConversation locks it — found and locked in one statement; undefined when the case has none.
+ */
+export async function lockLatest(
+  ctx: Ctx,
+  trx: Executor,
+  caseId: string,
+): Promise<ConversationRow | undefined> {
+  let q = trx
+    .selectFrom('chat_conversations')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('started_at', 'desc')
+    .limit(1);
+  if (ctx.store.dialect === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/**
  * Add one message to a conversation: its next seq, a `messages` row on the case (channel chat)
  * and the entry that orders it. The same client id again returns the first one (`duplicate`):
  * a message re-sent after a reconnect is never doubled. Call with the conversation locked.
@@ -62,10 +81,16 @@ export async function appendLine(
       last_seq: seq,
       updated_at: m.at,
       ...(m.side === 'visitor' ? { officer_unread: conv.officer_unread + 1 } : {}),
+      // An officer answering has read what came before (in the same statement: one round trip fewer).
+      ...(m.side === 'officer' ? { officer_read_seq: seq, officer_unread: 0 } : {}),
     })
     .where('id', '=', conv.id)
     .execute();
   if (m.side === 'visitor') conv.officer_unread += 1;
+  if (m.side === 'officer') {
+    conv.officer_read_seq = seq;
+    conv.officer_unread = 0;
+  }
   const messageId = newId();
   const at = m.messageAt ?? m.at;
   await trx
@@ -127,6 +152,14 @@ export async function linesAfter(
     .innerJoin('messages as m', 'm.id', 'e.message_id')
     .leftJoin('users as u', 'u.id', 'm.author_id')
     .select(['e.seq', 'e.client_id', 'e.side', 'e.created_at', 'm.body_text', 'm.id', 'u.display_name'])
+    // Whether a line has files, so the common page (none has) is one statement, not two.
+    .select((eb) =>
+      eb
+        .exists(
+          eb.selectFrom('message_attachments as a').select('a.id').whereRef('a.message_id', '=', 'm.id'),
+        )
+        .as('has_files'),
+    )
     .where('e.conversation_id', '=', conversationId)
     .where('e.seq', '>', after)
     .orderBy('e.seq')
@@ -134,14 +167,15 @@ export async function linesAfter(
     .execute();
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
-  const files = page.length
+  const withFiles = page.filter((r) => Boolean(r.has_files));
+  const files = withFiles.length
     ? await trx
         .selectFrom('message_attachments')
         .select(['id', 'message_id', 'filename', 'size', 'content_type'])
         .where(
           'message_id',
           'in',
-          page.map((r) => r.id),
+          withFiles.map((r) => r.id),
         )
         .execute()
     : [];

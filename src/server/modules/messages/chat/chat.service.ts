@@ -7,7 +7,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import type { DomainEventBus } from '../../../platform/events.ts';
-import { emit } from '../../../platform/outbox.ts';
+import { emit, emitMany } from '../../../platform/outbox.ts';
 import type { Invalidation } from '../../../platform/realtime/hub.ts';
 import { caseRoom } from '../../../platform/realtime/rooms.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
@@ -181,12 +181,17 @@ export class ChatService {
 
   async status(s: VisitorSession): Promise<ChatStatusInfo | null> {
     if (!s.conversationId) return null;
-    const conv = await this.ctx.store.db
-      .selectFrom('chat_conversations')
-      .selectAll()
-      .where('id', '=', s.conversationId)
+    // Every open widget asks this with its 15 s heartbeat: the conversation, its case's reference
+    // and its officer's name in one statement (statusOf's three).
+    const { reference, officer_name, ...conv } = await this.ctx.store.db
+      .selectFrom('chat_conversations as v')
+      .innerJoin('cases as c', 'c.id', 'v.case_id')
+      .leftJoin('users as u', 'u.id', 'v.officer_id')
+      .selectAll('v')
+      .select(['c.reference', 'u.display_name as officer_name'])
+      .where('v.id', '=', s.conversationId)
       .executeTakeFirstOrThrow();
-    return this.statusOf(this.ctx.store.db, conv);
+    return queueInfo(this.ctx.store.db, conv, reference, officer_name ?? null);
   }
 
   /** The pre-chat form cleaned to text (chat-intake.ts). */
@@ -237,16 +242,22 @@ export class ChatService {
     });
     if (line.duplicate) return line;
     await this.cases.touch(trx, conv.case_id, at);
-    await emit(trx, at, 'chat.message_added', { id: conv.id, version: line.seq });
-    await emit(trx, at, 'case.message_received', {
-      id: conv.case_id,
-      messageId: line.messageId,
-      ...(conv.officer_id ? { userIds: [conv.officer_id] } : {}),
-    });
+    await emitMany(trx, at, [
+      { name: 'chat.message_added', payload: { id: conv.id, version: line.seq } },
+      {
+        name: 'case.message_received',
+        payload: {
+          id: conv.case_id,
+          messageId: line.messageId,
+          ...(conv.officer_id ? { userIds: [conv.officer_id] } : {}),
+        },
+      },
+    ]);
     await this.events.publish(trx, 'case.message_added', {
       caseId: conv.case_id,
       messageId: line.messageId,
       direction: 'inbound',
+      channel: 'chat',
     });
     return line;
   }
@@ -259,14 +270,18 @@ export class ChatService {
     const convId = s.conversationId;
     return tx(this.ctx, async (trx) => {
       const conv = await lockConversation(this.ctx, trx, convId);
-      const known = await trx
-        .selectFrom('chat_entries')
-        .select('seq')
-        .where('conversation_id', '=', conv.id)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
-      if (known) return { seq: known.seq, duplicate: true };
-      if (conv.status === 'ended') throw new ChatInputError('chat.ended');
+      // A message sent again is found by appendLine (under the lock); only an ended chat, which
+      // takes no new line, looks for it here.
+      if (conv.status === 'ended') {
+        const known = await trx
+          .selectFrom('chat_entries')
+          .select('seq')
+          .where('conversation_id', '=', conv.id)
+          .where('client_id', '=', clientId)
+          .executeTakeFirst();
+        if (known) return { seq: known.seq, duplicate: true };
+        throw new ChatInputError('chat.ended');
+      }
       const line = await this.addVisitorLine(trx, conv, clientId, text, nowIso(this.ctx));
       return { seq: line.seq, duplicate: line.duplicate };
     });
@@ -282,11 +297,12 @@ export class ChatService {
    * receipts to show: a mark that passes none of its lines — the widget marks each of its own
    * messages read as it comes back — writes nothing and tells no one (it was a transaction and an
    * invalidation to the whole team for every message a visitor sent). The receipt goes to the
-   * case's room, where the chat box shows it; no one's list changes with it.
+   * case's room, where the chat box shows it; no one's list changes with it. True when it wrote
+   * (the socket pokes the dispatcher only then).
    */
-  async read(s: VisitorSession, seq: number): Promise<void> {
+  async read(s: VisitorSession, seq: number): Promise<boolean> {
     const convId = s.conversationId;
-    if (!convId) return;
+    if (!convId) return false;
     // Outside the transaction: every line up to `seq` has committed (the widget has it).
     const news = await this.ctx.store.db
       .selectFrom('chat_entries as e')
@@ -298,11 +314,11 @@ export class ChatService {
       .where('e.seq', '<=', Math.floor(seq))
       .limit(1)
       .executeTakeFirst();
-    if (!news) return;
-    await tx(this.ctx, async (trx) => {
+    if (!news) return false;
+    return tx(this.ctx, async (trx) => {
       const conv = await lockConversation(this.ctx, trx, convId);
       const upTo = Math.min(Math.floor(seq), conv.last_seq);
-      if (upTo <= conv.visitor_read_seq) return;
+      if (upTo <= conv.visitor_read_seq) return false;
       const at = nowIso(this.ctx);
       await trx
         .updateTable('chat_conversations')
@@ -310,6 +326,7 @@ export class ChatService {
         .where('id', '=', conv.id)
         .execute();
       await emit(trx, at, 'case.chat_read', { id: conv.case_id, version: upTo, teamIds: [] });
+      return true;
     });
   }
 
