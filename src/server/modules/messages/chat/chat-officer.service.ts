@@ -1,6 +1,6 @@
 import type { CaseChatDto, ChatReplyDto, ChatSummaryDto } from '../../../../shared/contracts/chat.ts';
 import { cleanChatText } from '../../../channels/chat/text.ts';
-import type { Actor } from '../../../platform/audit.ts';
+import { type Actor, audit } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
 import { AppError, invalid } from '../../../platform/errors.ts';
@@ -12,8 +12,16 @@ import { attachUploads } from '../uploads.service.ts';
 import type { ChatService } from './chat.service.ts';
 import { checkChatUploads } from './chat-files.service.ts';
 import { languageTag } from './chat-intake.ts';
+import { chatFooting } from './chat-officer.policy.ts';
 import { presentSiteLink } from './chat-site-link.ts';
-import { appendLine, type ConversationRow, chatRoom, lockLatest, queueInfo } from './chat-store.ts';
+import {
+  appendLine,
+  type ConversationRow,
+  chatRoom,
+  lockConversation,
+  lockLatest,
+  queueInfo,
+} from './chat-store.ts';
 import type { ChatTakes } from './chat-take.ts';
 
 /**
@@ -71,9 +79,15 @@ export class ChatOfficerService {
   }
 
   async forCase(caseId: string): Promise<CaseChatDto> {
+    return (await this.ofCase(caseId)) ?? (await this.noChat(this.ctx.store.db, caseId));
+  }
+
+  /** The case's chat; null when the case has none (the workspace asks of every case: no error). */
+  async ofCase(caseId: string): Promise<CaseChatDto | null> {
     const db = this.ctx.store.db;
     await this.cases.row(this.ctx.store.db, caseId);
-    const conv = await this.latest(db, caseId);
+    const conv = await this.latestOrNull(db, caseId);
+    if (!conv) return null;
     const c = await db
       .selectFrom('cases')
       .select('reference')
@@ -137,6 +151,7 @@ export class ChatOfficerService {
         if (known) return { seq: known.seq, messageId: known.message_id };
         throw new AppError('chat.ended');
       }
+      await chatFooting(trx, actor, conv, 'write');
       const at = nowIso(this.ctx);
       const me = await trx
         .selectFrom('users')
@@ -188,6 +203,8 @@ export class ChatOfficerService {
   async read(actor: Actor, caseId: string, seq: number): Promise<{ unread: number }> {
     return tx(this.ctx, async (trx) => {
       const conv = (await lockLatest(this.ctx, trx, caseId)) ?? (await this.noChat(trx, caseId));
+      // Only the handler's reading counts: a leader opening the case is no receipt to the customer.
+      await chatFooting(trx, actor, conv, 'read');
       const upTo = Math.min(seq, conv.last_seq);
       if (upTo <= conv.officer_read_seq) return { unread: conv.officer_unread };
       const left = await trx
@@ -211,18 +228,36 @@ export class ChatOfficerService {
   }
 
   /** "The officer is typing" to the visitor: never stored. */
-  async typing(_actor: Actor, caseId: string, typing: boolean): Promise<void> {
+  async typing(actor: Actor, caseId: string, typing: boolean): Promise<void> {
     const db = this.ctx.store.db;
     const conv = (await this.latestOrNull(db, caseId)) ?? (await this.noChat(db, caseId));
     if (conv.status === 'ended') return;
+    // The widget names the handler as the one typing: nobody else's typing may reach it.
+    await chatFooting(db, actor, conv, 'write');
     this.ephemeral([
       { type: 'chat.officer_typing', id: conv.id, room: chatRoom(conv.id), version: typing ? 1 : 0 },
     ]);
   }
 
+  /** The handler ends the chat (or anyone, one nobody has answered; or a leader, audited). */
   async end(actor: Actor, caseId: string): Promise<CaseChatDto> {
     await this.cases.row(this.ctx.store.db, caseId);
-    await tx(this.ctx, async (trx) => this.chat.endIn(trx, (await this.latest(trx, caseId)).id, actor));
+    await tx(this.ctx, async (trx) => {
+      const conv = await lockConversation(this.ctx, trx, (await this.latest(trx, caseId)).id);
+      if (conv.status === 'ended') return;
+      const footing = await chatFooting(trx, actor, conv, 'end');
+      await this.chat.endIn(trx, conv.id, actor);
+      if (footing === 'leader')
+        await audit(trx, {
+          at: nowIso(this.ctx),
+          actor,
+          entityType: 'case',
+          entityId: caseId,
+          action: 'chat.ended_for_officer',
+          before: { conversationId: conv.id, officerId: conv.officer_id, status: conv.status },
+          after: { status: 'ended' },
+        });
+    });
     return this.forCase(caseId);
   }
 
