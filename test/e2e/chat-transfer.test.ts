@@ -6,8 +6,9 @@ import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 import { startWidgetSite } from '../helpers/widget-site.ts';
 
 /**
- * Transfer (issue 14, point 4): a customer chats with Olivia; she tries to hand the chat to Tom while
- * he is offline (refused, said in words), then, once he is at work, with a note. The customer reads a
+ * Transfer (issue 14, point 4): a customer chats with Olivia; she would hand the chat to Tom, who is
+ * offline (listed, not pickable); her note outlives a cancel; Tom leaves between her pick and her
+ * click (refused in one sentence); once he is at work, she transfers it with the note. The customer reads a
  * neutral line; Tom is offered it, accepts, sees the note and the whole conversation and answers;
  * the customer reads his answer. Every message once, in order.
  */
@@ -59,26 +60,65 @@ describe('chat transfer, in Chromium', { skip: !haveChromium }, () => {
     await input.press('Enter');
     await thread.getByText('It was on 3 December.').waitFor();
 
-    // Tom is offline: the transfer is refused in words, and nothing moves.
+    // Tom is offline: listed with his state, but he cannot be picked.
     await olivia.getByRole('button', { name: 'Transfer', exact: true }).click();
     const dialog = olivia.getByRole('dialog', { name: /Transfer CS-/ });
     const to = dialog.getByLabel('Transfer to');
-    await to.locator('option', { hasText: 'Tom Lim' }).waitFor({ state: 'attached' });
-    assert.match(await to.locator('option', { hasText: 'Tom Lim' }).innerText(), /offline/);
-    await to.selectOption({ label: (await to.locator('option', { hasText: 'Tom Lim' }).innerText()).trim() });
+    const tomOption = to.locator('option', { hasText: 'Tom Lim' });
+    await tomOption.waitFor({ state: 'attached' });
+    assert.match(await tomOption.innerText(), /Tom Lim \(Hotline Team A\) · offline/);
+    assert.equal(await tomOption.isDisabled(), true, 'an offline officer cannot be picked');
     const note =
       'Double roaming charge on 3 Dec; she wants one refunded. Billing confirmed it is a duplicate.';
-    await dialog.getByLabel('Note for whoever takes it').fill(note);
+    const noteBox = dialog.getByLabel('Note for whoever takes it');
+    await noteBox.fill(note);
     await assertAccessible(olivia, 'the transfer dialog');
-    await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
-    await dialog
-      .getByRole('alert')
-      .getByText(/not available/)
-      .waitFor();
-
-    // Tom starts work; Olivia transfers again (a double click: one transfer).
+    await olivia.screenshot({ path: `${SHOTS}/chat-transfer-offline-disabled-1280x720.png` });
+    // Cancelled and opened again for the same case: the note is as she left it.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await tom.getByLabel('My state').selectOption('available');
     await tom.waitForTimeout(300);
+    await olivia.getByRole('button', { name: 'Transfer', exact: true }).click();
+    assert.equal(await noteBox.inputValue(), note);
+    await olivia.waitForFunction(() =>
+      [...document.querySelectorAll('dialog option')].some(
+        (o) => o.textContent?.includes('Tom Lim') && !(o as HTMLOptionElement).disabled,
+      ),
+    );
+    await to.selectOption({ label: (await tomOption.innerText()).trim() });
+
+    // Tom leaves between her pick and her click: refused in one sentence, and nothing moves.
+    await tom.getByLabel('My state').selectOption('offline');
+    await tom.waitForTimeout(300);
+    await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
+    const refused = dialog.getByRole('alert');
+    await refused.waitFor();
+    assert.equal(
+      await refused.innerText(),
+      'Tom Lim cannot be offered it now (offline): transfer it to their team’s queue instead.',
+    );
+    // Who can take it is read again: Tom is no longer picked, and cannot be.
+    await olivia.waitForFunction(
+      () =>
+        (document.querySelector('dialog select') as HTMLSelectElement | null)?.value === '' &&
+        [...document.querySelectorAll('dialog option')].some(
+          (o) => o.textContent?.includes('Tom Lim') && (o as HTMLOptionElement).disabled,
+        ),
+    );
+    assert.equal(await noteBox.inputValue(), note);
+
+    // Tom starts work again; Olivia transfers (a double click: one transfer).
+    await tom.getByLabel('My state').selectOption('available');
+    await tom.waitForTimeout(300);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await olivia.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await olivia.waitForFunction(() =>
+      [...document.querySelectorAll('dialog option')].some(
+        (o) => o.textContent?.includes('Tom Lim') && !(o as HTMLOptionElement).disabled,
+      ),
+    );
+    await to.selectOption({ label: (await tomOption.innerText()).trim() });
     const send = dialog.getByRole('button', { name: 'Transfer', exact: true });
     await send.dblclick();
     await dialog.waitFor({ state: 'hidden' });
@@ -139,6 +179,44 @@ describe('chat transfer, in Chromium', { skip: !haveChromium }, () => {
         `shown once to the customer: ${l.body_text}`,
       );
     await customer.screenshot({ path: `${SHOTS}/chat-transfer-widget-phone.png` });
+
+    // Olivia passed it on (the walk's CS-000501: reloaded, she still had the chat box and End chat,
+    // and her message reached the customer under her name). Now she reads it, Tom handles it: no
+    // chat box, no End chat; an internal note is hers to add.
+    await olivia.reload();
+    const oliviaThread = olivia.getByRole('list', { name: 'Conversation' });
+    await oliviaThread.getByText('Thank you Tom!').waitFor();
+    await olivia.getByText('Tom Lim is handling this chat').waitFor();
+    assert.equal(await olivia.getByLabel('Chat message to Mei Ling').count(), 0, 'no chat box');
+    assert.equal(await olivia.getByRole('button', { name: 'End chat' }).count(), 0, 'no End chat');
+    await assertAccessible(olivia, 'a chat another officer handles');
+    await olivia.getByLabel('Note (staff only)').fill('Refund reference RF-2291 for Tom.');
+    await olivia.getByRole('button', { name: 'Add note' }).click();
+    await oliviaThread.getByText('Refund reference RF-2291 for Tom.').waitFor();
+    await olivia.screenshot({ path: `${SHOTS}/chat-transfer-passed-on-1280x720.png` });
+
+    // Tom looks away; the customer writes. Olivia has the case open, but her reading is no receipt:
+    // the message stays unread for Tom (his count in the top bar), and her screen sends no read mark.
+    const oliviaReads: string[] = [];
+    olivia.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/chat/read')) oliviaReads.push(r.url());
+    });
+    await tom.getByRole('link', { name: 'Queues' }).click();
+    await input.fill('One more question.');
+    await input.press('Enter');
+    await oliviaThread.getByText('One more question.').waitFor();
+    await tom
+      .getByRole('button', { name: /^Chats/ })
+      .getByText('1 unread')
+      .waitFor();
+    await olivia.waitForTimeout(1000);
+    assert.deepEqual(oliviaReads, [], 'no read mark from Olivia');
+    const conv = await desktop.ctx.store.db
+      .selectFrom('chat_conversations')
+      .select(['officer_unread', 'officer_id'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual({ ...conv }, { officer_unread: 1, officer_id: transfers[0]!.to_user_id });
     await customerCtx.close();
     await olivia.close();
     await tom.close();

@@ -12,7 +12,7 @@ import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts
  * team leader watches the queue change live. An administrator gives an officer Malay, and a
  * Malay-speaking customer's case is offered to that officer. Pull mode's "Next e-mail". A team
  * leader signs an officer out from the team panel. An officer sees neither the queue nor the
- * settings screens.
+ * settings screens: each guarded address says they have no access, with a link home.
  */
 describe('routing in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
@@ -254,12 +254,33 @@ describe('routing in Chromium', { skip: !haveChromium }, () => {
     await olivia.goto(`${desktop.url}/#/cases`);
     await olivia.getByRole('heading', { name: 'Queues' }).waitFor();
     assert.equal(await olivia.getByRole('link', { name: 'Routing queue' }).count(), 0);
-    await olivia.goto(`${desktop.url}/#/routing`);
-    await olivia.waitForTimeout(300);
-    assert.equal(await olivia.getByRole('heading', { name: 'Routing queue' }).count(), 0);
-    await olivia.goto(`${desktop.url}/#/admin/routing`);
-    await olivia.waitForTimeout(300);
-    assert.equal(await olivia.getByRole('heading', { name: 'Routing' }).count(), 0);
-    assert.equal(await olivia.getByText('Queue settings').count(), 0);
+    // Typed or followed, each guarded address says so in words, with the way home (it was a blank page).
+    const noAccess = olivia.getByRole('heading', { name: 'You don’t have access to this page' });
+    for (const address of [
+      '#/routing',
+      '#/admin/routing',
+      '#/admin',
+      '#/admin/sla',
+      '#/scripts',
+      '#/at-risk',
+    ]) {
+      await olivia.goto(`${desktop.url}/${address}`);
+      await noAccess.waitFor();
+      assert.equal(await olivia.getByRole('heading', { name: 'Routing queue' }).count(), 0, address);
+      assert.equal(await olivia.getByText('Queue settings').count(), 0, address);
+    }
+    await assertAccessible(olivia, 'a screen the role may not open');
+    await olivia.screenshot({ path: `${SHOTS}/no-access-1280x720.png` });
+    await olivia.getByRole('link', { name: 'Go to your start page' }).click();
+    await olivia.getByRole('heading', { name: 'Contact', exact: true }).waitFor();
+    assert.equal(await noAccess.count(), 0);
+    // An address that names no screen is not blank either.
+    await olivia.goto(`${desktop.url}/#/nowhere`);
+    await olivia.getByRole('heading', { name: 'There is no such page' }).waitFor();
+    // The team leader opens the routing queue as before.
+    const lena = pages[0]!;
+    await lena.goto(`${desktop.url}/#/routing`);
+    await lena.getByRole('heading', { name: 'Routing queue' }).waitFor();
+    assert.equal(await lena.getByRole('heading', { name: 'You don’t have access to this page' }).count(), 0);
   });
 });

@@ -104,8 +104,9 @@ export async function setProfile(
 /**
  * The invariants, read from the tables: at most one open offer per item (and an offered item has
  * exactly one); per person and channel, open offers plus accepted work equal the recorded load and
- * never exceed capacity; and, when `idle` is given, no waiting item of an open queue for which an
- * eligible person is idle (the pass just ran). Eligibility is re-derived here independently of
+ * never exceed capacity; nobody offered an item within two minutes of declining it or letting it
+ * time out; and, when `afterPass`, no waiting item of an open queue for which an eligible person
+ * (not cooling down from it) is idle. Eligibility is re-derived here independently of
  * routing-rules.ts, so a bug there is not mirrored.
  */
 export async function checkInvariants(
@@ -165,8 +166,25 @@ export async function checkInvariants(
       (!i.language || langs.includes(i.language)) && needs.every((s) => (skills.get(s.name) ?? 0) >= s.min)
     );
   };
+  // When each person last declined each item or let it time out, from the closed offers: nobody is
+  // offered an item again within two minutes of that (the cool-down), whoever else there is.
+  const COOLDOWN_MS = 120_000;
+  const closedOffers = await db
+    .selectFrom('routing_offers')
+    .select(['item_id', 'user_id', 'decided_at'])
+    .where('state', 'in', ['declined', 'timed_out'])
+    .execute();
+  const lastDecline = new Map<string, number>();
+  for (const o of closedOffers) {
+    const k = key(o.item_id, o.user_id);
+    lastDecline.set(k, Math.max(lastDecline.get(k) ?? 0, Date.parse(o.decided_at!)));
+  }
+  const coolingAt = (itemId: string, userId: string, ms: number) => {
+    const d = lastDecline.get(key(itemId, userId));
+    return d !== undefined && ms - d < COOLDOWN_MS;
+  };
   // An offer goes to someone of the queue's team with the language and skills, unless relaxed
-  // (relaxing only grows with time, so relaxed then is relaxed now).
+  // (relaxing only grows with time, so relaxed then is relaxed now), and not within the cool-down.
   const itemById = new Map(items.map((i) => [i.id, i]));
   for (const o of offers) {
     const i = itemById.get(o.item_id)!;
@@ -176,6 +194,10 @@ export async function checkInvariants(
     assert.ok(
       relaxedNow(i) || matches(u, i),
       `${opts.label}: offer ${o.id} to someone without the language or skills`,
+    );
+    assert.ok(
+      !coolingAt(i.id, u.id, Date.parse(o.offered_at)),
+      `${opts.label}: offer ${o.id} to someone within the cool-down of their decline of it`,
     );
   }
   if (!opts.afterPass) return;
@@ -189,6 +211,7 @@ export async function checkInvariants(
       if (st !== 'available' && st !== 'on_contact') continue;
       const c = capOf.get(key(u.id, i.channel));
       if (!c || c.load >= c.capacity) continue;
+      if (coolingAt(i.id, u.id, opts.nowMs)) continue;
       const match = matches(u, i);
       assert.ok(
         !(relaxed || match),

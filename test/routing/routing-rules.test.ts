@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   type Candidate,
+  DECLINE_COOLDOWN_MS,
+  declines,
   pick,
   type RoutableItem,
   strategyOrder,
@@ -81,5 +83,32 @@ describe('routing strategies', () => {
     for (const s of ['longest_idle', 'least_busy', 'round_robin'] as const)
       assert.equal(pick(s, everyone, declined, false)?.userId, 'ann', s);
     assert.equal(pick('round_robin', [ben, cy], declined, false)?.userId, 'ben');
+  });
+
+  test('a decline or time-out keeps that officer from the item for the cool-down, whoever else there is', () => {
+    const now = Date.parse(at(40));
+    const { declinedBy, coolingDown } = declines(
+      [
+        // Ben declined a minute ago; Cy two minutes ago (over); Ann is the transferring officer (no time).
+        { userId: 'ben', at: new Date(now - 60_000).toISOString() },
+        { userId: 'cy', at: new Date(now - DECLINE_COOLDOWN_MS).toISOString() },
+        'ann',
+      ],
+      now,
+    );
+    assert.deepEqual([...declinedBy].sort(), ['ann', 'ben', 'cy']);
+    assert.deepEqual([...coolingDown], ['ben']);
+    const cooling = { ...item, declinedBy, coolingDown };
+    // Ben alone could take it: still nobody, until his cool-down is over.
+    for (const s of ['longest_idle', 'least_busy', 'round_robin'] as const) {
+      assert.equal(pick(s, [ben], cooling, false), undefined, s);
+      assert.equal(pick(s, [ben], cooling, true), undefined, `${s}, relaxed`);
+    }
+    // Cy's is over: asked, last (after someone who never declined it).
+    assert.equal(pick('round_robin', [ben, cy], cooling, false)?.userId, 'cy');
+    assert.equal(
+      pick('longest_idle', [ben, cy, person('dee', { since: 30, chat: [0, 3] })], cooling, false)?.userId,
+      'dee',
+    );
   });
 });

@@ -65,7 +65,12 @@ for (const dialect of await dialects()) {
       // No queue made yet: it would offer, and nothing is written by asking.
       let res = await get();
       assert.equal(res.statusCode, 200);
-      assert.deepEqual(res.json(), { offer: null, emailPull: false });
+      assert.deepEqual(res.json(), {
+        offer: null,
+        offers: [],
+        emailPull: false,
+        serverNow: clock.now().toISOString(),
+      });
       assert.equal(
         (
           await t.ctx.store.db
@@ -100,6 +105,31 @@ for (const dialect of await dialects()) {
       assert.equal(offer.subject, 'Bill too high');
       assert.equal(offer.channel, 'email');
       assert.equal(offer.enqueuedAt, clock.now().toISOString());
+      // Every open offer is listed, oldest first (the strip shows each with its own countdown), with
+      // the server's time, from which the desktop allows for its own clock.
+      clock.advance(1000);
+      const second = await routedCase(t, { channel: 'sms', teamId: tm.id, customerId: customer.id });
+      await setProfile(t, u.id, { capacity: { email: 1, sms: 1 } });
+      await tx(t.ctx, (trx) =>
+        trx
+          .updateTable('routing_capacity')
+          .set({ load: 1 })
+          .where('user_id', '=', u.id)
+          .where('channel', '=', 'email')
+          .execute(),
+      );
+      await t.services.routing.route();
+      const both = (await get()).json();
+      assert.deepEqual(
+        both.offers.map((o: { caseId: string; channel: string }) => [o.caseId, o.channel]),
+        [
+          [caseId, 'email'],
+          [second, 'sms'],
+        ],
+      );
+      assert.equal(both.offer.caseId, caseId);
+      assert.equal(both.serverNow, clock.now().toISOString());
+      assert.equal(Date.parse(both.offers[1].expiresAt) - Date.parse(both.serverNow), 30_000);
 
       const queue = await tx(t.ctx, (trx) => t.services.routing.queueFor(trx, tm.id));
       const patched = await t.call('administrator', 'PATCH', `/api/v1/routing/queues/${queue.id}`, {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DECLINE_COOLDOWN_MS } from '../../src/server/modules/routing/routing-rules.ts';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { tx } from '../../src/server/platform/context.ts';
+import { parseJson } from '../../src/server/platform/db/schema.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { FakeAgents, routedCase, setProfile } from './routing-fixture.ts';
@@ -168,10 +170,102 @@ for (const dialect of await dialects()) {
       agents.set(second.user_id, 'break', clock.now().toISOString());
       await tx(t.ctx, (trx) => t.services.routing.onAgentStateChanged(trx, second.user_id, 'break'));
       await t.services.routing.route();
-      // The decliner is asked again, now that nobody else can take it.
+      // Nobody else can take it now, but the decliner is not asked again within the cool-down.
+      assert.equal((await openOffers(caseId)).filter((o) => o.state === 'open').length, 0);
+      clock.advance(DECLINE_COOLDOWN_MS);
+      await t.services.routing.route();
+      // After it, the decliner is asked again, now that nobody else can take it.
       const third = (await openOffers(caseId)).find((o) => o.state === 'open')!;
       assert.equal(third.user_id, first!.user_id);
       assert.ok(ids.includes(third.user_id));
+    });
+
+    test('declined or timed out: not offered that item again for the cool-down, even with nobody else', async () => {
+      // The only Malay speaker of the team (the walk's case): her decline brought the strip straight back.
+      const {
+        team: tm,
+        ids,
+        customerId,
+      } = await team(
+        [
+          { languages: ['ms'], capacity: { chat: 3 } },
+          { languages: ['en'], capacity: { chat: 3 } },
+        ],
+        'ms',
+      );
+      const [olivia, other] = ids as [string, string];
+      await tx(t.ctx, async (trx) => {
+        const q = await t.services.routing.queueFor(trx, tm.id);
+        await trx
+          .updateTable('routing_queues')
+          .set({ relax_after_seconds: null })
+          .where('id', '=', q.id)
+          .execute();
+      });
+      const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: `cool${n}`, userId: olivia });
+      const mine = async () =>
+        (await t.call(null, 'GET', '/api/v1/routing/offer', undefined, { authorization: `Bearer ${token}` }))
+          .data as { offers: { caseId: string }[] };
+      const open = async (caseId: string) => (await openOffers(caseId)).filter((o) => o.state === 'open');
+      const caseId = await routedCase(t, { channel: 'chat', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      const [first] = await openOffers(caseId);
+      assert.equal(first!.user_id, olivia);
+      await t.services.routing.decline(officer(olivia), first!.id);
+      for (const wait of [0, 30_000, DECLINE_COOLDOWN_MS - 30_001]) {
+        clock.advance(wait);
+        await t.services.routing.route();
+        assert.equal((await open(caseId)).length, 0, `not offered again ${wait} ms on`);
+        assert.deepEqual((await mine()).offers, []);
+      }
+      // Another item is hers as before: the cool-down is of the declined item only.
+      const next = await routedCase(t, { channel: 'chat', teamId: tm.id, customerId });
+      await t.services.routing.route();
+      assert.equal((await open(next))[0]!.user_id, olivia);
+      // Two minutes after her decline, with still nobody else, it comes back to her.
+      clock.advance(1);
+      await t.services.routing.route();
+      const again = await open(caseId);
+      assert.equal(again[0]!.user_id, olivia);
+      assert.deepEqual(
+        (await mine()).offers.map((o) => o.caseId),
+        [next, caseId],
+        'both open offers, oldest first',
+      );
+      // Let time out: the same cool-down, counted from the time-out.
+      clock.advance(31_000);
+      await t.services.timers.tick();
+      await t.services.timers.tick();
+      await t.services.routing.route();
+      assert.equal((await open(caseId)).length, 0);
+      assert.equal((await openOffers(caseId)).at(-1)!.state, 'timed_out');
+      clock.advance(DECLINE_COOLDOWN_MS - 31_001);
+      await t.services.routing.route();
+      assert.equal((await open(caseId)).length, 0, 'still cooling down after the time-out');
+      // Someone else who may take it meanwhile does: relaxed, it goes to the English speaker.
+      await tx(t.ctx, async (trx) => {
+        const q = await t.services.routing.queueFor(trx, tm.id);
+        await trx
+          .updateTable('routing_queues')
+          .set({ relax_after_seconds: 0 })
+          .where('id', '=', q.id)
+          .execute();
+      });
+      await t.services.routing.route();
+      assert.equal((await open(caseId))[0]?.user_id, other);
+      // One entry for her in the item, with the time of her latest (the time-out).
+      const item = await t.ctx.store.db
+        .selectFrom('routing_items')
+        .select('declined_by')
+        .where('case_id', '=', caseId)
+        .where('state', '=', 'offered')
+        .executeTakeFirstOrThrow();
+      const entries = parseJson<{ userId: string; at: string }[]>(item.declined_by, []);
+      assert.deepEqual(
+        entries.map((e) => e.userId),
+        [olivia],
+      );
+      for (const id of ids) agents.set(id, 'offline', clock.now().toISOString());
     });
 
     test('a queue outside its business hours offers nothing; overflow moves the item on', async () => {

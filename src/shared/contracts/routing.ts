@@ -22,11 +22,16 @@ export const RoutingOffer = Type.Object({
   enqueuedAt: Timestamp,
 });
 export type RoutingOfferDto = Static<typeof RoutingOffer>;
-/** The officer's open offer, if any (one at a time is what the desktop shows; the oldest first). */
+/** The officer's open offers: the desktop shows each, with its own countdown. */
 export const MyRoutingOffer = Type.Object({
+  /** The oldest open offer, or null (the first of `offers`). */
   offer: Nullable(RoutingOffer),
+  /** Every open offer, oldest first. */
+  offers: Type.Array(RoutingOffer),
   /** Whether my queue leaves e-mail to be pulled ("Next e-mail") instead of offering it. */
   emailPull: Type.Boolean(),
+  /** The server's clock when it answered: a countdown to `expiresAt` allows for the client's. */
+  serverNow: Timestamp,
 });
 
 /** What accepting or pulling gave the officer: the case is theirs. */

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { can } from '../../shared/permissions.ts';
 import { AdminPage } from '../features/admin/admin-page.tsx';
 import { SlaAdmin } from '../features/admin/sla-admin.tsx';
@@ -21,9 +22,11 @@ import { SearchBox } from '../features/search/search-box.tsx';
 import { SearchPage } from '../features/search/search-page.tsx';
 import { term, useT } from '../i18n/index.ts';
 import { LiveProvider } from './live.tsx';
+import { NoAccess } from './no-access.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
 import { Shortcuts } from './shortcuts.tsx';
+import type { UserDto } from './types.ts';
 
 /** `#/customers/<id>?contact=<contactId>`: the contact whose verification unmasks the view. */
 const contactParam = () =>
@@ -32,6 +35,52 @@ const contactParam = () =>
 const MANAGERS = new Set(['supervisor', 'administrator']);
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
 const FRONTLINE_ROLES = new Set(['officer', 'trainee', 'team_leader', 'supervisor', 'administrator']);
+
+/**
+ * The screen the address names, if the role may open it; one it may not says so with a link to the
+ * start page (it was a blank page), and so does an address that names no screen.
+ */
+function Screen({
+  user,
+  screen,
+  id,
+  handles,
+}: {
+  user: UserDto;
+  screen: string;
+  id: string | undefined;
+  handles: boolean;
+}) {
+  const only = (allowed: boolean, el: ReactNode) => (allowed ? el : <NoAccess why="forbidden" />);
+  switch (screen) {
+    case 'contact':
+      return only(handles, <ContactFlow user={user} />);
+    case 'cases':
+      return id ? <CasePage id={id} userId={user.id} role={user.role} /> : <Queues user={user} />;
+    case 'admin':
+      if (id === 'routing') return only(can(user.role, 'routing.manage'), <RoutingAdmin user={user} />);
+      return only(
+        MANAGERS.has(user.role),
+        id === 'sla' && can(user.role, 'sla.manage') ? <SlaAdmin /> : <AdminPage user={user} />,
+      );
+    case 'customers':
+      return <CustomersPage id={id} contactId={contactParam()} />;
+    case 'followups':
+      return only(handles, <FollowUpsPage />);
+    case 'at-risk':
+      return only(LEADERS.has(user.role), <AtRisk user={user} />);
+    case 'routing':
+      return only(can(user.role, 'presence.team'), <QueueScreen user={user} />);
+    case 'kb':
+      return <KnowledgePage user={user} />;
+    case 'search':
+      return <SearchPage />;
+    case 'scripts':
+      return only(can(user.role, 'templates.manage'), <ScriptsPage />);
+    default:
+      return <NoAccess why="unknown" />;
+  }
+}
 
 function Shell() {
   const { user, loading, logout } = useSession();
@@ -106,23 +155,7 @@ function Shell() {
         {can(user.role, 'presence.self') && <OfferBanner userId={user.id} />}
         <Shortcuts />
         <main>
-          {screen === 'contact' && handles && <ContactFlow user={user} />}
-          {screen === 'cases' && !id && <Queues user={user} />}
-          {screen === 'cases' && id && <CasePage id={id} userId={user.id} role={user.role} />}
-          {screen === 'admin' && id === 'routing' && can(user.role, 'routing.manage') && (
-            <RoutingAdmin user={user} />
-          )}
-          {screen === 'admin' &&
-            id !== 'routing' &&
-            MANAGERS.has(user.role) &&
-            (id === 'sla' && can(user.role, 'sla.manage') ? <SlaAdmin /> : <AdminPage user={user} />)}
-          {screen === 'customers' && <CustomersPage id={id} contactId={contactParam()} />}
-          {screen === 'followups' && handles && <FollowUpsPage />}
-          {screen === 'at-risk' && LEADERS.has(user.role) && <AtRisk user={user} />}
-          {screen === 'routing' && can(user.role, 'presence.team') && <QueueScreen user={user} />}
-          {screen === 'kb' && <KnowledgePage user={user} />}
-          {screen === 'search' && <SearchPage />}
-          {screen === 'scripts' && can(user.role, 'templates.manage') && <ScriptsPage />}
+          <Screen user={user} screen={screen} id={id} handles={handles} />
         </main>
       </div>
     </LiveProvider>

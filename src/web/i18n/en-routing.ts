@@ -14,6 +14,8 @@ export const enRouting = {
       accept: 'Accept',
       decline: 'Decline',
       gone: 'That offer is no longer open: it timed out or was taken back.',
+      declined: 'Declined — it goes to someone else.',
+      timedOut: 'Time is up — it goes to someone else.',
     },
     pull: {
       next: 'Next e-mail',

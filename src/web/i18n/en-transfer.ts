@@ -24,6 +24,11 @@ export const enTransfer = {
     send: 'Transfer',
     sending: 'Transferring…',
     cancel: 'Cancel',
+    refused: {
+      unavailable:
+        '{{name}} cannot be offered it now ({{state}}): transfer it to their team’s queue instead.',
+      full: '{{name}} has no room for another case of this channel now: transfer it to their team’s queue instead.',
+    },
     loading: 'Finding who can take it…',
     context: 'Transferred by {{from}} to {{to}}',
     state: {

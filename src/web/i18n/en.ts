@@ -60,6 +60,12 @@ export const en = {
       admin: 'Administration',
     },
     signOut: 'Sign out',
+    noAccess: {
+      title: 'You don’t have access to this page',
+      body: 'Your role does not open it. If you need it, ask your team leader or an administrator.',
+      unknown: 'There is no such page',
+      home: 'Go to your start page',
+    },
   },
   login: {
     title: 'Frontline',

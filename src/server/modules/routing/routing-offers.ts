@@ -9,7 +9,7 @@ import { emit } from '../../platform/outbox.ts';
 import type { Timers } from '../../platform/timers.ts';
 import type { CasesService } from '../cases/cases.service.ts';
 import { OFFER_EXPIRED } from './routing-pass.ts';
-import { ROUTABLE_STATES } from './routing-rules.ts';
+import { type DeclineEntry, ROUTABLE_STATES, withDecline } from './routing-rules.ts';
 
 type OfferRow = Selectable<RoutingOffersTable>;
 
@@ -46,9 +46,13 @@ export class RoutingOffers {
     this.poke = deps.poke;
   }
 
-  /** The officer's oldest open offer, with what the banner shows. */
-  async myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
-    const r = await this.ctx.store.db
+  /**
+   * The officer's open offers, oldest first, with what the strip shows. Several are open at once
+   * when they have room for several (chat 3 by default): each is shown with its own countdown, as
+   * Omni-Channel does, rather than one held back unseen while its time-out runs.
+   */
+  async myOffers(actor: Actor): Promise<RoutingOfferDto[]> {
+    const rows = await this.ctx.store.db
       .selectFrom('routing_offers as o')
       .innerJoin('cases as c', 'c.id', 'o.case_id')
       .innerJoin('routing_items as i', 'i.id', 'o.item_id')
@@ -68,9 +72,8 @@ export class RoutingOffers {
       .where('o.state', '=', 'open')
       .orderBy('o.offered_at')
       .orderBy('o.id')
-      .executeTakeFirst();
-    if (!r) return null;
-    return {
+      .execute();
+    return rows.map((r) => ({
       id: r.id,
       caseId: r.case_id,
       caseReference: r.reference,
@@ -80,7 +83,7 @@ export class RoutingOffers {
       offeredAt: r.offered_at,
       expiresAt: r.expires_at,
       enqueuedAt: r.enqueued_at,
-    };
+    }));
   }
 
   private async ownOffer(trx: Executor, actor: Actor, offerId: string): Promise<OfferRow> {
@@ -201,8 +204,10 @@ export class RoutingOffers {
     const queues = new Set<string>();
     for (const o of closed) {
       const item = items.get(o.item_id)!;
-      const declined = parseJson<string[]>(item.declined_by, []);
-      if (state !== 'withdrawn' && !declined.includes(o.user_id)) declined.push(o.user_id);
+      // A decline or time-out is kept with its time: the pass leaves that officer out for the
+      // cool-down, then asks them last. A withdrawal (a break, offline) counts as neither.
+      const before = parseJson<DeclineEntry[]>(item.declined_by, []);
+      const declined = state === 'withdrawn' ? before : withDecline(before, o.user_id, at);
       await trx
         .updateTable('routing_items')
         .set((eb) => ({

@@ -12,6 +12,8 @@ import { type CalendarsService, toBusinessCalendar } from '../sla/calendars.serv
 import type { AgentStates } from './agent-states.ts';
 import {
   type Candidate,
+  type DeclineEntry,
+  declines,
   isRelaxed,
   pick,
   primaryLanguage,
@@ -84,17 +86,23 @@ function checkpoint(people: Candidate[], contended: boolean): () => boolean {
   };
 }
 
-/** Rows as a pass reads them into the pure rules. */
-function toItem(r: {
-  id: string;
-  channel: string;
-  queue_id: string;
-  priority: number;
-  language: string | null;
-  skills: unknown;
-  declined_by: unknown;
-  enqueued_at: string;
-}): RoutableItem {
+/**
+ * Rows as a pass reads them into the pure rules. Who is cooling down after declining the item comes
+ * from the row itself (`declined_by` holds when), so the cool-down costs the pass no query.
+ */
+function toItem(
+  r: {
+    id: string;
+    channel: string;
+    queue_id: string;
+    priority: number;
+    language: string | null;
+    skills: unknown;
+    declined_by: unknown;
+    enqueued_at: string;
+  },
+  nowMs: number,
+): RoutableItem {
   return {
     id: r.id,
     channel: r.channel,
@@ -102,7 +110,7 @@ function toItem(r: {
     priority: r.priority,
     language: r.language,
     skills: parseJson<{ name: string; min: number }[]>(r.skills, []),
-    declinedBy: new Set(parseJson<string[]>(r.declined_by, [])),
+    ...declines(parseJson<DeclineEntry[]>(r.declined_by, []), nowMs),
     enqueuedAt: r.enqueued_at,
   };
 }
@@ -403,7 +411,7 @@ export class RoutingPass {
     // Decide in memory (priority and age order), then apply.
     const chosen: { item: RoutableItem; caseId: string; user: Candidate; queue: QueueRow }[] = [];
     for (const r of rows) {
-      const item = toItem(r);
+      const item = toItem(r, nowMs);
       const queue = byId.get(item.queueId)!;
       const serving = queue.team_id ? candidates.filter((c) => c.teamId === queue.team_id) : candidates;
       const user = pick(

@@ -11,6 +11,13 @@ import type { RoutingStrategy } from '../../../shared/contracts/routing.ts';
  */
 export const ROUTABLE_STATES: ReadonlySet<string> = new Set(['available', 'on_contact']);
 
+/**
+ * How long someone who declined an item, or let its offer time out, is not offered that item again
+ * (whoever else could take it meanwhile: they may, and after it the item comes back to them, asked
+ * last). Without it the only officer able to take an item had it back a second after declining it.
+ */
+export const DECLINE_COOLDOWN_MS = 120_000;
+
 export interface Slot {
   capacity: number;
   load: number;
@@ -39,7 +46,38 @@ export interface RoutableItem {
   language: string | null;
   skills: readonly { name: string; min: number }[];
   declinedBy: ReadonlySet<string>;
+  /** Those who declined it or let it time out less than DECLINE_COOLDOWN_MS ago: not offered it now. */
+  coolingDown?: ReadonlySet<string>;
   enqueuedAt: string;
+}
+
+/**
+ * One entry of an item's `declined_by`: who declined it or let it time out, and when (the cool-down's
+ * start). A bare user id — the officer who transferred the case, or a row written before the
+ * cool-down — is asked last but has no cool-down.
+ */
+export type DeclineEntry = string | { userId: string; at: string };
+
+/** An item's `declined_by` (parsed JSON) as who declined it and who of them is cooling down at `nowMs`. */
+export function declines(
+  entries: readonly DeclineEntry[],
+  nowMs: number,
+): { declinedBy: Set<string>; coolingDown: Set<string> } {
+  const declinedBy = new Set<string>();
+  const coolingDown = new Set<string>();
+  for (const e of entries) {
+    if (typeof e === 'string') declinedBy.add(e);
+    else if (e && typeof e.userId === 'string') {
+      declinedBy.add(e.userId);
+      if (nowMs - Date.parse(e.at) < DECLINE_COOLDOWN_MS) coolingDown.add(e.userId);
+    }
+  }
+  return { declinedBy, coolingDown };
+}
+
+/** `declined_by` with `userId`'s decline (or time-out) at `at`, replacing an earlier one of theirs. */
+export function withDecline(entries: readonly DeclineEntry[], userId: string, at: string): DeclineEntry[] {
+  return [...entries.filter((e) => (typeof e === 'string' ? e : e.userId) !== userId), { userId, at }];
 }
 
 /** "ms-MY" and "ms" ask for the same officer: languages match on their primary subtag. */
@@ -67,9 +105,17 @@ export function isRelaxed(item: RoutableItem, relaxAfterSeconds: number | null, 
   return relaxAfterSeconds !== null && nowMs - Date.parse(item.enqueuedAt) >= relaxAfterSeconds * 1000;
 }
 
-/** May `c` be offered `item` now: a routable state, room on the item's channel, the match (unless relaxed). */
+/**
+ * May `c` be offered `item` now: a routable state, room on the item's channel, the match (unless
+ * relaxed), and not within the cool-down of their own decline or time-out of it.
+ */
 export function eligible(c: Candidate, item: RoutableItem, relaxed: boolean): boolean {
-  return ROUTABLE_STATES.has(c.state) && hasCapacity(c, item.channel) && (relaxed || matches(c, item));
+  return (
+    ROUTABLE_STATES.has(c.state) &&
+    hasCapacity(c, item.channel) &&
+    (relaxed || matches(c, item)) &&
+    !item.coolingDown?.has(c.userId)
+  );
 }
 
 const max = (...xs: (string | null)[]): string =>
@@ -104,8 +150,8 @@ export function strategyOrder(strategy: RoutingStrategy, a: Candidate, b: Candid
 /**
  * The person to offer `item` to, or undefined. Among the eligible: those who match the language
  * and skills first (a relaxed item still goes to a match when there is one), those who have not
- * declined or let it time out before those who have (a decliner is asked again only when nobody
- * else can take it), then the queue's strategy.
+ * declined or let it time out before those who have (a decliner is asked again, after the
+ * cool-down, only when nobody else can take it), then the queue's strategy.
  */
 export function pick(
   strategy: RoutingStrategy,

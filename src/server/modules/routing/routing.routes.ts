@@ -35,14 +35,19 @@ export function routingRoutes(
       schema: {
         tags,
         description:
-          'My open offer (the oldest if several), or null, and whether my queue leaves e-mail to be pulled. Re-read on `routing.offer_changed`.',
+          "My open offers (`offers`, oldest first; `offer` the oldest or null), whether my queue leaves e-mail to be pulled, and the server's time (`serverNow`: countdowns to `expiresAt` allow for the client's clock). Re-read on `routing.offer_changed`.",
         response: { 200: MyRoutingOffer },
       },
     },
-    async (req) => ({
-      offer: await s.routing.myOffer(actorOf(req)),
-      emailPull: await s.routingPull.enabled(actorOf(req)),
-    }),
+    async (req) => {
+      const offers = await s.routing.myOffers(actorOf(req));
+      return {
+        offer: offers[0] ?? null,
+        offers,
+        emailPull: await s.routingPull.enabled(actorOf(req)),
+        serverNow: s.routing.now(),
+      };
+    },
   );
   app.post(
     '/routing/offers/:id/accept',

@@ -394,9 +394,14 @@ export class RoutingService {
       await this.enqueue(trx, { caseId, channel: 'email', language: item.language });
   }
 
-  /** The officer's oldest open offer, with what the banner shows. */
-  myOffer(actor: Actor): Promise<RoutingOfferDto | null> {
-    return this.offers.myOffer(actor);
+  /** The server's time, as offers' time-outs are counted (the desktop's countdown allows for its own clock). */
+  now(): string {
+    return nowIso(this.ctx);
+  }
+
+  /** The officer's open offers, oldest first, with what the strip shows. */
+  myOffers(actor: Actor): Promise<RoutingOfferDto[]> {
+    return this.offers.myOffers(actor);
   }
 
   /** Accept: the offer's case becomes the officer's, through the cases service (audited there). */

@@ -3,7 +3,7 @@ import type {
   RoutingTransferDto,
   RoutingTransferTargetsDto,
 } from '../../../../shared/contracts/routing-transfer.ts';
-import { api } from '../../../app/api.ts';
+import { ApiError, api } from '../../../app/api.ts';
 import { useInvalidation } from '../../../app/live.tsx';
 import { type Key, useT } from '../../../i18n/index.ts';
 import { ProblemText } from '../../../ui/problem.tsx';
@@ -11,6 +11,14 @@ import type { CaseView } from '../case-page.tsx';
 import './transfer.css';
 
 const ROUTED = new Set(['chat', 'email', 'sms']);
+/**
+ * The note typed for each case, kept while the desktop is open: cancelling the dialog and opening
+ * it again for the same case finds the note as it was left (a transfer made forgets it). Held in
+ * the page only: a reload starts afresh, as any unsent form does.
+ */
+const drafts = new Map<string, string>();
+/** The refusals that name an officer who cannot take it now, said in one sentence with their name. */
+const REFUSED = new Set(['routing_transfer.officer_unavailable', 'routing_transfer.officer_at_capacity']);
 
 /**
  * Transfer (issue 14, point 4): the button in the case's header for whoever may write the case, when
@@ -43,9 +51,9 @@ export function TransferButton({ view }: { view: CaseView }) {
 }
 
 /**
- * Choose an officer (with whether they can take it now) or a team's queue, write the note, transfer.
- * The client id is made when the dialog opens: a double click, or a retry after a lost answer, is the
- * same transfer.
+ * Choose an officer (with whether they can take it now: those who cannot are listed, disabled) or a
+ * team's queue, write the note, transfer. The client id is made when the dialog opens: a double
+ * click, or a retry after a lost answer, is the same transfer. The note outlives a cancel (drafts).
  */
 function TransferDialog({ view, onClose, onDone }: { view: CaseView; onClose(): void; onDone(): void }) {
   const t = useT();
@@ -55,20 +63,46 @@ function TransferDialog({ view, onClose, onDone }: { view: CaseView; onClose(): 
   const clientId = useRef(crypto.randomUUID());
   const [targets, setTargets] = useState<RoutingTransferTargetsDto | null>(null);
   const [target, setTarget] = useState('');
-  const [note, setNote] = useState('');
+  const [note, setNoteState] = useState(() => drafts.get(c.id) ?? '');
+  const setNote = (v: string) => {
+    drafts.set(c.id, v);
+    setNoteState(v);
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [reread, setReread] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reread is the trigger to read again
   useEffect(() => {
-    ref.current?.showModal();
+    if (!ref.current?.open) ref.current?.showModal();
     let live = true;
     api<RoutingTransferTargetsDto>('GET', `/routing/transfer-targets?caseId=${c.id}`).then(
-      (x) => live && setTargets(x),
+      (x) => {
+        if (!live) return;
+        setTargets(x);
+        // Whoever was picked and can no longer take it is picked no more (their option is disabled).
+        setTarget((cur) =>
+          x.officers.some((o) => `user:${o.userId}` === cur && o.availability !== 'available') ? '' : cur,
+        );
+      },
       (e) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [c.id]);
+  }, [c.id, reread]);
+  /** A refusal naming the officer picked, in one sentence; any other problem as the server says it. */
+  const refusal = (e: unknown): unknown => {
+    if (!(e instanceof ApiError) || !REFUSED.has(e.problem.code)) return e;
+    const who = targets?.officers.find((o) => `user:${o.userId}` === target);
+    if (!who) return e;
+    if (e.problem.code === 'routing_transfer.officer_at_capacity')
+      return t('transfer.refused.full', { name: who.displayName });
+    const state = (e.problem as { state?: unknown }).state === 'offline' ? 'offline' : 'away';
+    return t('transfer.refused.unavailable', {
+      name: who.displayName,
+      state: t(`transfer.availability.${state}`),
+    });
+  };
   const send = async () => {
     if (busy || !target || !note.trim()) return;
     setBusy(true);
@@ -86,11 +120,13 @@ function TransferDialog({ view, onClose, onDone }: { view: CaseView; onClose(): 
         if (!(e instanceof TypeError)) throw e;
         return api('POST', '/routing/transfers', body);
       });
+      drafts.delete(c.id);
       onDone();
     } catch (e) {
-      setError(e);
-      // Another target is another transfer.
+      setError(refusal(e));
+      // Another target is another transfer; who can take it now is read again.
       clientId.current = crypto.randomUUID();
+      if (e instanceof ApiError && REFUSED.has(e.problem.code)) setReread((n) => n + 1);
     } finally {
       setBusy(false);
     }
@@ -105,8 +141,9 @@ function TransferDialog({ view, onClose, onDone }: { view: CaseView; onClose(): 
           <select value={target} onChange={(e) => setTarget(e.target.value)}>
             <option value="">{t('transfer.choose')}</option>
             <optgroup label={t('transfer.officers')}>
+              {/* Listed with their state, so the officer knows why someone cannot be picked. */}
               {targets.officers.map((o) => (
-                <option key={o.userId} value={`user:${o.userId}`}>
+                <option key={o.userId} value={`user:${o.userId}`} disabled={o.availability !== 'available'}>
                   {t('transfer.officer', {
                     name: o.teamName ? `${o.displayName} (${o.teamName})` : o.displayName,
                     availability: t(`transfer.availability.${o.availability}` as Key),
