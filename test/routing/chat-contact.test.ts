@@ -360,6 +360,15 @@ for (const dialect of await dialects()) {
         const k = await contactOf(c.conversationId);
         assert.equal(k.officer_id, officer().id);
         assert.equal(k.ended_at, null);
+        // The case is theirs, and routing offers nobody a chat someone is already in.
+        assert.equal((await t.services.cases.row(t.ctx.store.db, c.caseId)).assignee_id, officer().id);
+        const live = await t.ctx.store.db
+          .selectFrom('routing_items')
+          .select('state')
+          .where('case_id', '=', c.caseId)
+          .where('state', 'in', ['waiting', 'offered'])
+          .execute();
+        assert.equal(live.length, 0, 'no longer waiting or offered');
       }
       assert.equal(await stateOf(officer().id), 'on_contact');
       const end = await t.call('officer', 'POST', `/api/v1/cases/${one.caseId}/chat/end`);

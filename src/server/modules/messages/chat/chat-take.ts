@@ -65,6 +65,11 @@ export class ChatTakes {
       conversationId: conv.id,
       officerId,
     });
+    // Answered first, before any offer was accepted: the case becomes theirs too, so routing stops
+    // offering a chat someone is already in (an item handed over by hand leaves routing). Taken by
+    // an assignment, the case is theirs already and nothing changes here.
+    const c = await this.cases.row(trx, conv.case_id);
+    if (!c.assignee_id) await this.cases.updateIn(trx, by, conv.case_id, { assigneeId: officerId });
     await emit(trx, at, 'chat.changed', { id: conv.id });
     await emit(trx, at, 'case.chat_changed', { id: conv.case_id, userIds: [officerId] });
   }
