@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import type { ConsoleMessage, Request } from 'playwright-core';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { type Desktop, startDesktop } from '../helpers/desktop.ts';
 import { assertAllTranslated, namesOnScreen, signInPseudo } from '../helpers/pseudo.ts';
@@ -53,6 +54,29 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
       .executeTakeFirstOrThrow();
     assert.equal(await desktop.services.messages.byEmail(leftCase.id), true, 'answered by e-mail');
     await early.close();
+    // That case has no chat: the workspace asks once whether it has one, and the console stays clean
+    // (it logged two 404s on every case without a chat), there and all through the chat below.
+    const consoleErrors: string[] = [];
+    const chatAsks: string[] = [];
+    const onConsole = (m: ConsoleMessage) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`);
+    };
+    const onRequest = (r: Request) => {
+      if (/\/api\/v1\/cases\/[^/]+\/chat$/.test(new URL(r.url()).pathname)) chatAsks.push(r.url());
+    };
+    officer.on('console', onConsole);
+    officer.on('request', onRequest);
+    await officer.goto(`${desktop.url}/#/cases/${leftCase.id}`);
+    await officer
+      .getByRole('list', { name: 'Conversation' })
+      .getByText('Please call me about my plan.')
+      .first()
+      .waitFor();
+    await officer.locator('aside.ws-context').waitFor();
+    await officer.waitForTimeout(500);
+    assert.deepEqual(consoleErrors, [], 'no console error on a case without a chat');
+    assert.equal(chatAsks.length, 1, 'its chat asked for once');
+    officer.off('request', onRequest);
     // Presence: the officer is at work, so the widget offers a chat (not "leave a message").
     await officer.getByLabel('My state').selectOption('available');
     await officer.waitForTimeout(300);
@@ -91,6 +115,21 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
     // A standard phrase, then an article's link from the knowledge suggestions.
     await officer.getByLabel('Insert a standard text').selectOption({ index: 1 });
     await officer.getByRole('button', { name: 'Insert text' }).click();
+    // The keyboard stays in the chat box, after the phrase (the Insert button it was on is disabled
+    // again once used: the focus fell to the page).
+    await officer.waitForFunction(
+      () => {
+        const el = document.activeElement;
+        return (
+          el instanceof HTMLTextAreaElement &&
+          el.closest('.chat-box') !== null &&
+          el.value.trim().length > 5 &&
+          el.selectionStart === el.value.length
+        );
+      },
+      undefined,
+      { timeout: 5000 },
+    );
     const phrase = (await box.inputValue()).trim();
     assert.ok(phrase.length > 5, 'the template filled the chat box');
     await box.press('Enter');
@@ -155,6 +194,8 @@ describe('web chat, in Chromium', { skip: !haveChromium }, () => {
       .where('kind', '=', 'transcript')
       .executeTakeFirstOrThrow();
     assert.match(mail.body_text, /Mei Ling: First while offline\n.*Mei Ling: Second while offline/);
+    // No read mark was sent while the chat waited for its first answer (nobody's reading counts yet).
+    assert.deepEqual(consoleErrors, [], 'no console error in the officer’s desktop');
     await customerCtx.close();
     await officer.close();
   });

@@ -15,6 +15,8 @@ export const enChat = {
     send: 'Send',
     sending: 'Sending…',
     end: 'End chat',
+    handledBy: '{{name}} is handling this chat',
+    readOnly: 'Only they write to the customer; you may add an internal note.',
     note: 'Internal note instead',
     backToChat: 'Back to the chat',
     read: 'Read',

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CaseChatDto } from '../../../shared/contracts/chat.ts';
 import type { CaseWorkspaceDto } from '../../../shared/contracts/workspace.ts';
 import { can } from '../../../shared/permissions.ts';
 import { api } from '../../app/api.ts';
@@ -7,6 +8,7 @@ import type { ProblemDto } from '../../app/types.ts';
 import { useT } from '../../i18n/index.ts';
 import { History } from '../history/history.tsx';
 import { Conflict } from './conflict.tsx';
+import { useCaseChat } from './workspace/chat-box.tsx';
 import { ContextPane } from './workspace/context-pane.tsx';
 import { Properties } from './workspace/properties.tsx';
 import { Thread } from './workspace/thread.tsx';
@@ -30,6 +32,9 @@ export interface CaseView {
   /** Put text (an article's answer) into the composer's reply. */
   insert(text: string): void;
   inserted: { text: string; seq: number } | null;
+  /** The case's web chat (null: none), asked once for the thread and the context pane. */
+  chat: CaseChatDto | null;
+  refreshChat(): void;
 }
 
 /**
@@ -45,6 +50,7 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
   const [tab, setTab] = useState<'conversation' | 'history'>('conversation');
   const [inserted, setInserted] = useState<{ text: string; seq: number } | null>(null);
   const shown = useRef(0);
+  const [chat, refreshChat] = useCaseChat(id, ws?.case.id === id ? ws.messages.length : null);
   const load = useCallback(async () => {
     try {
       const next = await api<CaseWorkspaceDto>('GET', `/cases/${id}/workspace`);
@@ -81,6 +87,8 @@ export function CasePage({ id, userId, role = '' }: { id: string; userId: string
       setInserted((p) => ({ text, seq: (p?.seq ?? 0) + 1 }));
     },
     inserted,
+    chat,
+    refreshChat,
   };
   return (
     <div className="ws">

@@ -11,14 +11,19 @@ import type { CaseView } from '../case-page.tsx';
 import { ChatAttach } from './chat-files.tsx';
 import '../../chat/chat.css';
 
-/** The case's web chat, kept fresh by the case room's invalidations; null when the case has none. */
-export function useCaseChat(caseId: string, messageCount: number): [CaseChatDto | null, () => void] {
+/**
+ * The case's web chat, kept fresh by the case room's invalidations; null when the case has none (the
+ * API answers null, not an error). Asked once the workspace is loaded (`messageCount` not null), by
+ * the case page alone: the thread and the context pane share its answer.
+ */
+export function useCaseChat(caseId: string, messageCount: number | null): [CaseChatDto | null, () => void] {
   const [chat, setChat] = useState<CaseChatDto | null>(null);
   const [tick, setTick] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the message count and tick are the triggers
   useEffect(() => {
+    if (messageCount === null) return;
     let live = true;
-    api<CaseChatDto>('GET', `/cases/${caseId}/chat`).then(
+    api<CaseChatDto | null>('GET', `/cases/${caseId}/chat`).then(
       (c) => live && setChat(c),
       () => live && setChat(null),
     );
@@ -29,8 +34,13 @@ export function useCaseChat(caseId: string, messageCount: number): [CaseChatDto 
   useInvalidation(`case:${caseId}`, (inv) => {
     if (inv.type === 'case.chat_read' || inv.type === 'case.chat_changed') setTick((n) => n + 1);
   });
-  return [chat, () => setTick((n) => n + 1)];
+  // Another case opened: the previous one's chat is not this one's while its own is asked for.
+  return [chat?.caseId === caseId ? chat : null, () => setTick((n) => n + 1)];
 }
+
+/** Whether the viewer may write in the chat: its handler, or anyone while nobody has answered it. */
+export const mayWriteIn = (chat: CaseChatDto, userId: string) =>
+  chat.status === 'waiting' || chat.officerId === userId;
 
 /**
  * The officer's chat box (issue 14, point 4): Enter sends (Shift+Enter a new line), each message with
@@ -51,6 +61,18 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
   const stopTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const area = useRef<HTMLTextAreaElement>(null);
   const firstInsert = useRef(view.inserted?.seq);
+  // Bumped by an insert: the text area gets the focus back, its caret after what was inserted.
+  const [inserts, setInserts] = useState(0);
+  const insert = (add: string) => {
+    setText((b) => (b.trim() ? `${b.trimEnd()}\n${add}` : add));
+    setInserts((n) => n + 1);
+  };
+  useEffect(() => {
+    const el = area.current;
+    if (!inserts || !el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, [inserts]);
 
   useInvalidation(`case:${c.id}`, (inv) => {
     if (inv.type !== 'case.chat_typing') return;
@@ -59,18 +81,18 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
     if (inv.version) typingTimer.current = setTimeout(() => setCustomerTyping(false), 6000);
   });
   useEffect(() => () => clearTimeout(typingTimer.current), []);
-  // What the customer wrote is read once it is on the officer's screen.
+  // What the customer wrote is read once it is on the screen of the officer handling the chat (no
+  // one else's reading counts, nor anyone's before the chat is answered).
+  const handler = chat.status !== 'waiting' && chat.officerId === view.userId;
   useEffect(() => {
-    if (chat.lastSeq > chat.officerReadSeq && document.visibilityState !== 'hidden')
+    if (handler && chat.lastSeq > chat.officerReadSeq && document.visibilityState !== 'hidden')
       void api('POST', `/cases/${c.id}/chat/read`, { seq: chat.lastSeq }).catch(() => {});
-  }, [c.id, chat.lastSeq, chat.officerReadSeq]);
+  }, [c.id, handler, chat.lastSeq, chat.officerReadSeq]);
   // An article chosen in the context pane goes into the chat while it is live.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the sequence number is the trigger
   useEffect(() => {
     if (!view.inserted || view.inserted.seq === firstInsert.current) return;
-    const add = view.inserted.text;
-    setText((b) => (b.trim() ? `${b.trimEnd()}\n${add}` : add));
-    area.current?.focus();
+    insert(view.inserted.text);
   }, [view.inserted?.seq]);
 
   const typing = (on: boolean) => {
@@ -135,12 +157,7 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
         <strong className="chat-status">{status}</strong>
         {chat.language && <span>{t('chat.language', { language: chat.language })}</span>}
         {chat.identifiedBySite && <span className="badge">{t('chat.identified')}</span>}
-        {can(view.role, 'templates.read') && (
-          <TemplatePicker
-            target={{ caseId: c.id }}
-            onInsert={(x) => setText((b) => (b.trim() ? `${b.trimEnd()}\n${x}` : x))}
-          />
-        )}
+        {can(view.role, 'templates.read') && <TemplatePicker target={{ caseId: c.id }} onInsert={insert} />}
         <button type="button" className="link" onClick={onNote}>
           {t('chat.note')}
         </button>

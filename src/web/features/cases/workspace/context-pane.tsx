@@ -8,7 +8,6 @@ import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
 import { AcknowledgeEscalation } from '../../notifications/acknowledge-escalation.tsx';
 import type { CaseView } from '../case-page.tsx';
-import { useCaseChat } from './chat-box.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -19,14 +18,13 @@ const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']
  */
 export function ContextPane({ view }: { view: CaseView }) {
   const t = useT();
-  const { ws, userId, role, writer } = view;
+  const { ws, userId, role, writer, chat, refreshChat } = view;
   const c = ws.case;
   const cu = ws.customer;
   const people = useColleagues();
   // The contact I am handling now for this customer, if any: its verification decides what I may say.
   const live = [...ws.contacts, ...ws.recentContacts].find((x) => x.officerId === userId && !x.endedAt);
   // A chat's own language leads (the customer chose it for this chat); the record's follows if it differs.
-  const [chat, refreshChat] = useCaseChat(c.id, ws.messages.length);
   const chatTag = chat?.languageTag ?? null;
   const chatName = chatTag ? languageName(chatTag) : (chat?.language ?? null);
   const recordLanguage = cu?.preferredLanguage ?? null;

@@ -5,7 +5,8 @@ import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
 import type { CaseView } from '../case-page.tsx';
 import { eventDetail, eventLabel } from '../event-labels.ts';
-import { ChatBox, useCaseChat } from './chat-box.tsx';
+import { ChatBox, mayWriteIn } from './chat-box.tsx';
+import { ChatHandled } from './chat-handled.tsx';
 import { ChatItem } from './chat-item.tsx';
 import { Composer } from './composer.tsx';
 import { MessageItem } from './message-item.tsx';
@@ -103,10 +104,12 @@ export function Thread({ view }: { view: CaseView }) {
         };
       }),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  // A web chat on the case (issue 14): its box replaces the composer while it is live.
-  const [chat] = useCaseChat(c.id, ws.messages.length);
+  // A web chat on the case (issue 14): its box replaces the composer while it is live, for the
+  // officer handling it (or anyone, while nobody has answered it); everyone else reads it and notes.
+  const { chat } = view;
   const [noting, setNoting] = useState(false);
   const chatLive = chat !== null && chat.status !== 'ended';
+  const chatMine = chatLive && mayWriteIn(chat, view.userId);
   const list = useRef<HTMLOListElement>(null);
   // The newest item in sight when the case opens and when something is added — by scrolling the
   // thread itself (scrollIntoView would scroll the page too).
@@ -170,15 +173,16 @@ export function Thread({ view }: { view: CaseView }) {
           );
         })}
       </ol>
-      {view.writer && chatLive && !noting && (
+      {view.writer && chatMine && !noting && (
         <ChatBox view={view} chat={chat} onNote={() => setNoting(true)} />
       )}
-      {view.writer && chatLive && noting && (
+      {view.writer && chatMine && noting && (
         <button type="button" className="link chat-back" onClick={() => setNoting(false)}>
           {t('chat.backToChat')}
         </button>
       )}
-      {view.writer && (!chatLive || noting) && <Composer view={view} />}
+      {chatLive && !chatMine && <ChatHandled view={view} chat={chat} />}
+      {view.writer && (!chatMine || noting) && <Composer view={view} />}
     </>
   );
 }
