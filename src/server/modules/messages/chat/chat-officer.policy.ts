@@ -16,8 +16,9 @@ export type ChatFooting = 'handler' | 'unanswered' | 'leader';
  * reads it and adds internal notes. A waiting chat has no handler: anyone who writes on cases may
  * answer it (the first answer takes it, chat-take.ts) or end it, but nobody's reading counts. A
  * leader of the chat's team, a supervisor or an administrator may also end a chat someone else
- * handles (an officer gone, a customer abusive), never write in it: to answer it, they transfer it
- * to themselves, which routing audits. Call with the conversation locked.
+ * handles (an officer gone, a customer abusive), never write in it. There is no take-over: a chat
+ * moves by routing's transfer (audited; back to the team's queue, it is again anyone's first
+ * answer). Call with the conversation locked.
  */
 export async function chatFooting(
   trx: Executor,

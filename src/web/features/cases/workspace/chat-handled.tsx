@@ -10,7 +10,7 @@ import type { CaseView } from '../case-page.tsx';
 /**
  * A live chat another officer handles, as everyone else with the case sees it: read-only, who has
  * it, and an internal note below (the composer). A leader may end it (the server checks their team
- * and audits it); to answer the customer they would transfer it to themselves.
+ * and audits it); there is no take-over: a chat moves by Transfer.
  */
 export function ChatHandled({ view, chat }: { view: CaseView; chat: CaseChatDto }) {
   const t = useT();
