@@ -207,6 +207,13 @@ for (const dialect of await dialects()) {
       assert.equal(ws.data.messages[0].from.address, '*******0001');
       const full = await t.call('supervisor', 'GET', `/api/v1/cases/${caseId}/workspace`);
       assert.equal(full.data.messages[0].from.address, '+6597000001');
+      // And in the case's history (the walk-through read 'From: +6591234567' there).
+      const received = async (role: 'officer' | 'supervisor') =>
+        (await t.call(role, 'GET', `/api/v1/cases/${caseId}/history`)).data.items.find(
+          (e: { action: string }) => e.action === 'message.received',
+        ).after.from;
+      assert.equal(await received('officer'), '*******0001');
+      assert.equal(await received('supervisor'), '+6597000001');
       // A template greets nobody by that placeholder: the name is a gap the officer fills.
       const tpl = await t.call('administrator', 'POST', '/api/v1/templates', {
         kind: 'sms',

@@ -8,7 +8,8 @@ export const enSms = {
     send: 'Send SMS',
     to: 'SMS to {{to}} from {{from}}',
     noSender: 'No SMS number is set up to send from.',
-    optedOut: 'This number texted STOP: nothing can be sent by SMS until the customer texts START.',
+    optedOut:
+      'This number has opted out of texts (STOP on {{date}}): nothing can be sent by SMS until the customer texts START.',
     segments_one: '{{count}} segment, {{left}} characters left',
     segments_other: '{{count}} segments, {{left}} characters left',
     unicode: 'Characters outside the GSM alphabet: 70 to a segment',

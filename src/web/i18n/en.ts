@@ -10,6 +10,7 @@ import { enIntegrations } from './en-integrations.ts';
 import { enKnowledge } from './en-knowledge.ts';
 import { enPresence } from './en-presence.ts';
 import { enProblems } from './en-problems.ts';
+import { enRecords } from './en-records.ts';
 import { enRouting } from './en-routing.ts';
 import { enSms } from './en-sms.ts';
 import { enTransfer } from './en-transfer.ts';
@@ -24,6 +25,7 @@ export const en = {
   ...enPresence,
   ...enRouting,
   ...enSms,
+  ...enRecords,
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',
@@ -194,10 +196,17 @@ export const en = {
         merged: 'Merged two records',
         site_link_confirmed: 'Confirmed a site sign-in as the customer',
         site_link_removed: 'Unlinked a site sign-in from the customer',
+        sms_opted_out: 'Opted out of texts',
+        sms_opted_in: 'Opted in to texts again',
       },
       account: { created: 'Opened an account', updated: 'Changed an account' },
       // The administration's own, as the audit screen shows them.
-      contact: { created: 'Took a contact', verification_locked: 'Verification locked' },
+      contact: {
+        created: 'Took a contact',
+        verification_locked: 'Verification locked',
+        answered: 'Answered a contact',
+        ended: 'Ended a contact',
+      },
       escalation: { acknowledged: 'Acknowledged an escalation' },
       user: {
         created: 'Added a user',
@@ -216,6 +225,44 @@ export const en = {
       escalation_rule: { created: 'Added an escalation rule', updated: 'Changed an escalation rule' },
       template: { created: 'Added a template', updated: 'Changed a template' },
       script: { created: 'Added a call script', updated: 'Changed a call script' },
+      // Channels, routing and presence (issue 14), as the trail names them.
+      presence: { set_by_leader: 'Set an officer’s presence' },
+      presence_reason: {
+        created: 'Added a break reason',
+        updated: 'Changed a break reason',
+        deleted: 'Removed a break reason',
+      },
+      routing: { transferred: 'Transferred the case' },
+      routing_profile: { updated: 'Changed a routing profile' },
+      routing_queue: { updated: 'Changed a routing queue' },
+      message: {
+        received: 'Message received',
+        queued: 'Queued a message',
+        retried: 'Sent a message again',
+        file_uploaded: 'Uploaded a file',
+        files_attached: 'Attached files',
+      },
+      mailbox: { created: 'Added a mailbox', updated: 'Changed a mailbox' },
+      sender_block: { created: 'Blocked a sender', deleted: 'Unblocked a sender' },
+      sms_endpoint: {
+        created: 'Added an SMS number',
+        updated: 'Changed an SMS number',
+        deleted: 'Removed an SMS number',
+      },
+      chat_widget: {
+        created: 'Added a chat widget',
+        updated: 'Changed a chat widget',
+        secret_rotated: 'Renewed a chat widget’s key',
+      },
+      webhook: {
+        created: 'Added a webhook',
+        updated: 'Changed a webhook',
+        deleted: 'Removed a webhook',
+        disabled: 'Webhook switched off',
+        tested: 'Tested a webhook',
+        secret_rotated: 'Renewed a webhook’s secret',
+        delivery_retried: 'Sent a webhook delivery again',
+      },
       // Knowledge, solutions, disseminations and policy questions name the verb alone (the record says what).
       create: 'Created',
       update: 'Changed',
@@ -255,6 +302,15 @@ export const en = {
       solution: 'solution',
       dissemination: 'dissemination',
       policy_flag: 'policy question',
+      presence: 'presence of',
+      presence_reason: 'break reason',
+      routing_profile: 'routing profile of',
+      routing_queue: 'routing queue',
+      sms_endpoint: 'SMS number',
+      mailbox: 'mailbox',
+      chat_widget: 'chat widget',
+      webhook: 'webhook',
+      sender_block: 'blocked sender',
     },
     matchKind: {
       id_number: 'id number',

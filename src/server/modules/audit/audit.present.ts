@@ -17,6 +17,12 @@ export interface AuditRow {
 }
 
 const HIDDEN = '(hidden until verified)';
+/**
+ * An e-mail address by its first letter and domain, a phone number by its last four digits; any
+ * other value (a `to` or `from` that names no one) as it is.
+ */
+const maskAddress = (v: string) =>
+  /^[^\s@]+@[^\s@]+$/.test(v) ? maskEmail(v) : /^\+?[\d\s().-]{5,}$/.test(v) ? (mask(v) ?? v) : v;
 const hideIfSet = (v: unknown) => (v === null || v === undefined ? v : HIDDEN);
 const maskString = (v: unknown) => (typeof v === 'string' ? mask(v) : hideIfSet(v));
 /** A list column of a raw row may hold its JSON text. */
@@ -72,6 +78,20 @@ const MASKERS: Record<string, (v: unknown) => unknown> = {
             : s,
         )
       : v,
+  // Who a message came from and went to (an e-mail address, a texted number).
+  from: (v) => (typeof v === 'string' ? maskAddress(v) : v),
+  to: (v) =>
+    Array.isArray(v)
+      ? v.map((a) =>
+          typeof a === 'string'
+            ? maskAddress(a)
+            : a && typeof a === 'object' && 'address' in a
+              ? { ...a, address: maskAddress(String((a as { address: unknown }).address)) }
+              : a,
+        )
+      : typeof v === 'string'
+        ? maskAddress(v)
+        : v,
   fromAddress: (v) => (typeof v === 'string' ? maskParticulars(v) : v),
   from_address: (v) => (typeof v === 'string' ? maskParticulars(v) : v),
 };

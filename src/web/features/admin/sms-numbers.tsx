@@ -8,6 +8,7 @@ import { ProblemText } from '../../ui/problem.tsx';
 import { HealthBadge } from './admin-list.tsx';
 import { AdminScreen, useAdminScreen } from './admin-screen.tsx';
 import './webhooks.css';
+import { usePhoneWords } from '../../ui/phone.ts';
 
 type Team = { id: string; name: string };
 const EMPTY = {
@@ -187,6 +188,7 @@ function NumberHealth({ e }: { e: SmsEndpointDto }) {
  */
 export function SmsNumbersAdmin({ teams }: { teams: Team[] }) {
   const t = useT();
+  const phone = usePhoneWords();
   const screen = useAdminScreen<SmsEndpointDto>(
     '/admin/sms',
     '/sms-endpoints',
@@ -199,7 +201,7 @@ export function SmsNumbersAdmin({ teams }: { teams: Team[] }) {
       className="sms-admin"
       words="sms.admin"
       entry={(e) => ({
-        title: e.number,
+        title: phone(e.number),
         active: e.active,
         data: { 'data-number': e.number },
         lines: (

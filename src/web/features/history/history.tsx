@@ -6,7 +6,9 @@ import type { Page } from '../../app/types.ts';
 import { t, term, useT } from '../../i18n/index.ts';
 import { whenFull, whenLong } from '../../ui/format.ts';
 import './history.css';
+import { usePhoneWords } from '../../ui/phone.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { changeWords, summaryPairs, valueWords, whoWords } from './record-words.ts';
 
 export type AuditEntryDto = Static<typeof AuditEntry>;
 
@@ -30,22 +32,6 @@ export function When({ at }: { at: string }) {
   );
 }
 
-/** A stored value in a few words: phone lists by number, objects by their fields. */
-export function show(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.length ? v.map(show).join(', ') : '—';
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('number' in o) return String(o.number);
-    return Object.entries(o)
-      .map(([k, x]) => `${k}: ${show(x)}`)
-      .join('; ');
-  }
-  return String(v);
-}
-
 /** Why particulars were seen: on a verified contact, or by role (and where). */
 function viewedHow(after: unknown): string {
   const a = (after ?? {}) as { by?: string; in?: string; contactId?: string | null };
@@ -53,25 +39,28 @@ function viewedHow(after: unknown): string {
   return a.contactId ? t('history.onVerified') : '';
 }
 
-const BOOKKEEPING = new Set(['id', 'version', 'createdAt', 'updatedAt', 'created_at', 'updated_at']);
-
-/** The change: field by field when both sides are stored, else what was stored. */
+/**
+ * The change, in words (record-words.ts): field by field when both sides are stored ("Owner — →
+ * Tom Lim"), else the record as stored; people, teams and cases by name, ids nobody can read left out.
+ */
 export function Change({ e }: { e: AuditEntryDto }) {
   const t = useT();
   if (e.action === 'customer.particulars_viewed') return <span className="muted">{viewedHow(e.after)}</span>;
   if (e.changes?.length) {
+    const lines = changeWords(e);
+    if (!lines.length) return null;
     return (
       <ul className="changes">
-        {e.changes.map((c) => (
+        {lines.map((c) => (
           <li key={c.field}>
-            {/* The field's code and the stored values are data, not words of the desktop. */}
-            <span className="field" data-i18n-skip>
-              {c.field}
+            {/* A field the catalogue does not name yet is its code in plain words: data. */}
+            <span className="field" data-i18n-skip={c.labelIsData || undefined}>
+              {c.label}
             </span>{' '}
-            <del data-i18n-skip>{show(c.before)}</del>
+            <del data-i18n-skip>{c.before}</del>
             <span aria-hidden="true"> → </span>
             <span className="sr-only">{t('history.changedTo')}</span>
-            <ins data-i18n-skip>{show(c.after)}</ins>
+            <ins data-i18n-skip>{c.after}</ins>
           </li>
         ))}
       </ul>
@@ -79,12 +68,13 @@ export function Change({ e }: { e: AuditEntryDto }) {
   }
   const stored = e.after ?? e.before;
   if (stored === null || stored === undefined) return null;
-  // A whole record: its own id and bookkeeping say nothing the row does not.
-  const text = show(
+  const text =
     typeof stored === 'object' && !Array.isArray(stored)
-      ? Object.fromEntries(Object.entries(stored).filter(([k]) => !BOOKKEEPING.has(k)))
-      : stored,
-  );
+      ? summaryPairs(stored as Record<string, unknown>, e.names)
+          .map((p) => `${p.label}: ${p.value}`)
+          .join('; ')
+      : valueWords('', stored, e.names);
+  if (!text) return null;
   // A creation stores the whole record: folded, so the table stays one line a change.
   return text.length > 80 ? (
     <details data-i18n-skip>
@@ -107,6 +97,7 @@ export function AuditTable({
   showRecord?: boolean;
 }) {
   const t = useT();
+  usePhoneWords(); // shown again once numbers can be formatted
   return (
     <table className="history">
       <caption className="sr-only">{caption}</caption>
@@ -120,44 +111,48 @@ export function AuditTable({
         </tr>
       </thead>
       <tbody>
-        {items.map((e) => (
-          <tr key={e.id}>
-            <td>
-              <When at={e.at} />
-            </td>
-            <td>
-              {e.actor ? (
-                <span data-i18n-skip>{e.actor.displayName}</span>
-              ) : (
-                <span className="muted">{t('common.automatic')}</span>
-              )}
-            </td>
-            <td>{actionLabel(e.action)}</td>
-            {showRecord && (
+        {items.map((e) => {
+          const who = whoWords(e);
+          return (
+            <tr key={e.id}>
               <td>
-                <Record type={e.entityType} id={e.entityId} />
+                <When at={e.at} />
               </td>
-            )}
-            <td>
-              <Change e={e} />
-            </td>
-          </tr>
-        ))}
+              <td>
+                {who ? (
+                  <span data-i18n-skip={who.data || undefined}>{who.text}</span>
+                ) : (
+                  <span className="muted">{t('common.automatic')}</span>
+                )}
+              </td>
+              <td>{actionLabel(e.action)}</td>
+              {showRecord && (
+                <td>
+                  <Record type={e.entityType} id={e.entityId} name={e.names[e.entityId]} />
+                </td>
+              )}
+              <td>
+                <Change e={e} />
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
 }
 
-function Record({ type, id }: { type: string; id: string }) {
-  // The kind in words; the id is data (its tail shown, in full on hover).
-  const tail = (
+function Record({ type, id, name }: { type: string; id: string; name: string | undefined }) {
+  // The kind in words, then the record by its name or reference; without one, the id's tail (in
+  // full on hover).
+  const which = (
     <span data-i18n-skip title={id}>
-      {id.slice(-6)}
+      {name ?? id.slice(-6)}
     </span>
   );
   const short = (
     <>
-      {term('entityType', type)} {tail}
+      {term('entityType', type)} {which}
     </>
   );
   if (type === 'case') return <a href={`#/cases/${id}`}>{short}</a>;

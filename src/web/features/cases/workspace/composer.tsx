@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { MessageRecipientsDto } from '../../../../shared/contracts/messages.ts';
+import type { MessageDto, MessageRecipientsDto } from '../../../../shared/contracts/messages.ts';
 import { can } from '../../../../shared/permissions.ts';
 import { api } from '../../../app/api.ts';
 import { useSubmit } from '../../../app/use-submit.ts';
@@ -14,6 +14,17 @@ import { SmsCompose, useSmsRecipient } from './sms-compose.tsx';
 const NO_EXTRAS: MailExtras = { cc: '', files: [] };
 
 /**
+ * The customer's last e-mail or text is the last word on the case: it awaits an answer, so the
+ * composer opens on a reply (by e-mail or SMS, as the case came) rather than an internal note.
+ */
+export function awaitsAnswer(messages: readonly Pick<MessageDto, 'channel' | 'direction' | 'createdAt'>[]) {
+  let last: Pick<MessageDto, 'direction' | 'createdAt'> | null = null;
+  for (const m of messages)
+    if ((m.channel === 'email' || m.channel === 'sms') && (!last || m.createdAt >= last.createdAt)) last = m;
+  return last?.direction === 'inbound';
+}
+
+/**
  * Reply or internal note, with standard phrases and templates. What is typed is kept on the server
  * as the officer types (a reload, a crash or another machine loses nothing); saving it clears it.
  * A reply to a customer with an e-mail address can be sent by e-mail — by default when the case came
@@ -25,7 +36,9 @@ export function Composer({ view }: { view: CaseView }) {
   const { ws, reload, role } = view;
   const c = ws.case;
   const [body, setBody] = useState(ws.draft?.body ?? '');
-  const [visibility, setVisibility] = useState<'internal' | 'public'>(ws.draft?.visibility ?? 'internal');
+  const [visibility, setVisibility] = useState<'internal' | 'public'>(
+    ws.draft?.visibility ?? (awaitsAnswer(ws.messages) ? 'public' : 'internal'),
+  );
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<'saved' | 'saving' | 'failed' | null>(ws.draft ? 'saved' : null);
   const [recipients, setRecipients] = useState<MessageRecipientsDto | null>(null);
@@ -34,7 +47,7 @@ export function Composer({ view }: { view: CaseView }) {
   const [extras, setExtras] = useState<MailExtras>(NO_EXTRAS);
   // The officer's choice to send by SMS or not; null: the case's default (by SMS when it came so).
   const [bySmsChoice, setBySmsChoice] = useState<boolean | null>(null);
-  const sms = useSmsRecipient(c.id, ws.messages.length);
+  const sms = useSmsRecipient(c.id, ws.messages.length + c.timeline.length);
   const noting = useSubmit();
   const area = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);

@@ -3,6 +3,7 @@ import type { MessageDto } from '../../../../shared/contracts/messages.ts';
 import { foldQuoted } from '../../../../shared/mail-fold.ts';
 import { useT } from '../../../i18n/index.ts';
 import { whenFull } from '../../../ui/format.ts';
+import { usePhoneWords } from '../../../ui/phone.ts';
 
 const address = (a: { address: string; name: string | null }) =>
   a.name ? `${a.name} <${a.address}>` : a.address;
@@ -29,6 +30,10 @@ export function MessageItem({
   time: React.ReactNode;
 }) {
   const t = useT();
+  // A text's number as people read it (+65 9123 4567); an e-mail address as written.
+  const phone = usePhoneWords();
+  const shown = (a: { address: string; name: string | null }) =>
+    m.channel === 'sms' ? address({ ...a, address: phone(a.address) }) : address(a);
   const [html, setHtml] = useState(false);
   const [images, setImages] = useState(false);
   const inbound = m.direction === 'inbound';
@@ -61,7 +66,7 @@ export function MessageItem({
               ? t('thread.mail.from')
               : t('thread.mail.to')}
         </strong>{' '}
-        <span data-i18n-skip>{inbound ? (m.from ? address(m.from) : '') : m.to.map(address).join(', ')}</span>
+        <span data-i18n-skip>{inbound ? (m.from ? shown(m.from) : '') : m.to.map(shown).join(', ')}</span>
         {m.cc.length > 0 && (
           <>
             {' · '}

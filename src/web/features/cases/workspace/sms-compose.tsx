@@ -3,11 +3,17 @@ import type { SmsRecipientDto } from '../../../../shared/contracts/sms.ts';
 import { smsSegments } from '../../../../shared/sms-segments.ts';
 import { api } from '../../../app/api.ts';
 import { useT } from '../../../i18n/index.ts';
+import { whenFull } from '../../../ui/format.ts';
+import { usePhoneWords } from '../../../ui/phone.ts';
 
-/** Who a text on the case would go to; asked again when the conversation changes. Null until known or when not offered. */
-export function useSmsRecipient(caseId: string, messages: number): SmsRecipientDto | null {
+/**
+ * Who a text on the case would go to; asked again when the case changes (`changes`: a new message,
+ * or a new timeline line — STOP and START are no message, only a line). Null until known or when
+ * not offered.
+ */
+export function useSmsRecipient(caseId: string, changes: number): SmsRecipientDto | null {
   const [r, setR] = useState<SmsRecipientDto | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the message count is the trigger
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the count of changes is the trigger
   useEffect(() => {
     let live = true;
     api<SmsRecipientDto>('GET', `/cases/${caseId}/sms-recipient`).then(
@@ -18,7 +24,7 @@ export function useSmsRecipient(caseId: string, messages: number): SmsRecipientD
     return () => {
       live = false;
     };
-  }, [caseId, messages]);
+  }, [caseId, changes]);
   return r;
 }
 
@@ -29,17 +35,21 @@ export function useSmsRecipient(caseId: string, messages: number): SmsRecipientD
  */
 export function SmsCompose({ recipient, body }: { recipient: SmsRecipientDto; body: string }) {
   const t = useT();
+  const phone = usePhoneWords();
   const s = smsSegments(body);
+  // The composer's Send is disabled too: the server would refuse it (409 sms.opted_out).
   if (recipient.optedOut)
     return (
       <p className="sms-compose warn" role="status">
-        {t('sms.optedOut')}
+        {t('sms.optedOut', { date: recipient.optedOutAt ? whenFull(recipient.optedOutAt) : '—' })}
       </p>
     );
   return (
     <div className="sms-compose row">
       <span className="muted small">
-        {recipient.from ? t('sms.to', { to: recipient.to ?? '', from: recipient.from }) : t('sms.noSender')}
+        {recipient.from
+          ? t('sms.to', { to: phone(recipient.to ?? ''), from: phone(recipient.from) })
+          : t('sms.noSender')}
       </span>
       <span className="small" aria-live="polite" data-testid="sms-segments">
         {t('sms.segments', { count: Math.max(s.segments, 1), left: s.remaining })}

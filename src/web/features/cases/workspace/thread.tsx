@@ -4,7 +4,7 @@ import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
 import type { CaseView } from '../case-page.tsx';
-import { eventDetail, eventLabel } from '../event-labels.ts';
+import { timelineLines, useTimelineNames } from '../event-labels.ts';
 import { ChatBox, mayWriteIn } from './chat-box.tsx';
 import { ChatHandled } from './chat-handled.tsx';
 import { ChatItem } from './chat-item.tsx';
@@ -15,7 +15,15 @@ type Item =
   | { kind: 'enquiry'; at: string; who: string | null; text: string }
   | { kind: 'note'; at: string; who: string | null; text: string; public: boolean; id: string }
   | { kind: 'contact'; at: string; who: string | null; text: string; id: string }
-  | { kind: 'event'; at: string; who: string | null; text: string; id: string; automatic: boolean }
+  | {
+      kind: 'event';
+      at: string;
+      who: string | null;
+      text: string;
+      id: string;
+      automatic: boolean;
+      by: string | null;
+    }
   | { kind: 'message'; at: string; who: string | null; id: string; m: MessageDto };
 
 /** Events the thread shows as items of their own (the enquiry, notes, replies, messages), not as lines. */
@@ -44,6 +52,7 @@ export function Thread({ view }: { view: CaseView }) {
   const { ws } = view;
   const c = ws.case;
   const people = useColleagues();
+  const names = useTimelineNames(ws.customer?.displayName ?? null);
   // A case opened by an e-mail: the mail is the enquiry, shown once (as the message).
   const byMail = ws.messages.some((m) => m.direction === 'inbound' && m.createdAt === c.createdAt);
   const items: Item[] = [
@@ -90,19 +99,21 @@ export function Thread({ view }: { view: CaseView }) {
         public: n.visibility === 'public',
       }),
     ),
-    ...c.timeline
-      .filter((e) => !SHOWN_AS_ITEMS.has(e.kind))
-      .map((e): Item => {
-        const rule = typeof e.data.ruleName === 'string' ? e.data.ruleName : null;
-        return {
-          kind: 'event',
-          id: e.id,
-          at: e.at,
-          who: e.actorId,
-          automatic: e.actorId === null,
-          text: `${eventLabel(e.kind)}${eventDetail(e)}${rule ? t('cases.eventDetail.rule', { rule }) : ''}`,
-        };
+    // In words (event-labels.ts): who was assigned, where a transfer went, the customer's own acts.
+    ...timelineLines(
+      c.timeline.filter((e) => !SHOWN_AS_ITEMS.has(e.kind)),
+      names,
+    ).map(
+      (e): Item => ({
+        kind: 'event',
+        id: e.id,
+        at: e.at,
+        who: e.actorId,
+        automatic: e.actorId === null && e.by === null,
+        text: e.text,
+        by: e.by,
       }),
+    ),
   ].sort((a, b) => a.at.localeCompare(b.at));
   // A web chat on the case (issue 14): its box replaces the composer while it is live, for the
   // officer handling it (or anyone, while nobody has answered it); everyone else reads it and notes.
@@ -135,7 +146,7 @@ export function Thread({ view }: { view: CaseView }) {
           if (it.kind === 'event')
             return (
               <li key={it.id} className={`t-event${it.automatic ? ' auto' : ''}`}>
-                <span className="what">{it.text}</span> · {who(it.who)} · {time}
+                <span className="what">{it.text}</span> · {it.by ?? who(it.who)} · {time}
               </li>
             );
           if (it.kind === 'message' && it.m.channel === 'chat')

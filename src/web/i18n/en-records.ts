@@ -1,0 +1,81 @@
+/**
+ * The records in words (the walk-through of the History tab, the audit trail and the case timeline):
+ * the fields a change names, its values, who acted when it was the customer, and the timeline lines
+ * that name a person or a team.
+ */
+export const enRecords = {
+  records: {
+    /** A stored field's name as History says it (both the camelCase and snake_case spellings). */
+    field: {
+      assigneeId: 'Owner',
+      assignee_id: 'Owner',
+      teamId: 'Team',
+      team_id: 'Team',
+      departmentId: 'Department',
+      department_id: 'Department',
+      categoryId: 'Category',
+      category_id: 'Category',
+      customerId: 'Customer',
+      customer_id: 'Customer',
+      officerId: 'Officer',
+      officer_id: 'Officer',
+      toUserId: 'Transferred to',
+      toTeamId: 'Queue of team',
+      status: 'Status',
+      priority: 'Priority',
+      criticality: 'Criticality',
+      type: 'Type',
+      subject: 'Subject',
+      description: 'Description',
+      reference: 'Reference',
+      channel: 'Channel',
+      direction: 'Direction',
+      visibility: 'Visibility',
+      note: 'Note',
+      state: 'State',
+      reasonId: 'Reason',
+      startedAt: 'Started',
+      started_at: 'Started',
+      endedAt: 'Ended',
+      ended_at: 'Ended',
+      displayName: 'Name',
+      display_name: 'Name',
+      name: 'Name',
+      number: 'Number',
+      from: 'From',
+      to: 'To',
+      keyword: 'Keyword',
+    },
+    visibility: { internal: 'internal note', public: 'reply to the customer' },
+    yes: 'yes',
+    no: 'no',
+    /** Who acted, when it was the customer (a chat started, a text received, STOP). */
+    theCustomer: 'The customer',
+  },
+  timeline: {
+    events: {
+      chat: {
+        started: 'Chat started',
+        answered: 'Chat answered',
+        ended: 'Chat ended',
+        ended_for_officer: 'Chat ended for the officer',
+        message_left: 'Message left',
+      },
+      sms: {
+        opted_out: 'SMS opted out (texted {{keyword}})',
+        opted_in: 'SMS opted in again (texted {{keyword}})',
+      },
+    },
+    byCustomer: 'by the customer ({{name}})',
+    byTheCustomer: 'by the customer',
+    assignedTo: 'Assigned to {{name}}',
+    unassigned: 'Unassigned',
+    movedToTeam: 'Moved to team {{team}}',
+    transferredTo: 'Transferred to {{to}}',
+    transferredToQueue: 'Transferred to the queue of {{team}}',
+    unassignedTransferred: 'Unassigned (transferred to {{to}})',
+    unassignedTransferredQueue: 'Unassigned (transferred to the queue of {{team}})',
+    aColleague: 'a colleague',
+    aTeam: 'a team',
+  },
+};
