@@ -186,6 +186,11 @@ export const contactsValidation: ValidationCases = {
           body: { greeting: '', closing: 7 },
           fields: ['/body/greeting', '/body/closing'],
         },
+        {
+          name: 'an empty written greeting, a number for the written closing',
+          body: { greeting: 'Hello', closing: 'Bye', writtenGreeting: '', writtenClosing: 7 },
+          fields: ['/body/writtenGreeting', '/body/writtenClosing'],
+        },
       ],
     },
   ],

@@ -26,7 +26,12 @@ export const ContactPatch = Type.Object(
   {
     customerId: Type.Optional(Nullable(Uuid)),
     notes: Type.Optional(Nullable(Type.String({ maxLength: 20000 }))),
-    end: Type.Optional(Type.Literal(true, { description: 'Ends the contact now; its duration is recorded' })),
+    end: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'Ends the contact now; its duration is recorded. A live chat’s contact ends its chat too, in the caller’s name',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -149,6 +154,21 @@ export const StandardPhrases = Type.Object(
       description: '{{officer.name}} is replaced by the officer’s name (the one template syntax)',
     }),
     closing: Type.String({ minLength: 1, maxLength: 500 }),
+    writtenGreeting: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description:
+          'The greeting on a contact in writing (a chat, an e-mail, a text), as `greeting` is on a call; left out of a write, it stays as it is',
+      }),
+    ),
+    writtenClosing: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'The closing on a contact in writing; left out of a write, it stays as it is',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

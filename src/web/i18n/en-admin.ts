@@ -87,6 +87,8 @@ export const enAdmin = {
     phrases: 'Standard phrases',
     greeting: "Greeting ({{variable}} is the officer's name)",
     closing: 'Closing',
+    writtenGreeting: "Greeting in writing: chat, e-mail, text ({{variable}} is the officer's name)",
+    writtenClosing: 'Closing in writing: chat, e-mail, text',
     savePhrases: 'Save phrases',
   },
   slaAdmin: {

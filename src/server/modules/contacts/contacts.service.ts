@@ -37,10 +37,14 @@ import { type ContactVerifications, POLICY_KEY, type SiteLinkFacts } from './ver
 import { WrittenContacts } from './written-contacts.ts';
 
 const PHRASES_KEY = 'phrases.standard';
-const DEFAULT_PHRASES: StandardPhrasesDto = {
+const DEFAULT_PHRASES: Required<StandardPhrasesDto> = {
   greeting: 'Thank you for calling. This is {{officer.name}}. How may I help you?',
   closing: 'Thank you for calling. Have a good day.',
+  // A chat, an e-mail or a text is no call (the contact screen picks by the contact's channel).
+  writtenGreeting: 'Thank you for contacting us. This is {{officer.name}}. How may I help you?',
+  writtenClosing: 'Thank you for contacting us. Have a good day.',
 };
+const PHRASE_FIELDS = ['greeting', 'closing', 'writtenGreeting', 'writtenClosing'] as const;
 
 /** What the greeting and closing may use: they are said as the call is answered, before any customer. */
 const PHRASE_VARIABLES = ['officer.name'] as const;
@@ -178,27 +182,30 @@ export class ContactsService {
     return policy;
   }
 
-  /** The organisation's standard greeting and closing; `{{officer.name}}` stands for the officer's name. */
-  phrases(): Promise<StandardPhrasesDto> {
-    return readSetting(this.db, PHRASES_KEY, DEFAULT_PHRASES);
+  /**
+   * The organisation's standard greeting and closing, on a call and in writing; `{{officer.name}}`
+   * stands for the officer's name. What a centre stored before the written pair existed reads with
+   * the default written pair.
+   */
+  async phrases(trx: Executor = this.db): Promise<Required<StandardPhrasesDto>> {
+    return { ...DEFAULT_PHRASES, ...(await readSetting(trx, PHRASES_KEY, DEFAULT_PHRASES)) };
   }
 
-  async setPhrases(actor: Actor, input: StandardPhrasesDto): Promise<StandardPhrasesDto> {
-    // The one template syntax; spoken before the customer is known, so only the officer's name fills it.
-    const [greeting, closing] = [
-      prepareTemplate(input.greeting, PHRASE_VARIABLES),
-      prepareTemplate(input.closing, PHRASE_VARIABLES),
-    ];
-    const problems = [
-      ...greeting.problems.map((p) => problemAt('/body/greeting', p)),
-      ...closing.problems.map((p) => problemAt('/body/closing', p)),
-    ];
-    if (problems.length) throw invalidFields(problems);
-    const phrases = { greeting: greeting.text, closing: closing.text };
-    await tx(this.ctx, (trx) =>
-      writeSetting(trx, PHRASES_KEY, phrases, DEFAULT_PHRASES, actor, nowIso(this.ctx)),
-    );
-    return phrases;
+  async setPhrases(actor: Actor, input: StandardPhrasesDto): Promise<Required<StandardPhrasesDto>> {
+    return tx(this.ctx, async (trx) => {
+      // A write without the written pair (an older client) keeps the pair as stored.
+      const wanted = { ...(await this.phrases(trx)), ...input };
+      // The one template syntax; said before the customer is known, so only the officer's name fills it.
+      const phrases = { ...wanted };
+      const problems = PHRASE_FIELDS.flatMap((k) => {
+        const prepared = prepareTemplate(wanted[k], PHRASE_VARIABLES);
+        phrases[k] = prepared.text;
+        return prepared.problems.map((p) => problemAt(`/body/${k}`, p));
+      });
+      if (problems.length) throw invalidFields(problems);
+      await writeSetting(trx, PHRASES_KEY, phrases, DEFAULT_PHRASES, actor, nowIso(this.ctx));
+      return phrases;
+    });
   }
 
   async getRow(trx: Executor, id: string): Promise<ContactRow> {

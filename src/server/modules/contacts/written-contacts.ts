@@ -103,7 +103,8 @@ export class WrittenContacts {
       before: { endedAt: null },
       after: { endedAt: at },
     });
-    await emit(trx, at, 'contact.ended', { id: c.id, officerId: c.officer_id });
+    // To the officer's room: their contact screen shows the contact ended wherever the chat ended.
+    await emit(trx, at, 'contact.ended', { id: c.id, officerId: c.officer_id, userIds: [c.officer_id] });
     await this.events?.publish(trx, 'contact.ended', { contactId: c.id, officerId: c.officer_id });
     await trx.deleteFrom('contact_drafts').where('contact_id', '=', c.id).execute();
   }

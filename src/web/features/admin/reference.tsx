@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { StandardPhrasesDto } from '../../../shared/contracts/contacts.ts';
 import { can, type Permission } from '../../../shared/permissions.ts';
 import { PARTICULARS } from '../../../shared/vocabulary.ts';
 import { type ApiError, api } from '../../app/api.ts';
@@ -233,11 +234,11 @@ export function PolicyAdmin() {
 export function PhrasesAdmin() {
   const t = useT();
   const may = useCan('settings.manage');
-  const [phrases, setPhrases] = useState<{ greeting: string; closing: string } | null>(null);
+  const [phrases, setPhrases] = useState<Required<StandardPhrasesDto> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
+    void api<Required<StandardPhrasesDto>>('GET', '/settings/phrases').then(setPhrases);
   }, []);
   if (!phrases) return null;
   const save = async (e: FormEvent) => {
@@ -262,6 +263,22 @@ export function PhrasesAdmin() {
           <input
             value={phrases.closing}
             onChange={(e) => setPhrases({ ...phrases, closing: e.target.value })}
+          />
+        </Field>
+        <Field
+          label={t('adminReference.writtenGreeting', { variable: '{{officer.name}}' })}
+          name="writtenGreeting"
+          error={error}
+        >
+          <input
+            value={phrases.writtenGreeting}
+            onChange={(e) => setPhrases({ ...phrases, writtenGreeting: e.target.value })}
+          />
+        </Field>
+        <Field label={t('adminReference.writtenClosing')} name="writtenClosing" error={error}>
+          <input
+            value={phrases.writtenClosing}
+            onChange={(e) => setPhrases({ ...phrases, writtenClosing: e.target.value })}
           />
         </Field>
         {may && <button type="submit">{t('adminReference.savePhrases')}</button>}

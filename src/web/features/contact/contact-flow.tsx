@@ -1,28 +1,37 @@
 import { useEffect, useState } from 'react';
+import type { StandardPhrasesDto } from '../../../shared/contracts/contacts.ts';
 import { renderTemplate } from '../../../shared/templating.ts';
 import { api } from '../../app/api.ts';
 import type { UserDto } from '../../app/types.ts';
 import { term, useT } from '../../i18n/index.ts';
 import { focusSoon } from '../../ui/focus.ts';
+import { seconds } from '../../ui/format.ts';
 import { RegisterCustomer } from '../customers/register-customer.tsx';
 import { KbSuggestions } from '../knowledge/suggestions.tsx';
 import { ScriptPanel } from '../scripts/script-panel.tsx';
 import { CustomerCard } from './customer-card.tsx';
 import { FindCustomer } from './find-customer.tsx';
 import { OutcomePanel } from './outcome-panel.tsx';
-import { blankEnquiry, useContact } from './use-contact.ts';
+import { blankEnquiry, isCall, useContact } from './use-contact.ts';
 import { VerifyPanel } from './verify-panel.tsx';
 
 /**
  * The enquiry flow of the standard: greet, find and verify the customer, capture the enquiry in
  * their words, classify and act, ask "anything else?" (each further enquiry its own case), close.
  * The contact in progress is server state, so leaving the screen or reloading changes nothing.
+ * A chat taken is a contact in progress too: the words follow the contact's channel (a chat is not
+ * a call), and ending its contact ends the chat (the server does both).
  */
 export function ContactFlow({ user }: { user: UserDto }) {
   const t = useT();
   const { loading, contact, customer, cases, draft, ended, setDraft, start, refresh, pick, end, flush } =
-    useContact();
-  const [phrases, setPhrases] = useState({ greeting: '', closing: '' });
+    useContact(user.id);
+  const [phrases, setPhrases] = useState<Required<StandardPhrasesDto>>({
+    greeting: '',
+    closing: '',
+    writtenGreeting: '',
+    writtenClosing: '',
+  });
   const [busy, setBusy] = useState<'answer' | 'end' | null>(null);
   const [registering, setRegistering] = useState(false);
   // A caller registered (or recognised among the holders of their particulars) becomes the contact's customer.
@@ -32,10 +41,15 @@ export function ContactFlow({ user }: { user: UserDto }) {
     await pick(id);
   };
   useEffect(() => {
-    void api<{ greeting: string; closing: string }>('GET', '/settings/phrases').then(setPhrases);
+    void api<Required<StandardPhrasesDto>>('GET', '/settings/phrases').then(setPhrases);
   }, []);
+  const call = isCall(contact);
+  const chat = contact?.channel === 'chat';
   // The greeting is written in the one template syntax; the officer's name is all it can use.
-  const greeting = renderTemplate(phrases.greeting, { 'officer.name': { value: user.displayName } }).text;
+  const greeting = renderTemplate(call ? phrases.greeting : phrases.writtenGreeting, {
+    'officer.name': { value: user.displayName },
+  }).text;
+  const closing = call ? phrases.closing : phrases.writtenClosing;
   const once = (what: 'answer' | 'end', fn: () => Promise<void>) => async () => {
     if (busy) return;
     setBusy(what);
@@ -70,14 +84,14 @@ export function ContactFlow({ user }: { user: UserDto }) {
       disabled={!!busy}
       onClick={() => void once('answer', answerCall)()}
     >
-      {ended ? t('contact.answerNext') : t('contact.answer')}
+      {ended && call ? t('contact.answerNext') : t('contact.answer')}
     </button>
   );
 
   return (
     <div className="flow">
-      <aside className="checklist" aria-label={t('contact.checklist')}>
-        <h2>{t('contact.checklist')}</h2>
+      <aside className="checklist" aria-label={t(call ? 'contact.checklist' : 'contact.checklistWritten')}>
+        <h2>{t(call ? 'contact.checklist' : 'contact.checklistWritten')}</h2>
         <p className="hint">
           {t('contact.press')}
           <kbd>?</kbd>
@@ -114,7 +128,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             )}
             {draft.unknown && !customer && !registering && (
               <p className="hint">
-                {t('contact.unknown')}{' '}
+                {t(call ? 'contact.unknown' : 'contact.unknownWritten')}{' '}
                 {open && cases.length === 0 && (
                   <>
                     <button type="button" className="link" onClick={() => setDraft({ unknown: false })}>
@@ -200,7 +214,10 @@ export function ContactFlow({ user }: { user: UserDto }) {
             )}
             {ended && (
               <p role="status">
-                {t('contact.ended', { seconds: ended.durationSeconds ?? '' })} {answer}
+                {chat
+                  ? t('contact.endedChat', { duration: seconds(ended.durationSeconds ?? 0) })
+                  : t('contact.ended', { seconds: ended.durationSeconds ?? '' })}{' '}
+                {answer}
               </p>
             )}
           </>
@@ -225,11 +242,17 @@ export function ContactFlow({ user }: { user: UserDto }) {
             {cases.length > 0 && (
               <ul className="saved-cases" aria-label={t('contact.logged')}>
                 {cases.map((c) => (
-                  <li key={c.id} role="status" className="ok">
-                    {t('contact.savedCase')}
-                    <a href={`#/cases/${c.id}`}>{c.reference}</a>
-                    {t('contact.savedStatus', { status: term('status', c.status) })}
-                    <span data-i18n-skip>{c.subject}</span>
+                  // The status inside the item: a list holds list items only (axe's "list" rule).
+                  <li key={c.id} className="ok">
+                    <span role="status">
+                      {t('contact.savedCase')}
+                      <a href={`#/cases/${c.id}`}>{c.reference}</a>
+                      {/* A call's cases are logged here; a chat's came with it. */}
+                      {t(call ? 'contact.savedStatus' : 'contact.caseStatus', {
+                        status: term('status', c.status),
+                      })}
+                      <span data-i18n-skip>{c.subject}</span>
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -258,7 +281,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   {t('contact.askedAnythingElse')}
                 </label>
                 <p className="phrase" data-i18n-skip>
-                  “{phrases.closing}”
+                  “{closing}”
                 </p>
                 <label>
                   {t('contact.wrapUp')}
@@ -274,7 +297,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
                   disabled={!!busy}
                   onClick={() => void once('end', end)()}
                 >
-                  {t('contact.end')}
+                  {t(chat ? 'contact.endChat' : 'contact.end')}
                 </button>
               </>
             )}

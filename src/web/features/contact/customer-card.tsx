@@ -1,5 +1,6 @@
 import type { CustomerDto } from '../../app/types.ts';
 import { t, term } from '../../i18n/index.ts';
+import { languageName } from '../../ui/format.ts';
 
 /** Particulars as the caller may see them: particular needs and language first, always. */
 export function CustomerCard({ customer }: { customer: CustomerDto }) {
@@ -19,7 +20,8 @@ export function CustomerCard({ customer }: { customer: CustomerDto }) {
       )}
       <dl>
         <dt>{t('contact.card.language')}</dt>
-        <dd data-i18n-skip>{customer.preferredLanguage ?? '—'}</dd>
+        {/* The language's name in the reader's locale (Intl), not its BCP 47 tag. */}
+        <dd data-i18n-skip>{languageName(customer.preferredLanguage)}</dd>
         <dt>{t('contact.card.idNumber')}</dt>
         <dd data-testid="id-number" data-i18n-skip>
           {customer.idNumber ?? '—'}

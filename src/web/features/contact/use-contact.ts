@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../app/api.ts';
+import { ApiError, api } from '../../app/api.ts';
+import { useInvalidation } from '../../app/live.tsx';
 import type { CaseDto, ContactDto, CustomerDto } from '../../app/types.ts';
 
 export type Outcome = 'resolve' | 'follow_up' | 'refer' | 'signpost';
@@ -81,11 +82,17 @@ function readDraft(data: Record<string, unknown> | null): ContactDraft {
   return out as unknown as ContactDraft;
 }
 
+/** A call is spoken ("Thank you for calling"); a chat, an e-mail or a text is not, and is not called one. */
+export const isCall = (contact: Pick<ContactDto, 'channel'> | null): boolean =>
+  !contact || contact.channel === 'phone';
+
 /**
  * The contact in progress as server state: the open contact (GET /contacts/current), its customer,
  * its verification, the cases logged on it, and the draft. Draft changes are saved after a short pause.
+ * A chat's contact may end elsewhere (the customer leaves, the chat box ends it): the officer's room
+ * says so, and the screen shows it ended.
  */
-export function useContact() {
+export function useContact(userId: string) {
   const [loading, setLoading] = useState(true);
   const [contact, setContact] = useState<ContactDto | null>(null);
   const [customer, setCustomer] = useState<CustomerDto | null>(null);
@@ -123,6 +130,7 @@ export function useContact() {
   const adopt = useCallback(
     async (c: ContactDto, opts: { draft?: boolean } = {}) => {
       setContact(c);
+      if (c.endedAt) setEnded(c);
       if (opts.draft) setDraftState(readDraft(c.draft));
       await Promise.all([loadCustomer(c), loadCases(c)]);
     },
@@ -174,16 +182,26 @@ export function useContact() {
     [contact, adopt],
   );
 
+  useInvalidation(`user:${userId}`, (inv) => {
+    if (inv.type === 'contact.ended' && contact && inv.id === contact.id && !contact.endedAt) void refresh();
+  });
+
   const end = useCallback(async () => {
     if (!contact) return;
     await flush();
-    const c = await api<ContactDto>('PATCH', `/contacts/${contact.id}`, {
-      end: true,
-      notes: draft.wrapUp || null,
-    });
-    setEnded(c);
-    setContact(c);
-  }, [contact, draft.wrapUp, flush]);
+    try {
+      const c = await api<ContactDto>('PATCH', `/contacts/${contact.id}`, {
+        end: true,
+        notes: draft.wrapUp || null,
+      });
+      setEnded(c);
+      setContact(c);
+    } catch (err) {
+      // Ended meanwhile (the customer left the chat): show it ended, as the server has it.
+      if (!(err instanceof ApiError && err.problem.code === 'contact.already_ended')) throw err;
+      await adopt(await api<ContactDto>('GET', `/contacts/${contact.id}`));
+    }
+  }, [contact, draft.wrapUp, flush, adopt]);
 
   return { loading, contact, customer, cases, draft, ended, setDraft, start, refresh, pick, end, flush };
 }

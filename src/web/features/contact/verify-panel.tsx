@@ -3,6 +3,7 @@ import { ApiError, api } from '../../app/api.ts';
 import type { ContactDto, CustomerDto, VerificationDto, VerificationPolicyDto } from '../../app/types.ts';
 import { type Key, t, useT } from '../../i18n/index.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { isCall } from './use-contact.ts';
 
 /** A particular asked for, in the catalogue's words (`contact.verify.particular`). */
 const PARTICULAR: Record<string, Key> = {
@@ -23,9 +24,10 @@ const RESULT: Record<string, [string, Key]> = {
 };
 
 /**
- * The officer types what the caller gives for each particular; the server compares it with the
- * record and says only whether it matched. Typed answers are cleared once checked (they may be a
- * wrong guess at someone's particulars); the results are the contact's, so they survive a reload.
+ * The officer types what the customer gives for each particular (said on a call, written in a
+ * chat); the server compares it with the record and says only whether it matched. Typed answers are
+ * cleared once checked (they may be a wrong guess at someone's particulars); the results are the
+ * contact's, so they survive a reload.
  */
 export function VerifyPanel({
   contact,
@@ -74,7 +76,7 @@ export function VerifyPanel({
       <fieldset disabled={state?.locked}>
         <legend>{t('contact.verify.legend', { name: customer.displayName })}</legend>
         <p className="hint">
-          {t('contact.verify.hint', {
+          {t(isCall(contact) ? 'contact.verify.hint' : 'contact.verify.hintWritten', {
             required:
               policy.required.map(label).join(t('contact.verify.comma')) || t('contact.verify.nothing'),
             count: policy.anyOfCount,

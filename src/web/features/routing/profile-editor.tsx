@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ROUTED_CHANNELS, type RoutingProfileDto } from '../../../shared/contracts/routing.ts';
 import { api } from '../../app/api.ts';
 import { useT } from '../../i18n/index.ts';
+import { languageName } from '../../ui/format.ts';
 import { ProblemText } from '../../ui/problem.tsx';
 
 type Skill = { name: string; level: number };
@@ -27,16 +28,17 @@ export function ProfileEditor({
   const [capacity, setCapacity] = useState(profile.capacity);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const codes = languages
+    .split(/[\s,]+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     setBusy(true);
     try {
       const body = {
-        languages: languages
-          .split(/[\s,]+/)
-          .map((l) => l.trim())
-          .filter(Boolean),
+        languages: codes,
         skills: skills.filter((s) => s.name.trim()).map((s) => ({ name: s.name.trim(), level: s.level })),
         capacity,
       };
@@ -66,7 +68,11 @@ export function ProfileEditor({
         <small id="profile-languages-help" className="muted">
           {' '}
           {t('routing.admin.languagesHelp')}
-        </small>
+        </small>{' '}
+        {/* The codes typed, by name in the reader's locale: "ms" is Malay, not Mongolian. */}
+        <output htmlFor="profile-languages" data-testid="profile-language-names" data-i18n-skip>
+          {codes.map(languageName).join(', ')}
+        </output>
       </label>
       <fieldset>
         <legend>{t('routing.admin.skills')}</legend>

@@ -5,6 +5,7 @@ import { can } from '../../../../shared/permissions.ts';
 import { api } from '../../../app/api.ts';
 import { useInvalidation } from '../../../app/live.tsx';
 import { useT } from '../../../i18n/index.ts';
+import { languageName } from '../../../ui/format.ts';
 import { ProblemText } from '../../../ui/problem.tsx';
 import { TemplatePicker } from '../../scripts/template-picker.tsx';
 import type { CaseView } from '../case-page.tsx';
@@ -155,7 +156,11 @@ export function ChatBox({ view, chat, onNote }: { view: CaseView; chat: CaseChat
     <div className="composer chat-box">
       <div className="row">
         <strong className="chat-status">{status}</strong>
-        {chat.language && <span>{t('chat.language', { language: chat.language })}</span>}
+        {chat.language && (
+          <span data-testid="chat-box-language">
+            {t('chat.language', { language: languageName(chat.languageTag ?? chat.language) })}
+          </span>
+        )}
         {chat.identifiedBySite && <span className="badge">{t('chat.identified')}</span>}
         {can(view.role, 'templates.read') && <TemplatePicker target={{ caseId: c.id }} onInsert={insert} />}
         <button type="button" className="link" onClick={onNote}>
