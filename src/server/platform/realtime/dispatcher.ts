@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { type Ctx, nowIso, tx } from '../context.ts';
 import type { Executor } from '../db/index.ts';
+import { firstIdAt } from '../ids.ts';
 import { repeat } from '../loop.ts';
 import type { Bus } from './bus.ts';
 import type { Invalidation } from './hub.ts';
@@ -24,6 +26,17 @@ export interface DispatcherOptions {
 const PRUNE_BATCH = 1000;
 
 /**
+ * What a run claims: `all` unpublished events (the safety poll, drain), or on PostgreSQL only the
+ * `fresh` ones (a poke after a write): those whose ids — time-ordered, UUIDv7 — were minted in the
+ * last FRESH_MS. A published row keeps its index entry under `published_at IS NULL` until VACUUM,
+ * and a claim over the whole range visits every one (measured: 24,000 rows published, 2.5 ms a
+ * claim and growing with the outbox; autovacuum comes rarely to a table kept for a day). An event
+ * whose transaction committed more than FRESH_MS after writing it is the next full claim's.
+ */
+type Scope = 'all' | 'fresh';
+const FRESH_MS = 5000;
+
+/**
  * Publishes the outbox after commit (CONVENTIONS 4–5). A claim is one short transaction: take a
  * batch of unpublished rows (SKIP LOCKED on PostgreSQL, so several nodes share the work), mark
  * them published, hand the invalidations to the bus, commit — and only then fan out. Nothing
@@ -39,7 +52,7 @@ export class Dispatcher {
   private readonly retainMs: number;
   private readonly pruneEveryMs: number;
   private running: Promise<number> | undefined;
-  private again = false;
+  private again: Scope | undefined;
   private loop: { stop(): Promise<void> } | undefined;
   private lastPrune = 0;
   private closed = false;
@@ -72,37 +85,38 @@ export class Dispatcher {
     this.loop ??= repeat(() => this.drain(), this.pollMs, this.onError, 0);
   }
 
-  /** Publish soon (a write just committed); coalesces with a run in progress. */
+  /** Publish soon (a write just committed: its events are fresh); coalesces with a run in progress. */
   poke(): void {
     if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    void this.drain().catch(this.onError);
+    void this.request('fresh').catch(this.onError);
   }
 
   /** Publish everything unpublished now; resolves with the number of events claimed. */
   drain(): Promise<number> {
+    return this.request('all');
+  }
+
+  private request(scope: Scope): Promise<number> {
     if (this.running) {
-      this.again = true;
+      // Another run once this one ends (it may have read before the caller's change committed),
+      // the widest asked for meanwhile: a full drain is never lost behind pokes.
+      if (this.again !== 'all') this.again = scope;
       return this.running;
     }
-    this.running = this.run().finally(() => {
+    this.running = this.run(scope).finally(() => {
       this.running = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        this.poke();
-      }
+      const next = this.again;
+      this.again = undefined;
+      if (next && !this.closed) void this.request(next).catch(this.onError);
     });
     return this.running;
   }
 
-  private async run(): Promise<number> {
+  private async run(scope: Scope): Promise<number> {
     let total = 0;
     for (;;) {
       if (this.closed) return total;
-      const { claimed, invs } = await this.claim();
+      const { claimed, invs } = await this.claim(scope);
       total += claimed;
       if (invs.length) {
         this.bus.afterCommit(invs);
@@ -112,22 +126,21 @@ export class Dispatcher {
     }
   }
 
-  private claim(): Promise<{ claimed: number; invs: Invalidation[] }> {
+  private claim(scope: Scope): Promise<{ claimed: number; invs: Invalidation[] }> {
+    const pg = this.ctx.store.dialect === 'postgres';
     return tx(this.ctx, async (trx) => {
+      const floor = pg && scope === 'fresh' ? firstIdAt(Date.now() - FRESH_MS) : null;
       // Taken and marked in one statement (a round trip fewer a claim, and a claim runs for nearly
-      // every write); RETURNING has no order, so the batch is put back in the outbox's order.
+      // every write). On PostgreSQL as `= ANY(ARRAY(…))`: `IN (…)` was planned as a hash join over
+      // the whole table. RETURNING has no order, so the batch is put back in the outbox's order.
+      const mark = trx.updateTable('outbox').set({ published_at: nowIso(this.ctx) });
       const events = (
-        await trx
-          .updateTable('outbox')
-          .set({ published_at: nowIso(this.ctx) })
-          .where('id', 'in', (eb) => {
-            const q = eb
-              .selectFrom('outbox')
-              .select('id')
-              .where('published_at', 'is', null)
-              .orderBy('id')
-              .limit(this.batch);
-            return this.ctx.store.dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+        await mark
+          .where('id', pg ? '=' : 'in', (eb) => {
+            let pick = eb.selectFrom('outbox').select('id').where('published_at', 'is', null);
+            if (floor) pick = pick.where('id', '>=', floor);
+            pick = pick.orderBy('id').limit(this.batch);
+            return pg ? sql<string>`any(array(${pick.forUpdate().skipLocked()}))` : pick;
           })
           .returning(['id', 'name', 'payload', 'created_at'])
           .execute()
