@@ -3,7 +3,7 @@ import type { ChatLine } from '../shared/contracts/chat-protocol.ts';
 /**
  * Files in the widget: sent over HTTP with the chat token (the socket's frames are 4 KB), fetched
  * the same way — a plain link cannot carry the token, so a file is downloaded from a blob and a
- * picture shown from one. Each file is fetched once per page.
+ * picture drawn from its bytes. Each file is fetched once per page.
  */
 export type Attachment = ChatLine['attachments'][number];
 export type SendResult = { ok: true } | { ok: false; retry: boolean; rule?: string };
@@ -79,15 +79,30 @@ export class Files {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
-  /** Show a picture in `img` (a page whose CSP refuses blob: images keeps the named button). */
-  thumbnail(a: Attachment, img: HTMLImageElement): void {
-    this.blob(a.id).then(
-      (b) => {
-        img.src = URL.createObjectURL(b);
-        img.hidden = false;
-      },
-      () => {},
-    );
+  /**
+   * Draw a picture, at most 200×160, on `c`. A canvas, not an <img> of a blob: URL: a host page's
+   * CSP often refuses blob: (and data:) images, but decoding bytes already fetched needs no source.
+   */
+  thumbnail(a: Attachment, c: HTMLCanvasElement): void {
+    this.blob(a.id)
+      .then((b) => createImageBitmap(b))
+      .then(
+        (p) => {
+          const k = Math.min(1, 200 / p.width, 160 / p.height);
+          const r = window.devicePixelRatio || 1;
+          const w = Math.max(1, Math.round(p.width * k));
+          const h = Math.max(1, Math.round(p.height * k));
+          c.width = Math.round(w * r);
+          c.height = Math.round(h * r);
+          c.style.width = `${w}px`;
+          c.style.height = `${h}px`;
+          c.getContext('2d')?.drawImage(p, 0, 0, c.width, c.height);
+          p.close();
+          c.hidden = false;
+        },
+        // Not fetched or not decodable: the button with the file's name is enough.
+        () => {},
+      );
   }
 }
 

@@ -16,10 +16,12 @@ header { background: #0b5cad; color: #fff; padding: 10px 12px; display: flex; al
 header h2 { margin: 0; font-size: 17px; flex: 1; }
 header button { background: transparent; color: #fff; border: 1px solid rgba(255,255,255,.7); border-radius: 6px;
   padding: 4px 8px; font-size: 14px; cursor: pointer; min-height: 32px; }
+.main { flex: 1; display: flex; flex-direction: column; min-height: 0; }
 .status { padding: 6px 12px; background: #eef4fb; color: #123; font-size: 14px; min-height: 30px; }
 .log { flex: 1; overflow-y: auto; padding: 12px; margin: 0; list-style: none; }
 .log > div { margin: 0 0 8px; display: flex; flex-direction: column; }
 .bubble { max-width: 85%; padding: 8px 10px; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.bubble a { color: #0b5cad; text-decoration: underline; padding: 3px 0; }
 .visitor { align-items: flex-end; }
 .visitor .bubble { background: #0b5cad; color: #fff; }
 .officer .bubble, .system .bubble { background: #eceff3; color: #1a1a1a; }

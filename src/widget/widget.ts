@@ -32,6 +32,32 @@ function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/**
+ * Web addresses in the centre's words as links, built node by node (never parsed as markup): only
+ * http and https, opened in a new tab that cannot reach back to this page. Punctuation ending a
+ * sentence is not part of the address; a closing bracket is when the address opened one.
+ */
+function linked(text: string): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  let at = 0;
+  for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"]+/gi)) {
+    let u = m[0];
+    while (/[.,;:!?'")\]]$/.test(u) && !(u.endsWith(')') && u.includes('('))) u = u.slice(0, -1);
+    let href = '';
+    try {
+      const p = new URL(u);
+      if (p.protocol === 'http:' || p.protocol === 'https:') href = p.href;
+    } catch {
+      // not an address after all: left as text
+    }
+    if (!href) continue;
+    out.push(text.slice(at, m.index), el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, u));
+    at = m.index + u.length;
+  }
+  out.push(text.slice(at));
+  return out.filter((x) => x !== '');
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
@@ -67,6 +93,7 @@ class Widget {
   private typingSent = 0;
   private typingStop = 0;
   private officerTypingTimer = 0;
+  private noteTimer = 0;
   private notice = '';
   // DOM
   private readonly launch: HTMLButtonElement;
@@ -88,7 +115,14 @@ class Widget {
     const host = el('div', { 'data-frontline-chat': '' });
     const root = host.attachShadow({ mode: 'open' });
     this.root = root;
-    root.append(el('style', {}, STYLES));
+    // A constructed sheet is not subject to the host page's CSP (a <style> element needs 'unsafe-inline').
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLES);
+      root.adoptedStyleSheets = [sheet];
+    } catch {
+      root.append(el('style', {}, STYLES));
+    }
     this.launch = el(
       'button',
       { class: 'launch', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'fl-panel' },
@@ -98,7 +132,7 @@ class Widget {
     this.endBtn = el('button', { type: 'button', hidden: '' }, T.end);
     const close = el('button', { type: 'button', 'aria-label': T.close }, '×');
     this.status = el('div', { class: 'status', role: 'status' });
-    this.main = el('div', { style: 'flex:1;display:flex;flex-direction:column;min-height:0' });
+    this.main = el('div', { class: 'main' });
     this.typing = el('div', { class: 'typing', 'aria-live': 'polite' });
     this.panel = el(
       'section',
@@ -212,12 +246,38 @@ class Widget {
         this.renderMarks();
         break;
       case 'chat.officer_typing':
-        clearTimeout(this.officerTypingTimer);
-        this.typing.textContent = m.version ? T.typing(this.conv?.officer ?? T.someone) : '';
-        if (m.version)
-          this.officerTypingTimer = window.setTimeout(() => (this.typing.textContent = ''), 6000);
+        this.officerTyping(Boolean(m.version));
         break;
     }
+  }
+
+  /**
+   * "… is typing" under the chat, until the officer's message, the chat's end, or 6 s without a new
+   * signal (a lost "stopped": the officer's tab closed, the connection dropped).
+   */
+  private officerTyping(on: boolean): void {
+    clearTimeout(this.officerTypingTimer);
+    const live = on && this.conv && this.conv.status !== 'ended';
+    this.typing.textContent = live ? T.typing(this.conv?.officer ?? T.someone) : '';
+    if (live) this.officerTypingTimer = window.setTimeout(() => this.officerTyping(false), 6000);
+  }
+
+  /** Why a file was not sent: until the visitor sends a message or attaches a file, or for 15 s. */
+  private note(text: string): void {
+    clearTimeout(this.noteTimer);
+    const end = this.atEnd();
+    this.fileNote.textContent = text;
+    if (end) this.toEnd();
+    if (text) this.noteTimer = window.setTimeout(() => this.note(''), 15_000);
+  }
+
+  private atEnd(): boolean {
+    const l = this.log;
+    return !l || l.scrollHeight - l.scrollTop - l.clientHeight < 8;
+  }
+
+  private toEnd(): void {
+    if (this.log) this.log.scrollTop = this.log.scrollHeight;
   }
 
   private onError(code: string, clientId?: string, field?: string): void {
@@ -276,7 +336,7 @@ class Widget {
     }
     this.store.acked(q.clientId);
     this.mark(q.clientId, r.ok ? T.sent : T.notSent);
-    if (!r.ok) this.fileNote.textContent = this.refusal(r.rule);
+    if (!r.ok) this.note(this.refusal(r.rule));
     this.flush();
   }
 
@@ -291,7 +351,7 @@ class Widget {
     if (!f || this.conv?.status === 'ended') return;
     const ext = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
     const bad = !f.extensions.includes(ext) ? 'fileType' : file.size > f.maxBytes ? 'tooLarge' : '';
-    this.fileNote.textContent = bad ? this.refusal(bad) : '';
+    this.note(bad ? this.refusal(bad) : '');
     if (bad) return;
     const q = { clientId: uuid(), text: '', file };
     this.store.push(q);
@@ -338,13 +398,16 @@ class Widget {
       this.main.append(this.log);
       for (const l of [...this.lines.values()].sort((a, b) => a.seq - b.seq)) this.addLine(l, true);
       for (const q of this.store.outbox) this.pendingItem(q);
-      this.fileNote.textContent = '';
+      this.note('');
       if (want === 'chat') this.main.append(this.fileNote, this.composer());
       else {
+        this.officerTyping(false);
         const b = el('button', { type: 'button', class: 'primary' }, T.transcript);
         b.onclick = () => this.conn.send({ type: 'transcript' });
         this.main.append(el('div', { class: 'note' }, b));
       }
+      // What comes under the messages takes its height from the log: the last one stays in sight.
+      this.toEnd();
     }
   }
 
@@ -433,6 +496,7 @@ class Widget {
       const text = ta.value.trim();
       if (!text) return;
       ta.value = '';
+      this.note('');
       const clientId = uuid();
       this.store.push({ clientId, text });
       this.pendingItem({ clientId, text });
@@ -472,7 +536,7 @@ class Widget {
 
   private item(side: string, text: string, meta: string, files: Attachment[] = [], file?: File): HTMLElement {
     const bubble = el('span', { class: 'bubble' });
-    this.fill(bubble, text, files, file);
+    this.fill(bubble, side === 'visitor' ? [text] : linked(text), files, file);
     const li = el('div', { class: side }, bubble, el('span', { class: 'meta' }, meta));
     this.log?.append(li);
     if (this.log) this.log.scrollTop = this.log.scrollHeight;
@@ -480,11 +544,11 @@ class Widget {
   }
 
   /** A message's words and files: each file a button that downloads it, a picture shown in it. */
-  private fill(bubble: Element, text: string, files: Attachment[], pending?: File): void {
+  private fill(bubble: Element, words: (Node | string)[], files: Attachment[], pending?: File): void {
     bubble.replaceChildren(
-      ...(text ? [text] : []),
+      ...words.filter((w) => w !== ''),
       ...files.map((a) => {
-        const img = el('img', { class: 'thumb', alt: '', hidden: '' });
+        const img = el('canvas', { class: 'thumb', hidden: '', 'aria-hidden': 'true' });
         if (isPicture(a)) this.files.thumbnail(a, img);
         const b = el(
           'button',
@@ -493,8 +557,7 @@ class Widget {
           el('span', { class: 'sr' }, T.download),
           `${a.filename} (${size(a.size)})`,
         );
-        b.onclick = () =>
-          void this.files.download(a, this.root).catch(() => (this.fileNote.textContent = T.fileRefused));
+        b.onclick = () => void this.files.download(a, this.root).catch(() => this.note(T.fileRefused));
         return b;
       }),
       ...(pending ? [el('span', { class: 'file' }, `${pending.name} (${size(pending.size)})`)] : []),
@@ -519,8 +582,10 @@ class Widget {
       this.items.set(`s${l.seq}`, pending);
       this.store.acked(l.clientId);
       const bubble = pending.querySelector('.bubble');
-      if (bubble && l.attachments.length) this.fill(bubble, l.text, l.attachments);
+      if (bubble && l.attachments.length) this.fill(bubble, [l.text], l.attachments);
     } else if (!this.items.has(`s${l.seq}`)) {
+      // The officer's message ends their typing (its "stopped" may come later, or never).
+      if (l.side === 'officer' && !rerender) this.officerTyping(false);
       const who = l.side === 'officer' ? (l.author ?? T.someone) : l.side === 'visitor' ? '' : '';
       this.items.set(`s${l.seq}`, this.item(l.side, l.text, who, l.attachments));
     }

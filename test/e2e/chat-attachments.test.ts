@@ -81,11 +81,14 @@ describe('web chat files, in Chromium', { skip: !haveChromium }, () => {
     await chooser.setFiles({ name: 'bill photo.png', mimeType: 'image/png', buffer: PNG });
     const mine = customer.getByRole('button', { name: /Download bill photo\.png/ });
     await mine.waitFor();
-    // Shown as a thumbnail (fetched with the chat session from the other origin).
+    // Shown as a thumbnail (fetched with the chat session from the other origin), drawn from its
+    // bytes: red pixels on a canvas, no blob: URL a host page's CSP could refuse.
     await customer.waitForFunction(() => {
       const host = document.querySelector('[data-frontline-chat]')?.shadowRoot;
-      const img = host?.querySelector<HTMLImageElement>('img.thumb');
-      return Boolean(img && !img.hidden && img.naturalWidth === 8);
+      const c = host?.querySelector<HTMLCanvasElement>('canvas.thumb');
+      if (!c || c.hidden || c.style.width !== '8px') return false;
+      const [r, g, b] = c.getContext('2d')!.getImageData(0, 0, 1, 1).data;
+      return r! > 200 && g! < 50 && b! < 50;
     });
     const stored = await desktop.ctx.store.db
       .selectFrom('message_attachments')

@@ -121,10 +121,10 @@ const focused = (page: Page) =>
 /**
  * The widget's accessibility and phone checks (issue 14: "a phone-sized viewport; axe on the
  * widget"): each screen of it — the button, the pre-chat form and its error, leave a message, a
- * chat with messages and files, an ended chat — on 320 and 390 px wide phones, against every WCAG
- * 2.2 A/AA rule axe has at any impact, plus what axe cannot see: the panel fills the phone with
- * nothing scrolling sideways, targets are 24 px or more, the keyboard opens, uses and closes it,
- * focus is visible and returns to the button.
+ * chat with messages, a link and files, an ended chat — on 320 and 390 px wide phones, against
+ * every WCAG 2.2 A/AA rule axe has at any impact, plus what axe cannot see: the panel fills the
+ * phone with nothing scrolling sideways, targets are 24 px or more, the keyboard opens, uses and
+ * closes it, focus is visible and returns to the button.
  */
 describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
@@ -240,9 +240,15 @@ describe('the chat widget: WCAG 2.2 AA and phones, in Chromium', { skip: !haveCh
         .executeTakeFirstOrThrow();
       await desktop.services.chatOfficer.reply(actor, conv.case_id, {
         clientId: randomUUID(),
-        text: 'Hello Mei Ling, here is the form.',
+        text: 'Hello Mei Ling, here is the form: https://www.example.com/forms/roaming-day-pass-application.',
       });
-      await page.getByText('Hello Mei Ling, here is the form.').waitFor();
+      // The address is a link (checked by axe, the target size and the reflow below, on both phones).
+      await page
+        .getByRole('link', {
+          name: 'https://www.example.com/forms/roaming-day-pass-application',
+          exact: true,
+        })
+        .waitFor();
       const attach = page.getByRole('button', { name: 'Attach a file' });
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), attach.press('Enter')]);
       await chooser.setFiles({

@@ -22,6 +22,7 @@ import { SearchBox } from '../features/search/search-box.tsx';
 import { SearchPage } from '../features/search/search-page.tsx';
 import { term, useT } from '../i18n/index.ts';
 import { LiveProvider } from './live.tsx';
+import { MainNav, type NavLink } from './main-nav.tsx';
 import { NoAccess } from './no-access.tsx';
 import { useRoute } from './router.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -31,6 +32,16 @@ import type { UserDto } from './types.ts';
 /** `#/customers/<id>?contact=<contactId>`: the contact whose verification unmasks the view. */
 const contactParam = () =>
   new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('contact') ?? undefined;
+
+type NavLabel =
+  | 'contact'
+  | 'customers'
+  | 'queues'
+  | 'followups'
+  | 'knowledge'
+  | 'dueSoon'
+  | 'scripts'
+  | 'admin';
 
 const MANAGERS = new Set(['supervisor', 'administrator']);
 const LEADERS = new Set(['team_leader', 'supervisor', 'administrator']);
@@ -90,51 +101,31 @@ function Shell() {
   if (!user) return <LoginPage />;
   const handles = FRONTLINE_ROLES.has(user.role);
   const [screen = handles ? 'contact' : 'cases', id] = route;
+  const link = (to: string, href: string, label: NavLabel, elementId?: string): NavLink => ({
+    href,
+    label: t(`shell.nav.${label}`),
+    current: screen === to,
+    ...(elementId ? { id: elementId } : {}),
+  });
   return (
     <LiveProvider>
       <div className="shell">
         <header className="topbar">
           <span className="brand">{t('shell.brand')}</span>
-          <nav aria-label={t('shell.mainNav')}>
-            {handles && (
-              <a id="nav-contact" href="#/contact" aria-current={screen === 'contact' ? 'page' : undefined}>
-                {t('shell.nav.contact')}
-              </a>
-            )}
-            <a href="#/customers" aria-current={screen === 'customers' ? 'page' : undefined}>
-              {t('shell.nav.customers')}
-            </a>
-            <a id="nav-queues" href="#/cases" aria-current={screen === 'cases' ? 'page' : undefined}>
-              {t('shell.nav.queues')}
-            </a>
-            {handles && (
-              <a
-                id="nav-followups"
-                href="#/followups"
-                aria-current={screen === 'followups' ? 'page' : undefined}
-              >
-                {t('shell.nav.followups')}
-              </a>
-            )}
-            <a id="nav-kb" href="#/kb" aria-current={screen === 'kb' ? 'page' : undefined}>
-              {t('shell.nav.knowledge')}
-            </a>
-            {LEADERS.has(user.role) && (
-              <a id="nav-at-risk" href="#/at-risk" aria-current={screen === 'at-risk' ? 'page' : undefined}>
-                {t('shell.nav.dueSoon')}
-              </a>
-            )}
-            {can(user.role, 'templates.manage') && (
-              <a id="nav-scripts" href="#/scripts" aria-current={screen === 'scripts' ? 'page' : undefined}>
-                {t('shell.nav.scripts')}
-              </a>
-            )}
-            {MANAGERS.has(user.role) && (
-              <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
-                {t('shell.nav.admin')}
-              </a>
-            )}
-          </nav>
+          <MainNav
+            links={[
+              ...(handles ? [link('contact', '#/contact', 'contact', 'nav-contact')] : []),
+              link('customers', '#/customers', 'customers'),
+              link('cases', '#/cases', 'queues', 'nav-queues'),
+              ...(handles ? [link('followups', '#/followups', 'followups', 'nav-followups')] : []),
+              link('kb', '#/kb', 'knowledge', 'nav-kb'),
+              ...(LEADERS.has(user.role) ? [link('at-risk', '#/at-risk', 'dueSoon', 'nav-at-risk')] : []),
+              ...(can(user.role, 'templates.manage')
+                ? [link('scripts', '#/scripts', 'scripts', 'nav-scripts')]
+                : []),
+              ...(MANAGERS.has(user.role) ? [link('admin', '#/admin', 'admin')] : []),
+            ]}
+          />
           <SearchBox />
           {/* Managers' bars are full (Administration): their state is set through the API for now. */}
           {can(user.role, 'presence.self') && !MANAGERS.has(user.role) && <StateControl userId={user.id} />}

@@ -60,6 +60,8 @@ export const en = {
       dueSoon: 'Due soon',
       scripts: 'Templates & scripts',
       admin: 'Administration',
+      more: 'More',
+      moreList: 'More destinations',
     },
     signOut: 'Sign out',
     noAccess: {

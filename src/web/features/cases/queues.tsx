@@ -390,6 +390,19 @@ export function Queues({ user }: { user: UserDto }) {
         ) : (
           <div className="queue-scroll">
             <table ref={table} aria-label={t('queues.table')} className="queue-table">
+              {/* Fixed widths (cases.css): the subject takes what is left, so every column is in sight. */}
+              <colgroup>
+                {writer && <col className="c-select" />}
+                <col className="c-reference" />
+                <col />
+                <col className="c-customer" />
+                <col className="c-owner" />
+                <col className="c-status" />
+                <col className="c-priority" />
+                <col className="c-sla" />
+                <col className="c-updated" />
+                {Object.keys(results).length > 0 && <col className="c-result" />}
+              </colgroup>
               <thead>
                 <tr>
                   {writer && (
@@ -456,8 +469,10 @@ export function Queues({ user }: { user: UserDto }) {
                       {c.gone && <span className="sr-only">{t('queues.left')}</span>}
                       <span data-i18n-skip>{c.subject}</span>
                     </td>
-                    <td data-i18n-skip>{c.customerId ? (names[c.customerId] ?? '—') : '—'}</td>
-                    <td>
+                    <td className="cut" data-i18n-skip title={c.customerId ? names[c.customerId] : undefined}>
+                      {c.customerId ? (names[c.customerId] ?? '—') : '—'}
+                    </td>
+                    <td className="cut" title={c.assigneeId ? nameOf(people, c.assigneeId) : undefined}>
                       {c.assigneeId === user.id ? (
                         t('common.you')
                       ) : c.assigneeId ? (
