@@ -155,7 +155,7 @@ export class RoutingPull {
         .selectFrom('cases')
         .select('id')
         .where('id', '=', r.case_id)
-        .forUpdate()
+        .forNoKeyUpdate()
         .skipLocked()
         .executeTakeFirst();
       if (!kase) continue;

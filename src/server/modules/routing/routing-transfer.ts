@@ -88,7 +88,7 @@ export class RoutingTransfers {
     const out = await tx(this.ctx, async (trx) => {
       // The case row first, as every case write does; a double click waits here for the first.
       if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).forUpdate().execute();
+        await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).forNoKeyUpdate().execute();
       const seen = await trx
         .selectFrom('routing_transfers')
         .selectAll()
@@ -131,7 +131,7 @@ export class RoutingTransfers {
       const clientId = `${key}:${caseId}`;
       // The case row first, as every case write does (the lock order: case, timer, item, offer, capacity).
       if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().execute();
+        await trx.selectFrom('cases').select('id').where('id', '=', caseId).forNoKeyUpdate().execute();
       const seen = await trx
         .selectFrom('routing_transfers')
         .select('id')
