@@ -35,8 +35,8 @@ import * as m202612061800 from './migrations/202612061800_chat.ts';
 import * as m202612071000 from './migrations/202612071000_routing_transfers.ts';
 import * as m202612071200 from './migrations/202612071200_routing_items_case.ts';
 import * as m202612081000 from './migrations/202612081000_chat_identity_provenance.ts';
-import * as m202612081200 from './migrations/202612081200_chat_customer_indexes.ts';
 import * as m202612081100 from './migrations/202612081100_case_search_pending.ts';
+import * as m202612081200 from './migrations/202612081200_chat_customer_indexes.ts';
 import type { Database } from './schema.ts';
 
 /** Column types that differ between the two databases; one set of migrations serves both. */
