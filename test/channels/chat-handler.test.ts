@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import type { Role } from '../../src/shared/contracts/people.ts';
-import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { shopWidget, startChat, userWithToken, type WidgetRow } from '../helpers/chat-fixture.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildCase } from '../helpers/factories.ts';
 
@@ -18,7 +18,7 @@ import { buildCase } from '../helpers/factories.ts';
 for (const dialect of await dialects()) {
   describe(`who may act in a case's chat (${dialect})`, () => {
     let t: TestApp;
-    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    let widget: WidgetRow;
     /** A second officer of the team, and a team leader of another team. */
     let ann: { id: string; token: string };
     let otherLeader: { id: string; token: string };
@@ -26,45 +26,18 @@ for (const dialect of await dialects()) {
 
     before(async () => {
       t = await makeTestApp(dialect);
-      const user = async (username: string, role: Role, teamId: string) => {
-        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
-          username,
-          displayName: username,
-          role,
-          password: TEST_PASSWORD,
-          teamId,
-        });
-        const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: username, userId: u.id });
-        return { id: u.id, token };
-      };
-      ann = await user('ann', 'officer', t.team.id);
+      ann = await userWithToken(t, { username: 'ann' });
       const teamB = await t.services.people.createTeam(SYSTEM_ACTOR, {
         name: 'Team B',
         departmentId: t.department.id,
       });
-      otherLeader = await user('bella', 'team_leader', teamB.id);
-      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
-        name: 'Shop',
-        teamId: t.team.id,
-        allowedOrigins: ['https://shop.example'],
-      });
-      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+      otherLeader = await userWithToken(t, { username: 'bella', role: 'team_leader', teamId: teamB.id });
+      widget = await shopWidget(t);
     });
     after(() => t.close());
 
     /** A chat waiting for its first answer, its customer having written once more. */
-    async function waitingChat() {
-      const { session } = await t.services.chat.hello(widget, null, null);
-      await t.services.chat.start(session, {
-        clientId: randomUUID(),
-        name: 'Mei Ling',
-        email: `mei-${randomUUID()}@customer.example`,
-        question: 'My roaming bill is wrong',
-        language: 'en',
-      });
-      const caseId = (await t.services.chat.caseOf(session.conversationId!))!;
-      return { session, caseId };
-    }
+    const waitingChat = () => startChat(t, widget);
     /** A chat the team's officer answered (so handles), the customer writing after the answer. */
     async function officersChat() {
       const c = await waitingChat();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
 import { txRetries } from '../../src/server/platform/tx-retry.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { contactOf, shopWidget, startChat, type Visitor, type WidgetRow } from '../helpers/chat-fixture.ts';
 import { dialects } from '../helpers/db.ts';
 import { FakeAgents, rng, setProfile } from './routing-fixture.ts';
 
@@ -20,7 +20,7 @@ for (const dialect of await dialects()) {
     let t: TestApp;
     const clock = fixedClock('2026-11-23T09:00:00.000Z');
     const agents = new FakeAgents();
-    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    let widget: WidgetRow;
     const now = () => clock.now().toISOString();
     const officer = () => t.users.officer;
 
@@ -29,45 +29,25 @@ for (const dialect of await dialects()) {
       t.services.routing.setAgentStates(agents);
       await setProfile(t, officer().id, { languages: ['en', 'ms'], capacity: { email: 2, chat: 3, sms: 1 } });
       agents.set(officer().id, 'available', now());
-      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
-        name: 'Shop',
-        teamId: t.team.id,
-        allowedOrigins: ['https://shop.example'],
-      });
-      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+      widget = await shopWidget(t);
     });
     after(() => t.close());
 
-    async function startChat() {
-      const { session } = await t.services.chat.hello(widget, null, null);
-      await t.services.chat.start(session, {
-        clientId: randomUUID(),
-        name: 'Aminah',
-        email: `aminah-${randomUUID()}@customer.example`,
-        question: 'Saya perlukan bantuan dengan bil saya.',
-        language: 'Bahasa Melayu',
-      });
-      const conv = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .selectAll()
-        .where('id', '=', session.conversationId!)
-        .executeTakeFirstOrThrow();
-      return { session, caseId: conv.case_id, conversationId: conv.id };
-    }
+    const aminah: Visitor = {
+      name: 'Aminah',
+      emailLocal: 'aminah',
+      question: 'Saya perlukan bantuan dengan bil saya.',
+      language: 'Bahasa Melayu',
+    };
     /** The officer answers first (no offer): the chat and its contact are theirs. */
     async function answered() {
-      const c = await startChat();
+      const c = await startChat(t, widget, aminah);
       const r = await t.call('officer', 'POST', `/api/v1/cases/${c.caseId}/chat/messages`, {
         clientId: randomUUID(),
         text: 'Hello, Olivia here.',
       });
       assert.equal(r.statusCode, 201, r.body);
-      const k = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .select('contact_id')
-        .where('id', '=', c.conversationId)
-        .executeTakeFirstOrThrow();
-      return { ...c, contactId: k.contact_id! };
+      return { ...c, contactId: (await contactOf(t, c.conversationId)).id };
     }
     const conversation = (id: string) =>
       t.ctx.store.db
@@ -104,7 +84,7 @@ for (const dialect of await dialects()) {
 
     test('the officer ends the chat’s contact: the chat ends by them, the widget is told, the contact ends once with the wrap-up note', async () => {
       await t.services.presence.setOwn(officer().actor, { state: 'available' });
-      const { session, caseId, conversationId } = await startChat();
+      const { session, caseId, conversationId } = await startChat(t, widget, aminah);
       await t.services.routing.route();
       const offer = await t.call('officer', 'GET', '/api/v1/routing/offer');
       const acc = await t.call('officer', 'POST', `/api/v1/routing/offers/${offer.data.offer.id}/accept`);

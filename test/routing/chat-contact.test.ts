@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { contactOf, shopWidget, startChat, type WidgetRow } from '../helpers/chat-fixture.ts';
 import { dialects } from '../helpers/db.ts';
-import { FakeAgents, setProfile } from './routing-fixture.ts';
+import { acceptOffer, FakeAgents, routedOfficer, setProfile } from './routing-fixture.ts';
 
 /**
  * A chat's contact (issue 14): taken by the officer who accepts the chat's offer (or answers it
@@ -17,7 +18,7 @@ for (const dialect of await dialects()) {
     let t: TestApp;
     const clock = fixedClock('2026-11-23T09:00:00.000Z');
     const agents = new FakeAgents();
-    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    let widget: WidgetRow;
     /** Two more officers for the transfer (fresh: no earlier contact's after-contact work in flight). */
     let ann: { id: string; token: string };
     let bea: { id: string; token: string };
@@ -29,83 +30,25 @@ for (const dialect of await dialects()) {
       t.services.routing.setAgentStates(agents);
       await setProfile(t, officer().id, { languages: ['en'], capacity: { email: 2, chat: 2, sms: 1 } });
       agents.set(officer().id, 'available', now());
-      const make = async (username: string, displayName: string) => {
-        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
-          username,
-          displayName,
-          role: 'officer',
-          password: 'correct horse battery',
-          teamId: t.team.id,
-        });
-        await setProfile(t, u.id, { languages: ['en'], capacity: { email: 1, chat: 1, sms: 1 } });
-        const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: username, userId: u.id });
-        return { id: u.id, token };
-      };
-      ann = await make('ann', 'Ann');
-      bea = await make('bea', 'Bea');
-      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
-        name: 'Shop',
-        teamId: t.team.id,
-        allowedOrigins: ['https://shop.example'],
-      });
-      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+      ann = await routedOfficer(t, 'ann', 'Ann');
+      bea = await routedOfficer(t, 'bea', 'Bea');
+      widget = await shopWidget(t);
     });
     after(() => t.close());
 
-    async function startChat() {
-      const { session } = await t.services.chat.hello(widget, null, null);
-      await t.services.chat.start(session, {
-        clientId: randomUUID(),
-        name: 'Mei Ling',
-        email: `mei-${randomUUID()}@customer.example`,
-        question: 'My roaming bill is wrong',
-        language: 'en',
-      });
-      const conv = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .selectAll()
-        .where('id', '=', session.conversationId!)
-        .executeTakeFirstOrThrow();
-      return { session, caseId: conv.case_id, conversationId: conv.id };
-    }
-    const contactOf = async (conversationId: string) => {
-      const c = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .select('contact_id')
-        .where('id', '=', conversationId)
-        .executeTakeFirstOrThrow();
-      return t.ctx.store.db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('id', '=', c.contact_id!)
-        .executeTakeFirstOrThrow();
-    };
     const stateOf = async (userId: string) => (await t.services.presence.get(userId)).state;
-    /** The chat's offer to the officer, accepted. */
-    async function accept(userId: string, caseId: string) {
-      await t.services.routing.route();
-      const o = await t.ctx.store.db
-        .selectFrom('routing_offers')
-        .select(['id', 'user_id'])
-        .where('case_id', '=', caseId)
-        .where('state', '=', 'open')
-        .executeTakeFirst();
-      assert.equal(o?.user_id, userId, 'offered to the officer');
-      const actor = { ...officer().actor, userId };
-      await t.services.routing.accept(actor, o!.id);
-    }
 
     test('accepted: the contact is the officer’s, in progress; the widget says who; ended with the chat, with its length', async () => {
       agents.set(bea.id, 'offline', now());
       await t.services.presence.setOwn(officer().actor, { state: 'available' });
-      const { session, caseId, conversationId } = await startChat();
-      const waiting = await contactOf(conversationId);
+      const { session, caseId, conversationId } = await startChat(t, widget);
+      const waiting = await contactOf(t, conversationId);
       assert.equal(waiting.officer_id, SYSTEM_ACTOR.userId, 'nobody has it while it waits');
       assert.equal((await t.services.chat.status(session))?.status, 'waiting');
 
       clock.advance(60_000);
-      await accept(officer().id, caseId);
-      const taken = await contactOf(conversationId);
+      await acceptOffer(t, officer().id, caseId);
+      const taken = await contactOf(t, conversationId);
       assert.equal(taken.id, waiting.id, 'the same contact');
       assert.equal(taken.officer_id, officer().id);
       assert.equal(taken.ended_at, null, 'in progress');
@@ -137,11 +80,11 @@ for (const dialect of await dialects()) {
         text: 'Hello, let me look.',
       });
       assert.equal(hi.statusCode, 201, hi.body);
-      assert.equal((await contactOf(conversationId)).id, taken.id);
+      assert.equal((await contactOf(t, conversationId)).id, taken.id);
 
       clock.advance(95_000);
       await t.services.chat.end(session);
-      const ended = await contactOf(conversationId);
+      const ended = await contactOf(t, conversationId);
       assert.equal(ended.ended_at, now());
       const dto = await t.call('officer', 'GET', `/api/v1/contacts/${ended.id}`);
       assert.equal(dto.data.durationSeconds, 95);
@@ -154,9 +97,9 @@ for (const dialect of await dialects()) {
       agents.set(officer().id, 'offline', now());
       agents.set(bea.id, 'offline', now());
       agents.set(ann.id, 'available', now());
-      const { session, caseId, conversationId } = await startChat();
-      await accept(ann.id, caseId);
-      const first = await contactOf(conversationId);
+      const { session, caseId, conversationId } = await startChat(t, widget);
+      await acceptOffer(t, ann.id, caseId);
+      const first = await contactOf(t, conversationId);
       assert.equal(first.officer_id, ann.id);
       agents.set(bea.id, 'available', now());
       const tr = await t.call(
@@ -190,7 +133,7 @@ for (const dialect of await dialects()) {
         },
       );
       assert.equal(acc.statusCode, 200, acc.body);
-      const next = await contactOf(conversationId);
+      const next = await contactOf(t, conversationId);
       assert.notEqual(next.id, first.id, 'a new contact');
       assert.equal(next.officer_id, bea.id);
       assert.equal(next.ended_at, null);
@@ -250,8 +193,8 @@ for (const dialect of await dialects()) {
       agents.set(officer().id, 'offline', now());
       agents.set(bea.id, 'offline', now());
       agents.set(ann.id, 'available', now());
-      const { session, caseId, conversationId } = await startChat();
-      await accept(ann.id, caseId);
+      const { session, caseId, conversationId } = await startChat(t, widget);
+      await acceptOffer(t, ann.id, caseId);
       assert.equal((await t.services.chat.status(session))?.officer, 'Ann');
       const load = async () =>
         (
@@ -297,7 +240,7 @@ for (const dialect of await dialects()) {
       assert.equal(transfers[0]!.from_user_id, t.users.team_leader.id);
       assert.equal(transfers[0]!.to_user_id, null);
       assert.match(transfers[0]!.note, /set Ann offline/);
-      assert.notEqual((await contactOf(conversationId)).ended_at, null, 'her contact ended');
+      assert.notEqual((await contactOf(t, conversationId)).ended_at, null, 'her contact ended');
       // Out of the way of the next tests: the case is resolved, its chat and item end.
       await t.services.cases.transition(SYSTEM_ACTOR, caseId, {
         action: 'resolve',
@@ -329,8 +272,8 @@ for (const dialect of await dialects()) {
             .where('channel', '=', 'chat')
             .executeTakeFirstOrThrow()
         ).load;
-      const answered = await startChat();
-      await accept(ann.id, answered.caseId);
+      const answered = await startChat(t, widget);
+      await acceptOffer(t, ann.id, answered.caseId);
       assert.equal(await load(), 1);
       await t.services.chat.end(answered.session);
       await t.services.dispatcher.drain();
@@ -340,7 +283,7 @@ for (const dialect of await dialects()) {
       assert.equal(c.assignee_id, ann.id, 'the case stays hers');
 
       agents.set(ann.id, 'offline', now());
-      const missed = await startChat();
+      const missed = await startChat(t, widget);
       assert.deepEqual(await live(missed.caseId), ['waiting chat']);
       await t.services.chat.end(missed.session);
       await t.services.dispatcher.drain();
@@ -349,15 +292,15 @@ for (const dialect of await dialects()) {
 
     test('answered first (no offer): the reply takes it; the officer ends it; two chats: on a contact until the last ends; a closed case ends its chat', async () => {
       await t.services.presence.setOwn(officer().actor, { state: 'available' });
-      const one = await startChat();
-      const two = await startChat();
+      const one = await startChat(t, widget);
+      const two = await startChat(t, widget);
       for (const c of [one, two]) {
         const r = await t.call('officer', 'POST', `/api/v1/cases/${c.caseId}/chat/messages`, {
           clientId: randomUUID(),
           text: 'Hello',
         });
         assert.equal(r.statusCode, 201, r.body);
-        const k = await contactOf(c.conversationId);
+        const k = await contactOf(t, c.conversationId);
         assert.equal(k.officer_id, officer().id);
         assert.equal(k.ended_at, null);
         // The case is theirs, and routing offers nobody a chat someone is already in.
@@ -373,7 +316,7 @@ for (const dialect of await dialects()) {
       assert.equal(await stateOf(officer().id), 'on_contact');
       const end = await t.call('officer', 'POST', `/api/v1/cases/${one.caseId}/chat/end`);
       assert.equal(end.statusCode, 200, end.body);
-      assert.notEqual((await contactOf(one.conversationId)).ended_at, null);
+      assert.notEqual((await contactOf(t, one.conversationId)).ended_at, null);
       assert.equal(await stateOf(officer().id), 'on_contact', 'another chat is still open');
       // The second one's case is resolved with the chat open: the chat and its contact end.
       const closed = await t.call('officer', 'POST', `/api/v1/cases/${two.caseId}/transitions`, {
@@ -382,7 +325,7 @@ for (const dialect of await dialects()) {
       });
       assert.equal(closed.statusCode, 200, closed.body);
       assert.equal((await t.services.chat.status(two.session))?.status, 'ended');
-      assert.notEqual((await contactOf(two.conversationId)).ended_at, null);
+      assert.notEqual((await contactOf(t, two.conversationId)).ended_at, null);
       assert.equal(await stateOf(officer().id), 'after_contact_work');
     });
   });

@@ -5,6 +5,7 @@ import { tx } from '../../src/server/platform/context.ts';
 import type { Executor } from '../../src/server/platform/db/index.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
 import type { TestApp } from '../helpers/app.ts';
+import { userWithToken } from '../helpers/chat-fixture.ts';
 
 /** Presence as a test sets it: a map of states, shared by every node of a test. */
 export class FakeAgents implements AgentStates {
@@ -99,6 +100,28 @@ export async function setProfile(
       )
       .execute();
   });
+}
+
+/** An officer of the test team with a token, routed English work with room for one of each channel. */
+export function routedOfficer(t: TestApp, username: string, displayName: string) {
+  return userWithToken(t, {
+    username,
+    displayName,
+    beforeToken: (id) => setProfile(t, id, { languages: ['en'], capacity: { email: 1, chat: 1, sms: 1 } }),
+  });
+}
+
+/** A routing pass, and the case's open offer, made to this officer, accepted by them. */
+export async function acceptOffer(t: TestApp, userId: string, caseId: string): Promise<void> {
+  await t.services.routing.route();
+  const o = await t.ctx.store.db
+    .selectFrom('routing_offers')
+    .select(['id', 'user_id'])
+    .where('case_id', '=', caseId)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
+  assert.equal(o?.user_id, userId, 'offered to the officer');
+  await t.services.routing.accept({ userId, role: 'officer', via: 'token' }, o!.id);
 }
 
 /**

@@ -4,11 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
 import type { AuditRow } from '../../src/server/modules/audit/audit.present.ts';
 import { namesOf } from '../../src/server/modules/audit/audit-names.ts';
-import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import type { AuditEntryDto } from '../../src/shared/contracts/audit.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { shopWidget, startChat, type WidgetRow } from '../helpers/chat-fixture.ts';
 import { dialects } from '../helpers/db.ts';
-import { FakeAgents, setProfile } from './routing-fixture.ts';
+import { acceptOffer, FakeAgents, routedOfficer } from './routing-fixture.ts';
 
 /**
  * What a transfer leaves in the records (the walk-through's History tab and audit trail): the
@@ -22,7 +22,7 @@ for (const dialect of await dialects()) {
     let t: TestApp;
     const clock = fixedClock('2026-11-23T09:00:00.000Z');
     const agents = new FakeAgents();
-    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    let widget: WidgetRow;
     let ann: { id: string; token: string };
     let bea: { id: string; token: string };
     const now = () => clock.now().toISOString();
@@ -42,26 +42,9 @@ for (const dialect of await dialects()) {
     before(async () => {
       t = await makeTestApp(dialect, { clock });
       t.services.routing.setAgentStates(agents);
-      const make = async (username: string, displayName: string) => {
-        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
-          username,
-          displayName,
-          role: 'officer',
-          password: 'correct horse battery',
-          teamId: t.team.id,
-        });
-        await setProfile(t, u.id, { languages: ['en'], capacity: { email: 1, chat: 1, sms: 1 } });
-        const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: username, userId: u.id });
-        return { id: u.id, token };
-      };
-      ann = await make('ann', 'Ann Lee');
-      bea = await make('bea', 'Bea Tan');
-      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
-        name: 'Shop',
-        teamId: t.team.id,
-        allowedOrigins: ['https://shop.example'],
-      });
-      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+      ann = await routedOfficer(t, 'ann', 'Ann Lee');
+      bea = await routedOfficer(t, 'bea', 'Bea Tan');
+      widget = await shopWidget(t);
     });
     after(() => t.close());
 
@@ -82,39 +65,19 @@ for (const dialect of await dialects()) {
         [t.users.officer.id, 'offline'],
       ] as const)
         agents.set(id, s, now());
-      const { session } = await t.services.chat.hello(widget, null, null);
-      await t.services.chat.start(session, {
-        clientId: randomUUID(),
-        name: 'Mei Ling',
-        email: `mei-${randomUUID()}@customer.example`,
-        question: 'My roaming bill is wrong',
-        language: 'en',
-      });
-      const conv = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .select(['case_id', 'contact_id'])
-        .where('id', '=', session.conversationId!)
-        .executeTakeFirstOrThrow();
-      await t.services.routing.route();
-      const offer = await t.ctx.store.db
-        .selectFrom('routing_offers')
-        .select(['id', 'user_id'])
-        .where('case_id', '=', conv.case_id)
-        .where('state', '=', 'open')
-        .executeTakeFirstOrThrow();
-      assert.equal(offer.user_id, ann.id);
-      await t.services.routing.accept(annActor, offer.id);
+      const { caseId, contactId } = await startChat(t, widget);
+      await acceptOffer(t, ann.id, caseId);
       clock.advance(60_000);
       agents.set(bea.id, 'available', now());
       const tr = await t.call(
         null,
         'POST',
         '/api/v1/routing/transfers',
-        { caseId: conv.case_id, clientId: randomUUID(), toUserId: bea.id, note: 'Roaming disputed' },
+        { caseId, clientId: randomUUID(), toUserId: bea.id, note: 'Roaming disputed' },
         as(ann),
       );
       assert.equal(tr.statusCode, 201, tr.body);
-      return { caseId: conv.case_id, contactId: conv.contact_id! };
+      return { caseId, contactId };
     }
 
     test('the transfer’s entry: unowned, still in its team; ids named; the passing contact ended by the officer', async () => {
