@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/index.ts';
+import { useDismiss } from '../ui/use-dismiss.ts';
 import { linksThatFit } from './nav-fit.ts';
 
 /** A destination of the top bar. */
@@ -49,23 +50,7 @@ export function MainNav({ links }: { links: NavLink[] }) {
   }, [labels]);
 
   // Escape, a click outside or a link chosen closes the menu, as the bell's list does.
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
-    };
-    const onPointer = (e: PointerEvent) => {
-      if (menu.current && !menu.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
+  useDismiss(open, setOpen, menu, button);
 
   const more = links.slice(shown);
   useEffect(() => {

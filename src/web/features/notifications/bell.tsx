@@ -5,6 +5,7 @@ import { useLive } from '../../app/live.tsx';
 import type { NotificationDto } from '../../app/types.ts';
 import { type Key, t, useT } from '../../i18n/index.ts';
 import { ProblemText } from '../../ui/problem.tsx';
+import { useDismiss } from '../../ui/use-dismiss.ts';
 
 const MIN = 60_000;
 
@@ -91,24 +92,7 @@ export function NotificationBell({ role }: { role: string }) {
     return () => clearInterval(timer);
   }, [open]);
 
-  // Escape and a click (or tap) outside close it, as any popover does.
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
-    };
-    const onPointer = (e: PointerEvent) => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
+  useDismiss(open, setOpen, root, button);
 
   const run = async (fn: () => Promise<unknown>) => {
     setError(null);
