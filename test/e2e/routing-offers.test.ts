@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import { tx } from '../../src/server/platform/context.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { routedCase } from '../routing/routing-fixture.ts';
 
 /**
  * Several offers at once, and a decline, on the officer's strip (the walk of issue 14: a second offer
@@ -52,23 +52,7 @@ describe('routing offers on the strip, in Chromium', { skip: !haveChromium }, ()
       phones: [],
       emails: [],
     });
-    const id = await tx(desktop.ctx, async (trx) => {
-      const contactId = await desktop.services.contacts.logInbound(trx, {
-        channel: 'sms',
-        customerId: customer.id,
-        fromAddress: null,
-        caseId: null,
-        at: new Date().toISOString(),
-      });
-      const c = await desktop.services.cases.createIn(trx, SYSTEM_ACTOR, {
-        contactId,
-        type: 'general_enquiry',
-        subject,
-        teamId,
-        assigneeId: null,
-      });
-      return c.id;
-    });
+    const id = await routedCase(desktop, { channel: 'sms', teamId, customerId: customer.id, subject });
     return { id, customer: customer.displayName };
   }
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
-import { tx } from '../../src/server/platform/context.ts';
 import { assertAccessible, haveChromium, SHOTS } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, type Desktop, startDesktop } from '../helpers/desktop.ts';
+import { routedCase } from '../routing/routing-fixture.ts';
 
 /**
  * Routing on screen (issue 14, point 2): an e-mail case is offered to one officer, who declines;
@@ -60,23 +60,7 @@ describe('routing in Chromium', { skip: !haveChromium }, () => {
       emails: [],
       preferredLanguage,
     });
-    const id = await tx(desktop.ctx, async (trx) => {
-      const contactId = await desktop.services.contacts.logInbound(trx, {
-        channel: 'email',
-        customerId: customer.id,
-        fromAddress: null,
-        caseId: null,
-        at: new Date().toISOString(),
-      });
-      const c = await desktop.services.cases.createIn(trx, SYSTEM_ACTOR, {
-        contactId,
-        type: 'general_enquiry',
-        subject,
-        teamId,
-        assigneeId: null,
-      });
-      return c.id;
-    });
+    const id = await routedCase(desktop, { channel: 'email', teamId, customerId: customer.id, subject });
     return { id, customer: customer.displayName };
   }
 

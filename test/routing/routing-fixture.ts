@@ -41,9 +41,12 @@ export function rng(seed: number) {
   };
 }
 
-/** A case that came in on a channel, as the inbound chain opens one (no owner, the team's). */
+/**
+ * A case that came in on a channel, as the inbound chain opens one (no owner, the team's); on a
+ * test app or a browser test's desktop.
+ */
 export async function routedCase(
-  t: TestApp,
+  t: Pick<TestApp, 'ctx' | 'services'>,
   opts: { channel: 'email' | 'chat' | 'sms'; teamId: string | null; customerId: string; subject?: string },
 ): Promise<string> {
   return tx(t.ctx, async (trx) => {
