@@ -225,14 +225,17 @@ export class CaseSearch {
    */
   async indexPending(opts: { delayMs?: number; batch?: number } = {}): Promise<number> {
     const delayMs = opts.delayMs ?? PENDING_DELAY_MS;
-    // Small batches on SQLite: its one writer waits for the whole transaction.
-    const batch = opts.batch ?? (this.dialect === 'postgres' ? 25 : 10);
+    // SQLite: a case a transaction. node:sqlite is synchronous, so a transaction holds the one
+    // writer and the event loop for its whole length: a chat's next line waits behind it.
+    const batch = opts.batch ?? (this.dialect === 'postgres' ? 25 : 1);
     let n = 0;
     for (;;) {
       const due = new Date(this.ctx.clock.now().getTime() - delayMs).toISOString();
       const r = await tx(this.ctx, (trx) => this.indexSome(trx, due, batch));
       n += r.indexed;
       if (r.due < batch || r.indexed === 0) return n;
+      // Requests and sockets get a turn between batches (on SQLite every await here is a microtask).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
