@@ -225,9 +225,10 @@ export class CaseSearch {
    */
   async indexPending(opts: { delayMs?: number; batch?: number } = {}): Promise<number> {
     const delayMs = opts.delayMs ?? PENDING_DELAY_MS;
-    // SQLite: a case a transaction. node:sqlite is synchronous, so a transaction holds the one
-    // writer and the event loop for its whole length: a chat's next line waits behind it.
-    const batch = opts.batch ?? (this.dialect === 'postgres' ? 25 : 1);
+    // Few cases a transaction: a chat's next line waits at its case's lock until the transaction
+    // ends, which takes long on a loaded machine. SQLite: one, since node:sqlite is synchronous
+    // and a transaction holds the one writer and the event loop for its whole length.
+    const batch = opts.batch ?? (this.dialect === 'postgres' ? 5 : 1);
     let n = 0;
     for (;;) {
       const due = new Date(this.ctx.clock.now().getTime() - delayMs).toISOString();
