@@ -107,7 +107,7 @@ describe('the contact screen fits 1280×720', { skip: !haveChromium }, () => {
     await reachable(
       page,
       'the saved enquiry',
-      page.getByRole('list', { name: 'Enquiries logged on this contact' }).getByRole('status').first(),
+      page.getByRole('list', { name: 'Enquiries logged on this contact' }).getByRole('listitem').first(),
     );
     assert.ok((await pageScroll(page)).scrollHeight <= 720, 'still no page scroll');
     await page.close();
