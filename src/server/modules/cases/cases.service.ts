@@ -383,6 +383,17 @@ export class CasesService {
     return this.getRow(trx, id);
   }
 
+  /**
+   * The case row locked first, as a write of it would lock it (routing's lock order: case, timer,
+   * item, offer, capacity). PostgreSQL: FOR NO KEY UPDATE, what an UPDATE of the case takes — not FOR
+   * UPDATE, which would also wait for the KEY SHARE a timeline row's foreign key takes (a chat ended
+   * by its visitor holds the conversation and then writes that row). SQLite has one writer.
+   */
+  async lock(trx: Executor, id: string): Promise<void> {
+    if (this.ctx.store.dialect === 'postgres')
+      await trx.selectFrom('cases').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+  }
+
   /** Case rows by id, in one query; missing ids are simply absent from the map. */
   async rows(trx: Executor, ids: string[]): Promise<Map<string, CaseRow>> {
     const unique = [...new Set(ids)];

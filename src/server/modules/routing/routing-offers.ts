@@ -32,10 +32,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * break withdrawing all of an officer's, a tick timing out several) take each step for all of them
  * before the next, in id order: offer by offer, a break held one offer's capacity row while
  * waiting for the next offer's timer, which a time-out held on its way to that same row.
- * The case is locked FOR NO KEY UPDATE — what an UPDATE of the case takes — not FOR UPDATE: a chat
- * ended by its visitor holds the conversation, then inserts the case's timeline event, whose
- * foreign key takes a KEY SHARE on the case, which FOR UPDATE blocks while a transfer holding it
- * waits for that conversation.
+ * The case is locked by CasesService.lock (FOR NO KEY UPDATE: it says why).
  */
 export class RoutingOffers {
   private readonly ctx: Ctx;
@@ -110,8 +107,7 @@ export class RoutingOffers {
     const out = await tx(this.ctx, async (trx) => {
       const first = await this.ownOffer(trx, actor, offerId);
       // The case row first, as every case write does: no deadlock with a close of the same case.
-      if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', first.case_id).forNoKeyUpdate().execute();
+      await this.cases.lock(trx, first.case_id);
       const offer = await this.ownOffer(trx, actor, offerId);
       const at = nowIso(this.ctx);
       // The timer, then the item, before the offer (see the class): a time-out firing now wins.

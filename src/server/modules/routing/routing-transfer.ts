@@ -87,8 +87,7 @@ export class RoutingTransfers {
       throw invalid('/body/toTeamId', 'oneOf', 'name an officer or a team, not both');
     const out = await tx(this.ctx, async (trx) => {
       // The case row first, as every case write does; a double click waits here for the first.
-      if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).forNoKeyUpdate().execute();
+      await this.cases.lock(trx, input.caseId);
       const seen = await trx
         .selectFrom('routing_transfers')
         .selectAll()
@@ -130,8 +129,7 @@ export class RoutingTransfers {
     for (const caseId of caseIds) {
       const clientId = `${key}:${caseId}`;
       // The case row first, as every case write does (the lock order: case, timer, item, offer, capacity).
-      if (this.ctx.store.dialect === 'postgres')
-        await trx.selectFrom('cases').select('id').where('id', '=', caseId).forNoKeyUpdate().execute();
+      await this.cases.lock(trx, caseId);
       const seen = await trx
         .selectFrom('routing_transfers')
         .select('id')

@@ -380,8 +380,7 @@ export class RoutingService {
    */
   async onChatEnded(trx: Executor, caseId: string): Promise<void> {
     // The case row first (the lock order: case, timer, item, offer, capacity).
-    if (this.ctx.store.dialect === 'postgres')
-      await trx.selectFrom('cases').select('id').where('id', '=', caseId).forNoKeyUpdate().execute();
+    await this.deps.cases.lock(trx, caseId);
     const item = await trx
       .selectFrom('routing_items')
       .select(['id', 'state', 'channel', 'language'])

@@ -126,10 +126,8 @@ export class ChatTakes {
       .where('status', '!=', 'ended')
       .executeTakeFirst();
     if (!found) return;
-    // NO KEY UPDATE: the visitor ending the chat at the same moment holds the conversation and then
-    // KEY SHARE on the case (its timeline row's foreign key), which FOR UPDATE would wait for.
-    if (this.ctx.store.dialect === 'postgres')
-      await trx.selectFrom('cases').select('id').where('id', '=', found.case_id).forNoKeyUpdate().execute();
+    // The case first (CasesService.lock says why not FOR UPDATE: the visitor may be ending the chat).
+    await this.cases.lock(trx, found.case_id);
     // Still this contact's once locked: a transfer meanwhile gave the chat to someone else's contact.
     const conv = await lockConversation(this.ctx, trx, found.id);
     if (conv.contact_id === contactId && conv.status !== 'ended') await this.chat.endIn(trx, conv.id, actor);
