@@ -17,9 +17,32 @@ import { T } from './text.ts';
  * with the widget's secret, made by the site's server). Plain DOM in a shadow root: the host page's
  * CSS cannot break it, and it adds a few kilobytes to the page.
  */
-/** A paperclip (Feather's, MIT): drawn, since a host page may have no emoji font. */
-const CLIP =
-  '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg>';
+/**
+ * A paperclip (Feather's, MIT): drawn, since a host page may have no emoji font. Built with the DOM,
+ * not innerHTML, so a host page that enforces Trusted Types accepts it.
+ */
+function clipIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const attrs: Record<string, string> = {
+    viewBox: '0 0 24 24',
+    width: '22',
+    height: '22',
+    'aria-hidden': 'true',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': '2',
+    'stroke-linecap': 'round',
+  };
+  for (const [k, v] of Object.entries(attrs)) svg.setAttribute(k, v);
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute(
+    'd',
+    'M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5',
+  );
+  svg.append(path);
+  return svg;
+}
 
 type View = 'loading' | 'prechat' | 'leave' | 'left' | 'chat';
 
@@ -473,7 +496,7 @@ class Widget {
       accept: files?.extensions.map((x) => `.${x}`).join(',') ?? '',
     });
     const attach = el('button', { type: 'button', class: 'attach', 'aria-label': T.attach, title: T.attach });
-    attach.innerHTML = CLIP;
+    attach.append(clipIcon());
     attach.onclick = () => picker.click();
     picker.onchange = () => {
       for (const file of picker.files ?? []) this.attach(file);

@@ -66,10 +66,10 @@ describe('the chat widget: pictures under a CSP, links, passing states', { skip:
     desktop = await startDesktop({ customers: 1 });
     const ws = desktop.url.replace(/^http/, 'ws');
     // A customer's site with a strict CSP: its own scripts and the widget's host, nothing inline,
-    // pictures from itself only (no blob:, no data:).
+    // pictures from itself only (no blob:, no data:), and Trusted Types enforced (no HTML strings).
     site = await startWidgetSite(desktop, {
       viewport: 'width=device-width, initial-scale=1',
-      head: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src ${desktop.url}; connect-src ${desktop.url} ${ws}; img-src 'self'; style-src 'self'">`,
+      head: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src ${desktop.url}; connect-src ${desktop.url} ${ws}; img-src 'self'; style-src 'self'; require-trusted-types-for 'script'">`,
     });
     const olivia = await desktop.ctx.store.db
       .selectFrom('users')
