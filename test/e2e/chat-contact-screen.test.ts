@@ -75,7 +75,8 @@ describe('the contact screen on a chat, in Chromium', { skip: !haveChromium }, (
     assert.equal(await card.locator('dt:has-text("Language") + dd').innerText(), 'Malay');
     await olivia.getByText(/^Ask the customer and type what they answer\./).waitFor();
     const words = await olivia.locator('main').innerText();
-    assert.doesNotMatch(words, /calling|caller|Answer next call/i, 'no call wording on a chat');
+    assert.doesNotMatch(words, /calling|caller|Answer next call|Call script/i, 'no call wording on a chat');
+    await olivia.getByRole('region', { name: 'Script', exact: true }).waitFor();
     await assertAccessible(olivia, 'the contact screen on a chat');
     await olivia.screenshot({ path: `${SHOTS}/chat-contact-screen-1280x720.png` });
 

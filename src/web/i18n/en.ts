@@ -855,6 +855,7 @@ export const en = {
   scripts: {
     panel: {
       title: 'Call script',
+      titleWritten: 'Script',
       choose: 'Script to follow',
       none: '(none)',
       step: 'Step {{n}}',

@@ -111,6 +111,7 @@ export function ContactFlow({ user }: { user: UserDto }) {
             contactId={contact.id}
             customerId={customer?.id ?? null}
             caseId={cases.at(-1)?.id ?? null}
+            call={call}
           />
         )}
       </aside>

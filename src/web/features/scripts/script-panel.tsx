@@ -14,10 +14,13 @@ export function ScriptPanel({
   contactId,
   customerId,
   caseId,
+  call = true,
 }: {
   contactId: string;
   customerId: string | null;
   caseId: string | null;
+  /** A call's script says so; on a chat or another written contact it is just the script. */
+  call?: boolean;
 }) {
   const t = useT();
   const headingId = useId();
@@ -60,7 +63,7 @@ export function ScriptPanel({
 
   return (
     <section className="script-panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{t('scripts.panel.title')}</h2>
+      <h2 id={headingId}>{t(call ? 'scripts.panel.title' : 'scripts.panel.titleWritten')}</h2>
       <label>
         {t('scripts.panel.choose')}
         <select value={script?.id ?? ''} onChange={(e) => void choose(e.target.value)}>
