@@ -88,6 +88,9 @@ describe('records in words, in Chromium', { skip: !haveChromium }, () => {
     // Shown once: the text is the enquiry (it was shown again above it as "Enquiry · Automatic").
     assert.equal(await thread.getByText('My fibre is down since this morning').count(), 1);
     await page.getByText('SMS customer …0042').first().waitFor();
+    // The text's contact line is the customer's, not "sms · Automatic" (nobody has taken it yet).
+    const contactLine = thread.locator('li.t-contact').first();
+    assert.match(await contactLine.innerText(), /· by the customer \(SMS customer …0042\) ·/);
     // The composer opens on the answer the text awaits, by SMS, not on an internal note.
     assert.equal(await page.getByRole('radio', { name: 'Reply to the customer' }).isChecked(), true);
     const bySms = page.getByRole('checkbox', { name: 'Send by SMS' });

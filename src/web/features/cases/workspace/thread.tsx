@@ -14,7 +14,7 @@ import { MessageItem } from './message-item.tsx';
 type Item =
   | { kind: 'enquiry'; at: string; who: string | null; text: string }
   | { kind: 'note'; at: string; who: string | null; text: string; public: boolean; id: string }
-  | { kind: 'contact'; at: string; who: string | null; text: string; id: string }
+  | { kind: 'contact'; at: string; who: string | null; text: string; id: string; by: string | null }
   | {
       kind: 'event';
       at: string;
@@ -76,6 +76,13 @@ export function Thread({ view }: { view: CaseView }) {
           id: x.id,
           at: x.startedAt,
           who: x.officerId,
+          // A text, mail or chat nobody has taken yet is the customer's contact, not an automatic one.
+          by:
+            (x.officerId === null || x.officerId === 'system') && x.direction === 'inbound'
+              ? names.customer
+                ? t('timeline.byCustomer', { name: names.customer })
+                : t('timeline.byTheCustomer')
+              : null,
           text: [
             channelName(x.channel),
             term('direction', x.direction),
@@ -164,7 +171,7 @@ export function Thread({ view }: { view: CaseView }) {
           if (it.kind === 'contact')
             return (
               <li key={it.id} className="t-contact">
-                <span className="what">{it.text}</span> · {who(it.who)} · {time}
+                <span className="what">{it.text}</span> · {it.by ?? who(it.who)} · {time}
               </li>
             );
           const label =
