@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Browser, Page } from 'playwright-core';
 import type { Ctx } from '../../src/server/platform/context.ts';
 import { parseJson } from '../../src/server/platform/db/schema.ts';
@@ -60,10 +61,17 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
     ({ ctx, url, browser } = desktop);
     const c = await ctx.store.db
       .selectFrom('customers')
-      .select(['phones', 'id_number', 'display_name'])
+      .select(['id', 'phones', 'id_number', 'display_name'])
       .orderBy('created_at')
       .executeTakeFirstOrThrow();
     mobile = parseJson<{ number: string }[]>(c.phones, [])[0]!.number;
+    // Kept as a text's sender is kept (E.164, "+6591234567"), so the card has something to format;
+    // search goes by the number's normalised key, which is the same.
+    await ctx.store.db
+      .updateTable('customers')
+      .set({ phones: JSON.stringify([{ kind: 'mobile', number: mobile.replace(/\s/g, '') }]) })
+      .where('id', '=', c.id)
+      .execute();
     idNumber = c.id_number!;
     name = c.display_name;
   });
@@ -100,6 +108,11 @@ describe('agent desktop in Chromium', { skip: !haveChromium }, () => {
       (want) => document.querySelector('[data-testid="id-number"]')?.textContent === want,
       idNumber,
     );
+    // The mobile as people read it ("+65 9123 4567"), not as stored.
+    const mobileShown = page.getByRole('region', { name: 'Customer' }).locator('dt:has-text("Mobile") + dd');
+    await mobileShown
+      .filter({ hasText: parsePhoneNumberFromString(mobile)!.formatInternational() })
+      .waitFor();
 
     await page
       .getByLabel("The enquiry, in the customer's words")

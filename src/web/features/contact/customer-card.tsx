@@ -1,9 +1,11 @@
 import type { CustomerDto } from '../../app/types.ts';
 import { t, term } from '../../i18n/index.ts';
 import { languageName } from '../../ui/format.ts';
+import { usePhoneWords } from '../../ui/phone.ts';
 
 /** Particulars as the caller may see them: particular needs and language first, always. */
 export function CustomerCard({ customer }: { customer: CustomerDto }) {
+  const phone = usePhoneWords();
   return (
     <section className="card customer-card" aria-label={t('contact.card.region')}>
       <h3 data-i18n-skip>{customer.displayName}</h3>
@@ -27,7 +29,7 @@ export function CustomerCard({ customer }: { customer: CustomerDto }) {
           {customer.idNumber ?? '—'}
         </dd>
         <dt>{t('contact.card.mobile')}</dt>
-        <dd data-i18n-skip>{customer.phones[0]?.number ?? '—'}</dd>
+        <dd data-i18n-skip>{customer.phones[0] ? phone(customer.phones[0].number) : '—'}</dd>
       </dl>
       <h4>
         {t('contact.card.accounts')}{' '}

@@ -2,10 +2,12 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../app/api.ts';
 import type { HitDto, Page } from '../../app/types.ts';
 import { term, useT } from '../../i18n/index.ts';
+import { usePhoneWords } from '../../ui/phone.ts';
 
 /** One search box: name, ID number, mobile or line number, account number or e-mail. */
 export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; onUnknown?: () => void }) {
   const t = useT();
+  const phone = usePhoneWords();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<HitDto[] | null>(null);
   const [more, setMore] = useState(false);
@@ -47,7 +49,7 @@ export function FindCustomer({ onPick, onUnknown }: { onPick(id: string): void; 
               <button type="button" className="hit" onClick={() => onPick(h.id)}>
                 <strong data-i18n-skip>{h.displayName}</strong>{' '}
                 <span>{t('contact.find.id', { id: h.idNumber ?? '—' })}</span>{' '}
-                <span data-i18n-skip>{h.phone ?? ''}</span>
+                <span data-i18n-skip>{h.phone ? phone(h.phone) : ''}</span>
                 {h.matchedOn && (
                   <em>{t('contact.find.matchedOn', { what: term('matchKind', h.matchedOn) })}</em>
                 )}

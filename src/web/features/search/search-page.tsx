@@ -6,6 +6,7 @@ import { go, useRoute } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
 import { term, useT } from '../../i18n/index.ts';
 import { date } from '../../ui/format.ts';
+import { usePhoneWords } from '../../ui/phone.ts';
 import { ProblemText } from '../../ui/problem.tsx';
 import { apiQuery, readSearch, type SearchParams, searchHash } from './search-url.ts';
 
@@ -34,6 +35,7 @@ function onArrows(e: KeyboardEvent<HTMLElement>) {
 /** Results of the one search box, grouped (cases, customers, articles) with counts, and the case filters. */
 export function SearchPage() {
   const t = useT();
+  const phone = usePhoneWords();
   useRoute(); // re-render when the hash (the query) changes
   const { user } = useSession();
   const params = readSearch();
@@ -202,7 +204,9 @@ export function SearchPage() {
                         {c.displayName}
                       </span>{' '}
                       <span className="muted">
-                        <span data-i18n-skip>{[c.idNumber, c.phone].filter(Boolean).join(' · ')}</span>
+                        <span data-i18n-skip>
+                          {[c.idNumber, c.phone && phone(c.phone)].filter(Boolean).join(' · ')}
+                        </span>
                         {c.matchedOn
                           ? t('search.page.matchedOn', { what: term('matchKind', c.matchedOn) })
                           : ''}
