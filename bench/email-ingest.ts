@@ -79,6 +79,17 @@ const PROPOSED_RATIO = 0.1;
 /** Below this the run fails in CI: a regression, under the quiet figure (7.4 % with routing) and its noise. */
 const FLOOR_RATIO = 0.05;
 const TARGET_P99_MS = 1000;
+/**
+ * The 1 s is a figure for the reference machine, the quiet one whose bare parse ran at this rate
+ * (README, issue 13). A shared machine parses slower some hours (1,155–1,607/s have been measured on
+ * this one with nothing else running), and a burst's backlog, so its p99, grows with it: a run at
+ * 1,155/s gave a p99 of 1.24 s with the app's cost per message at its usual share. As kb-search.ts
+ * and workspace-scale.ts do, the target is scaled by how much slower the bare parse runs in this
+ * run, between 1 and MAX_SLOWDOWN times; the rate's floor (a ratio to the same bare parse) still
+ * catches an app that got slower.
+ */
+const REFERENCE_BARE_RATE = 2619;
+const MAX_SLOWDOWN = 2.5;
 /** No item processed for this long while some are pending: stop waiting and report them. */
 const STALL_MS = 90_000;
 /** After the last item is processed, how long the screen may still take (the dispatcher polls every 2 s). */
@@ -752,7 +763,9 @@ async function main(): Promise<void> {
       ? 'met'
       : `missed: blocked (proposed target >=${PROPOSED_RATIO * 100}% ${ratio >= PROPOSED_RATIO ? 'met' : 'missed'}${ratio < FLOOR_RATIO ? `; under the ${FLOOR_RATIO * 100}% floor: a regression` : ''})`;
     const p99 = m.toScreen.length ? percentile(m.toScreen, 99) : Number.POSITIVE_INFINITY;
-    const screenOk = p99 < TARGET_P99_MS && m.notOnScreen === 0;
+    const slowdown = Math.min(MAX_SLOWDOWN, Math.max(1, REFERENCE_BARE_RATE / bare.rate));
+    const target = TARGET_P99_MS * slowdown;
+    const screenOk = p99 < target && m.notOnScreen === 0;
     const clean = !m.refused.length && !m.unprocessed.length && !p.refused.length && !p.unprocessed.length;
     ok = ratio >= FLOOR_RATIO && screenOk && clean;
     const fmt = (xs: number[]) =>
@@ -764,7 +777,7 @@ async function main(): Promise<void> {
       `email-ingest frontline SMTP→case: ${N - m.refused.length} messages in ${seconds(m.elapsedMs)} = ${m.rate.toFixed(1)} msg/s (all 250s in ${seconds(m.acceptMs)} = ${((N - m.refused.length) / (m.acceptMs / 1000)).toFixed(0)}/s) ratio=${pct(m.rate, bare.rate)} target>=${TARGET_RATIO * 100}% ${ratioVerdict}`,
     );
     figure(
-      `email-ingest SMTP 250→officer's screen (burst): ${fmt(m.toScreen)} n=${m.toScreen.length} of ${m.onCase} on a case${m.notOnScreen ? `, ${m.notOnScreen} never seen` : ''} target p99<${seconds(TARGET_P99_MS)} ${screenOk ? 'met' : 'MISSED'}`,
+      `email-ingest SMTP 250→officer's screen (burst): ${fmt(m.toScreen)} n=${m.toScreen.length} of ${m.onCase} on a case${m.notOnScreen ? `, ${m.notOnScreen} never seen` : ''} target p99<${seconds(target)} (${seconds(TARGET_P99_MS)} x ${slowdown.toFixed(2)}: the bare parse at ${bare.rate.toFixed(0)}/s against ${REFERENCE_BARE_RATE}/s on the reference machine) ${screenOk ? 'met' : 'MISSED'}`,
     );
     figure(
       `email-ingest SMTP 250→officer's screen (paced, ${pacedItems.length} at ${pacedRate.toFixed(0)}/s): ${fmt(p.toScreen)} n=${p.toScreen.length} of ${p.onCase} on a case${p.notOnScreen ? `, ${p.notOnScreen} never seen` : ''}`,
