@@ -100,6 +100,19 @@ const PROFILE = process.env.BENCH_PROFILE;
 const PG_URL = process.env.FRONTLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PG_DB = 'frontline_bench_chat';
 const TARGET_P99_MS = 50;
+/**
+ * The 50 ms is a figure for the reference machine. As kb-search.ts, workspace-scale.ts and
+ * email-ingest.ts do, the target is scaled by how much slower this machine runs in the same run,
+ * between 1 and MAX_SLOWDOWN times: here by the bare relay's CPU per message, measured first, against
+ * what it took on the reference machine at the --quick scale (1.04 ms on 2026-12-03, an hour whose
+ * bare e-mail parse ran at 1,607/s against the reference 2,619/s: a slow hour, so a strict reference).
+ * The app is judged against the machine it runs on: a slower app fails anywhere, a slow hour does not.
+ * At another scale than --quick the relay's idle work per message differs: no scaling there.
+ */
+const REFERENCE_RELAY_CPU_MS = 1.04;
+const MAX_SLOWDOWN = 2.5;
+/** TARGET_P99_MS, scaled once the bare relay has run (main). */
+let target = TARGET_P99_MS;
 const ORIGIN = 'https://shop.bench.example';
 /** The widget bundle's heartbeat (src/widget/connection.ts). */
 const HEARTBEAT_MS = 15_000;
@@ -405,7 +418,7 @@ async function measure(
   return res;
 }
 
-const verdict = (r: Result) => p99(r.w.toScreen) < TARGET_P99_MS && r.lost === 0;
+const verdict = (r: Result) => p99(r.w.toScreen) < target && r.lost === 0;
 const p99 = (xs: number[]) => (xs.length ? percentile(xs, 99) : Number.NaN);
 const median0 = (xs: number[]) => (xs.length ? median(xs) : Number.NaN);
 
@@ -1054,6 +1067,13 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const bare = await runBare();
   results.bare = bare.result;
+  const slowdown = QUICK
+    ? Math.min(MAX_SLOWDOWN, Math.max(1, cpuPer(bare.result) / REFERENCE_RELAY_CPU_MS))
+    : 1;
+  target = TARGET_P99_MS * slowdown;
+  info(
+    `latency target ${ms(target)} (${TARGET_P99_MS} ms x ${slowdown.toFixed(2)}: the bare relay's CPU ${ms(cpuPer(bare.result))} a message${QUICK ? ` against ${REFERENCE_RELAY_CPU_MS} ms on the reference machine` : ', not scaled at this scale'})`,
+  );
   if (only !== 'two') {
     const one = await runFrontline('frontline, one node (SQLite)', { twoNodes: false });
     results.one = one.result;
@@ -1090,7 +1110,7 @@ async function main(): Promise<void> {
     const met = verdict(r);
     ok &&= met;
     figure(
-      `chat frontline ${label} customer→officer's screen: ${line(r)} ratio=${ratio(p99(r.w.toScreen), p99(b.w.toScreen))} (p99 to the bare relay's) target p99<${TARGET_P99_MS}ms ${met ? 'met' : 'MISSED'}; ${replyLine(r)}`,
+      `chat frontline ${label} customer→officer's screen: ${line(r)} ratio=${ratio(p99(r.w.toScreen), p99(b.w.toScreen))} (p99 to the bare relay's) target p99<${ms(target)} ${met ? 'met' : 'MISSED'}; ${replyLine(r)}`,
     );
     figure(
       `chat frontline ${label} with ${WIDGETS} widget sockets, ${ACTIVE} chats: ${rssLine(r)}; CPU ${ms(cpuPer(r))} a message (bare ${ms(cpuPer(b))})`,
@@ -1102,7 +1122,7 @@ async function main(): Promise<void> {
     ok &&= met;
     const base = results.one ?? b;
     figure(
-      `chat frontline two nodes (PostgreSQL) customer on A→officer on B: ${line(r)} ratio=${ratio(p99(r.w.toScreen), p99(base.w.toScreen))} (p99 to ${results.one ? "one node's" : "the bare relay's"}) target p99<${TARGET_P99_MS}ms ${met ? 'met' : 'MISSED'}; ${replyLine(r)}`,
+      `chat frontline two nodes (PostgreSQL) customer on A→officer on B: ${line(r)} ratio=${ratio(p99(r.w.toScreen), p99(base.w.toScreen))} (p99 to ${results.one ? "one node's" : "the bare relay's"}) target p99<${ms(target)} ${met ? 'met' : 'MISSED'}; ${replyLine(r)}`,
     );
     figure(
       `chat frontline two nodes: ${rssLine(r)}; CPU ${ms(cpuPer(r))} a message (both nodes and the PostgreSQL backends)`,
