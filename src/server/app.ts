@@ -323,7 +323,7 @@ export function buildServices(ctx: Ctx) {
   events.on('contact.ending', (trx, e) => chatTakes.onContactEnding(trx, e.contactId, e.channel, e.actor));
   const chatOfficer = new ChatOfficerService(ctx, { cases, chat, takes: chatTakes, events, ephemeral });
   // A chat's site sign-in counts only once its officer, having verified the customer, confirms it.
-  const chatSiteLinks = new ChatSiteLinks(ctx, { cases, contacts });
+  const chatSiteLinks = new ChatSiteLinks(ctx, { cases, contacts, customers });
   events.on('customer.merged', (trx, e) => chatSiteLinks.onCustomerMerged(trx, e.loserId, e.winnerId));
   // Transfer (issue 14, point 4): routing hands the case on; the chat tells its customer.
   const routingTransfers = new RoutingTransfers(ctx, {

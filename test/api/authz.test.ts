@@ -211,7 +211,9 @@ describe('authorization matrix (sqlite: the HTTP layer is the same on both datab
 
   async function send(route: string, caller: Caller, req: Req, method?: string): Promise<Res> {
     const [verb, url] = route.split(' ') as [string, string];
-    const filled = req.id ? url.replace(':id', req.id).replace(':slug', req.id) : url;
+    let filled = req.id ? url.replace(':id', req.id).replace(':slug', req.id) : url;
+    for (const [k, v] of Object.entries(req.params ?? {}))
+      filled = filled.replace(`:${k}`, encodeURIComponent(v));
     const path = req.query ? `${filled}?${req.query}` : filled;
     return t.call(caller, (method ?? verb) as InjectOptions['method'], path, req.body, req.headers);
   }

@@ -350,6 +350,53 @@ for (const dialect of await dialects()) {
       assert.equal(next.rows.length, 0);
     });
 
+    test('the customer’s page: their site accounts listed; a supervisor unlinks one after its chats, not while one is live', async () => {
+      await setPolicy(COUNTS);
+      const c = await customer();
+      await confirmedLink('page-u', c);
+      const accounts = (role: Parameters<TestApp['call']>[0]) =>
+        t.call(role, 'GET', `/api/v1/customers/${c.id}/site-accounts`);
+      const listed = await accounts('officer');
+      assert.equal(listed.statusCode, 200, listed.body);
+      assert.equal(listed.data.items.length, 1);
+      assert.equal(listed.data.items[0].widgetName, 'Bank');
+      assert.equal(listed.data.items[0].siteCustomerId, 'page-u');
+      assert.equal(listed.data.items[0].linkedBy, 'typed_email');
+      assert.equal(listed.data.items[0].confirmedBy, t.users.officer.id);
+      assert.equal((await accounts(null)).statusCode, 401);
+      assert.equal(
+        (await t.call('officer', 'GET', `/api/v1/customers/${randomUUID()}/site-accounts`)).statusCode,
+        404,
+      );
+
+      const path = `/api/v1/customers/${c.id}/site-accounts/${w.row.id}/page-u`;
+      // Only who may merge records may say a site account is not this one.
+      for (const role of ['officer', 'team_leader', 'trainee', 'trainer'] as const)
+        assert.equal((await t.call(role, 'DELETE', path)).statusCode, 403, role);
+      // While a chat of it is live, its officer unlinks it there (where the contact's sign-in goes too).
+      const live = await chatAs(signedIn('page-u'));
+      const busy = await t.call('supervisor', 'DELETE', path);
+      assert.equal(busy.statusCode, 409, busy.body);
+      assert.equal(busy.data.code, 'chat.site_link_in_use');
+      await t.services.chatOfficer.end(officer, live.conv.case_id);
+
+      const gone = await t.call('supervisor', 'DELETE', path);
+      assert.equal(gone.statusCode, 204, gone.body);
+      assert.equal(await linkOf('page-u'), undefined);
+      assert.deepEqual((await accounts('officer')).data.items, []);
+      const removed = await trail('customer.site_link_removed', c.id);
+      assert.equal(removed.length, 1);
+      assert.equal(removed[0]!.actor_id, t.users.supervisor.id);
+      assert.equal(json(removed[0]!.before).confirmedBy, t.users.officer.id);
+      // Again, or another customer's: nothing to unlink here.
+      assert.equal((await t.call('supervisor', 'DELETE', path)).statusCode, 404);
+      // Its next chat is linked from what is typed, unconfirmed, and verifies nothing.
+      const next = await chatAs(signedIn('page-u'), c.email);
+      assert.equal((await linkOf('page-u'))?.confirmed_at, null);
+      assert.equal(next.rows.length, 0);
+      await t.services.chatOfficer.end(officer, next.conv.case_id);
+    });
+
     test('a transfer: the next officer’s contact gets the confirmed sign-in, not the questions asked before', async () => {
       await setPolicy({ ...BASE, siteSignIn: ['name'] });
       const c = await customer();

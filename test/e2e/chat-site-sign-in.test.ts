@@ -19,6 +19,8 @@ const SITE_ID = 'shop-4711';
 describe('a chat’s site sign-in, confirmed in Chromium', { skip: !haveChromium }, () => {
   let desktop: Desktop;
   let site: Awaited<ReturnType<typeof startWidgetSite>>;
+  /** The customer whose site account the first test links and confirms. */
+  let knownId = '';
 
   before(async () => {
     desktop = await startDesktop({ customers: 2 });
@@ -57,6 +59,7 @@ describe('a chat’s site sign-in, confirmed in Chromium', { skip: !haveChromium
       .map((c) => ({ ...c, email: parseJson<string[]>(c.emails, [])[0] }))
       .find((c) => c.email && c.id_number);
     assert.ok(known?.email && known.id_number, 'a demo customer with an e-mail and an ID number');
+    knownId = known.id;
 
     const olivia = await desktop.signIn('olivia');
     await olivia.setViewportSize({ width: 1280, height: 720 });
@@ -113,6 +116,57 @@ describe('a chat’s site sign-in, confirmed in Chromium', { skip: !haveChromium
     await line.getByText(/confirmed as this customer by Olivia/).waitFor();
     await olivia.screenshot({ path: `${SHOTS}/chat-site-sign-in-confirmed-1280x720.png` });
     await olivia.getByRole('button', { name: 'End chat' }).click();
+    await second.page.getByText('This chat has ended.').waitFor();
     await second.ctx.close();
+    await olivia.close();
+  });
+
+  test('the customer’s page lists the site account; a supervisor unlinks it after the chats, an officer may not', async () => {
+    assert.ok(knownId, 'the first test linked a site account');
+    const olivia = await desktop.signIn('olivia');
+    await olivia.setViewportSize({ width: 1280, height: 720 });
+    await olivia.goto(`${desktop.url}/#/customers/${knownId}`);
+    const section = olivia.getByRole('region', { name: 'Site accounts (web chat)' });
+    await section
+      .getByText(new RegExp(`site customer id ${SITE_ID} · confirmed as this customer by Olivia Tan`))
+      .waitFor();
+    assert.equal(await section.getByRole('button', { name: 'Not this customer: unlink' }).count(), 0);
+    await olivia.close();
+
+    const sam = await desktop.signIn('sam');
+    await sam.setViewportSize({ width: 1280, height: 720 });
+    await sam.goto(`${desktop.url}/#/customers/${knownId}`);
+    const samSection = sam.getByRole('region', { name: 'Site accounts (web chat)' });
+    await samSection.getByRole('button', { name: 'Not this customer: unlink' }).click();
+    await samSection
+      .getByText(new RegExp(`Unlink site account ${SITE_ID} .* from this customer\\?`))
+      .waitFor();
+    await assertAccessible(sam, 'the customer page asking to unlink a site account');
+    await samSection.getByRole('button', { name: 'Unlink', exact: true }).click();
+    await samSection
+      .getByRole('status')
+      .filter({ hasText: `Site account ${SITE_ID}` })
+      .filter({ hasText: 'is no longer linked to this customer.' })
+      .waitFor();
+    assert.equal(await samSection.getByRole('listitem').count(), 0);
+    await sam.screenshot({ path: `${SHOTS}/customer-site-account-unlinked-1280x720.png` });
+    const left = await desktop.ctx.store.db
+      .selectFrom('chat_identities')
+      .select('customer_id')
+      .where('external_id', '=', SITE_ID)
+      .execute();
+    assert.deepEqual(left, []);
+    const audit = await desktop.ctx.store.db
+      .selectFrom('audit_log as a')
+      .innerJoin('users as u', 'u.id', 'a.actor_id')
+      .select('u.username')
+      .where('a.action', '=', 'customer.site_link_removed')
+      .where('a.entity_id', '=', knownId)
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => a.username),
+      ['sam'],
+    );
+    await sam.close();
   });
 });

@@ -222,6 +222,8 @@ export interface IdRoute {
   /** Headers the route needs besides the id (an upload's file name and type). */
   headers?: () => Record<string, string>;
   query?: string;
+  /** The path's other parameters, well formed (`:widgetId` → params.widgetId). */
+  params?: Record<string, string>;
   notFound: string;
 }
 
@@ -436,12 +438,18 @@ function bodyRouteTests(v: Env, spec: BodyRoute): void {
 
 function idRouteTests(v: Env, r: IdRoute): void {
   const suffix = r.query ? `?${r.query}` : '';
+  /** The route's url with this id, and its other parameters filled in (urlOf fills :id only). */
+  const at = (id: string) =>
+    Object.entries(r.params ?? {}).reduce(
+      (url, [k, val]) => url.replace(`:${k}`, encodeURIComponent(val)),
+      urlOf(r.route, id),
+    );
   test(`${r.route}: a bad UUID → 400 naming /params/id`, async () => {
     await v.rejected(
       r.route,
       r.role,
       methodOf(r.route),
-      `${urlOf(r.route, 'not-a-uuid')}${suffix}`,
+      `${at('not-a-uuid')}${suffix}`,
       { body: r.body?.(), ...(r.headers ? { headers: r.headers() } : {}) },
       { status: 400, code: 'request.invalid', fields: ['/params/id'] },
     );
@@ -451,7 +459,7 @@ function idRouteTests(v: Env, r: IdRoute): void {
       r.route,
       r.role,
       methodOf(r.route),
-      `${urlOf(r.route, UNKNOWN)}${suffix}`,
+      `${at(UNKNOWN)}${suffix}`,
       { body: r.body?.(), ...(r.headers ? { headers: r.headers() } : {}) },
       { status: 404, code: r.notFound },
     );

@@ -229,6 +229,13 @@ export const chatValidation: ValidationCases = {
       notFound: 'case.not_found',
     },
     { route: 'DELETE /api/v1/cases/:id/chat/site-link', role: 'officer', notFound: 'case.not_found' },
+    { route: 'GET /api/v1/customers/:id/site-accounts', role: 'officer', notFound: 'customer.not_found' },
+    {
+      route: 'DELETE /api/v1/customers/:id/site-accounts/:widgetId/:siteCustomerId',
+      role: 'supervisor',
+      params: { widgetId: UNKNOWN, siteCustomerId: 'site-1' },
+      notFound: 'chat.site_link_not_found',
+    },
     { route: 'GET /api/v1/widget/:id/socket', role: 'officer', notFound: 'chat_widget.not_found' },
     {
       route: 'POST /api/v1/widget/:id/files',

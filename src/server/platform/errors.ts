@@ -72,6 +72,11 @@ export const ERRORS = {
     status: 409,
     title: 'The site account is linked to another customer record',
   },
+  'chat.site_link_not_found': { status: 404, title: 'That site account is not linked to this customer' },
+  'chat.site_link_in_use': {
+    status: 409,
+    title: 'A chat of this site account is live: the officer handling it unlinks it there',
+  },
   'mailbox.not_found': { status: 404, title: 'No such mailbox' },
   'mailbox.address_taken': { status: 409, title: 'That address is already a mailbox' },
   'message.not_found': { status: 404, title: 'No such message' },

@@ -109,6 +109,23 @@ export const ChatSiteLink = Type.Object({
 });
 export type ChatSiteLinkDto = Static<typeof ChatSiteLink>;
 
+/** A site account linked to a customer record, as the customer's page lists it. */
+export const CustomerSiteAccount = Type.Object({
+  widgetId: Uuid,
+  widgetName: Type.String({ description: 'The widget (site) the account signs in on' }),
+  siteCustomerId: Type.String({ description: 'The customer id the site signs (data-customer-id)' }),
+  linkedBy: StringEnum(SITE_LINK_SOURCES),
+  linkedAt: Timestamp,
+  confirmedBy: Nullable(Type.String({ description: 'The officer who confirmed it (a user id)' })),
+  confirmedAt: Nullable(Timestamp),
+});
+export type CustomerSiteAccountDto = Static<typeof CustomerSiteAccount>;
+export const CustomerSiteAccounts = Type.Object({ items: Type.Array(CustomerSiteAccount) });
+export const CustomerSiteAccountParams = Type.Object(
+  { id: Uuid, widgetId: Uuid, siteCustomerId: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
 /** A case's chat as the officer's workspace shows it. */
 export const CaseChat = Type.Object({
   conversationId: Uuid,

@@ -332,6 +332,21 @@ export const enAdmin = {
     minutes: ' · {{n}} min',
     verified: ' · verified',
     history: 'History — who changed what, and who saw the particulars',
+    siteAccounts: {
+      title: 'Site accounts (web chat)',
+      id: 'site customer id {{id}}',
+      confirmed: 'confirmed as this customer by {{who}}, {{when}}',
+      linkedBy: {
+        typed_email: 'linked from the e-mail the visitor typed, not confirmed',
+        new_record: 'linked to a record made from the e-mail typed, not confirmed',
+        officer: 'linked by an officer, not confirmed',
+      },
+      unlink: 'Not this customer: unlink',
+      ask: 'Unlink site account {{id}} ({{site}}) from this customer? Its next chat is linked afresh, unconfirmed.',
+      yes: 'Unlink',
+      cancel: 'Cancel',
+      unlinked: 'Site account {{id}} ({{site}}) is no longer linked to this customer.',
+    },
   },
   customerEdit: {
     gate: {

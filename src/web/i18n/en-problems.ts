@@ -102,6 +102,8 @@ export const enProblems = {
       too_many_files: 'This chat has as many files as it may hold',
       no_site_sign_in: 'The visitor of this chat was not signed in on the site',
       site_link_conflict: 'The site account is linked to another customer record',
+      site_link_not_found: 'That site account is not linked to this customer',
+      site_link_in_use: 'A chat of this site account is live: the officer handling it unlinks it there',
     },
     mailbox: {
       not_found: 'No such mailbox',

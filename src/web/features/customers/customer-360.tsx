@@ -12,6 +12,7 @@ import { History } from '../history/history.tsx';
 import { AddAccount, EditParticulars, gateFor } from './customer-edit.tsx';
 import { MergeCustomer } from './merge-customer.tsx';
 import { RegisterCustomer } from './register-customer.tsx';
+import { SiteAccounts } from './site-accounts.tsx';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -181,6 +182,7 @@ function Customer360({ id, contactId }: { id: string; contactId?: string | undef
       <div className="cols">
         <div>
           <CustomerCard customer={customer} />
+          <SiteAccounts customerId={customer.id} mayUnlink={can(role, 'customers.merge')} />
           {gate.services && customer.accounts.length > 0 && (
             <p className="row">
               {customer.accounts.map((a) => (

@@ -1,4 +1,9 @@
-import { ChatSiteLink } from '../../../../shared/contracts/chat.ts';
+import { Type } from 'typebox';
+import {
+  ChatSiteLink,
+  CustomerSiteAccountParams,
+  CustomerSiteAccounts,
+} from '../../../../shared/contracts/chat.ts';
 import { IdParams } from '../../../../shared/contracts/common.ts';
 import { type App, actorOf } from '../../../platform/types.ts';
 import type { ChatSiteLinks } from './chat-site-link.ts';
@@ -37,5 +42,39 @@ export function chatSiteLinkRoutes(app: App, s: { chatSiteLinks: ChatSiteLinks }
       },
     },
     async (req) => s.chatSiteLinks.unlink(actorOf(req), req.params.id),
+  );
+  app.get(
+    '/customers/:id/site-accounts',
+    {
+      config: { access: 'customers.read' },
+      schema: {
+        tags,
+        description:
+          "The site accounts linked to this customer record by the chat widget (each site's customer id), how each was linked and who confirmed it.",
+        params: IdParams,
+        response: { 200: CustomerSiteAccounts },
+      },
+    },
+    async (req) => ({ items: await s.chatSiteLinks.ofCustomer(req.params.id) }),
+  );
+  app.delete(
+    '/customers/:id/site-accounts/:widgetId/:siteCustomerId',
+    {
+      // Who may say two records are one person may say a site account is not this one.
+      config: { access: 'customers.merge' },
+      schema: {
+        tags,
+        description:
+          "This site account is not this customer, found after its chats: the link is removed (audited customer.site_link_removed) and the account's next chat is linked afresh, unconfirmed. What its sign-ins counted for on past contacts stays. 409 chat.site_link_in_use while one of its chats is live (the officer handling it unlinks it in the chat). 204.",
+        params: CustomerSiteAccountParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      const p = req.params;
+      await s.chatSiteLinks.unlinkFromCustomer(actorOf(req), p.id, p.widgetId, p.siteCustomerId);
+      reply.code(204);
+      return null;
+    },
   );
 }

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ChatSiteLinkDto } from '../../../../shared/contracts/chat.ts';
+import type { ChatSiteLinkDto, CustomerSiteAccountDto } from '../../../../shared/contracts/chat.ts';
 import { type Actor, audit } from '../../../platform/audit.ts';
 import { type Ctx, nowIso, tx } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/index.ts';
@@ -9,6 +9,7 @@ import { emit } from '../../../platform/outbox.ts';
 import type { CasesService } from '../../cases/cases.service.ts';
 import type { ContactsService } from '../../contacts/contacts.service.ts';
 import type { SiteLinkFacts } from '../../contacts/verification-gate.ts';
+import type { CustomersService } from '../../customers/customers.service.ts';
 import { type ConversationRow, lockConversation } from './chat-store.ts';
 
 type LinkRow = Selectable<ChatIdentitiesTable>;
@@ -60,10 +61,96 @@ export class ChatSiteLinks {
   private readonly ctx: Ctx;
   private readonly cases: CasesService;
   private readonly contacts: ContactsService;
-  constructor(ctx: Ctx, deps: { cases: CasesService; contacts: ContactsService }) {
+  private readonly customers: CustomersService;
+  constructor(
+    ctx: Ctx,
+    deps: { cases: CasesService; contacts: ContactsService; customers: CustomersService },
+  ) {
     this.ctx = ctx;
     this.cases = deps.cases;
     this.contacts = deps.contacts;
+    this.customers = deps.customers;
+  }
+
+  /** The site accounts linked to a customer record, oldest first (the customer's page). */
+  async ofCustomer(customerId: string): Promise<CustomerSiteAccountDto[]> {
+    const db = this.ctx.store.db;
+    if (!(await this.customers.exists(db, customerId))) throw new AppError('customer.not_found');
+    const rows = await db
+      .selectFrom('chat_identities as i')
+      .innerJoin('chat_widgets as w', 'w.id', 'i.widget_id')
+      .select([
+        'i.widget_id',
+        'w.name',
+        'i.external_id',
+        'i.linked_by',
+        'i.created_at',
+        'i.confirmed_by',
+        'i.confirmed_at',
+      ])
+      .where('i.customer_id', '=', customerId)
+      .orderBy('i.created_at')
+      .limit(100)
+      .execute();
+    return rows.map((r) => ({
+      widgetId: r.widget_id,
+      widgetName: r.name,
+      siteCustomerId: r.external_id,
+      linkedBy: r.linked_by as CustomerSiteAccountDto['linkedBy'],
+      linkedAt: r.created_at,
+      confirmedBy: r.confirmed_by,
+      confirmedAt: r.confirmed_at,
+    }));
+  }
+
+  /**
+   * A site account is not this customer, found after its chats (a supervisor or an administrator:
+   * who may say two records are one person may say a sign-in is not this one). The link goes, so the
+   * account's next chat is linked afresh, unconfirmed; what its sign-ins counted for on past contacts
+   * is history and stays. While one of its chats is live the officer handling it unlinks it there,
+   * where the contact's verification is withdrawn too: 409 chat.site_link_in_use.
+   */
+  async unlinkFromCustomer(
+    actor: Actor,
+    customerId: string,
+    widgetId: string,
+    externalId: string,
+  ): Promise<void> {
+    await tx(this.ctx, async (trx) => {
+      const link = await siteLinkOf(trx, widgetId, externalId);
+      if (!link || link.customerId !== customerId) throw new AppError('chat.site_link_not_found');
+      const live = await trx
+        .selectFrom('chat_conversations')
+        .select('id')
+        .where('customer_id', '=', customerId)
+        .where('widget_id', '=', widgetId)
+        .where('external_id', '=', externalId)
+        .where('status', '!=', 'ended')
+        .executeTakeFirst();
+      if (live) throw new AppError('chat.site_link_in_use');
+      const at = nowIso(this.ctx);
+      await trx
+        .deleteFrom('chat_identities')
+        .where('widget_id', '=', widgetId)
+        .where('external_id', '=', externalId)
+        .execute();
+      await audit(trx, {
+        at,
+        actor,
+        entityType: 'customer',
+        entityId: customerId,
+        action: 'customer.site_link_removed',
+        before: {
+          widgetId,
+          siteCustomerId: externalId,
+          linkedBy: link.row.linked_by,
+          linkedAt: link.row.created_at,
+          confirmedBy: link.row.confirmed_by,
+          confirmedAt: link.row.confirmed_at,
+        },
+        after: { from: 'customer' },
+      });
+    });
   }
 
   /**
