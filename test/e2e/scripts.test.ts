@@ -151,7 +151,12 @@ describe('templates and call scripts in Chromium', { skip: !haveChromium }, () =
     const reply = page.getByLabel('Reply (the customer sees this)');
     assert.equal(await reply.inputValue(), body);
     await page.getByRole('button', { name: 'Add reply' }).click();
-    await page.getByText(`Your case reference is ${c.reference}.`, { exact: false }).first().waitFor();
+    // In the conversation, once saved: the preview above the composer says the same words already.
+    await page
+      .getByRole('list', { name: 'Conversation' })
+      .getByText(`Your case reference is ${c.reference}.`, { exact: false })
+      .first()
+      .waitFor();
     const notes = await ctx.store.db
       .selectFrom('case_notes')
       .selectAll()

@@ -138,7 +138,7 @@ export const VerificationPolicy = Type.Object(
         uniqueItems: true,
         maxItems: 8,
         description:
-          'The particulars a web chat visitor signed in on the site (a valid HMAC of the site’s customer id) counts as matched, once an officer who verified the customer confirmed that site account as them (POST /cases/{id}/chat/site-link/confirm); each must be in `required` or `anyOf`. Empty or absent: a site sign-in counts for nothing',
+          'The particulars a web chat visitor signed in on the site (a valid HMAC of the site’s customer id) counts as matched, once an officer who verified the customer confirmed that site account as them (POST /cases/:id/chat/site-link/confirm); each must be in `required` or `anyOf`. Empty or absent: a site sign-in counts for nothing',
       }),
     ),
   },
