@@ -5,6 +5,7 @@ import { CUSTOMER_LINE } from '../../src/server/modules/routing/routing-transfer
 import { SYSTEM_ACTOR } from '../../src/server/platform/audit.ts';
 import { tx } from '../../src/server/platform/context.ts';
 import { fixedClock, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { shopWidget, startChat, userWithToken, type WidgetRow } from '../helpers/chat-fixture.ts';
 import { dialects } from '../helpers/db.ts';
 import { buildCase } from '../helpers/factories.ts';
 import { FakeAgents, routedCase, setProfile } from './routing-fixture.ts';
@@ -21,7 +22,7 @@ for (const dialect of await dialects()) {
     let t: TestApp;
     const clock = fixedClock('2026-11-23T09:00:00.000Z');
     const agents = new FakeAgents();
-    let widget: Awaited<ReturnType<TestApp['services']['chatWidgets']['row']>>;
+    let widget: WidgetRow;
     /** Officers of a second team, with tokens. */
     let teamB: { id: string };
     const b: { id: string; token: string }[] = [];
@@ -35,24 +36,16 @@ for (const dialect of await dialects()) {
       await setProfile(t, t.users.officer.id, { languages: ['en'], capacity: { email: 2, chat: 2, sms: 1 } });
       agents.set(t.users.officer.id, 'available', now());
       teamB = await t.services.people.createTeam(SYSTEM_ACTOR, { name: 'Team B' });
-      for (const i of [0, 1]) {
-        const u = await t.services.people.createUser(SYSTEM_ACTOR, {
-          username: `tb${i}`,
-          displayName: `Bea ${i}`,
-          role: 'officer',
-          password: 'correct horse battery',
-          teamId: teamB.id,
-        });
-        await setProfile(t, u.id, { capacity: { email: 1, chat: 1, sms: 1 } });
-        const { token } = await t.services.auth.createToken(SYSTEM_ACTOR, { name: `tb${i}`, userId: u.id });
-        b.push({ id: u.id, token });
-      }
-      const w = await t.services.chatWidgets.create(SYSTEM_ACTOR, {
-        name: 'Shop',
-        teamId: t.team.id,
-        allowedOrigins: ['https://shop.example'],
-      });
-      widget = await t.services.chatWidgets.row(t.ctx.store.db, w.widget.id);
+      for (const i of [0, 1])
+        b.push(
+          await userWithToken(t, {
+            username: `tb${i}`,
+            displayName: `Bea ${i}`,
+            teamId: teamB.id,
+            beforeToken: (id) => setProfile(t, id, { capacity: { email: 1, chat: 1, sms: 1 } }),
+          }),
+        );
+      widget = await shopWidget(t);
     });
     after(() => t.close());
 
@@ -88,21 +81,7 @@ for (const dialect of await dialects()) {
 
     test('a chat to an officer: offered, accepted, answered; the customer told neutrally; a double click is one transfer', async () => {
       for (const x of b) agents.set(x.id, 'available', now());
-      const hello = await t.services.chat.hello(widget, null, null);
-      const s = hello.session;
-      await t.services.chat.start(s, {
-        clientId: randomUUID(),
-        name: 'Mei Ling',
-        email: 'mei@customer.example',
-        question: 'My roaming bill is wrong',
-        language: 'en',
-      });
-      const conv0 = await t.ctx.store.db
-        .selectFrom('chat_conversations')
-        .selectAll()
-        .where('id', '=', s.conversationId!)
-        .executeTakeFirstOrThrow();
-      const caseId = conv0.case_id;
+      const { session: s, caseId, conversationId } = await startChat(t, widget);
       await takenByA(caseId);
       const hi = await t.call('officer', 'POST', `/api/v1/cases/${caseId}/chat/messages`, {
         clientId: randomUUID(),
@@ -115,7 +94,7 @@ for (const dialect of await dialects()) {
         await t.ctx.store.db
           .selectFrom('chat_conversations')
           .select('answered_at')
-          .where('id', '=', conv0.id)
+          .where('id', '=', conversationId)
           .executeTakeFirstOrThrow()
       ).answered_at;
 
@@ -216,7 +195,7 @@ for (const dialect of await dialects()) {
       const conv = await t.ctx.store.db
         .selectFrom('chat_conversations')
         .selectAll()
-        .where('id', '=', conv0.id)
+        .where('id', '=', conversationId)
         .executeTakeFirstOrThrow();
       assert.equal(conv.status, 'active');
       assert.equal(conv.officer_id, b[0]!.id);
