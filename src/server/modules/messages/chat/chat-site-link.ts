@@ -148,7 +148,7 @@ export class ChatSiteLinks {
           confirmedBy: link.row.confirmed_by,
           confirmedAt: link.row.confirmed_at,
         },
-        after: { from: 'customer' },
+        // Removed: nothing after (the History reads each field of the link as gone).
       });
     });
   }
