@@ -77,7 +77,7 @@ import { SYSTEM_ACTOR } from '../src/server/platform/audit.ts';
 import { openContext } from '../src/server/platform/boot.ts';
 import { loadConfig } from '../src/server/platform/config.ts';
 import { newId } from '../src/server/platform/ids.ts';
-import { figure, info, median, ms, percentile, ratio, rng, seconds, tempDir } from './lib.ts';
+import { figure, info, median, ms, percentile, ratio, rng, seconds, slowdownOf, tempDir } from './lib.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..');
@@ -1067,9 +1067,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const bare = await runBare();
   results.bare = bare.result;
-  const slowdown = QUICK
-    ? Math.min(MAX_SLOWDOWN, Math.max(1, cpuPer(bare.result) / REFERENCE_RELAY_CPU_MS))
-    : 1;
+  const slowdown = QUICK ? slowdownOf(cpuPer(bare.result), REFERENCE_RELAY_CPU_MS, MAX_SLOWDOWN) : 1;
   target = TARGET_P99_MS * slowdown;
   info(
     `latency target ${ms(target)} (${TARGET_P99_MS} ms x ${slowdown.toFixed(2)}: the bare relay's CPU ${ms(cpuPer(bare.result))} a message${QUICK ? ` against ${REFERENCE_RELAY_CPU_MS} ms on the reference machine` : ', not scaled at this scale'})`,

@@ -37,7 +37,7 @@ import type { Ctx } from '../src/server/platform/context.ts';
 import { type Db, openDb } from '../src/server/platform/db/index.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
 import { articleAt, loadPg, loadSqlite, makeQueries, type Query, RARE, rareWord } from './kb-corpus.ts';
-import { figure, info, median, ms, percentile, ratio, seconds, tempDir } from './lib.ts';
+import { figure, info, median, ms, percentile, ratio, seconds, slowdownOf, tempDir } from './lib.ts';
 
 const N = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -136,7 +136,7 @@ async function series(
     }
   }
   const a99 = percentile(app, 99);
-  const slowdown = Math.min(MAX_SLOWDOWN, Math.max(1, median(base) / REFERENCE_BARE_P50_MS[size]!));
+  const slowdown = slowdownOf(median(base), REFERENCE_BARE_P50_MS[size]!, MAX_SLOWDOWN);
   const target = TARGET_P99_MS * slowdown;
   const verdict =
     db.dialect === 'sqlite'

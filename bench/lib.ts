@@ -61,3 +61,12 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * How much slower this machine runs than the reference one, from a bare measure taken in the same
+ * run (`now` and `reference` both times, or both costs: bigger is slower), between 1 and `max`. The
+ * latency gates multiply their reference target by it: the app is judged against the engine it runs on.
+ */
+export function slowdownOf(now: number, reference: number, max: number): number {
+  return reference > 0 ? Math.min(max, Math.max(1, now / reference)) : 1;
+}

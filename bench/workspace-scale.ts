@@ -48,7 +48,7 @@ import { systemClock } from '../src/server/platform/clock.ts';
 import { loadConfig } from '../src/server/platform/config.ts';
 import { type Ctx, encodeCursor } from '../src/server/platform/context.ts';
 import type { Dialect } from '../src/server/platform/db/index.ts';
-import { figure, info, median, ms, percentile, ratio, rng, seconds } from './lib.ts';
+import { figure, info, median, ms, percentile, ratio, rng, seconds, slowdownOf } from './lib.ts';
 import {
   ensureVolume,
   openTarget,
@@ -686,7 +686,7 @@ async function runOne(dialect: Dialect, size: Size, quick: boolean, plans: boole
     });
     const scan50 = median(scan);
     const ref = REFERENCE_SCAN_P50_MS[dialect];
-    const slowdown = ref > 0 ? Math.min(MAX_SLOWDOWN, Math.max(1, scan50 / ref)) : 1;
+    const slowdown = slowdownOf(scan50, ref, MAX_SLOWDOWN);
     target = TARGET_P99_MS * slowdown;
     info(
       `  bare team counts: p50=${ms(scan50)} p99=${ms(percentile(scan, 99))} (reference machine ${ms(ref)}): latency target ${ms(target)} (${TARGET_P99_MS} ms x ${slowdown.toFixed(2)})`,
