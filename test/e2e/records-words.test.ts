@@ -91,6 +91,9 @@ describe('records in words, in Chromium', { skip: !haveChromium }, () => {
     // The text's contact line is the customer's, not "sms · Automatic" (nobody has taken it yet).
     const contactLine = thread.locator('li.t-contact').first();
     assert.match(await contactLine.innerText(), /· by the customer \(SMS customer …0042\) ·/);
+    // And in the context pane's recent contacts.
+    const recent = page.locator('h3:has-text("Recent contacts") + ul li').first();
+    assert.match(await recent.innerText(), /· by the customer \(SMS customer …0042\)/);
     // The composer opens on the answer the text awaits, by SMS, not on an internal note.
     assert.equal(await page.getByRole('radio', { name: 'Reply to the customer' }).isChecked(), true);
     const bySms = page.getByRole('checkbox', { name: 'Send by SMS' });

@@ -75,6 +75,24 @@ export interface TimelineLine {
   by: string | null;
 }
 
+/** "by the customer (name)": said instead of an actor when the customer did it. */
+function byTheCustomer(names: Pick<TimelineNames, 'customer'>): string {
+  return names.customer ? t('timeline.byCustomer', { name: names.customer }) : t('timeline.byTheCustomer');
+}
+
+/**
+ * Who a contact line names instead of its officer: the customer, for a text, mail or chat nobody has
+ * taken yet (its officer is the system's placeholder) — not "Automatic". Null: name the officer.
+ */
+export function untakenByCustomer(
+  x: { officerId: string | null; direction: string },
+  customer: string | null,
+): string | null {
+  return (x.officerId === null || x.officerId === 'system') && x.direction === 'inbound'
+    ? byTheCustomer({ customer })
+    : null;
+}
+
 /** What only the customer does: their chat, their STOP or START, the message they left. */
 function byCustomer(e: CaseEventDto): boolean {
   if (e.kind === 'chat.started' || e.kind === 'chat.message_left') return true;
@@ -144,11 +162,7 @@ export function timelineLines(events: CaseEventDto[], names: TimelineNames): Tim
     else text = `${eventLabel(e.kind)}${eventDetail(e)}`;
     const rule = str(e.data.ruleName) ?? str((e.data.rule as { name?: unknown } | undefined)?.name);
     if (rule) text += t('cases.eventDetail.rule', { rule });
-    const by = byCustomer(e)
-      ? names.customer
-        ? t('timeline.byCustomer', { name: names.customer })
-        : t('timeline.byTheCustomer')
-      : null;
+    const by = byCustomer(e) ? byTheCustomer(names) : null;
     lines.push({ id: e.id, at: e.at, actorId: e.actorId, text, by });
   }
   // The transfers whose unassignment was folded in say so.

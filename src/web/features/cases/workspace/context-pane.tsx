@@ -8,6 +8,7 @@ import { CaseKnowledge } from '../../knowledge/policy-flags.tsx';
 import { KbSuggestions } from '../../knowledge/suggestions.tsx';
 import { AcknowledgeEscalation } from '../../notifications/acknowledge-escalation.tsx';
 import type { CaseView } from '../case-page.tsx';
+import { untakenByCustomer } from '../event-labels.ts';
 
 const OPEN = new Set(['new', 'open', 'pending_customer', 'pending_action_party']);
 
@@ -161,7 +162,10 @@ export function ContextPane({ view }: { view: CaseView }) {
                 <time dateTime={x.startedAt} title={whenFull(x.startedAt)}>
                   {when(x.startedAt)}
                 </time>{' '}
-                · {term('channel', x.channel)} · <span data-i18n-skip>{nameOf(people, x.officerId)}</span>
+                · {term('channel', x.channel)} ·{' '}
+                <span data-i18n-skip>
+                  {untakenByCustomer(x, cu.displayName) ?? nameOf(people, x.officerId)}
+                </span>
                 {x.durationSeconds != null && ` · ${seconds(x.durationSeconds)}`}
               </li>
             ))}

@@ -4,7 +4,7 @@ import { nameOf, useColleagues } from '../../../app/use-directory.ts';
 import { term, t as translate, useT } from '../../../i18n/index.ts';
 import { seconds, when, whenFull } from '../../../ui/format.ts';
 import type { CaseView } from '../case-page.tsx';
-import { timelineLines, useTimelineNames } from '../event-labels.ts';
+import { timelineLines, untakenByCustomer, useTimelineNames } from '../event-labels.ts';
 import { ChatBox, mayWriteIn } from './chat-box.tsx';
 import { ChatHandled } from './chat-handled.tsx';
 import { ChatItem } from './chat-item.tsx';
@@ -76,13 +76,7 @@ export function Thread({ view }: { view: CaseView }) {
           id: x.id,
           at: x.startedAt,
           who: x.officerId,
-          // A text, mail or chat nobody has taken yet is the customer's contact, not an automatic one.
-          by:
-            (x.officerId === null || x.officerId === 'system') && x.direction === 'inbound'
-              ? names.customer
-                ? t('timeline.byCustomer', { name: names.customer })
-                : t('timeline.byTheCustomer')
-              : null,
+          by: untakenByCustomer(x, names.customer),
           text: [
             channelName(x.channel),
             term('direction', x.direction),
